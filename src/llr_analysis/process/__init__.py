@@ -1,0 +1,123 @@
+"""Processing steps: raw files -> validated, tidy tables in data/processed.
+
+Each step reads raw files by the publishers' column names, validates them, and returns the
+tables it makes. :func:`run` writes a step's tables only when every check passed, each via a
+temporary file then an atomic rename, so a failed step leaves data/processed as it was.
+Steps are registered with :func:`step` in topic modules (geography, deprivation, ...).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from ..errors import BuildError, LLRError
+from ..paths import ProjectPaths
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    inputs: tuple[str, ...]          # dataset ids from the sources registry
+    outputs: tuple[str, ...]         # table names, e.g. "geography/lsoa21"
+    func: Callable[[ProjectPaths], dict[str, pd.DataFrame]]
+    after: tuple[str, ...] = ()      # steps whose outputs this one reads
+    optional_inputs: tuple[str, ...] = ()
+
+
+STEPS: dict[str, Step] = {}
+
+
+def step(name: str, inputs, outputs, after=(), optional_inputs=()):
+    """Register a processing step (decorator)."""
+    def register(func):
+        STEPS[name] = Step(name, tuple(inputs), tuple(outputs), func, tuple(after), tuple(optional_inputs))
+        return func
+    return register
+
+
+def table_path(paths: ProjectPaths, table: str) -> Path:
+    return paths.processed / f"{table}.parquet"
+
+
+def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
+    """Read a processed table (GeoDataFrame when it holds geometry)."""
+    from ..paths import project_paths
+    paths = paths or project_paths()
+    p = table_path(paths, table)
+    if not p.exists():
+        raise LLRError(f"processed table {table!r} is missing ({p}): run `llr process` first")
+    import pyarrow.parquet as pq
+    meta = pq.read_schema(p).metadata or {}
+    if b"geo" in meta:
+        import geopandas as gpd
+        return gpd.read_parquet(p)
+    return pd.read_parquet(p)
+
+
+def _write(paths: ProjectPaths, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    written = []
+    staged = []
+    for name, df in tables.items():
+        target = table_path(paths, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".parquet.tmp")
+        df.to_parquet(tmp, index=False)
+        staged.append((tmp, target))
+    for tmp, target in staged:
+        tmp.replace(target)
+        written.append(target)
+    return written
+
+
+def _load_all_modules() -> None:
+    # Importing the topic modules registers their steps.
+    from . import geography, deprivation  # noqa: F401
+    for optional in ("population", "life_expectancy", "screening"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{optional}":
+                raise
+
+
+def ordered_steps(names: list[str] | None = None) -> list[Step]:
+    _load_all_modules()
+    wanted = set(names or STEPS)
+    order: list[Step] = []
+    seen: set[str] = set()
+
+    def visit(n: str):
+        if n in seen:
+            return
+        seen.add(n)
+        for dep in STEPS[n].after:
+            visit(dep)
+        order.append(STEPS[n])
+
+    for n in sorted(wanted):
+        if n not in STEPS:
+            raise LLRError(f"unknown processing step {n!r}; known: {sorted(STEPS)}")
+        visit(n)
+    return order
+
+
+def run(paths: ProjectPaths, names: list[str] | None = None, log=print) -> dict[str, list[Path]]:
+    """Run processing steps in dependency order; stop at the first failure."""
+    out = {}
+    for st in ordered_steps(names):
+        t0 = time.perf_counter()
+        try:
+            tables = st.func(paths)
+        except LLRError as exc:
+            raise BuildError("process", f"step '{st.name}': {exc}") from exc
+        missing = set(st.outputs) - set(tables)
+        if missing:
+            raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")
+        out[st.name] = _write(paths, tables)
+        log(f"process {st.name}: {', '.join(tables)} ({time.perf_counter() - t0:.1f}s)")
+    return out

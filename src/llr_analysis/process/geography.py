@@ -1,0 +1,132 @@
+"""Geography: the LLR LSOA building blocks (2021 and 2011) and boundaries.
+
+LSOA 2021 -> ward 2024 -> district 2024 comes from the ONS best-fit lookup. MSOA 2021 comes
+from the LSOA name: ONS names every LSOA "<MSOA name><letter>" (e.g. "Leicester 001A" is in
+MSOA "Leicester 001"), so the MSOA is found by dropping the last character and matching the
+House of Commons Library MSOA names file (which also gives the readable MSOA name).
+LSOA 2011 keeps its own MSOA 2011 (ONS lookup) and maps to 2021 through the ONS exact-fit
+LSOA11 -> LSOA21 lookup (CHGIND: U unchanged, S split, M merged, X redrawn).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pandera.pandas as pa
+
+from ..errors import DataValidationError
+from ..places import load_places
+from ..sources import raw_path
+from ..validate import (LAD_CODE, LSOA_CODE, MSOA_CODE, WARD_CODE, check_count, check_unique,
+                        code_column, select_columns, validate)
+from . import step
+
+LSOA21_SCHEMA = pa.DataFrameSchema({
+    "lsoa21_code": code_column(LSOA_CODE, unique=True),
+    "lsoa21_name": pa.Column(str),
+    "msoa21_code": code_column(MSOA_CODE),
+    "msoa21_name": pa.Column(str),
+    "msoa21_label": pa.Column(str),
+    "ward_code": code_column(WARD_CODE),
+    "ward_name": pa.Column(str),
+    "lad_code": code_column(LAD_CODE),
+    "lad_name": pa.Column(str),
+    "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"])),
+    "place_name": pa.Column(str),
+    "place_code": pa.Column(str),
+}, strict=True)
+
+
+def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
+    cfg = load_places()
+    df["place_id"] = df[lad_col].map(cfg.district_to_place)
+    df["place_name"] = df["place_id"].map({p.id: p.name for p in cfg.places.values()})
+    df["place_code"] = df["place_id"].map({p.id: p.code for p in cfg.places.values()})
+    return df
+
+
+@step("geography", inputs=["lsoa21_wd24_lad24_lookup", "msoa21_names", "lsoa11_lsoa21_lookup",
+                           "lsoa11_msoa11_lookup", "lad23_ctyua23_lookup", "lsoa21_boundaries_llr",
+                           "lsoa11_boundaries_llr", "msoa21_boundaries_llr", "lad24_boundaries"],
+      outputs=["geography/lsoa21", "geography/lsoa11", "geography/lsoa11_lsoa21", "geography/lad_utla",
+               "geography/lsoa21_boundaries", "geography/lsoa11_boundaries",
+               "geography/msoa21_boundaries", "geography/district_boundaries"])
+def build_geography(paths) -> dict[str, pd.DataFrame]:
+    cfg = load_places()
+    llr_lads = cfg.all_district_codes
+
+    f = raw_path("lsoa21_wd24_lad24_lookup", paths)
+    lk = select_columns(pd.read_csv(f, dtype=str), {
+        "LSOA21CD": "lsoa21_code", "LSOA21NM": "lsoa21_name", "WD24CD": "ward_code",
+        "WD24NM": "ward_name", "LAD24CD": "lad_code", "LAD24NM": "lad_name"}, f)
+    lk = lk[lk["lad_code"].isin(llr_lads)].copy()
+    check_unique(lk, ["lsoa21_code"], f)
+    check_count(len(lk), cfg.expected["lsoa21_in_llr"], "LSOAs (2021)", f)
+    check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_llr"], "districts", f)
+
+    fn = raw_path("msoa21_names", paths)
+    names = select_columns(pd.read_csv(fn, dtype=str, encoding="utf-8-sig"), {
+        "msoa21cd": "msoa21_code", "msoa21nm": "msoa21_name", "msoa21hclnm": "msoa21_hcl_name"}, fn)
+    lk["msoa21_name"] = lk["lsoa21_name"].str[:-1]
+    lk = lk.merge(names, on="msoa21_name", how="left")
+    unmatched = lk["msoa21_code"].isna()
+    if unmatched.any():
+        raise DataValidationError(fn, f"{int(unmatched.sum())} LSOA names do not match an MSOA name",
+                                  column="msoa21nm", example=lk.loc[unmatched].iloc[0].to_dict())
+    check_count(lk["msoa21_code"].nunique(), cfg.expected["msoa21_in_llr"], "MSOAs (2021)", fn)
+    lk["msoa21_label"] = lk["msoa21_hcl_name"].fillna(lk["msoa21_name"])
+    lk = _place_columns(lk)
+    lsoa21 = validate(lk[list(LSOA21_SCHEMA.columns)].sort_values("lsoa21_code").reset_index(drop=True),
+                      LSOA21_SCHEMA, f)
+
+    # LSOA 2011 and its mapping to 2021.
+    f11 = raw_path("lsoa11_lsoa21_lookup", paths)
+    m = select_columns(pd.read_csv(f11, dtype=str), {
+        "LSOA11CD": "lsoa11_code", "LSOA11NM": "lsoa11_name", "LSOA21CD": "lsoa21_code",
+        "CHGIND": "change", "LAD22CD": "lad_code"}, f11)
+    m = m[m["lsoa21_code"].isin(lsoa21["lsoa21_code"]) | m["lad_code"].isin(llr_lads)].copy()
+    validate(m, pa.DataFrameSchema({"lsoa11_code": code_column(LSOA_CODE), "lsoa21_code": code_column(LSOA_CODE),
+                                    "change": pa.Column(str, pa.Check.isin(list("USMX")))}), f11)
+    check_count(m["lsoa11_code"].nunique(), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f11)
+
+    fm = raw_path("lsoa11_msoa11_lookup", paths)
+    msoa11 = select_columns(pd.read_csv(fm, dtype=str), {
+        "LSOA11CD": "lsoa11_code", "MSOA11CD": "msoa11_code", "MSOA11NM": "msoa11_name"}, fm)
+    lsoa11 = (m[["lsoa11_code", "lsoa11_name", "lad_code"]].drop_duplicates("lsoa11_code")
+              .merge(msoa11, on="lsoa11_code", how="left"))
+    if lsoa11["msoa11_code"].isna().any():
+        raise DataValidationError(fm, "LLR LSOA (2011) missing from the LSOA-MSOA lookup",
+                                  column="LSOA11CD", example=lsoa11[lsoa11["msoa11_code"].isna()].iloc[0].to_dict())
+    lsoa11["lad_name"] = lsoa11["lad_code"].map(cfg.district_names)
+    lsoa11 = _place_columns(lsoa11).sort_values("lsoa11_code").reset_index(drop=True)
+
+    fu = raw_path("lad23_ctyua23_lookup", paths)
+    lad_utla = select_columns(pd.read_csv(fu, dtype=str), {
+        "LAD23CD": "lad_code", "LAD23NM": "lad_name", "CTYUA23CD": "utla_code", "CTYUA23NM": "utla_name"}, fu)
+    lad_utla = lad_utla[lad_utla["lad_code"].str.startswith("E")].reset_index(drop=True)
+
+    # Boundaries, WGS84, LLR only.
+    fb = raw_path("lsoa21_boundaries_llr", paths)
+    b21 = gpd.read_file(fb)[["LSOA21CD", "geometry"]].rename(columns={"LSOA21CD": "lsoa21_code"}).to_crs(4326)
+    missing = set(lsoa21["lsoa21_code"]) - set(b21["lsoa21_code"])
+    if missing:
+        raise DataValidationError(fb, f"{len(missing)} LLR LSOAs have no boundary", column="LSOA21CD",
+                                  example=sorted(missing)[0])
+    b11 = gpd.read_file(raw_path("lsoa11_boundaries_llr", paths))[["LSOA11CD", "geometry"]].rename(
+        columns={"LSOA11CD": "lsoa11_code"}).to_crs(4326)
+    bm = gpd.read_file(raw_path("msoa21_boundaries_llr", paths))[["MSOA21CD", "geometry"]].rename(
+        columns={"MSOA21CD": "msoa21_code"}).to_crs(4326)
+    bl = gpd.read_file(raw_path("lad24_boundaries", paths))
+    bl = bl[bl["LAD24CD"].isin(llr_lads)][["LAD24CD", "LAD24NM", "geometry"]].rename(
+        columns={"LAD24CD": "lad_code", "LAD24NM": "lad_name"}).to_crs(4326)
+    bl = _place_columns(bl.reset_index(drop=True))
+    return {
+        "geography/lsoa21": lsoa21,
+        "geography/lsoa11": lsoa11,
+        "geography/lsoa11_lsoa21": m[["lsoa11_code", "lsoa21_code", "change"]].reset_index(drop=True),
+        "geography/lad_utla": lad_utla,
+        "geography/lsoa21_boundaries": b21.reset_index(drop=True),
+        "geography/lsoa11_boundaries": b11.reset_index(drop=True),
+        "geography/msoa21_boundaries": bm.reset_index(drop=True),
+        "geography/district_boundaries": bl,
+    }

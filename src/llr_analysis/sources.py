@@ -1,0 +1,287 @@
+"""The sources registry and the fetch step.
+
+Every dataset is declared once in ``config/sources.yml``. :func:`fetch` puts each one in
+``data/raw/<topic>/<filename>``: copied from a mirror folder when one is configured
+(``--mirror``, ``$LLR_MIRROR`` or ``[tool.llr] mirror``), downloaded from its direct URL
+otherwise. Every file fetched is recorded in the committed lock ``data/sources.lock.json``
+(url, sha256, bytes, retrieved time, licence), in the spirit of owid/etl snapshot metadata.
+A file whose sha256 differs from the lock is an error unless ``refresh=True``; a refresh
+reports what changed (checksum, rows, columns) before the lock is rewritten.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from .errors import FetchError
+from .paths import ProjectPaths
+
+LOCK_VERSION = 1
+USER_AGENT = "llr-analysis (+https://github.com/) python-urllib"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    title: str
+    publisher: str
+    topic: str
+    vintage: str
+    licence: str
+    url: str
+    mirror_path: str
+    filename: str
+    format: str
+    layout: str = ""
+    geography: str = ""
+    coverage: str = ""
+    download_url: str | None = None
+    extract: dict = field(default_factory=dict)
+    derived_from: str = ""
+
+    def raw_path(self, paths: ProjectPaths) -> Path:
+        return paths.raw / self.topic / self.filename
+
+    @property
+    def relative_raw_path(self) -> str:
+        return f"{self.topic}/{self.filename}"
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, Dataset]:
+    """All datasets declared in ``config/sources.yml``, by id."""
+    text = resources.files("llr_analysis.config").joinpath("sources.yml").read_text()
+    raw = yaml.safe_load(text)["datasets"]
+    return {i: Dataset(id=i, **{k: v for k, v in d.items() if v is not None or k == "download_url"})
+            for i, d in raw.items()}
+
+
+def get_dataset(dataset_id: str) -> Dataset:
+    reg = registry()
+    if dataset_id not in reg:
+        raise FetchError(f"unknown dataset {dataset_id!r}: it is not declared in config/sources.yml")
+    return reg[dataset_id]
+
+
+def raw_path(dataset_id: str, paths: ProjectPaths) -> Path:
+    """Where the raw file of ``dataset_id`` lives; a clear error if it was never fetched."""
+    ds = get_dataset(dataset_id)
+    p = ds.raw_path(paths)
+    if not p.exists():
+        raise FetchError(f"{ds.relative_raw_path} (dataset {dataset_id}) is not in {paths.raw}: run `llr fetch` first")
+    return p
+
+
+# --------------------------------------------------------------------------------------- lock
+
+def read_lock(paths: ProjectPaths) -> dict:
+    if not paths.lock_file.exists():
+        return {"version": LOCK_VERSION, "datasets": {}}
+    return json.loads(paths.lock_file.read_text())
+
+
+def write_lock(paths: ProjectPaths, lock: dict) -> None:
+    lock = {"version": LOCK_VERSION, "datasets": dict(sorted(lock["datasets"].items()))}
+    paths.lock_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = paths.lock_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(lock, indent=2, ensure_ascii=False) + "\n")
+    tmp.replace(paths.lock_file)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------ content checks
+
+def check_content(path: Path, ds: Dataset) -> None:
+    """Reject what is obviously not the expected file: empty, an HTML page, a truncated archive."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FetchError(f"{ds.relative_raw_path}: the fetched file is empty (0 bytes) — nothing was written")
+    head = path.read_bytes()[:512].lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or (b"<html" in head and ds.format != "html"):
+        raise FetchError(
+            f"{ds.relative_raw_path}: an HTML page was fetched where a {ds.format.upper()} file was expected "
+            f"(an error or proxy page?) from {ds.download_url or ds.url} — nothing was written")
+    if ds.format in ("xlsx", "zip") and not zipfile.is_zipfile(path):
+        raise FetchError(f"{ds.relative_raw_path}: not a valid {ds.format} (zip) archive — truncated download?")
+    if ds.format == "xls" and not path.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
+        raise FetchError(f"{ds.relative_raw_path}: not a valid .xls workbook — truncated download?")
+
+
+# ------------------------------------------------------------------------------ change report
+
+def describe_table(path: Path) -> dict:
+    """Row count and header of a CSV (for refresh reports); empty for other formats."""
+    if path.suffix.lower() != ".csv":
+        return {}
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        rows = sum(1 for _ in reader)
+    return {"rows": rows, "columns": header}
+
+
+def compare_versions(old: Path | None, new: Path) -> list[str]:
+    """What changed between two versions of a raw file, in words."""
+    if old is None or not old.exists():
+        return ["new file"]
+    changes = []
+    a, b = describe_table(old), describe_table(new)
+    if a and b:
+        if a["rows"] != b["rows"]:
+            changes.append(f"rows {a['rows']} -> {b['rows']}")
+        added = [c for c in b["columns"] if c not in a["columns"]]
+        removed = [c for c in a["columns"] if c not in b["columns"]]
+        if added:
+            changes.append(f"columns added: {added}")
+        if removed:
+            changes.append(f"columns removed: {removed}")
+    return changes
+
+
+# ---------------------------------------------------------------------------------- fetching
+
+@dataclass
+class FetchResult:
+    dataset_id: str
+    path: Path
+    sha256: str
+    status: str            # "unchanged", "new", "updated"
+    origin: str            # "mirror" or the URL downloaded from
+    changes: list[str] = field(default_factory=list)
+
+
+def _download(url: str, dest: Path, timeout: float = 120) -> None:
+    """Download ``url`` (http(s) or file://) to ``dest``."""
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp, open(dest, "wb") as out:
+            shutil.copyfileobj(resp, out)
+    except Exception as exc:  # noqa: BLE001 - network errors come in many types
+        raise FetchError(f"could not download {url}: {exc}") from exc
+
+
+def _apply_extract(download: Path, ds: Dataset, dest: Path) -> None:
+    """Turn an official download into the expected file (zip member, workbook sheet -> CSV)."""
+    src = download
+    member = ds.extract.get("zip_member")
+    if member:
+        if not zipfile.is_zipfile(src):
+            raise FetchError(f"{ds.id}: expected a zip archive from {ds.download_url}")
+        with zipfile.ZipFile(src) as z:
+            names = [n for n in z.namelist() if n.endswith(member)]
+            if not names:
+                raise FetchError(f"{ds.id}: {member!r} is not in the downloaded archive ({z.namelist()[:10]})")
+            extracted = dest.with_suffix(".member")
+            extracted.write_bytes(z.read(names[0]))
+            src = extracted
+    sheet = ds.extract.get("sheet")
+    if sheet:
+        import pandas as pd
+        header = int(ds.extract.get("header_row", 1)) - 1
+        df = pd.read_excel(src, sheet_name=sheet, header=header)
+        df.to_csv(dest, index=False)
+    else:
+        shutil.copyfile(src, dest)
+
+
+def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | None,
+              refresh: bool = False) -> FetchResult:
+    target = ds.raw_path(paths)
+    locked = lock["datasets"].get(ds.id)
+
+    # Fast path: the file is here and matches the lock.
+    if not refresh and locked and target.exists() and sha256_of(target) == locked["sha256"]:
+        return FetchResult(ds.id, target, locked["sha256"], "unchanged", locked.get("origin", "mirror"))
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmpdir:
+        tmp = Path(tmpdir) / ds.filename
+        if mirror is not None:
+            src = mirror / ds.mirror_path
+            if not src.exists():
+                raise FetchError(f"{ds.id}: {ds.mirror_path} is not in the mirror folder {mirror}")
+            shutil.copyfile(src, tmp)
+            origin = "mirror"
+        else:
+            if not ds.download_url:
+                raise FetchError(
+                    f"{ds.id}: no direct download link is known for {ds.title!r}. Download it by hand from "
+                    f"{ds.url} and save it as data/raw/{ds.relative_raw_path}, or set LLR_MIRROR to a mirror folder.")
+            dl = Path(tmpdir) / "download"
+            _download(ds.download_url, dl)
+            if ds.extract:
+                _apply_extract(dl, ds, tmp)
+            else:
+                dl.replace(tmp)
+            origin = ds.download_url
+        check_content(tmp, ds)
+        digest = sha256_of(tmp)
+
+        if locked and locked["sha256"] != digest and not refresh:
+            raise FetchError(
+                f"{ds.relative_raw_path}: checksum drift — the fetched file has sha256 {digest[:12]}… but "
+                f"data/sources.lock.json records {locked['sha256'][:12]}… (retrieved {locked.get('retrieved')}). "
+                "If the publisher released a new version, run `llr fetch --refresh` to review and accept it.")
+        changes = compare_versions(target if target.exists() else None, tmp) if (refresh or not locked) else []
+        if locked and locked["sha256"] != digest:
+            changes.insert(0, f"sha256 {locked['sha256'][:12]}… -> {digest[:12]}…")
+        tmp.replace(target)
+
+    status = "new" if not locked else ("updated" if locked["sha256"] != digest else "unchanged")
+    if status != "unchanged" or not locked:
+        lock["datasets"][ds.id] = {
+            "file": f"data/raw/{ds.relative_raw_path}",
+            "url": ds.url,
+            "download_url": ds.download_url,
+            "origin": origin if origin == "mirror" else "download",
+            "sha256": digest,
+            "bytes": target.stat().st_size,
+            "retrieved": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "licence": ds.licence,
+            "vintage": ds.vintage,
+            "publisher": ds.publisher,
+        }
+    return FetchResult(ds.id, target, digest, status, origin, changes)
+
+
+def fetch(paths: ProjectPaths, dataset_ids: Iterable[str] | None = None, *, mirror: Path | None = None,
+          refresh: bool = False, use_configured_mirror: bool = True) -> list[FetchResult]:
+    """Fetch datasets (all registered ones by default) and update the lock.
+
+    All-or-nothing for the lock: if any dataset fails, the lock is not rewritten and the error
+    names the dataset. Files already fetched in this run stay in data/raw (they match what
+    they were checked against).
+    """
+    reg = registry()
+    ids = list(dataset_ids) if dataset_ids is not None else list(reg)
+    if mirror is None and use_configured_mirror:
+        mirror = paths.mirror()
+    lock = read_lock(paths)
+    results = []
+    for i in ids:
+        results.append(fetch_one(get_dataset(i), paths, lock, mirror=mirror, refresh=refresh))
+    if any(r.status != "unchanged" for r in results) or not paths.lock_file.exists():
+        write_lock(paths, lock)
+    return results
