@@ -32,6 +32,9 @@ class DataValidationError(LLRError):
             msg += f"; e.g. {example}"
         super().__init__(msg)
 
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (self.file, self.problem, self.column, self.example, self.count))
+
 
 class FetchError(LLRError):
     """A dataset could not be fetched, or what was fetched differs from the lock."""
@@ -48,3 +51,6 @@ class BuildError(LLRError):
         self.step = step
         self.detail = detail
         super().__init__(f"build failed at step '{step}': {detail}")
+
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (self.step, self.detail))

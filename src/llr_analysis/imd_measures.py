@@ -1,34 +1,36 @@
 """Summary measures of the English Indices of Deprivation for groups of LSOAs.
 
-MHCLG publishes five summary measures for local authority districts, upper-tier
-authorities, CCGs and LEPs (IoD2019 Files 10-14; IoD2025 the same set). They follow the
-definitions in:
+MHCLG publishes five summary measures for local authority districts (IoD2019 File 10),
+upper-tier authorities and other larger areas, each with a national rank among those
+areas. The definitions used here are those of:
 
-* *The English Indices of Deprivation 2019: Research report* (Noble, McLennan, Noble,
-  Plunkett, Gutacker, Silk and Wright; MHCLG, September 2019), section "Summary measures
-  for larger areas" (chapter 3).
 * *The English Indices of Deprivation 2019: Technical report* (McLennan, Noble, Noble,
-  Plunkett, Wright and Gutacker; MHCLG, September 2019), Appendix N "Summary measures
-  for higher-level geographies".
-* The notes sheet of IoD2019 File 10 ("Local Authority District Summaries (lower-tier)"),
-  which repeats those definitions next to the published values.
-* IoD2025 (MHCLG, 30 October 2025) publishes the same five measures with the same
-  definitions (File 10 columns "IMD - Average rank", "IMD - Average score",
-  "IMD - Proportion of LSOAs in most deprived 10% nationally", "IMD 2025 - Extent",
-  "IMD 2025 - Local concentration" and a "Rank of ..." column for each).
+  Plunkett, Wright and Gutacker; MHCLG, September 2019), Appendix N, summary measures for
+  higher-level geographies (the extent sliding scale below is quoted from it); and
+* *The English Indices of Deprivation 2019: Research report* (Noble, McLennan, Noble,
+  Plunkett, Gutacker, Silk and Wright; MHCLG, September 2019), section on the summary
+  measures for larger areas, whose wording the notes of File 10 repeat ("Population
+  weighted average of the ranks of a larger area's most deprived LSOAs that contain
+  exactly 10% of the larger area's population", "LSOAs are ranked such that the most
+  deprived LSOA is given the rank of 32,844", "the rank of 1 (most deprived) is given to
+  the area with the highest score", ...).
+* The IoD2025 (MHCLG, 30 October 2025) area summaries carry the same five measures
+  ("IMD - Average rank", "IMD - Average score", "IMD - Proportion of LSOAs in most
+  deprived 10% nationally", "IMD 2025 - Extent", "IMD 2025 - Local concentration", each
+  with its "Rank of ..."), so the same code applies with N = 33,755.
 
 This module computes them for any grouping of LSOAs (a district, an upper-tier authority
-or any custom locality: MSOA, ward, PCN footprint, ...), vectorised with a single sort
-and grouped cumulative sums, so all of England (~33,000 LSOAs, ~300 districts) takes a
-few milliseconds.
+or any custom locality: MSOA, ward, PCN footprint, ...), vectorised with one sort and
+grouped sums / cumulative sums (no per-row or per-group Python loop): all of England
+(~33,000 LSOAs, ~300 districts) takes a few tens of milliseconds.
 
 Input conventions
 -----------------
 One row per LSOA, with
 
 * ``rank_col``: the LSOA's **national** rank among all ``N`` LSOAs in England, where
-  1 is the most deprived (the published File 1/7 convention). Ties are allowed (the
-  published IoD2019 IMD ranks contain a few tied pairs).
+  1 is the most deprived (the published File 1/7 convention). Tied ranks are allowed
+  (the IoD2019 IMD ranks of File 1/7 include 26 tied pairs).
 * ``score_col``: the LSOA score (higher = more deprived).
 * ``population_col``: the population denominator (for IoD2019 File 10 MHCLG used
   "Total population: mid 2015 (excluding prisoners)", the same for every domain).
@@ -67,8 +69,8 @@ deprived**, and the rank among areas gives 1 to the most deprived):
 
 Ranks among areas
 -----------------
-Every measure is ranked among the groups present in the input (so for all 317 IoD2019
-districts this reproduces the published "Rank of ..." columns): rank 1 goes to the
+Every measure is ranked among the groups present in the input (for all 317 IoD2019
+districts this reproduces the published File 10 ranks that the tests check): rank 1 goes to the
 highest value (most deprived) of each measure. Ties share the lowest rank of the tied
 block ("min", i.e. 1, 2, 2, 4), as in a spreadsheet RANK; in practice ties occur for the
 proportion and extent measures, where every area with no deprived LSOA scores 0. Groups
@@ -110,7 +112,7 @@ N_LSOAS_IOD2019 = 32_844
 N_LSOAS_IOD2025 = 33_755
 
 #: The five summary measures, in the order of the output columns. For every one of them
-#: a higher value is more deprived and gets a lower (better-for-targeting) area rank.
+#: a higher value is more deprived and gets a lower area rank (1 = most deprived).
 MEASURES = (
     "average_score",
     "average_rank",

@@ -211,9 +211,15 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
     target = ds.raw_path(paths)
     locked = lock["datasets"].get(ds.id)
 
-    # Fast path: the file is here and matches the lock.
+    # Fast path: the file is here and matches the lock. A mirror is always compared with the
+    # lock (hashing a local file is cheap), so a changed mirror file is caught as drift; a
+    # download is repeated only on refresh.
     if not refresh and locked and target.exists() and sha256_of(target) == locked["sha256"]:
-        return FetchResult(ds.id, target, locked["sha256"], "unchanged", locked.get("origin", "mirror"))
+        if mirror is None:
+            return FetchResult(ds.id, target, locked["sha256"], "unchanged", "data/raw")
+        src = mirror / ds.mirror_path
+        if src.exists() and sha256_of(src) == locked["sha256"]:
+            return FetchResult(ds.id, target, locked["sha256"], "unchanged", "mirror")
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmpdir:

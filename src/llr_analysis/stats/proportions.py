@@ -39,18 +39,19 @@ def _check_confidence(confidence: float) -> float:
     """Return a confidence level as a fraction, e.g. 0.95.
 
     Like PHEindicatormethods, a percentage (95, 99.8) is also accepted and
-    divided by 100. Anything outside (0, 1) after that is an error.
+    divided by 100. To catch slips such as 1.5, percentages must be at least
+    50; fractions must be strictly between 0 and 1.
     """
     try:
         level = float(confidence)
     except (TypeError, ValueError):
         raise ValueError(f"confidence must be a number such as 0.95, got {confidence!r}") from None
-    if 1 < level < 100:
+    if 50 <= level < 100:
         level = level / 100
     if not 0 < level < 1:
         raise ValueError(
-            f"confidence must be between 0 and 1 (e.g. 0.95) or a percentage "
-            f"between 1 and 100 (e.g. 95), got {confidence!r}"
+            f"confidence must be a fraction between 0 and 1 (e.g. 0.95) or a percentage "
+            f"from 50 to below 100 (e.g. 95), got {confidence!r}"
         )
     return level
 

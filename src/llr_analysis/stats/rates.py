@@ -38,7 +38,7 @@ from .proportions import (
     _z_value,
 )
 
-__all__ = ["byar_ci", "exact_poisson_ci", "EXACT_BELOW"]
+__all__ = ["EXACT_BELOW", "byar_ci", "exact_poisson_ci"]
 
 #: Counts below this use exact Poisson limits; counts at or above it use Byar's
 #: approximation (PHEindicatormethods ``phe_rate``: ``x < 10`` -> exact).

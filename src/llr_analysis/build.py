@@ -1,0 +1,117 @@
+"""``llr build``: fetch -> process -> notebooks -> render -> check -> publish.
+
+Everything is written into ``build/`` first. ``site/`` is replaced only when every step
+succeeded (an atomic rename), so a failed build leaves the previous site untouched and
+exits non-zero naming the step and what failed in it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import process, sources
+from .check import check_site
+from .errors import BuildError, LLRError
+from .notebooks import execute, plan
+from .paths import ProjectPaths
+from .render import render_site
+from .sitepages import sources_page
+
+
+@dataclass
+class BuildReport:
+    timings: dict[str, float] = field(default_factory=dict)
+    pages: list[Path] = field(default_factory=list)
+    engine: str = ""
+
+
+def vega_bundle(paths: ProjectPaths) -> Path:
+    """The one Vega/Vega-Lite/Vega-Embed script the site loads (cached under build/)."""
+    import altair as alt
+    import vl_convert as vlc
+    version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    cached = paths.build / "cache" / f"vega-bundle-vl{version}-vlc{vlc.__version__}.js"
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_text(vlc.javascript_bundle(vl_version=version))
+        tmp.replace(cached)
+    return cached
+
+
+def assemble_stage(paths: ProjectPaths) -> Path:
+    """A fresh Quarto project in build/stage: _quarto.yml, hand-written pages, generated pages, assets."""
+    stage = paths.stage
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    shutil.copyfile(paths.quarto_yml, stage / "_quarto.yml")
+    if paths.pages.exists():
+        for f in paths.pages.rglob("*"):
+            if f.is_file():
+                dest = stage / f.relative_to(paths.pages)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(f, dest)
+    (stage / "sources.qmd").write_text(sources_page(paths))
+    (stage / "assets").mkdir(exist_ok=True)
+    shutil.copyfile(vega_bundle(paths), stage / "assets" / "vega-bundle.js")
+    return stage
+
+
+def publish(new_site: Path, site: Path) -> None:
+    """Swap ``new_site`` into place as ``site`` (the old one is removed only after the swap)."""
+    old = site.with_name(site.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        # keep a README that documents the folder in git
+        readme = site / "README.md"
+        if readme.exists() and not (new_site / "README.md").exists():
+            shutil.copyfile(readme, new_site / "README.md")
+        site.rename(old)
+    new_site.rename(site)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True, places=None, topics=None,
+          workers: int | None = None, engine: str = "auto", log=print) -> BuildReport:
+    report = BuildReport()
+    os.environ["LLR_ROOT"] = str(paths.root)
+
+    def timed(step: str, fn):
+        t0 = time.perf_counter()
+        try:
+            result = fn()
+        except BuildError:
+            raise
+        except LLRError as exc:
+            raise BuildError(step, str(exc)) from exc
+        report.timings[step] = time.perf_counter() - t0
+        log(f"{step}: done in {report.timings[step]:.1f}s")
+        return result
+
+    if fetch:
+        timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
+    timed("process", lambda: process.run(paths, log=log))
+    stage = timed("stage", lambda: assemble_stage(paths))
+    runs = plan(paths, places=places, topics=topics)
+    workers = workers or os.cpu_count() or 1
+    timed("notebooks", lambda: execute(runs, stage, paths.root, workers=workers))
+    new_site = paths.build / "site.new"
+    if new_site.exists():
+        shutil.rmtree(new_site)
+    result = timed("render", lambda: render_site(stage, new_site, engine=engine))
+    report.engine, report.pages = result.engine, result.pages
+
+    def run_check():
+        problems = check_site(new_site)
+        if problems:
+            raise BuildError("check", f"{len(problems)} problem(s); first: {problems[0]}")
+    timed("check", run_check)
+    timed("publish", lambda: publish(new_site, paths.site))
+    return report

@@ -1,0 +1,80 @@
+"""Chart builders shared by the topic notebooks (Altair / Vega-Lite).
+
+Colours are colour-blind safe: comparisons use :data:`llr_analysis.stats.COMPARISON_COLOURS`
+(never red/amber/green alone, always with a text label), deprivation deciles use the
+viridis scheme (perceptually uniform, readable with the common colour-vision deficiencies).
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+
+from .stats.benchmark import COMPARISON_COLOURS
+
+DECILE_SCHEME = "viridis"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+def _geojson_values(gdf: gpd.GeoDataFrame) -> list[dict]:
+    return json.loads(gdf.to_json(drop_id=True))["features"]
+
+
+def _tooltip(t) -> alt.Tooltip:
+    """A tooltip on a GeoJSON property: ``(field, title)`` or ``field``; numbers are shown as numbers."""
+    field, title = (t, t) if isinstance(t, str) else t
+    fmt = {"format": ",.3~f"} if field in ("score", "value") else {}
+    kind = "Q" if field in ("score", "rank", "decile", "value", "population") else "N"
+    return alt.Tooltip(f"properties.{field}:{kind}", title=title, **fmt)
+
+
+def choropleth(gdf: gpd.GeoDataFrame, field: str, title: str, tooltip: list, *, ordinal: bool = False,
+               scheme: str = DECILE_SCHEME, reverse: bool = False, legend_title: str | None = None,
+               width: int = 560, height: int = 460, domain: list | None = None) -> alt.Chart:
+    """A map of polygons coloured by ``field`` with tooltips (``tooltip`` = altair tooltip fields)."""
+    data = alt.Data(values=_geojson_values(gdf))
+    enc_type = "O" if ordinal else "Q"
+    scale = alt.Scale(scheme=scheme, reverse=reverse, **({"domain": domain} if domain else {}))
+    tips = [_tooltip(t) for t in tooltip]
+    return (alt.Chart(data)
+            .mark_geoshape(stroke="white", strokeWidth=0.3)
+            .encode(color=alt.Color(f"properties.{field}:{enc_type}", scale=scale,
+                                    legend=alt.Legend(title=legend_title or field)),
+                    tooltip=tips)
+            .project(type="mercator")
+            .properties(width=width, height=height))
+
+
+def decile_map(gdf: gpd.GeoDataFrame, decile_field: str, tooltip: list, legend_title: str) -> alt.Chart:
+    """LSOAs coloured by national decile, 1 = most deprived (dark) to 10 = least deprived (light)."""
+    return choropleth(gdf, decile_field, "", tooltip, ordinal=True, legend_title=legend_title,
+                      domain=list(range(1, 11)))
+
+
+def bar_with_reference(df: pd.DataFrame, x: str, y: str, *, reference: float | None = None,
+                       reference_label: str = "", x_title: str = "", y_title: str = "",
+                       sort: str | list = "-x", color: str = "#1f5f8b", tooltip: list | None = None,
+                       width: int = 520) -> alt.Chart:
+    """Horizontal bars (one per area) with an optional vertical reference line (e.g. England)."""
+    height = max(120, 22 * len(df))
+    bars = alt.Chart(df).mark_bar(color=color).encode(
+        x=alt.X(f"{x}:Q", title=x_title),
+        y=alt.Y(f"{y}:N", sort=sort, title=y_title),
+        tooltip=tooltip or [y, x],
+    ).properties(width=width, height=height)
+    if reference is None:
+        return bars
+    rule = alt.Chart(pd.DataFrame({"ref": [reference], "label": [reference_label]})).mark_rule(
+        color="#333", strokeDash=[4, 3]).encode(x="ref:Q", tooltip=["label:N", "ref:Q"])
+    text = alt.Chart(pd.DataFrame({"ref": [reference], "label": [reference_label]})).mark_text(
+        align="left", dx=4, dy=-6, color="#333").encode(x="ref:Q", y=alt.value(0), text="label:N")
+    return bars + rule + text
+
+
+def comparison_scale(domain: list[str] | None = None) -> alt.Scale:
+    """Colour scale for better / similar / worse / not compared (colour-blind safe)."""
+    domain = domain or ["better", "similar", "worse", "not compared"]
+    return alt.Scale(domain=domain, range=[COMPARISON_COLOURS.get(d, "#999999") for d in domain])

@@ -1,0 +1,113 @@
+"""``llr check``: the built site must work offline and hold together.
+
+Fails when any page references an http(s) (or protocol-relative) script, stylesheet, font,
+image or frame, when a CSS file imports or loads a remote URL, or when a link or resource
+inside the site does not resolve to a file. Links to other sites (<a href="https://...">)
+are allowed: they are navigation, not page resources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+CSS_URL = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*['"]?([^'")\s]+)""", re.IGNORECASE)
+
+
+@dataclass
+class Problem:
+    page: str
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.kind}: {self.detail}"
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.resources: list[tuple[str, str]] = []   # (tag, url) that the browser loads
+        self.links: list[str] = []                   # <a href>
+        self.ids: set[str] = set()
+        self.inline_styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a and a["id"]:
+            self.ids.add(a["id"])
+        if tag == "script" and a.get("src"):
+            self.resources.append((tag, a["src"]))
+        elif tag == "link" and a.get("href"):
+            rel = (a.get("rel") or "").lower()
+            if any(r in rel for r in ("stylesheet", "preload", "icon", "modulepreload", "font")):
+                self.resources.append((tag, a["href"]))
+        elif tag in ("img", "iframe", "audio", "video", "source", "embed") and a.get("src"):
+            self.resources.append((tag, a["src"]))
+        elif tag == "object" and a.get("data"):
+            self.resources.append((tag, a["data"]))
+        elif tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if a.get("style"):
+            self.inline_styles.append(a["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.inline_styles.append(data)
+
+
+def _local_target(page: Path, url: str, site: Path) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None
+    if not parts.path:
+        return None
+    target = (page.parent / unquote(parts.path)).resolve()
+    if parts.path.endswith("/"):
+        target = target / "index.html"
+    return target
+
+
+def check_site(site: Path) -> list[Problem]:
+    """All problems found in the site folder (empty list = pass)."""
+    site = site.resolve()
+    problems: list[Problem] = []
+    pages = sorted(site.rglob("*.html"))
+    if not pages:
+        return [Problem(str(site), "empty site", "no HTML pages")]
+    if not (site / "index.html").exists():
+        problems.append(Problem("index.html", "missing page", "the site has no index.html"))
+    for page in pages:
+        rel = str(page.relative_to(site))
+        parser = _Refs()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        for tag, url in parser.resources:
+            if REMOTE.match(url.strip()):
+                problems.append(Problem(rel, "external resource", f"<{tag}> loads {url}"))
+                continue
+            target = _local_target(page, url, site)
+            if target is not None and not target.exists():
+                problems.append(Problem(rel, "missing resource", f"<{tag}> {url}"))
+        for css in parser.inline_styles:
+            for url in CSS_URL.findall(css):
+                if REMOTE.match(url):
+                    problems.append(Problem(rel, "external resource", f"inline style loads {url}"))
+        for url in parser.links:
+            target = _local_target(page, url, site)
+            if target is not None and not target.exists():
+                problems.append(Problem(rel, "broken link", url))
+    for css in sorted(site.rglob("*.css")):
+        for url in CSS_URL.findall(css.read_text(encoding="utf-8", errors="replace")):
+            if REMOTE.match(url):
+                problems.append(Problem(str(css.relative_to(site)), "external resource", f"CSS loads {url}"))
+    return problems

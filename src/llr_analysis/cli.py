@@ -1,0 +1,139 @@
+"""The ``llr`` command: fetch, process, notebooks, render, check, build."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import LLRError
+from .paths import project_paths
+
+
+def _console():
+    from rich.console import Console
+    return Console(stderr=False, highlight=False)
+
+
+def cmd_fetch(args, paths) -> int:
+    from . import sources
+    results = sources.fetch(paths, args.dataset or None, mirror=Path(args.mirror) if args.mirror else None,
+                            refresh=args.refresh)
+    mirror = args.mirror or paths.mirror()
+    print(f"fetched {len(results)} datasets from {'mirror ' + str(mirror) if mirror else 'canonical URLs'}")
+    for r in results:
+        if r.status != "unchanged" or r.changes:
+            print(f"  {r.dataset_id}: {r.status}" + (f" — {'; '.join(r.changes)}" if r.changes else ""))
+    print(f"lock: {paths.lock_file.relative_to(paths.root)}")
+    return 0
+
+
+def cmd_process(args, paths) -> int:
+    from . import process
+    process.run(paths, args.step or None)
+    return 0
+
+
+def cmd_notebooks(args, paths) -> int:
+    from .build import assemble_stage
+    from .notebooks import execute, plan
+    stage = assemble_stage(paths)
+    params = dict(kv.split("=", 1) for kv in args.param or [])
+    runs = plan(paths, places=args.place or None, topics=args.topic or None, parameters=params)
+    os.environ["LLR_ROOT"] = str(paths.root)
+    execute(runs, stage, paths.root, workers=args.workers or os.cpu_count() or 1)
+    print(f"executed {len(runs)} notebook runs into {stage}")
+    return 0
+
+
+def cmd_render(args, paths) -> int:
+    from .build import publish
+    from .check import check_site
+    from .render import render_site
+    new = paths.build / "site.new"
+    import shutil
+    if new.exists():
+        shutil.rmtree(new)
+    result = render_site(paths.stage, new, engine=args.engine)
+    problems = check_site(new)
+    if problems:
+        for p in problems[:20]:
+            print(p, file=sys.stderr)
+        raise LLRError(f"render produced a site that fails `llr check` ({len(problems)} problems); site/ unchanged")
+    publish(new, paths.site)
+    print(f"rendered {len(result.pages)} pages with {result.engine} into {paths.site}")
+    return 0
+
+
+def cmd_check(args, paths) -> int:
+    from .check import check_site
+    site = Path(args.site) if args.site else paths.site
+    problems = check_site(site)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"llr check: {len(problems)} problem(s) in {site}", file=sys.stderr)
+        return 1
+    print(f"llr check: {site} is self-contained (no external scripts, styles or fonts; all links resolve)")
+    return 0
+
+
+def cmd_build(args, paths) -> int:
+    from .build import build
+    report = build(paths, mirror=Path(args.mirror) if args.mirror else None, fetch=not args.no_fetch,
+                   places=args.place or None, topics=args.topic or None, workers=args.workers,
+                   engine=args.engine)
+    print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
+    print(f"site: {paths.site} ({len(report.pages)} pages, renderer: {report.engine})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="llr", description=__doc__)
+    ap.add_argument("--root", help="project root (default: $LLR_ROOT or the folder holding _quarto.yml)")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("fetch", help="fetch raw data into data/raw and update the lock")
+    p.add_argument("dataset", nargs="*", help="dataset ids (default: all in the registry)")
+    p.add_argument("--mirror", help="mirror folder to copy from (default: $LLR_MIRROR or [tool.llr] mirror)")
+    p.add_argument("--refresh", action="store_true", help="accept new versions: report changes and rewrite the lock")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("process", help="validate raw files into tidy tables in data/processed")
+    p.add_argument("step", nargs="*")
+    p.set_defaults(func=cmd_process)
+
+    for name, func, helptext in (("notebooks", cmd_notebooks, "execute the notebooks per place into build/stage"),
+                                 ("build", cmd_build, "fetch, process, execute, render and check; publish site/")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--place", action="append", help="only this place (repeatable)")
+        p.add_argument("--topic", action="append", help="only this topic notebook (repeatable)")
+        p.add_argument("--workers", type=int, default=None, help="parallel notebook runs (default: cores)")
+        p.set_defaults(func=func)
+        if name == "notebooks":
+            p.add_argument("--param", action="append", help="notebook parameter key=value, e.g. edition=IoD2019")
+        else:
+            p.add_argument("--mirror")
+            p.add_argument("--no-fetch", action="store_true", help="use data/raw as it is")
+            p.add_argument("--engine", choices=["auto", "quarto", "nbconvert"], default="auto")
+
+    p = sub.add_parser("render", help="render build/stage into site/ (Quarto if installed, else nbconvert)")
+    p.add_argument("--engine", choices=["auto", "quarto", "nbconvert"], default="auto")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("check", help="check the site works offline and its links resolve")
+    p.add_argument("site", nargs="?")
+    p.set_defaults(func=cmd_check)
+
+    args = ap.parse_args(argv)
+    paths = project_paths(args.root)
+    try:
+        return args.func(args, paths)
+    except LLRError as exc:
+        print(f"llr {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

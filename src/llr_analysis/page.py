@@ -1,0 +1,168 @@
+"""What a notebook shows on its page: charts, tables, narrative and their CSV downloads.
+
+A topic notebook makes one :class:`Page` and sends everything through it::
+
+    page = Page("deprivation", place)
+    page.chart(chart, "imd-decile-map", title=..., description=..., data=tidy_frame)
+    page.table(frame, "localities", caption=...)
+    page.markdown(text)
+
+During a build (``$LLR_STAGE`` set by the runner) charts are written as plain HTML that
+loads the one shared Vega bundle from the site's ``assets/`` folder (no CDN), each inside a
+``<figure>`` whose caption is the chart's text alternative, with a CSV link beside it.
+Outside a build (an analyst in Jupyter) charts display the normal Altair way.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+#: Column order of every CSV download (extra columns follow).
+DOWNLOAD_COLUMNS = ["indicator", "area_code", "area_name", "period", "value", "lower_95", "upper_95",
+                    "count", "denominator", "comparison", "source_id"]
+
+#: Counts below this are suppressed in downloads and derived tables (statistical disclosure
+#: control); override with $LLR_DISCLOSURE_THRESHOLD.
+DEFAULT_DISCLOSURE_THRESHOLD = 0
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", str(text).lower()).strip("-")
+
+
+def _display(obj) -> None:
+    from IPython.display import display
+    display(obj)
+
+
+def _html(text: str) -> None:
+    from IPython.display import HTML
+    _display(HTML(text))
+
+
+def disclosure_threshold() -> int:
+    return int(os.environ.get("LLR_DISCLOSURE_THRESHOLD", DEFAULT_DISCLOSURE_THRESHOLD))
+
+
+def apply_disclosure_control(df: pd.DataFrame, count_columns=("count",), threshold: int | None = None
+                             ) -> tuple[pd.DataFrame, int]:
+    """Blank counts below the threshold (and the values derived from them) in a download.
+
+    Returns the frame and how many rows were suppressed. A threshold of 0 turns it off.
+    """
+    threshold = disclosure_threshold() if threshold is None else threshold
+    if threshold <= 0:
+        return df, 0
+    df = df.copy()
+    mask = pd.Series(False, index=df.index)
+    for c in count_columns:
+        if c in df.columns:
+            mask |= pd.to_numeric(df[c], errors="coerce").lt(threshold)
+    for c in ("count", "value", "lower_95", "upper_95"):
+        if c in df.columns:
+            df[c] = df[c].astype("object").where(~mask, None)
+    return df, int(mask.sum())
+
+
+def tidy_download(df: pd.DataFrame, **constants) -> pd.DataFrame:
+    """Put a frame in the download layout: the standard columns first (missing ones empty)."""
+    df = df.copy()
+    for k, v in constants.items():
+        df[k] = v
+    for c in DOWNLOAD_COLUMNS:
+        if c not in df.columns:
+            df[c] = pd.NA
+    extra = [c for c in df.columns if c not in DOWNLOAD_COLUMNS]
+    return df[DOWNLOAD_COLUMNS + extra]
+
+
+class Page:
+    """Collects a page's outputs. ``topic`` and ``place`` name the page (``place`` None for site-wide pages)."""
+
+    def __init__(self, topic: str, place: str | None = None):
+        self.topic = topic
+        self.place = place
+        self.stage = os.environ.get("LLR_STAGE")
+        self.in_build = bool(self.stage)
+        here = Path.cwd()
+        self.asset_prefix = (os.path.relpath(self.stage, here) + "/") if self.in_build else ""
+        if self.asset_prefix == "./":
+            self.asset_prefix = ""
+        stem = place or topic
+        self.download_dir_name = f"{stem}-data"
+        self.download_dir = here / self.download_dir_name
+        self._bundle_included = False
+        self._n = 0
+        self.suppressed_rows = 0
+
+    # ------------------------------------------------------------------ downloads
+    def write_csv(self, df: pd.DataFrame, name: str) -> str:
+        """Write a CSV beside the page and return its relative link."""
+        df, n = apply_disclosure_control(df)
+        self.suppressed_rows += n
+        self.download_dir.mkdir(parents=True, exist_ok=True)
+        fname = f"{slug(name)}.csv"
+        df.to_csv(self.download_dir / fname, index=False)
+        return f"{self.download_dir_name}/{fname}"
+
+    def _download_link(self, href: str, what: str) -> str:
+        return (f'<a class="download" href="{html.escape(href)}" download>'
+                f'Download the data for this {what} (CSV)</a>')
+
+    # ------------------------------------------------------------------ outputs
+    def markdown(self, text: str) -> None:
+        from IPython.display import Markdown
+        _display(Markdown(text))
+
+    def note(self, text: str, kind: str = "note") -> None:
+        """A boxed note (e.g. what data is missing and why). ``text`` is trusted Markdown-free HTML-escaped text."""
+        _html(f'<div class="callout callout-{html.escape(kind)}" role="note"><p>{html.escape(text)}</p></div>')
+
+    def table(self, df: pd.DataFrame, name: str, caption: str, download: pd.DataFrame | None = None,
+              float_format: str = "{:,.1f}") -> None:
+        """Show a table with a caption and a CSV link (of ``download`` or the table itself)."""
+        href = self.write_csv(download if download is not None else df, name)
+        shown = df.copy()
+        for c in shown.columns:
+            if pd.api.types.is_float_dtype(shown[c]):
+                shown[c] = shown[c].map(lambda v: "–" if pd.isna(v) else float_format.format(v))
+            elif pd.api.types.is_integer_dtype(shown[c]):
+                shown[c] = shown[c].map(lambda v: "–" if pd.isna(v) else f"{v:,}")
+        body = shown.to_html(index=False, escape=True, na_rep="–", border=0, classes="data-table")
+        body = body.replace('<table border="0" class="dataframe data-table">', '<table class="data-table">', 1)
+        body = body.replace('<table class="data-table">',
+                            f'<table class="data-table"><caption>{html.escape(caption)}</caption>', 1)
+        _html(f'<div class="table-wrap" id="{slug(name)}">{body}</div>'
+              f'<p class="download-line">{self._download_link(href, "table")}</p>')
+
+    def chart(self, chart, name: str, title: str, description: str, data: pd.DataFrame | None = None) -> None:
+        """Show an Altair chart with its text alternative and a CSV of its data."""
+        if not self.in_build:
+            _display(chart.properties(title=title))
+            return
+        href = self.write_csv(data if data is not None else pd.DataFrame(), name)
+        self._n += 1
+        div_id = f"chart-{slug(name)}"
+        spec = chart.properties(title=title).to_dict()
+        spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+        script = ""
+        if not self._bundle_included:
+            script = f'<script src="{self.asset_prefix}assets/vega-bundle.js"></script>'
+            self._bundle_included = True
+        alt_text = html.escape(f"{title}. {description}")
+        _html(
+            f'{script}<figure class="chart" aria-labelledby="{div_id}-caption">'
+            f'<div id="{div_id}" class="vega-chart" role="img" aria-label="{alt_text}"></div>'
+            f'<figcaption id="{div_id}-caption"><strong>{html.escape(title)}.</strong> {html.escape(description)} '
+            f'{self._download_link(href, "chart")}</figcaption></figure>'
+            f'<script>vegaEmbed("#{div_id}", {spec_json}, {{"actions": false, "renderer": "svg"}})'
+            f'.catch(function (e) {{ console.error("chart {div_id}: " + e); }});</script>'
+        )

@@ -1,0 +1,63 @@
+"""Shared fixtures: the raw-data mirror, and a project copy built from it once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MIRROR = Path(os.environ.get("LLR_MIRROR", REPO.parent / "shared" / "data" / "raw-mirror")).resolve()
+HAVE_MIRROR = (MIRROR / "MANIFEST.csv").exists()
+needs_mirror = pytest.mark.skipif(not HAVE_MIRROR, reason=f"raw-data mirror not found at {MIRROR} (set LLR_MIRROR)")
+
+PROJECT_FILES = ["_quarto.yml", "pyproject.toml", "data/sources.lock.json"]
+PROJECT_DIRS = ["notebooks", "pages"]
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project's sources (not data or site) in ``dest``, to build into."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in PROJECT_FILES:
+        if (REPO / f).exists():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(REPO / f, dest / f)
+    for d in PROJECT_DIRS:
+        shutil.copytree(REPO / d, dest / d)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    if not HAVE_MIRROR:
+        pytest.skip(f"raw-data mirror not found at {MIRROR} (set LLR_MIRROR)")
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def processed_project(tmp_path_factory, mirror):
+    """A project copy with every dataset fetched from the mirror and processed."""
+    from llr_analysis import process, sources
+    from llr_analysis.paths import project_paths
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    paths = project_paths(root)
+    sources.fetch(paths, mirror=mirror)
+    process.run(paths, log=lambda *_: None)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def built_site(processed_project):
+    """The whole site built for the three places from the mirror (nbconvert renderer unless Quarto is present)."""
+    from llr_analysis.build import build
+    old = os.environ.get("LLR_ROOT")
+    try:
+        report = build(processed_project, fetch=False, workers=2, log=lambda *_: None)
+    finally:
+        if old is None:
+            os.environ.pop("LLR_ROOT", None)
+        else:
+            os.environ["LLR_ROOT"] = old
+    return processed_project.site, report

@@ -1,0 +1,138 @@
+"""The sources registry, fetch from a mirror or a URL, and the lock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from llr_analysis import sources
+from llr_analysis.errors import FetchError
+from llr_analysis.paths import project_paths
+from llr_analysis.sources import Dataset
+
+
+def make_dataset(tmp_path: Path, **kw) -> Dataset:
+    base = dict(id="toy", title="Toy table", publisher="ONS", topic="lookups", vintage="2024",
+                licence="Open Government Licence v3.0", url="https://example.org/toy",
+                mirror_path="lookups/toy.csv", filename="toy.csv", format="csv")
+    base.update(kw)
+    return Dataset(**base)
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname='x'\n")
+    (root / "_quarto.yml").write_text("project: {type: website}\n")
+    return project_paths(root)
+
+
+@pytest.fixture
+def toy_mirror(tmp_path):
+    m = tmp_path / "mirror" / "lookups"
+    m.mkdir(parents=True)
+    (m / "toy.csv").write_text("LSOA21CD,LAD24CD\nE01000001,E06000016\nE01000002,E06000016\n")
+    return tmp_path / "mirror"
+
+
+def test_registry_declares_every_dataset_once_with_provenance():
+    reg = sources.registry()
+    assert len(reg) >= 40
+    for ds in reg.values():
+        assert ds.url and ds.licence and ds.publisher and ds.vintage and ds.filename
+        assert ds.mirror_path.endswith(ds.filename)
+    # the foundation's datasets are declared
+    for i in ("iod2025_file7_llr", "iod2019_file7", "lsoa21_wd24_lad24_lookup", "lsoa21_boundaries_llr"):
+        assert i in reg
+
+
+def test_fetch_from_mirror_copies_and_locks(project, toy_mirror):
+    ds = make_dataset(project.root)
+    lock = sources.read_lock(project)
+    r = sources.fetch_one(ds, project, lock, mirror=toy_mirror)
+    assert r.status == "new"
+    assert (project.raw / "lookups" / "toy.csv").read_text().startswith("LSOA21CD")
+    entry = lock["datasets"]["toy"]
+    assert entry["sha256"] == sources.sha256_of(toy_mirror / "lookups" / "toy.csv")
+    assert entry["bytes"] == (toy_mirror / "lookups" / "toy.csv").stat().st_size
+    assert entry["url"] == "https://example.org/toy" and entry["licence"].startswith("Open Government")
+    assert entry["retrieved"].endswith("+00:00")
+    # a second fetch is a no-op
+    again = sources.fetch_one(ds, project, lock, mirror=toy_mirror)
+    assert again.status == "unchanged"
+
+
+def test_checksum_drift_is_an_error_unless_refreshing(project, toy_mirror):
+    ds = make_dataset(project.root)
+    lock = sources.read_lock(project)
+    sources.fetch_one(ds, project, lock, mirror=toy_mirror)
+    before = (project.raw / "lookups" / "toy.csv").read_bytes()
+    (toy_mirror / "lookups" / "toy.csv").write_text("LSOA21CD,LAD24CD,EXTRA\nE01000001,E06000016,1\n")
+    with pytest.raises(FetchError, match="checksum drift"):
+        sources.fetch_one(ds, project, lock, mirror=toy_mirror, refresh=False)
+    assert (project.raw / "lookups" / "toy.csv").read_bytes() == before   # nothing written
+    r = sources.fetch_one(ds, project, lock, mirror=toy_mirror, refresh=True)
+    assert r.status == "updated"
+    assert any("rows 2 -> 1" in c for c in r.changes)
+    assert any("columns added: ['EXTRA']" in c for c in r.changes)
+
+
+def test_download_path_works_from_a_local_folder(project, tmp_path):
+    """Without a mirror, fetch downloads from download_url (file:// works like https://)."""
+    src = tmp_path / "published.csv"
+    src.write_text("LSOA21CD,LAD24CD\nE01000001,E06000016\n")
+    ds = make_dataset(project.root, download_url=src.as_uri())
+    lock = sources.read_lock(project)
+    r = sources.fetch_one(ds, project, lock, mirror=None)
+    assert r.status == "new" and r.origin == src.as_uri()
+    assert lock["datasets"]["toy"]["origin"] == "download"
+
+
+def test_no_download_link_says_where_to_get_the_file(project):
+    ds = make_dataset(project.root, download_url=None)
+    with pytest.raises(FetchError, match="Download it by hand from https://example.org/toy"):
+        sources.fetch_one(ds, project, sources.read_lock(project), mirror=None)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"<!DOCTYPE html><html><body>Proxy error</body></html>", "HTML page"),
+])
+def test_bad_downloads_are_rejected(project, tmp_path, content, message):
+    src = tmp_path / "bad.csv"
+    src.write_bytes(content)
+    ds = make_dataset(project.root, download_url=src.as_uri())
+    with pytest.raises(FetchError, match=message):
+        sources.fetch_one(ds, project, sources.read_lock(project), mirror=None)
+    assert not (project.raw / "lookups" / "toy.csv").exists()
+
+
+def test_truncated_workbook_is_rejected(project, tmp_path):
+    src = tmp_path / "book.xlsx"
+    src.write_bytes(b"PK\x03\x04 truncated")
+    ds = make_dataset(project.root, download_url=src.as_uri(), filename="book.xlsx", format="xlsx",
+                      mirror_path="lookups/book.xlsx")
+    with pytest.raises(FetchError, match="truncated"):
+        sources.fetch_one(ds, project, sources.read_lock(project), mirror=None)
+
+
+def test_lock_file_is_sorted_json(project, toy_mirror):
+    ds = make_dataset(project.root)
+    lock = sources.read_lock(project)
+    sources.fetch_one(ds, project, lock, mirror=toy_mirror)
+    sources.write_lock(project, lock)
+    data = json.loads(project.lock_file.read_text())
+    assert data["version"] == 1 and list(data["datasets"]) == ["toy"]
+
+
+def test_committed_lock_matches_the_mirror(mirror):
+    """The lock in git records the mirror's files: a clean clone's fetch passes the drift check."""
+    from conftest import REPO
+    lock = json.loads((REPO / "data" / "sources.lock.json").read_text())["datasets"]
+    reg = sources.registry()
+    assert set(lock) == set(reg)
+    for ds_id, entry in lock.items():
+        assert entry["sha256"] == sources.sha256_of(mirror / reg[ds_id].mirror_path), ds_id
