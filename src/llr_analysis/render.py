@@ -1174,6 +1174,11 @@ class _NbconvertSite:
             nb_title = page.content.metadata.get("title")
             if nb_title:
                 return str(nb_title)
+        else:
+            tokens = self.markdown.md.parse(page.content, {"page": page.output})
+            for i, tok in enumerate(tokens[:-1]):
+                if tok.type == "heading_open" and tok.tag == "h1":
+                    return _inline_text(tokens[i + 1]).strip() or "Untitled"
         stem = posixpath.splitext(posixpath.basename(page.source))[0]
         return stem.replace("-", " ").replace("_", " ").capitalize()
 
@@ -1401,7 +1406,7 @@ class _NbconvertSite:
             }
 
         meta = page.meta
-        md_env = dict(env)
+        md_env = self._env(page)  # fresh: footnotes/ids of the body must not leak into titles
         title_src = meta.get("title")
         show_title = True
         if title_src:

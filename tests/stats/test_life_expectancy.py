@@ -166,7 +166,7 @@ def test_result_has_95_and_99_8_limits_by_default():
 def test_single_confidence_level():
     result = life_expectancy(DEATHS, POPS, AGES, confidence=0.9)
     assert set(result.limits) == {0.9}
-    assert result.to_dict()["lower90"] == result.lower(0.9)
+    assert result.to_dict()["lower90"] == result.lower(0.9) == result.lower(90)
     assert np.isnan(result.lower95)
 
 

@@ -69,6 +69,7 @@ import pandas as pd
 
 from .proportions import (
     _as_float_array,
+    _check_confidence,
     _check_confidences,
     _confidence_label,
     _z_value,
@@ -120,11 +121,11 @@ class LifeExpectancyResult:
 
     def lower(self, confidence: float = 0.95) -> float:
         """Lower limit at a confidence level that was requested (NaN otherwise)."""
-        return self.limits.get(confidence, (np.nan, np.nan))[0]
+        return self.limits.get(_check_confidence(confidence), (np.nan, np.nan))[0]
 
     def upper(self, confidence: float = 0.95) -> float:
         """Upper limit at a confidence level that was requested (NaN otherwise)."""
-        return self.limits.get(confidence, (np.nan, np.nan))[1]
+        return self.limits.get(_check_confidence(confidence), (np.nan, np.nan))[1]
 
     @property
     def lower95(self) -> float:
