@@ -726,7 +726,7 @@ class _Markdown:
         if m:
             raise RenderError(
                 env.get("source", "?"),
-                f"executable code cell ```{{{m.group(1)}}} (line {tok.map[0] + 1 if tok.map else '?'}) "
+                f"executable code cell ```{{{m.group(1)}}} (line {_line(tok, env)}) "
                 "cannot be run by the nbconvert renderer; move the code into a notebook",
             )
         if info.startswith("{"):
@@ -734,6 +734,10 @@ class _Markdown:
             lang = classes[0] if classes else ""
             tok.info = lang
         return renderer.fence(tokens, idx, options, env)
+
+
+def _line(tok: Any, env: dict) -> str:
+    return str(tok.map[0] + 1 + env.get("line_offset", 0)) if tok.map else "?"
 
 
 def _rewrite_local_href(href: str, page: str) -> str:
@@ -1023,6 +1027,7 @@ class _Page:
     meta: dict
     content: Any           # prepared NotebookNode, or Markdown body text
     title: str = ""        # plain-text title (for <title>, nav text fallbacks)
+    line_offset: int = 0   # lines of front matter before the Markdown body (for error messages)
 
 
 @dataclass
@@ -1163,6 +1168,7 @@ class _NbconvertSite:
                 raise RenderError(path, f"cannot be read: {exc}") from None
             meta, body = _split_front_matter(text, str(path))
             page = _Page(src, output, "markdown", meta, body)
+            page.line_offset = text.count("\n") - body.count("\n")
         page.title = self._plain_title(page)
         return page
 
@@ -1339,6 +1345,7 @@ class _NbconvertSite:
             "site_config": self.config,
             "variables": self.variables,
             "ids": set(),
+            "line_offset": page.line_offset,
         }
 
     def _exporter(self) -> Any:

@@ -1,0 +1,65 @@
+"""The whole site, built from the mirror for the three places into a temporary project."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from llr_analysis.check import check_site
+
+
+def test_site_has_a_deprivation_page_per_place_and_an_index(built_site):
+    site, report = built_site
+    for place in ("leicester", "leicestershire", "rutland"):
+        assert (site / "deprivation" / f"{place}.html").exists()
+    assert (site / "index.html").exists()
+    assert (site / "methods.html").exists() and (site / "sources.html").exists()
+    assert (site / "assets" / "vega-bundle.js").stat().st_size > 500_000
+    assert set(report.timings) >= {"process", "notebooks", "render", "check", "publish"}
+
+
+def test_site_passes_llr_check(built_site):
+    site, _ = built_site
+    assert check_site(site) == []
+
+
+def test_deprivation_page_content(built_site):
+    site, _ = built_site
+    html = (site / "deprivation" / "leicestershire.html").read_text()
+    assert "<title>Deprivation: Leicestershire" in html
+    # code cells are hidden
+    assert "from llr_analysis import" not in html
+    # the locality table lists the seven districts, with a caption and a CSV link
+    for district in ("Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton",
+                     "North West Leicestershire", "Oadby and Wigston"):
+        assert district in html
+    assert "<caption>Deprivation by district, Leicestershire, IoD2025" in html
+    assert 'href="leicestershire-data/localities.csv"' in html
+    # the chart library is loaded once, from inside the site
+    assert html.count('src="../assets/vega-bundle.js"') == 1
+    # narrative numbers are computed: 3 of Leicestershire's 408 LSOAs are in the most deprived decile
+    assert "Of the 408 LSOAs in Leicestershire, 0.7% are among the most deprived 10% in England" in html
+
+
+def test_downloads_are_tidy_csvs(built_site):
+    import pandas as pd
+    site, _ = built_site
+    df = pd.read_csv(site / "deprivation" / "leicester-data" / "localities.csv")
+    assert list(df.columns[:11]) == ["indicator", "area_code", "area_name", "period", "value", "lower_95",
+                                     "upper_95", "count", "denominator", "comparison", "source_id"]
+    row = df.set_index("area_code").loc["E06000016"]
+    assert row["lsoas"] == 200 and row["period"] == "IoD2025"
+    m = pd.read_csv(site / "deprivation" / "leicester-data" / "imd-decile-map.csv")
+    assert len(m) == 200 and m["decile"].between(1, 10).all()
+
+
+def test_map_spec_has_every_lsoa_with_tooltips(built_site):
+    site, _ = built_site
+    html = (site / "deprivation" / "rutland.html").read_text()
+    spec = json.loads(re.search(r'vegaEmbed\("#chart-imd-decile-map", (\{.*?\}), \{"actions"', html).group(1))
+    features = spec["data"]["values"]
+    assert len(features) == 26
+    titles = {t["title"] for t in spec["encoding"]["tooltip"]}
+    assert {"LSOA", "MSOA", "IMD score", "National rank (1 = most deprived)", "National decile"} <= titles
