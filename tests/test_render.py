@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
+import os
+import stat
+import sys
 from pathlib import Path
 
 import nbformat
@@ -462,6 +464,73 @@ def test_unknown_engine_rejected(tmp_path):
         render_site(tmp_path, tmp_path / "out", engine="pandoc")
 
 
+FAKE_QUARTO = """\
+#!{python}
+import os, pathlib, sys
+args = sys.argv[1:]
+pathlib.Path(os.environ["FAKE_QUARTO_LOG"]).write_text("\\n".join(args + ["cwd=" + os.getcwd()]))
+if os.environ.get("FAKE_QUARTO_FAIL"):
+    sys.stderr.write("ERROR: YAMLException: bad indentation of a mapping entry (_quarto.yml 7:5)\\n")
+    sys.exit(1)
+project = pathlib.Path(args[1])
+out = project / args[args.index("--output-dir") + 1]
+(out / "deprivation").mkdir(parents=True)
+(out / "site_libs").mkdir()
+(out / "index.html").write_text("<html>index</html>")
+(out / "deprivation" / "leicester.html").write_text("<html>leicester</html>")
+(out / "site_libs" / "quarto.html").write_text("lib")
+"""
+
+
+@pytest.fixture
+def fake_quarto(tmp_path, monkeypatch):
+    """A stand-in `quarto` on PATH: checks how the Quarto engine calls the CLI, offline."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    script = bindir / "quarto"
+    script.write_text(FAKE_QUARTO.format(python=sys.executable))
+    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    log = tmp_path / "quarto-args.txt"
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setenv("FAKE_QUARTO_LOG", str(log))
+    return log
+
+
+def test_quarto_engine_invocation_with_a_fake_cli(tmp_path, fake_quarto):
+    project = _make_project(tmp_path)
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "README.md").write_text("kept")
+    assert quarto_available()
+    result = render_site(project, out)  # auto -> quarto, since `quarto` is on PATH
+    assert result.engine == "quarto"
+    assert result.pages == [Path("deprivation/leicester.html"), Path("index.html")]
+    assert (out / "deprivation/leicester.html").read_text() == "<html>leicester</html>"
+    assert (out / "site_libs/quarto.html").is_file()
+    assert (out / "README.md").read_text() == "kept"  # Quarto's output-dir cleaning does not reach it
+    args = fake_quarto.read_text().splitlines()
+    assert args[:2] == ["render", str(project)]
+    out_arg = args[args.index("--output-dir") + 1]
+    assert not os.path.isabs(out_arg)  # project-relative, as `quarto render --help` documents
+    assert args[-1] == f"cwd={project}"
+
+
+def test_quarto_engine_failure_reports_stderr(tmp_path, fake_quarto, monkeypatch):
+    monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
+    project = _make_project(tmp_path)
+    with pytest.raises(RenderError) as info:
+        render_site(project, tmp_path / "site", engine="quarto")
+    assert "quarto render failed (exit 1)" in str(info.value)
+    assert "bad indentation of a mapping entry" in str(info.value)
+
+
+def test_quarto_engine_requires_the_cli(tmp_path, monkeypatch):
+    project = _make_project(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    with pytest.raises(RenderError, match="not on PATH"):
+        render_site(project, tmp_path / "site", engine="quarto")
+
+
 @pytest.mark.quarto
 @pytest.mark.skipif(
     not quarto_available(),
@@ -469,10 +538,12 @@ def test_unknown_engine_rejected(tmp_path):
 )
 def test_quarto_engine_writes_the_same_page_tree(tmp_path):
     project = _make_project(tmp_path)
+    fallback = render_site(project, tmp_path / "fallback", engine="nbconvert")
     out = tmp_path / "site"
     result = render_site(project, out, engine="quarto")
     assert result.engine == "quarto"
-    for rel in ("index.html", "methods.html", "sources.html", "deprivation/leicester.html"):
+    assert set(fallback.pages) <= set(result.pages)
+    for rel in fallback.pages:
         assert (out / rel).is_file(), rel
     assert (out / "data/imd.csv").is_file()
-    assert not (project / "_site").exists() or shutil.rmtree(project / "_site") is None
+    assert (out / "assets/vega-bundle.js").is_file()

@@ -12,6 +12,8 @@ import json
 import altair as alt
 import geopandas as gpd
 import pandas as pd
+import shapely
+from shapely import orient_polygons
 
 from .stats.benchmark import COMPARISON_COLOURS
 
@@ -19,7 +21,13 @@ DECILE_SCHEME = "viridis"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
-def _geojson_values(gdf: gpd.GeoDataFrame) -> list[dict]:
+def _geojson_values(gdf: gpd.GeoDataFrame, precision: int = 5) -> list[dict]:
+    """GeoJSON features for Vega. Exterior rings are made clockwise, as d3-geo (which Vega uses)
+    expects on the sphere; with GeoJSON's usual anticlockwise rings each shape would be drawn as
+    "everything except this polygon". Coordinates are rounded to ``precision`` decimals (~1 m)."""
+    gdf = gdf.copy()
+    rounded = shapely.set_precision(gdf.geometry.values, 10 ** -precision)
+    gdf["geometry"] = orient_polygons(rounded, exterior_cw=True)
     return json.loads(gdf.to_json(drop_id=True))["features"]
 
 

@@ -87,6 +87,7 @@ def locality_summary(df: pd.DataFrame, edition: str, level: str) -> pd.DataFrame
     out = (df.groupby([code_col, name_col]).apply(summarise_lsoas, include_groups=False).reset_index()
            .rename(columns={code_col: "area_code", name_col: "area_name"}))
     out["lsoas"] = out["lsoas"].astype(int)
+    out["population"] = out["population"].round().astype("Int64")
     return out.sort_values("avg_imd_score", ascending=False, na_position="last").reset_index(drop=True)
 
 

@@ -17,7 +17,6 @@ can cache.  It never deletes anything from ``output_dir``.
 
 from __future__ import annotations
 
-import base64
 import copy
 import html
 import os
@@ -26,23 +25,24 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
 from llr_analysis.errors import BuildError
 
 __all__ = [
+    "SITE_CSS",
     "RenderError",
     "RenderResult",
+    "local_references",
     "quarto_available",
     "render_site",
-    "local_references",
-    "SITE_CSS",
 ]
 
 #: Where the packaged stylesheet lands in the site (and where pages link it from).
@@ -170,7 +170,7 @@ def _render_with_quarto(project_dir: Path, output_dir: Path, config_path: Path) 
         except ValueError:  # different drives on Windows: Quarto >= 1.5 accepts absolute paths
             out_arg = str(target)
         cmd = [quarto, "render", str(project_dir), "--output-dir", out_arg]
-        proc = subprocess.run(cmd, cwd=project_dir, capture_output=True, text=True)
+        proc = subprocess.run(cmd, cwd=project_dir, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             detail = (proc.stderr or proc.stdout or "").strip()
             if len(detail) > 6000:
@@ -404,7 +404,7 @@ _ATTR_TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _HEADING_ATTRS_RE = re.compile(r"\s*\{([^{}]*)\}\s*$")
-_SHORTCODE_RE = re.compile(r"\{\{<\s*(/\*)?\s*([\w-]+)((?:(?!>\}\}).)*?)\s*(\*/)?\s*>\}\}", re.S)
+_SHORTCODE_RE = re.compile(r"\{\{<\s*(/\*)?\s*([\w-]+)((?:(?!>\}\}).)*?)\s*(\*/)?\s*>\}\}", re.DOTALL)
 _PASS_ATTRS = {"title", "lang", "dir", "role", "style"}
 # Undo the typographer's curly quotes inside heading attribute blocks.
 _STRAIGHT_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
@@ -990,10 +990,28 @@ class _TableCaptionFinder(HTMLParser):
             self.caption.append(data)
 
 
+# An output that brings its own scroll container (e.g. llr_analysis.page's <div class="table-wrap">).
+_OWN_SCROLL_RE = re.compile(r"""class\s*=\s*["'][^"']*\btable-wrap\b|\brole\s*=\s*["']region["']""", re.IGNORECASE)
+_ID_ATTR_RE = re.compile(r"""<[a-zA-Z][^<>]*?\sid\s*=\s*(?:"([^"]+)"|'([^']+)')""")
+
+
+def _html_ids(fragments: Iterable[str]) -> set[str]:
+    """ids already used by raw HTML (outputs, raw cells), so heading ids do not collide with them."""
+    ids: set[str] = set()
+    for fragment in fragments:
+        for m in _ID_ATTR_RE.finditer(fragment):
+            ids.add(m.group(1) or m.group(2))
+    return ids
+
+
 def _html_output(value: str) -> str:
-    """A text/html output, raw.  Tables get a keyboard-focusable horizontal scroll region."""
+    """A text/html output, raw.  A bare table gets a keyboard-focusable horizontal scroll region."""
     value = value.strip("\n")
-    if re.search(r"<table\b", value, re.I) and not re.search(r"<script\b", value, re.I):
+    if (
+        re.search(r"<table\b", value, re.IGNORECASE)
+        and not re.search(r"<script\b", value, re.IGNORECASE)
+        and not _OWN_SCROLL_RE.search(value)
+    ):
         finder = _TableCaptionFinder()
         finder.feed(value)
         label = " ".join("".join(finder.caption).split()) or "Table"
@@ -1038,7 +1056,7 @@ class _NavItem:
     href: str | None = None         # external href, passed through
     suffix: str = ""                # ?query#fragment
     aria_label: str | None = None
-    children: list["_NavItem"] = field(default_factory=list)
+    children: list[_NavItem] = field(default_factory=list)
 
 
 class _NbconvertSite:
@@ -1157,7 +1175,7 @@ class _NbconvertSite:
 
             try:
                 nb = nbformat.read(str(path), as_version=4)
-            except Exception as exc:  # nbformat raises many types (JSON, validation, OSError)
+            except Exception as exc:  # noqa: BLE001 - nbformat raises JSON, validation and OS errors
                 raise RenderError(path, f"notebook cannot be read: {type(exc).__name__}: {exc}") from None
             meta, prepared = _prepare_notebook(nb, str(path))
             page = _Page(src, output, "notebook", meta, prepared)
@@ -1255,7 +1273,7 @@ class _NbconvertSite:
             raise RenderError(file, f"{where}: href {href!r} points outside the project")
         if path.endswith("/") or rel == "" or (self.project / rel).is_dir():
             rel = posixpath.join(rel, "index.html") if rel else "index.html"
-        stem, ext = posixpath.splitext(rel)
+        ext = posixpath.splitext(rel)[1]
         ext = ext.lower()
         problem = f"{where}: href {href!r} points to a page that does not exist in the project"
         if ext in EXPLICIT_PAGE_EXTS or ext == ".rmd":
@@ -1337,6 +1355,20 @@ class _NbconvertSite:
         return out
 
     # -- per page ----------------------------------------------------------------------------
+    def _raw_html_fragments(self, page: _Page) -> list[str]:
+        if page.kind != "notebook":
+            return [page.content]
+        fragments: list[str] = []
+        for cell in page.content.cells:
+            if cell.cell_type != "code":
+                fragments.append(_source(cell))
+                continue
+            for output in cell.get("outputs", []):
+                value = output.get("data", {}).get("text/html")
+                if value:
+                    fragments.append(value)
+        return fragments
+
     def _env(self, page: _Page) -> dict:
         return {
             "page": page.output,
@@ -1394,6 +1426,7 @@ class _NbconvertSite:
         from markupsafe import Markup
 
         env = self._env(page)
+        env["ids"] = _html_ids(self._raw_html_fragments(page))
         body = self._page_body(page, env)
         here = page.output
 
@@ -1420,7 +1453,7 @@ class _NbconvertSite:
             title_html = self.markdown.render_inline(str(title_src), md_env)
             plain_title = page.title
         else:
-            h1 = re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.S | re.I)
+            h1 = re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.DOTALL | re.IGNORECASE)
             if h1:  # the content brings its own <h1>: do not add a second one
                 show_title = False
                 plain_title = _plain_text(h1.group(1))
