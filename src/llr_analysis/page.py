@@ -137,9 +137,8 @@ class Page:
             elif pd.api.types.is_integer_dtype(shown[c]):
                 shown[c] = shown[c].map(lambda v: "–" if pd.isna(v) else f"{v:,}")
         body = shown.to_html(index=False, escape=True, na_rep="–", border=0, classes="data-table")
-        body = body.replace('<table border="0" class="dataframe data-table">', '<table class="data-table">', 1)
-        body = body.replace('<table class="data-table">',
-                            f'<table class="data-table"><caption>{html.escape(caption)}</caption>', 1)
+        body = re.sub(r"<table[^>]*>", lambda _: f'<table class="data-table"><caption>{html.escape(caption)}</caption>',
+                      body, count=1)
         _html(f'<div class="table-wrap" id="{slug(name)}">{body}</div>'
               f'<p class="download-line">{self._download_link(href, "table")}</p>')
 

@@ -1,0 +1,341 @@
+"""Population: ONS small-area and district estimates by single year of age, and Census 2021.
+
+Sources (all in ``config/sources.yml``), read by the publishers' column names:
+
+* ``sape_lsoa11_mid2019`` / ``sape_lsoa11_mid2020``: ONS Lower layer Super Output Area
+  mid-year population estimates (SAPE22DT2, SAPE23DT2), persons by single year of age
+  0..89 and 90+, every LSOA (2011) in England. No sex split.
+* ``mye2_lad21_mid2020``: ONS mid-2020 estimates on 2021 local authority geography (MYE2
+  Persons), the published district totals the LSOA estimates are constrained to.
+* ``census2021_ts009_lad_totals``: Census 2021 TS009, usual residents by sex, district totals
+  (the offline copy has no single-year-of-age columns).
+
+Checks: every age column 0..89 and 90+ is present; counts are whole, non-negative numbers
+(population estimates are never suppressed, so any text is an error); each LSOA's "All Ages"
+equals the sum of its ages; the LSOA file covers the 32,844 LSOAs (2011) of England, with
+the 611 of LLR; for mid-2020 the LSOA estimates summed to each LLR district equal the
+published MYE2 district figures age by age, and the England totals agree; Census persons
+equal female plus male.
+
+LSOA 2011 -> 2021. Localities are defined on 2021 geography, so the estimates are also
+mapped to LSOA 2021 through the ONS exact-fit lookup (CHGIND): unchanged LSOAs (U) carry
+over; merged LSOAs (M) are summed; a split LSOA 2011 (S) is shared among its 2021 parts in
+proportion to their mid-2022 populations published with IoD2025 (MHCLG File 7
+denominators), separately for ages 0-15, 16-59 and 60+ so each part keeps its own age mix.
+Shares sum to one, so district, place and LLR totals are unchanged by the mapping. Where a
+part has no denominator the split is equal (recorded in ``weight_basis``). Redrawn LSOAs (X)
+would need a population-weighted best fit and are rejected (LLR has none).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ..errors import DataValidationError
+from ..places import load_places
+from ..sources import raw_path
+from ..validate import (LAD_CODE, LSOA_CODE, check_count, check_unique, code_column, example_row,
+                        select_columns, to_number, validate)
+from . import read_table, step
+
+#: Oldest single year in the files: age 90 stands for "90 and over".
+TOP_AGE = 90
+#: The publisher's age headers, in order (ONS SAPE and MYE2 layouts).
+AGE_HEADERS = [str(a) for a in range(TOP_AGE)] + [f"{TOP_AGE}+"]
+ENGLAND_LSOA11 = 32844
+
+#: LSOA estimate files: year, and the local authority columns on the newest boundaries in each file.
+SAPE = {
+    2019: {"dataset": "sape_lsoa11_mid2019", "la_code": "LA Code (2020 boundaries)",
+           "la_name": "LA name (2020 boundaries)"},
+    2020: {"dataset": "sape_lsoa11_mid2020", "la_code": "LA Code (2021 boundaries)",
+           "la_name": "LA name (2021 boundaries)"},
+}
+YEARS = tuple(SAPE)
+
+#: Age groups used to share a split LSOA's population among its 2021 parts, and the IoD2025
+#: denominator that weights each (16-59 = total - 0-15 - 60+).
+SPLIT_GROUPS = {"0-15": (0, 15), "16-59": (16, 59), "60+": (60, TOP_AGE)}
+
+CENSUS_COLUMNS = {
+    "geography code": "area_code",
+    "Sex: All persons; Age: Total; measures: Value": "persons",
+    "Sex: Female; Age: Total; measures: Value": "female",
+    "Sex: Male; Age: Total; measures: Value": "male",
+}
+
+LSOA_AGE_SCHEMA = pa.DataFrameSchema({
+    "year": pa.Column(int, pa.Check.isin(list(YEARS))),
+    "lsoa11_code": code_column(LSOA_CODE),
+    "lad_code": code_column(LAD_CODE),
+    "age": pa.Column(int, pa.Check.in_range(0, TOP_AGE)),
+    "population": pa.Column("int64", pa.Check.ge(0)),
+}, unique=["year", "lsoa11_code", "age"], strict=True)
+
+LSOA21_AGE_SCHEMA = pa.DataFrameSchema({
+    "year": pa.Column(int, pa.Check.isin(list(YEARS))),
+    "lsoa21_code": code_column(LSOA_CODE),
+    "age": pa.Column(int, pa.Check.in_range(0, TOP_AGE)),
+    "population": pa.Column(float, pa.Check.ge(0)),
+}, unique=["year", "lsoa21_code", "age"], strict=True)
+
+
+def read_single_year_of_age(path, id_columns: dict[str, str], total_column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read a persons-by-single-year-of-age file (ONS SAPE or MYE2 layout).
+
+    Returns ``(ids, ages)``: the renamed id columns, and a frame of int64 counts with columns
+    0..90 (90 = 90 and over). Raises :class:`DataValidationError` (file, column, example row)
+    when an age column is missing, a count is missing, suppressed, fractional or negative,
+    or a row's total differs from the sum of its ages.
+    """
+    # Ids as text; counts parsed by pandas (fast) and re-checked by to_number, which also
+    # catches any text in a count column (it then arrives as strings).
+    raw = pd.read_csv(path, dtype={c: str for c in id_columns}, encoding="utf-8-sig", low_memory=False)
+    if raw.empty:
+        raise DataValidationError(path, "the file has a header but no data rows")
+    ids = select_columns(raw, id_columns, path)
+    sel = select_columns(raw, {h: h for h in AGE_HEADERS + [total_column]}, path)
+    numbers = {}
+    for h in AGE_HEADERS + [total_column]:
+        values, _ = to_number(sel[h], path, h, allow_suppressed=False)
+        frame = pd.concat([ids, sel[[h]]], axis=1)
+        for problem, mask in (("missing counts", values.isna()),
+                              ("negative counts", values < 0),
+                              ("counts that are not whole numbers", values.notna() & (values % 1 != 0))):
+            if mask.any():
+                raise DataValidationError(path, f"{int(mask.sum())} {problem}", column=h,
+                                          example=example_row(frame, mask))
+        numbers[h] = values.astype("int64")
+    ages = pd.DataFrame({a: numbers[h] for a, h in enumerate(AGE_HEADERS)})
+    total = numbers[total_column]
+    bad = ages.sum(axis=1) != total
+    if bad.any():
+        frame = pd.concat([ids, total.rename(total_column), ages.sum(axis=1).rename("sum of ages")], axis=1)
+        raise DataValidationError(path, f"{int(bad.sum())} rows where {total_column!r} is not the sum of ages "
+                                  f"0..{TOP_AGE - 1} and {TOP_AGE}+", column=total_column,
+                                  example=example_row(frame, bad))
+    return ids, ages
+
+
+def _long(ids: pd.DataFrame, ages: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
+    wide = pd.concat([ids[id_cols].reset_index(drop=True), ages.reset_index(drop=True)], axis=1)
+    out = wide.melt(id_vars=id_cols, var_name="age", value_name="population")
+    out["age"] = out["age"].astype(int)
+    out["population"] = out["population"].astype("int64")
+    return out
+
+
+def read_sape(path, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One ONS LSOA (2011) estimates file -> (ids: lsoa11_code, lsoa11_name, lad_code, lad_name; ages)."""
+    spec = SAPE[year]
+    ids, ages = read_single_year_of_age(path, {"LSOA Code": "lsoa11_code", "LSOA Name": "lsoa11_name",
+                                               spec["la_code"]: "lad_code", spec["la_name"]: "lad_name"},
+                                        "All Ages")
+    validate(ids, pa.DataFrameSchema({"lsoa11_code": code_column(LSOA_CODE), "lad_code": code_column(LAD_CODE)}),
+             path)
+    check_unique(ids, ["lsoa11_code"], path)
+    if len(ids) != ENGLAND_LSOA11:
+        raise DataValidationError(path, f"expected the {ENGLAND_LSOA11:,} LSOAs (2011) of England, found {len(ids):,}",
+                                  column="LSOA Code")
+    return ids, ages
+
+
+def read_mye2(path) -> pd.DataFrame:
+    """ONS MYE2 persons by single year of age for local authorities -> long (area_code, area_name, age, population)."""
+    ids, ages = read_single_year_of_age(path, {"Code": "area_code", "Name": "area_name"}, "All ages")
+    validate(ids, pa.DataFrameSchema({"area_code": code_column(r"^[EWSN]\d{8}$")}), path)
+    check_unique(ids, ["area_code"], path)
+    return _long(ids, ages, ["area_code", "area_name"])
+
+
+def read_census_sex_totals(path) -> pd.DataFrame:
+    """Census 2021 TS009 district totals by sex (Nomis bulk column names): area_code, persons, female, male."""
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    df = select_columns(raw, CENSUS_COLUMNS, path)
+    for c in ("persons", "female", "male"):
+        df[c], _ = to_number(df[c], path, c, allow_suppressed=False)
+        bad = df[c].isna() | (df[c] < 0)
+        if bad.any():
+            raise DataValidationError(path, f"{int(bad.sum())} missing or negative counts", column=c,
+                                      example=example_row(df, bad))
+        df[c] = df[c].astype("int64")
+    validate(df, pa.DataFrameSchema({"area_code": code_column(r"^[EW]0[6-9]\d{6}$")}), path)
+    check_unique(df, ["area_code"], path)
+    bad = df["persons"] != df["female"] + df["male"]
+    if bad.any():
+        raise DataValidationError(path, f"{int(bad.sum())} rows where all persons is not female + male",
+                                  column="Sex: All persons; Age: Total; measures: Value", example=example_row(df, bad))
+    return df
+
+
+def split_weights(mapping: pd.DataFrame, denominators: pd.DataFrame) -> pd.DataFrame:
+    """Weights that share each LSOA (2011) among its LSOA (2021) parts, by age group.
+
+    ``mapping``: lsoa11_code, lsoa21_code, change (ONS CHGIND U/S/M/X). ``denominators``:
+    lsoa21_code, population, children_0_15, older_60_plus (IoD2025 File 7, mid-2022).
+    Returns one row per (lsoa11_code, lsoa21_code, age_group) with ``weight`` (the share of
+    the 2011 LSOA's population in that age group that goes to the 2021 LSOA) and
+    ``weight_basis``. Unchanged and merged LSOAs have weight 1. For a split, weights are the
+    parts' shares of the mid-2022 population in the same age group (0-15, 16-59, 60+);
+    if any part lacks a denominator, or the group's total is zero, the split is equal.
+    Weights of each (lsoa11_code, age_group) sum to 1.
+    """
+    x = mapping[mapping["change"] == "X"]
+    if not x.empty:
+        raise DataValidationError("LSOA (2011) to LSOA (2021) lookup", f"{len(x)} redrawn LSOAs (CHGIND X) cannot be "
+                                  "mapped by the exact-fit rule", column="CHGIND", example=x.iloc[0].to_dict())
+    d = denominators.set_index("lsoa21_code")
+    group_pop = {
+        "0-15": d["children_0_15"],
+        "60+": d["older_60_plus"],
+        "16-59": d["population"] - d["children_0_15"] - d["older_60_plus"],
+    }
+    parts = []
+    for group in SPLIT_GROUPS:
+        m = mapping[["lsoa11_code", "lsoa21_code", "change"]].copy()
+        m["age_group"] = group
+        m["weight_basis"] = np.where(m["change"] == "S", "mid-2022 population (IoD2025)", "whole LSOA")
+        m["basis_pop"] = m["lsoa21_code"].map(group_pop[group]).astype("float64")
+        n_parts = m.groupby("lsoa11_code")["lsoa21_code"].transform("size")
+        total = m.groupby("lsoa11_code")["basis_pop"].transform("sum", min_count=1)
+        incomplete = m.groupby("lsoa11_code")["basis_pop"].transform(lambda s: s.isna().any())
+        equal = (m["change"] == "S") & (incomplete | (total == 0))
+        m["weight"] = np.where(m["change"] == "S", m["basis_pop"] / total, 1.0)
+        m.loc[equal, "weight"] = 1.0 / n_parts[equal]
+        m.loc[equal, "weight_basis"] = "equal shares (no mid-2022 population)"
+        parts.append(m.drop(columns="basis_pop"))
+    out = pd.concat(parts, ignore_index=True)
+    sums = out.groupby(["lsoa11_code", "age_group"])["weight"].sum()
+    if not np.allclose(sums, 1.0):
+        raise DataValidationError("LSOA (2011) to LSOA (2021) lookup", "split weights do not sum to 1",
+                                  column="CHGIND", example=str(sums[~np.isclose(sums, 1.0)].index[0]))
+    return out
+
+
+def age_group_of(age: pd.Series) -> pd.Series:
+    """The split age group (0-15, 16-59, 60+) of each single year of age."""
+    out = pd.Series(pd.NA, index=age.index, dtype="object")
+    for group, (lo, hi) in SPLIT_GROUPS.items():
+        out[(age >= lo) & (age <= hi)] = group
+    return out.astype(str)
+
+
+def to_lsoa21(lsoa11_age: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Map single-year-of-age LSOA (2011) estimates to LSOA (2021) with :func:`split_weights` weights."""
+    df = lsoa11_age.assign(age_group=age_group_of(lsoa11_age["age"]))
+    df = df.merge(weights[["lsoa11_code", "lsoa21_code", "age_group", "weight"]], on=["lsoa11_code", "age_group"],
+                  how="left")
+    if df["lsoa21_code"].isna().any():
+        raise DataValidationError("LSOA (2011) to LSOA (2021) lookup", "an LSOA (2011) has no LSOA (2021)",
+                                  column="LSOA11CD", example=df.loc[df["lsoa21_code"].isna(), "lsoa11_code"].iloc[0])
+    df["population"] = df["population"] * df["weight"]
+    out = df.groupby(["year", "lsoa21_code", "age"], as_index=False)["population"].sum()
+    return out.sort_values(["year", "lsoa21_code", "age"]).reset_index(drop=True)
+
+
+@step("population", inputs=["sape_lsoa11_mid2019", "sape_lsoa11_mid2020", "mye2_lad21_mid2020",
+                            "census2021_ts009_lad_totals"], after=["geography", "deprivation"],
+      outputs=["population/lsoa11_age", "population/lsoa21_age", "population/lsoa11_lsoa21_weights",
+               "population/england_age", "population/lad_totals"])
+def build_population(paths) -> dict[str, pd.DataFrame]:
+    cfg = load_places()
+    llr_lads = cfg.all_district_codes
+    geo11 = read_table("geography/lsoa11", paths)
+    geo21 = read_table("geography/lsoa21", paths)
+
+    lsoa_parts, england_parts, totals = [], [], []
+    for year, spec in SAPE.items():
+        f = raw_path(spec["dataset"], paths)
+        ids, ages = read_sape(f, year)
+        in_llr = ids["lsoa11_code"].isin(geo11["lsoa11_code"])
+        check_count(int(in_llr.sum()), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f)
+        wrong_lad = in_llr & ~ids["lad_code"].isin(llr_lads)
+        if wrong_lad.any():
+            raise DataValidationError(f, f"{int(wrong_lad.sum())} LLR LSOAs are assigned to a district outside LLR",
+                                      column=spec["la_code"], example=example_row(ids, wrong_lad))
+        long = _long(ids[in_llr], ages[in_llr], ["lsoa11_code", "lad_code"])
+        long.insert(0, "year", year)
+        lsoa_parts.append(long)
+        eng = ages.sum()
+        england_parts.append(pd.DataFrame({"year": year, "area_code": cfg.england_code, "area_name": "England",
+                                           "age": eng.index.astype(int), "population": eng.to_numpy("int64")}))
+        by_lad = long.groupby("lad_code")["population"].sum()
+        period = f"mid-{year}"
+        totals.append(pd.DataFrame({"area_code": by_lad.index, "period": period, "source_id": spec["dataset"],
+                                    "persons": by_lad.to_numpy("int64")}))
+        totals.append(pd.DataFrame({"area_code": [cfg.england_code], "period": period, "source_id": spec["dataset"],
+                                    "persons": [int(eng.sum())]}))
+    lsoa11_age = validate(pd.concat(lsoa_parts, ignore_index=True), LSOA_AGE_SCHEMA, "population/lsoa11_age")
+    england_age = pd.concat(england_parts, ignore_index=True)
+
+    # District sums equal the published district totals (mid-2020 MYE2), age by age.
+    fm = raw_path("mye2_lad21_mid2020", paths)
+    mye = read_mye2(fm)
+    sape20 = lsoa11_age[lsoa11_age["year"] == 2020].groupby(["lad_code", "age"])["population"].sum()
+    pub = mye[mye["area_code"].isin(llr_lads)].set_index(["area_code", "age"])["population"]
+    pub.index.names = ["lad_code", "age"]
+    if len(pub) != len(llr_lads) * (TOP_AGE + 1):
+        raise DataValidationError(fm, "the LLR districts are not all in the file", column="Code",
+                                  example=sorted(set(llr_lads) - set(mye["area_code"]))[:1])
+    diff = sape20.reindex(pub.index) != pub
+    if diff.any():
+        lad, age = diff[diff].index[0]
+        raise DataValidationError(fm, f"{int(diff.sum())} district/age counts differ from the sum of the LSOA "
+                                  "estimates (sape_lsoa11_mid2020)", column=AGE_HEADERS[age],
+                                  example=f"{lad} age {AGE_HEADERS[age]}: district file {pub[(lad, age)]}, "
+                                          f"LSOA sum {sape20.get((lad, age))}")
+    eng_mye = int(mye.loc[mye["area_code"].str.startswith("E"), "population"].sum())
+    eng_sape = int(england_age.loc[england_age["year"] == 2020, "population"].sum())
+    if eng_mye != eng_sape:
+        raise DataValidationError(fm, f"England total {eng_mye:,} differs from the LSOA estimates' {eng_sape:,}",
+                                  column="All ages")
+
+    fc = raw_path("census2021_ts009_lad_totals", paths)
+    census = read_census_sex_totals(fc)
+    missing = sorted(set(llr_lads) - set(census["area_code"]))
+    if missing:
+        raise DataValidationError(fc, f"{len(missing)} LLR districts are missing", column="geography code",
+                                  example=missing[0])
+    eng_census = census[census["area_code"].str.startswith("E")][["persons", "female", "male"]].sum()
+    census = pd.concat([census[census["area_code"].isin(llr_lads)],
+                        pd.DataFrame([{"area_code": cfg.england_code, **eng_census.to_dict()}])], ignore_index=True)
+    census["period"] = "Census 2021"
+    census["source_id"] = "census2021_ts009_lad_totals"
+    lad_totals = pd.concat(totals + [census], ignore_index=True)
+    names = {**cfg.district_names, cfg.england_code: "England"}
+    lad_totals["area_name"] = lad_totals["area_code"].map(names)
+    for c in ("female", "male"):
+        lad_totals[c] = lad_totals[c].astype("Int64")   # estimates have no sex split: missing, not zero
+    lad_totals = lad_totals[["area_code", "area_name", "period", "source_id", "persons", "female", "male"]]
+
+    # LSOA 2011 -> 2021.
+    mapping = read_table("geography/lsoa11_lsoa21", paths)
+    pop = read_table("deprivation/iod_population", paths)
+    pop = pop[(pop["edition"] == "IoD2025") & pop["lsoa_code"].isin(geo21["lsoa21_code"])]
+    denominators = pop.rename(columns={"lsoa_code": "lsoa21_code"})
+    for c in ("population", "children_0_15", "older_60_plus"):
+        if c not in denominators:
+            denominators[c] = np.nan
+    weights = split_weights(mapping[mapping["lsoa11_code"].isin(geo11["lsoa11_code"])], denominators)
+    lsoa21_age = validate(to_lsoa21(lsoa11_age, weights), LSOA21_AGE_SCHEMA, "population/lsoa21_age")
+    got = set(lsoa21_age["lsoa21_code"])
+    if got != set(geo21["lsoa21_code"]):
+        missing = sorted(set(geo21["lsoa21_code"]) - got)
+        raise DataValidationError("population/lsoa21_age", f"{len(missing)} LLR LSOAs (2021) have no population",
+                                  column="lsoa21_code", example=missing[:1])
+    # The mapping moves people between LSOAs, never in or out of a district.
+    lad21 = geo21.set_index("lsoa21_code")["lad_code"]
+    a = lsoa21_age.assign(lad_code=lsoa21_age["lsoa21_code"].map(lad21)).groupby(["year", "lad_code"])["population"].sum()
+    b = lsoa11_age.groupby(["year", "lad_code"])["population"].sum()
+    if not np.allclose(a.reindex(b.index), b, rtol=0, atol=1e-6):
+        raise DataValidationError("population/lsoa21_age", "district totals changed when mapping LSOA 2011 -> 2021",
+                                  column="population")
+    return {
+        "population/lsoa11_age": lsoa11_age,
+        "population/lsoa21_age": lsoa21_age,
+        "population/lsoa11_lsoa21_weights": weights,
+        "population/england_age": england_age,
+        "population/lad_totals": lad_totals,
+    }

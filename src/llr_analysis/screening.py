@@ -1,0 +1,415 @@
+"""Cancer screening coverage by place, primary care network (PCN) and GP practice.
+
+Reads the processed screening tables (:mod:`llr_analysis.process.screening`) and does the
+topic's analysis; the notebook ``notebooks/cancer_screening.ipynb`` only calls into here.
+
+Methods (each in one function below):
+
+* **Practice -> PCN -> place** (:func:`assign_place`, rule in ``config/screening.yml``):
+  Leicester City CCG (04C) practices belong to Leicester, West Leicestershire CCG (04V) to
+  Leicestershire; East Leicestershire and Rutland CCG (03W) practices to Rutland when their PCN
+  is a Rutland PCN (Rutland Health PCN, U67590), otherwise to Leicestershire; a 03W practice with
+  no known PCN is placed by its premises postcode district (LE15 -> Rutland), flagged approximate.
+* **Coverage of a group of practices** (:func:`coverage`): sum of the screened (numerators) over
+  the sum of the eligible (denominators) of the practices with both counts published, with a
+  Wilson score 95% interval (:func:`llr_analysis.stats.wilson_ci`, OHID method). Practices whose
+  counts were suppressed are left out and counted, never treated as zero.
+* **Comparison with England** (:func:`compare_with_england`): OHID/Fingertips CI-overlap
+  benchmarking (:func:`llr_analysis.stats.compare_by_ci_overlap`, higher is better).
+* **Funnel plot** (:func:`funnel`): OHID Wilson-score control limits at 95% and 99.8% around the
+  England (or LLR) value (:func:`llr_analysis.stats.proportion_funnel_limits`,
+  :func:`llr_analysis.stats.funnel_position`).
+* **Gap to the programme standard** (:func:`gap_to_standard`, :func:`screens_needed`): percentage
+  points below the acceptable and achievable thresholds, and how many more people would need to
+  have been screened to reach them.
+* **Coverage and deprivation** (:func:`deprivation_association`): Spearman rank correlation
+  between practice coverage and the practice's registered-population-weighted IMD 2019 score.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .errors import ParameterError
+from .places import get_place, load_places
+from .process import read_table
+from .stats import compare_by_ci_overlap, funnel_position, proportion_funnel_limits, wilson_ci
+
+ENGLAND_CODE = "E92000001"
+TOPIC = "cancer_screening"
+
+
+# ----------------------------------------------------------------------------- configuration
+
+@lru_cache(maxsize=1)
+def load_config() -> dict:
+    """``config/screening.yml``: programmes, standards, place rule and Fingertips settings."""
+    return yaml.safe_load(resources.files("llr_analysis.config").joinpath("screening.yml").read_text())
+
+
+def programme_label(programme: str) -> str:
+    return load_config()["programmes"][programme]["label"]
+
+
+def check_programme(programme: str) -> str:
+    """A configured programme id (``cervical``, ``breast``, ``bowel``) or ``all``."""
+    key = str(programme).strip().lower()
+    known = list(load_config()["programmes"])
+    if key != "all" and key not in known:
+        raise ParameterError(f"unknown screening programme {programme!r}; expected 'all' or one of {known}")
+    return key
+
+
+def programmes(programme: str = "all") -> list[str]:
+    """The programmes a page shows, in the configured order."""
+    key = check_programme(programme)
+    return list(load_config()["programme_order"]) if key == "all" else [key]
+
+
+def standard(programme: str) -> dict:
+    """The programme's coverage standard: ``acceptable``, ``achievable`` (percent) and ``source``."""
+    return dict(load_config()["programmes"][programme]["standard"])
+
+
+def age_group_label(programme: str, age_group: str) -> str:
+    groups = load_config()["programmes"][programme].get("age_groups", {})
+    return groups.get(age_group, {}).get("label", f"Aged {age_group}")
+
+
+# ------------------------------------------------------------------------------ place rule
+
+def postcode_district(postcode) -> str | None:
+    """'LE15 6NT' -> 'LE15' (the outward code); None when missing."""
+    if postcode is None or (isinstance(postcode, float) and math.isnan(postcode)) or postcode is pd.NA:
+        return None
+    text = str(postcode).strip().upper()
+    if not text:
+        return None
+    return text.split()[0] if " " in text else text[:-3]
+
+
+def assign_place(ccg_code, pcn_code=None, postcode=None, rule: dict | None = None) -> tuple[str | None, str]:
+    """The place of a practice and the basis of the decision.
+
+    Rule (``config/screening.yml`` ``place_rule``): the practice's CCG / sub-ICB location decides
+    (04C Leicester City -> Leicester, 04V West Leicestershire -> Leicestershire). East
+    Leicestershire and Rutland (03W) practices go to Rutland when their PCN is a Rutland PCN,
+    else to Leicestershire; with no PCN known, a premises postcode district in the configured
+    Rutland list (LE15) means Rutland (basis marked approximate), anything else Leicestershire.
+    Returns ``(None, "not in LLR")`` for other CCGs.
+    """
+    rule = rule or load_config()["place_rule"]
+    code = None if ccg_code is None or ccg_code is pd.NA or (isinstance(ccg_code, float) and math.isnan(ccg_code)) \
+        else str(ccg_code).strip()
+    target = rule["ccg_place"].get(code)
+    if target is None:
+        return None, "not in LLR"
+    if target != "leicestershire_or_rutland":
+        return target, f"CCG {code}"
+    has_pcn = pcn_code is not None and pcn_code is not pd.NA and not (isinstance(pcn_code, float)
+                                                                      and math.isnan(pcn_code)) and str(pcn_code)
+    if has_pcn:
+        if str(pcn_code) in rule["rutland_pcns"]:
+            return "rutland", f"CCG {code}, Rutland PCN {pcn_code}"
+        return "leicestershire", f"CCG {code}, PCN {pcn_code} is not a Rutland PCN"
+    district = postcode_district(postcode)
+    if district in rule["rutland_postcode_districts"]:
+        return "rutland", f"CCG {code}, no PCN; premises postcode district {district} (approximate)"
+    return "leicestershire", (f"CCG {code}, no PCN; premises postcode district {district} is not a Rutland "
+                              "district (approximate)" if district else f"CCG {code}, no PCN or postcode")
+
+
+def ccg_code_from_name(name) -> str | None:
+    """ODS code of an LLR CCG from its name as written in a source (None for other CCGs)."""
+    names = load_config()["place_rule"]["ccg_names"]
+    key = None if name is None or name is pd.NA else str(name).strip()
+    return names.get(key)
+
+
+# ------------------------------------------------------------------------------ statistics
+
+def coverage(numerator, denominator) -> dict:
+    """Coverage of a group of areas: sum(screened) / sum(eligible) x 100 with a Wilson 95% CI.
+
+    Method: counts are added over the rows where both the numerator and the denominator are
+    published; rows with either missing (suppressed) are excluded and counted in
+    ``excluded``. The interval is the Wilson score interval (OHID method,
+    :func:`llr_analysis.stats.wilson_ci`).
+    """
+    num = pd.to_numeric(pd.Series(numerator), errors="coerce").reset_index(drop=True)
+    den = pd.to_numeric(pd.Series(denominator), errors="coerce").reset_index(drop=True)
+    ok = num.notna() & den.notna() & (den > 0)
+    n_ok = int(ok.sum())
+    x, n = float(num[ok].sum()), float(den[ok].sum())
+    if n_ok == 0 or n <= 0:
+        return {"value": np.nan, "lower_95": np.nan, "upper_95": np.nan, "count": np.nan,
+                "denominator": np.nan, "included": 0, "excluded": int((~ok).sum())}
+    value, lower, upper = wilson_ci(x, n)
+    return {"value": float(value), "lower_95": float(lower), "upper_95": float(upper), "count": x,
+            "denominator": n, "included": n_ok, "excluded": int((~ok).sum())}
+
+
+def screens_needed(numerator, denominator, threshold_pct: float) -> float:
+    """How many more people would have to have been screened for coverage to reach the threshold.
+
+    ``ceil(threshold/100 x eligible - screened)``, and 0 when coverage already meets it (the
+    "screens needed to meet 80%" of the PHE cervical coverage workbook). NaN if either count is missing.
+    """
+    if pd.isna(numerator) or pd.isna(denominator):
+        return np.nan
+    need = threshold_pct / 100 * float(denominator) - float(numerator)
+    return float(max(0, math.ceil(round(need, 9))))
+
+
+def compare_with_england(value, lower, upper, england_value):
+    """Better / similar / worse than England by CI overlap (OHID method; higher coverage is better)."""
+    return compare_by_ci_overlap(value, lower, upper, england_value, polarity="higher_is_better")
+
+
+def standard_band(value: float, programme: str) -> str:
+    """Where a coverage sits against the programme standard: 'achievable met', 'acceptable met', 'below acceptable'."""
+    if pd.isna(value):
+        return "not compared"
+    s = standard(programme)
+    if value >= s["achievable"]:
+        return "meets achievable"
+    if value >= s["acceptable"]:
+        return "meets acceptable only"
+    return "below acceptable"
+
+
+def gap_to_standard(numerator, denominator, programme: str) -> dict:
+    """Coverage gap to the programme's acceptable and achievable thresholds.
+
+    Percentage points below each threshold (0 when met) and the extra people screened needed
+    to reach it (:func:`screens_needed`).
+    """
+    s = standard(programme)
+    if pd.isna(numerator) or pd.isna(denominator) or float(denominator) <= 0:
+        return {"gap_acceptable_pp": np.nan, "gap_achievable_pp": np.nan,
+                "screens_to_acceptable": np.nan, "screens_to_achievable": np.nan}
+    value = 100 * float(numerator) / float(denominator)
+    return {"gap_acceptable_pp": max(0.0, s["acceptable"] - value),
+            "gap_achievable_pp": max(0.0, s["achievable"] - value),
+            "screens_to_acceptable": screens_needed(numerator, denominator, s["acceptable"]),
+            "screens_to_achievable": screens_needed(numerator, denominator, s["achievable"])}
+
+
+def funnel(practices: pd.DataFrame, target_pct: float, n_points: int = 120) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Funnel plot data: each practice's position and the control-limit curves.
+
+    Method: OHID Wilson-score funnel limits for a proportion at 95% and 99.8% around
+    ``target_pct`` (England's or LLR's coverage), :func:`llr_analysis.stats.proportion_funnel_limits`;
+    each practice's position from :func:`llr_analysis.stats.funnel_position`. Practices with
+    suppressed counts are "not compared". Returns (points, limits) where limits has one row
+    per denominator on a log-spaced grid covering the practices.
+    """
+    pts = practices.copy()
+    num = pd.to_numeric(pts["numerator"], errors="coerce")
+    den = pd.to_numeric(pts["denominator"], errors="coerce")
+    ok = num.notna() & den.notna() & (den > 0)
+    pts["value"] = np.where(ok, 100 * num / den.where(den > 0), np.nan)
+    position = pd.Series("not compared", index=pts.index, dtype=object)
+    if ok.any():
+        position[ok] = funnel_position(num[ok].to_numpy(), den[ok].to_numpy(), target=target_pct / 100)
+    pts["funnel_position"] = position
+    lo = max(1.0, float(den[ok].min()) * 0.8) if ok.any() else 10.0
+    hi = float(den[ok].max()) * 1.15 if ok.any() else 1000.0
+    grid = np.unique(np.round(np.geomspace(lo, hi, n_points)))
+    limits = proportion_funnel_limits(grid, target_pct / 100, multiplier=100)
+    limits["target"] = target_pct
+    return pts, limits
+
+
+def deprivation_association(values: pd.Series, imd_scores: pd.Series) -> dict:
+    """Spearman rank correlation between practice coverage and practice IMD 2019 score.
+
+    Method: ``scipy.stats.spearmanr`` on the practices with both values (no weighting). A
+    negative rho means lower coverage in more deprived practice populations. Returns rho, the
+    two-sided p-value and n; rho is NaN with fewer than 5 practices.
+    """
+    from scipy.stats import spearmanr
+    df = pd.DataFrame({"v": pd.to_numeric(values, errors="coerce"),
+                       "d": pd.to_numeric(imd_scores, errors="coerce")}).dropna()
+    if len(df) < 5:
+        return {"rho": np.nan, "p_value": np.nan, "n": len(df)}
+    res = spearmanr(df["v"], df["d"])
+    return {"rho": float(res.statistic), "p_value": float(res.pvalue), "n": len(df)}
+
+
+# ------------------------------------------------------------------------------- data access
+
+def practice_coverage(paths=None) -> pd.DataFrame:
+    return read_table("screening/practice_coverage", paths)
+
+
+def practices(paths=None) -> pd.DataFrame:
+    return read_table("screening/practices", paths)
+
+
+def area_coverage(paths=None) -> pd.DataFrame:
+    return read_table("screening/area_coverage", paths)
+
+
+def health_index(paths=None) -> pd.DataFrame:
+    return read_table("screening/health_index", paths)
+
+
+def availability(paths=None) -> pd.DataFrame:
+    """What this build has: one row per programme, age group, period and level, with its source.
+
+    Levels: ``gp_practice`` (practice counts, aggregated here to PCN, place, LLR and England)
+    and ``local_authority`` (Fingertips upper-tier local authority values, resident population).
+    """
+    rows = []
+    pc = practice_coverage(paths)
+    if len(pc):
+        g = pc.groupby(["programme", "age_group", "period", "period_label", "period_sort", "source_id"],
+                       dropna=False).size().reset_index(name="rows")
+        g["level"] = "gp_practice"
+        rows.append(g)
+    ac = area_coverage(paths)
+    ac = ac[ac["area_level"].isin(["utla", "utla_2021"])]
+    if len(ac):
+        g = ac.assign(period_label=ac["period"]).groupby(
+            ["programme", "age_group", "period", "period_label", "period_sort", "source_id"],
+            dropna=False).size().reset_index(name="rows")
+        g["level"] = "local_authority"
+        rows.append(g)
+    if not rows:
+        return pd.DataFrame(columns=["programme", "age_group", "period", "period_label", "period_sort",
+                                     "source_id", "rows", "level"])
+    return pd.concat(rows, ignore_index=True).sort_values(["programme", "level", "period_sort", "age_group"]
+                                                          ).reset_index(drop=True)
+
+
+def resolve_period(avail: pd.DataFrame, programme: str, period: str = "latest", level: str | None = None
+                   ) -> str | None:
+    """The period to show for a programme: the latest one with data (``period="latest"``), or the
+    requested period label if the build has it. None when the programme has no data at all."""
+    a = avail[avail["programme"] == programme]
+    if level:
+        a = a[a["level"] == level]
+    if a.empty:
+        return None
+    if str(period).strip().lower() == "latest":
+        return str(a.sort_values("period_sort").iloc[-1]["period"])
+    hits = a[(a["period"].astype(str) == str(period)) | (a["period_label"].astype(str) == str(period))]
+    if hits.empty:
+        raise ParameterError(f"{programme} screening has no data for period {period!r} in this build; "
+                             f"periods available: {sorted(a['period_label'].astype(str).unique())}")
+    return str(hits.iloc[0]["period"])
+
+
+def practice_rows(programme: str, period: str, age_group: str, paths=None) -> pd.DataFrame:
+    """Every practice in England for one programme, period and age group, with LLR practices'
+    place, PCN and deprivation attached."""
+    pc = practice_coverage(paths)
+    pc = pc[(pc["programme"] == programme) & (pc["period"] == period) & (pc["age_group"] == age_group)].copy()
+    lk = practices(paths)[["practice_code", "pcn_code", "pcn_name", "pcn_basis", "status", "close_date",
+                           "imd_score", "imd_decile"]]
+    pc = pc.merge(lk, on="practice_code", how="left")
+    num, den = pc["numerator"], pc["denominator"]
+    ok = num.notna() & den.notna() & (den > 0)
+    pc["value"] = np.where(ok, 100 * num / den.where(den > 0), np.nan)
+    v, lo, hi = wilson_ci(num.where(ok), den.where(ok))
+    pc["lower_95"], pc["upper_95"] = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    return pc.reset_index(drop=True)
+
+
+def england_row(rows: pd.DataFrame, programme: str, period: str, age_group: str, paths=None) -> dict:
+    """England's coverage: the sum over every practice in England (counts published), Wilson CI.
+
+    For Fingertips practice data, Fingertips' own England row is used when it has counts.
+    """
+    if len(rows) and (rows["source_id"] == "fingertips").all():
+        ac = area_coverage(paths)
+        e = ac[(ac["area_code"] == ENGLAND_CODE) & (ac["programme"] == programme) & (ac["period"] == period)
+               & (ac["age_group"] == age_group) & (ac["file"].isin(rows["file"].dropna().unique())
+                                                   if "file" in rows else True)]
+        if len(e) and e.iloc[0][["count", "denominator"]].notna().all():
+            return coverage([e.iloc[0]["count"]], [e.iloc[0]["denominator"]]) | {"source": "Fingertips England row"}
+    return coverage(rows["numerator"], rows["denominator"]) | {"source": "sum of all practices in England"}
+
+
+def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_group: str,
+               paths=None) -> pd.DataFrame:
+    """Coverage for the place, each PCN with practices in the place, LLR and England.
+
+    PCN figures are over all of the PCN's practices in the data (a PCN can have practices in two
+    places; ``pcn_places`` names them). Each row carries its Wilson 95% CI, the comparison with
+    England, the standard band and the gap to the standard.
+    """
+    the_place = get_place(place)
+    cfg = load_places()
+    llr = rows[rows["place_id"].notna()]
+    here = llr[llr["place_id"] == the_place.id]
+    eng = england_row(rows, programme, period, age_group, paths)
+    out = []
+
+    def add(kind, code, name, sub, extra=None):
+        c = coverage(sub["numerator"], sub["denominator"])
+        out.append({"level": kind, "area_code": code, "area_name": name, **c,
+                    "practices": int(len(sub)), **(extra or {})})
+
+    add("place", the_place.code, the_place.name, here)
+    pcn_places = llr.dropna(subset=["pcn_code"]).groupby("pcn_code")["place_id"].agg(
+        lambda s: ", ".join(sorted({cfg.places[p].name for p in s})))
+    for (code, name), sub in llr.dropna(subset=["pcn_code"]).groupby(["pcn_code", "pcn_name"]):
+        if (sub["place_id"] == the_place.id).any():
+            add("pcn", code, str(name).title().replace("Pcn", "PCN"), sub,
+                {"pcn_places": pcn_places.get(code, "")})
+    no_pcn = here[here["pcn_code"].isna()]
+    if len(no_pcn):
+        add("no_pcn", "", "Practices with no PCN (closed before PCNs formed)", no_pcn)
+    add("llr", cfg.llr_code, cfg.llr_short_name, llr)
+    out.append({"level": "england", "area_code": ENGLAND_CODE, "area_name": "England",
+                **{k: v for k, v in eng.items() if k != "source"}, "practices": int(len(rows))})
+    df = pd.DataFrame(out)
+    df["comparison"] = compare_with_england(df["value"], df["lower_95"], df["upper_95"], eng["value"])
+    df.loc[df["level"] == "england", "comparison"] = "comparator"
+    df["standard_band"] = [standard_band(v, programme) for v in df["value"]]
+    gaps = pd.DataFrame([gap_to_standard(n, d, programme) for n, d in zip(df["count"], df["denominator"])])
+    df = pd.concat([df.reset_index(drop=True), gaps], axis=1)
+    df["programme"], df["period"], df["age_group"] = programme, period, age_group
+    return df
+
+
+def local_authority_rows(programme: str, period: str, place: str | None = None, paths=None) -> pd.DataFrame:
+    """Fingertips upper-tier local authority coverage (resident population) for the three LLR
+    places and England, with the CI-overlap comparison with England."""
+    ac = area_coverage(paths)
+    ac = ac[(ac["programme"] == programme) & (ac["period"] == period)
+            & (ac["area_level"].isin(["utla", "utla_2021", "england"]))]
+    codes = [p.code for p in load_places().places.values()] + [ENGLAND_CODE]
+    ac = ac[ac["area_code"].isin(codes)].drop_duplicates(subset=["area_code", "age_group"])
+    if ac.empty:
+        return ac
+    out = []
+    for ag, g in ac.groupby("age_group"):
+        e = g[g["area_code"] == ENGLAND_CODE]
+        ev = float(e["value"].iloc[0]) if len(e) else np.nan
+        g = g.copy()
+        g["comparison"] = compare_with_england(g["value"], g["lower_95"], g["upper_95"], ev)
+        g.loc[g["area_code"] == ENGLAND_CODE, "comparison"] = "comparator"
+        out.append(g)
+    return pd.concat(out, ignore_index=True)
+
+
+def unmapped_practices(paths=None) -> pd.DataFrame:
+    """LLR practices in the coverage data with no PCN, or placed approximately, or closed since:
+    the list the page shows so that no practice is dropped silently."""
+    pc = practice_coverage(paths)
+    pc = pc[pc["in_llr"]]
+    lk = practices(paths)
+    df = pc.drop_duplicates(subset=["practice_code", "source_id", "period"]).merge(
+        lk[["practice_code", "pcn_code", "pcn_name", "pcn_basis", "status", "close_date", "postcode"]],
+        on="practice_code", how="left")
+    flag = df["pcn_code"].isna() | df["place_basis"].str.contains("approximate", na=False) | df["status"].ne("active")
+    return df[flag].sort_values(["place_id", "practice_code"]).reset_index(drop=True)

@@ -1,0 +1,157 @@
+"""Every page of the built site in headless Chromium, served by a plain file server, network blocked.
+
+Needs Debian's chromium (installed by `make test`) driven by Playwright; skips with a reason if absent.
+Checks: no console errors, every chart drawn (SVG with marks), maps and tables present, every link
+inside the site resolves, no request leaves the machine, and axe-core finds no serious or critical
+accessibility violations. A screenshot of the overview is saved in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[1]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO / "test-artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+        "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it)")]
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    site, _ = built_site
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler.log_message = lambda *a, **k: None
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", site
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+# A chart has drawn when its SVG holds data marks (Vega puts them in <g class="... role-mark ...">).
+DRAWN_JS = ("() => [...document.querySelectorAll('.vega-chart')]"
+            ".every(d => d.querySelector('svg .role-mark path, svg .role-mark line, svg .role-mark text'))")
+
+
+def open_page(browser, base: str, rel: str):
+    """Open a page with every request outside the local server blocked; return (page, errors, blocked)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    blocked: list[str] = []
+    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+    page.route("**/*", route)
+    page.goto(urljoin(base, rel), wait_until="load")
+    return page, errors, blocked
+
+
+def all_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
+
+
+def test_every_page_loads_offline_with_charts_drawn(server, browser):
+    base, site = server
+    pages = all_pages(site)
+    assert "index.html" in pages and "deprivation/leicester.html" in pages
+    for rel in pages:
+        page, errors, blocked = open_page(browser, base, rel)
+        n_charts = page.locator(".vega-chart").count()
+        if n_charts:
+            page.wait_for_function(
+                DRAWN_JS,
+                timeout=20000)
+        assert errors == [], f"{rel}: {errors}"
+        assert blocked == [], f"{rel} tried to load external resources: {blocked}"
+        assert page.title(), rel
+        page.context.close()
+
+
+def test_deprivation_page_has_map_and_table(server, browser):
+    base, _ = server
+    page, errors, _ = open_page(browser, base, "deprivation/leicestershire.html")
+    page.wait_for_selector("#chart-imd-decile-map svg .mark-shape.role-mark path", state="attached", timeout=20000)
+    assert page.locator("#chart-imd-decile-map svg .mark-shape.role-mark path").count() == 408
+    table = page.locator("table.data-table").first
+    assert "Charnwood" in table.inner_text()
+    assert table.locator("caption").inner_text().startswith("Deprivation by district, Leicestershire")
+    assert errors == []
+    page.context.close()
+
+
+def test_every_internal_link_resolves(server, browser):
+    base, site = server
+    context = browser.new_context()
+    checked: set[str] = set()
+    for rel in all_pages(site):
+        page = context.new_page()
+        page.goto(urljoin(base, rel))
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        for href in hrefs:
+            url = href.split("#")[0]
+            if not url.startswith(base) or url in checked:
+                continue
+            checked.add(url)
+            resp = context.request.get(url)
+            assert resp.status == 200, f"{rel} links to {url}: HTTP {resp.status}"
+        page.close()
+    assert len(checked) >= 6
+    context.close()
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (make test runs npm ci)")
+def test_accessibility_no_serious_or_critical_violations(server, browser):
+    base, site = server
+    failures = []
+    for rel in all_pages(site):
+        page, _, _ = open_page(browser, base, rel)
+        if page.locator(".vega-chart").count():
+            page.wait_for_function("() => [...document.querySelectorAll('.vega-chart')].every(d => d.querySelector('svg'))",
+                                   timeout=20000)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        for v in result["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                failures.append(f"{rel}: {v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}")
+        page.context.close()
+    assert failures == [], "\n".join(failures)
+
+
+def test_overview_screenshot(server, browser):
+    base, _ = server
+    page, errors, _ = open_page(browser, base, "index.html")
+    ARTIFACTS.mkdir(exist_ok=True)
+    out = ARTIFACTS / "overview.png"
+    page.screenshot(path=str(out), full_page=True)
+    assert out.stat().st_size > 10_000
+    assert errors == []
+    page.context.close()
