@@ -27,6 +27,18 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     pages: list[Path] = field(default_factory=list)
     engine: str = ""
+    executed: int = 0
+    skipped: int = 0
+
+
+def _progress(runs, log):
+    """A progress bar while notebooks run (tqdm on a terminal, one line per run otherwise)."""
+    import sys
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=len(runs), desc="notebooks", unit="run", leave=False)
+        return lambda run: (bar.update(1), bar.set_postfix_str(run.label))
+    return lambda run: log(f"  executed {run.label}")
 
 
 def vega_bundle(paths: ProjectPaths) -> Path:
@@ -43,8 +55,9 @@ def vega_bundle(paths: ProjectPaths) -> Path:
     return cached
 
 
-def assemble_stage(paths: ProjectPaths) -> Path:
-    """A fresh Quarto project in build/stage: _quarto.yml, hand-written pages, generated pages, assets."""
+def assemble_stage(paths: ProjectPaths, runs=()) -> Path:
+    """A fresh Quarto project in build/stage: _quarto.yml, hand-written pages, generated pages, assets,
+    and the executed notebooks (with their CSV downloads) of ``runs``."""
     stage = paths.stage
     if stage.exists():
         shutil.rmtree(stage)
@@ -59,6 +72,12 @@ def assemble_stage(paths: ProjectPaths) -> Path:
     (stage / "sources.qmd").write_text(sources_page(paths))
     (stage / "assets").mkdir(exist_ok=True)
     shutil.copyfile(vega_bundle(paths), stage / "assets" / "vega-bundle.js")
+    for run in runs:
+        dest = stage / run.output
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(paths.executed / run.output, dest)
+        if (paths.executed / run.downloads).exists():
+            shutil.copytree(paths.executed / run.downloads, stage / run.downloads)
     return stage
 
 
@@ -104,7 +123,7 @@ def publish(new_site: Path, site: Path) -> None:
 
 
 def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True, places=None, topics=None,
-          workers: int | None = None, engine: str = "auto", log=print) -> BuildReport:
+          workers: int | None = None, engine: str = "auto", force: bool = False, log=print) -> BuildReport:
     report = BuildReport()
     os.environ["LLR_ROOT"] = str(paths.root)
 
@@ -122,11 +141,13 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
 
     if fetch:
         timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
-    timed("process", lambda: process.run(paths, log=log))
-    stage = timed("stage", lambda: assemble_stage(paths))
+    timed("process", lambda: process.run(paths, log=log, force=force))
     runs = plan(paths, places=places, topics=topics)
     workers = workers or os.cpu_count() or 1
-    timed("notebooks", lambda: execute(runs, stage, paths.root, workers=workers))
+    done, skipped = timed("notebooks", lambda: execute(runs, paths.executed, paths.root, workers=workers,
+                                                       paths=paths, force=force, progress=_progress(runs, log)))
+    report.executed, report.skipped = len(done), len(skipped)
+    stage = timed("stage", lambda: assemble_stage(paths, runs))
     partial = bool(places or topics)
     if partial:
         dropped = prune_navbar(stage)

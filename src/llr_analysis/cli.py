@@ -38,12 +38,13 @@ def cmd_process(args, paths) -> int:
 def cmd_notebooks(args, paths) -> int:
     from .build import assemble_stage
     from .notebooks import execute, plan
-    stage = assemble_stage(paths)
     params = dict(kv.split("=", 1) for kv in args.param or [])
     runs = plan(paths, places=args.place or None, topics=args.topic or None, parameters=params)
     os.environ["LLR_ROOT"] = str(paths.root)
-    execute(runs, stage, paths.root, workers=args.workers or os.cpu_count() or 1)
-    print(f"executed {len(runs)} notebook runs into {stage}")
+    done, skipped = execute(runs, paths.executed, paths.root, workers=args.workers or os.cpu_count() or 1,
+                            paths=paths)
+    stage = assemble_stage(paths, runs)
+    print(f"executed {len(done)} notebook runs ({len(skipped)} unchanged) into {stage}")
     return 0
 
 
@@ -83,8 +84,9 @@ def cmd_build(args, paths) -> int:
     from .build import build
     report = build(paths, mirror=Path(args.mirror) if args.mirror else None, fetch=not args.no_fetch,
                    places=args.place or None, topics=args.topic or None, workers=args.workers,
-                   engine=args.engine)
-    print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
+                   engine=args.engine, force=args.force)
+    print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
+          + f" (notebooks: {report.executed} executed, {report.skipped} unchanged)")
     print(f"site: {paths.site} ({len(report.pages)} pages, renderer: {report.engine})")
     return 0
 
@@ -117,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--mirror")
             p.add_argument("--no-fetch", action="store_true", help="use data/raw as it is")
             p.add_argument("--engine", choices=["auto", "quarto", "nbconvert"], default="auto")
+            p.add_argument("--force", action="store_true", help="rebuild everything, ignoring the caches")
 
     p = sub.add_parser("render", help="render build/stage into site/ (Quarto if installed, else nbconvert)")
     p.add_argument("--engine", choices=["auto", "quarto", "nbconvert"], default="auto")

@@ -45,6 +45,12 @@ LE_SERIES = ("ons_la_2019", "fingertips_90366")
 HLE_SERIES = ("ons_els_2026", "fingertips_90362_2020")
 SII_SERIES = ("fingertips_92901_2020", "fingertips_92901")
 POLARITY = "higher_is_better"   # life expectancy: higher is better
+#: A straight line through MSOA life expectancy and deprivation needs at least this many MSOAs.
+MIN_MSOAS_FOR_GRADIENT = 10
+#: Short names of the series for sentences.
+SERIES_SHORT = {"ons_la_2019": "ONS, Dec 2019 edition", "fingertips_90366": "OHID Fingertips 90366",
+                "ons_els_2026": "ONS, Feb 2026 release", "fingertips_90362_2020": "Fingertips 90362, 2020 extract",
+                "fingertips_92901": "OHID Fingertips 92901", "fingertips_92901_2020": "Fingertips 92901, 2020 extract"}
 LLR_ICB_NAME = "Leicester, Leicestershire and Rutland"
 
 # Okabe-Ito colours (colour-blind safe): England black, the place blue, districts the rest.
@@ -216,6 +222,19 @@ def hle_series(place: str, paths=None) -> pd.DataFrame:
     return df
 
 
+def hle_fingertips_agreement(place: str, paths=None) -> dict:
+    """How far OHID's current Fingertips HLE (90362) is from the ONS Feb 2026 figures, for the place
+    and England: the number of values both publish and the largest absolute difference (years)."""
+    hle = read_table("life_expectancy/hle", paths)
+    codes = [get_place(place).code, load_places().england_code]
+    hle = hle[hle["area_code"].isin(codes)]
+    a = hle[hle["series"] == "ons_els_2026"]
+    b = hle[hle["series"] == "fingertips_90362"]
+    both = a.merge(b, on=["area_code", "period", "sex"], suffixes=("", "_ft")).dropna(subset=["value", "value_ft"])
+    return {"n": len(both), "max_abs_difference": float((both["value"] - both["value_ft"]).abs().max())
+            if len(both) else np.nan, "areas": sorted(both["area_code"].unique())}
+
+
 def poor_health_years(place: str, paths=None) -> pd.DataFrame:
     """Years lived not in good health: life expectancy minus healthy life expectancy (ONS, at birth).
 
@@ -313,10 +332,13 @@ def msoa_counts(m: pd.DataFrame) -> pd.DataFrame:
 
 def imd_gradient(m: pd.DataFrame) -> dict:
     """Ordinary least squares of MSOA life expectancy on IMD score: slope (years per IMD point)
-    with its 95% CI, R squared and the number of MSOAs (statsmodels OLS)."""
+    with its 95% CI, R squared and the number of MSOAs (statsmodels OLS).
+
+    Not fitted (NaN) with fewer than :data:`MIN_MSOAS_FOR_GRADIENT` MSOAs.
+    """
     import statsmodels.api as sm
     d = m.dropna(subset=["le", "imd_score"])
-    if len(d) < 3:
+    if len(d) < MIN_MSOAS_FOR_GRADIENT:
         return {"n": len(d), "slope": np.nan, "lower_95": np.nan, "upper_95": np.nan, "r2": np.nan,
                 "intercept": np.nan}
     fit = sm.OLS(d["le"].to_numpy(), sm.add_constant(d["imd_score"].to_numpy())).fit()
@@ -343,11 +365,11 @@ def _colour_scale(names: list[str], place_name: str) -> alt.Scale:
 
 
 def _series_encoding(series: list[str]):
-    labels = [SERIES[s] for s in series]
-    dash = alt.StrokeDash("series_label:N", title="Series", scale=alt.Scale(domain=labels,
-                          range=[[1, 0], [5, 3], [2, 2]][:len(labels)]), legend=alt.Legend(orient="bottom",
-                                                                                             direction="vertical"))
-    shape = alt.Shape("series_label:N", title="Series", scale=alt.Scale(domain=labels,
+    labels = [SERIES_SHORT[s] for s in series]
+    dash = alt.StrokeDash("series_short:N", title="Series", scale=alt.Scale(domain=labels,
+                          range=[[1, 0], [5, 3], [2, 2]][:len(labels)]),
+                          legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400, symbolSize=200))
+    shape = alt.Shape("series_short:N", title="Series", scale=alt.Scale(domain=labels,
                       range=["circle", "triangle-up", "square"][:len(labels)]), legend=None)
     return dash, shape
 
@@ -356,6 +378,7 @@ def line_chart(df: pd.DataFrame, y: str, y_title: str, place_name: str, series: 
                zero_rule: bool = False, width: int = 330, height: int = 260) -> alt.FacetChart:
     """Lines over periods, one colour per area, one dash per series, one panel per sex."""
     df = df.copy()
+    df["series_short"] = df["series"].map(SERIES_SHORT)
     periods = sorted(df["period"].unique(), key=lambda p: int(p[:4]))
     present = [s for s in series if s in set(df["series"])]
     dash, shape = _series_encoding(present)
@@ -363,12 +386,14 @@ def line_chart(df: pd.DataFrame, y: str, y_title: str, place_name: str, series: 
         x=alt.X("period:O", sort=periods, title="Period (3 years pooled)"),
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("area_name:N", title="Area", scale=_colour_scale(list(df["area_name"].unique()), place_name)),
-        detail="series_label:N",
+        detail="series_short:N",
         tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("sex:N", title="Sex"),
                  alt.Tooltip("period:N", title="Period"), alt.Tooltip(f"{y}:Q", title=y_title, format=".1f"),
-                 alt.Tooltip("series_label:N", title="Series")],
+                 alt.Tooltip("series_short:N", title="Series")],
     )
-    layers = [base.mark_line(strokeWidth=1.8).encode(strokeDash=dash),
+    width_scale = alt.Scale(domain=["place", "district", "England"], range=[3, 1.3, 2.2])
+    layers = [base.mark_line().encode(strokeDash=dash, strokeWidth=alt.StrokeWidth("role:N", scale=width_scale,
+                                                                                   legend=None)),
               base.mark_point(filled=True, size=40).encode(shape=shape)]
     if zero_rule:
         layers.insert(0, alt.Chart().mark_rule(color="#333", strokeDash=[2, 2]).encode(y=alt.datum(0)))
@@ -459,3 +484,243 @@ def gp_chart(gp: pd.DataFrame) -> alt.FacetChart:
     median = base.mark_tick(color="#000", thickness=3, size=30).encode(y="median(value):Q")
     return (alt.layer(dots, median, data=d).properties(width=300, height=260)
             .facet(column=alt.Column("sex:N", title=None, sort=list(SEXES))))
+
+
+# ------------------------------------------------------------------------------ narrative (computed)
+
+def _gap_words(gap: float) -> str:
+    """'2.2 years below England' / '0.4 years above England' / 'the same as England' (1 dp)."""
+    r = round(float(gap), 1)
+    if r == 0:
+        return "the same as England"
+    return f"{abs(r):.1f} years {'below' if r < 0 else 'above'} England"
+
+
+def _were(n: int) -> str:
+    return f"{n} {'was' if n == 1 else 'were'}"
+
+
+def _change_words(first_gap: float, latest_gap: float) -> str:
+    """How a gap below England moved: 'widened by 0.6 years', 'narrowed by ...', 'did not change'."""
+    d = round(abs(float(latest_gap)), 1) - round(abs(float(first_gap)), 1)
+    if round(d, 1) == 0:
+        return "did not change"
+    return f"{'widened' if d > 0 else 'narrowed'} by {abs(d):.1f} years"
+
+
+def leicester_gap_text(paths=None) -> str:
+    """The seeds' concern restated with current figures: Leicester's gap to England at birth."""
+    g = leicester_gap(paths)
+    ft, ons = g["fingertips_90366"], g["ons_la_2019"]
+    m, f = ft["Male"], ft["Female"]
+    text = (
+        f"**Leicester's gap to England.** In {m['latest']['period']}, life expectancy at birth in Leicester was "
+        f"{m['latest']['value']:.1f} years for males and {f['latest']['value']:.1f} years for females, against "
+        f"{m['latest']['england_value']:.1f} and {f['latest']['england_value']:.1f} years in England: "
+        f"{_gap_words(m['latest']['gap'])} for males and {_gap_words(f['latest']['gap'])} for females "
+        f"(OHID Fingertips 90366). Since {m['first']['period']}, the first period of that series, the gap has "
+        f"{_change_words(m['first']['gap'], m['latest']['gap'])} for males (from {abs(m['first']['gap']):.1f}) "
+        f"and {_change_words(f['first']['gap'], f['latest']['gap'])} for females "
+        f"(from {abs(f['first']['gap']):.1f}). "
+        f"In the ONS 2019 edition the gap was {abs(ons['Male']['first']['gap']):.1f} years for males and "
+        f"{abs(ons['Female']['first']['gap']):.1f} for females in {ons['Male']['first']['period']}, and "
+        f"{abs(ons['Male']['latest']['gap']):.1f} and {abs(ons['Female']['latest']['gap']):.1f} years in "
+        f"{ons['Male']['latest']['period']}."
+    )
+    return text
+
+
+def place_summary_text(place: str, measure: str = "birth", paths=None) -> str:
+    """Latest life expectancy of the place (or its districts, where the place has no figure) against England."""
+    measure = check_measure(measure)
+    p = get_place(place)
+    df = gap_to_england(le_series(place, measure, paths))
+    latest = latest_values(df)
+    label = MEASURES[measure]
+    own = latest[latest["area_code"] == p.code]
+    newest_series = max((s for s in LE_SERIES if s in set(latest["series"])), key=LE_SERIES.index)
+    newest = latest[latest["series"] == newest_series]
+    own_new = own[own["series"] == newest_series]
+    parts = []
+    if len(own_new) == 2:
+        r = own_new.set_index("sex")
+        parts.append(
+            f"**In summary.** In {r.loc['Male', 'period']}, {label} in {p.name} was {r.loc['Male', 'value']:.1f} "
+            f"years for males and {r.loc['Female', 'value']:.1f} years for females: "
+            f"{_gap_words(r.loc['Male', 'gap'])} for males and {_gap_words(r.loc['Female', 'gap'])} for females "
+            f"({SERIES_SHORT[newest_series]}).")
+        judged = r["ohid_comparison"].dropna()
+        if len(judged) == 2:
+            parts.append(f"OHID's published comparison with England: {r.loc['Male', 'ohid_comparison'].lower()} "
+                         f"for males, {r.loc['Female', 'ohid_comparison'].lower()} for females.")
+    else:
+        old = own.set_index("sex") if len(own) == 2 else None
+        if old is not None:
+            parts.append(
+                f"**In summary.** {p.name}'s latest published {label} is for {old.loc['Male', 'period']} "
+                f"({SERIES_SHORT[old.loc['Male', 'series']]}): {old.loc['Male', 'value']:.1f} years for males and "
+                f"{old.loc['Female', 'value']:.1f} years for females, {_gap_words(old.loc['Male', 'gap'])} and "
+                f"{_gap_words(old.loc['Female', 'gap'])}.")
+        dist = newest[newest["role"] == "district"]
+        if len(dist):
+            period = dist["period"].iloc[0]
+            bits = []
+            for sex in SEXES:
+                d = dist[dist["sex"] == sex].sort_values("value")
+                lo, hi = d.iloc[0], d.iloc[-1]
+                bits.append(f"{sex.lower()}s from {lo['value']:.1f} years in {lo['area_name']} to "
+                            f"{hi['value']:.1f} in {hi['area_name']} (England {lo['england_value']:.1f})")
+            parts.append(f"No county figure is published after that in these sources; in {period} its "
+                         f"{len(dist) // 2} districts ranged: {'; '.join(bits)}.")
+    return " ".join(parts)
+
+
+def hle_text(place: str, paths=None) -> str:
+    """Latest healthy life expectancy with 95% CIs, compared with England, and years not in good health."""
+    p = get_place(place)
+    h = hle_series(place, paths)
+    h = h[(h["series"] == "ons_els_2026") & (h["area_code"] == p.code)]
+    latest = h[h["period_start"] == h["period_start"].max()].set_index("sex")
+    per = latest["period"].iloc[0]
+    ph = poor_health_years(place, paths)
+    own = ph[ph["area_code"] == p.code]
+    ph_latest = own[own["period_start"] == own["period_start"].max()].set_index("sex")
+    s = (f"In {per}, healthy life expectancy at birth in {p.name} was {latest.loc['Male', 'value']:.1f} years for "
+         f"males (95% CI {latest.loc['Male', 'lower_95']:.1f} to {latest.loc['Male', 'upper_95']:.1f}) and "
+         f"{latest.loc['Female', 'value']:.1f} years for females ({latest.loc['Female', 'lower_95']:.1f} to "
+         f"{latest.loc['Female', 'upper_95']:.1f}), against {latest.loc['Male', 'england_value']:.1f} and "
+         f"{latest.loc['Female', 'england_value']:.1f} in England: {latest.loc['Male', 'comparison']} than England "
+         f"for males and {latest.loc['Female', 'comparison']} for females (95% confidence intervals)."
+         .replace("similar than England", "similar to England"))
+    if len(ph_latest) == 2:
+        pp = ph_latest["period"].iloc[0]
+        s += (f" In {pp}, males in {p.name} could expect {ph_latest.loc['Male', 'poor_health_years']:.1f} years and "
+              f"females {ph_latest.loc['Female', 'poor_health_years']:.1f} years of life not in good health "
+              f"(life expectancy minus healthy life expectancy"
+              + ("" if pp == per else f"; {pp} is the latest period with a published life expectancy for "
+                                     f"{p.name}") + ").")
+    return s
+
+
+def msoa_text(m: pd.DataFrame, fit: dict, place: str, sex: str) -> str:
+    """Spread of MSOA life expectancy within the place, CI comparisons and the IMD gradient."""
+    p = get_place(place)
+    sex = check_sex(sex)
+    d = m.dropna(subset=["le"]).sort_values("le")
+    lo, hi = d.iloc[0], d.iloc[-1]
+    c = msoa_counts(m).set_index("comparison")
+    s = (f"Across the {len(m)} MSOAs (2011) in {p.name}, {sex.lower()} life expectancy at birth in 2009-13 ranged "
+         f"from {lo['le']:.1f} years in {lo['msoa11_hcl_name']} to {hi['le']:.1f} years in {hi['msoa11_hcl_name']}, "
+         f"a difference of {hi['le'] - lo['le']:.1f} years. {_were(c.loc['worse', 'vs_england'])} significantly "
+         f"below England ({m['england_le'].iloc[0]:.1f} years) and {c.loc['better', 'vs_england']} significantly "
+         f"above; compared with {p.name} as a whole ({m['place_le'].iloc[0]:.1f} years), "
+         f"{_were(c.loc['worse', 'vs_place'])} below and {c.loc['better', 'vs_place']} above (95% confidence "
+         f"intervals).")
+    if fit["n"] >= MIN_MSOAS_FOR_GRADIENT and not np.isnan(fit["slope"]):
+        s += (f" Across these MSOAs, life expectancy changed by {10 * fit['slope']:+.1f} years for every 10 points "
+              f"of IMD 2019 score (95% CI {10 * fit['lower_95']:+.1f} to {10 * fit['upper_95']:+.1f}; "
+              f"R² {fit['r2']:.2f}; a negative value means shorter lives in more deprived MSOAs).")
+    else:
+        s += (f" With {fit['n']} MSOAs, {p.name} has too few for a reliable line through life expectancy and "
+              f"deprivation (at least {MIN_MSOAS_FOR_GRADIENT} are needed here), so none is drawn.")
+    return s
+
+
+def sii_text(place: str, paths=None) -> str:
+    """Latest slope index of inequality for the place (or its districts) and England."""
+    p = get_place(place)
+    s = sii_series(place, paths)
+    cur = s[s["series"] == "fingertips_92901"]
+    latest_period = cur.loc[cur["period_start"].idxmax(), "period"]
+    cur = cur[cur["period"] == latest_period]
+    eng = cur[cur["role"] == "England"].set_index("sex")["value"]
+    own = cur[cur["area_code"] == p.code].set_index("sex")["value"]
+    eng_words = f"England {eng['Male']:.1f} and {eng['Female']:.1f}"
+    if len(own) == 2 and own.notna().all():
+        return (f"The slope index of inequality, the modelled gap in life expectancy at birth between the most and "
+                f"least deprived ends of {p.name}, was {own['Male']:.1f} years for males and {own['Female']:.1f} "
+                f"years for females in {latest_period} ({eng_words}).")
+    if len(own) == 2:
+        return (f"The slope index of inequality is not published for {p.name} (OHID does not calculate it for "
+                f"areas this small); for comparison, {eng_words} years in {latest_period}.")
+    dist = cur[cur["role"] == "district"].dropna(subset=["value"])
+    bits = []
+    for sex in SEXES:
+        d = dist[dist["sex"] == sex].sort_values("value")
+        if len(d):
+            bits.append(f"{sex.lower()}s from {d.iloc[0]['value']:.1f} years in {d.iloc[0]['area_name']} to "
+                        f"{d.iloc[-1]['value']:.1f} in {d.iloc[-1]['area_name']}")
+    return (f"The slope index of inequality (the modelled gap in life expectancy between the most and least deprived "
+            f"ends of an area) is published for {p.name}'s districts in {latest_period}: {'; '.join(bits)} "
+            f"({eng_words} years).")
+
+
+def poor_health_table(ph: pd.DataFrame, place: str) -> pd.DataFrame:
+    """The place's LE, HLE (95% CI) and years not in good health by sex and period, with England's."""
+    p = get_place(place)
+    own = ph[ph["area_code"] == p.code]
+    eng = ph[ph["role"] == "England"][["sex", "period", "poor_health_years"]].rename(
+        columns={"poor_health_years": "england_poor_health_years"})
+    t = own.merge(eng, on=["sex", "period"], how="left").sort_values(["sex", "period_start"], ascending=[False, True])
+    return pd.DataFrame({
+        "Sex": t["sex"], "Period": t["period"], "Life expectancy": t["le"], "Healthy life expectancy": t["hle"],
+        "HLE 95% CI": t["hle_lower_95"].map("{:.1f}".format) + " to " + t["hle_upper_95"].map("{:.1f}".format),
+        "Years not in good health": t["poor_health_years"],
+        "England: years not in good health": t["england_poor_health_years"],
+        "% of life in good health": t["pct_life_in_good_health"],
+        "Life expectancy from": t["le_series"].map(SERIES_SHORT)}).reset_index(drop=True)
+
+
+def poor_health_chart(ph: pd.DataFrame, place_name: str) -> alt.FacetChart:
+    """Stacked bars for one period: years in good health (HLE) + years not in good health = LE."""
+    d = ph.melt(id_vars=["area_name", "sex", "period", "le"], value_vars=["hle", "poor_health_years"],
+                var_name="part", value_name="years")
+    d["part"] = d["part"].map({"hle": "In good health (HLE)", "poor_health_years": "Not in good health (LE - HLE)"})
+    order = ["In good health (HLE)", "Not in good health (LE - HLE)"]
+    d["part_order"] = d["part"].map({o: i for i, o in enumerate(order)})
+    return (alt.Chart(d).mark_bar().encode(
+        y=alt.Y("area_name:N", title=None, sort=[place_name, "England"]),
+        x=alt.X("years:Q", title="Years of life expected at birth", stack="zero"),
+        color=alt.Color("part:N", title=None, scale=alt.Scale(domain=order, range=[PLACE_COLOUR, "#E69F00"]),
+                        legend=alt.Legend(orient="bottom")),
+        order=alt.Order("part_order:Q"),
+        tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("sex:N", title="Sex"),
+                 alt.Tooltip("period:N", title="Period"), alt.Tooltip("part:N", title="Part"),
+                 alt.Tooltip("years:Q", format=".1f", title="Years"),
+                 alt.Tooltip("le:Q", format=".1f", title="Life expectancy")])
+        .properties(width=520, height=70)
+        .facet(row=alt.Row("sex:N", title=None, sort=list(SEXES))))
+
+
+def llr_latest_display(latest: pd.DataFrame) -> pd.DataFrame:
+    """:func:`llr_latest_table` as one row per area and series, males and females side by side."""
+    rows = []
+    for (series, code), g in latest.groupby(["series", "area_code"], sort=False):
+        g = g.set_index("sex")
+        if not set(SEXES) <= set(g.index):
+            continue
+        rows.append({
+            "Area": g["area_name"].iloc[0], "Type": g["area_type"].iloc[0], "Period": g["period"].iloc[0],
+            "Males (years)": g.loc["Male", "value"], "Males: difference from England": g.loc["Male", "gap"],
+            "Females (years)": g.loc["Female", "value"], "Females: difference from England": g.loc["Female", "gap"],
+            "OHID comparison (males / females)": (
+                f"{g.loc['Male', 'ohid_comparison']} / {g.loc['Female', 'ohid_comparison']}"
+                if pd.notna(g.loc["Male", "ohid_comparison"]) else "not published"),
+            "Series": SERIES_SHORT[series]})
+    out = pd.DataFrame(rows)
+    for c in [c for c in out.columns if "years" in c or "difference" in c]:
+        out[c] = out[c].astype(float).round(1) + 0.0      # no "-0.0"
+    return out
+
+
+def series_break_display(brk: pd.DataFrame) -> pd.DataFrame:
+    """:func:`series_break` as one row per area: Fingertips minus ONS for each sex and period."""
+    d = brk.assign(col=brk["sex"].map({"Male": "Males", "Female": "Females"}) + " " + brk["period"])
+    w = d.pivot_table(index=["area_code", "area_name", "role"], columns="col", values="difference").reset_index()
+    w = w.sort_values("role", key=lambda r: r.map({"place": 0, "district": 1, "England": 2}), kind="stable")
+    cols = sorted([c for c in w.columns if c.startswith(("Males", "Females"))], key=lambda c: (c[0] == "F", c))
+    out = w[["area_name", *cols]].rename(columns={"area_name": "Area"})
+    for c in cols:
+        out[c] = out[c].round(2) + 0.0
+    out.columns.name = None
+    return out.reset_index(drop=True)

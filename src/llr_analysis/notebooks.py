@@ -1,15 +1,24 @@
-"""Execute the topic notebooks with papermill: once per place, into the build stage.
+"""Execute the topic notebooks with papermill: once per place, cached, in parallel.
 
 Each notebook in ``notebooks/`` declares itself in its metadata (``metadata.llr``):
-``title`` (the topic's name), ``per_place`` (run once per place, default true) and
-``output`` (where a site-wide notebook goes, e.g. ``index.ipynb``). A per-place run writes
-``<stage>/<topic>/<place>.ipynb`` with a front-matter cell (title, breadcrumbs) added at
-the top for the renderer. A failing cell stops the build with the notebook, place and cell.
+``title`` (the topic's name), ``per_place`` (run once per place, default true),
+``output`` (where a site-wide notebook goes, e.g. ``index.ipynb``) and ``inputs`` (globs of
+the processed tables it reads, default all). A per-place run writes
+``build/executed/<topic>/<place>.ipynb`` (plus its ``<place>-data/`` CSV downloads) with a
+front-matter cell (title, breadcrumbs) added at the top for the renderer.
+
+Cache: beside each executed notebook, ``<place>.hash`` records a content hash of the source
+notebook, its parameters, the processed tables it reads and the llr_analysis source code. A
+run whose hash is unchanged is skipped; ``force=True`` runs everything. A failing cell stops
+the build with the notebook, place and cell named.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +45,15 @@ class Run:
     @property
     def label(self) -> str:
         return f"{self.notebook.name}" + (f" for {self.place}" if self.place else "")
+
+    @property
+    def downloads(self) -> Path:
+        """The folder of CSV downloads the run writes beside its notebook (see Page)."""
+        return self.output.parent / f"{self.place or self.topic}-data"
+
+    @property
+    def hash_file(self) -> Path:
+        return self.output.with_suffix(".hash")
 
 
 def notebook_meta(path: Path) -> dict:
@@ -71,6 +89,42 @@ def plan(paths: ProjectPaths, places: list[str] | None = None, topics: list[str]
     return runs
 
 
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def code_hash() -> str:
+    """Hash of the llr_analysis package's source (any code change reruns the notebooks)."""
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(pkg.rglob("*")):
+        if f.suffix in (".py", ".yml", ".j2", ".css") and "__pycache__" not in f.parts:
+            h.update(str(f.relative_to(pkg)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def run_hash(run: Run, paths: ProjectPaths, code: str) -> str:
+    """Content hash of everything a run depends on."""
+    meta = notebook_meta(run.notebook)
+    patterns = meta.get("inputs") or ["**/*"]
+    tables = sorted({t for pat in patterns for t in paths.processed.glob(f"{pat}.parquet")})
+    h = hashlib.sha256()
+    h.update(_sha(run.notebook).encode())
+    h.update(json.dumps(run.parameters, sort_keys=True).encode())
+    h.update(front_matter(run).encode())
+    for t in tables:
+        h.update(str(t.relative_to(paths.processed)).encode())
+        h.update(_sha(t).encode())
+    h.update(code.encode())
+    return h.hexdigest()
+
+
+def is_current(run: Run, executed: Path, digest: str) -> bool:
+    hf = executed / run.hash_file
+    return (hf.exists() and hf.read_text().strip() == digest and (executed / run.output).exists())
+
+
 def front_matter(run: Run) -> str:
     cfg = load_places()
     if run.place:
@@ -86,12 +140,26 @@ def front_matter(run: Run) -> str:
     return "---\n" + yaml.safe_dump(fm, sort_keys=False, allow_unicode=True) + "---"
 
 
-def _execute(run: Run, stage: Path, root: Path) -> Path:
+def _failed_cell(executed: Path, index: int) -> str:
+    """Name a failed cell as the analyst sees it: its number in the source notebook and first line."""
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except Exception:  # noqa: BLE001 - the message is still useful without the source line
+        return f"cell {index}"
+    injected = sum(1 for c in cells[:index] if "injected-parameters" in c.metadata.get("tags", []))
+    first = next((ln for ln in cells[index].source.splitlines() if ln.strip()), "") if index < len(cells) else ""
+    return f"cell {index - injected + 1} ({first.strip()[:80]!r})"
+
+
+def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
     """Run one notebook (in a worker process). Returns the executed notebook's path."""
     import papermill as pm
 
     out = stage / run.output
     out.parent.mkdir(parents=True, exist_ok=True)
+    (stage / run.hash_file).unlink(missing_ok=True)
+    if (stage / run.downloads).exists():
+        shutil.rmtree(stage / run.downloads)
     os.environ["LLR_STAGE"] = str(stage)
     os.environ["LLR_ROOT"] = str(root)
     try:
@@ -99,7 +167,7 @@ def _execute(run: Run, stage: Path, root: Path) -> Path:
                             cwd=str(out.parent), progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False)
     except pm.PapermillExecutionError as exc:
-        raise BuildError("notebooks", f"{run.label}: cell {exc.cell_index} (execution count {exc.exec_count}) "
+        raise BuildError("notebooks", f"{run.label}: {_failed_cell(out, exc.cell_index)} "
                          f"raised {exc.ename}: {exc.evalue}") from None
     except Exception as exc:  # kernel died, notebook unreadable, ...
         raise BuildError("notebooks", f"{run.label}: {type(exc).__name__}: {exc}") from None
@@ -107,28 +175,38 @@ def _execute(run: Run, stage: Path, root: Path) -> Path:
     nb.cells.insert(0, nbformat.v4.new_raw_cell(front_matter(run)))
     nb.cells[0]["id"] = "front-matter"
     nbformat.write(nb, out)
+    if digest:
+        (stage / run.hash_file).write_text(digest + "\n")
     return out
 
 
-def execute(runs: list[Run], stage: Path, root: Path, workers: int = 1, progress=None) -> list[Path]:
-    """Execute runs, ``workers`` at a time. The first failure stops the build (BuildError)."""
-    if workers <= 1:
-        done = []
-        for r in runs:
-            done.append(_execute(r, stage, root))
+def execute(runs: list[Run], stage: Path, root: Path, workers: int = 1, progress=None,
+            paths: ProjectPaths | None = None, force: bool = False) -> tuple[list[Run], list[Run]]:
+    """Execute runs into ``stage``, ``workers`` at a time; skip runs whose hash is unchanged.
+
+    Returns (executed, skipped). The first failure stops the build (BuildError).
+    """
+    from .paths import project_paths
+    paths = paths or project_paths(root)
+    code = code_hash()
+    digests = {r.output: run_hash(r, paths, code) for r in runs}
+    todo = [r for r in runs if force or not is_current(r, stage, digests[r.output])]
+    skipped = [r for r in runs if r not in todo]
+    if workers <= 1 or len(todo) <= 1:
+        for r in todo:
+            _execute(r, stage, root, digests[r.output])
             if progress:
                 progress(r)
-        return done
-    done = []
+        return todo, skipped
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_execute, r, stage, root): r for r in runs}
+        futures = {pool.submit(_execute, r, stage, root, digests[r.output]): r for r in todo}
         for fut in as_completed(futures):
             try:
-                done.append(fut.result())
+                fut.result()
             except BuildError:
                 for f in futures:
                     f.cancel()
                 raise
             if progress:
                 progress(futures[fut])
-    return done
+    return todo, skipped

@@ -139,7 +139,8 @@ class Page:
         body = shown.to_html(index=False, escape=True, na_rep="–", border=0, classes="data-table")
         body = re.sub(r"<table[^>]*>", lambda _: f'<table class="data-table"><caption>{html.escape(caption)}</caption>',
                       body, count=1)
-        _html(f'<div class="table-wrap" id="{slug(name)}">{body}</div>'
+        _html(f'<div class="table-wrap" id="{slug(name)}" tabindex="0" role="region" '
+              f'aria-label="{html.escape(caption)}">{body}</div>'
               f'<p class="download-line">{self._download_link(href, "table")}</p>')
 
     def chart(self, chart, name: str, title: str, description: str, data: pd.DataFrame | None = None) -> None:

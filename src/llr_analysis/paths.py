@@ -54,6 +54,11 @@ class ProjectPaths:
         return self.build / "stage"
 
     @property
+    def executed(self) -> Path:
+        """Executed notebooks and their CSV downloads, kept between builds (the execution cache)."""
+        return self.build / "executed"
+
+    @property
     def site(self) -> Path:
         return self.root / "site"
 

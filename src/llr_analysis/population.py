@@ -27,17 +27,48 @@ from .places import get_locality_level, get_place, load_places
 from .process import read_table
 from .process.population import TOP_AGE, YEARS
 
-__all__ = ["YEARS", "TOP_AGE", "BAND_LABELS", "BROAD_GROUPS", "check_year", "resolve_locality_level", "age_band",
-           "band_counts", "count_aged", "percent_aged", "old_age_dependency_ratio", "percent_change", "structure",
-           "place_by_age", "england_by_age", "locality_by_age", "structure_table", "age_profile", "change_table",
-           "lsoa11_map_frame", "district_totals", "mapping_summary", "tidy_structure", "tidy_change",
-           "age_profile_chart", "change_chart"]
+__all__ = [
+    "BAND_LABELS",
+    "BROAD_GROUPS",
+    "TOP_AGE",
+    "YEARS",
+    "age_band",
+    "age_profile",
+    "age_profile_chart",
+    "band_counts",
+    "change_chart",
+    "change_table",
+    "check_year",
+    "count_aged",
+    "district_totals",
+    "england_by_age",
+    "locality_by_age",
+    "lsoa11_map_frame",
+    "mapping_summary",
+    "old_age_dependency_ratio",
+    "percent_aged",
+    "percent_change",
+    "place_by_age",
+    "resolve_locality_level",
+    "structure",
+    "structure_table",
+    "tidy_change",
+    "tidy_structure",
+    "wide_change",
+]
 
 BAND_WIDTH = 5
 #: Five-year age bands, youngest first; the last is open (90 and over).
 BAND_LABELS = [f"{lo}-{lo + BAND_WIDTH - 1}" for lo in range(0, TOP_AGE, BAND_WIDTH)] + [f"{TOP_AGE}+"]
 #: Broad age groups: label -> (youngest, oldest) with ``None`` for "and over".
 BROAD_GROUPS = {"0-15": (0, 15), "16-64": (16, 64), "65+": (65, None), "85+": (85, None)}
+
+#: Locality level -> (singular, plural) for sentences.
+LEVEL_NOUNS = {"district": ("district", "districts"), "msoa": ("MSOA", "MSOAs"), "ward": ("ward", "wards"),
+               "lsoa": ("LSOA", "LSOAs")}
+#: Percentage changes of groups smaller than this at the start are not shown in page tables
+#: (a handful of people moves them by tens of per cent); downloads keep them with their counts.
+SMALL_BASE = 100
 
 #: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
 PLACE_COLOUR, LLR_COLOUR, ENGLAND_COLOUR = "#0072B2", "#E69F00", "#000000"
@@ -187,7 +218,7 @@ def locality_by_age(year: int, place: str, level: str, paths=None) -> pd.DataFra
 # ------------------------------------------------------------------------------ summaries
 
 def structure_table(year: int, place: str, level: str, paths=None) -> pd.DataFrame:
-    """Age structure for each locality, then the place, LLR and England.
+    """Age structure of the place, LLR and England, then of each locality (by name).
 
     Columns: area_code, area_name, area_type (locality | place | LLR | England), population,
     share (locality: % of the place; place: % of LLR), pct_0_15, pct_16_64, pct_65_plus,
@@ -206,7 +237,7 @@ def structure_table(year: int, place: str, level: str, paths=None) -> pd.DataFra
     rows.append({"area_code": cfg.llr_code, "area_name": cfg.llr_short_name, "area_type": "LLR", **structure(llr_age)})
     rows.append({"area_code": cfg.england_code, "area_name": "England", "area_type": "England",
                  **structure(england_by_age(year, paths))})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows[-3:] + rows[:-3])   # place, LLR, England, then localities by name
     out.insert(4, "share", np.nan)
     is_loc = out["area_type"] == "locality"
     out.loc[is_loc, "share"] = 100 * out.loc[is_loc, "population"] / float(place_age.sum())
@@ -243,7 +274,7 @@ def change_table(place: str, level: str, start: int = YEARS[0], end: int = YEARS
     s = structure_table(start, place, level, paths)
     e = structure_table(end, place, level, paths)
     keys = ["area_code", "area_name", "area_type"]
-    m = s.merge(e, on=keys, suffixes=("_start", "_end"), how="outer", sort=False)
+    m = s.merge(e, on=keys, suffixes=("_start", "_end"), how="left", sort=False)
     rows = []
     for label, col in (("All ages", "population"), ("Aged 65+", "count_65_plus"), ("Aged 85+", "count_85_plus")):
         part = m[keys].copy()
@@ -274,7 +305,7 @@ def lsoa11_map_frame(year: int, place: str, paths=None):
 
 
 def district_totals(place: str, paths=None) -> pd.DataFrame:
-    """Published totals for the place's districts, the place, LLR and England: mid-2019, mid-2020, Census 2021.
+    """Published totals for the place, LLR, England and the place's districts: mid-2019, mid-2020, Census 2021.
 
     Columns: area_code, area_name, area_type, period, source_id, persons, female, male
     (female/male only for Census 2021; missing for the estimates, which have no sex split).
@@ -283,15 +314,16 @@ def district_totals(place: str, paths=None) -> pd.DataFrame:
     p = get_place(place)
     t = read_table("population/lad_totals", paths)
     lads = t[t["area_code"].isin(cfg.all_district_codes)]
-    out = [t[t["area_code"].isin(p.district_codes)].assign(area_type="district")] if len(p.districts) > 1 else []
 
     def total(rows, code, name, kind):
         g = rows.groupby(["period", "source_id"], sort=False)[["persons", "female", "male"]].sum(min_count=1)
         return g.reset_index().assign(area_code=code, area_name=name, area_type=kind)
 
-    out.append(total(lads[lads["area_code"].isin(p.district_codes)], p.code, p.name, "place"))
-    out.append(total(lads, cfg.llr_code, cfg.llr_short_name, "LLR"))
-    out.append(t[t["area_code"] == cfg.england_code].assign(area_type="England"))
+    out = [total(lads[lads["area_code"].isin(p.district_codes)], p.code, p.name, "place"),
+           total(lads, cfg.llr_code, cfg.llr_short_name, "LLR"),
+           t[t["area_code"] == cfg.england_code].assign(area_type="England")]
+    if len(p.districts) > 1:
+        out.append(t[t["area_code"].isin(p.district_codes)].assign(area_type="district"))
     cols = ["area_code", "area_name", "area_type", "period", "source_id", "persons", "female", "male"]
     return pd.concat(out, ignore_index=True)[cols]
 
@@ -310,6 +342,19 @@ def mapping_summary(place: str, paths=None) -> dict:
         "merged_from": merged["lsoa11_code"].nunique(), "merged_into": merged["lsoa21_code"].nunique(),
         "equal_shares": int(m["weight_basis"].str.startswith("equal").sum()),
     }
+
+
+def wide_change(change: pd.DataFrame, small_base: int = SMALL_BASE) -> pd.DataFrame:
+    """:func:`change_table` for display: one row per area, the end count and % change of each measure,
+    with the % change left blank (missing) where the group had fewer than ``small_base`` people at the start."""
+    end = change["period"].iloc[0].split("mid-")[-1]
+    out = pd.DataFrame({"Area": list(dict.fromkeys(change["area_name"]))})
+    for measure, short in (("All ages", "all ages"), ("Aged 65+", "65+"), ("Aged 85+", "85+")):
+        m = change[change["measure"] == measure].set_index("area_name").reindex(out["Area"])
+        pct = m["pct_change"].where(m["count_start"] >= small_base).round(1) + 0.0
+        out[f"{measure}, mid-{end}"] = m["count_end"].round().astype("Int64").to_numpy()
+        out[f"% change, {short}"] = pct.to_numpy()
+    return out
 
 
 # ------------------------------------------------------------------------------ downloads

@@ -73,12 +73,15 @@ CALLOUT_TITLES = {
 
 # Keys of _quarto.yml that the nbconvert engine understands; everything else is reported as ignored.
 _KNOWN_KEYS: dict[str, set[str]] = {
-    "": {"project", "website", "format", "lang"},
+    "": {"project", "website", "format", "lang", "execute"},
+    # The renderer never executes and always hides code and warnings: only these values are honoured.
+    "execute": {"enabled", "echo", "warning"},
     "project": {"type", "render", "resources", "output-dir"},
     "website": {"title", "navbar", "page-footer", "favicon", "description"},
     "website.navbar": {"left", "right", "title", "logo", "logo-alt"},
     "format": {"html"},
-    "format.html": {"css", "lang", "include-in-header", "include-before-body", "include-after-body"},
+    "format.html": {"css", "lang", "toc", "toc-depth", "toc-title",
+                    "include-in-header", "include-before-body", "include-after-body"},
 }
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
@@ -1032,6 +1035,37 @@ def _cell_alt(cell: Any) -> str:
     return html.escape(str(opts.get("fig-alt") or opts.get("fig-cap") or ""))
 
 
+_HEADING_RE = re.compile(r"<h([2-6])\b[^>]*?\sid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
+
+
+def _toc(body: str, depth: int) -> str:
+    """A nested list of links to the page's h2..h<depth> headings (those with an id)."""
+    entries = [
+        (int(level), ident, _plain_text(inner))
+        for level, ident, inner in _HEADING_RE.findall(body)
+        if int(level) <= depth
+    ]
+    if not entries:
+        return ""
+    out: list[str] = []
+    stack: list[int] = []
+    for level, ident, text in entries:
+        if not stack or level > stack[-1]:
+            out.append("<ul>")
+            stack.append(level)
+        else:
+            out.append("</li>")
+            while len(stack) > 1 and level < stack[-1]:
+                out.append("</ul></li>")
+                stack.pop()
+        out.append(f'<li><a href="#{html.escape(ident)}">{html.escape(text)}</a>')
+    out.append("</li>")
+    while stack:
+        stack.pop()
+        out.append("</ul>" + ("</li>" if stack else ""))
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------------------------------
 # nbconvert engine
 # --------------------------------------------------------------------------------------------
@@ -1495,6 +1529,15 @@ class _NbconvertSite:
             else:
                 footer[pos] = {"html": Markup(self.markdown.render_inline(value, md_env))}
 
+        toc_html = ""
+        html_format = _dig(self.config, "format", "html")
+        html_format = html_format if isinstance(html_format, dict) else {}
+        if meta.get("toc", html_format.get("toc", False)) is True:
+            depth = meta.get("toc-depth", html_format.get("toc-depth", 3))
+            depth = depth if isinstance(depth, int) else 3
+            toc_html = _toc(body, depth)
+        toc_title = str(meta.get("toc-title", html_format.get("toc-title", "On this page")))
+
         navbar_title = _dig(self.config, "website", "navbar", "title")
         brand = "" if navbar_title is False else str(navbar_title or site_title)
         home = "index.html" if "index.html" in self.by_output else None
@@ -1527,6 +1570,9 @@ class _NbconvertSite:
             "title_html": Markup(title_html),
             "subtitle_html": Markup(subtitle_html),
             "body": Markup(body),
+            "toc": Markup(toc_html),
+            "toc_title": toc_title,
+            "toc_id": "toc-title" if "toc-title" not in env["ids"] else "toc-title-page",
             "footer": footer,
             "page_kind": page.kind,
         }
@@ -1571,6 +1617,7 @@ class _NbconvertSite:
             if not isinstance(section, dict):
                 continue
             for key in section:
-                if key not in known:
+                unsupported_value = prefix == "execute" and section[key] is not False
+                if key not in known or unsupported_value:
                     ignored.append(f"{prefix}.{key}" if prefix else str(key))
         return sorted(ignored)

@@ -40,6 +40,39 @@ def example_row(df: pd.DataFrame, mask: pd.Series, max_cols: int = 6) -> str:
     return f"data row {pos + 1}: {shown}"
 
 
+def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:
+    """``pandas.read_csv`` with errors that name the file: empty, unparseable or truncated input."""
+    try:
+        df = pd.read_csv(path, **kwargs)
+    except pd.errors.EmptyDataError:
+        raise DataValidationError(path, "the file is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataValidationError(path, f"the file cannot be read as CSV (truncated or not a CSV?): {exc}") from None
+    if df.empty:
+        raise DataValidationError(path, "the file has a header but no data rows")
+    head = " ".join(map(str, df.columns[:3])).lower()
+    if "<html" in head or "<!doctype" in head:
+        raise DataValidationError(path, "the file is an HTML page, not a CSV (an error or proxy page?)")
+    return df
+
+
+def check_complete_rows(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
+    """Rows with a required value missing (e.g. the last row of a truncated file) are an error."""
+    bad = df[columns].isna().any(axis=1)
+    if bad.any():
+        col = next(c for c in columns if df.loc[bad, c].isna().any())
+        raise DataValidationError(file, f"{int(bad.sum())} rows have no value (truncated file?)", column=col,
+                                  example=example_row(df, bad))
+
+
+def check_non_negative(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
+    for c in columns:
+        bad = df[c] < 0
+        if bad.any():
+            raise DataValidationError(file, f"{int(bad.sum())} negative counts", column=c,
+                                      example=example_row(df, bad))
+
+
 def select_columns(df: pd.DataFrame, columns: Mapping[str, str], file: str | Path) -> pd.DataFrame:
     """Pick the publisher's columns and rename them to the project's names.
 

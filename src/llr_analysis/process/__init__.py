@@ -8,6 +8,7 @@ Steps are registered with :func:`step` in topic modules (geography, deprivation,
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,10 +107,43 @@ def ordered_steps(names: list[str] | None = None) -> list[Step]:
     return order
 
 
-def run(paths: ProjectPaths, names: list[str] | None = None, log=print) -> dict[str, list[Path]]:
-    """Run processing steps in dependency order; stop at the first failure."""
+def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str]) -> str:
+    """Content hash of a step's raw inputs, the processing code and its upstream steps."""
+    from ..sources import get_dataset, sha256_of
+    pkg = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(st.name.encode())
+    for ds_id in st.inputs + st.optional_inputs:
+        f = get_dataset(ds_id).raw_path(paths)
+        h.update(f"{ds_id}:{sha256_of(f) if f.exists() else 'absent'}".encode())
+    for f in sorted([*pkg.joinpath("process").glob("*.py"), pkg / "validate.py", pkg / "places.py",
+                     *pkg.joinpath("config").glob("*.yml")]):
+        h.update(f.read_bytes())
+    for dep in st.after:
+        h.update(upstream.get(dep, "").encode())
+    return h.hexdigest()
+
+
+def _stamp(paths: ProjectPaths, name: str) -> Path:
+    return paths.processed / ".steps" / f"{name}.hash"
+
+
+def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: bool = False
+        ) -> dict[str, list[Path]]:
+    """Run processing steps in dependency order; stop at the first failure.
+
+    A step whose inputs, code and upstream steps are unchanged since its last success (and whose
+    tables exist) is skipped, unless ``force``.
+    """
     out = {}
+    hashes: dict[str, str] = {}
     for st in ordered_steps(names):
+        digest = hashes[st.name] = step_hash(st, paths, hashes)
+        stamp = _stamp(paths, st.name)
+        if (not force and stamp.exists() and stamp.read_text().strip() == digest
+                and all(table_path(paths, t).exists() for t in st.outputs)):
+            log(f"process {st.name}: unchanged")
+            continue
+        stamp.unlink(missing_ok=True)
         t0 = time.perf_counter()
         try:
             tables = st.func(paths)
@@ -119,5 +153,7 @@ def run(paths: ProjectPaths, names: list[str] | None = None, log=print) -> dict[
         if missing:
             raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")
         out[st.name] = _write(paths, tables)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest + "\n")
         log(f"process {st.name}: {', '.join(tables)} ({time.perf_counter() - t0:.1f}s)")
     return out

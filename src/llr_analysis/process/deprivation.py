@@ -21,7 +21,7 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..places import load_places
 from ..sources import raw_path
-from ..validate import LAD_CODE, LSOA_CODE, code_column, select_columns, to_number, validate
+from ..validate import LAD_CODE, LSOA_CODE, code_column, read_csv, select_columns, to_number, validate
 from . import read_table, step
 
 # (index id, label, header prefix, required)
@@ -93,9 +93,7 @@ def _population_columns(edition: str) -> dict[str, str]:
 def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one File 7-layout CSV into (tidy indices, population denominators)."""
     ed = EDITIONS[edition]
-    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-    if raw.empty:
-        raise DataValidationError(path, "the file has a header but no data rows")
+    raw = read_csv(path, dtype=str, encoding="utf-8-sig")
     lsoa_v, lad_v = ed["lsoa_vintage"], ed["lad_vintage"]
     base = select_columns(raw, {f"LSOA code ({lsoa_v})": "lsoa_code", f"LSOA name ({lsoa_v})": "lsoa_name",
                                 f"Local Authority District code ({lad_v})": "lad_code",

@@ -18,7 +18,7 @@ from ..errors import DataValidationError
 from ..places import load_places
 from ..sources import raw_path
 from ..validate import (LAD_CODE, LSOA_CODE, MSOA_CODE, WARD_CODE, check_count, check_unique,
-                        code_column, select_columns, validate)
+                        code_column, read_csv, select_columns, validate)
 from . import step
 
 LSOA21_SCHEMA = pa.DataFrameSchema({
@@ -56,7 +56,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     llr_lads = cfg.all_district_codes
 
     f = raw_path("lsoa21_wd24_lad24_lookup", paths)
-    lk = select_columns(pd.read_csv(f, dtype=str), {
+    lk = select_columns(read_csv(f, dtype=str), {
         "LSOA21CD": "lsoa21_code", "LSOA21NM": "lsoa21_name", "WD24CD": "ward_code",
         "WD24NM": "ward_name", "LAD24CD": "lad_code", "LAD24NM": "lad_name"}, f)
     lk = lk[lk["lad_code"].isin(llr_lads)].copy()
@@ -65,7 +65,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_llr"], "districts", f)
 
     fn = raw_path("msoa21_names", paths)
-    names = select_columns(pd.read_csv(fn, dtype=str, encoding="utf-8-sig"), {
+    names = select_columns(read_csv(fn, dtype=str, encoding="utf-8-sig"), {
         "msoa21cd": "msoa21_code", "msoa21nm": "msoa21_name", "msoa21hclnm": "msoa21_hcl_name"}, fn)
     lk["msoa21_name"] = lk["lsoa21_name"].str[:-1]
     lk = lk.merge(names, on="msoa21_name", how="left")
@@ -81,7 +81,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
 
     # LSOA 2011 and its mapping to 2021.
     f11 = raw_path("lsoa11_lsoa21_lookup", paths)
-    m = select_columns(pd.read_csv(f11, dtype=str), {
+    m = select_columns(read_csv(f11, dtype=str), {
         "LSOA11CD": "lsoa11_code", "LSOA11NM": "lsoa11_name", "LSOA21CD": "lsoa21_code",
         "CHGIND": "change", "LAD22CD": "lad_code"}, f11)
     m = m[m["lsoa21_code"].isin(lsoa21["lsoa21_code"]) | m["lad_code"].isin(llr_lads)].copy()
@@ -90,7 +90,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     check_count(m["lsoa11_code"].nunique(), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f11)
 
     fm = raw_path("lsoa11_msoa11_lookup", paths)
-    msoa11 = select_columns(pd.read_csv(fm, dtype=str), {
+    msoa11 = select_columns(read_csv(fm, dtype=str), {
         "LSOA11CD": "lsoa11_code", "MSOA11CD": "msoa11_code", "MSOA11NM": "msoa11_name"}, fm)
     lsoa11 = (m[["lsoa11_code", "lsoa11_name", "lad_code"]].drop_duplicates("lsoa11_code")
               .merge(msoa11, on="lsoa11_code", how="left"))
@@ -101,7 +101,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     lsoa11 = _place_columns(lsoa11).sort_values("lsoa11_code").reset_index(drop=True)
 
     fu = raw_path("lad23_ctyua23_lookup", paths)
-    lad_utla = select_columns(pd.read_csv(fu, dtype=str), {
+    lad_utla = select_columns(read_csv(fu, dtype=str), {
         "LAD23CD": "lad_code", "LAD23NM": "lad_name", "CTYUA23CD": "utla_code", "CTYUA23NM": "utla_name"}, fu)
     lad_utla = lad_utla[lad_utla["lad_code"].str.startswith("E")].reset_index(drop=True)
 

@@ -436,6 +436,21 @@ def read_gp_practice_if_present(path) -> pd.DataFrame:
     return read_gp_practice(path)[GP_COLUMNS]
 
 
+def d3_winding(geom):
+    """Rings wound as d3-geo (and so Vega-Lite) draws them: exterior clockwise, holes anticlockwise.
+
+    RFC 7946 GeoJSON winds the other way; d3 reads such a polygon that has a hole as its
+    complement, so the map fills the whole frame (three LLR MSOAs (2011) have holes).
+    """
+    from shapely.geometry import MultiPolygon
+    from shapely.geometry.polygon import orient
+    if geom.geom_type == "Polygon":
+        return orient(geom, sign=-1.0)
+    if geom.geom_type == "MultiPolygon":
+        return MultiPolygon([orient(g, sign=-1.0) for g in geom.geoms])
+    return geom
+
+
 # ------------------------------------------------------------------------------ the step
 
 @step("life_expectancy",
@@ -524,6 +539,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     shapes = gpd.read_file(fb)
     select_columns(shapes, {"MSOA11CD": "msoa11_code"}, fb)  # a clear error if the code column is renamed
     bnd = shapes[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"}).to_crs(4326)
+    bnd["geometry"] = bnd.geometry.map(d3_winding)
     nob = sorted(set(msoas["msoa11_code"]) - set(bnd["msoa11_code"]))
     if nob:
         raise DataValidationError(fb, f"{len(nob)} LLR MSOAs (2011) have no boundary", column="MSOA11CD",

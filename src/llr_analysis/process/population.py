@@ -36,8 +36,17 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..places import load_places
 from ..sources import raw_path
-from ..validate import (LAD_CODE, LSOA_CODE, check_count, check_unique, code_column, example_row,
-                        select_columns, to_number, validate)
+from ..validate import (
+    LAD_CODE,
+    LSOA_CODE,
+    check_count,
+    check_unique,
+    code_column,
+    example_row,
+    select_columns,
+    to_number,
+    validate,
+)
 from . import read_table, step
 
 #: Oldest single year in the files: age 90 stands for "90 and over".

@@ -1,0 +1,146 @@
+"""The bad-input catalogue: each case gives a clear error naming file/column/row and publishes nothing.
+
+Fetch-level cases (empty file, HTML page, truncated workbook, checksum drift) are in test_sources.py;
+loader cases on the IoD File 7 layout (missing/renamed column, malformed code) in test_process.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pandas as pd
+import pytest
+
+from llr_analysis import validate as v
+from llr_analysis.errors import BuildError, DataValidationError, ParameterError
+
+
+def test_duplicate_area_rows(tmp_path):
+    df = pd.DataFrame({"area_code": ["E06000016", "E06000017", "E06000016"], "count": [1, 2, 3]})
+    with pytest.raises(DataValidationError) as e:
+        v.check_unique(df, ["area_code"], tmp_path / "coverage.csv")
+    assert "coverage.csv" in str(e.value) and "duplicate" in str(e.value) and "E06000016" in str(e.value)
+
+
+def test_numerator_greater_than_denominator(tmp_path):
+    df = pd.DataFrame({"practice": ["C82001", "C82002"], "screened": [50, 120], "eligible": [100, 100]})
+    with pytest.raises(DataValidationError, match=r"coverage.csv: column 'screened': 1 rows have screened greater "
+                                                  r"than eligible; e.g. data row 2: .*C82002"):
+        v.check_not_greater(df, "screened", "eligible", tmp_path / "coverage.csv")
+
+
+def test_negative_count(tmp_path):
+    df = pd.DataFrame({"area_code": ["E06000016", "E06000017"], "deaths": [12, -3]})
+    with pytest.raises(DataValidationError, match=r"deaths.csv: column 'deaths': 1 negative counts.*E06000017"):
+        v.check_non_negative(df, ["deaths"], tmp_path / "deaths.csv")
+
+
+@pytest.mark.parametrize("marker", ["<6", "*", "<under 6>", "..", "c", "x", ":"])
+def test_suppressed_text_is_missing_and_counted_never_zero(marker):
+    s = pd.Series(["12", marker, "1,204", None])
+    values, n_suppressed = v.to_number(s, "coverage.csv", "screened")
+    assert n_suppressed == 1
+    assert pd.isna(values[1]) and values[1] != 0
+    assert values[0] == 12 and values[2] == 1204 and pd.isna(values[3])
+
+
+def test_other_text_in_a_numeric_column_is_an_error():
+    with pytest.raises(DataValidationError, match=r"column 'screened': 1 values are not numbers; e.g. data row 2"):
+        v.to_number(pd.Series(["12", "twelve"]), "coverage.csv", "screened")
+
+
+def test_empty_file(tmp_path):
+    f = tmp_path / "empty.csv"
+    f.write_text("")
+    with pytest.raises(DataValidationError, match="empty.csv: the file is empty"):
+        v.read_csv(f)
+
+
+def test_header_only_file(tmp_path):
+    f = tmp_path / "header.csv"
+    f.write_text("LSOA21CD,LAD24CD\n")
+    with pytest.raises(DataValidationError, match="header but no data rows"):
+        v.read_csv(f)
+
+
+def test_html_page_instead_of_csv(tmp_path):
+    f = tmp_path / "lookup.csv"
+    f.write_text("<!DOCTYPE html>\n<html><body>Service unavailable</body></html>\n")
+    with pytest.raises(DataValidationError, match="HTML page"):
+        v.read_csv(f)
+
+
+def test_truncated_csv(tmp_path):
+    """A download cut off mid-row: the last row lacks its values."""
+    f = tmp_path / "lookup.csv"
+    f.write_text("LSOA21CD,LSOA21NM,LAD24CD\nE01000001,City of London 001A,E09000001\nE01000002,City of Lon")
+    df = v.read_csv(f, dtype=str)
+    with pytest.raises(DataValidationError, match=r"lookup.csv: column 'LAD24CD': 1 rows have no value \(truncated"):
+        v.check_complete_rows(df, ["LSOA21CD", "LAD24CD"], f)
+
+
+def test_truncated_iod_file_fails_processing(tmp_path):
+    from llr_analysis.process.deprivation import read_file7
+    from test_process import file7
+    df = file7([{"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
+                {"code": "E01000002", "score": 5.0, "rank": 20, "decile": 1}])
+    text = df.to_csv(index=False)
+    f = tmp_path / "File_7.csv"
+    f.write_text(text[: text.rfind("\n", 0, len(text) - 1) + 60])     # cut the last row short
+    with pytest.raises(DataValidationError, match="File_7.csv"):
+        read_file7(f, "IoD2025")
+
+
+def test_unknown_place_or_locality_parameter(processed_project):
+    from llr_analysis.notebooks import plan
+    with pytest.raises(ParameterError, match="unknown place 'coventry'"):
+        plan(processed_project, places=["coventry"])
+    with pytest.raises(ParameterError, match="unknown topic notebook"):
+        plan(processed_project, topics=["weather"])
+
+
+def _snapshot(site):
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_failing_notebook_leaves_the_site_byte_identical(built_site):
+    """A cell that raises stops the build naming notebook, place and cell; site/ is untouched."""
+    from llr_analysis.build import build
+    site, _ = built_site
+    paths_root = site.parent
+    from llr_analysis.paths import project_paths
+    paths = project_paths(paths_root)
+    before = _snapshot(site)
+    bad = paths.notebooks / "zz_broken.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('place = "leicester"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("raise ValueError(f'no data for {place}')")]
+    nbformat.write(nb, bad)
+    try:
+        with pytest.raises(BuildError) as e:
+            build(paths, fetch=False, places=["rutland"], workers=1, log=lambda *_: None)
+        msg = str(e.value)
+        assert "step 'notebooks'" in msg and "zz_broken.ipynb for rutland" in msg
+        assert "cell 3 (\"raise ValueError(f'no data for {place}')\")" in msg and "ValueError: no data for rutland" in msg
+    finally:
+        bad.unlink()
+    assert _snapshot(site) == before
+
+
+def test_unknown_place_in_a_notebook_fails_the_run(built_site):
+    """Running a topic notebook with a bad place parameter fails in its parameter check."""
+    from llr_analysis.notebooks import Run, _execute
+    site, _ = built_site
+    from llr_analysis.paths import project_paths
+    paths = project_paths(site.parent)
+    nb = paths.notebooks / "deprivation.ipynb"
+    run = Run(nb, "deprivation", "Deprivation", None, __import__("pathlib").Path("deprivation/x.ipynb"),
+              {"place": "coventry"})
+    stage = site.parent / "build" / "badparam"
+    with pytest.raises(BuildError, match=r"deprivation.ipynb: cell \d+ .*ParameterError: unknown place 'coventry'"):
+        _execute(run, stage, paths.root)
+    shutil.rmtree(stage, ignore_errors=True)
