@@ -27,7 +27,7 @@ import tempfile
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -145,7 +145,7 @@ def get(base_url: str, request: Request, timeout: float = 300) -> bytes:
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.read()
-    except Exception as exc:  # noqa: BLE001 - network errors come in many types
+    except Exception as exc:
         raise FetchError(f"could not download {url}: {exc}") from exc
 
 
@@ -223,7 +223,7 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
                 "origin": "download" if not is_local(base_url) else "local copy",
                 "sha256": digest,
                 "bytes": target.stat().st_size,
-                "retrieved": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+                "retrieved": datetime.now(UTC).replace(microsecond=0).isoformat(),
                 "licence": ft.get("licence", "Open Government Licence v3.0"),
                 "vintage": "as retrieved",
                 "publisher": ft.get("publisher", "OHID Fingertips"),
@@ -231,7 +231,21 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
         results.append(FingertipsFetch(req, target, digest, rows, status, [] if status == "unchanged" else changes))
         log(f"fingertips {req.filename}: {rows} rows ({status})")
     sources.write_lock(paths, lock)
+    if any(r.status != "unchanged" for r in results):
+        invalidate_processing(paths)
     return results
+
+
+def invalidate_processing(paths: ProjectPaths, step: str = "screening") -> None:
+    """Make the next ``llr process`` rerun the screening step.
+
+    The processing cache hashes a step's registered datasets, and the Fingertips folder is not
+    one, so a fetch removes the step's cache stamp (``data/processed/.steps/<step>.hash``).
+    """
+    from . import process
+    stamp = getattr(process, "_stamp", None)
+    target = stamp(paths, step) if stamp else paths.processed / ".steps" / f"{step}.hash"
+    target.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------- reading

@@ -20,12 +20,11 @@ What the sources allow (and what the page says when they do not):
 
 from __future__ import annotations
 
-import json
-
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from .charts import _geojson_values
 from .deprivation import weighted_mean
 from .errors import ParameterError
 from .places import get_place, load_places
@@ -33,10 +32,44 @@ from .process import read_table
 from .process.life_expectancy import SERIES
 from .stats import COMPARISON_COLOURS, compare_by_ci_overlap
 
-__all__ = ["SERIES", "SEXES", "MEASURES", "check_sex", "check_measure", "area_roles", "le_series",
-           "gap_to_england", "latest_values", "llr_latest_table", "leicester_gap", "series_break",
-           "hle_series", "poor_health_years", "sii_series", "msoa_le", "msoa_imd2019", "imd_gradient",
-           "msoa_counts", "gp_practice_le"]
+__all__ = [
+    "MEASURES",
+    "SERIES",
+    "SEXES",
+    "area_roles",
+    "check_measure",
+    "check_sex",
+    "gap_to_england",
+    "gp_chart",
+    "gp_practice_le",
+    "hle_chart",
+    "hle_fingertips_agreement",
+    "hle_series",
+    "hle_text",
+    "imd_gradient",
+    "imd_scatter",
+    "latest_values",
+    "le_series",
+    "leicester_gap",
+    "leicester_gap_text",
+    "line_chart",
+    "llr_latest_display",
+    "llr_latest_table",
+    "msoa_counts",
+    "msoa_imd2019",
+    "msoa_le",
+    "msoa_maps",
+    "msoa_text",
+    "place_2009_13",
+    "place_summary_text",
+    "poor_health_chart",
+    "poor_health_table",
+    "poor_health_years",
+    "series_break",
+    "series_break_display",
+    "sii_series",
+    "sii_text",
+]
 
 SEXES = ("Male", "Female")
 MEASURES = {"birth": "life expectancy at birth", "65": "life expectancy at age 65"}
@@ -428,7 +461,7 @@ def hle_chart(df: pd.DataFrame, place_name: str) -> alt.FacetChart:
 
 def msoa_maps(gdf, place_name: str, width: int = 330, height: int = 330) -> alt.HConcatChart:
     """Two maps of MSOAs coloured by CI comparison: with England, and with the place."""
-    values = json.loads(gdf.to_json(drop_id=True))["features"]
+    values = _geojson_values(gdf)       # rings wound for d3 (Vega), coordinates rounded
     order = ["better", "similar", "worse", "not compared"]
     scale = alt.Scale(domain=order, range=[COMPARISON_COLOURS[o] for o in order])
     tips = [alt.Tooltip("properties.msoa11_hcl_name:N", title="MSOA"),

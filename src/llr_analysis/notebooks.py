@@ -140,15 +140,20 @@ def front_matter(run: Run) -> str:
     return "---\n" + yaml.safe_dump(fm, sort_keys=False, allow_unicode=True) + "---"
 
 
-def _failed_cell(executed: Path, index: int) -> str:
-    """Name a failed cell as the analyst sees it: its number in the source notebook and first line."""
+def _failed_cell(source: Path, index: int) -> str:
+    """Name a failed cell as the analyst sees it: its number in the source notebook and its first line.
+
+    ``index`` counts cells of the notebook as papermill ran it, where an injected-parameters cell
+    follows the ``parameters`` cell.
+    """
     try:
-        cells = nbformat.read(executed, as_version=4).cells
+        cells = nbformat.read(source, as_version=4).cells
     except Exception:  # noqa: BLE001 - the message is still useful without the source line
         return f"cell {index}"
-    injected = sum(1 for c in cells[:index] if "injected-parameters" in c.metadata.get("tags", []))
-    first = next((ln for ln in cells[index].source.splitlines() if ln.strip()), "") if index < len(cells) else ""
-    return f"cell {index - injected + 1} ({first.strip()[:80]!r})"
+    params = next((i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), None)
+    src_index = index - 1 if params is not None and index > params else index
+    first = next((ln for ln in cells[src_index].source.splitlines() if ln.strip()), "") if src_index < len(cells) else ""
+    return f"cell {src_index + 1} ({first.strip()[:80]!r})"
 
 
 def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
@@ -167,7 +172,7 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
                             cwd=str(out.parent), progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False)
     except pm.PapermillExecutionError as exc:
-        raise BuildError("notebooks", f"{run.label}: {_failed_cell(out, exc.cell_index)} "
+        raise BuildError("notebooks", f"{run.label}: {_failed_cell(run.notebook, exc.cell_index)} "
                          f"raised {exc.ename}: {exc.evalue}") from None
     except Exception as exc:  # kernel died, notebook unreadable, ...
         raise BuildError("notebooks", f"{run.label}: {type(exc).__name__}: {exc}") from None

@@ -27,8 +27,10 @@ import pandas as pd
 DOWNLOAD_COLUMNS = ["indicator", "area_code", "area_name", "period", "value", "lower_95", "upper_95",
                     "count", "denominator", "comparison", "source_id"]
 
-#: Counts below this are suppressed in downloads and derived tables (statistical disclosure
-#: control); override with $LLR_DISCLOSURE_THRESHOLD.
+#: Counts below this are suppressed in downloads (statistical disclosure control), and the page
+#: says how many rows were. Off (0) by default because every source here is already published
+#: open data with the publisher's own suppression; set $LLR_DISCLOSURE_THRESHOLD (e.g. 5) when
+#: adding locally derived counts.
 DEFAULT_DISCLOSURE_THRESHOLD = 0
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -104,18 +106,21 @@ class Page:
         self.suppressed_rows = 0
 
     # ------------------------------------------------------------------ downloads
-    def write_csv(self, df: pd.DataFrame, name: str) -> str:
-        """Write a CSV beside the page and return its relative link."""
+    def write_csv(self, df: pd.DataFrame, name: str) -> tuple[str, int]:
+        """Write a CSV beside the page; return its relative link and how many rows disclosure control blanked."""
         df, n = apply_disclosure_control(df)
         self.suppressed_rows += n
         self.download_dir.mkdir(parents=True, exist_ok=True)
         fname = f"{slug(name)}.csv"
         df.to_csv(self.download_dir / fname, index=False)
-        return f"{self.download_dir_name}/{fname}"
+        return f"{self.download_dir_name}/{fname}", n
 
-    def _download_link(self, href: str, what: str) -> str:
+    def _download_link(self, link: tuple[str, int], what: str) -> str:
+        href, suppressed = link
+        note = (f' <span class="disclosure">({suppressed} rows with counts below {disclosure_threshold()} are '
+                f'suppressed in the download to protect confidentiality.)</span>') if suppressed else ""
         return (f'<a class="download" href="{html.escape(href)}" download>'
-                f'Download the data for this {what} (CSV)</a>')
+                f'Download the data for this {what} (CSV)</a>{note}')
 
     # ------------------------------------------------------------------ outputs
     def markdown(self, text: str) -> None:
@@ -129,7 +134,7 @@ class Page:
     def table(self, df: pd.DataFrame, name: str, caption: str, download: pd.DataFrame | None = None,
               float_format: str = "{:,.1f}") -> None:
         """Show a table with a caption and a CSV link (of ``download`` or the table itself)."""
-        href = self.write_csv(download if download is not None else df, name)
+        link = self.write_csv(download if download is not None else df, name)
         shown = df.copy()
         for c in shown.columns:
             if pd.api.types.is_float_dtype(shown[c]):
@@ -141,14 +146,14 @@ class Page:
                       body, count=1)
         _html(f'<div class="table-wrap" id="{slug(name)}" tabindex="0" role="region" '
               f'aria-label="{html.escape(caption)}">{body}</div>'
-              f'<p class="download-line">{self._download_link(href, "table")}</p>')
+              f'<p class="download-line">{self._download_link(link, "table")}</p>')
 
     def chart(self, chart, name: str, title: str, description: str, data: pd.DataFrame | None = None) -> None:
         """Show an Altair chart with its text alternative and a CSV of its data."""
         if not self.in_build:
             _display(chart.properties(title=title))
             return
-        href = self.write_csv(data if data is not None else pd.DataFrame(), name)
+        link = self.write_csv(data if data is not None else pd.DataFrame(), name)
         self._n += 1
         div_id = f"chart-{slug(name)}"
         spec = chart.properties(title=title).to_dict()
@@ -162,7 +167,7 @@ class Page:
             f'{script}<figure class="chart" aria-labelledby="{div_id}-caption">'
             f'<div id="{div_id}" class="vega-chart" role="img" aria-label="{alt_text}"></div>'
             f'<figcaption id="{div_id}-caption"><strong>{html.escape(title)}.</strong> {html.escape(description)} '
-            f'{self._download_link(href, "chart")}</figcaption></figure>'
+            f'{self._download_link(link, "chart")}</figcaption></figure>'
             f'<script>vegaEmbed("#{div_id}", {spec_json}, {{"actions": false, "renderer": "svg"}})'
             f'.catch(function (e) {{ console.error("chart {div_id}: " + e); }});</script>'
         )

@@ -39,7 +39,12 @@ import yaml
 from .errors import ParameterError
 from .places import get_place, load_places
 from .process import read_table
-from .stats import compare_by_ci_overlap, funnel_position, proportion_funnel_limits, wilson_ci
+from .stats import (
+    compare_by_ci_overlap,
+    funnel_position,
+    proportion_funnel_limits,
+    wilson_ci,
+)
 
 ENGLAND_CODE = "E92000001"
 TOPIC = "cancer_screening"
@@ -318,7 +323,7 @@ def practice_rows(programme: str, period: str, age_group: str, paths=None) -> pd
     num, den = pc["numerator"], pc["denominator"]
     ok = num.notna() & den.notna() & (den > 0)
     pc["value"] = np.where(ok, 100 * num / den.where(den > 0), np.nan)
-    v, lo, hi = wilson_ci(num.where(ok), den.where(ok))
+    _, lo, hi = wilson_ci(num.where(ok), den.where(ok))
     pc["lower_95"], pc["upper_95"] = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     return pc.reset_index(drop=True)
 
@@ -356,7 +361,7 @@ def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_
     def add(kind, code, name, sub, extra=None):
         c = coverage(sub["numerator"], sub["denominator"])
         out.append({"level": kind, "area_code": code, "area_name": name, **c,
-                    "practices": int(len(sub)), **(extra or {})})
+                    "practices": len(sub), **(extra or {})})
 
     add("place", the_place.code, the_place.name, here)
     pcn_places = llr.dropna(subset=["pcn_code"]).groupby("pcn_code")["place_id"].agg(
@@ -370,7 +375,7 @@ def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_
         add("no_pcn", "", "Practices with no PCN on record", no_pcn)
     add("llr", cfg.llr_code, cfg.llr_short_name, llr)
     out.append({"level": "england", "area_code": ENGLAND_CODE, "area_name": "England",
-                **{k: v for k, v in eng.items() if k != "source"}, "practices": int(len(rows))})
+                **{k: v for k, v in eng.items() if k != "source"}, "practices": len(rows)})
     df = pd.DataFrame(out)
     df["comparison"] = compare_with_england(df["value"], df["lower_95"], df["upper_95"], eng["value"])
     df.loc[df["level"] == "england", "comparison"] = "comparator"
@@ -536,6 +541,7 @@ def coverage_chart(table: pd.DataFrame, programme: str):
     """Coverage with 95% CIs for the place, its PCNs, LLR and England, one panel per age group,
     with the programme's acceptable and achievable thresholds as dashed lines."""
     import altair as alt
+
     from .charts import comparison_scale
     t = table[table["value"].notna()].copy()
     t["ci"] = [fmt_ci(lo, hi) for lo, hi in zip(t["lower_95"], t["upper_95"])]

@@ -202,7 +202,7 @@ def _measure_columns(header: list, label: str, file, sheet: str) -> tuple[int, i
     ONS's reference tables repeat the headers "Lower 95 % confidence interval" and "Upper 95 %
     confidence interval" after each measure (HLE, LE), so limits are found by position.
     """
-    names = [str(h).strip() if h == h else "" for h in header]
+    names = ["" if pd.isna(h) else str(h).strip() for h in header]
     if label not in names:
         near = [n for n in names if n.split(" ")[0] == label.split(" ")[0]]
         raise DataValidationError(file, f"sheet {sheet!r}: required column is missing; closest {near}",
@@ -232,7 +232,7 @@ def read_ons_la(path) -> pd.DataFrame:
     for sheet, (age, sex) in ONS_LA_SHEETS.items():
         raw = _read_excel(path, sheet)
         h = _header_row(raw, "Area Codes", path, sheet)
-        header = [str(c).strip() if c == c else f"blank{i}" for i, c in enumerate(raw.iloc[h])]
+        header = [f"blank{i}" if pd.isna(c) else str(c).strip() for i, c in enumerate(raw.iloc[h])]
         body = raw.iloc[h + 1:].copy()
         body.columns = header
         if "Area Names" not in header:
@@ -436,21 +436,6 @@ def read_gp_practice_if_present(path) -> pd.DataFrame:
     return read_gp_practice(path)[GP_COLUMNS]
 
 
-def d3_winding(geom):
-    """Rings wound as d3-geo (and so Vega-Lite) draws them: exterior clockwise, holes anticlockwise.
-
-    RFC 7946 GeoJSON winds the other way; d3 reads such a polygon that has a hole as its
-    complement, so the map fills the whole frame (three LLR MSOAs (2011) have holes).
-    """
-    from shapely.geometry import MultiPolygon
-    from shapely.geometry.polygon import orient
-    if geom.geom_type == "Polygon":
-        return orient(geom, sign=-1.0)
-    if geom.geom_type == "MultiPolygon":
-        return MultiPolygon([orient(g, sign=-1.0) for g in geom.geoms])
-    return geom
-
-
 # ------------------------------------------------------------------------------ the step
 
 @step("life_expectancy",
@@ -531,7 +516,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     areas = areas[areas["area_code"].str.startswith("E")].reset_index(drop=True)
     if set(utlas) - set(areas["area_code"]):
         raise DataValidationError(f_hle, "LLR upper-tier authorities or England missing from the UTLA/Region sheets",
-                                  column="UTLA Codes", example=sorted(set(utlas) - set(areas["area_code"]))[0])
+                                  column="UTLA Codes", example=min(set(utlas) - set(areas["area_code"])))
     areas["period"], areas["series"], areas["source_id"] = "2009-13", "ons_msoa_2015", "le_hle_msoa_2009_13"
 
     # MSOA 2011 boundaries (LLR), WGS84.
@@ -539,7 +524,6 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     shapes = gpd.read_file(fb)
     select_columns(shapes, {"MSOA11CD": "msoa11_code"}, fb)  # a clear error if the code column is renamed
     bnd = shapes[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"}).to_crs(4326)
-    bnd["geometry"] = bnd.geometry.map(d3_winding)
     nob = sorted(set(msoas["msoa11_code"]) - set(bnd["msoa11_code"]))
     if nob:
         raise DataValidationError(fb, f"{len(nob)} LLR MSOAs (2011) have no boundary", column="MSOA11CD",

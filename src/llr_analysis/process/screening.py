@@ -32,8 +32,19 @@ from .. import fingertips
 from ..errors import DataValidationError
 from ..screening import assign_place, ccg_code_from_name, load_config
 from ..sources import raw_path
-from ..validate import (PRACTICE_CODE, UTLA_CODE, check_count, check_not_greater, check_unique, code_column,
-                        example_row, select_columns, to_number, validate)
+from ..validate import (
+    PRACTICE_CODE,
+    UTLA_CODE,
+    check_count,
+    check_not_greater,
+    check_unique,
+    code_column,
+    example_row,
+    read_csv,
+    select_columns,
+    to_number,
+    validate,
+)
 from . import step
 
 #: ODS epraccur columns (the file has no header row), from the ODS "GP practices" file
@@ -118,7 +129,7 @@ def _clean_headers(df: pd.DataFrame) -> pd.DataFrame:
 
 def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
     """The Dec 2017 workbook -> one row per practice and age group (all of England)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     c17 = cfg["cervical_2017"]
     base = select_columns(raw, {"Organisation.Code": "practice_code", "Organisation": "practice_name",
                                 "CCG": "ccg_name"}, path)
@@ -162,7 +173,7 @@ def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
 
 def read_epraccur(path) -> pd.DataFrame:
     """ODS epraccur (no header row) by the ODS column specification."""
-    raw = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if raw.shape[1] != len(EPRACCUR_COLUMNS):
         raise DataValidationError(path, f"expected the {len(EPRACCUR_COLUMNS)} epraccur columns of the ODS "
                                   f"specification (no header row), found {raw.shape[1]}")
@@ -204,7 +215,7 @@ def read_epcn(path) -> pd.DataFrame:
 
 
 def read_gp_mapping_2022(path) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     out = select_columns(raw, {"PRACTICE_CODE": "practice_code", "PRACTICE_NAME": "practice_name",
                                "PRACTICE_POSTCODE": "postcode", "PCN_CODE": "pcn_code", "PCN_NAME": "pcn_name",
                                "CCG_CODE": "ccg_code"}, path)
@@ -215,7 +226,7 @@ def read_gp_mapping_2022(path) -> pd.DataFrame:
 
 
 def read_qof_mapping(path) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     out = select_columns(raw, {"PRACTICE_CODE": "practice_code", "PRACTICE_NAME": "practice_name",
                                "PCN_ODS_CODE": "pcn_code", "PCN_NAME": "pcn_name", "CCG_ODS_CODE": "ccg_code"}, path)
     for c in out.columns:
@@ -225,7 +236,7 @@ def read_qof_mapping(path) -> pd.DataFrame:
 
 
 def read_imd(path, code_col: str) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     out = select_columns(raw, {code_col: "code", "imd_score": "imd_score", "imd_decile": "imd_decile"}, path)
     out["code"] = out["code"].str.strip()
     out["imd_score"], _ = to_number(out["imd_score"], path, "imd_score", allow_suppressed=False)
@@ -237,7 +248,7 @@ def read_imd(path, code_col: str) -> pd.DataFrame:
 def read_health_index(paths) -> pd.DataFrame:
     """``can_screen`` from the four UTLA input files, with each area's national rank (1 = highest)."""
     meta_path = raw_path("health_index_metadata", paths)
-    meta = select_columns(pd.read_csv(meta_path, dtype=str), {"code": "code", "label": "label"}, meta_path)
+    meta = select_columns(read_csv(meta_path, dtype=str), {"code": "code", "label": "label"}, meta_path)
     hit = meta[meta["code"].str.strip() == "can_screen"]
     if hit.empty or "screen" not in hit["label"].iloc[0].lower():
         raise DataValidationError(meta_path, "indicator can_screen ('Cancer screening') is not described",
@@ -246,7 +257,7 @@ def read_health_index(paths) -> pd.DataFrame:
     for year in (2015, 2016, 2017, 2018):
         ds = f"health_index_utla_{year}"
         f = raw_path(ds, paths)
-        d = select_columns(pd.read_csv(f, dtype=str, keep_default_na=False),
+        d = select_columns(read_csv(f, dtype=str, keep_default_na=False),
                            {"Area code": "area_code", "Area name": "area_name", "can_screen": "value"}, f)
         d["value"], _ = to_number(d["value"], f, "can_screen", allow_suppressed=False)
         d = d.dropna(subset=["value"]).copy()

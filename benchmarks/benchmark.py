@@ -1,0 +1,144 @@
+"""Build-speed benchmark (issue 9). Not a test: run it by hand and copy the numbers into the README.
+
+    .venv/bin/python benchmarks/benchmark.py [--repeat 3] [--mirror DIR] [--skip-naive]
+
+In one run, on a temporary copy of the project fetched from the mirror, it measures:
+
+1. cold full build      `llr build --force` (no caches: processing, every notebook, render, check)
+2. no-op rebuild        `llr build` again with nothing changed (interpreter start-up included)
+3. one notebook changed `llr build` after editing one topic notebook (its three places rerun)
+4. national processing  processing the England-wide IoD files + MHCLG summary measures for every
+                        English district and upper-tier authority, in-process
+5. naive path           papermill then `jupyter nbconvert --to html`, one page at a time, sequentially
+
+and prints the median of each over ``--repeat`` runs, the ratios to the naive path, and the peak
+resident memory of the largest process in each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "tests"))
+
+
+def timed_subprocess(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall time (s) and the peak RSS (MB) of the largest child process so far."""
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return elapsed, peak_mb
+
+
+def national_processing(root: Path) -> float:
+    """Deprivation processing for all of England plus the LA summary measures, in-process."""
+    from llr_analysis import process
+    from llr_analysis.imd_measures import N_LSOAS_IOD2019, summary_measures
+    from llr_analysis.paths import project_paths
+    import pandas as pd
+    paths = project_paths(root)
+    t0 = time.perf_counter()
+    process.run(paths, ["deprivation"], log=lambda *_: None, force=True)
+    iod = pd.read_parquet(paths.processed / "deprivation" / "iod_lsoa.parquet")
+    pop = pd.read_parquet(paths.processed / "deprivation" / "iod_population.parquet")
+    lad_utla = pd.read_parquet(paths.processed / "geography" / "lad_utla.parquet")
+    d19 = iod[iod.edition == "IoD2019"].merge(pop[pop.edition == "IoD2019"][["lsoa_code", "population"]],
+                                              on="lsoa_code")
+    d19 = d19.merge(lad_utla[["lad_code", "utla_code"]], on="lad_code", how="left")
+    for index_id, g in d19.groupby("index_id"):
+        for level in ("lad_code", "utla_code"):
+            summary_measures(g, level, score_col="score", rank_col="rank", population_col="population",
+                             n_lsoas_national=N_LSOAS_IOD2019)
+    return time.perf_counter() - t0
+
+
+def naive(root: Path, env: dict, out: Path) -> float:
+    """papermill + nbconvert, one page at a time (the path this project replaces)."""
+    from llr_analysis.notebooks import plan
+    from llr_analysis.paths import project_paths
+    runs = plan(project_paths(root))
+    t0 = time.perf_counter()
+    for r in runs:
+        dest = out / r.output
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([str(BIN / "papermill"), str(r.notebook), str(dest), "-p", "place", r.place or "",
+                        "--cwd", str(dest.parent), "--no-progress-bar"],
+                       check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(dest)],
+                       check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--mirror", default=os.environ.get("LLR_MIRROR", str(REPO.parent / "shared/data/raw-mirror")))
+    ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--json", help="also write the results to this file")
+    args = ap.parse_args()
+
+    from conftest import copy_project
+    tmp = Path(tempfile.mkdtemp(prefix="llr-bench-"))
+    root = copy_project(tmp / "project")
+    env = {**os.environ, "LLR_MIRROR": args.mirror, "LLR_ROOT": str(root)}
+    llr = [str(BIN / "llr"), "--root", str(root)]
+    subprocess.run(llr + ["fetch"], check=True, env=env, stdout=subprocess.DEVNULL)
+
+    results: dict[str, list[float]] = {k: [] for k in ("cold", "noop", "one_notebook", "national", "naive")}
+    peaks: dict[str, float] = {}
+    topic_nb = sorted((root / "notebooks").glob("*.ipynb"))[0]
+    original = topic_nb.read_text()
+    for i in range(args.repeat):
+        print(f"run {i + 1}/{args.repeat}", flush=True)
+        shutil.rmtree(root / "build", ignore_errors=True)
+        shutil.rmtree(root / "data" / "processed", ignore_errors=True)
+        t, peaks["cold"] = timed_subprocess(llr + ["build", "--force"], env)
+        results["cold"].append(t)
+        t, peaks["noop"] = timed_subprocess(llr + ["build"], env)
+        results["noop"].append(t)
+        nb = json.loads(original)
+        nb["cells"].append({"cell_type": "markdown", "id": f"bench-{i}", "metadata": {},
+                            "source": f"Benchmark edit {i}."})
+        topic_nb.write_text(json.dumps(nb, indent=1))
+        t, peaks["one_notebook"] = timed_subprocess(llr + ["build"], env)
+        results["one_notebook"].append(t)
+        topic_nb.write_text(original)
+        results["national"].append(national_processing(root))
+        if not args.skip_naive:
+            out = tmp / f"naive-{i}"
+            results["naive"].append(naive(root, env, out))
+            peaks["naive"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            shutil.rmtree(out, ignore_errors=True)
+
+    med = {k: statistics.median(v) for k, v in results.items() if v}
+    print(f"\nllr-analysis build benchmark — {platform.node()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, median of {args.repeat}")
+    labels = {"cold": "cold full build", "noop": "no-op rebuild", "one_notebook": "rebuild, one notebook changed",
+              "national": "national processing (IoD + LA measures)", "naive": "naive papermill + nbconvert"}
+    for k, v in med.items():
+        print(f"  {labels[k]:<42} {v:7.1f} s   (runs: {', '.join(f'{x:.1f}' for x in results[k])})")
+    if "naive" in med:
+        print(f"  speed-up, cold build vs naive:            {med['naive'] / med['cold']:.1f}x")
+    print(f"  peak memory of the largest process:       {max(peaks.values()):.0f} MB")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"median_s": med, "runs_s": results, "peak_mb": peaks}, indent=2))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

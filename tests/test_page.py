@@ -1,0 +1,78 @@
+"""What notebooks publish through Page: escaping, CSV layout, disclosure control."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from llr_analysis import page as page_mod
+from llr_analysis.page import DOWNLOAD_COLUMNS, Page, apply_disclosure_control, tidy_download
+
+EVIL = '<script>alert("x")</script> & Sons'
+
+
+@pytest.fixture
+def built_page(tmp_path, monkeypatch):
+    stage = tmp_path / "stage"
+    (stage / "topic").mkdir(parents=True)
+    monkeypatch.setenv("LLR_STAGE", str(stage))
+    monkeypatch.chdir(stage / "topic")
+    shown: list[str] = []
+    monkeypatch.setattr(page_mod, "_html", shown.append)
+    return Page("topic", "leicester"), shown, stage / "topic"
+
+
+def test_table_escapes_names_and_has_caption_and_csv(built_page):
+    page, shown, here = built_page
+    df = pd.DataFrame({"area_name": [EVIL], "value": [1.25]})
+    page.table(df, "areas", caption=f"Areas {EVIL}")
+    out = shown[0]
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons" in out
+    assert '<caption>Areas &lt;script&gt;' in out
+    assert 'href="leicester-data/areas.csv"' in out
+    assert pd.read_csv(here / "leicester-data" / "areas.csv")["area_name"][0] == EVIL
+
+
+def test_chart_is_offline_escaped_and_has_text_alternative(built_page):
+    page, shown, _ = built_page
+    data = pd.DataFrame({"area": [EVIL, "Leicester"], "value": [1, 2]})
+    chart = alt.Chart(data).mark_bar().encode(x="value:Q", y="area:N")
+    page.chart(chart, "bars", title="Value by area", description=f"Bars for {EVIL}", data=data)
+    page.chart(chart, "bars2", title="Again", description="Second chart", data=data)
+    first, second = shown
+    assert first.startswith('<script src="../assets/vega-bundle.js"></script>')
+    assert "vega-bundle.js" not in second                      # the library is loaded once per page
+    # data cannot close the script element: only the two real </script> tags remain
+    assert first.count("</script>") == 2 and '<\\/script> & Sons' in first
+    assert 'role="img" aria-label="Value by area. Bars for &lt;script&gt;' in first
+    assert 'src="http' not in first and "cdn" not in first
+
+
+def test_tidy_download_layout():
+    df = tidy_download(pd.DataFrame({"area_code": ["E06000016"], "value": [3.5], "extra": [1]}),
+                       indicator="Thing", period="2025")
+    assert list(df.columns) == DOWNLOAD_COLUMNS + ["extra"]
+    assert df.loc[0, "indicator"] == "Thing" and pd.isna(df.loc[0, "lower_95"])
+
+
+def test_disclosure_control_blanks_small_counts_and_the_page_says_so(built_page, monkeypatch):
+    monkeypatch.setenv("LLR_DISCLOSURE_THRESHOLD", "5")
+    df = pd.DataFrame({"area_code": ["A", "B", "C"], "count": [3, 12, 4], "value": [30.0, 40.0, 50.0],
+                       "denominator": [10, 30, 8]})
+    out, n = apply_disclosure_control(df)
+    assert n == 2
+    assert out["count"].tolist()[1] == 12 and pd.isna(out["count"][0]) and pd.isna(out["value"][2])
+    page, shown, here = built_page
+    page.table(df, "small", caption="Small numbers")
+    assert "2 rows with counts below 5 are suppressed" in shown[0]
+    saved = pd.read_csv(here / "leicester-data" / "small.csv")
+    assert saved["count"].isna().sum() == 2
+
+
+def test_disclosure_control_off_by_default(monkeypatch):
+    monkeypatch.delenv("LLR_DISCLOSURE_THRESHOLD", raising=False)
+    df = pd.DataFrame({"count": [1, 2]})
+    out, n = apply_disclosure_control(df)
+    assert n == 0 and out["count"].tolist() == [1, 2]

@@ -1,0 +1,417 @@
+"""Cancer screening: place rule, coverage statistics, the Fingertips client (recorded responses in
+tests/data/fingertips, constructed in the official layout; no test touches the network), the
+processing step on the real mirror, and the built pages."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from llr_analysis import fingertips, screening
+from llr_analysis.errors import DataValidationError, FetchError
+from llr_analysis.paths import ProjectPaths
+
+RECORDED = Path(__file__).parent / "data" / "fingertips"
+Z = 1.959963984540054
+
+
+def wilson_by_hand(x, n):
+    """Wilson score interval written out (Newcombe & Altman 2000), independent of llr_analysis.stats."""
+    c, h, d = 2 * x + Z * Z, Z * np.sqrt(Z * Z + 4 * x * (1 - x / n)), 2 * (n + Z * Z)
+    return 100 * x / n, 100 * (c - h) / d, 100 * (c + h) / d
+
+
+# ------------------------------------------------------------------------------ place rule
+
+@pytest.mark.parametrize("ccg, pcn, postcode, place, basis_part", [
+    ("04C", "U05642", "LE4 0QR", "leicester", "CCG 04C"),
+    ("04V", "U42007", "LE67 5HX", "leicestershire", "CCG 04V"),
+    ("03W", "U67590", "LE15 6NT", "rutland", "Rutland PCN U67590"),
+    ("03W", "U50165", "LE16 9BX", "leicestershire", "not a Rutland PCN"),
+    ("03W", "U12169", "LE15 1AA", "leicestershire", "not a Rutland PCN"),    # the PCN decides, not the postcode
+    ("03W", None, "LE15 9EG", "rutland", "approximate"),
+    ("03W", None, "LE8 0LN", "leicestershire", "approximate"),
+    ("16C", "U89141", "TS18 1HU", None, "not in LLR"),
+])
+def test_assign_place(ccg, pcn, postcode, place, basis_part):
+    got, basis = screening.assign_place(ccg, pcn, postcode)
+    assert got == place
+    assert basis_part in basis
+
+
+def test_postcode_district():
+    assert screening.postcode_district("LE15 6NT") == "LE15"
+    assert screening.postcode_district("le156nt") == "LE15"
+    assert screening.postcode_district(None) is None
+
+
+# ------------------------------------------------------------------------------ statistics
+
+def test_coverage_sums_counts_and_leaves_out_suppressed_rows():
+    c = screening.coverage([50, 30, np.nan], [100, 50, 8])
+    v, lo, hi = wilson_by_hand(80, 150)
+    assert c["count"] == 80 and c["denominator"] == 150
+    assert c["included"] == 2 and c["excluded"] == 1
+    assert c["value"] == pytest.approx(53.3333333, abs=1e-6) == pytest.approx(v)
+    assert c["lower_95"] == pytest.approx(45.366249, abs=1e-5) == pytest.approx(lo)
+    assert c["upper_95"] == pytest.approx(61.133949, abs=1e-5) == pytest.approx(hi)
+
+
+def test_coverage_of_nothing_is_missing_not_zero():
+    c = screening.coverage([np.nan], [np.nan])
+    assert np.isnan(c["value"]) and c["included"] == 0 and c["excluded"] == 1
+
+
+def test_screens_needed_matches_the_phe_definition():
+    # Leicester City CCG, 25-49, Dec 2017: 42,595 of 71,127 screened; 80% needs 56,901.6 -> 14,307 more.
+    assert screening.screens_needed(42595, 71127, 80) == 14307
+    assert screening.screens_needed(90, 100, 80) == 0
+    assert screening.screens_needed(80, 100, 80) == 0
+    assert np.isnan(screening.screens_needed(np.nan, 100, 80))
+
+
+def test_gap_to_standard_and_band():
+    g = screening.gap_to_standard(600, 1000, "bowel")   # 60% = bowel achievable
+    assert g["gap_acceptable_pp"] == 0 and g["gap_achievable_pp"] == 0 and g["screens_to_achievable"] == 0
+    g = screening.gap_to_standard(700, 1000, "cervical")  # 70% vs 75 / 80
+    assert g["gap_acceptable_pp"] == pytest.approx(5.0) and g["gap_achievable_pp"] == pytest.approx(10.0)
+    assert g["screens_to_acceptable"] == 50 and g["screens_to_achievable"] == 100
+    assert screening.standard_band(79.9, "breast") == "meets acceptable only"
+    assert screening.standard_band(80.0, "breast") == "meets achievable"
+    assert screening.standard_band(54.9, "bowel") == "below acceptable"
+
+
+def test_standards_are_configured_with_a_source():
+    for prog, (acc, ach) in {"breast": (70, 80), "cervical": (75, 80), "bowel": (55, 60)}.items():
+        s = screening.standard(prog)
+        assert (s["acceptable"], s["achievable"]) == (acc, ach)
+        assert "National Audit Office" in s["source"] or "NAO" in s["source"]
+
+
+def test_funnel_positions_and_limits():
+    pts = pd.DataFrame({"numerator": [500, 900, 650, np.nan], "denominator": [1000, 1000, 1000, 40]})
+    got, limits = screening.funnel(pts, 65.0)
+    # 95% limits at n=1000 around 65%: 65 +/- 1.96*sqrt(.65*.35/1000)*100 = 62.04..67.96; 99.8%: 60.34..69.66
+    assert list(got["funnel_position"]) == ["below 99.8%", "above 99.8%", "within 95%", "not compared"]
+    row = limits.iloc[(limits["denominator"] - 1000).abs().argmin()]
+    half = 1.959964 * np.sqrt(0.65 * 0.35 / row["denominator"]) * 100
+    assert row["lower_95"] == pytest.approx(65 - half, abs=1e-4)
+    assert row["upper_95"] == pytest.approx(65 + half, abs=1e-4)
+
+
+def test_deprivation_association_is_spearman():
+    r = screening.deprivation_association(pd.Series([80, 75, 70, 65, 60, 55]), pd.Series([5, 10, 20, 30, 40, 50]))
+    assert r["rho"] == pytest.approx(-1.0) and r["n"] == 6
+    assert np.isnan(screening.deprivation_association(pd.Series([1, 2]), pd.Series([2, 1]))["rho"])
+
+
+# ------------------------------------------------------------------------------ Fingertips client
+
+def test_request_urls_follow_the_api():
+    req = fingertips.Request(22001, 502, 15, "utla")
+    assert fingertips.request_url("https://fingertips.phe.org.uk/api", req) == (
+        "https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids=22001"
+        "&child_area_type_id=502&parent_area_type_id=15")
+    assert req.filename == "all_data_i22001_c502_p15.csv"
+    assert fingertips.request_url(str(RECORDED), req) == (RECORDED / req.filename).resolve().as_uri()
+
+
+def test_planned_requests_cover_all_three_programmes():
+    reqs = fingertips.planned_requests()
+    cfg = screening.load_config()["fingertips"]
+    by_id = {int(i["id"]): i["programme"] for i in cfg["indicators"]}
+    assert {by_id[r.indicator_id] for r in reqs} == {"breast", "cervical", "bowel"}
+    gp = [r for r in reqs if r.level == "gp_practice"]
+    assert gp and all(r.child_area_type_id == 7 and r.parent_area_type_id == 66 for r in gp)
+    assert all(r.parent_area_type_id == 15 for r in reqs if r.level == "utla")
+    # every planned request has a recorded response
+    assert {r.filename for r in reqs} == {p.name for p in RECORDED.glob("*.csv")}
+
+
+def test_check_response_rejects_error_pages():
+    with pytest.raises(FetchError, match="HTML or JSON"):
+        fingertips.check_response(b"<!DOCTYPE html><html>Service unavailable</html>", "x")
+    with pytest.raises(FetchError, match="empty"):
+        fingertips.check_response(b"", "x")
+    with pytest.raises(FetchError, match="missing columns"):
+        fingertips.check_response(b"Indicator ID,Value\n1,2\n", "x")
+
+
+def _project(tmp_path) -> ProjectPaths:
+    (tmp_path / "data").mkdir()
+    return ProjectPaths(tmp_path)
+
+
+def test_fetch_from_recorded_responses_saves_files_and_locks_them(tmp_path):
+    paths = _project(tmp_path)
+    results = fingertips.fetch_fingertips(paths, base_url=RECORDED.as_uri(), log=lambda *_: None)
+    assert len(results) == 7 and {r.status for r in results} == {"new"}
+    lock = json.loads(paths.lock_file.read_text())["datasets"]
+    for r in results:
+        saved = paths.raw / "cancer_screening" / "fingertips" / r.request.filename
+        assert saved.read_bytes() == (RECORDED / r.request.filename).read_bytes()
+        entry = lock[f"fingertips/{r.request.filename}"]
+        assert entry["sha256"] == r.sha256 and entry["bytes"] == saved.stat().st_size
+        assert entry["url"].startswith("https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?")
+    # breast file: 2 periods x (England, 4 UTLAs, 1 region, 1 breakdown row) = 14 data rows
+    assert {r.request.indicator_id: r.rows for r in results}[22001] == 14
+    again = fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
+    assert {r.status for r in again} == {"unchanged"}
+
+
+def test_fetch_names_a_missing_response(tmp_path):
+    paths = _project(tmp_path)
+    with pytest.raises(FetchError, match="all_data_i1_c7_p66.csv"):
+        fingertips.fetch_fingertips(paths, base_url=str(tmp_path), requests=[fingertips.Request(1, 7, 66, "gp_practice")],
+                                    log=lambda *_: None)
+
+
+def test_read_fetched_tidies_all_programmes():
+    cfg = screening.load_config()
+    ft = fingertips.read_fetched(RECORDED, cfg)
+    # region rows and deprivation breakdown rows are left out
+    assert not ft["area_code"].str.startswith("E12").any()
+    assert set(ft["programme"]) == {"breast", "cervical", "bowel"}
+    assert set(ft["age_group"]) == {"53-70", "25-49", "50-64", "60-74"}
+    leic = ft[(ft["indicator_id"] == 22001) & (ft["area_code"] == "E06000016") & (ft["period"] == "2024")].iloc[0]
+    assert (leic["count"], leic["denominator"]) == (25000, 41000)
+    assert leic["value"] == pytest.approx(100 * 25000 / 41000, abs=1e-5)
+    supp = ft[(ft["indicator_id"] == 92600) & (ft["area_code"] == "C82649")].iloc[0]
+    assert np.isnan(supp["count"]) and np.isnan(supp["value"]) and "suppressed" in supp["value_note"]
+    # one England row per indicator and period
+    eng = ft[ft["area_code"] == "E92000001"]
+    assert not eng.duplicated(subset=["indicator_id", "period"]).any()
+
+
+def test_an_indicator_id_that_is_another_indicator_stops_processing(tmp_path):
+    src = (RECORDED / "all_data_i92600_c7_p66.csv").read_text()
+    (tmp_path / "all_data_i92600_c7_p66.csv").write_text(
+        src.replace("screened for bowel cancer in last 30 months", "with a record of something else"))
+    with pytest.raises(DataValidationError, match="fix its ID in config/screening.yml"):
+        fingertips.read_fetched(tmp_path, screening.load_config())
+
+
+def test_a_fetch_makes_the_next_process_rerun_screening(tmp_path):
+    paths = _project(tmp_path)
+    stamp = paths.processed / ".steps" / "screening.hash"
+    stamp.parent.mkdir(parents=True)
+    stamp.write_text("old\n")
+    fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
+    assert not stamp.exists()
+
+
+# ------------------------------------------------------------------------------ the 2017 workbook
+
+HEADER_2017 = ('"","Copy..Data.after.Suppression..from.the.forNHSD.file..columns.B.to.AA..drop.in.column.B","Region",'
+               '"CCG","AT","Organisation","Organisation.Code","Eligible25to49",'
+               '"No..of.women.screened.in.previous.42.months","X3.5.year.coverage..","Col10","Col11",'
+               '"Suppression.required","Screens.needed.to.meet.80.","Rank.within.CCG","Rank.of..7569.practices",'
+               '"Col16","CCG.1","Col18","Eligible50to64","No..of.women.screened.in.previous.66.months",'
+               '"X5.5.year.coverage..","Col22","Col23","Suppression.required.1","Screens.needed.to.meet.80..1",'
+               '"Rank.within.CCG.1","Rank.of..7569.practices.1","Col28","x","X3.5Yes","X5.5Yes"')
+
+
+def _row_2017(n, code, ccg, e1, s1, sup1, e2, s2, sup2):
+    return (f'"{n}",NA,"NHS  England Midlands And East (Central Midlands)","{ccg}",0,"PRACTICE {n}","{code}",'
+            f'"{e1}","{s1}",0,0,0,"{sup1}","n/a","1","1",NA,"{ccg}",NA,"{e2}","{s2}",0,0,0,"{sup2}","n/a","1","1",'
+            'NA,NA,NA,NA')
+
+
+def _small_workbook(tmp_path, rows):
+    import copy
+    f = tmp_path / "phe_cervical_coverage_gp_dec2017__bbc.csv"
+    f.write_text("\n".join([HEADER_2017, *rows]) + "\n")
+    cfg = copy.deepcopy(screening.load_config())
+    cfg["expected"]["england_practices_2017"] = len(rows)
+    return f, cfg
+
+
+def test_workbook_suppression_markers_are_missing_never_zero(tmp_path):
+    from llr_analysis.process.screening import read_cervical_2017
+    f, cfg = _small_workbook(tmp_path, [
+        _row_2017(1, "C82001", "NHS East Leicestershire And Rutland CCG", "1447", "1115", "..", "954", "750", ".."),
+        _row_2017(2, "C82002", "NHS Leicester City CCG", "<under 6>", "<under 6>", "Suppress numerator & denominator",
+                  "8", "<under 6>", "Suppress numerator only"),
+        _row_2017(3, "C82003", "NHS Leicester City CCG", "<Suppressed>", "<Suppressed>",
+                  "Suppress numerator & denominator", "40", "30", ".."),
+    ])
+    out = read_cervical_2017(f, cfg).set_index(["practice_code", "age_group"])
+    assert out.loc[("C82001", "25-49"), ["numerator", "denominator"]].tolist() == [1115, 1447]
+    assert out.loc[("C82001", "25-49"), "ccg_code"] == "03W"
+    for key in [("C82002", "25-49"), ("C82002", "50-64"), ("C82003", "25-49")]:
+        assert out.loc[key, "suppressed"] and np.isnan(out.loc[key, "numerator"])
+    assert out.loc[("C82002", "50-64"), "denominator"] == 8          # numerator-only suppression keeps the 8
+    assert not out.loc[("C82003", "50-64"), "suppressed"]
+
+
+def test_workbook_bad_value_names_file_column_and_row(tmp_path):
+    from llr_analysis.process.screening import read_cervical_2017
+    f, cfg = _small_workbook(tmp_path, [
+        _row_2017(1, "C82001", "NHS Leicester City CCG", "1447", "1115", "..", "954", "750", ".."),
+        _row_2017(2, "C82002", "NHS Leicester City CCG", "1200", "many", "..", "954", "750", ".."),
+    ])
+    with pytest.raises(DataValidationError, match=r"phe_cervical_coverage_gp_dec2017__bbc.csv: column "
+                                                  r"'No..of.women.screened.in.previous.42.months': 1 values are not "
+                                                  r"numbers; e.g. data row 2"):
+        read_cervical_2017(f, cfg)
+
+
+def test_workbook_screened_above_eligible_is_an_error(tmp_path):
+    from llr_analysis.process.screening import read_cervical_2017
+    f, cfg = _small_workbook(tmp_path, [
+        _row_2017(1, "C82001", "NHS Leicester City CCG", "100", "120", "..", "954", "750", ".."),
+    ])
+    with pytest.raises(DataValidationError, match=r"numerator greater than denominator; e.g. data row 1.*C82001"):
+        read_cervical_2017(f, cfg)
+
+
+# ------------------------------------------------------------------------------ on the mirror
+
+def _raw_counts(mirror: Path, ccg_prefix: str | None = None) -> dict:
+    """Sums straight from the raw workbook with the csv module (independent of the processing)."""
+    out = {"25-49": [0, 0, 0], "50-64": [0, 0, 0]}
+    cols = {"25-49": ("No..of.women.screened.in.previous.42.months", "Eligible25to49"),
+            "50-64": ("No..of.women.screened.in.previous.66.months", "Eligible50to64")}
+    with open(mirror / "cancer_screening" / "phe_cervical_coverage_gp_dec2017__bbc.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            if ccg_prefix and not row["CCG"].startswith(ccg_prefix):
+                continue
+            for age, (n, d) in cols.items():
+                if row[n].isdigit() and row[d].isdigit():
+                    out[age][0] += int(row[n])
+                    out[age][1] += int(row[d])
+                else:
+                    out[age][2] += 1
+    return out
+
+
+@pytest.fixture(scope="module")
+def screening_project(processed_project):
+    """The session's processed project (fetched from the mirror; no Fingertips extracts)."""
+    return processed_project
+
+
+def test_every_llr_practice_in_2017_is_placed(screening_project, mirror):
+    pc = screening.practice_coverage(screening_project)
+    llr = pc[pc["in_llr"] & (pc["source_id"] == "cervical_coverage_gp_2017_12")]
+    assert llr["practice_code"].nunique() == 141
+    per_place = llr[llr["age_group"] == "25-49"].groupby("place_id")["practice_code"].nunique().to_dict()
+    assert per_place == {"leicester": 59, "leicestershire": 78, "rutland": 4}
+    rutland = set(llr.loc[llr["place_id"] == "rutland", "practice_code"])
+    assert rutland == {"C82010", "C82044", "C82077", "C82649"}
+    # Every practice without a PCN, closed, or placed by postcode is on the page's list.
+    lk = screening.practices(screening_project).set_index("practice_code")
+    codes = set(llr["practice_code"])
+    flagged = {c for c in codes if pd.isna(lk.loc[c, "pcn_code"]) or lk.loc[c, "status"] != "active"}
+    listed = set(screening.unmapped_practices(screening_project)["practice_code"])
+    assert flagged and flagged <= listed
+    assert {"C82015", "C82023", "Y00280", "C82036", "C82108", "Y02725", "C82657", "C82663"} <= listed
+
+
+def test_leicester_cervical_2017_matches_the_raw_file(screening_project, mirror):
+    raw = _raw_counts(mirror, "NHS Leicester City")
+    eng = _raw_counts(mirror)
+    rows = screening.practice_rows("cervical", "2017-12-31", "25-49", screening_project)
+    t = screening.area_table(rows, "leicester", "cervical", "2017-12-31", "25-49", screening_project)
+    place = t[t["level"] == "place"].iloc[0]
+    assert (place["count"], place["denominator"]) == (raw["25-49"][0], raw["25-49"][1]) == (42595, 71127)
+    assert place["excluded"] == raw["25-49"][2] == 2
+    v, lo, hi = wilson_by_hand(42595, 71127)
+    assert place["value"] == pytest.approx(v) and place["lower_95"] == pytest.approx(lo)
+    assert place["upper_95"] == pytest.approx(hi)
+    england = t[t["level"] == "england"].iloc[0]
+    assert (england["count"], england["denominator"]) == tuple(eng["25-49"][:2])
+    assert england["excluded"] == eng["25-49"][2] == 402
+    assert round(england["value"], 1) == 68.6
+    assert place["comparison"] == "worse"
+    assert place["screens_to_achievable"] == 14307
+    llr = t[t["level"] == "llr"].iloc[0]
+    assert round(llr["value"], 1) == 69.0 and llr["practices"] == 141
+
+
+def test_rutland_pcn_is_the_place(screening_project):
+    rows = screening.practice_rows("cervical", "2017-12-31", "50-64", screening_project)
+    t = screening.area_table(rows, "rutland", "cervical", "2017-12-31", "50-64", screening_project)
+    assert list(t["level"]) == ["place", "pcn", "llr", "england"]
+    place, pcn = t.iloc[0], t.iloc[1]
+    assert pcn["area_name"] == "Rutland Health PCN"
+    assert (place["count"], place["denominator"]) == (pcn["count"], pcn["denominator"]) == (2928, 3691)
+
+
+def test_health_index_composite(screening_project):
+    hi = screening.health_index_summary(screening_project)
+    leic = hi[(hi["area_code"] == "E06000016") & (hi["year"] == 2018)].iloc[0]
+    assert round(leic["value"], 2) == 62.39 and leic["rank"] == 136 and leic["areas"] == 149
+    rut = hi[(hi["area_code"] == "E06000017") & (hi["year"] == 2015)].iloc[0]
+    assert round(rut["value"], 2) == 76.71 and rut["rank"] == 1
+
+
+def test_offline_build_has_only_cervical_2017(screening_project):
+    avail = screening.availability(screening_project)
+    assert set(avail["programme"]) == {"cervical"}
+    assert set(avail["period"]) == {"2017-12-31"} and set(avail["age_group"]) == {"25-49", "50-64"}
+    assert screening.resolve_period(avail, "breast") is None
+
+
+def test_processing_with_recorded_fingertips_extracts(screening_project, tmp_path):
+    """The Fingertips path end to end: fetch (recorded) -> process -> analysis, for all programmes."""
+    from llr_analysis import process
+    root = tmp_path / "proj"
+    shutil.copytree(screening_project.raw, root / "data" / "raw")
+    paths = ProjectPaths(root)
+    fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
+    process.run(paths, ["screening"], log=lambda *_: None)
+    avail = screening.availability(paths)
+    assert set(avail["programme"]) == {"cervical", "breast", "bowel"}
+    assert screening.resolve_period(avail, "breast") == "2024"          # the latest of 2023, 2024
+    assert screening.resolve_period(avail, "cervical", level="gp_practice") == "2024"
+    assert screening.resolve_period(avail, "cervical", "2017-12-31", level="gp_practice") == "2017-12-31"
+
+    pc = screening.practice_coverage(paths)
+    ft = pc[(pc["source_id"] == "fingertips") & (pc["programme"] == "bowel")].set_index("practice_code")
+    assert ft.loc["C82005", "place_id"] == "leicester"
+    assert ft.loc["C82009", "place_id"] == "leicestershire"
+    assert ft.loc["C82010", "place_id"] == "rutland" and ft.loc["C82649", "place_id"] == "rutland"
+    assert not ft.loc["A81001", "in_llr"]
+    assert ft.loc["C82649", "suppressed"] and np.isnan(ft.loc["C82649", "numerator"])
+
+    rows = screening.practice_rows("bowel", "2024", "60-74", paths)
+    t = screening.area_table(rows, "rutland", "bowel", "2024", "60-74", paths).set_index("level")
+    v, lo, _ = wilson_by_hand(720, 960)          # C82010 only; C82649 suppressed and left out
+    assert (t.loc["place", "count"], t.loc["place", "denominator"]) == (720, 960)
+    assert t.loc["place", "included"] == 1 and t.loc["place", "excluded"] == 1
+    assert t.loc["place", "value"] == pytest.approx(v) and t.loc["place", "lower_95"] == pytest.approx(lo)
+    assert t.loc["england", "value"] == pytest.approx(100 * 9_000_000 / 13_500_000)
+    assert t.loc["place", "comparison"] == "better"
+    la = screening.local_authority_rows("breast", "2024", paths=paths).set_index("area_code")
+    assert la.loc["E06000016", "comparison"] == "worse"          # 61.0% vs England 73.2%
+    assert la.loc["E06000017", "comparison"] == "better"
+    assert la.loc["E06000016", "value"] == pytest.approx(100 * 25000 / 41000, abs=1e-5)
+
+
+# ------------------------------------------------------------------------------ the pages
+
+def test_screening_pages(built_site):
+    site, _ = built_site
+    for place in ("leicester", "leicestershire", "rutland"):
+        assert (site / "cancer_screening" / f"{place}.html").exists()
+    html = (site / "cancer_screening" / "leicester.html").read_text()
+    assert "In Leicester, 59.9% (95% CI 59.5–60.2%) were screened adequately within the previous 3.5 years" in html
+    assert "about 14,307 more people screened" in html
+    # Breast and bowel have no data offline: the page says so and how to fetch it.
+    assert html.count("no data in this build") >= 2 and "llr fetch-fingertips" in html
+    # Closed practices are listed, not dropped.
+    assert "RUSHEY MEAD 1 CARETAKING" in html and "ST MATTHEWS MEDICAL CENTRE" in html
+    cov = pd.read_csv(site / "cancer_screening" / "leicester-data" / "cervical-coverage.csv")
+    assert list(cov.columns[:11]) == ["indicator", "area_code", "area_name", "period", "value", "lower_95",
+                                      "upper_95", "count", "denominator", "comparison", "source_id"]
+    row = cov[(cov["area_code"] == "E06000016") & (cov["age_group"] == "25-49")].iloc[0]
+    assert (row["count"], row["denominator"]) == (42595, 71127) and row["comparison"] == "worse"
+    rut = (site / "cancer_screening" / "rutland.html").read_text()
+    assert "Rutland Health PCN" in rut
