@@ -136,3 +136,27 @@ def test_committed_lock_matches_the_mirror(mirror):
     assert set(lock) == set(reg)
     for ds_id, entry in lock.items():
         assert entry["sha256"] == sources.sha256_of(mirror / reg[ds_id].mirror_path), ds_id
+
+
+def test_refresh_reports_a_new_vintage(project, tmp_path):
+    """A publisher releases a new vintage: new period, more rows, a column added and one removed."""
+    old = "Area Code,Period,Value,Note\nE06000016,2021-23,79.1,a\nE06000017,2021-23,83.0,b\n"
+    new = ("Area Code,Period,Value,Lower CI\nE06000016,2021-23,79.1,78.8\nE06000017,2021-23,83.0,82.1\n"
+           "E06000016,2022-24,79.4,79.0\nE06000017,2022-24,83.2,82.5\n")
+    src = tmp_path / "le.csv"
+    src.write_text(old)
+    ds = make_dataset(project.root, download_url=src.as_uri())
+    lock = sources.read_lock(project)
+    sources.fetch_one(ds, project, lock, mirror=None)
+    first = lock["datasets"]["toy"]["sha256"]
+    src.write_text(new)
+    # without --refresh the download is not repeated (the local file matches the lock) ...
+    assert sources.fetch_one(ds, project, lock, mirror=None).status == "unchanged"
+    # ... with --refresh it is, and the report says what changed
+    r = sources.fetch_one(ds, project, lock, mirror=None, refresh=True)
+    assert r.status == "updated"
+    assert r.changes[0].startswith(f"sha256 {first[:12]}")
+    assert "rows 2 -> 4" in r.changes
+    assert "columns added: ['Lower CI']" in r.changes and "columns removed: ['Note']" in r.changes
+    assert "new periods: ['2022-24']" in r.changes
+    assert lock["datasets"]["toy"]["sha256"] == sources.sha256_of(src)

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 import tempfile
 import urllib.request
@@ -131,15 +132,26 @@ def check_content(path: Path, ds: Dataset) -> None:
 
 # ------------------------------------------------------------------------------ change report
 
+PERIOD_COLUMN = re.compile(r"^(period|time ?period|year|date|financial year|time)$", re.IGNORECASE)
+
+
 def describe_table(path: Path) -> dict:
-    """Row count and header of a CSV (for refresh reports); empty for other formats."""
+    """Row count, header and periods (values of a period/year column) of a CSV, for refresh reports;
+    empty for other formats."""
     if path.suffix.lower() != ".csv":
         return {}
     with open(path, newline="", encoding="utf-8-sig", errors="replace") as f:
         reader = csv.reader(f)
         header = next(reader, [])
-        rows = sum(1 for _ in reader)
-    return {"rows": rows, "columns": header}
+        period_cols = [i for i, c in enumerate(header) if PERIOD_COLUMN.match(c.strip())]
+        periods: set[str] = set()
+        rows = 0
+        for row in reader:
+            rows += 1
+            for i in period_cols:
+                if i < len(row):
+                    periods.add(row[i])
+    return {"rows": rows, "columns": header, "periods": periods}
 
 
 def compare_versions(old: Path | None, new: Path) -> list[str]:
@@ -157,6 +169,12 @@ def compare_versions(old: Path | None, new: Path) -> list[str]:
             changes.append(f"columns added: {added}")
         if removed:
             changes.append(f"columns removed: {removed}")
+        new_periods = sorted(b["periods"] - a["periods"])
+        gone_periods = sorted(a["periods"] - b["periods"])
+        if new_periods:
+            changes.append(f"new periods: {new_periods}")
+        if gone_periods:
+            changes.append(f"periods no longer present: {gone_periods}")
     return changes
 
 
