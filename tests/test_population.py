@@ -308,3 +308,17 @@ def test_census_totals_match_the_raw_file(processed_project, mirror):
     assert census.loc["E92000001", "persons"] == eng["Sex: All persons; Age: Total; measures: Value"].sum()
     # estimates have no sex split: missing, never zero
     assert t.loc[t["period"] == "mid-2020", "female"].isna().all()
+
+
+def test_overview_headlines(processed_project, mirror):
+    h = pop.headlines(processed_project)
+    assert set(h["area_id"]) == {"llr", "leicester", "leicestershire", "rutland"} and len(h) == 12
+    raw = _raw_sape(mirror, 2020)
+    rut = raw[raw["LA Code (2021 boundaries)"] == "E06000017"]
+    cols65 = [str(a) for a in range(65, 90)] + ["90+"]
+    r = h[(h["area_id"] == "rutland") & (h["indicator"] == "% aged 65 and over")].iloc[0]
+    assert r["value"] == pytest.approx(100 * rut[cols65].to_numpy().sum() / rut["All Ages"].sum())
+    assert r["england_value"] == pytest.approx(100 * raw[cols65].to_numpy().sum() / raw["All Ages"].sum())
+    assert r["href"] == "population/rutland.ipynb" and r["comparison"] == "not compared"
+    assert h.loc[(h["area_id"] == "llr") & (h["unit"] == "people"), "value"].item() == \
+        raw.loc[raw["LA Code (2021 boundaries)"].isin(load_places().all_district_codes), "All Ages"].sum()

@@ -86,3 +86,22 @@ def comparison_scale(domain: list[str] | None = None) -> alt.Scale:
     """Colour scale for better / similar / worse / not compared (colour-blind safe)."""
     domain = domain or ["better", "similar", "worse", "not compared"]
     return alt.Scale(domain=domain, range=[COMPARISON_COLOURS.get(d, "#999999") for d in domain])
+
+
+#: Okabe-Ito colours for the three places (colour-blind safe; maps also carry names in tooltips).
+PLACE_COLOURS = {"Leicester": "#0072B2", "Leicestershire": "#E69F00", "Rutland": "#009E73"}
+
+
+def choropleth_categories(gdf: gpd.GeoDataFrame, field: str, label_field: str, legend_title: str,
+                          colours: dict[str, str] | None = None, width: int = 520, height: int = 480) -> alt.Chart:
+    """Polygons coloured by a category (e.g. place), with a tooltip naming each shape."""
+    colours = colours or PLACE_COLOURS
+    data = alt.Data(values=_geojson_values(gdf))
+    return (alt.Chart(data)
+            .mark_geoshape(stroke="white", strokeWidth=1)
+            .encode(color=alt.Color(f"properties.{field}:N", title=legend_title,
+                                    scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
+                    tooltip=[alt.Tooltip(f"properties.{label_field}:N", title="District"),
+                             alt.Tooltip(f"properties.{field}:N", title=legend_title)])
+            .project(type="mercator")
+            .properties(width=width, height=height))

@@ -132,7 +132,7 @@ def front_matter(run: Run) -> str:
         fm = {"title": f"{run.title}: {place.name}",
               "subtitle": f"{place.name} ({place.type.lower()}, {place.code})",
               "topic": run.topic, "place": run.place,
-              "breadcrumbs": [{"text": "Home", "href": "index.qmd"},
+              "breadcrumbs": [{"text": "Home", "href": "index.ipynb"},
                               {"text": run.title},
                               {"text": place.name, "href": f"{run.topic}/{run.place}.ipynb"}]}
     else:

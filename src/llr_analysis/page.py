@@ -127,6 +127,10 @@ class Page:
         from IPython.display import Markdown
         _display(Markdown(text))
 
+    def html(self, text: str) -> None:
+        """Show HTML built by llr_analysis (which escapes every name and value it puts in)."""
+        _html(text)
+
     def note(self, text: str, kind: str = "note") -> None:
         """A boxed note (e.g. what data is missing and why). ``text`` is trusted Markdown-free HTML-escaped text."""
         _html(f'<div class="callout callout-{html.escape(kind)}" role="note"><p>{html.escape(text)}</p></div>')

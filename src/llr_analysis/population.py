@@ -357,6 +357,30 @@ def wide_change(change: pd.DataFrame, small_base: int = SMALL_BASE) -> pd.DataFr
     return out
 
 
+def headlines(paths=None, year: int = YEARS[-1]) -> pd.DataFrame:
+    """Headline figures for the overview page (:mod:`llr_analysis.overview`): population, % aged 65+
+    and % aged 85+ for LLR and each place, with England's value.
+
+    Not compared with England: a population estimate is not a sample, so there is no confidence
+    interval to compare, and a larger or smaller share of older people is neither better nor worse.
+    """
+    cfg = load_places()
+    eng = england_by_age(year, paths)
+    areas = [("llr", cfg.llr_name, place_by_age(year, None, paths), None)]
+    areas += [(p.id, p.name, place_by_age(year, p.id, paths), f"population/{p.id}.ipynb") for p in cfg.places.values()]
+    rows = []
+    for area_id, name, by_age, href in areas:
+        for indicator, value, england, unit in (
+                ("Population (all ages)", float(by_age.sum()), float(eng.sum()), "people"),
+                ("% aged 65 and over", percent_aged(by_age, 65), percent_aged(eng, 65), "%"),
+                ("% aged 85 and over", percent_aged(by_age, 85), percent_aged(eng, 85), "%")):
+            rows.append({"topic": "population", "indicator": indicator, "area_id": area_id, "area_name": name,
+                         "period": f"mid-{year}", "value": value, "lower_95": np.nan, "upper_95": np.nan,
+                         "unit": unit, "england_value": england, "comparison": "not compared",
+                         "note": "ONS mid-year estimate (2011-Census-based series)", "href": href})
+    return pd.DataFrame(rows)
+
+
 # ------------------------------------------------------------------------------ downloads
 
 #: Indicators of :func:`structure_table` in the tidy download: (label, value column, count column, denominator).
