@@ -3,6 +3,21 @@
 Reads the processed IoD tables (see :mod:`llr_analysis.process.deprivation`). Edition
 ``IoD2025`` is on LSOA 2021; ``IoD2019`` is on LSOA 2011, for which localities are districts
 and 2011 MSOAs only.
+
+What is here, one function per statistic:
+
+* :func:`summarise_lsoas` / :func:`locality_summary`: population-weighted IMD score and the
+  shares of LSOAs and of people in the national most deprived 10% and 20%, for any set of
+  LSOAs / each locality;
+* :func:`decile_distribution`: the place's population across national deciles;
+* :func:`domain_profile`: the share of LSOAs in the national most deprived decile per domain;
+* :func:`weighted_rate`: IDACI / IDAOPI as the share of children / older people who are
+  income deprived (score weighted by the index's own denominator);
+* :func:`place_summary_ranks`, :func:`llr_authority_ranks`: the MHCLG local-authority summary
+  measures and their national ranks (table ``deprivation/la_summaries``);
+* :func:`decile_movement`: the one valid comparison of the two editions, national decile
+  movement of LSOAs whose boundaries did not change between 2011 and 2021;
+* :func:`headlines`: the figures the overview page shows.
 """
 
 from __future__ import annotations
@@ -11,12 +26,33 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .imd_measures import MEASURES
 from .places import get_locality_level, get_place, load_places
 from .process import read_table
-from .process.deprivation import EDITIONS, INDEX_LABELS
+from .process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS, SUMMARY_DENOMINATORS
+from .stats import compare_by_ci_overlap
 
-__all__ = ["EDITIONS", "INDEX_LABELS", "check_edition", "lsoa_frame", "locality_summary",
-           "decile_distribution"]
+__all__ = ["EDITIONS", "INDEX_LABELS", "PROFILE_INDICES", "MEASURE_LABELS", "check_edition", "lsoa_frame",
+           "summarise_lsoas", "locality_summary", "decile_distribution", "domain_profile", "weighted_rate",
+           "supplementary_summary", "la_summaries", "place_summary_ranks", "llr_authority_ranks",
+           "national_ranks_available", "decile_movement", "valid_change", "movement_summary",
+           "movement_distribution", "ordinal", "rank_phrase", "headlines"]
+
+#: The indices of the domain profile and of the local-authority summaries, in MHCLG's order.
+PROFILE_INDICES = ["imd", *DOMAINS, "idaci", "idaopi"]
+
+#: Short labels of the five MHCLG summary measures (all: higher value = more deprived).
+MEASURE_LABELS = {
+    "average_score": "Average score",
+    "average_rank": "Average rank",
+    "prop_lsoas_most_deprived_10": "Proportion of LSOAs in most deprived 10%",
+    "extent": "Extent",
+    "local_concentration": "Local concentration",
+}
+
+#: Readable names of the population denominators.
+DENOMINATOR_LABELS = {"population": "total population", "working_age": "working-age population",
+                      "children_0_15": "children aged 0-15", "older_60_plus": "people aged 60 and over"}
 
 
 def check_edition(edition: str) -> str:
@@ -27,12 +63,13 @@ def check_edition(edition: str) -> str:
 
 
 def lsoa_frame(edition: str, place: str | None = None, index_id: str = "imd", paths=None) -> pd.DataFrame:
-    """One row per LLR LSOA of the edition's geography: names, locality codes, score, rank, decile, population."""
+    """One row per LLR LSOA of the edition's geography: names, locality codes, score, rank, decile and the
+    population denominators (``population``, ``children_0_15``, ``older_60_plus``, ``working_age``)."""
     edition = check_edition(edition)
     iod = read_table("deprivation/iod_lsoa", paths)
     iod = iod[(iod["edition"] == edition) & (iod["index_id"] == index_id)]
     pop = read_table("deprivation/iod_population", paths)
-    pop = pop[pop["edition"] == edition][["lsoa_code", "population"] if "population" in pop else ["lsoa_code"]]
+    pop = pop[pop["edition"] == edition][["lsoa_code", *[c for c in DENOMINATOR_LABELS if c in pop]]]
     if EDITIONS[edition]["lsoa_vintage"] == 2021:
         geo = read_table("geography/lsoa21", paths).rename(columns={"lsoa21_code": "lsoa_code",
                                                                     "lsoa21_name": "lsoa_name"})
@@ -66,7 +103,11 @@ def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
 
 def summarise_lsoas(g: pd.DataFrame) -> pd.Series:
     """LSOAs, population, population-weighted IMD score, and % of LSOAs and of population in the
-    national most deprived 10% and 20% (deciles 1 and 1-2) for a set of LSOAs."""
+    national most deprived 10% and 20% (deciles 1 and 1-2) for a set of LSOAs.
+
+    The average score is MHCLG's "average score" summary measure (IoD2019 Research report,
+    Appendix A): the mean of the LSOA scores weighted by their population denominators.
+    """
     pop = g["population"] if "population" in g else pd.Series(np.nan, index=g.index)
     has_pop = not pop.isna().any()
     in10, in20 = g["decile"] <= 1, g["decile"] <= 2
@@ -99,3 +140,283 @@ def decile_distribution(df: pd.DataFrame) -> pd.DataFrame:
     out = (counts / counts.sum() * 100).reindex(range(1, 11), fill_value=0.0).rename("percent").reset_index()
     out["basis"] = "population" if weight else "LSOAs"
     return out
+
+
+# ------------------------------------------------------------------ domain profile, IDACI / IDAOPI
+
+def england_share_decile1(edition: str) -> float:
+    """% of England's LSOAs in national decile 1: MHCLG's decile 1 is ranks 1..floor(N/10) (N LSOAs)."""
+    n = EDITIONS[check_edition(edition)]["n_lsoas"]
+    return 100 * (n // 10) / n
+
+
+def domain_profile(iod: pd.DataFrame, lsoa_codes, edition: str) -> pd.DataFrame:
+    """Share of a set of LSOAs in the national most deprived decile, for the IMD and each index.
+
+    ``iod``: rows of ``deprivation/iod_lsoa`` (``edition``, ``lsoa_code``, ``index_id``,
+    ``decile``). Returns one row per index of :data:`PROFILE_INDICES` that covers all the
+    LSOAs (IDACI/IDAOPI only where the file has them): ``index_id``, ``label``, ``lsoas``,
+    ``lsoas_decile1``, ``pct_lsoas_decile1`` and ``england_pct`` (England's share, just under
+    10% by MHCLG's decile cut).
+    """
+    edition = check_edition(edition)
+    codes = pd.Index(pd.unique(pd.Series(list(lsoa_codes))))
+    rows = iod[(iod["edition"] == edition) & iod["index_id"].isin(PROFILE_INDICES) & iod["lsoa_code"].isin(codes)]
+    g = rows.groupby("index_id")
+    out = pd.DataFrame({"lsoas": g.size(), "lsoas_decile1": g["decile"].apply(lambda d: int((d == 1).sum()))})
+    out = out[out["lsoas"] == len(codes)]
+    out["pct_lsoas_decile1"] = 100 * out["lsoas_decile1"] / out["lsoas"]
+    out["england_pct"] = england_share_decile1(edition)
+    out = out.reindex([i for i in PROFILE_INDICES if i in out.index])
+    out.insert(0, "label", [INDEX_LABELS[i] for i in out.index])
+    return out.rename_axis("index_id").reset_index()
+
+
+def weighted_rate(df: pd.DataFrame, weight_col: str) -> pd.Series:
+    """IDACI / IDAOPI for a set of LSOAs as a percentage of its children / older people.
+
+    IDACI's score is the proportion of an LSOA's children aged 0-15 living in income-deprived
+    families, IDAOPI's the proportion of its people aged 60 and over who are income deprived
+    (IoD2019 Technical report, section 3.2). Weighting each LSOA's score by its own denominator
+    (``children_0_15`` / ``older_60_plus``) gives the share for the whole set - MHCLG's
+    "average score" of these indices. Also the number of LSOAs and the share of them in
+    national decile 1. NaN where any denominator is missing.
+    """
+    w = df[weight_col] if weight_col in df else pd.Series(np.nan, index=df.index)
+    return pd.Series({
+        "lsoas": len(df),
+        "people": w.sum() if not w.isna().any() else np.nan,
+        "pct_income_deprived": 100 * weighted_mean(df["score"], w),
+        "pct_lsoas_decile1": 100 * (df["decile"] == 1).mean(),
+    })
+
+
+def supplementary_summary(df: pd.DataFrame, edition: str, level: str, weight_col: str,
+                          total_name: str | None = None) -> pd.DataFrame:
+    """:func:`weighted_rate` for each locality (most deprived first), plus a total row when ``total_name``."""
+    code_col, name_col = _locality_columns(check_edition(edition), level)
+    out = (df.groupby([code_col, name_col]).apply(weighted_rate, weight_col, include_groups=False).reset_index()
+           .rename(columns={code_col: "area_code", name_col: "area_name"}))
+    out = out.sort_values("pct_income_deprived", ascending=False, na_position="last")
+    if total_name is not None:
+        total = weighted_rate(df, weight_col)
+        out = pd.concat([out, pd.DataFrame([{"area_code": "", "area_name": total_name, **total}])],
+                        ignore_index=True)
+    out["lsoas"] = out["lsoas"].astype(int)
+    out["people"] = out["people"].round().astype("Int64")
+    return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ local-authority summary measures
+
+def la_summaries(paths=None) -> pd.DataFrame:
+    """The processed table of MHCLG summary measures for every English district and upper-tier authority."""
+    return read_table("deprivation/la_summaries", paths)
+
+
+def national_ranks_available(summaries: pd.DataFrame, edition: str) -> dict[str, bool]:
+    """For each summary measure, whether the edition's IMD has national ranks (i.e. population
+    denominators for all of England where the measure needs them)."""
+    s = summaries[(summaries["edition"] == check_edition(edition)) & (summaries["index_id"] == "imd")]
+    return {m: bool(s[f"rank_{m}"].notna().all()) and len(s) > 0 for m in MEASURES}
+
+
+def place_summary_ranks(summaries: pd.DataFrame, place: str, edition: str) -> pd.DataFrame:
+    """The place's five summary measures and national ranks among upper-tier authorities, per index.
+
+    Leicester, Leicestershire and Rutland are each an upper-tier authority (unitary authority or
+    county), so they are ranked among the counties and unitary authorities of the edition's
+    structure (IoD2019: 151, 2019; IoD2025: 153, April 2023). One row per index in
+    :data:`PROFILE_INDICES` order.
+    """
+    p = get_place(place)
+    s = summaries[(summaries["edition"] == check_edition(edition)) & (summaries["area_level"] == "upper_tier")
+                  & (summaries["area_code"] == p.code)].set_index("index_id")
+    s = s.reindex([i for i in PROFILE_INDICES if i in s.index])
+    s.insert(0, "label", [INDEX_LABELS[i] for i in s.index])
+    return s.reset_index()
+
+
+def llr_authority_ranks(summaries: pd.DataFrame, edition: str, index_id: str = "imd") -> pd.DataFrame:
+    """Every LLR authority's summary measures and national ranks for one index.
+
+    The nine districts are ranked among England's districts (IoD2019: 317 on 2019 boundaries;
+    IoD2025: 296, 2024), the three places among upper-tier authorities (151 / 153): Leicester
+    and Rutland, as unitary authorities, appear at both levels.
+    """
+    cfg = load_places()
+    edition = check_edition(edition)
+    s = summaries[(summaries["edition"] == edition) & (summaries["index_id"] == index_id)]
+    districts = s[(s["area_level"] == "district") & s["area_code"].isin(cfg.all_district_codes)]
+    districts = districts.set_index("area_code").reindex(cfg.all_district_codes).reset_index()
+    upper = s[(s["area_level"] == "upper_tier") & s["area_code"].isin([p.code for p in cfg.places.values()])]
+    upper = upper.set_index("area_code").reindex([p.code for p in cfg.places.values()]).reset_index()
+    out = pd.concat([districts, upper], ignore_index=True)
+    label = {"district": "districts", "upper_tier": "counties and unitary authorities"}
+    out.insert(2, "compared_with", [f"{n} {label[lv]}" for n, lv in zip(out["n_areas"], out["area_level"])])
+    return out
+
+
+def ordinal(n: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_phrase(rank, n_areas: int, ties: int = 0) -> str:
+    """e.g. "32nd most deprived of 317" ("joint 193rd ..." when the rank is shared)."""
+    joint = "joint " if ties > 1 else ""
+    return f"{joint}{ordinal(rank)} most deprived of {int(n_areas)}"
+
+
+# ------------------------------------------------------------------ valid change between editions
+
+def decile_movement(old: pd.DataFrame, new: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """National decile movement between two editions, for LSOAs whose boundaries did not change.
+
+    ``old``: IoD2019 rows (``lsoa_code`` = LSOA 2011, ``rank``, ``decile``); ``new``: IoD2025
+    rows (``lsoa_code`` = LSOA 2021, ...); ``lookup``: the ONS LSOA 2011 -> 2021 exact-fit lookup
+    (``lsoa11_code``, ``lsoa21_code``, ``change``). Only LSOAs whose change indicator is "U"
+    (unchanged) and that map one-to-one are kept: a split ("S"), merged ("M") or redrawn ("X")
+    LSOA is a different area in the two editions and is left out.
+
+    ``decile_change`` = new decile - old decile: negative = moved into a more deprived national
+    decile, positive = into a less deprived one. Deciles are relative to the rest of England in
+    each edition, so this is movement *relative to England*, not a change in absolute
+    deprivation.
+    """
+    lk = lookup[["lsoa11_code", "lsoa21_code", "change"]]
+    n11 = lk.groupby("lsoa11_code")["lsoa21_code"].transform("size")
+    n21 = lk.groupby("lsoa21_code")["lsoa11_code"].transform("size")
+    u = lk[(lk["change"] == "U") & (n11 == 1) & (n21 == 1)]
+    o = old[["lsoa_code", "rank", "decile"]].rename(columns={"lsoa_code": "lsoa11_code", "rank": "rank_old",
+                                                              "decile": "decile_old"})
+    n = new[["lsoa_code", "rank", "decile"]].rename(columns={"lsoa_code": "lsoa21_code", "rank": "rank_new",
+                                                              "decile": "decile_new"})
+    m = u.drop(columns="change").merge(o, on="lsoa11_code").merge(n, on="lsoa21_code")
+    m["decile_change"] = (m["decile_new"] - m["decile_old"]).astype(int)
+    m["direction"] = np.select([m["decile_change"] < 0, m["decile_change"] > 0],
+                               ["more deprived decile", "less deprived decile"], default="same decile")
+    return m.sort_values("lsoa21_code").reset_index(drop=True)
+
+
+def valid_change(place: str | None = None, index_id: str = "imd", paths=None) -> tuple[pd.DataFrame, int]:
+    """:func:`decile_movement` IoD2019 -> IoD2025 for the place's (or all LLR's) LSOAs, with names.
+
+    Returns the movement table (with ``lsoa_name``, ``msoa_name``) and the number of the place's
+    LSOAs (2021) in all, so the page can say how many were left out.
+    """
+    iod = read_table("deprivation/iod_lsoa", paths)
+    iod = iod[iod["index_id"] == index_id]
+    geo = read_table("geography/lsoa21", paths)
+    if place is not None:
+        geo = geo[geo["place_id"] == get_place(place).id]
+    lookup = read_table("geography/lsoa11_lsoa21", paths)
+    lookup = lookup[lookup["lsoa21_code"].isin(geo["lsoa21_code"])]
+    m = decile_movement(iod[iod["edition"] == "IoD2019"], iod[iod["edition"] == "IoD2025"], lookup)
+    m = m.merge(geo[["lsoa21_code", "lsoa21_name", "msoa21_label"]], on="lsoa21_code", how="left").rename(
+        columns={"lsoa21_name": "lsoa_name", "msoa21_label": "msoa_name"})
+    return m, len(geo)
+
+
+def movement_summary(m: pd.DataFrame) -> pd.Series:
+    """Counts from :func:`decile_movement`: compared LSOAs; more deprived / same / less deprived decile;
+    in decile 1 in the old edition, in the new one, in both."""
+    return pd.Series({
+        "lsoas_compared": len(m),
+        "more_deprived_decile": int((m["decile_change"] < 0).sum()),
+        "same_decile": int((m["decile_change"] == 0).sum()),
+        "less_deprived_decile": int((m["decile_change"] > 0).sum()),
+        "decile1_old": int((m["decile_old"] == 1).sum()),
+        "decile1_new": int((m["decile_new"] == 1).sum()),
+        "decile1_both": int(((m["decile_old"] == 1) & (m["decile_new"] == 1)).sum()),
+    })
+
+
+def movement_distribution(m: pd.DataFrame) -> pd.DataFrame:
+    """Number and % of compared LSOAs by change in national decile (every step from the lowest to the highest)."""
+    lo, hi = (min(-1, int(m["decile_change"].min())), max(1, int(m["decile_change"].max()))) if len(m) else (-1, 1)
+    counts = m["decile_change"].value_counts().reindex(range(lo, hi + 1), fill_value=0)
+    out = counts.rename("lsoas").rename_axis("decile_change").reset_index()
+    out["percent"] = 100 * out["lsoas"] / max(len(m), 1)
+    out["label"] = [f"{c:+d} (more deprived)" if c < 0 else f"{c:+d} (less deprived)" if c > 0 else "0 (same decile)"
+                    for c in out["decile_change"]]
+    return out
+
+
+# ------------------------------------------------------------------ headlines
+
+def _england_population_values(edition: str, paths=None) -> tuple[float, float]:
+    """England's population-weighted IMD score and % of people in decile 1; NaN when the edition's
+    population denominators do not cover all of England (IoD2025 offline)."""
+    iod = read_table("deprivation/iod_lsoa", paths)
+    iod = iod[(iod["edition"] == edition) & (iod["index_id"] == "imd")]
+    pop = read_table("deprivation/iod_population", paths)
+    pop = pop[pop["edition"] == edition][["lsoa_code", "population"]]
+    e = iod.merge(pop, on="lsoa_code", how="left")
+    if e["population"].isna().any():
+        return float("nan"), float("nan")
+    return (weighted_mean(e["score"], e["population"]),
+            100 * e.loc[e["decile"] == 1, "population"].sum() / e["population"].sum())
+
+
+def headlines(paths=None) -> pd.DataFrame:
+    """Headline deprivation figures for Leicester, Leicestershire, Rutland and LLR (overview page).
+
+    Per area: % of LSOAs and % of people in England's most deprived 10% (IoD2025), the
+    population-weighted IMD score (IoD2025), and for the three places the national rank among
+    upper-tier authorities on the proportion of LSOAs in the most deprived 10% (IoD2025) and on
+    the average score (the latest edition whose population denominators cover all of England:
+    IoD2019 offline). No confidence intervals, so comparisons are "not compared".
+    """
+    cfg = load_places()
+    edition = "IoD2025"
+    summaries = la_summaries(paths)
+    n_lsoas_england = EDITIONS[edition]["n_lsoas"]
+    eng_score, eng_pop10 = _england_population_values(edition, paths)
+    eng_lsoa10 = england_share_decile1(edition)
+    pop_note = "" if not np.isnan(eng_score) else (
+        "England figure needs IoD2025 population for all LSOAs (full File 7)")
+    places = list(cfg.places.values())
+    areas = [(p.id, p.name, p.id) for p in places] + [(cfg.llr_short_name.lower(), cfg.llr_name, None)]
+    rows = []
+
+    def add(area_id, area_name, href, indicator, period, value, unit, england, polarity, note):
+        rows.append({"topic": "deprivation", "indicator": indicator, "area_id": area_id, "area_name": area_name,
+                     "period": period, "value": float(value), "lower_95": np.nan, "upper_95": np.nan,
+                     "unit": unit, "england_value": float(england),
+                     "comparison": compare_by_ci_overlap(value, np.nan, np.nan, england, polarity=polarity),
+                     "note": note, "href": href})
+
+    for area_id, area_name, place_id in areas:
+        lsoas = lsoa_frame(edition, place_id, paths=paths)
+        s = summarise_lsoas(lsoas)
+        href = f"deprivation/{place_id or places[0].id}.ipynb"
+        k = int((lsoas["decile"] == 1).sum())
+        add(area_id, area_name, href, "LSOAs in England's most deprived 10% (IMD)", edition,
+            s["pct_lsoas_most_deprived_10"], "%", eng_lsoa10, "lower_is_better",
+            f"{k} of {len(lsoas)} LSOAs; England {n_lsoas_england // 10:,} of {n_lsoas_england:,}")
+        add(area_id, area_name, href, "People living in England's most deprived 10% of LSOAs (IMD)", edition,
+            s["pct_pop_most_deprived_10"], "%", eng_pop10, "lower_is_better",
+            f"mid-2022 population; {pop_note}".rstrip("; "))
+        add(area_id, area_name, href, "Average IMD score (population-weighted)", edition, s["avg_imd_score"],
+            "score", eng_score, "lower_is_better", f"higher = more deprived; {pop_note}".rstrip("; "))
+        if place_id is None:
+            continue
+        code = get_place(place_id).code
+        for ed, measure in ((edition, "prop_lsoas_most_deprived_10"), (None, "average_score")):
+            if ed is None:  # latest edition with a national rank on this measure
+                ed = next(e for e in EDITIONS if national_ranks_available(summaries, e)[measure])
+            r = summaries[(summaries["edition"] == ed) & (summaries["index_id"] == "imd")
+                          & (summaries["area_level"] == "upper_tier")]
+            row = r[r["area_code"] == code].iloc[0]
+            rank = row[f"rank_{measure}"]
+            ties = int((r[f"rank_{measure}"] == rank).sum())
+            note = (f"national rank of {row['n_areas']} counties and unitary authorities, 1 = most deprived"
+                    + (f" (shared by {ties})" if ties > 1 else ""))
+            if ed != edition:
+                note += f"; {ed}: {edition} population not available for all of England"
+            add(area_id, area_name, href, f"Rank of IMD {MEASURE_LABELS[measure].lower()}", ed, rank, "rank",
+                np.nan, "lower_is_better", note)
+    return pd.DataFrame(rows)

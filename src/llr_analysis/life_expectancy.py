@@ -429,7 +429,8 @@ def line_chart(df: pd.DataFrame, y: str, y_title: str, place_name: str, series: 
                                                                                    legend=None)),
               base.mark_point(filled=True, size=40).encode(shape=shape)]
     if zero_rule:
-        layers.insert(0, alt.Chart().mark_rule(color="#333", strokeDash=[2, 2]).encode(y=alt.datum(0)))
+        # decorative (England = 0 is said in the axis title and the text alternative): hidden from screen readers
+        layers.insert(0, alt.Chart().mark_rule(color="#333", strokeDash=[2, 2], aria=False).encode(y=alt.datum(0)))
     return (alt.layer(*layers, data=df).properties(width=width, height=height)
             .facet(column=alt.Column("sex:N", title=None, sort=list(SEXES))))
 
@@ -449,8 +450,9 @@ def hle_chart(df: pd.DataFrame, place_name: str) -> alt.FacetChart:
     new = alt.datum.series == "ons_els_2026"
     bars = alt.Chart().transform_filter(new).mark_rule(strokeWidth=1.5).encode(
         x=x, y=alt.Y("lower_95:Q", title="Healthy life expectancy at birth (years)", scale=alt.Scale(zero=False)),
-        y2="upper_95:Q", color=colour)
-    line = alt.Chart().transform_filter(new).mark_line(strokeWidth=1.5).encode(x=x, y="value:Q", color=colour)
+        y2="upper_95:Q", color=colour, tooltip=tips)
+    line = alt.Chart().transform_filter(new).mark_line(strokeWidth=1.5).encode(x=x, y="value:Q", color=colour,
+                                                                                 tooltip=tips)
     pts = alt.Chart().transform_filter(new).mark_point(filled=True, size=45).encode(
         x=x, y="value:Q", color=colour, tooltip=tips)
     old = alt.Chart().transform_filter(~new).mark_point(filled=False, size=45, shape="diamond").encode(
