@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -41,6 +41,7 @@ class Run:
     place: str | None
     output: Path                 # executed notebook, relative to the stage
     parameters: dict = field(default_factory=dict)
+    built: frozenset = frozenset()   # outputs of every run in the same build (for breadcrumb links)
 
     @property
     def label(self) -> str:
@@ -86,7 +87,8 @@ def plan(paths: ProjectPaths, places: list[str] | None = None, topics: list[str]
         else:
             runs.append(Run(nb, nb.stem, meta["title"], None, Path(meta.get("output", f"{nb.stem}.ipynb")),
                             dict(parameters or {})))
-    return runs
+    built = frozenset(str(r.output) for r in runs)
+    return [replace(r, built=built) for r in runs]
 
 
 def _sha(path: Path) -> str:
@@ -126,15 +128,24 @@ def is_current(run: Run, executed: Path, digest: str) -> bool:
 
 
 def front_matter(run: Run) -> str:
+    """Title, subtitle and breadcrumbs (Home > place summary > topic) for the renderer.
+
+    Breadcrumbs link only to pages built in the same build, so partial builds have no dead links.
+    """
     cfg = load_places()
+
+    def crumb(text: str, href: str | None = None) -> dict:
+        return {"text": text, "href": href} if href and href in run.built else {"text": text}
+
     if run.place:
         place = cfg.places[run.place]
-        fm = {"title": f"{run.title}: {place.name}",
-              "subtitle": f"{place.name} ({place.type.lower()}, {place.code})",
-              "topic": run.topic, "place": run.place,
-              "breadcrumbs": [{"text": "Home", "href": "index.ipynb"},
-                              {"text": run.title},
-                              {"text": place.name, "href": f"{run.topic}/{run.place}.ipynb"}]}
+        summary = f"summary/{run.place}.ipynb"
+        crumbs = [crumb("Home", "index.ipynb"), crumb(place.name, summary)]
+        if run.topic != "summary":
+            crumbs.append(crumb(run.title))
+        title = f"{run.title}: {place.name}" if run.topic != "summary" else f"{place.name}: summary"
+        fm = {"title": title, "subtitle": f"{place.name} ({place.type.lower()}, {place.code})",
+              "topic": run.topic, "place": run.place, "breadcrumbs": crumbs}
     else:
         fm = {"title": run.title, "topic": run.topic}
     return "---\n" + yaml.safe_dump(fm, sort_keys=False, allow_unicode=True) + "---"

@@ -161,6 +161,9 @@ class Page:
         self._n += 1
         div_id = f"chart-{slug(name)}"
         spec = chart.properties(title=title).to_dict()
+        # The figure's aria-label and caption are the chart's text alternative; Vega's own per-mark
+        # ARIA roles would add unlabeled "img" elements for screen readers, so they are turned off.
+        spec.setdefault("config", {})["aria"] = False
         spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
         script = ""
         if not self._bundle_included:
