@@ -198,12 +198,14 @@ def test_an_indicator_id_that_is_another_indicator_stops_processing(tmp_path):
 
 
 def test_a_fetch_makes_the_next_process_rerun_screening(tmp_path):
+    """The screening step hashes the Fingertips folder, so new extracts change its cache key."""
+    from llr_analysis import process
     paths = _project(tmp_path)
-    stamp = paths.processed / ".steps" / "screening.hash"
-    stamp.parent.mkdir(parents=True)
-    stamp.write_text("old\n")
+    process.ordered_steps(["screening"])
+    st = process.STEPS["screening"]
+    before = process.step_hash(st, paths, {})
     fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
-    assert not stamp.exists()
+    assert process.step_hash(st, paths, {}) != before
 
 
 # ------------------------------------------------------------------------------ the 2017 workbook

@@ -29,6 +29,18 @@ def cmd_fetch(args, paths) -> int:
     return 0
 
 
+def cmd_fetch_fingertips(args, paths) -> int:
+    from .fingertips import fetch_fingertips
+    results = fetch_fingertips(paths, base_url=args.base_url)
+    changed = [r for r in results if r.status != "unchanged"]
+    print(f"fetched {len(results)} Fingertips extracts ({len(changed)} new or updated) into "
+          "data/raw/cancer_screening/fingertips; next: llr process screening")
+    for r in changed:
+        if r.changes:
+            print(f"  {r.request.filename}: {r.status} — {'; '.join(r.changes)}")
+    return 0
+
+
 def cmd_process(args, paths) -> int:
     from . import process
     process.run(paths, args.step or None)
@@ -101,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mirror", help="mirror folder to copy from (default: $LLR_MIRROR or [tool.llr] mirror)")
     p.add_argument("--refresh", action="store_true", help="accept new versions: report changes and rewrite the lock")
     p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("fetch-fingertips", help="download breast, cervical and bowel screening coverage from the "
+                                                "OHID Fingertips API (needs internet)")
+    p.add_argument("--base-url", help="API base URL, or a folder / file:// URL of saved responses "
+                                      "(default: config/screening.yml)")
+    p.set_defaults(func=cmd_fetch_fingertips)
 
     p = sub.add_parser("process", help="validate raw files into tidy tables in data/processed")
     p.add_argument("step", nargs="*")

@@ -35,7 +35,7 @@ from .stats import compare_by_ci_overlap
 __all__ = ["EDITIONS", "INDEX_LABELS", "PROFILE_INDICES", "MEASURE_LABELS", "check_edition", "lsoa_frame",
            "summarise_lsoas", "locality_summary", "decile_distribution", "domain_profile", "weighted_rate",
            "supplementary_summary", "la_summaries", "place_summary_ranks", "llr_authority_ranks",
-           "national_ranks_available", "decile_movement", "valid_change", "movement_summary",
+           "national_ranks_available", "summary_download", "decile_movement", "valid_change", "movement_summary",
            "movement_distribution", "ordinal", "rank_phrase", "headlines"]
 
 #: The indices of the domain profile and of the local-authority summaries, in MHCLG's order.
@@ -48,6 +48,15 @@ MEASURE_LABELS = {
     "prop_lsoas_most_deprived_10": "Proportion of LSOAs in most deprived 10%",
     "extent": "Extent",
     "local_concentration": "Local concentration",
+}
+
+#: Sources registry ids of each edition's LSOA data (for the CSV downloads).
+SOURCE_IDS = {"IoD2025": "iod2025_file7_llr; iod2025_england", "IoD2019": "iod2019_file7"}
+
+#: Headline labels of the national ranks.
+HEADLINE_RANK_LABELS = {
+    "prop_lsoas_most_deprived_10": "National rank: share of LSOAs in England's most deprived 10% (IMD)",
+    "average_score": "National rank: average IMD score",
 }
 
 #: Readable names of the population denominators.
@@ -257,6 +266,22 @@ def llr_authority_ranks(summaries: pd.DataFrame, edition: str, index_id: str = "
     return out
 
 
+def summary_download(df: pd.DataFrame) -> pd.DataFrame:
+    """Summary-measure rows (from ``la_summaries``) in the long download layout: one row per area, index
+    and measure, with the value, its national rank (blank where none) and the number of areas ranked."""
+    rows = []
+    for m in MEASURES:
+        part = df[["edition", "area_code", "area_name", "area_level", "geography", "index_id", "denominator",
+                   "n_lsoas", "population", "n_areas"]].copy()
+        part["indicator"] = [f"{INDEX_LABELS[i]}: {MEASURE_LABELS[m]}" for i in df["index_id"]]
+        part["measure"] = m
+        part["value"] = df[m].to_numpy()
+        part["national_rank"] = df[f"rank_{m}"].to_numpy()
+        rows.append(part)
+    out = pd.concat(rows, ignore_index=True).rename(columns={"edition": "period", "population": "denominator_population"})
+    return out
+
+
 def ordinal(n: int) -> str:
     """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
     n = int(n)
@@ -376,8 +401,7 @@ def headlines(paths=None) -> pd.DataFrame:
     n_lsoas_england = EDITIONS[edition]["n_lsoas"]
     eng_score, eng_pop10 = _england_population_values(edition, paths)
     eng_lsoa10 = england_share_decile1(edition)
-    pop_note = "" if not np.isnan(eng_score) else (
-        "England figure needs IoD2025 population for all LSOAs (full File 7)")
+    pop_note = "" if not np.isnan(eng_score) else "England value needs the full IoD2025 File 7"
     places = list(cfg.places.values())
     areas = [(p.id, p.name, p.id) for p in places] + [(cfg.llr_short_name.lower(), cfg.llr_name, None)]
     rows = []
@@ -417,6 +441,6 @@ def headlines(paths=None) -> pd.DataFrame:
                     + (f" (shared by {ties})" if ties > 1 else ""))
             if ed != edition:
                 note += f"; {ed}: {edition} population not available for all of England"
-            add(area_id, area_name, href, f"Rank of IMD {MEASURE_LABELS[measure].lower()}", ed, rank, "rank",
+            add(area_id, area_name, href, HEADLINE_RANK_LABELS[measure], ed, rank, "rank",
                 np.nan, "lower_is_better", note)
     return pd.DataFrame(rows)

@@ -231,21 +231,7 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
         results.append(FingertipsFetch(req, target, digest, rows, status, [] if status == "unchanged" else changes))
         log(f"fingertips {req.filename}: {rows} rows ({status})")
     sources.write_lock(paths, lock)
-    if any(r.status != "unchanged" for r in results):
-        invalidate_processing(paths)
     return results
-
-
-def invalidate_processing(paths: ProjectPaths, step: str = "screening") -> None:
-    """Make the next ``llr process`` rerun the screening step.
-
-    The processing cache hashes a step's registered datasets, and the Fingertips folder is not
-    one, so a fetch removes the step's cache stamp (``data/processed/.steps/<step>.hash``).
-    """
-    from . import process
-    stamp = getattr(process, "_stamp", None)
-    target = stamp(paths, step) if stamp else paths.processed / ".steps" / f"{step}.hash"
-    target.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------- reading

@@ -425,9 +425,9 @@ def line_chart(df: pd.DataFrame, y: str, y_title: str, place_name: str, series: 
                  alt.Tooltip("series_short:N", title="Series")],
     )
     width_scale = alt.Scale(domain=["place", "district", "England"], range=[3, 1.3, 2.2])
-    layers = [base.mark_line().encode(strokeDash=dash, strokeWidth=alt.StrokeWidth("role:N", scale=width_scale,
+    layers = [base.mark_line(aria=False).encode(strokeDash=dash, strokeWidth=alt.StrokeWidth("role:N", scale=width_scale,
                                                                                    legend=None)),
-              base.mark_point(filled=True, size=40).encode(shape=shape)]
+              base.mark_point(filled=True, size=40, aria=False).encode(shape=shape)]
     if zero_rule:
         # decorative (England = 0 is said in the axis title and the text alternative): hidden from screen readers
         layers.insert(0, alt.Chart().mark_rule(color="#333", strokeDash=[2, 2], aria=False).encode(y=alt.datum(0)))
@@ -448,14 +448,14 @@ def hle_chart(df: pd.DataFrame, place_name: str) -> alt.FacetChart:
             alt.Tooltip("comparison:N", title="Compared with England"),
             alt.Tooltip("series_label:N", title="Series")]
     new = alt.datum.series == "ons_els_2026"
-    bars = alt.Chart().transform_filter(new).mark_rule(strokeWidth=1.5).encode(
+    bars = alt.Chart().transform_filter(new).mark_rule(strokeWidth=1.5, aria=False).encode(
         x=x, y=alt.Y("lower_95:Q", title="Healthy life expectancy at birth (years)", scale=alt.Scale(zero=False)),
         y2="upper_95:Q", color=colour, tooltip=tips)
-    line = alt.Chart().transform_filter(new).mark_line(strokeWidth=1.5).encode(x=x, y="value:Q", color=colour,
+    line = alt.Chart().transform_filter(new).mark_line(strokeWidth=1.5, aria=False).encode(x=x, y="value:Q", color=colour,
                                                                                  tooltip=tips)
-    pts = alt.Chart().transform_filter(new).mark_point(filled=True, size=45).encode(
+    pts = alt.Chart().transform_filter(new).mark_point(filled=True, size=45, aria=False).encode(
         x=x, y="value:Q", color=colour, tooltip=tips)
-    old = alt.Chart().transform_filter(~new).mark_point(filled=False, size=45, shape="diamond").encode(
+    old = alt.Chart().transform_filter(~new).mark_point(filled=False, size=45, shape="diamond", aria=False).encode(
         x=x, y="value:Q", color=colour, tooltip=tips)
     return (alt.layer(bars, line, pts, old, data=df).properties(width=330, height=260)
             .facet(column=alt.Column("sex:N", title=None, sort=list(SEXES))))
@@ -477,7 +477,7 @@ def msoa_maps(gdf, place_name: str, width: int = 330, height: int = 330) -> alt.
             alt.Tooltip("properties.imd_score:Q", title="IMD 2019 score", format=".1f")]
 
     def one(field, title):
-        return (alt.Chart(alt.Data(values=values), title=title).mark_geoshape(stroke="white", strokeWidth=0.4)
+        return (alt.Chart(alt.Data(values=values), title=title).mark_geoshape(stroke="white", strokeWidth=0.4, aria=False)
                 .encode(color=alt.Color(f"properties.{field}:N", scale=scale, title="Life expectancy is"),
                         tooltip=tips)
                 .project(type="mercator").properties(width=width, height=height))
@@ -490,7 +490,7 @@ def imd_scatter(m: pd.DataFrame, fit: dict, place_name: str) -> alt.LayerChart:
     names = sorted(d["lad_name"].unique())
     colour = (alt.Color("lad_name:N", title="District", scale=_colour_scale(names, place_name))
               if len(names) > 1 else alt.value(PLACE_COLOUR))
-    pts = alt.Chart(d).mark_circle(size=55, opacity=0.85).encode(
+    pts = alt.Chart(d).mark_circle(size=55, opacity=0.85, aria=False).encode(
         x=alt.X("imd_score:Q", title="IMD 2019 score (higher = more deprived)"),
         y=alt.Y("le:Q", title="Life expectancy at birth 2009-13 (years)", scale=alt.Scale(zero=False)),
         color=colour,
@@ -501,7 +501,7 @@ def imd_scatter(m: pd.DataFrame, fit: dict, place_name: str) -> alt.LayerChart:
         return pts.properties(width=520, height=320)
     xs = np.array([d["imd_score"].min(), d["imd_score"].max()])
     line = alt.Chart(pd.DataFrame({"imd_score": xs, "le": fit["intercept"] + fit["slope"] * xs})).mark_line(
-        color="#333", strokeDash=[5, 3]).encode(x="imd_score:Q", y="le:Q")
+        color="#333", strokeDash=[5, 3], aria=False).encode(x="imd_score:Q", y="le:Q")
     return (pts + line).properties(width=520, height=320)
 
 
@@ -511,12 +511,12 @@ def gp_chart(gp: pd.DataFrame) -> alt.FacetChart:
     d["imd_quintile"] = d["imd_quintile"].astype("Int64").astype(str)
     base = alt.Chart().encode(x=alt.X("imd_quintile:O", title="Practice IMD quintile (1 = most deprived)",
                                       sort=[str(i) for i in range(1, 6)]))
-    dots = base.mark_circle(size=30, opacity=0.6, color=PLACE_COLOUR).encode(
+    dots = base.mark_circle(size=30, opacity=0.6, color=PLACE_COLOUR, aria=False).encode(
         y=alt.Y("value:Q", title="Life expectancy at birth (years)", scale=alt.Scale(zero=False)),
         xOffset=alt.XOffset("jitter:Q"),
         tooltip=[alt.Tooltip("practice_code:N", title="Practice"), alt.Tooltip("value:Q", format=".1f", title="LE"),
                  alt.Tooltip("imd_quintile:N", title="IMD quintile")]).transform_calculate(jitter="random()")
-    median = base.mark_tick(color="#000", thickness=3, size=30).encode(y="median(value):Q")
+    median = base.mark_tick(color="#000", thickness=3, size=30, aria=False).encode(y="median(value):Q")
     return (alt.layer(dots, median, data=d).properties(width=300, height=260)
             .facet(column=alt.Column("sex:N", title=None, sort=list(SEXES))))
 
@@ -713,7 +713,7 @@ def poor_health_chart(ph: pd.DataFrame, place_name: str) -> alt.FacetChart:
     d["part"] = d["part"].map({"hle": "In good health (HLE)", "poor_health_years": "Not in good health (LE - HLE)"})
     order = ["In good health (HLE)", "Not in good health (LE - HLE)"]
     d["part_order"] = d["part"].map({o: i for i, o in enumerate(order)})
-    return (alt.Chart(d).mark_bar().encode(
+    return (alt.Chart(d).mark_bar(aria=False).encode(
         y=alt.Y("area_name:N", title=None, sort=[place_name, "England"]),
         x=alt.X("years:Q", title="Years of life expected at birth", stack="zero"),
         color=alt.Color("part:N", title=None, scale=alt.Scale(domain=order, range=[PLACE_COLOUR, "#E69F00"]),

@@ -27,7 +27,7 @@ UTLA_CODE = r"^E(0[6-9]|10|11|13)\d{6}$"
 PRACTICE_CODE = r"^[A-Z]\d{5}$"
 
 # Text that publishers put in numeric cells for suppressed or unavailable values.
-SUPPRESSED = re.compile(r"^\s*(<\s*\d+|<\s*under\s*\d+\s*>?|\*|\.\.|:|x|c|-|n/?a|na|null|suppressed)\s*$",
+SUPPRESSED = re.compile(r"^\s*(<\s*\d+|<\s*under\s*\d+\s*>?|<\s*suppressed\s*>|\*|\.\.|:|x|c|-|n/?a|na|null|suppressed)\s*$",
                         re.IGNORECASE)
 
 

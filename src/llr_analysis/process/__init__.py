@@ -28,15 +28,17 @@ class Step:
     func: Callable[[ProjectPaths], dict[str, pd.DataFrame]]
     after: tuple[str, ...] = ()      # steps whose outputs this one reads
     optional_inputs: tuple[str, ...] = ()
+    raw_folders: tuple[str, ...] = ()  # folders under data/raw read as a whole (e.g. API extracts)
 
 
 STEPS: dict[str, Step] = {}
 
 
-def step(name: str, inputs, outputs, after=(), optional_inputs=()):
+def step(name: str, inputs, outputs, after=(), optional_inputs=(), raw_folders=()):
     """Register a processing step (decorator)."""
     def register(func):
-        STEPS[name] = Step(name, tuple(inputs), tuple(outputs), func, tuple(after), tuple(optional_inputs))
+        STEPS[name] = Step(name, tuple(inputs), tuple(outputs), func, tuple(after), tuple(optional_inputs),
+                           tuple(raw_folders))
         return func
     return register
 
@@ -115,6 +117,10 @@ def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str]) -> str:
     for ds_id in st.inputs + st.optional_inputs:
         f = get_dataset(ds_id).raw_path(paths)
         h.update(f"{ds_id}:{sha256_of(f) if f.exists() else 'absent'}".encode())
+    for folder in st.raw_folders:
+        for f in sorted((paths.raw / folder).rglob("*")):
+            if f.is_file():
+                h.update(f"{f.relative_to(paths.raw)}:{sha256_of(f)}".encode())
     for f in sorted([*pkg.joinpath("process").glob("*.py"), pkg / "validate.py", pkg / "places.py",
                      *pkg.joinpath("config").glob("*.yml")]):
         h.update(f.read_bytes())

@@ -353,7 +353,8 @@ def _fingertips_practice_rows(ft: pd.DataFrame, cfg: dict) -> pd.DataFrame:
               "health_index_utla_2015", "health_index_utla_2016", "health_index_utla_2017",
               "health_index_utla_2018", "health_index_metadata"],
       outputs=["screening/practice_coverage", "screening/practices", "screening/area_coverage",
-               "screening/health_index"])
+               "screening/health_index"],
+      raw_folders=["cancer_screening/fingertips"])
 def build_screening(paths) -> dict[str, pd.DataFrame]:
     cfg = load_config()
     rule = cfg["place_rule"]
