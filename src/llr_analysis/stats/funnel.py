@@ -42,12 +42,11 @@ import pandas as pd
 
 from .proportions import (
     _as_float_array,
-    _broadcast,
     _check_confidence,
     _check_confidences,
-    _common_index,
     _confidence_label,
     _first,
+    _proportion_inputs,
     _wrap,
     _z_value,
 )
@@ -136,17 +135,7 @@ def funnel_position(numerator: Any, denominator: Any, target: float | None = Non
         One of "above 99.8%", "above 95%", "within 95%", "below 95%",
         "below 99.8%"; "not compared" where the numerator or denominator is missing.
     """
-    index = _common_index(numerator, denominator)
-    x, n = _broadcast(_as_float_array(numerator, "numerator"),
-                      _as_float_array(denominator, "denominator"))
-    with np.errstate(invalid="ignore"):
-        if np.any(x < 0):
-            raise ValueError(f"numerators must be zero or more; found {_first(x, x < 0)}")
-        if np.any(n <= 0):
-            raise ValueError(f"denominators must be greater than zero; found {_first(n, n <= 0)}")
-        if np.any(x > n):
-            raise ValueError("numerator must be less than or equal to denominator for a proportion; "
-                             f"found numerator {_first(x, x > n)}")
+    index, x, n = _proportion_inputs(numerator, denominator)
 
     missing = np.isnan(x) | np.isnan(n)
     if target is None:

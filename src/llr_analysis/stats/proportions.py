@@ -132,6 +132,27 @@ def _wrap(result: np.ndarray, index: pd.Index | None, name: str) -> Any:
 # Wilson score interval
 # ---------------------------------------------------------------------------
 
+def _proportion_inputs(numerator, denominator):
+    """Index, numerators and denominators as float arrays, checked: 0 <= numerator <= denominator > 0.
+
+    NaN passes through (it becomes NaN in the result)."""
+    index = _common_index(numerator, denominator)
+    x, n = _broadcast(_as_float_array(numerator, "numerator"),
+                      _as_float_array(denominator, "denominator"))
+    with np.errstate(invalid="ignore"):
+        if np.any(x < 0):
+            raise ValueError(f"numerators must be zero or more; found {_first(x, x < 0)}")
+        if np.any(n <= 0):
+            raise ValueError(f"denominators must be greater than zero; found {_first(n, n <= 0)}")
+        too_big = x > n
+        if np.any(too_big):
+            raise ValueError(
+                "numerator must be less than or equal to denominator for a proportion; "
+                f"found numerator {_first(x, too_big)} with denominator {_first(n, too_big)}"
+            )
+    return index, x, n
+
+
 def wilson_ci(numerator: Any, denominator: Any, confidence: float = 0.95,
               multiplier: float = 100) -> tuple[Any, Any, Any]:
     """Proportion with a Wilson score confidence interval.
@@ -172,21 +193,7 @@ def wilson_ci(numerator: Any, denominator: Any, confidence: float = 0.95,
     >>> value, lower, upper = wilson_ci(24, 162)   # 14.81%, 95% CI 10.16% to 21.10%
     """
     level = _check_confidence(confidence)
-    index = _common_index(numerator, denominator)
-    x, n = _broadcast(_as_float_array(numerator, "numerator"),
-                      _as_float_array(denominator, "denominator"))
-
-    with np.errstate(invalid="ignore"):
-        if np.any(x < 0):
-            raise ValueError(f"numerators must be zero or more; found {_first(x, x < 0)}")
-        if np.any(n <= 0):
-            raise ValueError(f"denominators must be greater than zero; found {_first(n, n <= 0)}")
-        too_big = x > n
-        if np.any(too_big):
-            raise ValueError(
-                "numerator must be less than or equal to denominator for a proportion; "
-                f"found numerator {_first(x, too_big)} with denominator {_first(n, too_big)}"
-            )
+    index, x, n = _proportion_inputs(numerator, denominator)
 
     z = _z_value(level)
     with np.errstate(invalid="ignore", divide="ignore"):
