@@ -37,7 +37,7 @@ ONS_SHEETS = ["LE at birth - Males", "LE at birth - Females", "LE at age 65 - Ma
 
 def ons_la_workbook(path, blaby_2016_18="..", sheets=ONS_SHEETS):
     """The ONS 'LE at birth and at 65 by local areas' layout: title, blank, header on row 3, names in B/C/D."""
-    rows = [["Life Expectancy at birth for males, United Kingdom, 2015-2017 to 2016-2018", None, None, None, None, None],
+    rows = [["Life Expectancy at birth for males, United Kingdom, 2015-2017 to 2016-2018"] + [None] * 5,
             [None] * 6,
             ["Area Codes", "Area Names", None, None, "2015-2017", "2016-2018"],
             [None] * 6,

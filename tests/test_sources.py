@@ -43,7 +43,7 @@ def test_registry_declares_every_dataset_once_with_provenance():
     assert len(reg) >= 40
     for ds in reg.values():
         assert ds.url and ds.licence and ds.publisher and ds.vintage and ds.filename
-        assert ds.mirror_path.endswith(ds.filename)
+        assert ds.mirror_path and ds.filename.rsplit(".", 1)[-1] == ds.mirror_path.rsplit(".", 1)[-1]
     # the foundation's datasets are declared
     for i in ("iod2025_file7_llr", "iod2019_file7", "lsoa21_wd24_lad24_lookup", "lsoa21_boundaries_llr"):
         assert i in reg
@@ -160,3 +160,9 @@ def test_refresh_reports_a_new_vintage(project, tmp_path):
     assert "columns added: ['Lower CI']" in r.changes and "columns removed: ['Note']" in r.changes
     assert "new periods: ['2022-24']" in r.changes
     assert lock["datasets"]["toy"]["sha256"] == sources.sha256_of(src)
+
+
+def test_no_two_datasets_share_a_raw_file():
+    paths = [ds.relative_raw_path for ds in sources.registry().values()]
+    dupes = {p for p in paths if paths.count(p) > 1}
+    assert not dupes, f"datasets would overwrite each other in data/raw: {dupes}"

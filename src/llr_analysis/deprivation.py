@@ -59,6 +59,23 @@ HEADLINE_RANK_LABELS = {
     "average_score": "National rank: average IMD score",
 }
 
+#: Short index labels for chart axes.
+SHORT_LABELS = {
+    "imd": "IMD (overall)", "income": "Income", "employment": "Employment",
+    "education": "Education, skills and training", "health": "Health and disability", "crime": "Crime",
+    "barriers": "Barriers to housing and services", "living_environment": "Living environment",
+    "idaci": "Income: children (IDACI)", "idaopi": "Income: older people (IDAOPI)",
+}
+
+#: Column headings for the national ranks on the five summary measures.
+RANK_HEADINGS = {
+    "rank_average_score": "Rank: average score",
+    "rank_average_rank": "Rank: average rank",
+    "rank_prop_lsoas_most_deprived_10": "Rank: % of LSOAs in most deprived 10%",
+    "rank_extent": "Rank: extent",
+    "rank_local_concentration": "Rank: local concentration",
+}
+
 #: Readable names of the population denominators.
 DENOMINATOR_LABELS = {"population": "total population", "working_age": "working-age population",
                       "children_0_15": "children aged 0-15", "older_60_plus": "people aged 60 and over"}
@@ -94,7 +111,9 @@ def lsoa_frame(edition: str, place: str | None = None, index_id: str = "imd", pa
 def _locality_columns(edition: str, level: str) -> tuple[str, str]:
     lv = get_locality_level(level)
     if EDITIONS[edition]["lsoa_vintage"] == 2021:
-        return lv.code_column, lv.name_column
+        # lsoa_frame names the LSOA columns lsoa_code / lsoa_name in both vintages
+        renamed = {"lsoa21_code": "lsoa_code", "lsoa21_name": "lsoa_name"}
+        return renamed.get(lv.code_column, lv.code_column), renamed.get(lv.name_column, lv.name_column)
     mapping = {"district": ("lad_code", "lad_name"), "msoa": ("msoa11_code", "msoa11_name"),
                "lsoa": ("lsoa_code", "lsoa_name")}
     if level not in mapping:
@@ -165,7 +184,7 @@ def domain_profile(iod: pd.DataFrame, lsoa_codes, edition: str) -> pd.DataFrame:
     ``iod``: rows of ``deprivation/iod_lsoa`` (``edition``, ``lsoa_code``, ``index_id``,
     ``decile``). Returns one row per index of :data:`PROFILE_INDICES` that covers all the
     LSOAs (IDACI/IDAOPI only where the file has them): ``index_id``, ``label``, ``lsoas``,
-    ``lsoas_decile1``, ``pct_lsoas_decile1`` and ``england_pct`` (England's share, just under
+    ``short_label``, ``lsoas_decile1``, ``pct_lsoas_decile1`` and ``england_pct`` (England's share, just under
     10% by MHCLG's decile cut).
     """
     edition = check_edition(edition)
@@ -178,6 +197,7 @@ def domain_profile(iod: pd.DataFrame, lsoa_codes, edition: str) -> pd.DataFrame:
     out["england_pct"] = england_share_decile1(edition)
     out = out.reindex([i for i in PROFILE_INDICES if i in out.index])
     out.insert(0, "label", [INDEX_LABELS[i] for i in out.index])
+    out.insert(1, "short_label", [SHORT_LABELS[i] for i in out.index])
     return out.rename_axis("index_id").reset_index()
 
 

@@ -425,8 +425,9 @@ def line_chart(df: pd.DataFrame, y: str, y_title: str, place_name: str, series: 
                  alt.Tooltip("series_short:N", title="Series")],
     )
     width_scale = alt.Scale(domain=["place", "district", "England"], range=[3, 1.3, 2.2])
-    layers = [base.mark_line(aria=False).encode(strokeDash=dash, strokeWidth=alt.StrokeWidth("role:N", scale=width_scale,
-                                                                                   legend=None)),
+    # Per-mark ARIA off: the page's figure carries the text alternative (see Page.chart).
+    layers = [base.mark_line(aria=False).encode(
+                  strokeDash=dash, strokeWidth=alt.StrokeWidth("role:N", scale=width_scale, legend=None)),
               base.mark_point(filled=True, size=40, aria=False).encode(shape=shape)]
     if zero_rule:
         # decorative (England = 0 is said in the axis title and the text alternative): hidden from screen readers
@@ -451,8 +452,8 @@ def hle_chart(df: pd.DataFrame, place_name: str) -> alt.FacetChart:
     bars = alt.Chart().transform_filter(new).mark_rule(strokeWidth=1.5, aria=False).encode(
         x=x, y=alt.Y("lower_95:Q", title="Healthy life expectancy at birth (years)", scale=alt.Scale(zero=False)),
         y2="upper_95:Q", color=colour, tooltip=tips)
-    line = alt.Chart().transform_filter(new).mark_line(strokeWidth=1.5, aria=False).encode(x=x, y="value:Q", color=colour,
-                                                                                 tooltip=tips)
+    line = alt.Chart().transform_filter(new).mark_line(strokeWidth=1.5, aria=False).encode(
+        x=x, y="value:Q", color=colour, tooltip=tips)
     pts = alt.Chart().transform_filter(new).mark_point(filled=True, size=45, aria=False).encode(
         x=x, y="value:Q", color=colour, tooltip=tips)
     old = alt.Chart().transform_filter(~new).mark_point(filled=False, size=45, shape="diamond", aria=False).encode(
@@ -477,7 +478,8 @@ def msoa_maps(gdf, place_name: str, width: int = 330, height: int = 330) -> alt.
             alt.Tooltip("properties.imd_score:Q", title="IMD 2019 score", format=".1f")]
 
     def one(field, title):
-        return (alt.Chart(alt.Data(values=values), title=title).mark_geoshape(stroke="white", strokeWidth=0.4, aria=False)
+        return (alt.Chart(alt.Data(values=values), title=title)
+                .mark_geoshape(stroke="white", strokeWidth=0.4, aria=False)
                 .encode(color=alt.Color(f"properties.{field}:N", scale=scale, title="Life expectancy is"),
                         tooltip=tips)
                 .project(type="mercator").properties(width=width, height=height))

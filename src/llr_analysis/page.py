@@ -86,6 +86,27 @@ def tidy_download(df: pd.DataFrame, **constants) -> pd.DataFrame:
     return df[DOWNLOAD_COLUMNS + extra]
 
 
+def _aria_off(spec: dict) -> None:
+    """Turn off Vega's per-mark ARIA roles in a Vega-Lite spec, in every layer, facet and concat.
+
+    The chart's text alternative is its figure's aria-label and caption; Vega's own roles would
+    add unlabeled "img" elements that screen readers announce without a name.
+    """
+    def marks(node) -> None:
+        if not isinstance(node, dict):
+            return
+        if "mark" in node:
+            mark = node["mark"]
+            node["mark"] = {"type": mark, "aria": False} if isinstance(mark, str) else {**mark, "aria": False}
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for sub in node.get(key, []):
+                marks(sub)
+        marks(node.get("spec"))
+
+    marks(spec)
+    spec.setdefault("config", {})["aria"] = False
+
+
 class Page:
     """Collects a page's outputs. ``topic`` and ``place`` name the page (``place`` None for site-wide pages)."""
 
@@ -163,7 +184,7 @@ class Page:
         spec = chart.properties(title=title).to_dict()
         # The figure's aria-label and caption are the chart's text alternative; Vega's own per-mark
         # ARIA roles would add unlabeled "img" elements for screen readers, so they are turned off.
-        spec.setdefault("config", {})["aria"] = False
+        _aria_off(spec)
         spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
         script = ""
         if not self._bundle_included:

@@ -274,7 +274,10 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
         tmp.replace(target)
 
     status = "new" if not locked else ("updated" if locked["sha256"] != digest else "unchanged")
-    if status != "unchanged" or not locked:
+    if status == "unchanged" and locked.get("file") != f"data/raw/{ds.relative_raw_path}":
+        locked["file"] = f"data/raw/{ds.relative_raw_path}"   # the registry renamed the file
+        status = "moved"
+    if status not in ("unchanged", "moved") or not locked:
         lock["datasets"][ds.id] = {
             "file": f"data/raw/{ds.relative_raw_path}",
             "url": ds.url,

@@ -311,10 +311,6 @@ def upper_tier(lads: pd.DataFrame, lad_utla: pd.DataFrame, edition: str, file) -
         raise DataValidationError(file, f"{int(missing.sum())} {edition} districts have no county or unitary "
                                         "authority in the lookup", column="LAD23CD",
                                   example=m.loc[missing].iloc[0].to_dict())
-    n = m["utla_code"].nunique()
-    if n != EDITIONS[edition]["n_utlas"]:
-        raise DataValidationError(file, f"{edition}: expected {EDITIONS[edition]['n_utlas']} upper-tier "
-                                        f"authorities, found {n}", column="CTYUA23CD")
     return m
 
 
@@ -358,6 +354,10 @@ def la_summaries(tidy: pd.DataFrame, pop: pd.DataFrame, lad_utla: pd.DataFrame, 
     for edition, ed in EDITIONS.items():
         p = pop[pop["edition"] == edition]
         areas = upper_tier(p[["lad_code", "lad_name"]].drop_duplicates("lad_code"), lad_utla, edition, lookup_file)
+        for code_col, _, n_key in AREA_LEVELS.values():
+            if areas[code_col].nunique() != ed[n_key]:
+                raise DataValidationError(lookup_file, f"{edition}: expected {ed[n_key]} areas in {code_col}, found "
+                                                       f"{areas[code_col].nunique()}", column="CTYUA23CD")
         lsoas = p.drop(columns=["lad_name", "lsoa_name", "edition"]).merge(areas, on="lad_code", how="left")
         n_national = ed["n_lsoas"]
         x = tidy.loc[(tidy["edition"] == edition) & tidy["index_id"].isin(list(SUMMARY_DENOMINATORS)),
