@@ -761,3 +761,56 @@ def series_break_display(brk: pd.DataFrame) -> pd.DataFrame:
         out[c] = out[c].round(2) + 0.0
     out.columns.name = None
     return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ overview headlines
+
+def headlines(paths=None) -> pd.DataFrame:
+    """Headline figures for the overview page (see :mod:`llr_analysis.overview`).
+
+    Life expectancy at birth by sex: the latest Fingertips period for each place that has one,
+    otherwise the ONS 2019 edition (Leicestershire county, to 2016-18), labelled with its series.
+    The comparison is OHID's published one (neither series has intervals). Healthy life
+    expectancy by sex (ONS Feb 2026, with 95% CIs) is compared by CI overlap.
+    No LLR-wide figure is published, so none is shown.
+    """
+    rows = []
+    latest = llr_latest_table("birth", paths)
+    hle_all = read_table("life_expectancy/hle", paths)
+    eng = load_places().england_code
+    for place in load_places().places.values():
+        href = f"life_expectancy/{place.id}.ipynb"
+        mine = latest[latest["area_code"] == place.code]
+        for sex in ("Female", "Male"):
+            cand = mine[mine["sex"] == sex]
+            if cand.empty:
+                continue
+            pick = cand[cand["series"] == "fingertips_90366"]
+            r = (pick if len(pick) else cand.sort_values("period_start")).iloc[-1]
+            comp = str(r["ohid_comparison"]).strip().lower() if pd.notna(r.get("ohid_comparison")) else "not compared"
+            rows.append({"indicator": f"Life expectancy at birth, {sex.lower()}s", "area_id": place.id,
+                         "area_name": place.name, "period": r["period"], "value": r["value"],
+                         "lower_95": np.nan, "upper_95": np.nan, "unit": "years",
+                         "england_value": r["england_value"],
+                         "comparison": comp if comp in ("better", "similar", "worse") else "not compared",
+                         "note": SERIES.get(r["series"], r["series"]) + (
+                             "; OHID's published comparison" if comp in ("better", "similar", "worse") else ""),
+                         "href": href})
+        h = hle_all[(hle_all["series"] == "ons_els_2026")]
+        for sex in ("Female", "Male"):
+            hp = h[(h["area_code"] == place.code) & (h["sex"] == sex)].sort_values("period_start")
+            if hp.empty:
+                continue
+            r = hp.iloc[-1]
+            e = h[(h["area_code"] == eng) & (h["sex"] == sex) & (h["period"] == r["period"])]
+            ev = float(e["value"].iloc[0]) if len(e) else np.nan
+            rows.append({"indicator": f"Healthy life expectancy at birth, {sex.lower()}s", "area_id": place.id,
+                         "area_name": place.name, "period": r["period"], "value": r["value"],
+                         "lower_95": r["lower_95"], "upper_95": r["upper_95"], "unit": "years",
+                         "england_value": ev,
+                         "comparison": compare_by_ci_overlap(r["value"], r["lower_95"], r["upper_95"], ev,
+                                                             polarity="higher_is_better"),
+                         "note": "ONS, Feb 2026 release (interim method)", "href": href})
+    out = pd.DataFrame(rows)
+    out["topic"] = "life_expectancy"
+    return out

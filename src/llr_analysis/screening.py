@@ -950,3 +950,42 @@ def render_unmapped(page, place: str, paths=None) -> pd.DataFrame:
                                                          "period_label": "period"}),
                                       indicator="Practice mapping (no value)", source_id="ods_epraccur_2022_12"))
     return um
+
+
+# ------------------------------------------------------------------------------ overview headlines
+
+def headlines(paths=None) -> pd.DataFrame:
+    """Headline figures for the overview page (see :mod:`llr_analysis.overview`).
+
+    For each programme with practice data in this build, its latest period and each age group:
+    coverage for each place and for LLR (registered population, counts summed over practices,
+    Wilson 95% CI), compared with England by CI overlap (higher is better).
+    """
+    avail = availability(paths)
+    out = []
+    for programme in programmes("all"):
+        period = resolve_period(avail, programme, "latest", level="gp_practice")
+        if period is None:
+            continue
+        a = avail[(avail["programme"] == programme) & (avail["period"] == period) & (avail["level"] == "gp_practice")]
+        label = period_label(avail, programme, period)
+        for age_group in a["age_group"].dropna().unique():
+            rows = practice_rows(programme, period, age_group, paths)
+            indicator = f"{programme_label(programme)} coverage, {age_group_label(programme, age_group).lower()}"
+            for place in load_places().places.values():
+                t = area_table(rows, place.id, programme, period, age_group, paths).set_index("level")
+                areas = [("place", place.id, place.id)]
+                if place.id == next(iter(load_places().places)):
+                    areas.append(("llr", "llr", place.id))       # LLR is the same in every place's table
+                for level, area_id, page_place in areas:
+                    r = t.loc[level]
+                    out.append({"indicator": indicator, "area_id": area_id, "area_name": r["area_name"],
+                                "period": label, "value": r["value"], "lower_95": r["lower_95"],
+                                "upper_95": r["upper_95"], "unit": "%", "england_value": t.loc["england", "value"],
+                                "comparison": r["comparison"],
+                                "note": f"{int(r['practices'])} GP practices; registered patients",
+                                "href": f"cancer_screening/{page_place}.ipynb"})
+    df = pd.DataFrame(out)
+    if len(df):
+        df["topic"] = "screening"
+    return df
