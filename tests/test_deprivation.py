@@ -280,7 +280,7 @@ def test_domain_denominators_reproduce_published_file10_ranks(summaries, raw2019
     assert t.loc["idaci"].loc[GM, "prop_lsoas_most_deprived_10"].round(4).tolist() == GM_PROP_IDACI
     assert (t.loc["idaci"]["denominator"] == "children_0_15").all()
     # With the total population as IDACI's weight, Manchester would be 9th, not the published 7th.
-    idaci = [c for c in raw2019.columns if c.startswith("Income Deprivation Affecting Children Index (IDACI) Score")][0]
+    idaci = next(c for c in raw2019.columns if c.startswith("Income Deprivation Affecting Children Index (IDACI) Score"))
     g = raw2019.assign(w=raw2019[idaci] * raw2019[POP19]).groupby(LAD19)
     wrong = (g["w"].sum() / g[POP19].sum()).rank(method="min", ascending=False)
     assert wrong["E08000003"] == 9 and t.loc[("idaci", "E08000003"), "rank_average_score"] == 7

@@ -123,7 +123,8 @@ def publish(new_site: Path, site: Path) -> None:
 
 
 def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True, places=None, topics=None,
-          workers: int | None = None, engine: str = "auto", force: bool = False, log=print) -> BuildReport:
+          workers: int | None = None, engine: str = "auto", force: bool = False, parameters: dict | None = None,
+          log=print) -> BuildReport:
     report = BuildReport()
     os.environ["LLR_ROOT"] = str(paths.root)
 
@@ -142,7 +143,7 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
     if fetch:
         timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
     timed("process", lambda: process.run(paths, log=log, force=force))
-    runs = plan(paths, places=places, topics=topics)
+    runs = plan(paths, places=places, topics=topics, parameters=parameters)
     workers = workers or os.cpu_count() or 1
     done, skipped = timed("notebooks", lambda: execute(runs, paths.executed, paths.root, workers=workers,
                                                        paths=paths, force=force, progress=_progress(runs, log)))

@@ -96,7 +96,8 @@ def cmd_build(args, paths) -> int:
     from .build import build
     report = build(paths, mirror=Path(args.mirror) if args.mirror else None, fetch=not args.no_fetch,
                    places=args.place or None, topics=args.topic or None, workers=args.workers,
-                   engine=args.engine, force=args.force)
+                   engine=args.engine, force=args.force,
+                   parameters=dict(kv.split("=", 1) for kv in args.param or []))
     print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
           + f" (notebooks: {report.executed} executed, {report.skipped} unchanged)")
     print(f"site: {paths.site} ({len(report.pages)} pages, renderer: {report.engine})")
@@ -131,9 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--topic", action="append", help="only this topic notebook (repeatable)")
         p.add_argument("--workers", type=int, default=None, help="parallel notebook runs (default: cores)")
         p.set_defaults(func=func)
-        if name == "notebooks":
-            p.add_argument("--param", action="append", help="notebook parameter key=value, e.g. edition=IoD2019")
-        else:
+        p.add_argument("--param", action="append", help="notebook parameter key=value, e.g. edition=IoD2019")
+        if name == "build":
             p.add_argument("--mirror")
             p.add_argument("--no-fetch", action="store_true", help="use data/raw as it is")
             p.add_argument("--engine", choices=["auto", "quarto", "nbconvert"], default="auto")

@@ -29,14 +29,35 @@ from .errors import ParameterError
 from .imd_measures import MEASURES
 from .places import get_locality_level, get_place, load_places
 from .process import read_table
-from .process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS, SUMMARY_DENOMINATORS
+from .process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS
 from .stats import compare_by_ci_overlap
 
-__all__ = ["EDITIONS", "INDEX_LABELS", "PROFILE_INDICES", "MEASURE_LABELS", "check_edition", "lsoa_frame",
-           "summarise_lsoas", "locality_summary", "decile_distribution", "domain_profile", "weighted_rate",
-           "supplementary_summary", "la_summaries", "place_summary_ranks", "llr_authority_ranks",
-           "national_ranks_available", "summary_download", "decile_movement", "valid_change", "movement_summary",
-           "movement_distribution", "ordinal", "rank_phrase", "headlines"]
+__all__ = [
+    "EDITIONS",
+    "INDEX_LABELS",
+    "MEASURE_LABELS",
+    "PROFILE_INDICES",
+    "check_edition",
+    "decile_distribution",
+    "decile_movement",
+    "domain_profile",
+    "headlines",
+    "la_summaries",
+    "llr_authority_ranks",
+    "locality_summary",
+    "lsoa_frame",
+    "movement_distribution",
+    "movement_summary",
+    "national_ranks_available",
+    "ordinal",
+    "place_summary_ranks",
+    "rank_phrase",
+    "summarise_lsoas",
+    "summary_download",
+    "supplementary_summary",
+    "valid_change",
+    "weighted_rate",
+]
 
 #: The indices of the domain profile and of the local-authority summaries, in MHCLG's order.
 PROFILE_INDICES = ["imd", *DOMAINS, "idaci", "idaopi"]

@@ -32,8 +32,9 @@ One row per LSOA, with
   1 is the most deprived (the published File 1/7 convention). Tied ranks are allowed
   (the IoD2019 IMD ranks of File 1/7 include 26 tied pairs).
 * ``score_col``: the LSOA score (higher = more deprived).
-* ``population_col``: the population denominator (for IoD2019 File 10 MHCLG used
-  "Total population: mid 2015 (excluding prisoners)", the same for every domain).
+* ``population_col``: the population denominator (for IoD2019 File 10 MHCLG used the mid-2015
+  "Total population" for the IMD and most domains, the working-age population for Employment,
+  dependent children aged 0-15 for IDACI and people aged 60+ for IDAOPI).
 * ``N`` (``n_lsoas_national``): 32,844 for IoD2019 (LSOA 2011), 33,755 for IoD2025
   (LSOA 2021). When the input holds only some LSOAs (e.g. Leicester, Leicestershire and
   Rutland) ``N`` **must** be given, because the 10% and 30% thresholds are national.

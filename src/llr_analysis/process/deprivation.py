@@ -20,17 +20,17 @@ editions, for the IMD, the seven domains, IDACI and IDAOPI (table ``deprivation/
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import DataValidationError
+from ..imd_measures import MEASURES, rank_areas, summary_measures
 from ..places import load_places
 from ..sources import raw_path
-from ..imd_measures import MEASURES, rank_areas, summary_measures
-from ..validate import (LAD_CODE, LSOA_CODE, UTLA_CODE, code_column, read_csv, select_columns, to_number,
-                        validate)
+from ..validate import LAD_CODE, LSOA_CODE, UTLA_CODE, code_column, read_csv, select_columns, to_number, validate
 from . import read_table, step
 
 # (index id, label, header prefix, required)
@@ -318,7 +318,7 @@ def check_counties_2019(boundaries_file) -> None:
     """The 2019 county codes in :data:`COUNTIES_2019` must name the same counties in the ONS
     Counties and Unitary Authorities (May 2021) file wherever they are in it (Cumbria, North
     Yorkshire and Somerset were still counties then)."""
-    props = [f["properties"] for f in json.loads(open(boundaries_file, encoding="utf-8").read())["features"]]
+    props = [f["properties"] for f in json.loads(Path(boundaries_file).read_text(encoding="utf-8"))["features"]]
     names = {p["CTYUA21CD"]: p["CTYUA21NM"] for p in props}
     for code, (name, _) in COUNTIES_2019.items():
         if code in names and names[code] != name:
