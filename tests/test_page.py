@@ -76,3 +76,31 @@ def test_disclosure_control_off_by_default(monkeypatch):
     df = pd.DataFrame({"count": [1, 2]})
     out, n = apply_disclosure_control(df)
     assert n == 0 and out["count"].tolist() == [1, 2]
+
+
+def test_vega_aria_is_off_for_every_mark_including_overlays(built_page):
+    """The figure carries the text alternative; no Vega mark may add an unlabeled role="img"."""
+    import json
+    import re
+    page, shown, _ = built_page
+    df = pd.DataFrame({"year": [1, 2], "v": [3.0, 4.0]})
+    line = alt.Chart(df).mark_line(point=True).encode(x="year:O", y="v:Q")
+    layered = alt.layer(alt.Chart(df).mark_bar().encode(x="year:O", y="v:Q"), line).facet(column="year:O")
+    page.chart(layered, "layered", title="t", description="d", data=df)
+    spec = json.loads(re.search(r'vegaEmbed\("#chart-layered", (\{.*?\}), \{"actions"', shown[0]).group(1))
+    marks = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "mark" in node:
+                marks.append(node["mark"])
+            for k, v in node.items():
+                if k not in ("data", "datasets"):
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(spec)
+    assert len(marks) == 2 and all(m["aria"] is False for m in marks)
+    assert marks[1]["point"] == {"aria": False}
+    assert spec["config"]["aria"] is False

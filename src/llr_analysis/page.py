@@ -97,7 +97,12 @@ def _aria_off(spec: dict) -> None:
             return
         if "mark" in node:
             mark = node["mark"]
-            node["mark"] = {"type": mark, "aria": False} if isinstance(mark, str) else {**mark, "aria": False}
+            mark = {"type": mark} if isinstance(mark, str) else dict(mark)
+            mark["aria"] = False
+            for overlay in ("point", "line"):      # line+point and area+line overlays are marks too
+                if mark.get(overlay) is True or isinstance(mark.get(overlay), dict):
+                    mark[overlay] = {**(mark[overlay] if isinstance(mark[overlay], dict) else {}), "aria": False}
+            node["mark"] = mark
         for key in ("layer", "hconcat", "vconcat", "concat"):
             for sub in node.get(key, []):
                 marks(sub)
