@@ -29,6 +29,7 @@ class BuildReport:
     engine: str = ""
     executed: int = 0
     skipped: int = 0
+    site: Path | None = None
 
 
 def _progress(runs, log):
@@ -169,5 +170,9 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
         if problems:
             raise BuildError("check", f"{len(problems)} problem(s); first: {problems[0]}")
     timed("check", run_check)
-    timed("publish", lambda: publish(new_site, paths.site))
+    # A partial build (--place/--topic) never replaces the full site: it goes to build/site-partial.
+    report.site = paths.build / "site-partial" if partial else paths.site
+    timed("publish", lambda: publish(new_site, report.site))
+    if partial:
+        log(f"partial build published to {report.site} (site/ is only replaced by a full build)")
     return report

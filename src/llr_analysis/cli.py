@@ -7,13 +7,24 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import LLRError
+from .errors import LLRError, ParameterError
 from .paths import project_paths
 
 
 def _console():
     from rich.console import Console
     return Console(stderr=False, highlight=False)
+
+
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    """``--param key=value`` options as a dict; a clear error for anything else."""
+    out = {}
+    for kv in items or []:
+        key, sep, value = kv.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param must be key=value (e.g. edition=IoD2019), got {kv!r}")
+        out[key.strip()] = value
+    return out
 
 
 def cmd_fetch(args, paths) -> int:
@@ -50,12 +61,14 @@ def cmd_process(args, paths) -> int:
 def cmd_notebooks(args, paths) -> int:
     from .build import assemble_stage
     from .notebooks import execute, plan
-    params = dict(kv.split("=", 1) for kv in args.param or [])
+    params = parse_params(args.param)
     runs = plan(paths, places=args.place or None, topics=args.topic or None, parameters=params)
     os.environ["LLR_ROOT"] = str(paths.root)
     done, skipped = execute(runs, paths.executed, paths.root, workers=args.workers or os.cpu_count() or 1,
                             paths=paths)
-    stage = assemble_stage(paths, runs)
+    # the stage holds every page executed so far, so a following `llr render` publishes a whole site
+    everything = [r for r in plan(paths, parameters=params) if (paths.executed / r.output).exists()]
+    stage = assemble_stage(paths, everything)
     print(f"executed {len(done)} notebook runs ({len(skipped)} unchanged) into {stage}")
     return 0
 
@@ -97,10 +110,10 @@ def cmd_build(args, paths) -> int:
     report = build(paths, mirror=Path(args.mirror) if args.mirror else None, fetch=not args.no_fetch,
                    places=args.place or None, topics=args.topic or None, workers=args.workers,
                    engine=args.engine, force=args.force,
-                   parameters=dict(kv.split("=", 1) for kv in args.param or []))
+                   parameters=parse_params(args.param))
     print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
           + f" (notebooks: {report.executed} executed, {report.skipped} unchanged)")
-    print(f"site: {paths.site} ({len(report.pages)} pages, renderer: {report.engine})")
+    print(f"site: {report.site} ({len(report.pages)} pages, renderer: {report.engine})")
     return 0
 
 

@@ -111,3 +111,12 @@ def areas() -> list[tuple[str, str]]:
 
 def topic_titles() -> dict[str, str]:
     return {m: t for m, t, _ in TOPICS} | {stem: t for _, t, stem in TOPICS}
+
+
+def headlines_download(df: pd.DataFrame) -> pd.DataFrame:
+    """Headlines in the standard download layout, with GSS area codes (LLR: the ICB code)."""
+    from .page import tidy_download
+    cfg = load_places()
+    codes = {"llr": cfg.llr_code} | {p.id: p.code for p in cfg.places.values()}
+    out = df.drop(columns=["topic_title"], errors="ignore").assign(area_code=df["area_id"].map(codes))
+    return tidy_download(out)

@@ -386,12 +386,27 @@ def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_
     return df
 
 
+def local_authority_indicator_ids(programme: str) -> list[int]:
+    """Fingertips indicator IDs configured as local-authority (resident population) indicators.
+
+    England rows also appear in the GP-practice indicator files (registered population); only
+    these IDs give the comparator for local-authority figures.
+    """
+    return [int(i["id"]) for i in load_config()["fingertips"]["indicators"]
+            if i["programme"] == programme and any(t.startswith("utla") for t in i["area_types"])]
+
+
+def _local_authority_coverage(programme: str, paths=None) -> pd.DataFrame:
+    ac = area_coverage(paths)
+    return ac[(ac["programme"] == programme) & ac["indicator_id"].isin(local_authority_indicator_ids(programme))
+              & ac["area_level"].isin(["utla", "utla_2021", "england"])]
+
+
 def local_authority_rows(programme: str, period: str, place: str | None = None, paths=None) -> pd.DataFrame:
     """Fingertips upper-tier local authority coverage (resident population) for the three LLR
     places and England, with the CI-overlap comparison with England."""
-    ac = area_coverage(paths)
-    ac = ac[(ac["programme"] == programme) & (ac["period"] == period)
-            & (ac["area_level"].isin(["utla", "utla_2021", "england"]))]
+    ac = _local_authority_coverage(programme, paths)
+    ac = ac[ac["period"] == period]
     codes = [p.code for p in load_places().places.values()] + [ENGLAND_CODE]
     ac = ac[ac["area_code"].isin(codes)].drop_duplicates(subset=["area_code", "age_group"])
     if ac.empty:
@@ -904,10 +919,9 @@ def render_local_authority(page, place: str, programme: str, period: str, la: pd
 
 def la_trend(programme: str, place: str, paths=None) -> pd.DataFrame:
     """Every Fingertips period for the place and England (resident population)."""
-    ac = area_coverage(paths)
+    ac = _local_authority_coverage(programme, paths)
     codes = [get_place(place).code, ENGLAND_CODE]
-    t = ac[(ac["programme"] == programme) & ac["area_code"].isin(codes)
-           & ac["area_level"].isin(["utla", "utla_2021", "england"])]
+    t = ac[ac["area_code"].isin(codes)]
     t = t.drop_duplicates(subset=["area_code", "age_group", "period"]).sort_values("period_sort")
     return t[["area_code", "area_name", "age_group", "period", "period_sort", "value", "lower_95", "upper_95",
               "count", "denominator"]].reset_index(drop=True)

@@ -19,8 +19,8 @@ def sources_page(paths: ProjectPaths) -> str:
         "which records its checksum (sha256) and retrieval time in `data/sources.lock.json`, so any "
         "figure can be traced to the exact file it came from. Datasets not marked as fetched were not "
         "available to this build.", "",
-        "| Dataset | Publisher | Vintage | Licence | Canonical URL | Retrieved | sha256 |",
-        "|---|---|---|---|---|---|---|",
+        "| Dataset | Status | Publisher | Vintage | Licence | Canonical URL | Retrieved | sha256 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for ds_id, ds in sorted(registry().items(), key=lambda kv: (kv[1].topic, kv[0])):
         entry = lock.get(ds_id)
@@ -28,8 +28,19 @@ def sources_page(paths: ProjectPaths) -> str:
         link = f"[{_cell(ds.url[:60])}{'…' if len(ds.url) > 60 else ''}]({url})" if url else _cell(ds.url)
         retrieved = entry["retrieved"] if entry else "not fetched"
         sha = f"`{entry['sha256'][:16]}…`" if entry else ""
-        lines.append(f"| **{_cell(ds.title)}** (`{ds_id}`) | {_cell(ds.publisher)} | {_cell(ds.vintage)} | "
-                     f"{_cell(ds.licence)} | {link} | {retrieved} | {sha} |")
-    lines += ["", "Files marked *derived* or *third-party* in the title are not official statistics; the "
-              "Methods page says where each is used and why."]
+        lines.append(f"| **{_cell(ds.title)}** (`{ds_id}`) | {_cell(ds.status)} | {_cell(ds.publisher)} | "
+                     f"{_cell(ds.vintage)} | {_cell(ds.licence)} | {link} | {retrieved} | {sha} |")
+    # API extracts fetched on demand (e.g. `llr fetch-fingertips`) are in the lock under their file names.
+    for key, entry in sorted(lock.items()):
+        if key in registry():
+            continue
+        url = entry.get("url") or ""
+        link = f"[{_cell(url[:60])}…]({url})" if url.startswith("http") else _cell(url)
+        lines.append(f"| **{_cell(key)}** (API extract) | official | {_cell(entry.get('publisher'))} | "
+                     f"{_cell(entry.get('vintage'))} | {_cell(entry.get('licence'))} | {link} | "
+                     f"{entry.get('retrieved', '')} | `{entry.get('sha256', '')[:16]}…` |")
+    lines += ["", "**Status** says when a file is not the publisher's own official release: a third-party "
+              "extract, derived data or beta statistics. Offline builds copy files from a mirror whose "
+              "provenance is recorded file by file in its PROVENANCE.md; online builds download the "
+              "canonical files."]
     return "\n".join(lines) + "\n"

@@ -54,6 +54,7 @@ class Dataset:
     download_url: str | None = None
     extract: dict = field(default_factory=dict)
     derived_from: str = ""
+    status: str = "official"
 
     def raw_path(self, paths: ProjectPaths) -> Path:
         return paths.raw / self.topic / self.filename

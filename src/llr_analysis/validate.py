@@ -155,9 +155,10 @@ def check_not_greater(df: pd.DataFrame, numerator: str, denominator: str, file: 
                                   column=numerator, example=example_row(df, bad))
 
 
-def check_count(found: int, expected: int, what: str, file: str | Path) -> None:
+def check_count(found: int, expected: int, what: str, file: str | Path, where: str = "in LLR") -> None:
+    """An expected number of rows or areas (e.g. 634 LSOAs in LLR); ``where`` completes the sentence."""
     if found != expected:
-        raise DataValidationError(file, f"expected {expected} {what} in LLR, found {found}")
+        raise DataValidationError(file, f"expected {expected} {what}{' ' + where if where else ''}, found {found}")
 
 
 def code_column(pattern: str, **kw) -> pa.Column:

@@ -112,7 +112,7 @@ def ordered_steps(names: list[str] | None = None) -> list[Step]:
 def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str]) -> str:
     """Content hash of a step's raw inputs, the processing code and its upstream steps."""
     from ..sources import get_dataset, sha256_of
-    pkg = Path(__file__).resolve().parents[1]
+    from ..notebooks import code_hash
     h = hashlib.sha256(st.name.encode())
     for ds_id in st.inputs + st.optional_inputs:
         f = get_dataset(ds_id).raw_path(paths)
@@ -121,9 +121,7 @@ def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str]) -> str:
         for f in sorted((paths.raw / folder).rglob("*")):
             if f.is_file():
                 h.update(f"{f.relative_to(paths.raw)}:{sha256_of(f)}".encode())
-    for f in sorted([*pkg.joinpath("process").glob("*.py"), pkg / "validate.py", pkg / "places.py",
-                     *pkg.joinpath("config").glob("*.yml")]):
-        h.update(f.read_bytes())
+    h.update(code_hash().encode())   # any change to llr_analysis (e.g. screening's place rule) reruns steps
     for dep in st.after:
         h.update(upstream.get(dep, "").encode())
     return h.hexdigest()
@@ -155,6 +153,9 @@ def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: b
             tables = st.func(paths)
         except LLRError as exc:
             raise BuildError("process", f"step '{st.name}': {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - a reader failed in a way no check anticipated
+            raise BuildError("process", f"step '{st.name}' failed unexpectedly: {type(exc).__name__}: {exc} "
+                                        f"(inputs: {', '.join(st.inputs)})") from exc
         missing = set(st.outputs) - set(tables)
         if missing:
             raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")

@@ -137,7 +137,7 @@ def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
     base["practice_name"] = base["practice_name"].str.strip()
     base["ccg_name"] = base["ccg_name"].str.strip()
     check_unique(base, ["practice_code"], path)
-    check_count(len(base), cfg["expected"]["england_practices_2017"], "practice rows (all England)", path)
+    check_count(len(base), cfg["expected"]["england_practices_2017"], "practice rows", path, where="in England")
     parts = []
     for age, cols in c17["columns"].items():
         sel = select_columns(raw, {cols["denominator"]: "denominator", cols["numerator"]: "numerator",
