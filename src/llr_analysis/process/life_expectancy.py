@@ -59,56 +59,49 @@ SERIES = {
 
 SEX_LABELS = {"male": "Male", "males": "Male", "female": "Female", "females": "Female"}
 
-LE_SCHEMA = pa.DataFrameSchema({
-    "area_code": pa.Column(str, pa.Check.str_matches(r"^E\d{8}$")),
-    "area_name": pa.Column(str),
-    "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
-    "period_start": pa.Column(int, pa.Check.in_range(2000, 2030)),
-    "period_end": pa.Column(int, pa.Check.in_range(2002, 2030)),
-    "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
-    "age": pa.Column(str, pa.Check.isin(["birth", "65"])),
-    "value": pa.Column(float, nullable=True),
-    "lower_95": pa.Column(float, nullable=True),
-    "upper_95": pa.Column(float, nullable=True),
-    "series": pa.Column(str, pa.Check.isin(list(SERIES))),
-    "source_id": pa.Column(str),
-    "ohid_comparison": pa.Column(str, nullable=True),
-}, checks=[
+def _area_period_columns(**overrides) -> dict:
+    """Columns every local-authority series table shares (area, 3-year period, sex, series, source)."""
+    cols = {
+        "area_code": pa.Column(str, pa.Check.str_matches(r"^E\d{8}$")),
+        "area_name": pa.Column(str),
+        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
+        "period_start": pa.Column(int),
+        "period_end": pa.Column(int),
+        "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
+        "series": pa.Column(str, pa.Check.isin(list(SERIES))),
+        "source_id": pa.Column(str),
+    }
+    return cols | overrides
+
+
+LE_SCHEMA = pa.DataFrameSchema(_area_period_columns(
+    period_start=pa.Column(int, pa.Check.in_range(2000, 2030)),
+    period_end=pa.Column(int, pa.Check.in_range(2002, 2030)),
+    age=pa.Column(str, pa.Check.isin(["birth", "65"])),
+    value=pa.Column(float, nullable=True),
+    lower_95=pa.Column(float, nullable=True),
+    upper_95=pa.Column(float, nullable=True),
+    ohid_comparison=pa.Column(str, nullable=True),
+), checks=[
     pa.Check(lambda d: d["value"].isna() | (d["age"] != "birth") | d["value"].between(60, 95),
              name="life expectancy at birth between 60 and 95 years"),
     pa.Check(lambda d: d["value"].isna() | (d["age"] != "65") | d["value"].between(10, 35),
              name="life expectancy at 65 between 10 and 35 years"),
 ], unique=["area_code", "period", "sex", "age", "series"])
 
-HLE_SCHEMA = pa.DataFrameSchema({
-    "area_code": pa.Column(str, pa.Check.str_matches(r"^E\d{8}$")),
-    "area_name": pa.Column(str),
-    "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
-    "period_start": pa.Column(int),
-    "period_end": pa.Column(int),
-    "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
-    "value": pa.Column(float, pa.Check.in_range(40, 85), nullable=True),
-    "lower_95": pa.Column(float, nullable=True),
-    "upper_95": pa.Column(float, nullable=True),
-    "series": pa.Column(str, pa.Check.isin(list(SERIES))),
-    "source_id": pa.Column(str),
-    "ohid_comparison": pa.Column(str, nullable=True),
-}, checks=[
+HLE_SCHEMA = pa.DataFrameSchema(_area_period_columns(
+    value=pa.Column(float, pa.Check.in_range(40, 85), nullable=True),
+    lower_95=pa.Column(float, nullable=True),
+    upper_95=pa.Column(float, nullable=True),
+    ohid_comparison=pa.Column(str, nullable=True),
+), checks=[
     pa.Check(lambda d: d["lower_95"].isna() | ((d["lower_95"] <= d["value"]) & (d["value"] <= d["upper_95"])),
              name="value within its 95% interval"),
 ], unique=["area_code", "period", "sex", "series"])
 
-SII_SCHEMA = pa.DataFrameSchema({
-    "area_code": pa.Column(str, pa.Check.str_matches(r"^E\d{8}$")),
-    "area_name": pa.Column(str),
-    "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
-    "period_start": pa.Column(int),
-    "period_end": pa.Column(int),
-    "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
-    "value": pa.Column(float, pa.Check.in_range(-15, 30), nullable=True),
-    "series": pa.Column(str, pa.Check.isin(list(SERIES))),
-    "source_id": pa.Column(str),
-}, unique=["area_code", "period", "sex", "series"])
+SII_SCHEMA = pa.DataFrameSchema(_area_period_columns(
+    value=pa.Column(float, pa.Check.in_range(-15, 30), nullable=True),
+), unique=["area_code", "period", "sex", "series"])
 
 MSOA_SCHEMA = pa.DataFrameSchema({
     "msoa11_code": code_column(MSOA_CODE),
