@@ -107,6 +107,18 @@ def prune_navbar(stage: Path) -> list[str]:
     return dropped
 
 
+def stage_hash(stage: Path, engine: str) -> str:
+    """Hash of every file in the stage (and the renderer), to skip re-rendering an unchanged site."""
+    import hashlib
+    from .notebooks import code_hash
+    h = hashlib.sha256(f"{engine}:{code_hash()}".encode())
+    for f in sorted(stage.rglob("*")):
+        if f.is_file():
+            h.update(str(f.relative_to(stage)).encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def publish(new_site: Path, site: Path) -> None:
     """Swap ``new_site`` into place as ``site`` (the old one is removed only after the swap)."""
     old = site.with_name(site.name + ".old")
@@ -150,11 +162,19 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
                                                        paths=paths, force=force, progress=_progress(runs, log)))
     report.executed, report.skipped = len(done), len(skipped)
     stage = timed("stage", lambda: assemble_stage(paths, runs))
-    partial = bool(places or topics)
-    if partial:
+    if places or topics:
         dropped = prune_navbar(stage)
         if dropped:
             log(f"partial build: {len(dropped)} pages not built are left out of the navigation")
+    # Nothing to render when the stage is exactly what the published site was rendered from.
+    partial = bool(places or topics)
+    target = paths.build / "site-partial" if partial else paths.site
+    stamp = paths.build / f"{target.name}.stage-hash"
+    digest = stage_hash(stage, engine)
+    if not force and stamp.exists() and stamp.read_text().strip() == digest and (target / "index.html").exists():
+        report.site = target
+        log(f"render: {target} is up to date (stage unchanged)")
+        return report
     new_site = paths.build / "site.new"
     if new_site.exists():
         shutil.rmtree(new_site)
@@ -173,6 +193,7 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
     # A partial build (--place/--topic) never replaces the full site: it goes to build/site-partial.
     report.site = paths.build / "site-partial" if partial else paths.site
     timed("publish", lambda: publish(new_site, report.site))
+    stamp.write_text(digest + "\n")
     if partial:
         log(f"partial build published to {report.site} (site/ is only replaced by a full build)")
     return report

@@ -113,7 +113,10 @@ def cmd_build(args, paths) -> int:
                    parameters=parse_params(args.param))
     print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
           + f" (notebooks: {report.executed} executed, {report.skipped} unchanged)")
-    print(f"site: {report.site} ({len(report.pages)} pages, renderer: {report.engine})")
+    if report.engine:
+        print(f"site: {report.site} ({len(report.pages)} pages, renderer: {report.engine})")
+    else:
+        print(f"site: {report.site} is up to date (nothing changed since it was published)")
     return 0
 
 

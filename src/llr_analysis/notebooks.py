@@ -15,6 +15,7 @@ the build with the notebook, place and cell named.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -106,18 +107,24 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def run_hash(run: Run, paths: ProjectPaths, code: str) -> str:
+def table_digests(paths: ProjectPaths) -> dict[Path, str]:
+    """sha256 of every processed table (computed once per build, shared by all runs)."""
+    return {t: _sha(t) for t in sorted(paths.processed.rglob("*.parquet"))}
+
+
+def run_hash(run: Run, paths: ProjectPaths, code: str, tables: dict[Path, str] | None = None) -> str:
     """Content hash of everything a run depends on."""
+    tables = table_digests(paths) if tables is None else tables
     meta = notebook_meta(run.notebook)
     patterns = meta.get("inputs") or ["**/*"]
-    tables = sorted({t for pat in patterns for t in paths.processed.glob(f"{pat}.parquet")})
+    used = sorted({t for pat in patterns for t in paths.processed.glob(f"{pat}.parquet")})
     h = hashlib.sha256()
     h.update(_sha(run.notebook).encode())
     h.update(json.dumps(run.parameters, sort_keys=True).encode())
     h.update(front_matter(run).encode())
-    for t in tables:
+    for t in used:
         h.update(str(t.relative_to(paths.processed)).encode())
-        h.update(_sha(t).encode())
+        h.update(tables[t].encode())
     h.update(code.encode())
     return h.hexdigest()
 
@@ -167,9 +174,59 @@ def _failed_cell(source: Path, index: int) -> str:
     return f"cell {src_index + 1} ({first.strip()[:80]!r})"
 
 
+class _KernelSession:
+    """One Jupyter kernel reused for every run a worker process executes.
+
+    Starting a kernel and importing pandas/geopandas/altair costs a few seconds; that, not the data
+    work, dominated each run. Before each notebook the kernel's namespace is cleared (``%reset -f``)
+    and its working directory and environment are set, so runs do not see each other's variables;
+    modules stay imported. A run that fails gets a fresh kernel for the next one.
+    """
+
+    def __init__(self):
+        self.owner = None   # the NotebookClient that started (and owns) the kernel
+
+    def client(self, nb):
+        from nbclient import NotebookClient
+        kw = {"timeout": 900, "kernel_name": KERNEL, "allow_errors": False}
+        if self.owner is None:
+            self.owner = NotebookClient(nb, **kw)
+            return self.owner, {"cleanup_kc": False}
+        return NotebookClient(nb, km=self.owner.km, **kw), {}
+
+    def close(self):
+        if self.owner is not None:
+            try:
+                self.owner._cleanup_kernel()
+            finally:
+                self.owner = None
+
+
+_SESSION = _KernelSession()
+atexit.register(_SESSION.close)
+
+
+def _setup_cell(out: Path, stage: Path, root: Path):
+    code = ("%reset -f\n"
+            "import os as _os\n"
+            f"_os.chdir({str(out.parent)!r})\n"
+            f"_os.environ['LLR_STAGE'] = {str(stage)!r}\n"
+            f"_os.environ['LLR_ROOT'] = {str(root)!r}\n"
+            "del _os")
+    cell = nbformat.v4.new_code_cell(code)
+    cell["id"] = "llr-setup"
+    return cell
+
+
 def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
-    """Run one notebook (in a worker process). Returns the executed notebook's path."""
-    import papermill as pm
+    """Run one notebook in this process's kernel session. Returns the executed notebook's path.
+
+    Parameters are injected the papermill way (a cell tagged ``injected-parameters`` after the
+    cell tagged ``parameters``); execution uses nbclient on the reused kernel.
+    """
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
     out = stage / run.output
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -179,15 +236,23 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
     os.environ["LLR_STAGE"] = str(stage)
     os.environ["LLR_ROOT"] = str(root)
     try:
-        pm.execute_notebook(str(run.notebook), str(out), parameters=run.parameters, kernel_name=KERNEL,
-                            cwd=str(out.parent), progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False)
-    except pm.PapermillExecutionError as exc:
-        raise BuildError("notebooks", f"{run.label}: {_failed_cell(run.notebook, exc.cell_index)} "
-                         f"raised {exc.ename}: {exc.evalue}") from None
-    except Exception as exc:  # kernel died, notebook unreadable, ...
+        nb = parameterize_notebook(load_notebook_node(str(run.notebook)), run.parameters)
+    except Exception as exc:  # noqa: BLE001 - unreadable notebook, bad parameters
         raise BuildError("notebooks", f"{run.label}: {type(exc).__name__}: {exc}") from None
-    nb = nbformat.read(out, as_version=4)
+    nb.cells.insert(0, _setup_cell(out, stage, root))
+    client, kwargs = _SESSION.client(nb)
+    try:
+        client.execute(**kwargs)
+    except CellExecutionError as exc:
+        _SESSION.close()
+        failed = next((i for i, c in enumerate(nb.cells)
+                       if any(o.get("output_type") == "error" for o in c.get("outputs", []))), 0)
+        raise BuildError("notebooks", f"{run.label}: {_failed_cell(run.notebook, failed - 1)} "
+                         f"raised {exc.ename}: {exc.evalue}") from None
+    except (DeadKernelError, Exception) as exc:  # noqa: BLE001 - kernel died, timeout, ...
+        _SESSION.close()
+        raise BuildError("notebooks", f"{run.label}: {type(exc).__name__}: {exc}") from None
+    nb.cells.pop(0)                                   # the setup cell
     nb.cells.insert(0, nbformat.v4.new_raw_cell(front_matter(run)))
     nb.cells[0]["id"] = "front-matter"
     nbformat.write(nb, out)
@@ -205,14 +270,18 @@ def execute(runs: list[Run], stage: Path, root: Path, workers: int = 1, progress
     from .paths import project_paths
     paths = paths or project_paths(root)
     code = code_hash()
-    digests = {r.output: run_hash(r, paths, code) for r in runs}
+    tables = table_digests(paths)
+    digests = {r.output: run_hash(r, paths, code, tables) for r in runs}
     todo = [r for r in runs if force or not is_current(r, stage, digests[r.output])]
     skipped = [r for r in runs if r not in todo]
     if workers <= 1 or len(todo) <= 1:
-        for r in todo:
-            _execute(r, stage, root, digests[r.output])
-            if progress:
-                progress(r)
+        try:
+            for r in todo:
+                _execute(r, stage, root, digests[r.output])
+                if progress:
+                    progress(r)
+        finally:
+            _SESSION.close()
         return todo, skipped
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_execute, r, stage, root, digests[r.output]): r for r in todo}
