@@ -1,4 +1,7 @@
-"""Execute the topic notebooks with papermill: once per place, cached, in parallel.
+"""Execute the topic notebooks once per place: papermill parameters, cached, in parallel.
+
+Parameters are injected by papermill (the ``injected-parameters`` cell after the ``parameters``
+cell); cells run with nbclient on one kernel per worker process, reused across notebooks.
 
 Each notebook in ``notebooks/`` declares itself in its metadata (``metadata.llr``):
 ``title`` (the topic's name), ``per_place`` (run once per place, default true),
