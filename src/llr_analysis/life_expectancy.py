@@ -268,6 +268,14 @@ def hle_fingertips_agreement(place: str, paths=None) -> dict:
             if len(both) else np.nan, "areas": sorted(both["area_code"].unique())}
 
 
+def _versus(comparison: str, short: bool = False) -> str:
+    """A comparison as words: "better than England", "similar to England", "not compared with England"."""
+    phrase = {"better": "better than England", "worse": "worse than England", "similar": "similar to England",
+              "higher": "higher than England", "lower": "lower than England"}.get(
+        str(comparison), "not compared with England")
+    return phrase.split(" ")[0] if short and phrase.split(" ")[0] != "not" else phrase
+
+
 def poor_health_years(place: str, paths=None) -> pd.DataFrame:
     """Years lived not in good health: life expectancy minus healthy life expectancy (ONS, at birth).
 
@@ -626,14 +634,16 @@ def hle_text(place: str, paths=None) -> str:
          f"males (95% CI {latest.loc['Male', 'lower_95']:.1f} to {latest.loc['Male', 'upper_95']:.1f}) and "
          f"{latest.loc['Female', 'value']:.1f} years for females ({latest.loc['Female', 'lower_95']:.1f} to "
          f"{latest.loc['Female', 'upper_95']:.1f}), against {latest.loc['Male', 'england_value']:.1f} and "
-         f"{latest.loc['Female', 'england_value']:.1f} in England: {latest.loc['Male', 'comparison']} than England "
-         f"for males and {latest.loc['Female', 'comparison']} for females (95% confidence intervals)."
-         .replace("similar than England", "similar to England"))
+         f"{latest.loc['Female', 'england_value']:.1f} in England: {_versus(latest.loc['Male', 'comparison'])} "
+         f"for males and {_versus(latest.loc['Female', 'comparison'], short=True)} for females "
+         f"(95% confidence intervals).")
     if len(ph_latest) == 2:
         pp = ph_latest["period"].iloc[0]
         s += (f" In {pp}, males in {p.name} could expect {ph_latest.loc['Male', 'poor_health_years']:.1f} years and "
               f"females {ph_latest.loc['Female', 'poor_health_years']:.1f} years of life not in good health "
-              f"(life expectancy minus healthy life expectancy"
+              f"(life expectancy from {SERIES.get(ph_latest['le_series'].iloc[0], ph_latest['le_series'].iloc[0])} "
+              f"minus healthy life expectancy from the ONS Feb 2026 release: two releases, so the difference is "
+              f"approximate"
               + ("" if pp == per else f"; {pp} is the latest period with a published life expectancy for "
                                      f"{p.name}") + ").")
     return s
