@@ -34,10 +34,11 @@ import pandas as pd
 
 from .errors import DataValidationError, FetchError
 from .paths import ProjectPaths
+from .places import load_places
 
 DEFAULT_BASE_URL = "https://fingertips.phe.org.uk/api"
 USER_AGENT = "llr-analysis (+https://github.com/) python-urllib"
-ENGLAND_CODE = "E92000001"
+ENGLAND_CODE = load_places().england_code   # places.yml
 
 #: Columns every all_data CSV must have (Fingertips' own header names).
 REQUIRED_COLUMNS = [

@@ -46,7 +46,7 @@ from .stats import (
     wilson_ci,
 )
 
-ENGLAND_CODE = "E92000001"
+ENGLAND_CODE = load_places().england_code   # places.yml
 TOPIC = "cancer_screening"
 
 

@@ -40,7 +40,7 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..places import load_places
 from ..sources import raw_path
-from ..validate import (MSOA_CODE, check_unique, code_column, example_row, select_columns,
+from ..validate import (MSOA_CODE, check_unique, code_column, example_row, read_csv, select_columns,
                         to_number, validate)
 from . import read_table, step
 
@@ -255,16 +255,21 @@ def read_ons_la(path) -> pd.DataFrame:
     return df
 
 
-def _read_trafford_themes(path, indicator: str) -> pd.DataFrame:
-    """A Trafford Data Lab 'trafford_themes' extract of a Fingertips indicator (one sex per row)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df = select_columns(raw, {"area_code": "area_code", "area_name": "area_name", "area_type": "area_type",
-                              "period": "period", "indicator": "indicator", "value": "value",
-                              "compared_to_England": "ohid_comparison", "inequality": "sex"}, path)
+def _check_single_indicator(df: pd.DataFrame, indicator: str, path) -> None:
+    """An extract must hold one indicator only (a wrong file or a changed layout otherwise)."""
     wrong = df["indicator"] != indicator
     if wrong.any():
         raise DataValidationError(path, f"expected only the indicator {indicator!r}", column="indicator",
                                   example=example_row(df, wrong))
+
+
+def _read_trafford_themes(path, indicator: str) -> pd.DataFrame:
+    """A Trafford Data Lab 'trafford_themes' extract of a Fingertips indicator (one sex per row)."""
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = select_columns(raw, {"area_code": "area_code", "area_name": "area_name", "area_type": "area_type",
+                              "period": "period", "indicator": "indicator", "value": "value",
+                              "compared_to_England": "ohid_comparison", "inequality": "sex"}, path)
+    _check_single_indicator(df, indicator, path)
     df["value"], _ = to_number(df["value"], path, "value")
     df["sex"] = _sex(df["sex"], path, "inequality")
     df = _add_periods(df, path)
@@ -281,7 +286,7 @@ def read_fingertips_le(path) -> pd.DataFrame:
 
 def read_ons_els_hle(path) -> pd.DataFrame:
     """ONS Explore Local Statistics healthy life expectancy (observation with lci_95/uci_95)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df = select_columns(raw, {"areacd": "area_code", "areanm": "area_name", "indicator": "indicator",
                               "period": "period", "observation": "value", "lci_95": "lower_95",
                               "uci_95": "upper_95"}, path)
@@ -300,14 +305,11 @@ def read_ons_els_hle(path) -> pd.DataFrame:
 
 def _read_trafford_dashboard(path, indicator: str) -> pd.DataFrame:
     """A Trafford Data Lab 'dashboard' extract (2020): sex in 'group', OHID judgement in 'significance'."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df = select_columns(raw, {"area_code": "area_code", "area_name": "area_name", "period": "period",
                               "value": "value", "indicator": "indicator", "group": "sex",
                               "significance": "ohid_comparison"}, path)
-    wrong = df["indicator"] != indicator
-    if wrong.any():
-        raise DataValidationError(path, f"expected only the indicator {indicator!r}", column="indicator",
-                                  example=example_row(df, wrong))
+    _check_single_indicator(df, indicator, path)
     df["value"], _ = to_number(df["value"], path, "value")
     df["sex"] = _sex(df["sex"], path, "group")
     df = df[df["area_code"].str.startswith("E")].copy()
@@ -392,7 +394,7 @@ def read_msoa_workbook(path, measure: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def read_gp_practice(path) -> pd.DataFrame:
     """Fingertips 650 practice life expectancy by sex (HEEC reshape: one row per practice and year)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df = select_columns(raw, {"Practice.Code": "practice_code", "Year": "year", "IMD_quintile": "imd_quintile",
                               "ICB.NAME": "icb_name", "Life_Expectancy_Female": "Female",
                               "Life_Expectancy_Male": "Male"}, path)
@@ -485,7 +487,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     geo11 = read_table("geography/lsoa11", paths)
     msoas = geo11.drop_duplicates("msoa11_code")[["msoa11_code", "msoa11_name", "lad_code", "lad_name", "place_id"]]
     fn = raw_path("msoa11_names", paths)
-    names = select_columns(pd.read_csv(fn, dtype=str, encoding="utf-8-sig"),
+    names = select_columns(read_csv(fn, dtype=str, encoding="utf-8-sig"),
                            {"msoa11cd": "msoa11_code", "msoa11hclnm": "msoa11_hcl_name"}, fn)
     msoas = msoas.merge(names, on="msoa11_code", how="left")
     msoas["msoa11_hcl_name"] = msoas["msoa11_hcl_name"].fillna(msoas["msoa11_name"])

@@ -43,6 +43,7 @@ from ..validate import (
     check_unique,
     code_column,
     example_row,
+    read_csv,
     select_columns,
     to_number,
     validate,
@@ -101,7 +102,7 @@ def read_single_year_of_age(path, id_columns: dict[str, str], total_column: str)
     """
     # Ids as text; counts parsed by pandas (fast) and re-checked by to_number, which also
     # catches any text in a count column (it then arrives as strings).
-    raw = pd.read_csv(path, dtype={c: str for c in id_columns}, encoding="utf-8-sig", low_memory=False)
+    raw = read_csv(path, dtype={c: str for c in id_columns}, encoding="utf-8-sig", low_memory=False)
     if raw.empty:
         raise DataValidationError(path, "the file has a header but no data rows")
     ids = select_columns(raw, id_columns, path)
@@ -161,7 +162,7 @@ def read_mye2(path) -> pd.DataFrame:
 
 def read_census_sex_totals(path) -> pd.DataFrame:
     """Census 2021 TS009 district totals by sex (Nomis bulk column names): area_code, persons, female, male."""
-    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, encoding="utf-8-sig")
     df = select_columns(raw, CENSUS_COLUMNS, path)
     for c in ("persons", "female", "male"):
         df[c], _ = to_number(df[c], path, c, allow_suppressed=False)
