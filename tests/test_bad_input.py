@@ -25,20 +25,20 @@ def test_duplicate_area_rows(tmp_path):
 
 def test_numerator_greater_than_denominator(tmp_path):
     df = pd.DataFrame({"practice": ["C82001", "C82002"], "screened": [50, 120], "eligible": [100, 100]})
-    with pytest.raises(DataValidationError, match=r"coverage.csv: column 'screened': 1 rows have screened greater "
+    with pytest.raises(DataValidationError, match=r"coverage.csv: column 'screened': area C82002: 1 rows have screened greater "
                                                   r"than eligible; e.g. data row 2: .*C82002"):
         v.check_not_greater(df, "screened", "eligible", tmp_path / "coverage.csv")
 
 
 def test_negative_count(tmp_path):
     df = pd.DataFrame({"area_code": ["E06000016", "E06000017"], "deaths": [12, -3]})
-    with pytest.raises(DataValidationError, match=r"deaths.csv: column 'deaths': 1 negative counts.*E06000017"):
+    with pytest.raises(DataValidationError, match=r"deaths.csv: column 'deaths': area E06000017: 1 negative counts"):
         v.check_non_negative(df, ["deaths"], tmp_path / "deaths.csv")
 
 
 @pytest.mark.parametrize("marker", ["<6", "*", "<under 6>", "..", "c", "x", ":"])
 def test_suppressed_text_is_missing_and_counted_never_zero(marker):
-    s = pd.Series(["12", marker, "1,204", None])
+    s = pd.Series(["12", marker, "1204", None])
     values, n_suppressed = v.to_number(s, "coverage.csv", "screened")
     assert n_suppressed == 1
     assert pd.isna(values[1]) and values[1] != 0
@@ -46,8 +46,113 @@ def test_suppressed_text_is_missing_and_counted_never_zero(marker):
 
 
 def test_other_text_in_a_numeric_column_is_an_error():
-    with pytest.raises(DataValidationError, match=r"column 'screened': 1 values are not numbers; e.g. data row 2"):
+    with pytest.raises(DataValidationError, match=r"column 'screened': 1 values are not numbers in the publisher's "
+                                                  r"format; e.g. value 'twelve' is text"):
         v.to_number(pd.Series(["12", "twelve"]), "coverage.csv", "screened")
+
+
+FT_HEADER = ("Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"
+             "Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
+             "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
+             "Compared to England value or percentiles,Compared to percentiles,Time period Sortable,"
+             "New data,Compared to goal,Time period range\n")
+
+
+def ft_row(code="E06000016", value="60.97561", count="25000", denominator="41000", lo="60.5", hi="61.4",
+           name="Leicester"):
+    return (f"22001,Cancer screening coverage: breast cancer,E12000004,East Midlands region,{code},{name},"
+            f"UAs (from Apr 2021),Female,53-70 yrs,,,2024,{value},{lo},{hi},,,{count},{denominator},,,,,"
+            "20240000,,,1y\n")
+
+
+def write_ft(folder, *rows):
+    f = folder / "all_data_i22001_c502_p15.csv"
+    f.write_text(FT_HEADER + ft_row("E92000001", "70.0", "7000", "10000", "69.9", "70.1", "England") + "".join(rows))
+    return f
+
+
+def read_ft(folder):
+    from llr_analysis import fingertips, screening
+    return fingertips.read_fetched(folder, screening.load_config())
+
+
+@pytest.mark.parametrize("cell, why", [
+    ("1,204", "has a thousands separator"),
+    ("61.0%", "carries a unit (%)"),
+    ("61.0 approx", "is text, not a number"),
+    ("1.2.3", "has more than one decimal point"),
+    ("nan", "is not a value"),
+])
+def test_out_of_format_number_names_file_column_line_and_area(tmp_path, cell, why):
+    """A Fingertips value in another format: file, column, the file's own line (header = line 1) and area."""
+    f = write_ft(tmp_path, ft_row(), ft_row("E06000017", value=f'"{cell}"' if "," in cell else cell, name="Rutland"))
+    with pytest.raises(DataValidationError) as e:
+        read_ft(tmp_path)
+    err = e.value
+    assert (err.file, err.column, err.line, err.area) == (str(f), "Value", 4, "E06000017")
+    assert str(err).startswith("all_data_i22001_c502_p15.csv: column 'Value': line 4: area E06000017: "
+                               "1 values are not numbers in the publisher's format")
+    assert repr(cell) in str(err) and why in str(err)
+
+
+def test_thousands_separators_only_where_the_publisher_uses_them():
+    values, _ = v.to_number(pd.Series(["29,199", "12", "1,204.5"]), "f.csv", "n", thousands=True)
+    assert values.tolist() == [29199, 12, 1204.5]
+    with pytest.raises(DataValidationError, match="thousands separator"):
+        v.to_number(pd.Series(["29,199"]), "f.csv", "n")
+    with pytest.raises(DataValidationError, match="'2,91' is text"):   # not a grouping even with thousands=True
+        v.to_number(pd.Series(["2,91"]), "f.csv", "n", thousands=True)
+
+
+def test_suppressed_values_are_counted_in_fingertips(tmp_path):
+    write_ft(tmp_path, ft_row(), ft_row("E06000017", value="", count="*", denominator="41", lo="", hi="",
+                                        name="Rutland"))
+    ft = read_ft(tmp_path).set_index("area_code")
+    assert pd.isna(ft.loc["E06000017", "count"]) and ft.loc["E06000016", "count"] == 25000
+
+
+def test_line_numbers_count_the_header_blank_lines_and_quoted_newlines(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text('code,name,value\nE06000016,"Leicester\nCity",1\n\nE06000017,Rutland,abc\n')
+    df = v.read_csv(f, dtype=str)
+    assert df.index.name == "line" and df.index.tolist() == [2, 5]
+    with pytest.raises(DataValidationError) as e:
+        v.to_number(df["value"], f, "value", area=df["code"])
+    assert (e.value.line, e.value.area) == (5, "E06000017")
+
+
+def test_non_utf8_csv_is_called_that_with_its_line(tmp_path):
+    f = tmp_path / "names.csv"
+    f.write_bytes("code,name\nE06000016,Leicester\nE06000017,Rutland\nE07000129,Blaby \u2013 Glen\n"
+                  .encode("utf-8") + "E07000130,Charnwood \u2013 Loughborough\n".encode("cp1252"))
+    with pytest.raises(DataValidationError) as e:
+        v.read_csv(f, dtype=str)
+    assert e.value.line == 5 and "names.csv: line 5: the file is not UTF-8 (byte 0x96" in str(e.value)
+
+
+def test_duplicated_code_is_blamed_on_its_own_file_with_lines(tmp_path):
+    f = tmp_path / "coverage.csv"
+    f.write_text("area_code,count\nE06000016,1\nE06000017,2\nE06000016,3\n")
+    df = v.read_csv(f, dtype=str)
+    with pytest.raises(DataValidationError) as e:
+        v.check_unique(df, ["area_code"], f)
+    assert "coverage.csv: column 'area_code': line 4: area E06000016" in str(e.value)
+    assert "'E06000016' is on lines 2, 4" in str(e.value)
+
+
+def test_padded_area_code_is_blamed_on_its_own_file(tmp_path):
+    f = write_ft(tmp_path, ft_row(), ft_row(" E06000017", name="Rutland"))
+    with pytest.raises(DataValidationError) as e:
+        read_ft(tmp_path)
+    assert (e.value.file, e.value.column, e.value.line, e.value.area) == (str(f), "Area Code", 4, "E06000017")
+    assert "leading or trailing spaces" in str(e.value)
+
+
+def test_duplicated_area_in_a_fingertips_response_names_the_lines(tmp_path):
+    write_ft(tmp_path, ft_row(), ft_row())
+    with pytest.raises(DataValidationError, match=r"all_data_i22001_c502_p15.csv: column 'area_code': line 4: "
+                                                  r"area E06000016: .*is on lines 3, 4"):
+        read_ft(tmp_path)
 
 
 def test_empty_file(tmp_path):
@@ -76,7 +181,7 @@ def test_truncated_csv(tmp_path):
     f = tmp_path / "lookup.csv"
     f.write_text("LSOA21CD,LSOA21NM,LAD24CD\nE01000001,City of London 001A,E09000001\nE01000002,City of Lon")
     df = v.read_csv(f, dtype=str)
-    with pytest.raises(DataValidationError, match=r"lookup.csv: column 'LAD24CD': 1 rows have no value \(truncated"):
+    with pytest.raises(DataValidationError, match=r"lookup.csv: column 'LAD24CD': line 3: area E01000002: 1 rows have no value \(truncated"):
         v.check_complete_rows(df, ["LSOA21CD", "LAD24CD"], f)
 
 

@@ -18,22 +18,34 @@ class DataValidationError(LLRError):
     """
 
     def __init__(self, file: str | Path, problem: str, column: str | None = None,
-                 example: Any = None, count: int | None = None):
+                 example: Any = None, count: int | None = None, line: int | None = None,
+                 area: str | None = None):
         self.file = str(file)
         self.column = column
         self.example = example
         self.count = count
         self.problem = problem
+        self.line = line
+        self.area = area
         parts = [Path(self.file).name]
         if column is not None:
             parts.append(f"column {column!r}")
+        if line is not None:
+            parts.append(f"line {line}")
+        if area is not None:
+            parts.append(f"area {area}")
         msg = ": ".join(parts) + f": {problem}"
         if example is not None:
             msg += f"; e.g. {example}"
         super().__init__(msg)
 
     def __reduce__(self):  # picklable across worker processes
-        return (type(self), (self.file, self.problem, self.column, self.example, self.count))
+        return (type(self), (self.file, self.problem, self.column, self.example, self.count, self.line,
+                             self.area))
+
+
+class ConfigError(LLRError):
+    """A configuration file (config/*.yml) or the lock (data/sources.lock.json) cannot be used."""
 
 
 class FetchError(LLRError):

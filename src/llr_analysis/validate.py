@@ -7,7 +7,9 @@ turns pandera's failure cases into that one clear message.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 from pathlib import Path
 from typing import Mapping
@@ -31,28 +33,125 @@ SUPPRESSED = re.compile(r"^\s*(<\s*\d+|<\s*under\s*\d+\s*>?|<\s*suppressed\s*>|\
                         re.IGNORECASE)
 
 
+#: Column names that hold a row's area (or practice) code, in order of preference, for messages.
+AREA_COLUMNS = ("area_code", "Area Code", "Area code", "areacd", "code", "lsoa_code", "lsoa21_code",
+                "lsoa11_code", "LSOA21CD", "LSOA11CD", "LSOA code (2021)", "LSOA code (2011)", "LSOA Code",
+                "msoa11_code", "msoa21_code", "MSOA21CD", "MSOA11CD", "practice_code", "Organisation Code",
+                "Organisation.Code", "Practice.Code", "PRACTICE_CODE", "lad_code", "LAD24CD", "LAD23CD", "Code",
+                "geography code", "pcn_code")
+_ANY_CODE = re.compile(r"^\s*([EWSNK]\d{8}|[A-Z]\d{5}|U\d{5})\s*$")
+
+
+def row_line(index, label) -> int | None:
+    """The file's own line number of a row, when the frame's index holds them (see :func:`read_csv`)."""
+    if getattr(index, "name", None) == "line":
+        try:
+            return int(label)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def row_area(row: pd.Series | Mapping, area_column: str | None = None) -> str | None:
+    """The area code of a row (named column first, then a known code column, then any code-like value)."""
+    keys = [area_column] if area_column else []
+    keys += [c for c in AREA_COLUMNS if c not in keys]
+    for k in keys:
+        if k in row and isinstance(row[k], str) and row[k].strip():
+            return row[k].strip()
+    for v in (row.values() if isinstance(row, Mapping) else row.tolist()):
+        if isinstance(v, str) and _ANY_CODE.match(v):
+            return v.strip()
+    return None
+
+
 def example_row(df: pd.DataFrame, mask: pd.Series, max_cols: int = 6) -> str:
-    """The first offending row, as a short dict with its 1-based data row number."""
-    idx = mask[mask].index[0]
-    pos = df.index.get_loc(idx)
-    row = df.loc[idx]
+    """The first offending row, as a short dict with its line in the file (or its 1-based data row number)."""
+    pos = int(np.flatnonzero(mask.reindex(df.index).fillna(False).to_numpy(bool))[0]) \
+        if mask.index.is_unique else int(np.flatnonzero(mask.to_numpy(bool))[0])
+    row = df.iloc[pos]
     shown = {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in list(df.columns)[:max_cols]}
-    return f"data row {pos + 1}: {shown}"
+    line = row_line(df.index, df.index[pos])
+    return f"{'line ' + str(line) if line is not None else f'data row {pos + 1}'}: {shown}"
+
+
+def first_bad(df: pd.DataFrame, mask: pd.Series, area_column: str | None = None) -> dict:
+    """``line``, ``area`` and ``example`` keyword arguments of a DataValidationError for the first bad row."""
+    pos = int(np.flatnonzero(mask.reindex(df.index).fillna(False).to_numpy(bool))[0]) \
+        if mask.index.is_unique else int(np.flatnonzero(mask.to_numpy(bool))[0])
+    row = df.iloc[pos]
+    return {"line": row_line(df.index, df.index[pos]), "area": row_area(row, area_column),
+            "example": example_row(df, mask)}
+
+
+def _decode_or_fail(path: Path, data: bytes, encoding: str) -> str:
+    """The file's text; a clear error naming the line when it is not in ``encoding`` (UTF-8)."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start:exc.start + 1].hex()
+        raise DataValidationError(
+            path, f"the file is not UTF-8 (byte 0x{bad} at character {col} cannot be decoded; saved as "
+                  "Latin-1/Windows-1252 by a spreadsheet?). Re-save it as UTF-8 or fetch it again",
+            line=line) from None
+
+
+def record_lines(text: str, header_rows: int) -> list[int] | None:
+    """The line (1-based, header counted) on which each data record of a CSV text starts.
+
+    Blank lines are skipped, as pandas does; quoted fields may span lines.
+    """
+    if '"' not in text and "\n\n" not in text.replace("\r\n", "\n").replace("\r", "\n"):
+        n = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return list(range(header_rows + 1, n + 1))
+    starts, prev = [], 0
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            if row:
+                starts.append(prev + 1)
+            prev = reader.line_num
+    except csv.Error:
+        return None
+    return starts[header_rows:]
 
 
 def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:
-    """``pandas.read_csv`` with errors that name the file: empty, unparseable or truncated input."""
+    """``pandas.read_csv`` with errors that name the file: empty, not UTF-8, unparseable or truncated input.
+
+    The index of the result holds each row's line number in the file (header counted, as a text
+    editor or spreadsheet shows it), named ``line``, so every later error can cite it.
+    """
+    path = Path(path)
+    encoding = str(kwargs.get("encoding") or "utf-8").lower().replace("_", "-")
+    text = None
+    if encoding in ("utf-8", "utf8", "utf-8-sig", "utf8-sig") and path.exists():
+        data = path.read_bytes()
+        if not data.strip():
+            raise DataValidationError(path, "the file is empty")
+        text = _decode_or_fail(path, data, "utf-8-sig")
     try:
         df = pd.read_csv(path, **kwargs)
     except pd.errors.EmptyDataError:
         raise DataValidationError(path, "the file is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(path, f"the file is not in the expected encoding {encoding} ({exc})") from None
+    except pd.errors.ParserError as exc:
         raise DataValidationError(path, f"the file cannot be read as CSV (truncated or not a CSV?): {exc}") from None
     if df.empty:
         raise DataValidationError(path, "the file has a header but no data rows")
     head = " ".join(map(str, df.columns[:3])).lower()
     if "<html" in head or "<!doctype" in head:
         raise DataValidationError(path, "the file is an HTML page, not a CSV (an error or proxy page?)")
+    plain = not any(k in kwargs for k in ("skiprows", "nrows", "skipfooter", "comment", "index_col", "chunksize"))
+    header = kwargs.get("header", "infer")
+    header_rows = 0 if header is None else (1 if header in ("infer", 0) else None)
+    if text is not None and plain and header_rows is not None and kwargs.get("skip_blank_lines", True):
+        lines = record_lines(text, header_rows)
+        if lines is not None and len(lines) == len(df):
+            df.index = pd.Index(lines, name="line")
     return df
 
 
@@ -62,7 +161,7 @@ def check_complete_rows(df: pd.DataFrame, columns: list[str], file: str | Path) 
     if bad.any():
         col = next(c for c in columns if df.loc[bad, c].isna().any())
         raise DataValidationError(file, f"{int(bad.sum())} rows have no value (truncated file?)", column=col,
-                                  example=example_row(df, bad))
+                                  **first_bad(df, bad))
 
 
 def check_non_negative(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
@@ -70,7 +169,7 @@ def check_non_negative(df: pd.DataFrame, columns: list[str], file: str | Path) -
         bad = df[c] < 0
         if bad.any():
             raise DataValidationError(file, f"{int(bad.sum())} negative counts", column=c,
-                                      example=example_row(df, bad))
+                                      **first_bad(df, bad))
 
 
 def select_columns(df: pd.DataFrame, columns: Mapping[str, str], file: str | Path) -> pd.DataFrame:
@@ -93,29 +192,67 @@ def select_columns(df: pd.DataFrame, columns: Mapping[str, str], file: str | Pat
     return out
 
 
-def to_number(s: pd.Series, file: str | Path, column: str, *, allow_suppressed: bool = True
-              ) -> tuple[pd.Series, int]:
-    """Convert a column to numbers. Suppressed markers ("<6", "*", "<under 6>", "..") become NaN.
+#: A number as publishers write it in a CSV: optional sign, digits, optional decimals, optional exponent.
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+#: The same with thousands separators ("29,199"), for publishers whose files use them.
+GROUPED_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
-    Returns the numeric series and how many values were suppressed. A suppressed value is
-    missing, never zero. Any other text is an error naming the column and an example.
-    Thousands separators ("29,199") are accepted.
+
+def why_not_a_number(text: str) -> str:
+    """Why a cell is not a number in the publisher's format, in words."""
+    t = text.strip()
+    if GROUPED_NUMBER.match(t):
+        return "has a thousands separator, which this file does not use"
+    if re.match(r"^[+-]?[\d.,]+\s*(%|per ?cent|years?|yrs)$", t, re.IGNORECASE):
+        return "carries a unit (" + re.sub(r"^[+-]?[\d.,]+\s*", "", t) + ")"
+    if re.match(r"^[+-]?\d*\.\d*\.[\d.]*$", t):
+        return "has more than one decimal point"
+    if t.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "none", "#n/a", "#value!", "#div/0!", "#ref!"):
+        return "is not a value (a spreadsheet error or a program's placeholder)"
+    return "is text, not a number"
+
+
+def to_number(s: pd.Series, file: str | Path, column: str, *, allow_suppressed: bool = True,
+              thousands: bool = False, area: pd.Series | None = None) -> tuple[pd.Series, int]:
+    """Convert a column to numbers, strictly in the publisher's own format.
+
+    Suppressed markers ("<6", "*", "<under 6>", "..") become NaN: missing, never zero, and counted
+    (the second value returned). Blank cells stay missing. Anything else that is not a plain
+    number -- a thousands separator (unless ``thousands=True`` because the publisher writes them),
+    a unit ("45%"), stray text, "1.2.3" -- is a :class:`DataValidationError` naming the file, the
+    column, the line in the file and the row's area code (from ``area``, aligned with ``s``).
     """
     if pd.api.types.is_numeric_dtype(s):
         return s.astype("float64"), 0
     text = s.astype("string").str.strip()
     blank = text.isna() | (text == "")
-    suppressed = text.fillna("").str.match(SUPPRESSED) & ~blank
+    filled = text.fillna("")
+    suppressed = filled.str.match(SUPPRESSED) & ~blank
+    ok = filled.str.match(PLAIN_NUMBER)
+    if thousands:
+        ok |= filled.str.match(GROUPED_NUMBER)
+
+    def fail(mask: pd.Series, problem: str, explain: bool):
+        idx = mask[mask].index[0]
+        code = None
+        if area is not None and idx in area.index:
+            a = area.loc[idx]
+            a = a.iloc[0] if isinstance(a, pd.Series) else a
+            code = None if pd.isna(a) else (str(a).strip() or None)
+        value = text.loc[idx]
+        value = value.iloc[0] if isinstance(value, pd.Series) else value
+        raise DataValidationError(file, problem, column=column, line=row_line(s.index, idx), area=code,
+                                  example=f"value {value!r}" + (f" {why_not_a_number(value)}" if explain else ""))
+
     if suppressed.any() and not allow_suppressed:
-        raise DataValidationError(file, "suppressed values are not expected here", column=column,
-                                  example=example_row(s.to_frame(column), suppressed))
-    cleaned = text.where(~suppressed).str.replace(",", "", regex=False)
-    nums = pd.to_numeric(cleaned, errors="coerce")
-    bad = nums.isna() & ~blank & ~suppressed
+        fail(suppressed, f"{int(suppressed.sum())} suppressed values, which are not expected here", False)
+    bad = ~ok & ~blank & ~suppressed
     if bad.any():
-        frame = s.to_frame(column)
-        raise DataValidationError(file, f"{int(bad.sum())} values are not numbers", column=column,
-                                  example=example_row(frame, bad))
+        fail(bad, f"{int(bad.sum())} values are not numbers in the publisher's format", True)
+    cleaned = filled.where(ok, None)
+    if thousands:
+        cleaned = cleaned.str.replace(",", "", regex=False)
+    nums = pd.to_numeric(cleaned, errors="coerce")
     return nums.astype("float64"), int(suppressed.sum())
 
 
@@ -130,29 +267,39 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path) -> 
         check = first.get("check")
         n = len(fc)
         idx = first.get("index")
-        example = None
+        where: dict = {"example": None}
         if idx is not None and not (isinstance(idx, float) and np.isnan(idx)) and idx in df.index:
             mask = pd.Series(df.index == idx, index=df.index)
-            example = example_row(df, mask)
+            where = first_bad(df, mask)
         elif first.get("failure_case") is not None:
-            example = f"value {first.get('failure_case')!r}"
+            where["example"] = f"value {first.get('failure_case')!r}"
         raise DataValidationError(file, f"failed check {check} ({n} failure(s))",
                                   column=None if column is None or pd.isna(column) else str(column),
-                                  example=example) from None
+                                  **where) from None
 
 
 def check_unique(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
+    """No two rows of one file for the same area; the error names the lines of the first pair."""
     dup = df.duplicated(subset=columns, keep=False)
     if dup.any():
-        raise DataValidationError(file, f"{int(dup.sum())} rows share the same {columns} (duplicate areas)",
-                                  column=columns[0], example=example_row(df, dup))
+        first = df.duplicated(subset=columns, keep="first")
+        second = first[first].index[0]
+        key = tuple(df.loc[[second], columns].iloc[0])
+        same = dup & (df[columns].apply(tuple, axis=1) == key)
+        lines = [row_line(df.index, i) for i in same[same].index]
+        where = (f"lines {', '.join(map(str, lines[:5]))}" if None not in lines
+                 else f"{int(same.sum())} rows")
+        value = key[0] if len(key) == 1 else key
+        raise DataValidationError(file, f"{int(dup.sum())} rows share the same {columns} (duplicate areas): "
+                                  f"{value!r} is on {where}", column=columns[0], line=lines[1],
+                                  area=str(key[0]), example=example_row(df, same))
 
 
 def check_not_greater(df: pd.DataFrame, numerator: str, denominator: str, file: str | Path) -> None:
     bad = df[numerator] > df[denominator]
     if bad.any():
         raise DataValidationError(file, f"{int(bad.sum())} rows have {numerator} greater than {denominator}",
-                                  column=numerator, example=example_row(df, bad))
+                                  column=numerator, **first_bad(df, bad))
 
 
 def check_count(found: int, expected: int, what: str, file: str | Path, where: str = "in LLR") -> None:
