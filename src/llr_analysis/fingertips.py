@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import tempfile
 import urllib.parse
 import urllib.request
@@ -185,8 +184,9 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
     ``base_url`` defaults to the configured API (``fingertips.base_url``); a local folder or
     ``file://`` URL of recorded responses works the same way. Fingertips revises its data, so
     every call fetches afresh and reports what changed (rows, columns, checksum) against the
-    copy already in data/raw. All-or-nothing for the lock: if any request fails nothing is
-    recorded and the error names the request (files fetched before it stay in data/raw).
+    copy already in data/raw. All-or-nothing: if any request fails, the error names it and
+    nothing is saved in data/raw or recorded in the lock (responses wait in a hidden staging
+    folder until every request succeeded).
     """
     from . import sources
     if config is None:
@@ -198,13 +198,23 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
     folder = paths.raw / ft["raw_folder"]
     folder.mkdir(parents=True, exist_ok=True)
     lock = sources.read_lock(paths)
+    sources.clean_staging(paths)
     results = []
-    for req in requests:
-        source = request_url(base_url, req)
-        body = get(base_url, req)
-        check_response(body, source)
-        target = folder / req.filename
-        with tempfile.TemporaryDirectory(dir=folder) as tmpdir:
+    # All-or-nothing: every response is fetched and checked into a hidden staging folder first;
+    # only when all succeeded are they moved into place and the lock rewritten. A failure leaves
+    # data/raw and the lock exactly as they were.
+    with tempfile.TemporaryDirectory(dir=folder, prefix=sources.STAGING_PREFIX) as tmpdir:
+        staged = []
+        for req in requests:
+            source = request_url(base_url, req)
+            body = get(base_url, req)
+            check_response(body, source)
+            try:
+                from .validate import _decode_or_fail
+                _decode_or_fail(Path(source), body, "utf-8-sig")
+            except DataValidationError as exc:
+                raise FetchError(f"{source}: {exc.problem} (line {exc.line}) - nothing was saved") from None
+            target = folder / req.filename
             tmp = Path(tmpdir) / req.filename
             tmp.write_bytes(body)
             digest = sources.sha256_of(tmp)
@@ -214,23 +224,29 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
             if old and old["sha256"] != digest:
                 changes.insert(0, f"sha256 {old['sha256'][:12]}… -> {digest[:12]}…")
             status = "new" if not old else ("updated" if old["sha256"] != digest else "unchanged")
+            if old and status == "unchanged" and target.exists() and sources.sha256_of(target) != digest:
+                status = "restored"      # the copy in data/raw had been changed; the lock's version is back
             rows = sources.describe_table(tmp).get("rows", 0)
-            shutil.move(str(tmp), target)
-        if status != "unchanged" or not old:
-            lock["datasets"][key] = {
-                "file": f"data/raw/{ft['raw_folder']}/{req.filename}",
-                "url": source if not is_local(base_url) else f"{DEFAULT_BASE_URL}/{req.query}",
-                "download_url": source,
-                "origin": "download" if not is_local(base_url) else "local copy",
-                "sha256": digest,
-                "bytes": target.stat().st_size,
-                "retrieved": datetime.now(UTC).replace(microsecond=0).isoformat(),
-                "licence": ft.get("licence", "Open Government Licence v3.0"),
-                "vintage": "as retrieved",
-                "publisher": ft.get("publisher", "OHID Fingertips"),
-            }
-        results.append(FingertipsFetch(req, target, digest, rows, status, [] if status == "unchanged" else changes))
-        log(f"fingertips {req.filename}: {rows} rows ({status})")
+            staged.append((tmp, target))
+            if status not in ("unchanged", "restored") or not old:
+                lock["datasets"][key] = {
+                    "file": f"data/raw/{ft['raw_folder']}/{req.filename}",
+                    "url": source if not is_local(base_url) else f"{DEFAULT_BASE_URL}/{req.query}",
+                    "download_url": source,
+                    "origin": "download" if not is_local(base_url) else "local copy",
+                    "sha256": digest,
+                    "bytes": len(body),
+                    "retrieved": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                    "licence": ft.get("licence", "Open Government Licence v3.0"),
+                    "vintage": "as retrieved",
+                    "publisher": ft.get("publisher", "OHID Fingertips"),
+                }
+            results.append(FingertipsFetch(req, target, digest, rows, status,
+                                           [] if status == "unchanged" else changes))
+        for tmp, target in staged:
+            tmp.replace(target)
+    for r in results:
+        log(f"fingertips {r.request.filename}: {r.rows} rows ({r.status})")
     sources.write_lock(paths, lock)
     return results
 
@@ -239,7 +255,8 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
 
 def read_all_data(path: Path) -> pd.DataFrame:
     """Read one saved all_data CSV by Fingertips' column names (text; numbers parsed later)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    from .validate import read_csv
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
@@ -268,14 +285,16 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
     ``name_contains`` appears in its Indicator Name, otherwise processing stops: a wrong ID in
     the configuration would put another indicator's numbers on the page.
     """
-    from .validate import example_row, to_number
+    from . import plausibility
+    from .validate import check_unique, example_row, first_bad, to_number
     df = raw[raw["Category Type"].str.strip().eq("") & raw["Category"].str.strip().eq("")].copy()
     if df.empty:
         return pd.DataFrame(columns=TIDY_COLUMNS)
-    ids = pd.to_numeric(df["Indicator ID"], errors="coerce")
+    ids = pd.to_numeric(df["Indicator ID"].where(df["Indicator ID"].str.strip().str.fullmatch(r"\d+")),
+                        errors="coerce")
     if ids.isna().any():
         raise DataValidationError(path, "Indicator ID is not a number", column="Indicator ID",
-                                  example=example_row(df, ids.isna()))
+                                  **first_bad(df, ids.isna(), "Area Code"))
     unknown = ~ids.astype(int).isin(list(indicators))
     if unknown.any():
         raise DataValidationError(path, f"indicator {int(ids[unknown].iloc[0])} is not configured in "
@@ -292,6 +311,10 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
             path, f"indicator {row['Indicator ID']} is {row['Indicator Name']!r}, which does not mention "
             f"{keyword[wrong].iloc[0]!r}: fix its ID in config/screening.yml", column="Indicator Name",
             example=example_row(df, wrong))
+    padded = df["Area Code"].ne(df["Area Code"].str.strip()) & df["Area Code"].str.strip().ne("")
+    if padded.any():
+        raise DataValidationError(path, f"{int(padded.sum())} area codes have leading or trailing spaces",
+                                  column="Area Code", **first_bad(df, padded, "Area Code"))
     code = df["Area Code"].str.strip()
     is_england = code.eq(ENGLAND_CODE)
     is_child = code.str.match(AREA_CODE_PATTERNS.get(level, r"^$")) & ~is_england
@@ -318,12 +341,16 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
     for src, dst in (("Value", "value"), ("Lower CI 95.0 limit", "lower_95"), ("Upper CI 95.0 limit", "upper_95"),
                      ("Lower CI 99.8 limit", "lower_99_8"), ("Upper CI 99.8 limit", "upper_99_8"),
                      ("Count", "count"), ("Denominator", "denominator")):
-        out[dst], _ = to_number(df[src], path, src)
+        out[dst], _ = to_number(df[src], path, src, area=out["area_code"])
     out["value_note"] = df["Value note"].str.strip()
     bad = out["count"] > out["denominator"]
     if bad.any():
         raise DataValidationError(path, f"{int(bad.sum())} rows have Count greater than Denominator",
-                                  column="Count", example=example_row(out, bad))
+                                  column="Count", **first_bad(out, bad, "area_code"))
+    # One row per area, period, sex and age of an indicator in one response.
+    check_unique(out, ["area_code", "indicator_id", "period", "sex", "age_group"], path)
+    # Percentages within 0-100, inside their intervals, matching Count/Denominator (plausibility.RULES).
+    plausibility.check("screening/fingertips", out.drop(columns="file"), path, area_column="area_code")
     return out.reset_index(drop=True)[TIDY_COLUMNS]
 
 
