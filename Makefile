@@ -1,11 +1,13 @@
 # Two commands for a fresh machine (see README): `make site` builds the site, `make test` runs the tests.
-# Both create the virtual environment (.venv) on first use, with the pinned versions in requirements.lock.
+# Both create the virtual environment (.venv) on first use, with the pinned versions in requirements.lock,
+# and get Quarto 1.7.34 (tools/setup-quarto.sh: quarto 1.7 on PATH, else from ../shared/tools/quarto
+# into .tools/quarto, else `pip install quarto-cli==1.7.34`).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test setup browser-deps lock clean
+.PHONY: site test setup quarto browser-deps lock clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 setup: $(VENV)/.installed
 
-site: $(VENV)/.installed
+quarto: $(VENV)/.installed
+	@tools/setup-quarto.sh $(VENV)
+
+site: $(VENV)/.installed quarto
 	$(BIN)/llr build
 
 # Browser tests need Debian's chromium (Playwright drives it; never `playwright install`) and
@@ -27,7 +32,7 @@ browser-deps:
 	  else echo "chromium is not installed: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 	@[ -f node_modules/axe-core/axe.min.js ] || { command -v npm >/dev/null 2>&1 && npm ci --silent --no-audit --no-fund || echo "npm not available: accessibility checks will be skipped"; }
 
-test: $(VENV)/.installed browser-deps
+test: $(VENV)/.installed quarto browser-deps
 	$(BIN)/pytest
 
 lock:
@@ -36,4 +41,4 @@ lock:
 	    echo "# Regenerate after changing dependencies: make lock"; cat; } > requirements.lock
 
 clean:
-	rm -rf build site/*.html data/raw/*/ data/processed/*/
+	rm -rf build site/*.html site/*/ data/raw/*/ data/processed/*/

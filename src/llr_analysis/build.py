@@ -1,4 +1,4 @@
-"""``llr build``: fetch -> process -> notebooks -> render -> check -> publish.
+"""``llr build``: fetch -> process -> notebooks -> stage -> render (Quarto) -> check -> publish.
 
 Everything is written into ``build/`` first. ``site/`` is replaced only when every step
 succeeded (an atomic rename), so a failed build leaves the previous site untouched and
@@ -18,7 +18,7 @@ from .check import check_site
 from .errors import BuildError, LLRError
 from .notebooks import execute, plan
 from .paths import ProjectPaths
-from .render import render_site
+from .render import find_quarto, render
 from .sitepages import sources_page
 
 
@@ -56,67 +56,126 @@ def vega_bundle(paths: ProjectPaths) -> Path:
     return cached
 
 
-def assemble_stage(paths: ProjectPaths, runs=()) -> Path:
-    """A fresh Quarto project in build/stage: _quarto.yml, hand-written pages, generated pages, assets,
-    and the executed notebooks (with their CSV downloads) of ``runs``."""
-    stage = paths.stage
-    if stage.exists():
-        shutil.rmtree(stage)
-    stage.mkdir(parents=True)
-    shutil.copyfile(paths.quarto_yml, stage / "_quarto.yml")
+def _packaged_asset(name: str) -> bytes:
+    from importlib import resources
+    return resources.files("llr_analysis").joinpath(f"assets/{name}").read_bytes()
+
+
+def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict[str, bytes | Path]:
+    """What the Quarto project of a build holds: ``{relative path: content or file to copy}``.
+
+    The generated ``_quarto.yml`` (navigation from places.yml and the notebooks' metadata),
+    hand-written pages, the Data sources page, the site's assets and, for each run, the executed
+    notebook and its CSV downloads.
+    """
+    import yaml
+    from .navigation import config_yaml, quarto_config
+    stage = stage or paths.stage
+    files: dict[str, bytes | Path] = {}
     if paths.pages.exists():
-        for f in paths.pages.rglob("*"):
+        for f in sorted(paths.pages.rglob("*")):
             if f.is_file():
-                dest = stage / f.relative_to(paths.pages)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(f, dest)
-    (stage / "sources.qmd").write_text(sources_page(paths))
-    (stage / "assets").mkdir(exist_ok=True)
-    shutil.copyfile(vega_bundle(paths), stage / "assets" / "vega-bundle.js")
+                files[str(f.relative_to(paths.pages))] = f
+    files["sources.qmd"] = sources_page(paths).encode()
+    files["assets/vega-bundle.js"] = vega_bundle(paths)
+    for name in ("llr-charts.js", "site.css"):
+        files[f"assets/{name}"] = _packaged_asset(name)
     for run in runs:
-        dest = stage / run.output
+        files[str(run.output)] = paths.executed / run.output
+        downloads = paths.executed / run.downloads
+        if downloads.exists():
+            for f in sorted(downloads.rglob("*")):
+                if f.is_file():
+                    files[str(f.relative_to(paths.executed))] = f
+    base = yaml.safe_load(paths.quarto_yml.read_text(encoding="utf-8")) or {}
+    qmd = {stage / k: (v.read_text(encoding="utf-8") if isinstance(v, Path) else v.decode())
+           for k, v in files.items() if k.endswith(".qmd")}
+    files["_quarto.yml"] = config_yaml(quarto_config(base, list(runs), qmd, stage)).encode()
+    return files
+
+
+#: Files Quarto keeps in the project between builds (its output and its index): never pruned.
+_QUARTO_OWN = ("_site", ".quarto")
+
+
+def assemble_stage(paths: ProjectPaths, runs=(), stage: Path | None = None) -> Path:
+    """Bring the Quarto project in ``stage`` (default build/stage) up to date with this build.
+
+    Files are written only when their content changed and files no longer part of the build are
+    removed, so the renderer can tell what changed; Quarto's own ``_site`` and ``.quarto`` stay.
+    """
+    stage = stage or paths.stage
+    stage.mkdir(parents=True, exist_ok=True)
+    files = stage_files(paths, runs, stage)
+    for rel, content in files.items():
+        data = content.read_bytes() if isinstance(content, Path) else content
+        dest = stage / rel
+        if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+            continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(paths.executed / run.output, dest)
-        if (paths.executed / run.downloads).exists():
-            shutil.copytree(paths.executed / run.downloads, stage / run.downloads)
+        tmp = dest.with_name(dest.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(dest)
+    for f in sorted(stage.rglob("*"), reverse=True):
+        rel = f.relative_to(stage)
+        if rel.parts[0] in _QUARTO_OWN:
+            continue
+        if f.is_file() and str(rel) not in files:
+            f.unlink()
+        elif f.is_dir() and not any(f.iterdir()):
+            f.rmdir()
     return stage
 
 
-def prune_navbar(stage: Path) -> list[str]:
-    """Drop navbar entries whose page is not in the stage (for partial builds: --place/--topic)."""
-    import yaml
-    yml = stage / "_quarto.yml"
-    cfg = yaml.safe_load(yml.read_text())
-    dropped: list[str] = []
-
-    def keep(item) -> bool:
-        if "menu" in item:
-            item["menu"] = [m for m in item["menu"] if keep(m)]
-            return bool(item["menu"])
-        href = item.get("href")
-        if href and not href.startswith(("http:", "https:")) and not (stage / href).exists():
-            dropped.append(href)
-            return False
-        return True
-
-    nav = cfg.get("website", {}).get("navbar", {})
-    for side in ("left", "right"):
-        if side in nav:
-            nav[side] = [i for i in nav[side] if keep(i)]
-    yml.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
-    return dropped
+PAGE_SUFFIXES = (".ipynb", ".qmd")
 
 
-def stage_hash(stage: Path, engine: str) -> str:
-    """Hash of every file in the stage (and the renderer), to skip re-rendering an unchanged site."""
+def input_digests(stage: Path) -> dict[str, str]:
+    """sha256 of every file of the Quarto project (not its output or index)."""
     import hashlib
-    from .notebooks import code_hash
-    h = hashlib.sha256(f"{engine}:{code_hash()}".encode())
+    out = {}
     for f in sorted(stage.rglob("*")):
-        if f.is_file():
-            h.update(str(f.relative_to(stage)).encode())
-            h.update(hashlib.sha256(f.read_bytes()).digest())
-    return h.hexdigest()
+        rel = f.relative_to(stage)
+        if f.is_file() and rel.parts[0] not in _QUARTO_OWN:
+            out[str(rel)] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return out
+
+
+def render_plan(before: dict[str, str] | None, now: dict[str, str]) -> list[str] | None:
+    """What to re-render: ``None`` for the whole project, else the pages (or whole folders) that changed.
+
+    A whole render is needed the first time, when a page was added or removed, or when anything
+    but a page or a CSV download changed (configuration, stylesheet, scripts, ...).
+    """
+    if before is None or set(before) != set(now):
+        return None
+    changed = [k for k in now if before[k] != now[k]]
+    pages = [k for k in changed if k.endswith(PAGE_SUFFIXES)]
+    others = [k for k in changed if not k.endswith(PAGE_SUFFIXES)]
+    if any(not (k.endswith(".csv") and "-data/" in k) for k in others):
+        return None
+    targets: list[str] = []
+    by_folder: dict[str, list[str]] = {}
+    for k in pages:
+        by_folder.setdefault(str(Path(k).parent), []).append(k)
+    for folder, changed_pages in sorted(by_folder.items()):
+        all_pages = [k for k in now if str(Path(k).parent) == folder and k.endswith(PAGE_SUFFIXES)]
+        if folder != "." and len(changed_pages) == len(all_pages) and len(all_pages) > 1:
+            targets.append(folder)
+        else:
+            targets.extend(sorted(changed_pages))
+    return targets
+
+
+def _sync_downloads(stage: Path) -> None:
+    """Copy the CSV download folders of the stage into its rendered site (stale files removed)."""
+    site = stage / "_site"
+    for folder in sorted({p.parent for p in stage.rglob("*-data/*.csv")
+                          if p.relative_to(stage).parts[0] not in _QUARTO_OWN}):
+        dest = site / folder.relative_to(stage)
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(folder, dest)
 
 
 def publish(new_site: Path, site: Path) -> None:
@@ -135,8 +194,60 @@ def publish(new_site: Path, site: Path) -> None:
         shutil.rmtree(old)
 
 
+def render_and_publish(paths: ProjectPaths, stage: Path, target: Path, *, force: bool = False,
+                       partial: bool = False, timed=None, log=print) -> tuple[object | None, Path]:
+    """Render ``stage`` (only what changed since its last render), check, and publish to ``target``.
+
+    Returns the render result (None when the published site was already rendered from this exact
+    stage) and the published folder. ``target`` is replaced only when render and check pass.
+    """
+    import json
+    timed = timed or (lambda step, fn: fn())
+    manifest = stage.parent / f"{stage.name}.rendered.json"   # inputs of the last good render
+    stamp = paths.build / f"{target.name}.stage-hash"        # ... and of the site published at target
+    now = input_digests(stage)
+    digest = _digest(now)
+    before = json.loads(manifest.read_text()) if manifest.exists() and not force else None
+    if (before == now and stamp.exists() and stamp.read_text().strip() == digest
+            and (target / "index.html").exists()):
+        log(f"render: {target} is up to date (nothing changed)")
+        return None, target
+    only = render_plan(before, now) if (stage / "_site" / "index.html").exists() else None
+    manifest.unlink(missing_ok=True)   # a render that fails half-way leaves no claim to be current
+
+    def do_render():
+        result = render(stage, only, root=paths.root)
+        _sync_downloads(stage)
+        return result
+    result = timed("render", do_render)
+    what = "the whole site" if only is None else ", ".join(only)
+    log(f"render: {what} ({len(result.pages)} pages in the site)")
+    new_site = paths.build / f"{target.name}.new"
+    if new_site.exists():
+        shutil.rmtree(new_site)
+    shutil.copytree(stage / "_site", new_site)
+
+    def run_check():
+        problems = check_site(new_site)
+        if partial:  # pages outside a partial build are missing by design
+            problems = [p for p in problems if p.kind != "broken link"]
+        if problems:
+            raise BuildError("check", f"{len(problems)} problem(s); first: {problems[0]}")
+    timed("check", run_check)
+    manifest.write_text(json.dumps(now, indent=0, sort_keys=True))
+    timed("publish", lambda: publish(new_site, target))
+    stamp.write_text(digest + "\n")
+    return result, target
+
+
+def _digest(files: dict[str, str]) -> str:
+    import hashlib
+    import json
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+
+
 def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True, places=None, topics=None,
-          workers: int | None = None, engine: str = "auto", force: bool = False, parameters: dict | None = None,
+          workers: int | None = None, force: bool = False, parameters: dict | None = None,
           log=print) -> BuildReport:
     report = BuildReport()
     os.environ["LLR_ROOT"] = str(paths.root)
@@ -153,6 +264,7 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
         log(f"{step}: done in {report.timings[step]:.1f}s")
         return result
 
+    find_quarto(paths.root)   # fail at once, not after the notebooks, when Quarto is missing
     if fetch:
         timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
     timed("process", lambda: process.run(paths, log=log, force=force))
@@ -161,39 +273,16 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
     done, skipped = timed("notebooks", lambda: execute(runs, paths.executed, paths.root, workers=workers,
                                                        paths=paths, force=force, progress=_progress(runs, log)))
     report.executed, report.skipped = len(done), len(skipped)
-    stage = timed("stage", lambda: assemble_stage(paths, runs))
-    if places or topics:
-        dropped = prune_navbar(stage)
-        if dropped:
-            log(f"partial build: {len(dropped)} pages not built are left out of the navigation")
-    # Nothing to render when the stage is exactly what the published site was rendered from.
+    # A partial build (--place/--topic) has its own Quarto project and never replaces the full site:
+    # it goes to build/site-partial, with navigation to the pages it built only.
     partial = bool(places or topics)
+    stage = paths.build / "stage-partial" if partial else paths.stage
     target = paths.build / "site-partial" if partial else paths.site
-    stamp = paths.build / f"{target.name}.stage-hash"
-    digest = stage_hash(stage, engine)
-    if not force and stamp.exists() and stamp.read_text().strip() == digest and (target / "index.html").exists():
-        report.site = target
-        log(f"render: {target} is up to date (stage unchanged)")
-        return report
-    new_site = paths.build / "site.new"
-    if new_site.exists():
-        shutil.rmtree(new_site)
-    result = timed("render", lambda: render_site(stage, new_site, engine=engine))
-    report.engine, report.pages = result.engine, result.pages
-
-    def run_check():
-        problems = check_site(new_site)
-        if partial:  # pages outside a partial build are missing by design
-            for p in [p for p in problems if p.kind == "broken link"]:
-                log(f"warning (partial build): {p}")
-            problems = [p for p in problems if p.kind != "broken link"]
-        if problems:
-            raise BuildError("check", f"{len(problems)} problem(s); first: {problems[0]}")
-    timed("check", run_check)
-    # A partial build (--place/--topic) never replaces the full site: it goes to build/site-partial.
-    report.site = paths.build / "site-partial" if partial else paths.site
-    timed("publish", lambda: publish(new_site, report.site))
-    stamp.write_text(digest + "\n")
+    timed("stage", lambda: assemble_stage(paths, runs, stage))
+    result, report.site = render_and_publish(paths, stage, target, force=force, partial=partial,
+                                             timed=timed, log=log)
+    if result is not None:
+        report.engine, report.pages = result.engine, result.pages
     if partial:
         log(f"partial build published to {report.site} (site/ is only replaced by a full build)")
     return report

@@ -7,12 +7,9 @@ viridis scheme (perceptually uniform, readable with the common colour-vision def
 
 from __future__ import annotations
 
-import json
-
 import altair as alt
 import geopandas as gpd
 import pandas as pd
-import shapely
 from shapely import orient_polygons
 
 from .stats.benchmark import COMPARISON_COLOURS
@@ -21,14 +18,34 @@ DECILE_SCHEME = "viridis"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
-def _geojson_values(gdf: gpd.GeoDataFrame, precision: int = 5) -> list[dict]:
-    """GeoJSON features for Vega. Exterior rings are made clockwise, as d3-geo (which Vega uses)
-    expects on the sphere; with GeoJSON's usual anticlockwise rings each shape would be drawn as
-    "everything except this polygon". Coordinates are rounded to ``precision`` decimals (~1 m)."""
-    gdf = gdf.copy()
-    rounded = shapely.set_precision(gdf.geometry.values, 10 ** -precision)
-    gdf["geometry"] = orient_polygons(rounded, exterior_cw=True)
-    return json.loads(gdf.to_json(drop_id=True))["features"]
+#: How far a simplified boundary may move from the published one, in degrees (~35-55 m here),
+#: and the quantisation grid of the TopoJSON (10,000 steps across the map's extent, ~10 m for
+#: LLR). A map of a county drawn 560 px wide shows ~150 m per pixel, so neither is visible, and
+#: the geometry of a page's maps shrinks 3-5 times (pages stay under 500 KB).
+SIMPLIFY_TOLERANCE = 0.0005
+QUANTIZATION = 10_000
+
+
+def geo_data(gdf: gpd.GeoDataFrame) -> alt.InlineData:
+    """Polygons (with their attributes) for a Vega-Lite map, as simplified, quantised TopoJSON.
+
+    Boundaries are simplified topologically (shared edges stay shared, so neighbours keep no gaps
+    or overlaps) with ``SIMPLIFY_TOLERANCE`` and quantised to ``QUANTIZATION`` steps. Exterior
+    rings are made clockwise first, as d3-geo (which Vega uses) expects on the sphere: with
+    GeoJSON's usual anticlockwise rings each shape would be drawn as "everything except this
+    polygon". Attributes are read in charts as ``properties.<column>``.
+    """
+    import topojson
+
+    gdf = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf.copy()
+    gdf["geometry"] = orient_polygons(gdf.geometry.values, exterior_cw=True)
+    gdf = gdf.reset_index(drop=True)
+    for c in gdf.columns:  # plain JSON types for the attributes (no numpy scalars, NaN as null)
+        if c != "geometry" and pd.api.types.is_float_dtype(gdf[c]):
+            gdf[c] = gdf[c].round(4)
+    topo = topojson.Topology(gdf, prequantize=QUANTIZATION, toposimplify=SIMPLIFY_TOLERANCE,
+                             object_name="areas").to_dict()
+    return alt.InlineData(values=topo, format=alt.DataFormat(type="topojson", feature="areas"))
 
 
 def _tooltip(t) -> alt.Tooltip:
@@ -43,7 +60,7 @@ def choropleth(gdf: gpd.GeoDataFrame, field: str, title: str, tooltip: list, *, 
                scheme: str = DECILE_SCHEME, reverse: bool = False, legend_title: str | None = None,
                width: int = 560, height: int = 460, domain: list | None = None) -> alt.Chart:
     """A map of polygons coloured by ``field`` with tooltips (``tooltip`` = altair tooltip fields)."""
-    data = alt.Data(values=_geojson_values(gdf))
+    data = geo_data(gdf)
     enc_type = "O" if ordinal else "Q"
     scale = alt.Scale(scheme=scheme, reverse=reverse, **({"domain": domain} if domain else {}))
     tips = [_tooltip(t) for t in tooltip]
@@ -96,7 +113,7 @@ def choropleth_categories(gdf: gpd.GeoDataFrame, field: str, label_field: str, l
                           colours: dict[str, str] | None = None, width: int = 520, height: int = 480) -> alt.Chart:
     """Polygons coloured by a category (e.g. place), with a tooltip naming each shape."""
     colours = colours or PLACE_COLOURS
-    data = alt.Data(values=_geojson_values(gdf))
+    data = geo_data(gdf)
     return (alt.Chart(data)
             .mark_geoshape(stroke="white", strokeWidth=1)
             .encode(color=alt.Color(f"properties.{field}:N", title=legend_title,

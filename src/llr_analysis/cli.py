@@ -74,21 +74,13 @@ def cmd_notebooks(args, paths) -> int:
 
 
 def cmd_render(args, paths) -> int:
-    from .build import publish
-    from .check import check_site
-    from .render import render_site
-    new = paths.build / "site.new"
-    import shutil
-    if new.exists():
-        shutil.rmtree(new)
-    result = render_site(paths.stage, new, engine=args.engine)
-    problems = check_site(new)
-    if problems:
-        for p in problems[:20]:
-            print(p, file=sys.stderr)
-        raise LLRError(f"render produced a site that fails `llr check` ({len(problems)} problems); site/ unchanged")
-    publish(new, paths.site)
-    print(f"rendered {len(result.pages)} pages with {result.engine} into {paths.site}")
+    from .build import render_and_publish
+    result, site = render_and_publish(paths, paths.stage, paths.site, force=args.force)
+    if result is None:
+        print(f"{site} is up to date")
+    else:
+        print(f"rendered {', '.join(result.rendered)} with Quarto in {result.seconds:.1f}s; "
+              f"{len(result.pages)} pages published to {site}")
     return 0
 
 
@@ -109,12 +101,12 @@ def cmd_build(args, paths) -> int:
     from .build import build
     report = build(paths, mirror=Path(args.mirror) if args.mirror else None, fetch=not args.no_fetch,
                    places=args.place or None, topics=args.topic or None, workers=args.workers,
-                   engine=args.engine, force=args.force,
+                   force=args.force,
                    parameters=parse_params(args.param))
     print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
           + f" (notebooks: {report.executed} executed, {report.skipped} unchanged)")
     if report.engine:
-        print(f"site: {report.site} ({len(report.pages)} pages, renderer: {report.engine})")
+        print(f"site: {report.site} ({len(report.pages)} pages, rendered by Quarto)")
     else:
         print(f"site: {report.site} is up to date (nothing changed since it was published)")
     return 0
@@ -152,11 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         if name == "build":
             p.add_argument("--mirror")
             p.add_argument("--no-fetch", action="store_true", help="use data/raw as it is")
-            p.add_argument("--engine", choices=["auto", "quarto", "nbconvert"], default="auto")
             p.add_argument("--force", action="store_true", help="rebuild everything, ignoring the caches")
 
-    p = sub.add_parser("render", help="render build/stage into site/ (Quarto if installed, else nbconvert)")
-    p.add_argument("--engine", choices=["auto", "quarto", "nbconvert"], default="auto")
+    p = sub.add_parser("render", help="render build/stage with Quarto (what changed), check, publish site/")
+    p.add_argument("--force", action="store_true", help="render the whole site")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("check", help="check the site works offline and its links resolve")

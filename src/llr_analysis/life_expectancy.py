@@ -24,7 +24,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import _geojson_values
+from .charts import geo_data
 from .deprivation import weighted_mean
 from .errors import ParameterError
 from .places import get_place, load_places
@@ -472,7 +472,7 @@ def hle_chart(df: pd.DataFrame, place_name: str) -> alt.FacetChart:
 
 def msoa_maps(gdf, place_name: str, width: int = 330, height: int = 330) -> alt.HConcatChart:
     """Two maps of MSOAs coloured by CI comparison: with England, and with the place."""
-    values = _geojson_values(gdf)       # rings wound for d3 (Vega), coordinates rounded
+    values = geo_data(gdf)       # simplified TopoJSON, shared by both maps
     order = ["better", "similar", "worse", "not compared"]
     scale = alt.Scale(domain=order, range=[COMPARISON_COLOURS[o] for o in order])
     tips = [alt.Tooltip("properties.msoa11_hcl_name:N", title="MSOA"),
@@ -486,7 +486,7 @@ def msoa_maps(gdf, place_name: str, width: int = 330, height: int = 330) -> alt.
             alt.Tooltip("properties.imd_score:Q", title="IMD 2019 score", format=".1f")]
 
     def one(field, title):
-        return (alt.Chart(alt.Data(values=values), title=title)
+        return (alt.Chart(values, title=title)
                 .mark_geoshape(stroke="white", strokeWidth=0.4, aria=False)
                 .encode(color=alt.Color(f"properties.{field}:N", scale=scale, title="Life expectancy is"),
                         tooltip=tips)

@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -45,7 +45,8 @@ class Run:
     place: str | None
     output: Path                 # executed notebook, relative to the stage
     parameters: dict = field(default_factory=dict)
-    built: frozenset = frozenset()   # outputs of every run in the same build (for breadcrumb links)
+    role: str = "topic"          # home | place-summary | topic (see llr_analysis.navigation)
+    order: int = 99              # the topic's position in the navigation
 
     @property
     def label(self) -> str:
@@ -66,6 +67,8 @@ def notebook_meta(path: Path) -> dict:
     meta = dict(nb.metadata.get("llr", {}))
     meta.setdefault("title", path.stem.replace("_", " ").capitalize())
     meta.setdefault("per_place", True)
+    meta.setdefault("role", "topic")
+    meta.setdefault("order", 99)
     return meta
 
 
@@ -84,15 +87,15 @@ def plan(paths: ProjectPaths, places: list[str] | None = None, topics: list[str]
         sources = [s for s in sources if s.stem in topics]
     for nb in sources:
         meta = notebook_meta(nb)
+        nav = {"role": meta["role"], "order": int(meta["order"])}
         if meta["per_place"]:
             for p in place_ids:
                 runs.append(Run(nb, nb.stem, meta["title"], p, Path(nb.stem) / f"{p}.ipynb",
-                                {"place": p, **(parameters or {})}))
+                                {"place": p, **(parameters or {})}, **nav))
         else:
             runs.append(Run(nb, nb.stem, meta["title"], None, Path(meta.get("output", f"{nb.stem}.ipynb")),
-                            dict(parameters or {})))
-    built = frozenset(str(r.output) for r in runs)
-    return [replace(r, built=built) for r in runs]
+                            dict(parameters or {}), **nav))
+    return runs
 
 
 def _sha(path: Path) -> str:
@@ -138,26 +141,17 @@ def is_current(run: Run, executed: Path, digest: str) -> bool:
 
 
 def front_matter(run: Run) -> str:
-    """Title, subtitle and breadcrumbs (Home > place summary > topic) for the renderer.
-
-    Breadcrumbs link only to pages built in the same build, so partial builds have no dead links.
-    """
+    """Title and subtitle of a run's page (navigation and breadcrumbs come from the site config)."""
     cfg = load_places()
-
-    def crumb(text: str, href: str | None = None) -> dict:
-        return {"text": text, "href": href} if href and href in run.built else {"text": text}
-
     if run.place:
         place = cfg.places[run.place]
-        summary = f"summary/{run.place}.ipynb"
-        crumbs = [crumb("Home", "index.ipynb"), crumb(place.name, summary)]
-        if run.topic != "summary":
-            crumbs.append(crumb(run.title))
-        title = f"{run.title}: {place.name}" if run.topic != "summary" else f"{place.name}: summary"
+        title = f"{place.name}: summary" if run.role == "place-summary" else f"{run.title}: {place.name}"
         fm = {"title": title, "subtitle": f"{place.name} ({place.type.lower()}, {place.code})",
-              "topic": run.topic, "place": run.place, "breadcrumbs": crumbs}
+              "topic": run.topic, "place": run.place}
     else:
         fm = {"title": run.title, "topic": run.topic}
+        if run.role == "home":
+            fm["sidebar"] = False
     return "---\n" + yaml.safe_dump(fm, sort_keys=False, allow_unicode=True) + "---"
 
 

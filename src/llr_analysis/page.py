@@ -7,14 +7,20 @@ A topic notebook makes one :class:`Page` and sends everything through it::
     page.table(frame, "localities", caption=...)
     page.markdown(text)
 
-During a build (``$LLR_STAGE`` set by the runner) charts are written as plain HTML that
-loads the one shared Vega bundle from the site's ``assets/`` folder (no CDN), each inside a
-``<figure>`` whose caption is the chart's text alternative, with a CSV link beside it.
-Outside a build (an analyst in Jupyter) charts display the normal Altair way.
+During a build (``$LLR_STAGE`` set by the runner) every output is a ``text/markdown`` display
+holding a raw HTML block, which Quarto passes through untouched (``text/html`` outputs would make
+Quarto add require.js and jQuery from a CDN to the page). Charts are ``<figure>`` elements whose
+caption is the chart's text alternative, with a CSV link beside it; their Vega-Lite spec and data
+are JSON blocks (``<script type="application/json">``, never executed) that the site's own
+``assets/llr-charts.js`` draws with the one local Vega bundle. Data used by several charts of a
+page (e.g. the same map geometry) is written once per page; data columns no chart reads are
+dropped and numbers are rounded to 6 significant digits, so pages stay light.
+Outside a build (an analyst in Jupyter) outputs display the normal Jupyter/Altair way.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -45,9 +51,21 @@ def _display(obj) -> None:
     display(obj)
 
 
+def raw_html_markdown(text: str) -> str:
+    """``text`` as a Pandoc raw HTML block (a fence longer than any run of backticks inside it)."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{{=html}}\n{text}\n{fence}\n"
+
+
 def _html(text: str) -> None:
-    from IPython.display import HTML
-    _display(HTML(text))
+    """Show HTML: as a raw HTML block in a ``text/markdown`` output during a build, else as HTML."""
+    if os.environ.get("LLR_STAGE"):
+        from IPython.display import Markdown
+        _display(Markdown(raw_html_markdown(text)))
+    else:
+        from IPython.display import HTML
+        _display(HTML(text))
 
 
 def disclosure_threshold() -> int:
@@ -128,6 +146,7 @@ class Page:
         self.download_dir_name = f"{stem}-data"
         self.download_dir = here / self.download_dir_name
         self._bundle_included = False
+        self._datasets_written: set[str] = set()
         self._n = 0
         self.suppressed_rows = 0
 
@@ -157,9 +176,22 @@ class Page:
         """Show HTML built by llr_analysis (which escapes every name and value it puts in)."""
         _html(text)
 
-    def note(self, text: str, kind: str = "note") -> None:
-        """A boxed note (e.g. what data is missing and why). ``text`` is trusted Markdown-free HTML-escaped text."""
-        _html(f'<div class="callout callout-{html.escape(kind)}" role="note"><p>{html.escape(text)}</p></div>')
+    def note(self, text: str, kind: str = "note", title: str | None = None, collapse: bool = False) -> None:
+        """A Quarto callout (``kind``: note, tip, warning, important, caution) holding plain ``text``.
+
+        ``text`` is escaped, so names from data cannot inject markup. ``collapse=True`` folds the
+        body behind its title (for details an analyst may want and a stakeholder can skip).
+        """
+        if kind not in CALLOUT_KINDS:
+            raise ValueError(f"callout kind must be one of {CALLOUT_KINDS}; got {kind!r}")
+        body = f"<p>{html.escape(text)}</p>"
+        if not self.in_build:
+            _html(f'<div class="callout callout-{kind}" role="note">{body}</div>')
+            return
+        attrs = f".callout-{kind}" + (' collapse="true"' if collapse else "")
+        heading = f"## {_md_escape(title)}\n\n" if title else ""
+        from IPython.display import Markdown
+        _display(Markdown(f"::: {{{attrs}}}\n{heading}{raw_html_markdown(body)}:::\n"))
 
     def table(self, df: pd.DataFrame, name: str, caption: str, download: pd.DataFrame | None = None,
               float_format: str = "{:,.1f}") -> None:
@@ -190,17 +222,97 @@ class Page:
         # The figure's aria-label and caption are the chart's text alternative; Vega's own per-mark
         # ARIA roles would add unlabeled "img" elements for screen readers, so they are turned off.
         _aria_off(spec)
-        spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
-        script = ""
+        datasets = compact_datasets(spec)
+        parts = []
         if not self._bundle_included:
-            script = f'<script src="{self.asset_prefix}assets/vega-bundle.js"></script>'
+            parts.append(f'<script src="{self.asset_prefix}assets/vega-bundle.js"></script>'
+                         f'<script src="{self.asset_prefix}assets/llr-charts.js"></script>')
             self._bundle_included = True
+        for ds_name, values in datasets.items():
+            if ds_name not in self._datasets_written:
+                parts.append(_json_block(values, **{"data-llr-dataset": ds_name}))
+                self._datasets_written.add(ds_name)
         alt_text = html.escape(f"{title}. {description}")
-        _html(
-            f'{script}<figure class="chart" aria-labelledby="{div_id}-caption">'
-            f'<div id="{div_id}" class="vega-chart" role="img" aria-label="{alt_text}"></div>'
+        parts.append(
+            f'<figure class="chart" aria-labelledby="{div_id}-caption">'
+            f'<div id="{div_id}" class="vega-chart" role="img" aria-label="{alt_text}" '
+            f'data-llr-datasets="{html.escape(" ".join(datasets))}"></div>'
+            f'{_json_block(spec, **{"data-llr-spec": div_id})}'
             f'<figcaption id="{div_id}-caption"><strong>{html.escape(title)}.</strong> {html.escape(description)} '
-            f'{self._download_link(link, "chart")}</figcaption></figure>'
-            f'<script>vegaEmbed("#{div_id}", {spec_json}, {{"actions": false, "renderer": "svg"}})'
-            f'.catch(function (e) {{ console.error("chart {div_id}: " + e); }});</script>'
-        )
+            f'{self._download_link(link, "chart")}</figcaption></figure>')
+        _html("".join(parts))
+
+
+# ---------------------------------------------------------------------------------- chart data
+CALLOUT_KINDS = ("note", "tip", "warning", "important", "caution")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^$])")
+
+
+def _md_escape(text: str) -> str:
+    """Plain text for Markdown (every character Pandoc could read as markup is escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def _json_block(value, **attrs) -> str:
+    """A JSON data block for the page. ``</`` is escaped so data cannot close the script element."""
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    attr = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
+    return f'<script type="application/json"{attr}>{text}</script>'
+
+
+def _round(value, digits: int = 6):
+    """Numbers to ``digits`` significant digits (whole numbers as integers); NaN and inf to null."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        r = float(f"{value:.{digits}g}")
+        return int(r) if r.is_integer() and abs(r) < 2**53 else r
+    if isinstance(value, dict):
+        return {k: _round(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round(v, digits) for v in value]
+    return value
+
+
+def _hoist(node, datasets: dict) -> None:
+    """Move inline ``data.values`` of every (sub)chart into ``datasets``, named by content hash."""
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and "values" in data and not isinstance(data["values"], str):
+            values = _round(data.pop("values"))
+            key = "data-" + hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:20]
+            datasets[key] = values
+            data["name"] = key
+        for k, v in node.items():
+            if k != "datasets":
+                _hoist(v, datasets)
+    elif isinstance(node, list):
+        for v in node:
+            _hoist(v, datasets)
+
+
+def compact_datasets(spec: dict) -> dict[str, object]:
+    """Take every dataset out of a Vega-Lite spec: ``{name: values}``; the spec then names them.
+
+    Inline data is hoisted into named datasets (so a page writes data shared by charts once);
+    columns of tabular data that the spec never mentions are dropped (unless a tooltip shows all
+    fields); numbers keep 6 significant digits.
+    """
+    datasets = {k: _round(v) for k, v in spec.pop("datasets", {}).items()}
+    _hoist(spec, datasets)
+    text = json.dumps(spec)
+    keep_all = '"content": "data"' in text or '"tooltip": true' in text
+    out: dict[str, object] = {}
+    for name, values in datasets.items():
+        if not keep_all and isinstance(values, list) and values and all(isinstance(r, dict) for r in values) \
+                and not any("geometry" in r for r in values):
+            used = {k for r in values for k in r
+                    if f'"{k}"' in text or f"datum.{k}" in text or f'"{k.replace(".", chr(92) * 2 + ".")}"' in text
+                    or f"datum[\'{k}\']" in text or f'datum[\\"{k}\\"]' in text}
+            values = [{k: v for k, v in r.items() if k in used} for r in values]
+        out[name] = values
+    return out
