@@ -37,6 +37,86 @@ LSOA21_SCHEMA = pa.DataFrameSchema({
 }, strict=True)
 
 
+#: Coordinate reference systems the boundary files come in: British National Grid or WGS84 lon/lat.
+ALLOWED_CRS = (27700, 4326)
+#: England, roughly, in lon/lat (Isles of Scilly to Lowestoft, the Lizard to Berwick).
+ENGLAND_BOUNDS = {"lon": (-6.5, 2.0), "lat": (49.8, 55.9)}
+
+
+def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
+    """A boundary file, checked, as (code, geometry) in WGS84 lon/lat.
+
+    Checks, each error naming the file and the area code: the file can be read as vector data;
+    its coordinate reference system is known and is EPSG:27700 or EPSG:4326; the code column
+    exists and has no padded or duplicated codes; no geometry is null or empty, every one is a
+    (multi)polygon and valid; and, after conversion to lon/lat, every area lies inside England.
+    ``codes`` limits the checks and the result to those areas (e.g. LLR's districts).
+    """
+    try:
+        shapes = gpd.read_file(path)
+    except Exception as exc:  # noqa: BLE001 - pyogrio/fiona raise many types for unreadable files
+        raise DataValidationError(path, f"cannot be read as a boundary file (truncated or not GeoJSON?): "
+                                  f"{type(exc).__name__}: {exc}") from None
+    if shapes.empty:
+        raise DataValidationError(path, "the boundary file has no features")
+    select_columns(shapes, {code_column: code_column}, path)   # a clear error if the code column is renamed
+    shapes = shapes.reset_index(drop=True)
+    shapes.index = pd.Index(range(1, len(shapes) + 1), name="feature")
+    code = shapes[code_column].astype("string")
+
+    def fail(mask, problem, column=code_column):
+        first = mask[mask].index[0]
+        raise DataValidationError(path, problem, column=column, area=str(code.loc[first]).strip(),
+                                  example=f"feature {first} of {len(shapes)}")
+
+    padded = code.notna() & code.ne(code.str.strip())
+    if padded.any():
+        fail(padded, f"{int(padded.sum())} area codes have leading or trailing spaces")
+    if codes is not None:
+        keep = code.isin(list(codes))
+        shapes, code = shapes[keep], code[keep]
+    dup = code.duplicated(keep="first")
+    if dup.any():
+        fail(dup, f"{int(dup.sum())} areas have more than one boundary (duplicate codes)")
+    if shapes.crs is None:
+        raise DataValidationError(path, "the boundary file has no coordinate reference system (CRS); expected "
+                                  "EPSG:27700 (British National Grid) or EPSG:4326 (lon/lat)", column="crs")
+    epsg = shapes.crs.to_epsg()
+    if epsg not in ALLOWED_CRS:
+        raise DataValidationError(path, f"unexpected coordinate reference system {shapes.crs.to_string()!r}; "
+                                  "expected EPSG:27700 (British National Grid) or EPSG:4326 (lon/lat)",
+                                  column="crs")
+    geom = shapes.geometry
+    null = geom.isna()
+    if null.any():
+        fail(null, f"{int(null.sum())} areas have no geometry (null)", "geometry")
+    empty = geom.is_empty
+    if empty.any():
+        fail(empty, f"{int(empty.sum())} areas have an empty geometry", "geometry")
+    kind = ~geom.geom_type.isin(["Polygon", "MultiPolygon"])
+    if kind.any():
+        fail(kind, f"{int(kind.sum())} areas are not polygons (e.g. {geom[kind].iloc[0].geom_type})", "geometry")
+    invalid = ~geom.is_valid
+    if invalid.any():
+        from shapely.validation import explain_validity
+        first = invalid[invalid].index[0]
+        fail(invalid, f"{int(invalid.sum())} areas have an invalid polygon "
+                      f"({explain_validity(geom.loc[first])})", "geometry")
+    wgs = shapes.to_crs(4326)
+    b = wgs.geometry.bounds
+    (x0, x1), (y0, y1) = ENGLAND_BOUNDS["lon"], ENGLAND_BOUNDS["lat"]
+    outside = (b["minx"] < x0) | (b["maxx"] > x1) | (b["miny"] < y0) | (b["maxy"] > y1)
+    if outside.any():
+        first = outside[outside].index[0]
+        r = b.loc[first]
+        fail(outside, f"{int(outside.sum())} areas lie outside England (lon {x0}..{x1}, lat {y0}..{y1}) in "
+                      f"{shapes.crs.to_string()}: e.g. lon {r['minx']:.3f}..{r['maxx']:.3f}, lat "
+                      f"{r['miny']:.3f}..{r['maxy']:.3f} (wrong CRS declared, or swapped coordinates?)",
+             "geometry")
+    return wgs.reset_index(drop=True)
+
+
+
 def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
     cfg = load_places()
     df["place_id"] = df[lad_col].map(cfg.district_to_place)
@@ -107,18 +187,30 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
 
     # Boundaries, WGS84, LLR only.
     fb = raw_path("lsoa21_boundaries_llr", paths)
-    b21 = gpd.read_file(fb)[["LSOA21CD", "geometry"]].rename(columns={"LSOA21CD": "lsoa21_code"}).to_crs(4326)
+    b21 = read_boundaries(fb, "LSOA21CD")[["LSOA21CD", "geometry"]].rename(columns={"LSOA21CD": "lsoa21_code"})
     missing = set(lsoa21["lsoa21_code"]) - set(b21["lsoa21_code"])
     if missing:
         raise DataValidationError(fb, f"{len(missing)} LLR LSOAs have no boundary", column="LSOA21CD",
-                                  example=sorted(missing)[0])
-    b11 = gpd.read_file(raw_path("lsoa11_boundaries_llr", paths))[["LSOA11CD", "geometry"]].rename(
-        columns={"LSOA11CD": "lsoa11_code"}).to_crs(4326)
-    bm = gpd.read_file(raw_path("msoa21_boundaries_llr", paths))[["MSOA21CD", "geometry"]].rename(
-        columns={"MSOA21CD": "msoa21_code"}).to_crs(4326)
-    bl = gpd.read_file(raw_path("lad24_boundaries", paths))
-    bl = bl[bl["LAD24CD"].isin(llr_lads)][["LAD24CD", "LAD24NM", "geometry"]].rename(
-        columns={"LAD24CD": "lad_code", "LAD24NM": "lad_name"}).to_crs(4326)
+                                  area=sorted(missing)[0], example=sorted(missing)[0])
+    fb11 = raw_path("lsoa11_boundaries_llr", paths)
+    b11 = read_boundaries(fb11, "LSOA11CD")[["LSOA11CD", "geometry"]].rename(columns={"LSOA11CD": "lsoa11_code"})
+    missing = set(lsoa11["lsoa11_code"]) - set(b11["lsoa11_code"])
+    if missing:
+        raise DataValidationError(fb11, f"{len(missing)} LLR LSOAs (2011) have no boundary", column="LSOA11CD",
+                                  area=sorted(missing)[0], example=sorted(missing)[0])
+    fbm = raw_path("msoa21_boundaries_llr", paths)
+    bm = read_boundaries(fbm, "MSOA21CD")[["MSOA21CD", "geometry"]].rename(columns={"MSOA21CD": "msoa21_code"})
+    missing = set(lsoa21["msoa21_code"]) - set(bm["msoa21_code"])
+    if missing:
+        raise DataValidationError(fbm, f"{len(missing)} LLR MSOAs have no boundary", column="MSOA21CD",
+                                  area=sorted(missing)[0], example=sorted(missing)[0])
+    fl = raw_path("lad24_boundaries", paths)
+    bl = read_boundaries(fl, "LAD24CD", codes=llr_lads)
+    bl = bl[["LAD24CD", "LAD24NM", "geometry"]].rename(columns={"LAD24CD": "lad_code", "LAD24NM": "lad_name"})
+    missing = set(llr_lads) - set(bl["lad_code"])
+    if missing:
+        raise DataValidationError(fl, f"{len(missing)} LLR districts have no boundary", column="LAD24CD",
+                                  area=sorted(missing)[0], example=sorted(missing)[0])
     bl = _place_columns(bl.reset_index(drop=True))
     return {
         "geography/lsoa21": lsoa21,

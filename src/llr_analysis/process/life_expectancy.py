@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 import warnings
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -43,6 +42,7 @@ from ..sources import raw_path
 from ..validate import (MSOA_CODE, check_unique, code_column, example_row, read_csv, select_columns,
                         to_number, validate)
 from . import read_table, step
+from .geography import read_boundaries
 
 #: Every series, with the words the page uses for it.
 SERIES = {
@@ -516,9 +516,8 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
 
     # MSOA 2011 boundaries (LLR), WGS84.
     fb = raw_path("msoa11_boundaries_llr", paths)
-    shapes = gpd.read_file(fb)
-    select_columns(shapes, {"MSOA11CD": "msoa11_code"}, fb)  # a clear error if the code column is renamed
-    bnd = shapes[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"}).to_crs(4326)
+    # CRS, lon/lat inside England, no null/empty/invalid polygons, no duplicated codes (geography.read_boundaries).
+    bnd = read_boundaries(fb, "MSOA11CD")[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"})
     nob = sorted(set(msoas["msoa11_code"]) - set(bnd["msoa11_code"]))
     if nob:
         raise DataValidationError(fb, f"{len(nob)} LLR MSOAs (2011) have no boundary", column="MSOA11CD",
