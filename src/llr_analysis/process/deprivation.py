@@ -26,11 +26,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from .. import plausibility
 from ..errors import DataValidationError
 from ..imd_measures import MEASURES, rank_areas, summary_measures
 from ..places import load_places
 from ..sources import raw_path
-from ..validate import LAD_CODE, LSOA_CODE, UTLA_CODE, code_column, read_csv, select_columns, to_number, validate
+from ..validate import (LAD_CODE, LSOA_CODE, UTLA_CODE, code_column, first_bad, read_csv, select_columns, to_number,
+                        validate)
 from . import read_table, step
 
 # (index id, label, header prefix, required)
@@ -101,7 +103,7 @@ def _population_columns(edition: str) -> dict[str, str]:
                 "working_age"}
 
 
-def _numbers(s: pd.Series, path, column: str) -> pd.Series:
+def _numbers(s: pd.Series, path, column: str, area: pd.Series | None = None) -> pd.Series:
     """Numbers of a File 7 column; suppressed markers or text are an error (via ``validate.to_number``).
 
     Plain numbers take a fast vectorised path; anything else (thousands separators, markers,
@@ -110,7 +112,7 @@ def _numbers(s: pd.Series, path, column: str) -> pd.Series:
     fast = pd.to_numeric(s, errors="coerce")
     if not (fast.isna() & s.notna()).any():
         return fast.astype("float64")
-    return to_number(s, path, column, allow_suppressed=False)[0]
+    return to_number(s, path, column, allow_suppressed=False, area=area)[0]
 
 
 def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -134,8 +136,17 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         part = base[["lsoa_code", "lad_code"]].copy()
         for kind, col in found.items():
-            part[kind.lower()] = _numbers(raw[col], path, col)
+            part[kind.lower()] = _numbers(raw[col], path, col, area=base["lsoa_code"])
+        for kind, col in found.items():
+            gap = part[kind.lower()].isna()
+            if gap.any():    # a figure missing for an LSOA: MHCLG publish every one
+                raise DataValidationError(path, f"{int(gap.sum())} LSOAs have no {kind.lower()} (blank cell)",
+                                          column=col, **first_bad(part, gap, "lsoa_code"))
         part["index_id"] = index_id
+        part["edition"] = edition
+        # Ranks 1..number of LSOAs, deciles 1..10, IMD score 0..100, rates 0..1 (plausibility.RULES).
+        plausibility.check("deprivation/iod_lsoa", part, path, area_column="lsoa_code",
+                           names={k.lower(): c for k, c in found.items()})
         parts.append(part)
     tidy = pd.concat(parts, ignore_index=True)
     tidy["edition"] = edition
@@ -152,10 +163,10 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     if pop_cols:
         sel = select_columns(raw, pop_cols, path)
         for c in sel.columns:
-            pop[c] = _numbers(sel[c], path, c)
-            if (pop[c] < 0).any():
-                raise DataValidationError(path, "negative population", column=c,
-                                          example=pop[pop[c] < 0].iloc[0].to_dict())
+            pop[c] = _numbers(sel[c], path, c, area=base["lsoa_code"])
+        pop["edition"] = edition
+        plausibility.check("deprivation/iod_population", pop, path, area_column="lsoa_code",
+                           names={v: k for k, v in pop_cols.items()})
     pop["edition"] = edition
     return tidy, pop
 
@@ -217,6 +228,18 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
         if missing:
             raise DataValidationError(path, f"{len(missing)} of the {n} LLR LSOAs are missing",
                                       column="LSOA code", example=missing[0])
+    # Denominators of every LLR LSOA: they weight the LSOA 2011 -> 2021 split of the population
+    # estimates and every area summary; a blank one would silently change both.
+    for lsoas, pop, path in ((geo21["lsoa21_code"], p25, f7), (geo11["lsoa11_code"], p19, f19)):
+        rows = pop[pop["lsoa_code"].isin(lsoas)]
+        for col in ("population", "children_0_15", "older_60_plus", "working_age"):
+            header = next(k for k, v in _population_columns(pop["edition"].iloc[0]).items() if v == col)
+            missing = sorted(set(lsoas) - set(rows["lsoa_code"])) if col == "population" else []
+            blank = rows[rows[col].isna()]["lsoa_code"].tolist() if col in rows else sorted(lsoas)
+            gaps = missing + blank
+            if gaps:
+                raise DataValidationError(path, f"{len(gaps)} LLR LSOAs have no denominator (the column is missing "
+                                          "or the cell is blank)", column=header, area=gaps[0])
     tidy = pd.concat([t25, t19], ignore_index=True)[list(TIDY_SCHEMA.columns)]
     pop = pd.concat([p25, p19], ignore_index=True)
     return {"deprivation/iod_lsoa": tidy, "deprivation/iod_population": pop}
