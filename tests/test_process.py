@@ -100,13 +100,68 @@ def test_failed_step_writes_nothing(processed_project, tmp_path):
     shutil.copyfile(raw, backup)
     table = process.table_path(paths, "geography/lsoa21")
     before = table.read_bytes()
+    lock_before = paths.lock_file.read_text()
     try:
         df = pd.read_csv(raw, dtype=str)
         df.loc[df.LAD24CD == "E06000017", "LSOA21CD"] = "E0100X"       # malformed codes in Rutland
         df.to_csv(raw, index=False)
+        lock = sources.read_lock(paths)                                  # as if accepted by a refresh
+        lock["datasets"]["lsoa21_wd24_lad24_lookup"]["sha256"] = sources.sha256_of(raw)
+        sources.write_lock(paths, lock)
         with pytest.raises(BuildError) as e:
             process.run(paths, ["geography"], log=lambda *_: None)
         assert "LSOA21_WD24_LAD24_EW_LU.csv" in str(e.value) and "lsoa21_code" in str(e.value)
         assert table.read_bytes() == before
     finally:
         shutil.copyfile(backup, raw)
+        paths.lock_file.write_text(lock_before)
+
+
+def test_a_raw_file_modified_after_fetch_fails_processing_naming_both_checksums(processed_project, tmp_path):
+    """`--no-fetch` builds call process.run directly: it still verifies every raw file against the lock."""
+    paths = processed_project
+    raw = sources.raw_path("msoa21_names", paths)
+    backup = tmp_path / "backup.csv"
+    shutil.copyfile(raw, backup)
+    recorded = sources.read_lock(paths)["datasets"]["msoa21_names"]["sha256"]
+    try:
+        raw.write_bytes(raw.read_bytes() + b"\n")
+        with pytest.raises(BuildError) as e:
+            process.run(paths, ["geography"], log=lambda *_: None)
+        msg = str(e.value)
+        assert "data/raw/lookups/" + raw.name in msg and "modified after it was fetched" in msg
+        assert sources.sha256_of(raw) in msg and recorded in msg
+    finally:
+        shutil.copyfile(backup, raw)
+
+
+def test_a_raw_file_no_fetch_recorded_is_refused(processed_project):
+    paths = processed_project
+    stray = paths.raw / "cancer_screening" / "fingertips" / "all_data_i22001_c502_p15.csv"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_text("left by a failed fetch\n")
+    try:
+        with pytest.raises(BuildError, match=r"data/raw/cancer_screening/fingertips/all_data_i22001_c502_p15.csv: "
+                                             r"not recorded in sources.lock.json"):
+            process.run(paths, ["screening"], log=lambda *_: None)
+    finally:
+        stray.unlink()
+
+
+def test_a_corrupt_processed_table_is_detected_and_rebuilt(processed_project):
+    paths = processed_project
+    lines = []
+    process.run(paths, ["geography"], log=lines.append)
+    table = process.table_path(paths, "geography/lad_utla")
+    good = table.read_bytes()
+    table.write_bytes(good[: len(good) // 2])                          # truncated
+    with pytest.raises(Exception, match="corrupt or truncated"):
+        process.read_table("geography/lad_utla", paths)
+    lines.clear()
+    process.run(paths, ["geography"], log=lines.append)
+    assert any("geography/lad_utla.parquet changed or is corrupt since it was written" in line
+               and "rebuilding" in line for line in lines), lines
+    assert table.read_bytes() == good
+    lines.clear()
+    process.run(paths, ["geography"], log=lines.append)
+    assert not any("corrupt" in line for line in lines)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from llr_analysis import sources
-from llr_analysis.errors import FetchError
+from llr_analysis.errors import ConfigError, FetchError
 from llr_analysis.paths import project_paths
 from llr_analysis.sources import Dataset
 
@@ -166,3 +166,68 @@ def test_no_two_datasets_share_a_raw_file():
     paths = [ds.relative_raw_path for ds in sources.registry().values()]
     dupes = {p for p in paths if paths.count(p) > 1}
     assert not dupes, f"datasets would overwrite each other in data/raw: {dupes}"
+
+
+# ------------------------------------------------------------------ provenance and clear messages
+
+def test_failed_fetch_leaves_nothing_behind(project, toy_mirror, monkeypatch):
+    """Two datasets; the second fails: the first is not left in data/raw and the lock is not written."""
+    good = make_dataset(project.root)
+    bad = make_dataset(project.root, id="bad", mirror_path="lookups/missing.csv", filename="bad.csv")
+    monkeypatch.setattr(sources, "registry", lambda: {"toy": good, "bad": bad})
+    with pytest.raises(FetchError, match="bad: lookups/missing.csv is not in the mirror folder"):
+        sources.fetch(project, ["toy", "bad"], mirror=toy_mirror)
+    assert not project.lock_file.exists()
+    assert not any(p.is_file() for p in project.raw.rglob("*")), list(project.raw.rglob("*"))
+    # the same with a file already there: it keeps its old, locked content
+    sources.fetch(project, ["toy"], mirror=toy_mirror)
+    before = (project.raw / "lookups" / "toy.csv").read_bytes()
+    lock_before = project.lock_file.read_text()
+    (toy_mirror / "lookups" / "toy.csv").write_text("LSOA21CD,LAD24CD\nE01000009,E06000017\n")
+    with pytest.raises(FetchError):
+        sources.fetch(project, ["toy", "bad"], mirror=toy_mirror, refresh=True)
+    assert (project.raw / "lookups" / "toy.csv").read_bytes() == before
+    assert project.lock_file.read_text() == lock_before
+    assert sorted(p.name for p in project.raw.rglob("*")) == ["lookups", "toy.csv"]
+
+
+def test_failed_fingertips_fetch_leaves_nothing_behind(project, tmp_path):
+    from llr_analysis import fingertips
+    recorded = Path(__file__).parent / "data" / "fingertips"
+    folder = tmp_path / "responses"
+    folder.mkdir()
+    reqs = fingertips.planned_requests()[:2]
+    (folder / reqs[0].filename).write_bytes((recorded / reqs[0].filename).read_bytes())
+    (folder / reqs[1].filename).write_text("<html>Service unavailable</html>")   # second request fails
+    with pytest.raises(FetchError, match="HTML or JSON page"):
+        fingertips.fetch_fingertips(project, base_url=str(folder), requests=reqs, log=lambda *_: None)
+    saved = project.raw / "cancer_screening" / "fingertips"
+    assert [p for p in saved.rglob("*")] == [] and not project.lock_file.exists()
+
+
+def test_unknown_key_in_sources_yml_is_one_clear_error():
+    text = ("datasets:\n  toy:\n    title: Toy\n    publisher: ONS\n    topic: lookups\n    vintage: '2024'\n"
+            "    licence: OGL\n    url: https://example.org\n    mirror_path: lookups/toy.csv\n"
+            "    filename: toy.csv\n    format: csv\n    licnce: OGL\n")
+    with pytest.raises(ConfigError) as e:
+        sources.parse_registry(text)
+    assert str(e.value).startswith("config/sources.yml: dataset 'toy' has an unknown key 'licnce' "
+                                   "(did you mean 'licence'?); valid keys: ")
+    with pytest.raises(ConfigError, match=r"config/sources.yml: not valid YAML \(line 3, column 1\)"):
+        sources.parse_registry("datasets:\n  toy: [unclosed\n")
+    with pytest.raises(ConfigError, match="dataset 'toy' lacks the required key 'url'"):
+        sources.parse_registry(text.replace("    url: https://example.org\n", "").replace("    licnce: OGL\n", ""))
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"version": 1, "datasets": {"toy": {"sha256": "ab', "not valid JSON (line 1, column"),
+    ("[]", "no 'datasets' mapping"),
+    ('{"version": 1, "datasets": {"toy": {"sha256": "xyz"}}}', "the entry 'toy' has no valid sha256"),
+])
+def test_corrupt_lock_is_one_clear_error(project, content, message):
+    project.lock_file.parent.mkdir(parents=True, exist_ok=True)
+    project.lock_file.write_text(content)
+    with pytest.raises(ConfigError) as e:
+        sources.read_lock(project)
+    assert str(e.value).startswith("sources.lock.json: ") and message in str(e.value)
+    assert "git checkout -- data/sources.lock.json" in str(e.value)

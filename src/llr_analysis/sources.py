@@ -28,7 +28,7 @@ from typing import Iterable
 
 import yaml
 
-from .errors import FetchError
+from .errors import ConfigError, FetchError
 from .paths import ProjectPaths
 
 LOCK_VERSION = 1
@@ -63,13 +63,52 @@ class Dataset:
         return f"{self.topic}/{self.filename}"
 
 
+DATASET_FIELDS = {f.name for f in Dataset.__dataclass_fields__.values()} - {"id"}
+REQUIRED_FIELDS = {n for n, f in Dataset.__dataclass_fields__.items()
+                   if n != "id" and f.default is f.default_factory is __import__("dataclasses").MISSING}
+EXTRACT_KEYS = {"zip_member", "sheet", "header_row"}
+
+
+def parse_registry(text: str, where: str = "config/sources.yml") -> dict[str, Dataset]:
+    """The datasets declared in a sources.yml text; one clear :class:`ConfigError` for anything wrong."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise ConfigError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("datasets"), dict):
+        raise ConfigError(f"{where}: expected a top-level 'datasets:' mapping of dataset id -> fields")
+    unknown_top = sorted(set(doc) - {"datasets"})
+    if unknown_top:
+        raise ConfigError(f"{where}: unknown top-level key {unknown_top[0]!r}; the file has only 'datasets:'")
+    out = {}
+    for i, d in doc["datasets"].items():
+        if not isinstance(d, dict):
+            raise ConfigError(f"{where}: dataset {i!r} must be a mapping of fields, not {type(d).__name__}")
+        unknown = sorted(set(d) - DATASET_FIELDS)
+        if unknown:
+            near = __import__("difflib").get_close_matches(str(unknown[0]), sorted(DATASET_FIELDS), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise ConfigError(f"{where}: dataset {i!r} has an unknown key {unknown[0]!r}{hint}; "
+                              f"valid keys: {', '.join(sorted(DATASET_FIELDS))}")
+        missing = sorted(k for k in REQUIRED_FIELDS if d.get(k) in (None, ""))
+        if missing:
+            raise ConfigError(f"{where}: dataset {i!r} lacks the required key {missing[0]!r}")
+        extract = d.get("extract") or {}
+        if not isinstance(extract, dict) or set(extract) - EXTRACT_KEYS:
+            bad = sorted(set(extract) - EXTRACT_KEYS) if isinstance(extract, dict) else [extract]
+            raise ConfigError(f"{where}: dataset {i!r}: unknown extract key {bad[0]!r}; valid: "
+                              f"{', '.join(sorted(EXTRACT_KEYS))}")
+        out[i] = Dataset(id=i, **{k: v for k, v in d.items() if v is not None or k == "download_url"})
+    return out
+
+
 @lru_cache(maxsize=1)
 def registry() -> dict[str, Dataset]:
     """All datasets declared in ``config/sources.yml``, by id."""
     text = resources.files("llr_analysis.config").joinpath("sources.yml").read_text()
-    raw = yaml.safe_load(text)["datasets"]
-    return {i: Dataset(id=i, **{k: v for k, v in d.items() if v is not None or k == "download_url"})
-            for i, d in raw.items()}
+    return parse_registry(text)
 
 
 def get_dataset(dataset_id: str) -> Dataset:
@@ -91,9 +130,25 @@ def raw_path(dataset_id: str, paths: ProjectPaths) -> Path:
 # --------------------------------------------------------------------------------------- lock
 
 def read_lock(paths: ProjectPaths) -> dict:
-    if not paths.lock_file.exists():
+    """The lock (``data/sources.lock.json``); a missing lock is empty, a corrupt one a clear ConfigError."""
+    f = paths.lock_file
+    if not f.exists():
         return {"version": LOCK_VERSION, "datasets": {}}
-    return json.loads(paths.lock_file.read_text())
+    fix = ("restore it with `git checkout -- data/sources.lock.json` (or delete it and run `llr fetch`, "
+           "which records every file afresh)")
+    try:
+        lock = json.loads(f.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{f.name}: the lock is not UTF-8 text (corrupt?); {fix}") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{f.name}: the lock is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                          f"{exc.msg}; truncated or edited by hand?); {fix}") from None
+    if not isinstance(lock, dict) or not isinstance(lock.get("datasets"), dict):
+        raise ConfigError(f"{f.name}: the lock has no 'datasets' mapping (not a sources lock?); {fix}")
+    for key, entry in lock["datasets"].items():
+        if not isinstance(entry, dict) or not re.fullmatch(r"[0-9a-f]{64}", str(entry.get("sha256", ""))):
+            raise ConfigError(f"{f.name}: the entry {key!r} has no valid sha256 checksum; {fix}")
+    return lock
 
 
 def write_lock(paths: ProjectPaths, lock: dict) -> None:
@@ -224,8 +279,18 @@ def _apply_extract(download: Path, ds: Dataset, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
+STAGING_PREFIX = ".fetch-"
+
+
 def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | None,
-              refresh: bool = False) -> FetchResult:
+              refresh: bool = False, staged: list[tuple[Path, Path]] | None = None) -> FetchResult:
+    """Fetch one dataset into data/raw and record it in ``lock`` (in memory).
+
+    The file is written to a hidden temporary file beside its target and renamed into place only
+    when every check passed. With ``staged`` (a list), the checked file is left under a hidden
+    staging name and ``(staging file, target)`` appended, for :func:`fetch` to rename once every
+    dataset of the run has succeeded.
+    """
     target = ds.raw_path(paths)
     locked = lock["datasets"].get(ds.id)
 
@@ -240,7 +305,7 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
             return FetchResult(ds.id, target, locked["sha256"], "unchanged", "mirror")
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmpdir:
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=STAGING_PREFIX) as tmpdir:
         tmp = Path(tmpdir) / ds.filename
         if mirror is not None:
             src = mirror / ds.mirror_path
@@ -271,7 +336,13 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
         changes = compare_versions(target if target.exists() else None, tmp) if (refresh or not locked) else []
         if locked and locked["sha256"] != digest:
             changes.insert(0, f"sha256 {locked['sha256'][:12]}… -> {digest[:12]}…")
-        tmp.replace(target)
+        size = tmp.stat().st_size
+        if staged is None:
+            tmp.replace(target)
+        else:
+            pending = target.parent / f"{STAGING_PREFIX}{ds.filename}.{digest[:12]}"
+            tmp.replace(pending)
+            staged.append((pending, target))
 
     status = "new" if not locked else ("updated" if locked["sha256"] != digest else "unchanged")
     if status == "unchanged" and locked.get("file") != f"data/raw/{ds.relative_raw_path}":
@@ -284,7 +355,7 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
             "download_url": ds.download_url,
             "origin": origin if origin == "mirror" else "download",
             "sha256": digest,
-            "bytes": target.stat().st_size,
+            "bytes": size,
             "retrieved": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             "licence": ds.licence,
             "vintage": ds.vintage,
@@ -297,18 +368,42 @@ def fetch(paths: ProjectPaths, dataset_ids: Iterable[str] | None = None, *, mirr
           refresh: bool = False, use_configured_mirror: bool = True) -> list[FetchResult]:
     """Fetch datasets (all registered ones by default) and update the lock.
 
-    All-or-nothing for the lock: if any dataset fails, the lock is not rewritten and the error
-    names the dataset. Files already fetched in this run stay in data/raw (they match what
-    they were checked against).
+    All-or-nothing: every file is fetched and checked into a hidden staging file first; only when
+    every dataset succeeded are they renamed into data/raw and the lock rewritten. If any dataset
+    fails, the error names it, the staged files are removed and data/raw and the lock are as they
+    were.
     """
     reg = registry()
     ids = list(dataset_ids) if dataset_ids is not None else list(reg)
     if mirror is None and use_configured_mirror:
         mirror = paths.mirror()
     lock = read_lock(paths)
-    results = []
-    for i in ids:
-        results.append(fetch_one(get_dataset(i), paths, lock, mirror=mirror, refresh=refresh))
+    datasets = [get_dataset(i) for i in ids]
+    clean_staging(paths)
+    results: list[FetchResult] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for ds in datasets:
+            results.append(fetch_one(ds, paths, lock, mirror=mirror, refresh=refresh, staged=staged))
+    except BaseException:
+        for pending, _ in staged:     # nothing of a failed fetch reaches data/raw
+            pending.unlink(missing_ok=True)
+        raise
+    for pending, target in staged:
+        pending.replace(target)
     if any(r.status != "unchanged" for r in results) or not paths.lock_file.exists():
         write_lock(paths, lock)
     return results
+
+
+def clean_staging(paths: ProjectPaths) -> list[Path]:
+    """Remove what an interrupted fetch left in data/raw (hidden ``.fetch-*`` files and folders)."""
+    removed = []
+    if paths.raw.exists():
+        for p in sorted(paths.raw.rglob(f"{STAGING_PREFIX}*"), reverse=True):
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed

@@ -55,11 +55,20 @@ def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
     if not p.exists():
         raise LLRError(f"processed table {table!r} is missing ({p}): run `llr process` first")
     import pyarrow.parquet as pq
-    meta = pq.read_schema(p).metadata or {}
-    if b"geo" in meta:
-        import geopandas as gpd
-        return gpd.read_parquet(p)
-    return pd.read_parquet(p)
+    try:
+        meta = pq.read_schema(p).metadata or {}
+        if b"geo" in meta:
+            import geopandas as gpd
+            return gpd.read_parquet(p)
+        return pd.read_parquet(p)
+    except (OSError, ValueError, pa_errors()) as exc:
+        raise LLRError(f"processed table {table!r} is corrupt or truncated ({p}: {exc}): run `llr process` "
+                       "(it rebuilds tables whose content changed) or `llr process --force`") from None
+
+
+def pa_errors() -> type[Exception]:
+    import pyarrow
+    return pyarrow.ArrowException
 
 
 def _write(paths: ProjectPaths, tables: dict[str, pd.DataFrame]) -> list[Path]:
@@ -109,58 +118,175 @@ def ordered_steps(names: list[str] | None = None) -> list[Step]:
     return order
 
 
-def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str]) -> str:
+def _sha(path: Path, cache: dict[Path, str] | None = None) -> str:
+    from ..sources import sha256_of
+    if cache is None:
+        return sha256_of(path)
+    if path not in cache:
+        cache[path] = sha256_of(path)
+    return cache[path]
+
+
+def _folder_files(paths: ProjectPaths, folder: str) -> list[Path]:
+    """Files of a raw folder read as a whole (hidden files and fetch staging folders left out)."""
+    base = paths.raw / folder
+    if not base.exists():
+        return []
+    return sorted(f for f in base.rglob("*")
+                  if f.is_file() and not any(part.startswith(".") for part in f.relative_to(base).parts))
+
+
+def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str],
+              cache: dict[Path, str] | None = None) -> str:
     """Content hash of a step's raw inputs, the processing code and its upstream steps."""
-    from ..sources import get_dataset, sha256_of
+    from ..sources import get_dataset
     from ..notebooks import code_hash
     h = hashlib.sha256(st.name.encode())
     for ds_id in st.inputs + st.optional_inputs:
         f = get_dataset(ds_id).raw_path(paths)
-        h.update(f"{ds_id}:{sha256_of(f) if f.exists() else 'absent'}".encode())
+        h.update(f"{ds_id}:{_sha(f, cache) if f.exists() else 'absent'}".encode())
     for folder in st.raw_folders:
-        for f in sorted((paths.raw / folder).rglob("*")):
-            if f.is_file():
-                h.update(f"{f.relative_to(paths.raw)}:{sha256_of(f)}".encode())
+        for f in _folder_files(paths, folder):
+            h.update(f"{f.relative_to(paths.raw)}:{_sha(f, cache)}".encode())
     h.update(code_hash().encode())   # any change to llr_analysis (e.g. screening's place rule) reruns steps
     for dep in st.after:
         h.update(upstream.get(dep, "").encode())
     return h.hexdigest()
 
 
+def verify_inputs(st: Step, paths: ProjectPaths, lock: dict, cache: dict[Path, str] | None = None) -> None:
+    """Every raw file the step reads is in the lock, with the checksum recorded when it was fetched.
+
+    Runs on every processing run, with or without a fetch before it (``llr build --no-fetch``
+    calls :func:`run` directly). A file changed after fetch, or a file no fetch recorded (left by
+    a failed fetch, or copied in by hand), is a :class:`~llr_analysis.errors.FetchError` naming
+    the file and both checksums.
+    """
+    from ..errors import FetchError
+    from ..sources import get_dataset
+    by_file = {e.get("file"): (k, e) for k, e in lock.get("datasets", {}).items() if isinstance(e, dict)}
+    files: list[tuple[Path, str | None]] = []
+    for ds_id in st.inputs + st.optional_inputs:
+        f = get_dataset(ds_id).raw_path(paths)
+        if f.exists() or ds_id in st.inputs:
+            files.append((f, ds_id))
+    for folder in st.raw_folders:
+        files += [(f, None) for f in _folder_files(paths, folder)]
+    for f, ds_id in files:
+        rel = f"data/raw/{f.relative_to(paths.raw).as_posix()}"
+        if not f.exists():
+            continue          # the step's reader names the dataset and says to run `llr fetch`
+        key, entry = (ds_id, lock["datasets"].get(ds_id)) if ds_id else by_file.get(rel, (None, None))
+        if entry is None:
+            raise FetchError(
+                f"{rel}: not recorded in {paths.lock_file.name} (no fetch recorded this file: left by a failed "
+                f"or interrupted fetch, or copied in by hand). Processing uses only fetched files: run "
+                f"`llr fetch{' ' + ds_id if ds_id else '-fingertips'}`, or delete the file.")
+        recorded = str(entry.get("sha256", ""))
+        actual = _sha(f, cache)
+        if actual != recorded:
+            raise FetchError(
+                f"{rel}: the file was modified after it was fetched: its sha256 is {actual}, but "
+                f"{paths.lock_file.name} records {recorded or 'no checksum'} for {key}. Run `llr fetch` to "
+                "restore the fetched file (or `llr fetch --refresh` to review and accept a new version).")
+
+
 def _stamp(paths: ProjectPaths, name: str) -> Path:
     return paths.processed / ".steps" / f"{name}.hash"
+
+
+def _read_stamp(stamp: Path) -> dict:
+    """A step's cache record: ``{"hash": <step hash>, "outputs": {table: sha256}}`` ({} if unusable)."""
+    import json
+    try:
+        rec = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        return {}
+    return rec if isinstance(rec, dict) and isinstance(rec.get("outputs"), dict) else {}
+
+
+def _write_stamp(stamp: Path, digest: str, outputs: dict[str, str]) -> None:
+    import json
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stamp.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"hash": digest, "outputs": outputs}, indent=1, sort_keys=True) + "\n")
+    tmp.replace(stamp)
+
+
+def _reusable(st: Step, paths: ProjectPaths, digest: str, log) -> bool:
+    """The step's tables can be reused: same inputs and code, and every table as it was written."""
+    from ..sources import sha256_of
+    stamp = _stamp(paths, st.name)
+    if not stamp.exists():
+        return False
+    rec = _read_stamp(stamp)
+    if rec.get("hash") != digest or not set(st.outputs) <= set(rec["outputs"]):
+        return False
+    for t in rec["outputs"]:
+        p = table_path(paths, t)
+        if not p.exists():
+            log(f"process {st.name}: {p.name} is missing - rebuilding")
+            return False
+        actual = sha256_of(p)
+        if actual != rec["outputs"].get(t):
+            log(f"process {st.name}: {t}.parquet changed or is corrupt since it was written "
+                f"(sha256 {actual[:12]}…, recorded {str(rec['outputs'].get(t))[:12]}…) - rebuilding")
+            return False
+    return True
 
 
 def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: bool = False
         ) -> dict[str, list[Path]]:
     """Run processing steps in dependency order; stop at the first failure.
 
-    A step whose inputs, code and upstream steps are unchanged since its last success (and whose
-    tables exist) is skipped, unless ``force``.
+    Before anything runs, every raw file a step reads is checked against the lock
+    (:func:`verify_inputs`). A step whose inputs, code and upstream steps are unchanged since its
+    last success, and whose tables are byte-for-byte what it wrote (sha256 recorded in its cache
+    record), is skipped unless ``force``; a truncated or altered table is rebuilt, with a line
+    saying so. Every table a step returns is checked against :data:`llr_analysis.plausibility.RULES`
+    before it is written.
     """
+    from .. import plausibility
+    from ..errors import FetchError
+    from ..sources import read_lock
     out = {}
     hashes: dict[str, str] = {}
-    for st in ordered_steps(names):
-        digest = hashes[st.name] = step_hash(st, paths, hashes)
+    cache: dict[Path, str] = {}
+    steps = ordered_steps(names)
+    lock = read_lock(paths)
+    for st in steps:
+        try:
+            verify_inputs(st, paths, lock, cache)
+        except FetchError as exc:
+            raise BuildError("process", f"step '{st.name}': {exc}") from exc
+    for st in steps:
+        digest = hashes[st.name] = step_hash(st, paths, hashes, cache)
         stamp = _stamp(paths, st.name)
-        if (not force and stamp.exists() and stamp.read_text().strip() == digest
-                and all(table_path(paths, t).exists() for t in st.outputs)):
+        if not force and _reusable(st, paths, digest, log):
             log(f"process {st.name}: unchanged")
             continue
         stamp.unlink(missing_ok=True)
         t0 = time.perf_counter()
         try:
             tables = st.func(paths)
+            missing = set(st.outputs) - set(tables)
+            if missing:
+                raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")
+            plausibility.check_tables(tables, f"step '{st.name}'")
+            gaps = plausibility.check_complete(tables, f"step '{st.name}'")
+            for g in gaps.itertuples():
+                log(f"process {st.name}: known gap, recorded in quality/known_gaps: {g.table} {g.column} for "
+                    f"{g.area_code} ({g.rows} rows): {g.reason}")
+            tables = {**tables, f"quality/known_gaps_{st.name}": gaps}
+        except BuildError:
+            raise
         except LLRError as exc:
             raise BuildError("process", f"step '{st.name}': {exc}") from exc
         except Exception as exc:  # noqa: BLE001 - a reader failed in a way no check anticipated
             raise BuildError("process", f"step '{st.name}' failed unexpectedly: {type(exc).__name__}: {exc} "
                                         f"(inputs: {', '.join(st.inputs)})") from exc
-        missing = set(st.outputs) - set(tables)
-        if missing:
-            raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")
         out[st.name] = _write(paths, tables)
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(digest + "\n")
+        from ..sources import sha256_of
+        _write_stamp(stamp, digest, {t: sha256_of(table_path(paths, t)) for t in tables})
         log(f"process {st.name}: {', '.join(tables)} ({time.perf_counter() - t0:.1f}s)")
     return out
