@@ -1,4 +1,4 @@
-"""Build-speed benchmark (issue 9). Not a test: run it by hand and copy the numbers into the README.
+"""Build-speed benchmark. Not a test: run it by hand and copy the numbers into the README.
 
     .venv/bin/python benchmarks/benchmark.py [--repeat 3] [--mirror DIR] [--skip-naive]
 
@@ -9,7 +9,8 @@ In one run, on a temporary copy of the project fetched from the mirror, it measu
 3. one notebook changed `llr build` after editing one topic notebook (its three places rerun)
 4. national processing  processing the England-wide IoD files + MHCLG summary measures for every
                         English district and upper-tier authority, in-process
-5. naive path           papermill then `jupyter nbconvert --to html`, one page at a time, sequentially
+5. naive path           the usual Quarto workflow: papermill for each notebook and place, one at a
+                        time, then one `quarto render` of the project (on processed data)
 
 and prints the median of each over ``--repeat`` runs, the ratios to the naive path, and the peak
 resident memory of the largest process in each.
@@ -67,19 +68,32 @@ def national_processing(root: Path) -> float:
 
 
 def naive(root: Path, env: dict, out: Path) -> float:
-    """papermill + nbconvert, one page at a time (the path this project replaces)."""
+    """The usual Quarto workflow: papermill for every notebook and place, then one `quarto render`."""
+    from llr_analysis.build import stage_files
     from llr_analysis.notebooks import plan
     from llr_analysis.paths import project_paths
-    runs = plan(project_paths(root))
+    from llr_analysis.render import find_quarto
+    paths = project_paths(root)
+    runs = plan(paths)
+    quarto = find_quarto(REPO)
+    out.mkdir(parents=True, exist_ok=True)
+    run_env = {**env, "LLR_STAGE": str(out)}
     t0 = time.perf_counter()
     for r in runs:
         dest = out / r.output
         dest.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([str(BIN / "papermill"), str(r.notebook), str(dest), "-p", "place", r.place or "",
+        params = [a for k, v in r.parameters.items() for a in ("-p", k, str(v))]
+        subprocess.run([str(BIN / "papermill"), str(r.notebook), str(dest), *params,
                         "--cwd", str(dest.parent), "--no-progress-bar"],
-                       check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(dest)],
-                       check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       check=True, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # the same Quarto project as the build's (configuration, pages, assets), then one render
+    for rel, content in stage_files(paths, runs, out).items():
+        if rel.endswith(".ipynb") or "-data/" in rel:
+            continue
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(content.read_bytes() if isinstance(content, Path) else content)
+    subprocess.run([str(quarto), "render", str(out)], check=True, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0
 
 
@@ -128,7 +142,7 @@ def main() -> int:
     print(f"\nllr-analysis build benchmark — {platform.node()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, median of {args.repeat}")
     labels = {"cold": "cold full build", "noop": "no-op rebuild", "one_notebook": "rebuild, one notebook changed",
-              "national": "national processing (IoD + LA measures)", "naive": "naive papermill + nbconvert"}
+              "national": "national processing (IoD + LA measures)", "naive": "naive papermill + quarto render"}
     for k, v in med.items():
         print(f"  {labels[k]:<42} {v:7.1f} s   (runs: {', '.join(f'{x:.1f}' for x in results[k])})")
     if "naive" in med:

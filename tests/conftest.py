@@ -50,7 +50,7 @@ def processed_project(tmp_path_factory, mirror):
 
 @pytest.fixture(scope="session")
 def built_site(processed_project):
-    """The whole site built for the three places from the mirror (nbconvert renderer unless Quarto is present)."""
+    """The whole site built for the three places from the mirror and rendered by Quarto."""
     from llr_analysis.build import build
     old = os.environ.get("LLR_ROOT")
     try:
@@ -61,3 +61,19 @@ def built_site(processed_project):
         else:
             os.environ["LLR_ROOT"] = old
     return processed_project.site, report
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site served on a loopback port (Quarto's pages load their scripts as modules and
+    read search.json, which browsers allow over http only, not from file:// addresses)."""
+    import functools
+    import http.server
+    import threading
+    site, _ = built_site
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()

@@ -1,17 +1,15 @@
-"""Every page of the built site in headless Chromium, served by a plain file server, network blocked.
+"""Every page of the Quarto-built site in headless Chromium, served on loopback, network blocked.
 
 Needs Debian's chromium (installed by `make test`) driven by Playwright; skips with a reason if absent.
 Checks: no console errors, every chart drawn (SVG with marks), maps and tables present, every link
-inside the site resolves, no request leaves the machine, and axe-core finds no serious or critical
-accessibility violations. A screenshot of the overview is saved in test-artifacts/.
+inside the site resolves, no request leaves the machine, axe-core finds no serious or critical
+accessibility violations, site search finds a place, and pages fit a phone's width. Screenshots of
+the overview (desktop and 390 px) are saved in test-artifacts/.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -29,16 +27,9 @@ pytestmark = [pytest.mark.browser,
 
 
 @pytest.fixture(scope="module")
-def server(built_site):
+def server(built_site, site_url):
     site, _ = built_site
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.log_message = lambda *a, **k: None
-    http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", site
-    httpd.shutdown()
+    return site_url, site
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +46,9 @@ DRAWN_JS = ("() => [...document.querySelectorAll('.vega-chart')]"
             ".every(d => d.querySelector('svg .role-mark path, svg .role-mark line, svg .role-mark text'))")
 
 
-def open_page(browser, base: str, rel: str):
+def open_page(browser, base: str, rel: str, width: int = 1280):
     """Open a page with every request outside the local server blocked; return (page, errors, blocked)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     blocked: list[str] = []
@@ -148,10 +139,37 @@ def test_accessibility_no_serious_or_critical_violations(server, browser):
 
 def test_overview_screenshot(server, browser):
     base, _ = server
-    page, errors, _ = open_page(browser, base, "index.html")
     ARTIFACTS.mkdir(exist_ok=True)
-    out = ARTIFACTS / "overview.png"
-    page.screenshot(path=str(out), full_page=True)
-    assert out.stat().st_size > 10_000
+    for width, name in ((1280, "overview.png"), (390, "overview-phone.png")):
+        page, errors, _ = open_page(browser, base, "index.html", width=width)
+        page.wait_for_function(DRAWN_JS, timeout=20000)
+        out = ARTIFACTS / name
+        page.screenshot(path=str(out), full_page=True)
+        assert out.stat().st_size > 10_000
+        assert errors == []
+        page.context.close()
+
+
+def test_site_search_finds_a_place(server, browser):
+    """Quarto's search (search.json, read over http) lists pages for a place name typed in the search box."""
+    base, _ = server
+    page, errors, _ = open_page(browser, base, "index.html")
+    page.locator("#quarto-search").click()
+    page.keyboard.type("Rutland")
+    page.wait_for_selector(".aa-Item", timeout=10000)
+    hits = page.locator(".aa-Item").all_inner_texts()
+    assert any("Rutland" in h for h in hits), hits
+    assert errors == []
+    page.context.close()
+
+
+def test_navigation_and_breadcrumbs_come_from_quarto(server, browser):
+    base, _ = server
+    page, errors, _ = open_page(browser, base, "deprivation/rutland.html")
+    crumbs = page.locator(".quarto-page-breadcrumbs").first.locator(".breadcrumb-item").all_inner_texts()
+    assert [c.strip() for c in crumbs] == ["Rutland", "Deprivation"]
+    menus = page.locator("#navbarCollapse .nav-link .menu-text").all_inner_texts()
+    assert menus[:6] == ["Overview", "Places", "Population", "Deprivation", "Life expectancy", "Cancer screening"]
+    assert page.locator("#quarto-sidebar a[href$='cancer_screening/rutland.html']").count() == 1
     assert errors == []
     page.context.close()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
 from llr_analysis.check import check_site
+from llr_analysis.page import chart_specs
 
 
 def test_site_has_a_deprivation_page_per_place_and_an_index(built_site):
@@ -18,6 +16,10 @@ def test_site_has_a_deprivation_page_per_place_and_an_index(built_site):
     assert (site / "methods.html").exists() and (site / "sources.html").exists()
     assert (site / "assets" / "vega-bundle.js").stat().st_size > 500_000
     assert set(report.timings) >= {"process", "notebooks", "render", "check", "publish"}
+    # every page is rendered by Quarto 1.7
+    for page in site.rglob("*.html"):
+        if "site_libs" not in page.parts:
+            assert '<meta name="generator" content="quarto-1.7.' in page.read_text(), page
 
 
 def test_site_passes_llr_check(built_site):
@@ -39,6 +41,7 @@ def test_deprivation_page_content(built_site):
     assert 'href="leicestershire-data/localities.csv"' in html
     # the chart library is loaded once, from inside the site
     assert html.count('src="../assets/vega-bundle.js"') == 1
+    assert "jquery" not in html.lower() and "require.min.js" not in html
     # narrative numbers are computed: 3 of Leicestershire's 408 LSOAs are in the most deprived decile
     assert "Of the 408 LSOAs in Leicestershire, 0.7% are among the most deprived 10% in England" in html
 
@@ -58,8 +61,12 @@ def test_downloads_are_tidy_csvs(built_site):
 def test_map_spec_has_every_lsoa_with_tooltips(built_site):
     site, _ = built_site
     html = (site / "deprivation" / "rutland.html").read_text()
-    spec = json.loads(re.search(r'vegaEmbed\("#chart-imd-decile-map", (\{.*?\}), \{"actions"', html).group(1))
-    features = spec["data"]["values"]
+    spec = chart_specs(html)["chart-imd-decile-map"]
+    assert spec["data"]["format"] == {"type": "topojson", "feature": "areas"}
+    topology = spec["datasets"][spec["data"]["name"]]
+    features = topology["objects"]["areas"]["geometries"]
     assert len(features) == 26
+    assert len({f["properties"]["lsoa_code"] for f in features}) == 26
+    assert {"lsoa_name", "msoa_name", "score", "rank", "decile"} <= set(features[0]["properties"])
     titles = {t["title"] for t in spec["encoding"]["tooltip"]}
     assert {"LSOA", "MSOA", "IMD score", "National rank (1 = most deprived)", "National decile"} <= titles

@@ -17,6 +17,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from llr_analysis.page import chart_specs
+
 from llr_analysis import life_expectancy as le
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.process import read_table
@@ -373,7 +375,7 @@ def test_notebook_is_a_thin_parameterised_topic_notebook():
 
     import nbformat
     nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "life_expectancy.ipynb", as_version=4)
-    assert nb.metadata["llr"] == {"title": "Life expectancy", "per_place": True}
+    assert nb.metadata["llr"] == {"title": "Life expectancy", "per_place": True, "order": 3}
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     for name in ("place", "sex", "measure"):
@@ -389,8 +391,11 @@ def test_life_expectancy_pages(built_site):
     assert "<title>Life expectancy: Leicester" in html
     assert "2.2 years below England for males and 1.8 years below England for females" in html
     assert 'href="leicester-data/le-trend.csv"' in html and 'href="leicester-data/msoa-le-maps.csv"' in html
-    spec = json.loads(re.search(r'vegaEmbed\("#chart-msoa-le-maps", (\{.*?\}), \{"actions"', html).group(1))
-    assert len(spec["hconcat"][0]["data"]["values"]) == 37
+    spec = chart_specs(html)["chart-msoa-le-maps"]
+    left, right = spec["hconcat"]
+    assert left["data"] == right["data"]                      # the two maps share one TopoJSON
+    topology = spec["datasets"][left["data"]["name"]]
+    assert len(topology["objects"]["areas"]["geometries"]) == 37
     county = (site / "life_expectancy" / "leicestershire.html").read_text()
     assert "no row for Leicestershire county" in county
     trend = pd.read_csv(site / "life_expectancy" / "leicestershire-data" / "le-trend.csv")

@@ -37,17 +37,61 @@ def test_table_escapes_names_and_has_caption_and_csv(built_page):
 
 def test_chart_is_offline_escaped_and_has_text_alternative(built_page):
     page, shown, _ = built_page
-    data = pd.DataFrame({"area": [EVIL, "Leicester"], "value": [1, 2]})
+    data = pd.DataFrame({"area": [EVIL, "Leicester"], "value": [1, 2], "unused": [7, 8]})
     chart = alt.Chart(data).mark_bar().encode(x="value:Q", y="area:N")
     page.chart(chart, "bars", title="Value by area", description=f"Bars for {EVIL}", data=data)
     page.chart(chart, "bars2", title="Again", description="Second chart", data=data)
     first, second = shown
-    assert first.startswith('<script src="../assets/vega-bundle.js"></script>')
+    assert first.startswith('<script src="../assets/vega-bundle.js"></script>'
+                            '<script src="../assets/llr-charts.js"></script>')
     assert "vega-bundle.js" not in second                      # the library is loaded once per page
-    # data cannot close the script element: only the two real </script> tags remain
-    assert first.count("</script>") == 2 and '<\\/script> & Sons' in first
+    # the only executable scripts are the two local files; spec and data are JSON blocks
+    assert first.count("<script>") == 0 and first.count('<script type="application/json"') == 2
+    # data cannot close the script element
+    assert "\\u003cscript>alert" in first and EVIL not in first
     assert 'role="img" aria-label="Value by area. Bars for &lt;script&gt;' in first
     assert 'src="http' not in first and "cdn" not in first
+    # the data both charts use is written once; the column no chart reads is dropped
+    assert 'data-llr-dataset="' not in second
+    specs = page_mod.chart_specs(first + second)
+    assert set(specs) == {"chart-bars", "chart-bars2"}
+    (values,) = specs["chart-bars2"]["datasets"].values()
+    assert values == [{"area": EVIL, "value": 1}, {"area": "Leicester", "value": 2}]
+
+
+def test_outputs_are_markdown_raw_html_blocks(tmp_path, monkeypatch):
+    """Quarto adds require.js and jQuery from a CDN to pages with text/html outputs: none are made."""
+    displayed = []
+    monkeypatch.setenv("LLR_STAGE", str(tmp_path))
+    monkeypatch.setattr(page_mod, "_display", displayed.append)
+    page_mod._html("<p>x ```` y</p>")
+    (out,) = displayed
+    bundle = out._repr_markdown_()
+    text = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert text == "`````{=html}\n<p>x ```` y</p>\n`````\n"
+    assert not hasattr(out, "_repr_html_") or out._repr_html_() is None
+
+
+def test_note_is_an_escaped_quarto_callout(tmp_path, monkeypatch):
+    displayed = []
+    monkeypatch.setenv("LLR_STAGE", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(page_mod, "_display", displayed.append)
+    Page("topic", "leicester").note(f"Missing for {EVIL}", kind="warning", title="Data *missing*", collapse=True)
+    text = displayed[0].data
+    assert text.startswith('::: {.callout-warning collapse="true"}\n## Data \\*missing\\*\n')
+    assert "<p>Missing for &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons</p>" in text
+    with pytest.raises(ValueError, match="callout kind"):
+        Page("topic", "leicester").note("x", kind="red")
+
+
+def test_compact_datasets_rounds_and_hoists_inline_data():
+    spec = {"hconcat": [{"data": {"values": [{"a": 1.23456789, "b": float("nan")}]}, "mark": "bar",
+                         "encoding": {"x": {"field": "a"}, "y": {"field": "b"}}},
+                        {"data": {"values": [{"a": 1.23456789, "b": float("nan")}]}, "mark": "bar"}]}
+    datasets = page_mod.compact_datasets(spec)
+    assert list(datasets.values()) == [[{"a": 1.23457, "b": None}]]     # one dataset for both panels
+    assert spec["hconcat"][0]["data"] == spec["hconcat"][1]["data"] == {"name": next(iter(datasets))}
 
 
 def test_tidy_download_layout():
@@ -80,14 +124,12 @@ def test_disclosure_control_off_by_default(monkeypatch):
 
 def test_vega_aria_is_off_for_every_mark_including_overlays(built_page):
     """The figure carries the text alternative; no Vega mark may add an unlabeled role="img"."""
-    import json
-    import re
     page, shown, _ = built_page
     df = pd.DataFrame({"year": [1, 2], "v": [3.0, 4.0]})
     line = alt.Chart(df).mark_line(point=True).encode(x="year:O", y="v:Q")
     layered = alt.layer(alt.Chart(df).mark_bar().encode(x="year:O", y="v:Q"), line).facet(column="year:O")
     page.chart(layered, "layered", title="t", description="d", data=df)
-    spec = json.loads(re.search(r'vegaEmbed\("#chart-layered", (\{.*?\}), \{"actions"', shown[0]).group(1))
+    spec = page_mod.chart_specs(shown[0])["chart-layered"]
     marks = []
 
     def walk(node):

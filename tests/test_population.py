@@ -124,7 +124,7 @@ def test_read_single_year_of_age_ok(tmp_path):
     f = _sya_file(tmp_path, [_row("E01000001", {0: 3, 45: 7, 90: 2}), _row("E01000002", {89: 1})])
     ids, ages = read_single_year_of_age(f, IDS, "All Ages")
     assert list(ids["lsoa11_code"]) == ["E01000001", "E01000002"]
-    assert ages.shape == (2, 91) and ages.loc[0, 90] == 2 and ages.loc[1, 89] == 1 and ages.sum().sum() == 13
+    assert ages.shape == (2, 91) and ages.iloc[0][90] == 2 and ages.iloc[1][89] == 1 and ages.sum().sum() == 13
 
 
 def test_total_must_equal_sum_of_ages(tmp_path):

@@ -259,8 +259,9 @@ def test_workbook_bad_value_names_file_column_and_row(tmp_path):
         _row_2017(2, "C82002", "NHS Leicester City CCG", "1200", "many", "..", "954", "750", ".."),
     ])
     with pytest.raises(DataValidationError, match=r"phe_cervical_coverage_gp_dec2017__bbc.csv: column "
-                                                  r"'No..of.women.screened.in.previous.42.months': 1 values are not "
-                                                  r"numbers; e.g. data row 2"):
+                                                  r"'No..of.women.screened.in.previous.42.months': line 3: area C82002: "
+                                                  r"1 values are not numbers in the publisher's format; e.g. value "
+                                                  r"'many' is text"):
         read_cervical_2017(f, cfg)
 
 
@@ -269,7 +270,7 @@ def test_workbook_screened_above_eligible_is_an_error(tmp_path):
     f, cfg = _small_workbook(tmp_path, [
         _row_2017(1, "C82001", "NHS Leicester City CCG", "100", "120", "..", "954", "750", ".."),
     ])
-    with pytest.raises(DataValidationError, match=r"numerator greater than denominator; e.g. data row 1.*C82001"):
+    with pytest.raises(DataValidationError, match=r"line 2: area C82001: 1 rows have numerator greater than denominator"):
         read_cervical_2017(f, cfg)
 
 
@@ -366,6 +367,7 @@ def test_processing_with_recorded_fingertips_extracts(screening_project, tmp_pat
     from llr_analysis import process
     root = tmp_path / "proj"
     shutil.copytree(screening_project.raw, root / "data" / "raw")
+    shutil.copyfile(screening_project.lock_file, root / "data" / "sources.lock.json")   # processing checks raw files against it
     paths = ProjectPaths(root)
     fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
     process.run(paths, ["screening"], log=lambda *_: None)

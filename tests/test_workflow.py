@@ -25,7 +25,9 @@ def test_workflow_parses_and_has_triggers_and_publish():
     assert "schedule" in triggers and "workflow_dispatch" in triggers
     uses = [s.get("uses", "") for job in wf["jobs"].values() for s in job["steps"]]
     assert any(u.startswith("actions/deploy-pages") for u in uses)
-    assert any(u.startswith("quarto-dev/quarto-actions/setup") for u in uses)
+    setup = [s for job in wf["jobs"].values() for s in job["steps"]
+             if s.get("uses", "").startswith("quarto-dev/quarto-actions/setup")]
+    assert setup and str(setup[0]["with"]["version"]) == "1.7.34"      # pinned, as make quarto installs
 
 
 def test_workflow_commands_exist():

@@ -78,7 +78,7 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
                 files[str(f.relative_to(paths.pages))] = f
     files["sources.qmd"] = sources_page(paths).encode()
     files["assets/vega-bundle.js"] = vega_bundle(paths)
-    for name in ("llr-charts.js", "site.css"):
+    for name in ("llr-charts.js", "site.css", "favicon.svg"):
         files[f"assets/{name}"] = _packaged_asset(name)
     for run in runs:
         files[str(run.output)] = paths.executed / run.output

@@ -2,8 +2,10 @@
 
 Fails when any page references an http(s) (or protocol-relative) script, stylesheet, font,
 image or frame, when a CSS file imports or loads a remote URL, or when a link or resource
-inside the site does not resolve to a file. Links to other sites (<a href="https://...">)
-are allowed: they are navigation, not page resources.
+inside the site does not resolve to a file, or when a page is heavier than
+:data:`MAX_PAGE_BYTES` (its own HTML, with the chart data it carries; the shared libraries in
+``site_libs/`` and ``assets/`` are loaded once and cached). Links to other sites
+(<a href="https://...">) are allowed: they are navigation, not page resources.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+#: The heaviest a page may be (its HTML file), so it opens quickly on a phone.
+MAX_PAGE_BYTES = 500_000
 CSS_URL = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*['"]?([^'")\s]+)""", re.IGNORECASE)
 
 
@@ -89,6 +93,10 @@ def check_site(site: Path) -> list[Problem]:
         problems.append(Problem("index.html", "missing page", "the site has no index.html"))
     for page in pages:
         rel = str(page.relative_to(site))
+        size = page.stat().st_size
+        if size > MAX_PAGE_BYTES and "site_libs" not in page.relative_to(site).parts:
+            problems.append(Problem(rel, "page too large",
+                                    f"{size:,} bytes (at most {MAX_PAGE_BYTES:,}): simplify its maps or share data"))
         parser = _Refs()
         parser.feed(page.read_text(encoding="utf-8", errors="replace"))
         for tag, url in parser.resources:

@@ -254,8 +254,8 @@ def _md_escape(text: str) -> str:
 
 
 def _json_block(value, **attrs) -> str:
-    """A JSON data block for the page. ``</`` is escaped so data cannot close the script element."""
-    text = json.dumps(value, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    """A JSON data block for the page. Every ``<`` is escaped, so data cannot close or confuse the element."""
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
     attr = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
     return f'<script type="application/json"{attr}>{text}</script>'
 
@@ -315,4 +315,24 @@ def compact_datasets(spec: dict) -> dict[str, object]:
                     or f"datum[\'{k}\']" in text or f'datum[\\"{k}\\"]' in text}
             values = [{k: v for k, v in r.items() if k in used} for r in values]
         out[name] = values
+    return out
+
+
+_JSON_BLOCK = re.compile(r'<script type="application/json" (data-llr-(?:spec|dataset))="([^"]+)">(.*?)</script>', re.S)
+
+
+def chart_specs(page_html: str) -> dict[str, dict]:
+    """The Vega-Lite spec of every chart in a built page, ``{div id: spec}``, its datasets filled in.
+
+    The inverse of :meth:`Page.chart`, for tests and for analysts who want a chart's data back.
+    """
+    import html as _h
+    blocks: dict[str, dict] = {"data-llr-spec": {}, "data-llr-dataset": {}}
+    for kind, name, text in _JSON_BLOCK.findall(page_html):
+        blocks[kind][_h.unescape(name)] = json.loads(text)
+    names = dict(re.findall(r'<div id="([^"]+)" class="vega-chart"[^>]*data-llr-datasets="([^"]*)"', page_html))
+    out = {}
+    for div_id, spec in blocks["data-llr-spec"].items():
+        spec["datasets"] = {n: blocks["data-llr-dataset"][n] for n in names.get(div_id, "").split()}
+        out[div_id] = spec
     return out

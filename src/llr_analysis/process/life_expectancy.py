@@ -242,7 +242,7 @@ def read_ons_la(path) -> pd.DataFrame:
         names = names.map(lambda n: n.title().replace(" And ", " and ") if isinstance(n, str) and n.isupper() else n)
         wide = pd.DataFrame({"area_code": body["Area Codes"].astype(str).str.strip(), "area_name": names})
         for p in periods:
-            wide[p], _ = to_number(body[p], path, p)
+            wide[p], _ = to_number(body[p], path, p, area=wide["area_code"])
         long = wide.melt(id_vars=["area_code", "area_name"], var_name="period", value_name="value")
         long["age"], long["sex"] = age, sex
         parts.append(long)
@@ -270,7 +270,7 @@ def _read_trafford_themes(path, indicator: str) -> pd.DataFrame:
                               "period": "period", "indicator": "indicator", "value": "value",
                               "compared_to_England": "ohid_comparison", "inequality": "sex"}, path)
     _check_single_indicator(df, indicator, path)
-    df["value"], _ = to_number(df["value"], path, "value")
+    df["value"], _ = to_number(df["value"], path, "value", area=df["area_code"])
     df["sex"] = _sex(df["sex"], path, "inequality")
     df = _add_periods(df, path)
     return df.drop(columns=["indicator", "area_type"])
@@ -296,7 +296,7 @@ def read_ons_els_hle(path) -> pd.DataFrame:
                                   column="indicator", example=example_row(df, sex.isna()))
     df["sex"] = sex.astype(str)
     for c in ("value", "lower_95", "upper_95"):
-        df[c], _ = to_number(df[c], path, c)
+        df[c], _ = to_number(df[c], path, c, area=df["area_code"])
     df = df[df["area_code"].str.startswith("E")].copy()
     df = _add_periods(df, path)
     df["series"], df["source_id"], df["ohid_comparison"] = "ons_els_2026", "hle_ons_els", None
@@ -310,7 +310,7 @@ def _read_trafford_dashboard(path, indicator: str) -> pd.DataFrame:
                               "value": "value", "indicator": "indicator", "group": "sex",
                               "significance": "ohid_comparison"}, path)
     _check_single_indicator(df, indicator, path)
-    df["value"], _ = to_number(df["value"], path, "value")
+    df["value"], _ = to_number(df["value"], path, "value", area=df["area_code"])
     df["sex"] = _sex(df["sex"], path, "group")
     df = df[df["area_code"].str.startswith("E")].copy()
     return _add_periods(df, path).drop(columns="indicator")
@@ -361,7 +361,7 @@ def read_msoa_workbook(path, measure: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                                 "name": body[1].astype("string").str.strip().astype(str), "sex": sex})
             for col, pos in ((m, iv), (f"{m}_lower_95", il), (f"{m}_upper_95", iu),
                              ("le", lv), ("le_lower_95", ll), ("le_upper_95", lu)):
-                out[col], _ = to_number(body[pos], path, f"{sheet}: {header[pos]}")
+                out[col], _ = to_number(body[pos], path, f"{sheet}: {header[pos]}", area=out["code"])
             (msoa_parts if level == "msoa" else area_parts).append(out)
         # England row of the Region sheet, in the section for this sex.
         raw = _read_excel(path, "Region")
@@ -399,7 +399,7 @@ def read_gp_practice(path) -> pd.DataFrame:
                               "ICB.NAME": "icb_name", "Life_Expectancy_Female": "Female",
                               "Life_Expectancy_Male": "Male"}, path)
     for c in ("year", "imd_quintile", "Female", "Male"):
-        df[c], _ = to_number(df[c], path, c)
+        df[c], _ = to_number(df[c], path, c, area=df["practice_code"])
     long = df.melt(id_vars=["practice_code", "year", "imd_quintile", "icb_name"], value_vars=["Male", "Female"],
                    var_name="sex", value_name="value")
     bad = long["value"].notna() & ~long["value"].between(55, 100)

@@ -109,7 +109,7 @@ def read_single_year_of_age(path, id_columns: dict[str, str], total_column: str)
     sel = select_columns(raw, {h: h for h in AGE_HEADERS + [total_column]}, path)
     numbers = {}
     for h in AGE_HEADERS + [total_column]:
-        values, _ = to_number(sel[h], path, h, allow_suppressed=False)
+        values, _ = to_number(sel[h], path, h, allow_suppressed=False, area=ids.iloc[:, 0])
         frame = pd.concat([ids, sel[[h]]], axis=1)
         for problem, mask in (("missing counts", values.isna()),
                               ("negative counts", values < 0),
@@ -165,7 +165,7 @@ def read_census_sex_totals(path) -> pd.DataFrame:
     raw = read_csv(path, dtype=str, encoding="utf-8-sig")
     df = select_columns(raw, CENSUS_COLUMNS, path)
     for c in ("persons", "female", "male"):
-        df[c], _ = to_number(df[c], path, c, allow_suppressed=False)
+        df[c], _ = to_number(df[c], path, c, allow_suppressed=False, area=df["area_code"])
         bad = df[c].isna() | (df[c] < 0)
         if bad.any():
             raise DataValidationError(path, f"{int(bad.sum())} missing or negative counts", column=c,

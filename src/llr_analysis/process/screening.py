@@ -146,7 +146,7 @@ def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
         for c, src in (("denominator", cols["denominator"]), ("numerator", cols["numerator"])):
             # "<Suppressed>" is PHE's second marker beside "<under 6>"; both mean "not published".
             text = sel[c].str.replace(r"^\s*<\s*suppressed\s*>\s*$", "*", regex=True, flags=re.IGNORECASE)
-            part[c], _ = to_number(text, path, src)
+            part[c], _ = to_number(text, path, src, area=base["practice_code"])
         note = sel["suppression"].str.strip()
         part["suppressed"] = part["numerator"].isna() | part["denominator"].isna()
         flagged = note.str.lower().str.startswith("suppress")
@@ -239,8 +239,9 @@ def read_imd(path, code_col: str) -> pd.DataFrame:
     raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     out = select_columns(raw, {code_col: "code", "imd_score": "imd_score", "imd_decile": "imd_decile"}, path)
     out["code"] = out["code"].str.strip()
-    out["imd_score"], _ = to_number(out["imd_score"], path, "imd_score", allow_suppressed=False)
-    out["imd_decile"], _ = to_number(out["imd_decile"], path, "imd_decile", allow_suppressed=False)
+    out["imd_score"], _ = to_number(out["imd_score"], path, "imd_score", allow_suppressed=False, area=out["code"])
+    out["imd_decile"], _ = to_number(out["imd_decile"], path, "imd_decile", allow_suppressed=False,
+                                      area=out["code"])
     check_unique(out, ["code"], path)
     return out
 
@@ -259,7 +260,7 @@ def read_health_index(paths) -> pd.DataFrame:
         f = raw_path(ds, paths)
         d = select_columns(read_csv(f, dtype=str, keep_default_na=False),
                            {"Area code": "area_code", "Area name": "area_name", "can_screen": "value"}, f)
-        d["value"], _ = to_number(d["value"], f, "can_screen", allow_suppressed=False)
+        d["value"], _ = to_number(d["value"], f, "can_screen", allow_suppressed=False, area=d["area_code"])
         d = d.dropna(subset=["value"]).copy()
         d["year"] = year
         d["rank"] = d["value"].rank(ascending=False, method="min").astype(int)

@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 __all__ = ["wilson_ci"]
 
@@ -70,6 +69,8 @@ def _check_confidences(confidence: Any) -> tuple[float, ...]:
 
 def _z_value(confidence: float) -> float:
     """Two-sided standard normal quantile, e.g. 1.959964 for 0.95."""
+    from scipy.stats import norm   # imported here: scipy.stats takes ~1 s to import, most runs never need it
+
     return float(norm.ppf(1 - (1 - confidence) / 2))
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.stats import chi2
 
 from .proportions import (
     _as_float_array,
@@ -137,6 +136,8 @@ def _exact_count_limits(obs: np.ndarray, confidence: float) -> tuple[np.ndarray,
     alpha = 1 - confidence
     with np.errstate(invalid="ignore"):
         # chi2 with 0 degrees of freedom is undefined in scipy; the limit is 0 there.
+        from scipy.stats import chi2   # imported here: scipy.stats takes ~1 s to import
+
         low = np.where(obs > 0, chi2.ppf(alpha / 2, np.where(obs > 0, 2 * obs, 1)) / 2, 0.0)
         high = chi2.ppf(1 - alpha / 2, 2 * obs + 2) / 2
     low = np.where(np.isnan(obs), np.nan, low)

@@ -1,0 +1,41 @@
+"""``llr check``: the site must work offline, hold together and stay light."""
+
+from __future__ import annotations
+
+from llr_analysis.check import MAX_PAGE_BYTES, check_site
+
+
+def _site(tmp_path, pages: dict[str, str]):
+    for rel, text in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+def test_a_self_contained_site_passes(tmp_path):
+    site = _site(tmp_path, {"index.html": '<script src="a.js"></script><a href="b/c.html">c</a>',
+                            "a.js": "", "b/c.html": '<a href="../index.html#top">home</a>'})
+    assert check_site(site) == []
+
+
+def test_external_scripts_styles_and_fonts_fail(tmp_path):
+    site = _site(tmp_path, {"index.html": '<script src="https://cdnjs.cloudflare.com/jquery.js"></script>'
+                                          '<link rel="stylesheet" href="//fonts.googleapis.com/css">',
+                            "s.css": "@import url(https://fonts.googleapis.com/css2);"})
+    kinds = sorted((p.page, p.kind) for p in check_site(site))
+    assert kinds == [("index.html", "external resource"), ("index.html", "external resource"),
+                     ("s.css", "external resource")]
+
+
+def test_broken_links_and_missing_resources_fail(tmp_path):
+    site = _site(tmp_path, {"index.html": '<a href="nope.html">x</a><img src="pic.png" alt="">'})
+    assert {(p.kind, p.detail) for p in check_site(site)} == {("broken link", "nope.html"),
+                                                              ("missing resource", "<img> pic.png")}
+
+
+def test_a_page_over_500_kb_fails(tmp_path):
+    site = _site(tmp_path, {"index.html": "<p>x</p>", "big.html": "x" * (MAX_PAGE_BYTES + 1),
+                            "site_libs/lib.html": "x" * (MAX_PAGE_BYTES + 1)})
+    problems = check_site(site)
+    assert [(p.page, p.kind) for p in problems] == [("big.html", "page too large")]
+    assert "500,001 bytes" in problems[0].detail
