@@ -39,3 +39,16 @@ def test_a_page_over_500_kb_fails(tmp_path):
     problems = check_site(site)
     assert [(p.page, p.kind) for p in problems] == [("big.html", "page too large")]
     assert "500,001 bytes" in problems[0].detail
+
+
+def test_script_that_is_not_the_sites_own_fails(tmp_path):
+    site = _site(tmp_path, {
+        "index.html": '<script type="application/json" data-llr-spec="c">{}</script>'
+                      '<script id="quarto-html-after-body" type="application/javascript">x()</script>'
+                      '<a onclick="if (window.quartoToggleHeadroom) { window.quartoToggleHeadroom(); }">m</a>',
+        "bad.html": '<script>alert(1)</script><img src="x.png" onerror="alert(1)" alt="">'
+                    '<a href="javascript:alert(1)">x</a>',
+        "x.png": ""})
+    problems = [(p.page, p.detail) for p in check_site(site) if p.kind == "script not the site's own"]
+    assert problems == [("bad.html", "inline <script>"), ("bad.html", "<img onerror=...>"),
+                        ("bad.html", "<a href='javascript:alert(1)'>")]

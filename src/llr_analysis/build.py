@@ -78,7 +78,7 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
                 files[str(f.relative_to(paths.pages))] = f
     files["sources.qmd"] = sources_page(paths).encode()
     files["assets/vega-bundle.js"] = vega_bundle(paths)
-    for name in ("llr-charts.js", "site.css", "favicon.svg"):
+    for name in ("llr-charts.js", "site.css", "favicon.svg", "a11y.html"):
         files[f"assets/{name}"] = _packaged_asset(name)
     for run in runs:
         files[str(run.output)] = paths.executed / run.output
@@ -178,20 +178,108 @@ def _sync_downloads(stage: Path) -> None:
         shutil.copytree(folder, dest)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import ctypes.util
+    import sys
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):   # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot exchange
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def publish(new_site: Path, site: Path) -> None:
-    """Swap ``new_site`` into place as ``site`` (the old one is removed only after the swap)."""
-    old = site.with_name(site.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if site.exists():
-        # keep a README that documents the folder in git
+    """Put ``new_site`` in place of ``site`` so that ``site`` is at every instant the old or the new site.
+
+    Both folders are swapped in one atomic step where the system allows it (Linux), and the old
+    site (then at ``new_site``) is removed after. Files tracked in git inside ``site`` (its
+    README.md) are carried over. An unwritable ``site`` is one clear error.
+    """
+    try:
         readme = site / "README.md"
         if readme.exists() and not (new_site / "README.md").exists():
             shutil.copyfile(readme, new_site / "README.md")
-        site.rename(old)
-    new_site.rename(site)
-    if old.exists():
-        shutil.rmtree(old)
+        if site.exists() and _exchange(new_site, site):
+            shutil.rmtree(new_site, ignore_errors=True)
+            return
+        old = site.with_name(site.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        if site.exists():
+            site.rename(old)
+        new_site.rename(site)
+        if old.exists():
+            shutil.rmtree(old)
+    except OSError as exc:
+        raise BuildError("publish", f"cannot replace {site}: {exc.strerror or exc} (is the folder writable?); "
+                         "the site was not changed") from None
+
+
+def recover(paths: ProjectPaths) -> list[str]:
+    """Repair what a build killed half-way left behind; returns what was done (for the log).
+
+    A site moved aside (``site.old``) while ``site`` is missing is put back; half-written sites in
+    ``build/`` are removed.
+    """
+    done = []
+    for site in (paths.site, paths.build / "site-partial"):
+        old = site.with_name(site.name + ".old")
+        if old.exists() and not site.exists():
+            old.rename(site)
+            done.append(f"restored {site} from an interrupted publish")
+        elif old.exists():
+            shutil.rmtree(old)
+    for leftover in (paths.build / "site.new", paths.build / "site-partial.new"):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+            done.append(f"removed {leftover.name} left by an interrupted build")
+    return done
+
+
+class BuildLock:
+    """One build at a time in a project folder (an exclusive lock on ``build/.lock``).
+
+    A second build in the same folder stops at once with a message naming the running one. The
+    lock belongs to the process: it is released when the build ends, however it ends.
+    """
+
+    def __init__(self, paths: ProjectPaths):
+        self.path = paths.build / ".lock"
+        self.fd: int | None = None
+
+    def __enter__(self):
+        import fcntl
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise BuildError("start", f"another build is running in {self.path.parent.parent} ({holder}); "
+                                      "wait for it to finish, then build again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc):
+        import fcntl
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
 
 
 def render_and_publish(paths: ProjectPaths, stage: Path, target: Path, *, force: bool = False,
@@ -265,13 +353,22 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
         return result
 
     find_quarto(paths.root)   # fail at once, not after the notebooks, when Quarto is missing
+    with BuildLock(paths):
+        for line in recover(paths):
+            log(f"recovered: {line}")
+        return _build(paths, report, timed, mirror=mirror, fetch=fetch, places=places, topics=topics,
+                      workers=workers, force=force, parameters=parameters, log=log)
+
+
+def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, force, parameters, log) -> BuildReport:
+    runs = plan(paths, places=places, topics=topics, parameters=parameters)   # bad parameters stop it here
     if fetch:
         timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
     timed("process", lambda: process.run(paths, log=log, force=force))
-    runs = plan(paths, places=places, topics=topics, parameters=parameters)
     workers = workers or os.cpu_count() or 1
     done, skipped = timed("notebooks", lambda: execute(runs, paths.executed, paths.root, workers=workers,
-                                                       paths=paths, force=force, progress=_progress(runs, log)))
+                                                       paths=paths, force=force, progress=_progress(runs, log),
+                                                       log=log))
     report.executed, report.skipped = len(done), len(skipped)
     # A partial build (--place/--topic) has its own Quarto project and never replaces the full site:
     # it goes to build/site-partial, with navigation to the pages it built only.

@@ -6,6 +6,11 @@ inside the site does not resolve to a file, or when a page is heavier than
 :data:`MAX_PAGE_BYTES` (its own HTML, with the chart data it carries; the shared libraries in
 ``site_libs/`` and ``assets/`` are loaded once and cached). Links to other sites
 (<a href="https://...">) are allowed: they are navigation, not page resources.
+
+It also fails on script that is not the site's own: an inline ``<script>`` other than JSON data
+blocks, Quarto's own ``quarto-html-after-body`` script and the site's ``llr-a11y`` script, an event-handler attribute other than
+Quarto's navbar toggle, or a ``javascript:`` link (text from data or configuration is escaped
+before it reaches a page, so none of these can come from it).
 """
 
 from __future__ import annotations
@@ -17,6 +22,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+#: Inline scripts the site may carry: Quarto 1.7's own (by id); JSON blocks are data, never run.
+OWN_INLINE_SCRIPT_IDS = {"quarto-html-after-body", "llr-a11y"}   # llr-a11y: assets/a11y.html
+DATA_SCRIPT_TYPES = {"application/json"}
+QUARTO_HANDLER = re.compile(r"^if \(window\.quartoToggleHeadroom\)")
+
 #: The heaviest a page may be (its HTML file), so it opens quickly on a phone.
 MAX_PAGE_BYTES = 500_000
 CSS_URL = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*['"]?([^'")\s]+)""", re.IGNORECASE)
@@ -39,10 +49,20 @@ class _Refs(HTMLParser):
         self.links: list[str] = []                   # <a href>
         self.ids: set[str] = set()
         self.inline_styles: list[str] = []
+        self.foreign_scripts: list[str] = []         # script that is not the site's own
         self._in_style = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "script" and not a.get("src"):
+            kind = (a.get("type") or "").lower()
+            if kind not in DATA_SCRIPT_TYPES and a.get("id") not in OWN_INLINE_SCRIPT_IDS:
+                self.foreign_scripts.append(f"inline <script{' id=' + a['id'] if a.get('id') else ''}>")
+        for name, value in attrs:
+            if name.startswith("on") and not QUARTO_HANDLER.match(value or ""):
+                self.foreign_scripts.append(f"<{tag} {name}=...>")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
+                self.foreign_scripts.append(f"<{tag} {name}={value!r}>")
         if "id" in a and a["id"]:
             self.ids.add(a["id"])
         if tag == "script" and a.get("src"):
@@ -106,6 +126,8 @@ def check_site(site: Path) -> list[Problem]:
             target = _local_target(page, url, site)
             if target is not None and not target.exists():
                 problems.append(Problem(rel, "missing resource", f"<{tag}> {url}"))
+        for what in parser.foreign_scripts:
+            problems.append(Problem(rel, "script not the site's own", what))
         for css in parser.inline_styles:
             for url in CSS_URL.findall(css):
                 if REMOTE.match(url):

@@ -74,8 +74,11 @@ def cmd_notebooks(args, paths) -> int:
 
 
 def cmd_render(args, paths) -> int:
-    from .build import render_and_publish
-    result, site = render_and_publish(paths, paths.stage, paths.site, force=args.force)
+    from .build import BuildLock, recover, render_and_publish
+    with BuildLock(paths):
+        for line in recover(paths):
+            print(f"recovered: {line}")
+        result, site = render_and_publish(paths, paths.stage, paths.site, force=args.force)
     if result is None:
         print(f"{site} is up to date")
     else:
@@ -160,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, paths)
     except LLRError as exc:
         print(f"llr {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:   # a file or folder the command cannot read or write: one line, no traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"llr {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
 
 

@@ -18,6 +18,7 @@ Only pages that exist in the build are listed, so a partial build has no dead li
 from __future__ import annotations
 
 import copy
+import html
 from pathlib import Path
 
 import yaml
@@ -59,16 +60,16 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
         left.append({"text": "Overview", "href": str(home[0].output)})
     place_ids = [p for p in places if p in summaries or any(r.place == p for rs in ordered for r in rs)]
     if summaries:
-        left.append({"text": "Places", "menu": [{"text": places[p].name, "href": str(summaries[p].output)}
+        left.append({"text": "Places", "menu": [{"text": _text(places[p].name), "href": str(summaries[p].output)}
                                                 for p in place_ids if p in summaries]})
     for rs in ordered:
         by_place = {r.place: r for r in rs}
-        left.append({"text": rs[0].title, "menu": [{"text": places[p].name, "href": str(by_place[p].output)}
+        left.append({"text": _text(rs[0].title), "menu": [{"text": _text(places[p].name), "href": str(by_place[p].output)}
                                                    for p in place_ids if p in by_place]})
     about = []
     for page in sorted(pages, key=lambda p: (_front_matter(pages[p]).get("order", 99), p.name)):
         fm = _front_matter(pages[page])
-        about.append({"text": fm.get("nav-title") or fm.get("title") or page.stem,
+        about.append({"text": _text(fm.get("nav-title") or fm.get("title") or page.stem),
                       "href": str(page.relative_to(stage))})
     navbar = website.setdefault("navbar", {})
     navbar["left"] = left
@@ -76,16 +77,21 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
 
     sidebars = []
     for p in place_ids:
-        entries = [{"text": rs[0].title, "href": str(r.output)} for rs in ordered for r in rs if r.place == p]
+        entries = [{"text": _text(rs[0].title), "href": str(r.output)} for rs in ordered for r in rs if r.place == p]
         if p in summaries:
-            section = {"section": places[p].name, "href": str(summaries[p].output), "contents": entries}
+            section = {"section": _text(places[p].name), "href": str(summaries[p].output), "contents": entries}
         else:
-            section = {"section": places[p].name, "contents": entries}
-        sidebars.append({"id": p, "title": places[p].name, "style": "docked", "collapse-level": 2,
+            section = {"section": _text(places[p].name), "contents": entries}
+        sidebars.append({"id": p, "title": _text(places[p].name), "style": "docked", "collapse-level": 2,
                          "contents": [section]})
     if sidebars:
         website["sidebar"] = sidebars
     return cfg
+
+
+def _text(value: str) -> str:
+    """Menu and sidebar text from configuration, escaped (Quarto reads it as Markdown)."""
+    return html.escape(str(value), quote=False)
 
 
 def config_yaml(cfg: dict) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -72,9 +73,60 @@ def notebook_meta(path: Path) -> dict:
     return meta
 
 
+#: Parameters the build sets for each run; they name the page, so they cannot be overridden.
+BUILD_PARAMETERS = ("place",)
+
+
+def declared_parameters(path: Path) -> dict[str, object]:
+    """The parameters a notebook declares: ``name = default`` in its cell tagged ``parameters``."""
+    import ast
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    out: dict[str, object] = {}
+    for cell in cells:
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                try:
+                    out[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    out[node.targets[0].id] = None
+    return out
+
+
+def check_parameters(parameters: dict, notebooks: list[Path]) -> None:
+    """Refuse parameters the build owns (``place``: use ``--place``) and parameters no notebook has."""
+    owned = sorted(set(parameters) & set(BUILD_PARAMETERS))
+    if owned:
+        raise ParameterError(f"parameter {owned[0]!r} is set by the build for each page and cannot be given with "
+                             f"--param (choose places with --place)")
+    valid = sorted({k for nb in notebooks for k in declared_parameters(nb)} - set(BUILD_PARAMETERS))
+    unknown = sorted(set(parameters) - set(valid))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {unknown}; the notebooks of this build take: {', '.join(valid)}")
+
+
+def _typed(name: str, value, default, notebook: Path):
+    """A --param value (text) as the type of the notebook's default (int, float, bool or text)."""
+    if not isinstance(value, str) or default is None or isinstance(default, str):
+        return value
+    try:
+        if isinstance(default, bool):
+            if value.lower() not in ("true", "false"):
+                raise ValueError(value)
+            return value.lower() == "true"
+        return type(default)(value)
+    except ValueError:
+        raise ParameterError(f"parameter {name!r} of {notebook.name} must be {type(default).__name__} "
+                             f"(default {default!r}); got {value!r}") from None
+
+
 def plan(paths: ProjectPaths, places: list[str] | None = None, topics: list[str] | None = None,
          parameters: dict | None = None) -> list[Run]:
-    """Every (notebook, place) run of a build."""
+    """Every (notebook, place) run of a build.
+
+    ``parameters`` (from ``--param``) go to the notebooks that declare them; a parameter the build
+    sets itself (the place) or that no notebook of the build declares is refused.
+    """
     cfg = load_places()
     place_ids = [get_place(p).id for p in places] if places else list(cfg.places)
     runs = []
@@ -85,16 +137,20 @@ def plan(paths: ProjectPaths, places: list[str] | None = None, topics: list[str]
         if unknown:
             raise ParameterError(f"unknown topic notebook(s) {unknown}; known: {sorted(known)}")
         sources = [s for s in sources if s.stem in topics]
+    parameters = dict(parameters or {})
+    check_parameters(parameters, sources)
     for nb in sources:
         meta = notebook_meta(nb)
         nav = {"role": meta["role"], "order": int(meta["order"])}
+        declared = declared_parameters(nb)
+        own = {k: _typed(k, v, declared[k], nb) for k, v in parameters.items() if k in declared}
         if meta["per_place"]:
             for p in place_ids:
                 runs.append(Run(nb, nb.stem, meta["title"], p, Path(nb.stem) / f"{p}.ipynb",
-                                {"place": p, **(parameters or {})}, **nav))
+                                {**own, "place": p}, **nav))
         else:
             runs.append(Run(nb, nb.stem, meta["title"], None, Path(meta.get("output", f"{nb.stem}.ipynb")),
-                            dict(parameters or {}), **nav))
+                            own, **nav))
     return runs
 
 
@@ -135,9 +191,24 @@ def run_hash(run: Run, paths: ProjectPaths, code: str, tables: dict[Path, str] |
     return h.hexdigest()
 
 
-def is_current(run: Run, executed: Path, digest: str) -> bool:
+def is_current(run: Run, executed: Path, digest: str, log=None) -> bool:
+    """True when the executed notebook was made from exactly these inputs and is intact.
+
+    The hash file holds the inputs' digest and the sha256 of the executed notebook as written; a
+    notebook truncated or changed since is reported (``log``) and re-run, never reused.
+    """
     hf = executed / run.hash_file
-    return (hf.exists() and hf.read_text().strip() == digest and (executed / run.output).exists())
+    out = executed / run.output
+    if not hf.exists() or not out.exists():
+        return False
+    lines = hf.read_text().split()
+    if not lines or lines[0] != digest:
+        return False
+    if len(lines) < 2 or lines[1] != _sha(out):
+        if log:
+            log(f"  {run.output} changed or is corrupt since it was executed - running it again")
+        return False
+    return True
 
 
 def front_matter(run: Run) -> str:
@@ -152,6 +223,8 @@ def front_matter(run: Run) -> str:
         fm = {"title": run.title, "topic": run.topic}
         if run.role == "home":
             fm["sidebar"] = False
+    # Quarto reads titles as Markdown: names from configuration are escaped so they stay text.
+    fm = {k: html.escape(v, quote=False) if k in ("title", "subtitle") else v for k, v in fm.items()}
     return "---\n" + yaml.safe_dump(fm, sort_keys=False, allow_unicode=True) + "---"
 
 
@@ -252,14 +325,16 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
     nb.cells.pop(0)                                   # the setup cell
     nb.cells.insert(0, nbformat.v4.new_raw_cell(front_matter(run)))
     nb.cells[0]["id"] = "front-matter"
-    nbformat.write(nb, out)
+    tmp = out.with_name(out.name + ".tmp")
+    nbformat.write(nb, tmp)
+    tmp.replace(out)
     if digest:
-        (stage / run.hash_file).write_text(digest + "\n")
+        (stage / run.hash_file).write_text(f"{digest}\n{_sha(out)}\n")
     return out
 
 
 def execute(runs: list[Run], stage: Path, root: Path, workers: int = 1, progress=None,
-            paths: ProjectPaths | None = None, force: bool = False) -> tuple[list[Run], list[Run]]:
+            paths: ProjectPaths | None = None, force: bool = False, log=None) -> tuple[list[Run], list[Run]]:
     """Execute runs into ``stage``, ``workers`` at a time; skip runs whose hash is unchanged.
 
     Returns (executed, skipped). The first failure stops the build (BuildError).
@@ -269,7 +344,7 @@ def execute(runs: list[Run], stage: Path, root: Path, workers: int = 1, progress
     code = code_hash()
     tables = table_digests(paths)
     digests = {r.output: run_hash(r, paths, code, tables) for r in runs}
-    todo = [r for r in runs if force or not is_current(r, stage, digests[r.output])]
+    todo = [r for r in runs if force or not is_current(r, stage, digests[r.output], log=log)]
     skipped = [r for r in runs if r not in todo]
     if workers <= 1 or len(todo) <= 1:
         try:

@@ -169,8 +169,10 @@ class Page:
 
     # ------------------------------------------------------------------ outputs
     def markdown(self, text: str) -> None:
+        """Show narrative Markdown. Its ``&``, ``<`` and ``>`` are escaped: names from data become
+        text and can never be read as HTML (the Markdown formatting of the text itself still works)."""
         from IPython.display import Markdown
-        _display(Markdown(text))
+        _display(Markdown(escape_markup(text)))
 
     def html(self, text: str) -> None:
         """Show HTML built by llr_analysis (which escapes every name and value it puts in)."""
@@ -235,7 +237,7 @@ class Page:
         alt_text = html.escape(f"{title}. {description}")
         parts.append(
             f'<figure class="chart" aria-labelledby="{div_id}-caption">'
-            f'<div id="{div_id}" class="vega-chart" role="img" aria-label="{alt_text}" '
+            f'<div id="{div_id}" class="vega-chart" role="img" tabindex="0" aria-label="{alt_text}" '
             f'data-llr-datasets="{html.escape(" ".join(datasets))}"></div>'
             f'{_json_block(spec, **{"data-llr-spec": div_id})}'
             f'<figcaption id="{div_id}-caption"><strong>{html.escape(title)}.</strong> {html.escape(description)} '
@@ -246,6 +248,11 @@ class Page:
 # ---------------------------------------------------------------------------------- chart data
 CALLOUT_KINDS = ("note", "tip", "warning", "important", "caution")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^$])")
+
+
+def escape_markup(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities: Markdown text that cannot carry raw HTML."""
+    return html.escape(str(text), quote=False)
 
 
 def _md_escape(text: str) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 from .paths import ProjectPaths
 from .sources import read_lock, registry
 
 
 def _cell(text) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    """Registry text for a Markdown table cell: escaped, so it is text and never HTML."""
+    text = html.escape(str(text if text is not None else ""), quote=False)
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def sources_page(paths: ProjectPaths) -> str:
