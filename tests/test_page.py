@@ -49,7 +49,7 @@ def test_chart_is_offline_escaped_and_has_text_alternative(built_page):
     assert first.count("<script>") == 0 and first.count('<script type="application/json"') == 2
     # data cannot close the script element
     assert "\\u003cscript>alert" in first and EVIL not in first
-    assert 'role="img" aria-label="Value by area. Bars for &lt;script&gt;' in first
+    assert 'role="img" tabindex="0" aria-label="Value by area. Bars for &lt;script&gt;' in first
     assert 'src="http' not in first and "cdn" not in first
     # the data both charts use is written once; the column no chart reads is dropped
     assert 'data-llr-dataset="' not in second
