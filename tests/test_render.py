@@ -204,3 +204,37 @@ def test_quarto_found_by_the_build_is_1_7():
     exe = find_quarto(REPO)
     assert render_mod.quarto_version(exe).startswith("1.7.")
     assert os.access(exe, os.X_OK)
+
+
+def test_pages_are_split_between_quarto_processes_by_size():
+    from llr_analysis.render import _shards
+    shards = _shards({"life_expectancy": 900, "population": 800, "deprivation": 500, "index.ipynb": 300,
+                      "methods.qmd": 100}, 2)
+    assert shards == [["life_expectancy", "index.ipynb", "methods.qmd"], ["population", "deprivation"]]
+    assert _shards({"index.ipynb": 1}, 2) == [["index.ipynb"]]
+
+
+def test_a_whole_render_in_two_processes_gives_every_page_and_one_search_index(tmp_path):
+    import shutil as _sh
+    from llr_analysis.render import OUTPUT_DIR
+    root = tmp_path / "p"
+    (root).mkdir()
+    (root / "_quarto.yml").write_text(
+        "project:\n  type: website\n  output-dir: _site\nexecute:\n  enabled: false\n"
+        "website:\n  title: Split\n  navbar:\n    left:\n      - href: index.qmd\n        text: Home\n"
+        "      - href: topic/a.ipynb\n        text: A\n      - href: other/b.ipynb\n        text: B\n")
+    (root / "index.qmd").write_text("---\ntitle: Home\n---\n\nHome page about Melton.\n")
+    _notebook(root / "topic" / "a.ipynb", "Page A", "<p>Charnwood</p>")
+    _notebook(root / "other" / "b.ipynb", "Page B", "<p>Harborough</p>")
+    result = render(root, root=REPO, workers=2)
+    site = root / OUTPUT_DIR
+    assert [str(p) for p in result.pages] == ["index.html", "other/b.html", "topic/a.html"]
+    assert sorted(result.rendered) == ["index.qmd", "other", "topic"]
+    hrefs = {e["href"].split("#")[0] for e in json.loads((site / "search.json").read_text())}
+    assert hrefs == {"index.html", "topic/a.html", "other/b.html"}
+    for page in result.pages:        # each page has the site's navbar and libraries
+        html = (site / page).read_text()
+        assert "navbar" in html and "site_libs/quarto-nav/quarto-nav.js" in html
+    assert (site / "site_libs" / "quarto-search" / "quarto-search.js").exists()
+    assert not (tmp_path / "p.shard1").exists()
+    _sh.rmtree(root)

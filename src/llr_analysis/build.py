@@ -167,8 +167,10 @@ def render_plan(before: dict[str, str] | None, now: dict[str, str]) -> list[str]
     return targets
 
 
-def _sync_downloads(stage: Path) -> None:
-    """Copy the CSV download folders of the stage into its rendered site (stale files removed)."""
+def _sync_resources(stage: Path) -> None:
+    """Copy what pages load or link beside them into the rendered site: the CSV download folders
+    (stale files removed) and the site's scripts in assets/. A whole render copies them too (the
+    ``resources`` of _quarto.yml); a render of some pages, or of the project in parts, may not."""
     site = stage / "_site"
     for folder in sorted({p.parent for p in stage.rglob("*-data/*.csv")
                           if p.relative_to(stage).parts[0] not in _QUARTO_OWN}):
@@ -176,6 +178,10 @@ def _sync_downloads(stage: Path) -> None:
         if dest.exists():
             shutil.rmtree(dest)
         shutil.copytree(folder, dest)
+    for f in sorted((stage / "assets").glob("*")):
+        if f.suffix in (".js", ".svg", ".css"):
+            (site / "assets").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, site / "assets" / f.name)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -283,7 +289,8 @@ class BuildLock:
 
 
 def render_and_publish(paths: ProjectPaths, stage: Path, target: Path, *, force: bool = False,
-                       partial: bool = False, timed=None, log=print) -> tuple[object | None, Path]:
+                       partial: bool = False, timed=None, log=print, workers: int = 1
+                       ) -> tuple[object | None, Path]:
     """Render ``stage`` (only what changed since its last render), check, and publish to ``target``.
 
     Returns the render result (None when the published site was already rendered from this exact
@@ -304,8 +311,8 @@ def render_and_publish(paths: ProjectPaths, stage: Path, target: Path, *, force:
     manifest.unlink(missing_ok=True)   # a render that fails half-way leaves no claim to be current
 
     def do_render():
-        result = render(stage, only, root=paths.root)
-        _sync_downloads(stage)
+        result = render(stage, only, root=paths.root, workers=workers)
+        _sync_resources(stage)
         return result
     result = timed("render", do_render)
     what = "the whole site" if only is None else ", ".join(only)
@@ -364,8 +371,8 @@ def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, forc
     runs = plan(paths, places=places, topics=topics, parameters=parameters)   # bad parameters stop it here
     if fetch:
         timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
-    timed("process", lambda: process.run(paths, log=log, force=force))
     workers = workers or os.cpu_count() or 1
+    timed("process", lambda: process.run(paths, log=log, force=force, workers=workers))
     done, skipped = timed("notebooks", lambda: execute(runs, paths.executed, paths.root, workers=workers,
                                                        paths=paths, force=force, progress=_progress(runs, log),
                                                        log=log))
@@ -377,7 +384,7 @@ def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, forc
     target = paths.build / "site-partial" if partial else paths.site
     timed("stage", lambda: assemble_stage(paths, runs, stage))
     result, report.site = render_and_publish(paths, stage, target, force=force, partial=partial,
-                                             timed=timed, log=log)
+                                             timed=timed, log=log, workers=workers)
     if result is not None:
         report.engine, report.pages = result.engine, result.pages
     if partial:

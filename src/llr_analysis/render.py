@@ -85,7 +85,7 @@ def find_quarto(root: Path | None = None) -> Path:
         if exe.is_file() and os.access(exe, os.X_OK):
             version = quarto_version(exe)
             if version.startswith(QUARTO_SERIES + "."):
-                return exe
+                return Path(os.path.abspath(exe))
             seen.append(f"{exe} is version {version or 'unknown'}")
     detail = ("; ".join(seen) + ". ") if seen else ""
     raise RenderError("quarto", f"Quarto {QUARTO_SERIES}.x not found. {detail}Run `make quarto` (installs Quarto "
@@ -106,22 +106,115 @@ def _run(quarto: Path, project: Path, target: str) -> None:
                                             f"{' '.join(cmd)}\n{detail}")
 
 
-def render(project: Path, only: list[str] | None = None, *, root: Path | None = None) -> RenderResult:
+PAGE_SUFFIXES = (".ipynb", ".qmd")
+_QUARTO_OWN = (OUTPUT_DIR, ".quarto")
+
+
+def _targets(project: Path) -> dict[str, int]:
+    """The project's pages grouped as render targets (a top-level page, or a folder of pages) with their size."""
+    out: dict[str, int] = {}
+    for f in project.rglob("*"):
+        rel = f.relative_to(project)
+        if f.suffix in PAGE_SUFFIXES and rel.parts[0] not in _QUARTO_OWN and not f.name.startswith("_"):
+            key = rel.parts[0] if len(rel.parts) > 1 else str(rel)
+            out[key] = out.get(key, 0) + f.stat().st_size + 200_000   # + a page's fixed cost
+    return out
+
+
+def _shards(targets: dict[str, int], n: int) -> list[list[str]]:
+    """Targets in ``n`` groups of about equal size (largest first, each to the lightest group)."""
+    groups: list[list[str]] = [[] for _ in range(n)]
+    load = [0] * n
+    for name, size in sorted(targets.items(), key=lambda kv: (-kv[1], kv[0])):
+        i = load.index(min(load))
+        groups[i].append(name)
+        load[i] += size
+    return [g for g in groups if g]
+
+
+def _linked_copy(project: Path, dest: Path) -> None:
+    """A copy of the project's inputs (hard links: instant, no extra space) without Quarto's output."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    for f in project.rglob("*"):
+        rel = f.relative_to(project)
+        if rel.parts[0] in _QUARTO_OWN or not f.is_file():
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(f, dest / rel)
+        except OSError:
+            shutil.copyfile(f, dest / rel)
+
+
+def _merge_site(shard_site: Path, site: Path) -> None:
+    """Add a shard's rendered pages to the site; the search index is the union of both."""
+    import json
+    entries = []
+    for s in (site, shard_site):
+        index = s / "search.json"
+        if index.exists():
+            entries.extend(json.loads(index.read_text(encoding="utf-8")))
+    for f in shard_site.rglob("*"):
+        if f.is_file() and f.name != "search.json":
+            dest = site / f.relative_to(shard_site)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+    seen, merged = set(), []
+    for e in entries:
+        key = e.get("objectID") or json.dumps(e, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            merged.append(e)
+    (site / "search.json").write_text(json.dumps(merged, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _render_whole(quarto: Path, project: Path, workers: int) -> list[str]:
+    """Render every page. With ``workers`` > 1 the pages are split between that many Quarto processes,
+    each in its own (hard-linked) copy of the project, and their outputs merged: Quarto renders one
+    page at a time, and its start-up and page conversion leave the other cores idle."""
+    shards = _shards(_targets(project), workers) if workers > 1 else []
+    if len(shards) < 2:
+        _run(quarto, project, ".")
+        return ["."]
+    from concurrent.futures import ThreadPoolExecutor
+    copies = [project] + [project.parent / f"{project.name}.shard{i}" for i in range(1, len(shards))]
+    for copy in copies[1:]:
+        _linked_copy(project, copy)
+
+    def one(i: int) -> None:
+        for target in shards[i]:
+            _run(quarto, copies[i], target)
+    with ThreadPoolExecutor(max_workers=len(shards)) as pool:
+        for fut in [pool.submit(one, i) for i in range(len(shards))]:
+            fut.result()
+    for copy in copies[1:]:
+        _merge_site(copy / OUTPUT_DIR, project / OUTPUT_DIR)
+        shutil.rmtree(copy, ignore_errors=True)
+    return [t for shard in shards for t in shard]
+
+
+def render(project: Path, only: list[str] | None = None, *, root: Path | None = None,
+           workers: int = 1) -> RenderResult:
     """Render the Quarto project ``project`` into ``project/_site``.
 
     ``only`` lists inputs (pages or folders, relative to ``project``) to re-render into the
-    existing ``_site``; ``None`` renders the whole project from scratch.
+    existing ``_site``; ``None`` renders the whole project from scratch, in ``workers`` Quarto
+    processes at once.
     """
     project = Path(project).resolve()
     if not (project / "_quarto.yml").is_file():
         raise RenderError(project / "_quarto.yml", "missing: not a Quarto project")
     quarto = find_quarto(root)
     t0 = time.perf_counter()
-    targets = ["."] if only is None else list(only)
-    if only is None and (project / OUTPUT_DIR).exists():
-        shutil.rmtree(project / OUTPUT_DIR)
-    for target in targets:
-        _run(quarto, project, target)
+    if only is None:
+        if (project / OUTPUT_DIR).exists():
+            shutil.rmtree(project / OUTPUT_DIR)
+        targets = _render_whole(quarto, project, workers)
+    else:
+        targets = list(only)
+        for target in targets:
+            _run(quarto, project, target)
     site = project / OUTPUT_DIR
     pages = sorted(p.relative_to(site) for p in site.rglob("*.html") if "site_libs" not in p.parts)
     if not pages:

@@ -235,8 +235,48 @@ def _reusable(st: Step, paths: ProjectPaths, digest: str, log) -> bool:
     return True
 
 
-def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: bool = False
-        ) -> dict[str, list[Path]]:
+def _run_step(st: Step, paths: ProjectPaths, digest: str) -> tuple[list[Path], list[str]]:
+    """Run one step: its function, the plausibility and completeness checks, then the atomic writes.
+
+    Returns the files written and the lines to log. Runs in the calling process or a worker.
+    """
+    from .. import plausibility
+    from ..sources import sha256_of
+    stamp = _stamp(paths, st.name)
+    stamp.unlink(missing_ok=True)
+    lines = []
+    t0 = time.perf_counter()
+    try:
+        tables = st.func(paths)
+        missing = set(st.outputs) - set(tables)
+        if missing:
+            raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")
+        plausibility.check_tables(tables, f"step '{st.name}'")
+        gaps = plausibility.check_complete(tables, f"step '{st.name}'")
+        for g in gaps.itertuples():
+            lines.append(f"process {st.name}: known gap, recorded in quality/known_gaps: {g.table} {g.column} for "
+                         f"{g.area_code} ({g.rows} rows): {g.reason}")
+        tables = {**tables, f"quality/known_gaps_{st.name}": gaps}
+    except BuildError:
+        raise
+    except LLRError as exc:
+        raise BuildError("process", f"step '{st.name}': {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - a reader failed in a way no check anticipated
+        raise BuildError("process", f"step '{st.name}' failed unexpectedly: {type(exc).__name__}: {exc} "
+                                    f"(inputs: {', '.join(st.inputs)})") from exc
+    written = _write(paths, tables)
+    _write_stamp(stamp, digest, {t: sha256_of(table_path(paths, t)) for t in tables})
+    lines.append(f"process {st.name}: {', '.join(tables)} ({time.perf_counter() - t0:.1f}s)")
+    return written, lines
+
+
+def _step_in_worker(name: str, root: Path, digest: str) -> tuple[list[Path], list[str]]:
+    ordered_steps([name])   # registers the steps in this process
+    return _run_step(STEPS[name], ProjectPaths(root), digest)
+
+
+def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: bool = False,
+        workers: int = 1) -> dict[str, list[Path]]:
     """Run processing steps in dependency order; stop at the first failure.
 
     Before anything runs, every raw file a step reads is checked against the lock
@@ -244,12 +284,12 @@ def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: b
     last success, and whose tables are byte-for-byte what it wrote (sha256 recorded in its cache
     record), is skipped unless ``force``; a truncated or altered table is rebuilt, with a line
     saying so. Every table a step returns is checked against :data:`llr_analysis.plausibility.RULES`
-    before it is written.
+    before it is written. With ``workers`` > 1, steps whose upstream steps are done run at the
+    same time, each in its own process.
     """
-    from .. import plausibility
     from ..errors import FetchError
     from ..sources import read_lock
-    out = {}
+    out: dict[str, list[Path]] = {}
     hashes: dict[str, str] = {}
     cache: dict[Path, str] = {}
     steps = ordered_steps(names)
@@ -259,34 +299,38 @@ def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: b
             verify_inputs(st, paths, lock, cache)
         except FetchError as exc:
             raise BuildError("process", f"step '{st.name}': {exc}") from exc
-    for st in steps:
-        digest = hashes[st.name] = step_hash(st, paths, hashes, cache)
-        stamp = _stamp(paths, st.name)
-        if not force and _reusable(st, paths, digest, log):
+    todo = []
+    for st in steps:   # a step's digest depends on its upstream steps' digests, not on their tables
+        hashes[st.name] = step_hash(st, paths, hashes, cache)
+        if not force and _reusable(st, paths, hashes[st.name], log):
             log(f"process {st.name}: unchanged")
-            continue
-        stamp.unlink(missing_ok=True)
-        t0 = time.perf_counter()
-        try:
-            tables = st.func(paths)
-            missing = set(st.outputs) - set(tables)
-            if missing:
-                raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")
-            plausibility.check_tables(tables, f"step '{st.name}'")
-            gaps = plausibility.check_complete(tables, f"step '{st.name}'")
-            for g in gaps.itertuples():
-                log(f"process {st.name}: known gap, recorded in quality/known_gaps: {g.table} {g.column} for "
-                    f"{g.area_code} ({g.rows} rows): {g.reason}")
-            tables = {**tables, f"quality/known_gaps_{st.name}": gaps}
-        except BuildError:
-            raise
-        except LLRError as exc:
-            raise BuildError("process", f"step '{st.name}': {exc}") from exc
-        except Exception as exc:  # noqa: BLE001 - a reader failed in a way no check anticipated
-            raise BuildError("process", f"step '{st.name}' failed unexpectedly: {type(exc).__name__}: {exc} "
-                                        f"(inputs: {', '.join(st.inputs)})") from exc
-        out[st.name] = _write(paths, tables)
-        from ..sources import sha256_of
-        _write_stamp(stamp, digest, {t: sha256_of(table_path(paths, t)) for t in tables})
-        log(f"process {st.name}: {', '.join(tables)} ({time.perf_counter() - t0:.1f}s)")
+        else:
+            todo.append(st)
+    if workers <= 1 or len(todo) <= 1:
+        for st in todo:
+            out[st.name], lines = _run_step(st, paths, hashes[st.name])
+            for line in lines:
+                log(line)
+        return out
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    pending = {st.name: st for st in todo}
+    running: dict = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        while pending or running:
+            for name, st in list(pending.items()):
+                if len(running) < workers and not any(dep in pending or dep in running.values()
+                                                      for dep in st.after):
+                    running[pool.submit(_step_in_worker, name, paths.root, hashes[name])] = name
+                    del pending[name]
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                name = running.pop(fut)
+                try:
+                    out[name], lines = fut.result()
+                except BaseException:
+                    for other in running:
+                        other.cancel()
+                    raise
+                for line in lines:
+                    log(line)
     return out
