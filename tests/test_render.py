@@ -94,15 +94,15 @@ def test_navigation_is_generated_from_places_and_notebook_metadata(tmp_path):
     cfg = quarto_config({"website": {"title": "T"}}, _runs(), pages, tmp_path)
     left = cfg["website"]["navbar"]["left"]
     assert [i["text"] for i in left] == ["Overview", "Places", "Population", "Deprivation"]
-    assert left[0]["href"] == "index.ipynb"
+    assert left[0]["href"] == "index.html"
     assert [m["text"] for m in left[1]["menu"]] == ["Leicester", "Leicestershire", "Rutland"]
-    assert left[3]["menu"][2] == {"text": "Rutland", "href": "deprivation/rutland.ipynb"}
+    assert left[3]["menu"][2] == {"text": "Rutland", "href": "deprivation/rutland.html"}
     about = cfg["website"]["navbar"]["right"][0]["menu"]
-    assert [a["href"] for a in about] == ["methods.qmd", "sources.qmd"]
+    assert [a["href"] for a in about] == ["methods.html", "sources.html"]
     sidebars = {s["id"]: s for s in cfg["website"]["sidebar"]}
     section = sidebars["rutland"]["contents"][0]
-    assert section["section"] == "Rutland" and section["href"] == "summary/rutland.ipynb"
-    assert [c["href"] for c in section["contents"]] == ["population/rutland.ipynb", "deprivation/rutland.ipynb"]
+    assert section["section"] == "Rutland" and section["href"] == "summary/rutland.html"
+    assert [c["href"] for c in section["contents"]] == ["population/rutland.html", "deprivation/rutland.html"]
     assert cfg["project"]["output-dir"] == "_site" and "deprivation/leicester.ipynb" in cfg["project"]["render"]
     assert cfg["website"]["title"] == "T"
 
@@ -111,7 +111,7 @@ def test_navigation_of_a_partial_build_lists_only_its_pages(tmp_path):
     runs = [r for r in _runs() if r.place == "rutland" and r.topic == "deprivation"]
     cfg = quarto_config({}, runs, {}, tmp_path)
     left = cfg["website"]["navbar"]["left"]
-    assert left == [{"text": "Deprivation", "menu": [{"text": "Rutland", "href": "deprivation/rutland.ipynb"}]}]
+    assert left == [{"text": "Deprivation", "menu": [{"text": "Rutland", "href": "deprivation/rutland.html"}]}]
     assert [s["id"] for s in cfg["website"]["sidebar"]] == ["rutland"]
     assert cfg["website"]["navbar"]["right"] == []
 
@@ -210,7 +210,7 @@ def test_pages_are_split_between_quarto_processes_by_size():
     from llr_analysis.render import _shards
     shards = _shards({"life_expectancy": 900, "population": 800, "deprivation": 500, "index.ipynb": 300,
                       "methods.qmd": 100}, 2)
-    assert shards == [["life_expectancy", "index.ipynb", "methods.qmd"], ["population", "deprivation"]]
+    assert shards == [["index.ipynb", "life_expectancy", "methods.qmd"], ["deprivation", "population"]]
     assert _shards({"index.ipynb": 1}, 2) == [["index.ipynb"]]
 
 
@@ -221,20 +221,24 @@ def test_a_whole_render_in_two_processes_gives_every_page_and_one_search_index(t
     (root).mkdir()
     (root / "_quarto.yml").write_text(
         "project:\n  type: website\n  output-dir: _site\nexecute:\n  enabled: false\n"
-        "website:\n  title: Split\n  navbar:\n    left:\n      - href: index.qmd\n        text: Home\n"
-        "      - href: topic/a.ipynb\n        text: A\n      - href: other/b.ipynb\n        text: B\n")
+        "website:\n  title: Split\n  navbar:\n    left:\n      - href: index.html\n        text: Home\n"
+        "      - href: topic/a.html\n        text: A\n      - href: other/b.html\n        text: B\n")
     (root / "index.qmd").write_text("---\ntitle: Home\n---\n\nHome page about Melton.\n")
     _notebook(root / "topic" / "a.ipynb", "Page A", "<p>Charnwood</p>")
     _notebook(root / "other" / "b.ipynb", "Page B", "<p>Harborough</p>")
     result = render(root, root=REPO, workers=2)
     site = root / OUTPUT_DIR
     assert [str(p) for p in result.pages] == ["index.html", "other/b.html", "topic/a.html"]
-    assert sorted(result.rendered) == ["index.qmd", "other", "topic"]
+    assert sorted(result.rendered) == ["index.qmd", "other/b.ipynb", "topic/a.ipynb"]
     hrefs = {e["href"].split("#")[0] for e in json.loads((site / "search.json").read_text())}
     assert hrefs == {"index.html", "topic/a.html", "other/b.html"}
-    for page in result.pages:        # each page has the site's navbar and libraries
+    for page in result.pages:        # each page has the site's navbar, whichever run made it, and libraries
         html = (site / page).read_text()
-        assert "navbar" in html and "site_libs/quarto-nav/quarto-nav.js" in html
+        assert "site_libs/quarto-nav/quarto-nav.js" in html
+        prefix = "../" if "/" in str(page) else ""
+        for target in ("index.html", "topic/a.html", "other/b.html"):
+            assert f'href="{prefix}{target}"' in html or f'href="./{target}"' in html, (page, target)
+    assert "Melton" in (site / "index.html").read_text()       # the page, not a redirect
     assert (site / "site_libs" / "quarto-search" / "quarto-search.js").exists()
-    assert not (tmp_path / "p.shard1").exists()
+    assert not (tmp_path / "p.part0").exists() and not (tmp_path / "p.part1").exists()
     _sh.rmtree(root)

@@ -57,29 +57,29 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
 
     left: list[dict] = []
     if home:
-        left.append({"text": "Overview", "href": str(home[0].output)})
+        left.append({"text": "Overview", "href": _href(home[0].output)})
     place_ids = [p for p in places if p in summaries or any(r.place == p for rs in ordered for r in rs)]
     if summaries:
-        left.append({"text": "Places", "menu": [{"text": _text(places[p].name), "href": str(summaries[p].output)}
+        left.append({"text": "Places", "menu": [{"text": _text(places[p].name), "href": _href(summaries[p].output)}
                                                 for p in place_ids if p in summaries]})
     for rs in ordered:
         by_place = {r.place: r for r in rs}
-        left.append({"text": _text(rs[0].title), "menu": [{"text": _text(places[p].name), "href": str(by_place[p].output)}
+        left.append({"text": _text(rs[0].title), "menu": [{"text": _text(places[p].name), "href": _href(by_place[p].output)}
                                                    for p in place_ids if p in by_place]})
     about = []
     for page in sorted(pages, key=lambda p: (_front_matter(pages[p]).get("order", 99), p.name)):
         fm = _front_matter(pages[page])
         about.append({"text": _text(fm.get("nav-title") or fm.get("title") or page.stem),
-                      "href": str(page.relative_to(stage))})
+                      "href": _href(page.relative_to(stage))})
     navbar = website.setdefault("navbar", {})
     navbar["left"] = left
     navbar["right"] = [{"text": "About", "menu": about}] if about else []
 
     sidebars = []
     for p in place_ids:
-        entries = [{"text": _text(rs[0].title), "href": str(r.output)} for rs in ordered for r in rs if r.place == p]
+        entries = [{"text": _text(rs[0].title), "href": _href(r.output)} for rs in ordered for r in rs if r.place == p]
         if p in summaries:
-            section = {"section": _text(places[p].name), "href": str(summaries[p].output), "contents": entries}
+            section = {"section": _text(places[p].name), "href": _href(summaries[p].output), "contents": entries}
         else:
             section = {"section": _text(places[p].name), "contents": entries}
         sidebars.append({"id": p, "title": _text(places[p].name), "style": "docked", "collapse-level": 2,
@@ -87,6 +87,19 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
     if sidebars:
         website["sidebar"] = sidebars
     return cfg
+
+
+def _href(source) -> str:
+    """A page's address in the site: its output file (``deprivation/rutland.html``), not its source.
+
+    Quarto resolves both, but only for pages it renders in the same run; output addresses also
+    hold when the site is rendered in parts (see :func:`llr_analysis.render.render`).
+    """
+    source = str(source)
+    for suffix in (".ipynb", ".qmd", ".md"):
+        if source.endswith(suffix):
+            return source[: -len(suffix)] + ".html"
+    return source
 
 
 def _text(value: str) -> str:

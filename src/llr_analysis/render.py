@@ -110,88 +110,99 @@ PAGE_SUFFIXES = (".ipynb", ".qmd")
 _QUARTO_OWN = (OUTPUT_DIR, ".quarto")
 
 
-def _targets(project: Path) -> dict[str, int]:
-    """The project's pages grouped as render targets (a top-level page, or a folder of pages) with their size."""
-    out: dict[str, int] = {}
-    for f in project.rglob("*"):
-        rel = f.relative_to(project)
-        if f.suffix in PAGE_SUFFIXES and rel.parts[0] not in _QUARTO_OWN and not f.name.startswith("_"):
-            key = rel.parts[0] if len(rel.parts) > 1 else str(rel)
-            out[key] = out.get(key, 0) + f.stat().st_size + 200_000   # + a page's fixed cost
-    return out
+def _pages(project: Path) -> list[str]:
+    """The pages Quarto renders in ``project`` (its ``project.render`` list)."""
+    import yaml
+    cfg = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    listed = (cfg.get("project") or {}).get("render")
+    if listed:
+        return [str(p) for p in listed]
+    return sorted(str(f.relative_to(project)) for f in project.rglob("*")
+                  if f.suffix in PAGE_SUFFIXES and f.relative_to(project).parts[0] not in _QUARTO_OWN
+                  and not f.name.startswith("_"))
 
 
-def _shards(targets: dict[str, int], n: int) -> list[list[str]]:
-    """Targets in ``n`` groups of about equal size (largest first, each to the lightest group)."""
+def _shards(sizes: dict[str, int], n: int) -> list[list[str]]:
+    """Pages in ``n`` groups of about equal work (largest first, each to the lightest group)."""
     groups: list[list[str]] = [[] for _ in range(n)]
     load = [0] * n
-    for name, size in sorted(targets.items(), key=lambda kv: (-kv[1], kv[0])):
+    for name, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
         i = load.index(min(load))
         groups[i].append(name)
         load[i] += size
-    return [g for g in groups if g]
+    return [sorted(g) for g in groups if g]
 
 
-def _linked_copy(project: Path, dest: Path) -> None:
-    """A copy of the project's inputs (hard links: instant, no extra space) without Quarto's output."""
+def _linked_copy(project: Path, dest: Path, pages: list[str]) -> None:
+    """A copy of the project's inputs (hard links: instant, no extra space) without Quarto's output,
+    whose ``_quarto.yml`` renders only ``pages``."""
+    import yaml
     if dest.exists():
         shutil.rmtree(dest)
     for f in project.rglob("*"):
         rel = f.relative_to(project)
-        if rel.parts[0] in _QUARTO_OWN or not f.is_file():
+        if rel.parts[0] in _QUARTO_OWN or not f.is_file() or str(rel) == "_quarto.yml":
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(f, dest / rel)
         except OSError:
             shutil.copyfile(f, dest / rel)
+    cfg = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    cfg.setdefault("project", {})["render"] = pages
+    (dest / "_quarto.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
-def _merge_site(shard_site: Path, site: Path) -> None:
-    """Add a shard's rendered pages to the site; the search index is the union of both."""
+def _output(page: str) -> str:
+    return page.rsplit(".", 1)[0] + ".html"
+
+
+def _merge_sites(parts: list[tuple[Path, list[str]]], site: Path) -> None:
+    """One site from sites rendered in parts: each part's own pages, everything else once, and the
+    union of the search indexes."""
     import json
+    site.mkdir(parents=True)
     entries = []
-    for s in (site, shard_site):
-        index = s / "search.json"
+    for part_site, pages in parts:
+        own = {_output(p) for p in pages}
+        index = part_site / "search.json"
         if index.exists():
-            entries.extend(json.loads(index.read_text(encoding="utf-8")))
-    for f in shard_site.rglob("*"):
-        if f.is_file() and f.name != "search.json":
-            dest = site / f.relative_to(shard_site)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(f, dest)
-    seen, merged = set(), []
-    for e in entries:
-        key = e.get("objectID") or json.dumps(e, sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            merged.append(e)
-    (site / "search.json").write_text(json.dumps(merged, indent=2, ensure_ascii=False), encoding="utf-8")
+            entries.extend(e for e in json.loads(index.read_text(encoding="utf-8"))
+                           if e.get("href", "").split("#")[0] in own)
+        for f in part_site.rglob("*"):
+            rel = f.relative_to(part_site)
+            dest = site / rel
+            if not f.is_file() or str(rel) == "search.json":
+                continue
+            if str(rel) in own or not dest.exists():   # a part's redirect index.html never replaces the page
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(f, dest)
+    (site / "search.json").write_text(json.dumps(entries, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def _render_whole(quarto: Path, project: Path, workers: int) -> list[str]:
-    """Render every page. With ``workers`` > 1 the pages are split between that many Quarto processes,
-    each in its own (hard-linked) copy of the project, and their outputs merged: Quarto renders one
-    page at a time, and its start-up and page conversion leave the other cores idle."""
-    shards = _shards(_targets(project), workers) if workers > 1 else []
+    """Render every page. With ``workers`` > 1 the pages are split between that many Quarto runs at
+    once, each in its own hard-linked copy of the project that renders only its share, and the
+    outputs merged. Quarto converts one page at a time, so one run keeps one core busy; the site's
+    navigation links to output addresses (.html), so every page's links hold whichever run made it."""
+    pages = _pages(project)
+    shards = _shards({p: (project / p).stat().st_size + 200_000 for p in pages}, workers) if workers > 1 else []
     if len(shards) < 2:
         _run(quarto, project, ".")
         return ["."]
     from concurrent.futures import ThreadPoolExecutor
-    copies = [project] + [project.parent / f"{project.name}.shard{i}" for i in range(1, len(shards))]
-    for copy in copies[1:]:
-        _linked_copy(project, copy)
-
-    def one(i: int) -> None:
-        for target in shards[i]:
-            _run(quarto, copies[i], target)
-    with ThreadPoolExecutor(max_workers=len(shards)) as pool:
-        for fut in [pool.submit(one, i) for i in range(len(shards))]:
-            fut.result()
-    for copy in copies[1:]:
-        _merge_site(copy / OUTPUT_DIR, project / OUTPUT_DIR)
-        shutil.rmtree(copy, ignore_errors=True)
-    return [t for shard in shards for t in shard]
+    copies = [project.parent / f"{project.name}.part{i}" for i in range(len(shards))]
+    try:
+        for copy, share in zip(copies, shards):
+            _linked_copy(project, copy, share)
+        with ThreadPoolExecutor(max_workers=len(shards)) as pool:
+            for fut in [pool.submit(_run, quarto, copy, ".") for copy in copies]:
+                fut.result()
+        _merge_sites([(copy / OUTPUT_DIR, share) for copy, share in zip(copies, shards)], project / OUTPUT_DIR)
+    finally:
+        for copy in copies:
+            shutil.rmtree(copy, ignore_errors=True)
+    return pages
 
 
 def render(project: Path, only: list[str] | None = None, *, root: Path | None = None,

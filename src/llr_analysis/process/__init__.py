@@ -47,6 +47,11 @@ def table_path(paths: ProjectPaths, table: str) -> Path:
     return paths.processed / f"{table}.parquet"
 
 
+#: Tables read in this process, by (file, size, modification time): a notebook kernel runs many
+#: notebooks that read the same tables. Callers get a copy, so the cache cannot be altered.
+_TABLES: dict[tuple, pd.DataFrame] = {}
+
+
 def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
     """Read a processed table (GeoDataFrame when it holds geometry)."""
     from ..paths import project_paths
@@ -54,6 +59,16 @@ def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
     p = table_path(paths, table)
     if not p.exists():
         raise LLRError(f"processed table {table!r} is missing ({p}): run `llr process` first")
+    st = p.stat()
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _TABLES:
+        if len(_TABLES) > 64:
+            _TABLES.clear()
+        _TABLES[key] = _read_parquet(table, p)
+    return _TABLES[key].copy()
+
+
+def _read_parquet(table: str, p: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
     try:
         meta = pq.read_schema(p).metadata or {}
