@@ -77,3 +77,24 @@ def site_url(built_site):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+
+
+# Markers follow the fixtures a test needs (directly or through other fixtures), so that
+# `pytest -m "not mirror and not slow and not browser"` (make check) runs exactly the tests that need
+# neither the raw-data mirror nor a whole-site build nor a browser.
+MIRROR_FIXTURES = {"mirror", "processed_project", "built_site", "site_url"}
+SLOW_FIXTURES = {"processed_project", "built_site", "site_url"}
+BROWSER_FIXTURES = {"site_url"}
+BROWSER_FILES = {"test_browser.py"}
+
+
+@pytest.hookimpl(tryfirst=True)   # before pytest's own -m deselection sees the items
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & MIRROR_FIXTURES:
+            item.add_marker(pytest.mark.mirror)
+        if used & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        if used & BROWSER_FIXTURES or item.path.name in BROWSER_FILES:
+            item.add_marker(pytest.mark.browser)
