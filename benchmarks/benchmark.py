@@ -48,7 +48,7 @@ def timed_subprocess(cmd: list[str], env: dict) -> tuple[float, float]:
 def national_processing(root: Path) -> float:
     """Deprivation processing for all of England plus the LA summary measures, in-process."""
     from llr_analysis import process
-    from llr_analysis.imd_measures import N_LSOAS_IOD2019, summary_measures
+    from llr_analysis.stats.imd_measures import N_LSOAS_IOD2019, summary_measures
     from llr_analysis.paths import project_paths
     import pandas as pd
     paths = project_paths(root)
@@ -69,10 +69,10 @@ def national_processing(root: Path) -> float:
 
 def naive(root: Path, env: dict, out: Path) -> float:
     """The usual Quarto workflow: papermill for every notebook and place, then one `quarto render`."""
-    from llr_analysis.build import stage_files
-    from llr_analysis.notebooks import plan
+    from llr_analysis.website.build import stage_files
+    from llr_analysis.website.notebooks import plan
     from llr_analysis.paths import project_paths
-    from llr_analysis.render import find_quarto
+    from llr_analysis.website.render import find_quarto
     paths = project_paths(root)
     runs = plan(paths)
     quarto = find_quarto(REPO)

@@ -39,7 +39,8 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def processed_project(tmp_path_factory, mirror):
     """A project copy with every dataset fetched from the mirror and processed."""
-    from llr_analysis import process, sources
+    from llr_analysis import process
+    from llr_analysis.fetch import sources
     from llr_analysis.paths import project_paths
     root = copy_project(tmp_path_factory.mktemp("project"))
     paths = project_paths(root)
@@ -51,7 +52,7 @@ def processed_project(tmp_path_factory, mirror):
 @pytest.fixture(scope="session")
 def built_site(processed_project):
     """The whole site built for the three places from the mirror and rendered by Quarto."""
-    from llr_analysis.build import build
+    from llr_analysis.website.build import build
     old = os.environ.get("LLR_ROOT")
     try:
         report = build(processed_project, fetch=False, workers=2, log=lambda *_: None)

@@ -72,8 +72,9 @@ def write_ft(folder, *rows):
 
 
 def read_ft(folder):
-    from llr_analysis import fingertips, screening
-    return fingertips.read_fetched(folder, screening.load_config())
+    from llr_analysis import settings
+    from llr_analysis.process import fingertips
+    return fingertips.read_fetched(folder, settings.cancer_screening())
 
 
 @pytest.mark.parametrize("cell, why", [
@@ -198,7 +199,7 @@ def test_truncated_iod_file_fails_processing(tmp_path):
 
 
 def test_unknown_place_or_locality_parameter(processed_project):
-    from llr_analysis.notebooks import plan
+    from llr_analysis.website.notebooks import plan
     with pytest.raises(ParameterError, match="unknown place 'coventry'"):
         plan(processed_project, places=["coventry"])
     with pytest.raises(ParameterError, match="unknown topic notebook"):
@@ -211,7 +212,7 @@ def _snapshot(site):
 
 def test_failing_notebook_leaves_the_site_byte_identical(built_site):
     """A cell that raises stops the build naming notebook, place and cell; site/ is untouched."""
-    from llr_analysis.build import build
+    from llr_analysis.website.build import build
     site, _ = built_site
     paths_root = site.parent
     from llr_analysis.paths import project_paths
@@ -238,7 +239,7 @@ def test_failing_notebook_leaves_the_site_byte_identical(built_site):
 
 def test_unknown_place_in_a_notebook_fails_the_run(built_site):
     """Running a topic notebook with a bad place parameter fails in its parameter check."""
-    from llr_analysis.notebooks import Run, _execute
+    from llr_analysis.website.notebooks import Run, _execute
     site, _ = built_site
     from llr_analysis.paths import project_paths
     paths = project_paths(site.parent)

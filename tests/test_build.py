@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from llr_analysis.check import check_site
-from llr_analysis.page import chart_specs
+from llr_analysis.website.check import check_site
+from llr_analysis.report.page import chart_specs
 
 
 def test_site_has_a_deprivation_page_per_place_and_an_index(built_site):

@@ -7,11 +7,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from llr_analysis import build as build_mod
-from llr_analysis.build import BuildLock, publish, recover
+from llr_analysis.website import build as build_mod
+from llr_analysis.website.build import BuildLock, publish, recover
 from llr_analysis.errors import BuildError, ParameterError
-from llr_analysis.navigation import quarto_config
-from llr_analysis.notebooks import Run, front_matter, is_current, plan
+from llr_analysis.website.navigation import quarto_config
+from llr_analysis.website.notebooks import Run, front_matter, is_current, plan
 from llr_analysis.paths import ProjectPaths
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,7 +115,8 @@ def test_a_corrupt_executed_notebook_is_run_again(tmp_path):
 
 # ------------------------------------------------------------------------------ escaping
 def test_names_from_configuration_are_escaped_in_titles_and_navigation(monkeypatch, tmp_path):
-    from llr_analysis import navigation, notebooks
+    from llr_analysis.website import navigation
+    from llr_analysis.website import notebooks
     from llr_analysis.places import load_places
     cfg = load_places()
     evil_place = type(cfg.places["rutland"])(**{**cfg.places["rutland"].__dict__, "name": EVIL})
@@ -131,7 +132,7 @@ def test_names_from_configuration_are_escaped_in_titles_and_navigation(monkeypat
 
 
 def test_narrative_markdown_cannot_carry_html(tmp_path, monkeypatch):
-    from llr_analysis import page as page_mod
+    from llr_analysis.report import page as page_mod
     shown = []
     monkeypatch.setenv("LLR_STAGE", str(tmp_path))
     monkeypatch.chdir(tmp_path)

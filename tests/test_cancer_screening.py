@@ -13,7 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis import fingertips, screening
+from llr_analysis import settings
+from llr_analysis.fetch import fingertips
+from llr_analysis.process import cancer_screening as place_rule
+from llr_analysis.process import fingertips as fingertips_reader
+
+from llr_analysis.analysis import cancer_screening as screening
 from llr_analysis.errors import DataValidationError, FetchError
 from llr_analysis.paths import ProjectPaths
 
@@ -40,15 +45,15 @@ def wilson_by_hand(x, n):
     ("16C", "U89141", "TS18 1HU", None, "not in LLR"),
 ])
 def test_assign_place(ccg, pcn, postcode, place, basis_part):
-    got, basis = screening.assign_place(ccg, pcn, postcode)
+    got, basis = place_rule.assign_place(ccg, pcn, postcode)
     assert got == place
     assert basis_part in basis
 
 
 def test_postcode_district():
-    assert screening.postcode_district("LE15 6NT") == "LE15"
-    assert screening.postcode_district("le156nt") == "LE15"
-    assert screening.postcode_district(None) is None
+    assert place_rule.postcode_district("LE15 6NT") == "LE15"
+    assert place_rule.postcode_district("le156nt") == "LE15"
+    assert place_rule.postcode_district(None) is None
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -124,7 +129,7 @@ def test_request_urls_follow_the_api():
 
 def test_planned_requests_cover_all_three_programmes():
     reqs = fingertips.planned_requests()
-    cfg = screening.load_config()["fingertips"]
+    cfg = settings.cancer_screening()["fingertips"]
     by_id = {int(i["id"]): i["programme"] for i in cfg["indicators"]}
     assert {by_id[r.indicator_id] for r in reqs} == {"breast", "cervical", "bowel"}
     gp = [r for r in reqs if r.level == "gp_practice"]
@@ -173,8 +178,8 @@ def test_fetch_names_a_missing_response(tmp_path):
 
 
 def test_read_fetched_tidies_all_programmes():
-    cfg = screening.load_config()
-    ft = fingertips.read_fetched(RECORDED, cfg)
+    cfg = settings.cancer_screening()
+    ft = fingertips_reader.read_fetched(RECORDED, cfg)
     # region rows and deprivation breakdown rows are left out
     assert not ft["area_code"].str.startswith("E12").any()
     assert set(ft["programme"]) == {"breast", "cervical", "bowel"}
@@ -193,16 +198,16 @@ def test_an_indicator_id_that_is_another_indicator_stops_processing(tmp_path):
     src = (RECORDED / "all_data_i92600_c7_p66.csv").read_text()
     (tmp_path / "all_data_i92600_c7_p66.csv").write_text(
         src.replace("screened for bowel cancer in last 30 months", "with a record of something else"))
-    with pytest.raises(DataValidationError, match="fix its ID in config/screening.yml"):
-        fingertips.read_fetched(tmp_path, screening.load_config())
+    with pytest.raises(DataValidationError, match="fix its ID in config/cancer_screening.yml"):
+        fingertips_reader.read_fetched(tmp_path, settings.cancer_screening())
 
 
 def test_a_fetch_makes_the_next_process_rerun_screening(tmp_path):
     """The screening step hashes the Fingertips folder, so new extracts change its cache key."""
     from llr_analysis import process
     paths = _project(tmp_path)
-    process.ordered_steps(["screening"])
-    st = process.STEPS["screening"]
+    process.ordered_steps(["cancer_screening"])
+    st = process.STEPS["cancer_screening"]
     before = process.step_hash(st, paths, {})
     fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
     assert process.step_hash(st, paths, {}) != before
@@ -229,13 +234,13 @@ def _small_workbook(tmp_path, rows):
     import copy
     f = tmp_path / "phe_cervical_coverage_gp_dec2017__bbc.csv"
     f.write_text("\n".join([HEADER_2017, *rows]) + "\n")
-    cfg = copy.deepcopy(screening.load_config())
+    cfg = copy.deepcopy(settings.cancer_screening())
     cfg["expected"]["england_practices_2017"] = len(rows)
     return f, cfg
 
 
 def test_workbook_suppression_markers_are_missing_never_zero(tmp_path):
-    from llr_analysis.process.screening import read_cervical_2017
+    from llr_analysis.process.cancer_screening import read_cervical_2017
     f, cfg = _small_workbook(tmp_path, [
         _row_2017(1, "C82001", "NHS East Leicestershire And Rutland CCG", "1447", "1115", "..", "954", "750", ".."),
         _row_2017(2, "C82002", "NHS Leicester City CCG", "<under 6>", "<under 6>", "Suppress numerator & denominator",
@@ -253,7 +258,7 @@ def test_workbook_suppression_markers_are_missing_never_zero(tmp_path):
 
 
 def test_workbook_bad_value_names_file_column_and_row(tmp_path):
-    from llr_analysis.process.screening import read_cervical_2017
+    from llr_analysis.process.cancer_screening import read_cervical_2017
     f, cfg = _small_workbook(tmp_path, [
         _row_2017(1, "C82001", "NHS Leicester City CCG", "1447", "1115", "..", "954", "750", ".."),
         _row_2017(2, "C82002", "NHS Leicester City CCG", "1200", "many", "..", "954", "750", ".."),
@@ -266,7 +271,7 @@ def test_workbook_bad_value_names_file_column_and_row(tmp_path):
 
 
 def test_workbook_screened_above_eligible_is_an_error(tmp_path):
-    from llr_analysis.process.screening import read_cervical_2017
+    from llr_analysis.process.cancer_screening import read_cervical_2017
     f, cfg = _small_workbook(tmp_path, [
         _row_2017(1, "C82001", "NHS Leicester City CCG", "100", "120", "..", "954", "750", ".."),
     ])
@@ -370,7 +375,7 @@ def test_processing_with_recorded_fingertips_extracts(screening_project, tmp_pat
     shutil.copyfile(screening_project.lock_file, root / "data" / "sources.lock.json")   # processing checks raw files against it
     paths = ProjectPaths(root)
     fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
-    process.run(paths, ["screening"], log=lambda *_: None)
+    process.run(paths, ["cancer_screening"], log=lambda *_: None)
     avail = screening.availability(paths)
     assert set(avail["programme"]) == {"cervical", "breast", "bowel"}
     assert screening.resolve_period(avail, "breast") == "2024"          # the latest of 2023, 2024

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llr_analysis.check import MAX_PAGE_BYTES, check_site
+from llr_analysis.website.check import MAX_PAGE_BYTES, check_site
 
 
 def _site(tmp_path, pages: dict[str, str]):

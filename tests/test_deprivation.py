@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis import deprivation as dep
+from llr_analysis.analysis import deprivation as dep
+
+from llr_analysis.report import deprivation as dep_report
 from llr_analysis.errors import DataValidationError
 from llr_analysis.process.deprivation import COUNTIES_2019, upper_tier
 
@@ -116,10 +118,10 @@ def test_domain_profile_counts_decile_one_per_index():
 
 
 def test_ordinal_and_rank_phrase():
-    assert [dep.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
+    assert [dep_report.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
         ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
-    assert dep.rank_phrase(26, 151) == "26th most deprived of 151"
-    assert dep.rank_phrase(131, 153, ties=23) == "joint 131st most deprived of 153"
+    assert dep_report.rank_phrase(26, 151) == "26th most deprived of 151"
+    assert dep_report.rank_phrase(131, 153, ties=23) == "joint 131st most deprived of 153"
 
 
 # ----------------------------------------------------------------- valid change between editions

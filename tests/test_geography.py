@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llr_analysis import geography
+from llr_analysis.analysis import geography
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_place, load_places
 

@@ -1,4 +1,4 @@
-"""Tests for llr_analysis.imd_measures (MHCLG local authority summary measures).
+"""Tests for llr_analysis.stats.imd_measures (MHCLG local authority summary measures).
 
 Hand-computed examples use a toy "England" of N = 100 LSOAs, so that an LSOA's national
 percentile equals its rank (p = ceil(100 * rank / 100) = rank) and the arithmetic is easy
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis.imd_measures import (
+from llr_analysis.stats.imd_measures import (
     MEASURES,
     N_LSOAS_IOD2019,
     average_rank,

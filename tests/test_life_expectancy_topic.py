@@ -17,9 +17,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from llr_analysis.page import chart_specs
+from llr_analysis.report.page import chart_specs
 
-from llr_analysis import life_expectancy as le
+from llr_analysis.analysis import life_expectancy as le
+
+from llr_analysis.report import life_expectancy as le_report
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.process import read_table
 from llr_analysis.process.life_expectancy import (
@@ -29,7 +31,7 @@ from llr_analysis.process.life_expectancy import (
     read_msoa_workbook,
     read_ons_la,
 )
-from llr_analysis.sources import raw_path
+from llr_analysis.fetch.sources import raw_path
 from llr_analysis.stats import compare_by_ci_overlap
 
 # ------------------------------------------------------------------------------ synthetic layouts
@@ -341,19 +343,19 @@ def test_series_break_shows_both_values(processed_project):
 
 
 def test_narratives_are_computed_from_the_data(processed_project):
-    text = le.leicester_gap_text(processed_project)
+    text = le_report.leicester_gap_text(processed_project)
     assert ("In 2023-25, life expectancy at birth in Leicester was 77.5 years for males and 81.7 years for "
             "females, against 79.7 and 83.5 years in England: 2.2 years below England for males and 1.8 years "
             "below England for females") in text
     # 2015-17 Fingertips: Leicester 77.1 / 81.8, England 79.5 / 83.1 -> gaps 2.4 and 1.3
     assert "narrowed by 0.2 years for males (from 2.4) and widened by 0.5 years for females (from 1.3)" in text
-    county = le.place_summary_text("leicestershire", "birth", processed_project)
+    county = le_report.place_summary_text("leicestershire", "birth", processed_project)
     assert "Leicestershire's latest published life expectancy at birth is for 2016-18" in county
     assert "males from 80.1 years in North West Leicestershire to 81.6 in Harborough (England 79.7)" in county
     assert "Rutland" not in county
-    rut = le.sii_text("rutland", processed_project)
+    rut = le_report.sii_text("rutland", processed_project)
     assert rut.startswith("The slope index of inequality is not published for Rutland")
-    hle = le.hle_text("leicester", processed_project)
+    hle = le_report.hle_text("leicester", processed_project)
     assert "57.8 years for males (95% CI 54.7 to 60.8)" in hle and "worse than England for males" in hle
 
 

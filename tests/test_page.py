@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from llr_analysis import page as page_mod
-from llr_analysis.page import DOWNLOAD_COLUMNS, Page, apply_disclosure_control, tidy_download
+from llr_analysis.report import page as page_mod
+from llr_analysis.report.page import DOWNLOAD_COLUMNS, Page, apply_disclosure_control, tidy_download
 
 EVIL = '<script>alert("x")</script> & Sons'
 

@@ -1,11 +1,11 @@
-"""Plausibility rules (llr_analysis.plausibility): bounds and consistency before anything is published."""
+"""Plausibility rules (llr_analysis.process.plausibility): bounds and consistency before anything is published."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from llr_analysis import plausibility as pl
+from llr_analysis.process import plausibility as pl
 from llr_analysis.errors import DataValidationError
 from test_bad_input import ft_row, read_ft, write_ft
 
@@ -65,8 +65,8 @@ def test_processed_table_gate_uses_the_row_source(tmp_path):
     ("life_expectancy/hle", {"value": 101.0, "lower_95": None, "upper_95": None}, "outside 30..100"),
     ("life_expectancy/le_la", {"age": "birth", "value": 38.0}, "outside 40..100 for life expectancy at birth"),
     ("life_expectancy/msoa11", {"le": 80.0, "hle": 81.0}, "81.0 is greater than le"),
-    ("screening/health_index", {"value": 100.5, "rank": 1, "areas": 149}, "outside 0..100"),
-    ("screening/practices", {"imd_decile": 0}, "outside 1..10 for an IMD decile"),
+    ("cancer_screening/health_index", {"value": 100.5, "rank": 1, "areas": 149}, "outside 0..100"),
+    ("cancer_screening/practices", {"imd_decile": 0}, "outside 1..10 for an IMD decile"),
 ])
 def test_rules_by_table(table, row, message):
     df = pd.DataFrame([{"area_code": "E06000016", **row}])
@@ -77,7 +77,7 @@ def test_rules_by_table(table, row, message):
 def test_missing_values_are_not_implausible():
     df = pd.DataFrame({"area_code": ["E06000016"], "value": [None], "count": [None], "denominator": [None],
                        "lower_95": [None], "upper_95": [None]})
-    pl.check("screening/area_coverage", df, "f.csv")
+    pl.check("cancer_screening/area_coverage", df, "f.csv")
 
 
 def test_completeness_missing_figure_for_an_llr_area_fails_unless_known():

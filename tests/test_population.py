@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis import population as pop
+from llr_analysis.analysis import population as pop
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.places import load_places
 from llr_analysis.process.population import (
@@ -218,7 +218,7 @@ def test_redrawn_lsoas_are_rejected():
 # ----------------------------------------------------------------- processed data (mirror)
 
 def _raw_sape(mirror, year):
-    from llr_analysis.sources import get_dataset
+    from llr_analysis.fetch.sources import get_dataset
     ds = get_dataset(f"sape_lsoa11_mid{year}")
     return pd.read_csv(mirror / ds.mirror_path, dtype={"LSOA Code": str})
 
@@ -234,7 +234,7 @@ def test_llr_mid2020_total_reproduced_from_the_raw_file(processed_project, mirro
     assert t21.loc[t21["year"] == 2020, "population"].sum() == pytest.approx(expected, abs=1e-6)
     assert pop.place_by_age(2020, None, processed_project).sum() == expected
     # the same total from the published district file (MYE2)
-    from llr_analysis.sources import get_dataset
+    from llr_analysis.fetch.sources import get_dataset
     mye = pd.read_csv(mirror / get_dataset("mye2_lad21_mid2020").mirror_path)
     assert int(mye.loc[mye["Code"].isin(cfg.all_district_codes), "All ages"].sum()) == expected
 
@@ -297,7 +297,7 @@ def test_split_lsoas_keep_their_people_by_age(processed_project):
 
 
 def test_census_totals_match_the_raw_file(processed_project, mirror):
-    from llr_analysis.sources import get_dataset
+    from llr_analysis.fetch.sources import get_dataset
     raw = pd.read_csv(mirror / get_dataset("census2021_ts009_lad_totals").mirror_path).set_index("geography code")
     t = pop.district_totals("leicestershire", processed_project)
     census = t[t["period"] == "Census 2021"].set_index("area_code")

@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from llr_analysis.page import chart_specs
+from llr_analysis.report.page import chart_specs
 
 from llr_analysis.places import load_places
 
@@ -19,7 +19,7 @@ STANDARD = ["indicator", "area_code", "area_name", "period", "value", "lower_95"
 
 
 def _raw_2020(mirror) -> pd.DataFrame:
-    from llr_analysis.sources import get_dataset
+    from llr_analysis.fetch.sources import get_dataset
     return pd.read_csv(mirror / get_dataset("sape_lsoa11_mid2020").mirror_path, dtype={"LSOA Code": str})
 
 

@@ -7,7 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from llr_analysis import process, sources
+from llr_analysis import process
+
+from llr_analysis.fetch import sources
 from llr_analysis.errors import BuildError, DataValidationError
 from llr_analysis.process.deprivation import read_file7
 
@@ -143,7 +145,7 @@ def test_a_raw_file_no_fetch_recorded_is_refused(processed_project):
     try:
         with pytest.raises(BuildError, match=r"data/raw/cancer_screening/fingertips/all_data_i22001_c502_p15.csv: "
                                              r"not recorded in sources.lock.json"):
-            process.run(paths, ["screening"], log=lambda *_: None)
+            process.run(paths, ["cancer_screening"], log=lambda *_: None)
     finally:
         stray.unlink()
 

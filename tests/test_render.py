@@ -14,12 +14,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from llr_analysis import render as render_mod
-from llr_analysis.build import render_plan
-from llr_analysis.navigation import quarto_config
-from llr_analysis.notebooks import Run
-from llr_analysis.page import raw_html_markdown
-from llr_analysis.render import RenderError, find_quarto, render
+from llr_analysis.website import render as render_mod
+from llr_analysis.website.build import render_plan
+from llr_analysis.website.navigation import quarto_config
+from llr_analysis.website.notebooks import Run
+from llr_analysis.report.page import raw_html_markdown
+from llr_analysis.website.render import RenderError, find_quarto, render
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -161,7 +161,7 @@ def test_raw_html_outputs_pass_through_without_cdn_scripts(project):
     assert "import secret_module" not in html                     # code is hidden
     for remote in ("cdnjs", "jquery", "require.min.js", "mathjax", "jsdelivr"):
         assert remote not in html.lower(), remote
-    from llr_analysis.check import check_site
+    from llr_analysis.website.check import check_site
     assert check_site(root / "_site") == []
 
 
@@ -207,7 +207,7 @@ def test_quarto_found_by_the_build_is_1_7():
 
 
 def test_pages_are_split_between_quarto_processes_by_size():
-    from llr_analysis.render import _shards
+    from llr_analysis.website.render import _shards
     shards = _shards({"life_expectancy": 900, "population": 800, "deprivation": 500, "index.ipynb": 300,
                       "methods.qmd": 100}, 2)
     assert shards == [["index.ipynb", "life_expectancy", "methods.qmd"], ["deprivation", "population"]]
@@ -216,7 +216,7 @@ def test_pages_are_split_between_quarto_processes_by_size():
 
 def test_a_whole_render_in_two_processes_gives_every_page_and_one_search_index(tmp_path):
     import shutil as _sh
-    from llr_analysis.render import OUTPUT_DIR
+    from llr_analysis.website.render import OUTPUT_DIR
     root = tmp_path / "p"
     (root).mkdir()
     (root / "_quarto.yml").write_text(

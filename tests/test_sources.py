@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from llr_analysis import sources
+from llr_analysis.fetch import sources
 from llr_analysis.errors import ConfigError, FetchError
 from llr_analysis.paths import project_paths
-from llr_analysis.sources import Dataset
+from llr_analysis.fetch.sources import Dataset
 
 
 def make_dataset(tmp_path: Path, **kw) -> Dataset:
@@ -192,7 +192,7 @@ def test_failed_fetch_leaves_nothing_behind(project, toy_mirror, monkeypatch):
 
 
 def test_failed_fingertips_fetch_leaves_nothing_behind(project, tmp_path):
-    from llr_analysis import fingertips
+    from llr_analysis.fetch import fingertips
     recorded = Path(__file__).parent / "data" / "fingertips"
     folder = tmp_path / "responses"
     folder.mkdir()

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import LLRError, ParameterError
-from .paths import project_paths
+from llr_analysis.errors import LLRError, ParameterError
+from llr_analysis.paths import project_paths
 
 
 def _console():
@@ -28,7 +28,7 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
 
 
 def cmd_fetch(args, paths) -> int:
-    from . import sources
+    from llr_analysis.fetch import sources
     results = sources.fetch(paths, args.dataset or None, mirror=Path(args.mirror) if args.mirror else None,
                             refresh=args.refresh)
     mirror = args.mirror or paths.mirror()
@@ -41,7 +41,7 @@ def cmd_fetch(args, paths) -> int:
 
 
 def cmd_fetch_fingertips(args, paths) -> int:
-    from .fingertips import fetch_fingertips
+    from llr_analysis.fetch.fingertips import fetch_fingertips
     results = fetch_fingertips(paths, base_url=args.base_url)
     changed = [r for r in results if r.status != "unchanged"]
     print(f"fetched {len(results)} Fingertips extracts ({len(changed)} new or updated) into "
@@ -53,14 +53,14 @@ def cmd_fetch_fingertips(args, paths) -> int:
 
 
 def cmd_process(args, paths) -> int:
-    from . import process
+    from llr_analysis import process
     process.run(paths, args.step or None)
     return 0
 
 
 def cmd_notebooks(args, paths) -> int:
-    from .build import assemble_stage
-    from .notebooks import execute, plan
+    from llr_analysis.website.build import assemble_stage
+    from llr_analysis.website.notebooks import execute, plan
     params = parse_params(args.param)
     runs = plan(paths, places=args.place or None, topics=args.topic or None, parameters=params)
     os.environ["LLR_ROOT"] = str(paths.root)
@@ -74,7 +74,7 @@ def cmd_notebooks(args, paths) -> int:
 
 
 def cmd_render(args, paths) -> int:
-    from .build import BuildLock, recover, render_and_publish
+    from llr_analysis.website.build import BuildLock, recover, render_and_publish
     with BuildLock(paths):
         for line in recover(paths):
             print(f"recovered: {line}")
@@ -88,7 +88,7 @@ def cmd_render(args, paths) -> int:
 
 
 def cmd_check(args, paths) -> int:
-    from .check import check_site
+    from llr_analysis.website.check import check_site
     site = Path(args.site) if args.site else paths.site
     problems = check_site(site)
     for p in problems:
@@ -101,7 +101,7 @@ def cmd_check(args, paths) -> int:
 
 
 def cmd_build(args, paths) -> int:
-    from .build import build
+    from llr_analysis.website.build import build
     report = build(paths, mirror=Path(args.mirror) if args.mirror else None, fetch=not args.no_fetch,
                    places=args.place or None, topics=args.topic or None, workers=args.workers,
                    force=args.force,
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("fetch-fingertips", help="download breast, cervical and bowel screening coverage from the "
                                                 "OHID Fingertips API (needs internet)")
     p.add_argument("--base-url", help="API base URL, or a folder / file:// URL of saved responses "
-                                      "(default: config/screening.yml)")
+                                      "(default: config/cancer_screening.yml)")
     p.set_defaults(func=cmd_fetch_fingertips)
 
     p = sub.add_parser("process", help="validate raw files into tidy tables in data/processed")

@@ -12,7 +12,7 @@ from importlib import resources
 
 import yaml
 
-from .errors import ParameterError
+from llr_analysis.errors import ParameterError
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import DataValidationError
+from llr_analysis.errors import DataValidationError
 
 # Area code patterns (ONS GSS codes).
 LSOA_CODE = r"^E01\d{6}$"

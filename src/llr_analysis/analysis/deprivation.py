@@ -25,12 +25,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
-from .imd_measures import MEASURES
-from .places import get_locality_level, get_place, load_places
-from .process import read_table
-from .process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS
-from .stats import compare_by_ci_overlap
+from llr_analysis.errors import ParameterError
+from llr_analysis.stats.imd_measures import MEASURES
+from llr_analysis.places import get_locality_level, get_place, load_places
+from llr_analysis.process import read_table
+from llr_analysis.process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS
+from llr_analysis.stats import compare_by_ci_overlap
 
 __all__ = [
     "EDITIONS",
@@ -49,9 +49,7 @@ __all__ = [
     "movement_distribution",
     "movement_summary",
     "national_ranks_available",
-    "ordinal",
     "place_summary_ranks",
-    "rank_phrase",
     "summarise_lsoas",
     "summary_download",
     "supplementary_summary",
@@ -321,19 +319,6 @@ def summary_download(df: pd.DataFrame) -> pd.DataFrame:
         rows.append(part)
     out = pd.concat(rows, ignore_index=True).rename(columns={"edition": "period", "population": "denominator_population"})
     return out
-
-
-def ordinal(n: int) -> str:
-    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def rank_phrase(rank, n_areas: int, ties: int = 0) -> str:
-    """e.g. "32nd most deprived of 317" ("joint 193rd ..." when the rank is shared)."""
-    joint = "joint " if ties > 1 else ""
-    return f"{joint}{ordinal(rank)} most deprived of {int(n_areas)}"
 
 
 # ------------------------------------------------------------------ valid change between editions

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .errors import ParameterError
-from .paths import ProjectPaths
-from .places import get_locality_level, get_place, load_places
-from .process import read_table
+from llr_analysis.errors import ParameterError
+from llr_analysis.paths import ProjectPaths
+from llr_analysis.places import get_locality_level, get_place, load_places
+from llr_analysis.process import read_table
 
 
 def lsoa_table(vintage: int = 2021, paths: ProjectPaths | None = None) -> pd.DataFrame:

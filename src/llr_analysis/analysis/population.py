@@ -22,10 +22,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
-from .places import get_locality_level, get_place, load_places
-from .process import read_table
-from .process.population import TOP_AGE, YEARS
+from llr_analysis.errors import ParameterError
+from llr_analysis.places import get_locality_level, get_place, load_places
+from llr_analysis.process import read_table
+from llr_analysis.process.population import TOP_AGE, YEARS
 
 __all__ = [
     "BAND_LABELS",
@@ -34,9 +34,7 @@ __all__ = [
     "YEARS",
     "age_band",
     "age_profile",
-    "age_profile_chart",
     "band_counts",
-    "change_chart",
     "change_table",
     "check_year",
     "count_aged",
@@ -69,10 +67,6 @@ LEVEL_NOUNS = {"district": ("district", "districts"), "msoa": ("MSOA", "MSOAs"),
 #: Percentage changes of groups smaller than this at the start are not shown in page tables
 #: (a handful of people moves them by tens of per cent); downloads keep them with their counts.
 SMALL_BASE = 100
-
-#: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
-PLACE_COLOUR, LLR_COLOUR, ENGLAND_COLOUR = "#0072B2", "#E69F00", "#000000"
-MEASURE_COLOURS = {"All ages": "#0072B2", "Aged 65+": "#E69F00", "Aged 85+": "#009E73"}
 
 
 # ------------------------------------------------------------------------------ parameters
@@ -358,7 +352,7 @@ def wide_change(change: pd.DataFrame, small_base: int = SMALL_BASE) -> pd.DataFr
 
 
 def headlines(paths=None, year: int = YEARS[-1]) -> pd.DataFrame:
-    """Headline figures for the overview page (:mod:`llr_analysis.overview`): population, % aged 65+
+    """Headline figures for the overview page (:mod:`llr_analysis.analysis.overview`): population, % aged 65+
     and % aged 85+ for LLR and each place, with England's value.
 
     Not compared with England: a population estimate is not a sample, so there is no confidence
@@ -417,36 +411,4 @@ def tidy_change(ch: pd.DataFrame, source_id: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------- charts
 
-def age_profile_chart(profile: pd.DataFrame, place_name: str, width: int = 460) -> alt.Chart:
-    """Horizontal bars: % of the place's population in each five-year band (oldest at the top),
-    with England's percentage in the same band as a black tick (its age shape overlaid)."""
-    order = list(reversed(BAND_LABELS))
-    domain, colours = [place_name, "England"], [PLACE_COLOUR, ENGLAND_COLOUR]
-    y = alt.Y("band:N", sort=order, title="Age band (years)")
-    tip = [alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("band:N", title="Age band"),
-           alt.Tooltip("percent:Q", title="% of population", format=".1f"),
-           alt.Tooltip("count:Q", title="People", format=",.0f")]
-    colour = alt.Color("area_name:N", scale=alt.Scale(domain=domain, range=colours),
-                       legend=alt.Legend(title=None, orient="bottom"))
-    place = profile[profile["area_name"] == place_name]
-    eng = profile[profile["area_name"] == "England"]
-    bars = alt.Chart(place).mark_bar().encode(x=alt.X("percent:Q", title="% of all ages"), y=y, color=colour,
-                                              tooltip=tip)
-    ticks = alt.Chart(eng).mark_tick(thickness=3, size=16).encode(x="percent:Q", y=y, color=colour, tooltip=tip)
-    return (bars + ticks).properties(width=width, height=22 * len(BAND_LABELS))
 
-
-def change_chart(change: pd.DataFrame, width: int = 170) -> alt.FacetChart:
-    """% change by area, one panel per measure (all ages, 65+, 85+), areas in the table's order."""
-    order = list(dict.fromkeys(change["area_name"]))
-    base = alt.Chart(change).mark_bar().encode(
-        x=alt.X("pct_change:Q", title="% change"),
-        y=alt.Y("area_name:N", sort=order, title=None),
-        color=alt.Color("measure:N", scale=alt.Scale(domain=list(MEASURE_COLOURS), range=list(MEASURE_COLOURS.values())),
-                        legend=None),
-        tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("count_start:Q", title="Start", format=",.0f"),
-                 alt.Tooltip("count_end:Q", title="End", format=",.0f"),
-                 alt.Tooltip("pct_change:Q", title="% change", format="+.1f")],
-    ).properties(width=width, height=max(120, 20 * len(order)))
-    return base.facet(column=alt.Column("measure:N", sort=list(MEASURE_COLOURS), title=None))

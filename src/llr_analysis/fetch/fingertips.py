@@ -13,7 +13,7 @@ URL, sha256, size and retrieval time, like the registered datasets.
 ``base_url`` may also be a local folder or a ``file://`` URL holding responses saved under their
 recorded names (tests use this; so can a machine without internet that was handed the files).
 
-Which indicators and area types are requested is configuration (``config/screening.yml``,
+Which indicators and area types are requested is configuration (``config/cancer_screening.yml``,
 section ``fingertips``). Nothing here is needed for an offline build: the screening processing
 step reads whatever this module saved, and the page says which programmes have no data.
 """
@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataValidationError, FetchError
-from .paths import ProjectPaths
-from .places import load_places
+from llr_analysis.errors import DataValidationError, FetchError
+from llr_analysis.paths import ProjectPaths
+from llr_analysis.places import load_places
 
 DEFAULT_BASE_URL = "https://fingertips.phe.org.uk/api"
 USER_AGENT = "llr-analysis (+https://github.com/) python-urllib"
@@ -96,8 +96,8 @@ def parse_recorded_filename(name: str) -> tuple[int, int, int] | None:
 def planned_requests(config: dict | None = None) -> list[Request]:
     """Every request the configuration asks for (indicator x area type)."""
     if config is None:
-        from .screening import load_config
-        config = load_config()
+        from llr_analysis import settings
+        config = settings.cancer_screening()
     ft = config["fingertips"]
     types = ft["area_types"]
     parents = ft["parent_area_type"]
@@ -105,7 +105,7 @@ def planned_requests(config: dict | None = None) -> list[Request]:
     for ind in ft["indicators"]:
         for level in ind["area_types"]:
             if level not in types:
-                raise FetchError(f"config/screening.yml: indicator {ind['id']} names area type {level!r}, "
+                raise FetchError(f"config/cancer_screening.yml: indicator {ind['id']} names area type {level!r}, "
                                  f"which is not in fingertips.area_types {sorted(types)}")
             parent = parents.get(level, "england") if isinstance(parents, dict) else parents
             out.append(Request(int(ind["id"]), int(types[level]), int(types[parent]), level))
@@ -188,10 +188,10 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
     nothing is saved in data/raw or recorded in the lock (responses wait in a hidden staging
     folder until every request succeeded).
     """
-    from . import sources
+    from llr_analysis.fetch import sources
     if config is None:
-        from .screening import load_config
-        config = load_config()
+        from llr_analysis import settings
+        config = settings.cancer_screening()
     ft = config["fingertips"]
     base_url = base_url or ft.get("base_url") or DEFAULT_BASE_URL
     requests = planned_requests(config) if requests is None else requests
@@ -210,7 +210,7 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
             body = get(base_url, req)
             check_response(body, source)
             try:
-                from .validate import _decode_or_fail
+                from llr_analysis.validate import _decode_or_fail
                 _decode_or_fail(Path(source), body, "utf-8-sig")
             except DataValidationError as exc:
                 raise FetchError(f"{source}: {exc.problem} (line {exc.line}) - nothing was saved") from None
@@ -249,145 +249,3 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
         log(f"fingertips {r.request.filename}: {r.rows} rows ({r.status})")
     sources.write_lock(paths, lock)
     return results
-
-
-# ---------------------------------------------------------------------------------- reading
-
-def read_all_data(path: Path) -> pd.DataFrame:
-    """Read one saved all_data CSV by Fingertips' column names (text; numbers parsed later)."""
-    from .validate import read_csv
-    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.columns = [str(c).strip() for c in raw.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-    if missing:
-        from .validate import select_columns
-        select_columns(raw, {c: c for c in REQUIRED_COLUMNS}, path)  # raises naming the column
-    for c in OPTIONAL_COLUMNS:
-        if c not in raw.columns:
-            raw[c] = ""
-    return raw
-
-
-_AGE = re.compile(r"(\d+)\s*-\s*(\d+)")
-
-
-def age_group(text: str) -> str:
-    """'25-49 yrs' -> '25-49'; other labels are kept as they are."""
-    m = _AGE.search(str(text))
-    return f"{m.group(1)}-{m.group(2)}" if m else str(text).strip()
-
-
-def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], level: str) -> pd.DataFrame:
-    """One saved response -> tidy rows (England and the child areas of ``level``).
-
-    Rows broken down by a category (deprivation decile, ...) are left out; so are areas of
-    other types (regions, ...). Every row's indicator must be a configured one whose
-    ``name_contains`` appears in its Indicator Name, otherwise processing stops: a wrong ID in
-    the configuration would put another indicator's numbers on the page.
-    """
-    from . import plausibility
-    from .validate import check_unique, example_row, first_bad, to_number
-    df = raw[raw["Category Type"].str.strip().eq("") & raw["Category"].str.strip().eq("")].copy()
-    if df.empty:
-        return pd.DataFrame(columns=TIDY_COLUMNS)
-    ids = pd.to_numeric(df["Indicator ID"].where(df["Indicator ID"].str.strip().str.fullmatch(r"\d+")),
-                        errors="coerce")
-    if ids.isna().any():
-        raise DataValidationError(path, "Indicator ID is not a number", column="Indicator ID",
-                                  **first_bad(df, ids.isna(), "Area Code"))
-    unknown = ~ids.astype(int).isin(list(indicators))
-    if unknown.any():
-        raise DataValidationError(path, f"indicator {int(ids[unknown].iloc[0])} is not configured in "
-                                  "config/screening.yml (fingertips.indicators)", column="Indicator ID",
-                                  example=example_row(df, unknown))
-    df["indicator_id"] = ids.astype(int)
-    df["programme"] = df["indicator_id"].map(lambda i: indicators[i]["programme"])
-    keyword = df["indicator_id"].map(lambda i: str(indicators[i].get("name_contains", "")).lower())
-    wrong = [kw not in name.lower() for kw, name in zip(keyword, df["Indicator Name"])]
-    wrong = pd.Series(wrong, index=df.index)
-    if wrong.any():
-        row = df[wrong].iloc[0]
-        raise DataValidationError(
-            path, f"indicator {row['Indicator ID']} is {row['Indicator Name']!r}, which does not mention "
-            f"{keyword[wrong].iloc[0]!r}: fix its ID in config/screening.yml", column="Indicator Name",
-            example=example_row(df, wrong))
-    padded = df["Area Code"].ne(df["Area Code"].str.strip()) & df["Area Code"].str.strip().ne("")
-    if padded.any():
-        raise DataValidationError(path, f"{int(padded.sum())} area codes have leading or trailing spaces",
-                                  column="Area Code", **first_bad(df, padded, "Area Code"))
-    code = df["Area Code"].str.strip()
-    is_england = code.eq(ENGLAND_CODE)
-    is_child = code.str.match(AREA_CODE_PATTERNS.get(level, r"^$")) & ~is_england
-    df = df[is_england | is_child].copy()
-    df["area_level"] = ["england" if c == ENGLAND_CODE else level for c in df["Area Code"].str.strip()]
-    out = pd.DataFrame({
-        "source_id": "fingertips",
-        "file": Path(path).name,
-        "indicator_id": df["indicator_id"],
-        "indicator_name": df["Indicator Name"].str.strip(),
-        "programme": df["programme"],
-        "age_group": df["Age"].map(age_group),
-        "sex": df["Sex"].str.strip(),
-        "area_code": df["Area Code"].str.strip(),
-        "area_name": df["Area Name"].str.strip(),
-        "area_type": df["Area Type"].str.strip(),
-        "area_level": df["area_level"],
-        "parent_code": df["Parent Code"].str.strip(),
-        "period": df["Time period"].str.strip(),
-    })
-    sortable = pd.to_numeric(df["Time period Sortable"].str.strip(), errors="coerce")
-    out["period_sort"] = sortable.fillna(pd.to_numeric(df["Time period"].str.extract(r"(\d{4})")[0],
-                                                       errors="coerce") * 10000)
-    for src, dst in (("Value", "value"), ("Lower CI 95.0 limit", "lower_95"), ("Upper CI 95.0 limit", "upper_95"),
-                     ("Lower CI 99.8 limit", "lower_99_8"), ("Upper CI 99.8 limit", "upper_99_8"),
-                     ("Count", "count"), ("Denominator", "denominator")):
-        out[dst], _ = to_number(df[src], path, src, area=out["area_code"])
-    out["value_note"] = df["Value note"].str.strip()
-    bad = out["count"] > out["denominator"]
-    if bad.any():
-        raise DataValidationError(path, f"{int(bad.sum())} rows have Count greater than Denominator",
-                                  column="Count", **first_bad(out, bad, "area_code"))
-    # One row per area, period, sex and age of an indicator in one response.
-    check_unique(out, ["area_code", "indicator_id", "period", "sex", "age_group"], path)
-    # Percentages within 0-100, inside their intervals, matching Count/Denominator (plausibility.RULES).
-    plausibility.check("screening/fingertips", out.drop(columns="file"), path, area_column="area_code")
-    return out.reset_index(drop=True)[TIDY_COLUMNS]
-
-
-TIDY_COLUMNS = ["source_id", "file", "indicator_id", "indicator_name", "programme", "age_group", "sex",
-                "area_code", "area_name", "area_type", "area_level", "parent_code", "period", "period_sort",
-                "value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "count", "denominator",
-                "value_note"]
-
-
-def read_fetched(folder: Path, config: dict) -> pd.DataFrame:
-    """Every saved response in ``folder`` as one tidy table (empty, with the columns, if none).
-
-    A file is matched to its area level by the child area type in its recorded name.
-    """
-    ft = config["fingertips"]
-    indicators = {int(i["id"]): i for i in ft["indicators"]}
-    levels = {int(v): k for k, v in ft["area_types"].items()}
-    parts = []
-    if folder.exists():
-        for path in sorted(folder.glob("*.csv")):
-            parsed = parse_recorded_filename(path.name)
-            if parsed is None:
-                raise DataValidationError(path, "unexpected file in the Fingertips folder: names must be "
-                                          "all_data_i<indicator>_c<child type>_p<parent type>.csv "
-                                          "(written by `fetch_fingertips`)")
-            _, child, _ = parsed
-            if child not in levels:
-                raise DataValidationError(path, f"child area type {child} is not in fingertips.area_types "
-                                          "of config/screening.yml")
-            parts.append(tidy_all_data(read_all_data(path), path, indicators, levels[child]))
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c in NUMERIC else "object") for c in TIDY_COLUMNS})
-    out = pd.concat(parts, ignore_index=True)
-    # The same England row comes with every file of an indicator: keep it once.
-    return out.drop_duplicates(subset=["indicator_id", "area_code", "area_level", "period", "sex", "age_group"]
-                               ).reset_index(drop=True)
-
-
-NUMERIC = {"indicator_id", "period_sort", "value", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
-           "count", "denominator"}

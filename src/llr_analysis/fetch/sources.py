@@ -28,8 +28,8 @@ from typing import Iterable
 
 import yaml
 
-from .errors import ConfigError, FetchError
-from .paths import ProjectPaths
+from llr_analysis.errors import ConfigError, FetchError
+from llr_analysis.paths import ProjectPaths
 
 LOCK_VERSION = 1
 USER_AGENT = "llr-analysis (+https://github.com/) python-urllib"

@@ -3,7 +3,8 @@
 Each step reads raw files by the publishers' column names, validates them, and returns the
 tables it makes. :func:`run` writes a step's tables only when every check passed, each via a
 temporary file then an atomic rename, so a failed step leaves data/processed as it was.
-Steps are registered with :func:`step` in topic modules (geography, deprivation, ...).
+Steps are registered with :func:`step` in the topic modules of this package, which are discovered
+(every module here is imported), so a new topic's steps need no list to be edited.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Callable
 
 import pandas as pd
 
-from ..errors import BuildError, LLRError
-from ..paths import ProjectPaths
+from llr_analysis.errors import BuildError, LLRError
+from llr_analysis.paths import ProjectPaths
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ _TABLES: dict[tuple, pd.DataFrame] = {}
 
 def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
     """Read a processed table (GeoDataFrame when it holds geometry)."""
-    from ..paths import project_paths
+    from llr_analysis.paths import project_paths
     paths = paths or project_paths()
     p = table_path(paths, table)
     if not p.exists():
@@ -102,19 +103,26 @@ def _write(paths: ProjectPaths, tables: dict[str, pd.DataFrame]) -> list[Path]:
 
 
 def _load_all_modules() -> None:
-    # Importing the topic modules registers their steps.
-    from . import geography, deprivation  # noqa: F401
-    for optional in ("population", "life_expectancy", "screening"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{optional}":
-                raise
+    """Import every module of this package: a topic's module registers its steps with :func:`step`
+    (adding ``process/<topic>.py`` is all it takes for its steps to run)."""
+    import importlib
+    import pkgutil
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
+def steps_for_tables(patterns: list[str]) -> list[str]:
+    """The steps that make the processed tables matching ``patterns`` (globs such as ``deprivation/*``,
+    as notebooks list them in ``metadata.llr.inputs``); with their upstream steps via :func:`ordered_steps`."""
+    import fnmatch
+    _load_all_modules()
+    return sorted(st.name for st in STEPS.values()
+                  if any(fnmatch.fnmatch(out, pat) for out in st.outputs for pat in patterns))
 
 
 def ordered_steps(names: list[str] | None = None) -> list[Step]:
     _load_all_modules()
-    wanted = set(names or STEPS)
+    wanted = set(STEPS) if names is None else set(names)
     order: list[Step] = []
     seen: set[str] = set()
 
@@ -134,7 +142,7 @@ def ordered_steps(names: list[str] | None = None) -> list[Step]:
 
 
 def _sha(path: Path, cache: dict[Path, str] | None = None) -> str:
-    from ..sources import sha256_of
+    from llr_analysis.fetch.sources import sha256_of
     if cache is None:
         return sha256_of(path)
     if path not in cache:
@@ -154,8 +162,8 @@ def _folder_files(paths: ProjectPaths, folder: str) -> list[Path]:
 def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str],
               cache: dict[Path, str] | None = None) -> str:
     """Content hash of a step's raw inputs, the processing code and its upstream steps."""
-    from ..sources import get_dataset
-    from ..notebooks import code_hash
+    from llr_analysis.fetch.sources import get_dataset
+    from llr_analysis.hashing import PROCESS_LAYERS, code_hash
     h = hashlib.sha256(st.name.encode())
     for ds_id in st.inputs + st.optional_inputs:
         f = get_dataset(ds_id).raw_path(paths)
@@ -163,7 +171,7 @@ def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str],
     for folder in st.raw_folders:
         for f in _folder_files(paths, folder):
             h.update(f"{f.relative_to(paths.raw)}:{_sha(f, cache)}".encode())
-    h.update(code_hash().encode())   # any change to llr_analysis (e.g. screening's place rule) reruns steps
+    h.update(code_hash(PROCESS_LAYERS).encode())   # a change to the code below the analysis layer reruns steps
     for dep in st.after:
         h.update(upstream.get(dep, "").encode())
     return h.hexdigest()
@@ -177,8 +185,8 @@ def verify_inputs(st: Step, paths: ProjectPaths, lock: dict, cache: dict[Path, s
     a failed fetch, or copied in by hand), is a :class:`~llr_analysis.errors.FetchError` naming
     the file and both checksums.
     """
-    from ..errors import FetchError
-    from ..sources import get_dataset
+    from llr_analysis.errors import FetchError
+    from llr_analysis.fetch.sources import get_dataset
     by_file = {e.get("file"): (k, e) for k, e in lock.get("datasets", {}).items() if isinstance(e, dict)}
     files: list[tuple[Path, str | None]] = []
     for ds_id in st.inputs + st.optional_inputs:
@@ -230,7 +238,7 @@ def _write_stamp(stamp: Path, digest: str, outputs: dict[str, str]) -> None:
 
 def _reusable(st: Step, paths: ProjectPaths, digest: str, log) -> bool:
     """The step's tables can be reused: same inputs and code, and every table as it was written."""
-    from ..sources import sha256_of
+    from llr_analysis.fetch.sources import sha256_of
     stamp = _stamp(paths, st.name)
     if not stamp.exists():
         return False
@@ -255,8 +263,8 @@ def _run_step(st: Step, paths: ProjectPaths, digest: str) -> tuple[list[Path], l
 
     Returns the files written and the lines to log. Runs in the calling process or a worker.
     """
-    from .. import plausibility
-    from ..sources import sha256_of
+    from llr_analysis.process import plausibility
+    from llr_analysis.fetch.sources import sha256_of
     stamp = _stamp(paths, st.name)
     stamp.unlink(missing_ok=True)
     lines = []
@@ -298,12 +306,12 @@ def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: b
     (:func:`verify_inputs`). A step whose inputs, code and upstream steps are unchanged since its
     last success, and whose tables are byte-for-byte what it wrote (sha256 recorded in its cache
     record), is skipped unless ``force``; a truncated or altered table is rebuilt, with a line
-    saying so. Every table a step returns is checked against :data:`llr_analysis.plausibility.RULES`
+    saying so. Every table a step returns is checked against :data:`llr_analysis.process.plausibility.RULES`
     before it is written. With ``workers`` > 1, steps whose upstream steps are done run at the
     same time, each in its own process.
     """
-    from ..errors import FetchError
-    from ..sources import read_lock
+    from llr_analysis.errors import FetchError
+    from llr_analysis.fetch.sources import read_lock
     out: dict[str, list[Path]] = {}
     hashes: dict[str, str] = {}
     cache: dict[Path, str] = {}

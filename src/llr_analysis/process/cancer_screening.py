@@ -17,22 +17,23 @@ Sources, read by their publishers' column names:
 * Registered-population-weighted IMD 2019 by practice and by PCN (third-party, Blackwell).
 * ONS Health Index (beta) inputs, UTLA 2015-2018: ``can_screen`` ("Cancer screening", %).
 * Fingertips extracts in ``data/raw/cancer_screening/fingertips/`` when they were fetched
-  (:func:`llr_analysis.fingertips.fetch_fingertips`); none offline, which is not an error.
+  (:func:`llr_analysis.fetch.fingertips.fetch_fingertips`); none offline, which is not an error.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .. import fingertips
-from ..errors import DataValidationError
-from ..screening import assign_place, ccg_code_from_name, load_config
-from ..sources import raw_path
-from ..validate import (
+from llr_analysis.process import fingertips
+from llr_analysis.errors import DataValidationError
+from llr_analysis import settings
+from llr_analysis.fetch.sources import raw_path
+from llr_analysis.validate import (
     PRACTICE_CODE,
     UTLA_CODE,
     check_count,
@@ -45,7 +46,7 @@ from ..validate import (
     to_number,
     validate,
 )
-from . import step
+from llr_analysis.process import step
 
 #: ODS epraccur columns (the file has no header row), from the ODS "GP practices" file
 #: specification: 27 fields.
@@ -111,6 +112,57 @@ HEALTH_INDEX_SCHEMA = pa.DataFrameSchema({
     "areas": pa.Column(int),
     "source_id": pa.Column(str),
 }, unique=["year", "area_code"])
+
+
+
+# ------------------------------------------------------------------------------ place rule
+
+def postcode_district(postcode) -> str | None:
+    """'LE15 6NT' -> 'LE15' (the outward code); None when missing."""
+    if postcode is None or (isinstance(postcode, float) and math.isnan(postcode)) or postcode is pd.NA:
+        return None
+    text = str(postcode).strip().upper()
+    if not text:
+        return None
+    return text.split()[0] if " " in text else text[:-3]
+
+
+def assign_place(ccg_code, pcn_code=None, postcode=None, rule: dict | None = None) -> tuple[str | None, str]:
+    """The place of a practice and the basis of the decision.
+
+    Rule (``config/cancer_screening.yml`` ``place_rule``): the practice's CCG / sub-ICB location decides
+    (04C Leicester City -> Leicester, 04V West Leicestershire -> Leicestershire). East
+    Leicestershire and Rutland (03W) practices go to Rutland when their PCN is a Rutland PCN,
+    else to Leicestershire; with no PCN known, a premises postcode district in the configured
+    Rutland list (LE15) means Rutland (basis marked approximate), anything else Leicestershire.
+    Returns ``(None, "not in LLR")`` for other CCGs.
+    """
+    rule = rule or settings.cancer_screening()["place_rule"]
+    code = None if ccg_code is None or ccg_code is pd.NA or (isinstance(ccg_code, float) and math.isnan(ccg_code)) \
+        else str(ccg_code).strip()
+    target = rule["ccg_place"].get(code)
+    if target is None:
+        return None, "not in LLR"
+    if target != "leicestershire_or_rutland":
+        return target, f"CCG {code}"
+    has_pcn = pcn_code is not None and pcn_code is not pd.NA and not (isinstance(pcn_code, float)
+                                                                      and math.isnan(pcn_code)) and str(pcn_code)
+    if has_pcn:
+        if str(pcn_code) in rule["rutland_pcns"]:
+            return "rutland", f"CCG {code}, Rutland PCN {pcn_code}"
+        return "leicestershire", f"CCG {code}, PCN {pcn_code} is not a Rutland PCN"
+    district = postcode_district(postcode)
+    if district in rule["rutland_postcode_districts"]:
+        return "rutland", f"CCG {code}, no PCN; premises postcode district {district} (approximate)"
+    return "leicestershire", (f"CCG {code}, no PCN; premises postcode district {district} is not a Rutland "
+                              "district (approximate)" if district else f"CCG {code}, no PCN or postcode")
+
+
+def ccg_code_from_name(name) -> str | None:
+    """ODS code of an LLR CCG from its name as written in a source (None for other CCGs)."""
+    names = settings.cancer_screening()["place_rule"]["ccg_names"]
+    key = None if name is None or name is pd.NA else str(name).strip()
+    return names.get(key)
 
 
 def _date(s: pd.Series) -> pd.Series:
@@ -348,16 +400,16 @@ def _fingertips_practice_rows(ft: pd.DataFrame, cfg: dict) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------ the step
 
-@step("screening",
+@step("cancer_screening",
       inputs=["cervical_coverage_gp_2017_12", "gp_practice_mapping_2022_01", "qof_mapping_2020_21",
               "ods_epcn_2023_01", "ods_epraccur_2022_12", "practice_imd2019_derived", "pcn_imd2019_derived",
               "health_index_utla_2015", "health_index_utla_2016", "health_index_utla_2017",
               "health_index_utla_2018", "health_index_metadata"],
-      outputs=["screening/practice_coverage", "screening/practices", "screening/area_coverage",
-               "screening/health_index"],
+      outputs=["cancer_screening/practice_coverage", "cancer_screening/practices", "cancer_screening/area_coverage",
+               "cancer_screening/health_index"],
       raw_folders=["cancer_screening/fingertips"])
 def build_screening(paths) -> dict[str, pd.DataFrame]:
-    cfg = load_config()
+    cfg = settings.cancer_screening()
     rule = cfg["place_rule"]
     llr_ccgs = set(rule["ccg_place"])
 
@@ -386,7 +438,7 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
         names = set(epcn.loc[epcn["pcn_code"] == code, "pcn_name"])
         if name not in names:
             raise DataValidationError(raw_path("ods_epcn_2023_01", paths),
-                                      f"config/screening.yml names Rutland PCN {code} {name!r}, but ePCN has "
+                                      f"config/cancer_screening.yml names Rutland PCN {code} {name!r}, but ePCN has "
                                       f"{sorted(names) or 'no such PCN'}", column="PCN Code")
 
     # Every practice that is, or was, in LLR by any source.
@@ -421,5 +473,5 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
 
     area = ft[ft["area_level"] != "gp_practice"].reset_index(drop=True)
     hi = read_health_index(paths)
-    return {"screening/practice_coverage": cov, "screening/practices": lookup,
-            "screening/area_coverage": area, "screening/health_index": hi}
+    return {"cancer_screening/practice_coverage": cov, "cancer_screening/practices": lookup,
+            "cancer_screening/area_coverage": area, "cancer_screening/health_index": hi}

@@ -13,7 +13,7 @@ Official File 7 rows take precedence; LSOAs it lacks are filled from the England
 Online, File 7 is the complete official file and the England file adds nothing.
 
 A second step, ``deprivation_summaries``, computes MHCLG's local-authority summary measures
-(:mod:`llr_analysis.imd_measures`) for every English district and upper-tier authority, both
+(:mod:`llr_analysis.stats.imd_measures`) for every English district and upper-tier authority, both
 editions, for the IMD, the seven domains, IDACI and IDAOPI (table ``deprivation/la_summaries``).
 """
 
@@ -26,14 +26,14 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .. import plausibility
-from ..errors import DataValidationError
-from ..imd_measures import MEASURES, rank_areas, summary_measures
-from ..places import load_places
-from ..sources import raw_path
-from ..validate import (LAD_CODE, LSOA_CODE, UTLA_CODE, code_column, first_bad, read_csv, select_columns, to_number,
+from llr_analysis.process import plausibility
+from llr_analysis.errors import DataValidationError
+from llr_analysis.stats.imd_measures import MEASURES, rank_areas, summary_measures
+from llr_analysis.places import load_places
+from llr_analysis.fetch.sources import raw_path
+from llr_analysis.validate import (LAD_CODE, LSOA_CODE, UTLA_CODE, code_column, first_bad, read_csv, select_columns, to_number,
                         validate)
-from . import read_table, step
+from llr_analysis.process import read_table, step
 
 # (index id, label, header prefix, required)
 INDICES = [
@@ -357,10 +357,10 @@ def la_summaries(tidy: pd.DataFrame, pop: pd.DataFrame, lad_utla: pd.DataFrame, 
     """MHCLG's five summary measures for every English district and upper-tier authority.
 
     One row per edition, area level (``district``, ``upper_tier``), area and index (IMD, the
-    seven domains, IDACI, IDAOPI), computed by :func:`llr_analysis.imd_measures.summary_measures`
+    seven domains, IDACI, IDAOPI), computed by :func:`llr_analysis.stats.imd_measures.summary_measures`
     from the LSOA scores and national ranks with the denominator of
     :data:`SUMMARY_DENOMINATORS`; areas are ranked among themselves, separately for each index,
-    by :func:`llr_analysis.imd_measures.rank_areas`. Only areas whose every LSOA is in the data
+    by :func:`llr_analysis.stats.imd_measures.rank_areas`. Only areas whose every LSOA is in the data
     are kept (IoD2025 IDACI/IDAOPI offline: the LLR areas only).
 
     A rank is **national** or missing: it is given only when every LSOA in England and every

@@ -14,12 +14,12 @@ import geopandas as gpd
 import pandas as pd
 import pandera.pandas as pa
 
-from ..errors import DataValidationError
-from ..places import load_places
-from ..sources import raw_path
-from ..validate import (LAD_CODE, LSOA_CODE, MSOA_CODE, WARD_CODE, check_count, check_unique,
+from llr_analysis.errors import DataValidationError
+from llr_analysis.places import load_places
+from llr_analysis.fetch.sources import raw_path
+from llr_analysis.validate import (LAD_CODE, LSOA_CODE, MSOA_CODE, WARD_CODE, check_count, check_unique,
                         code_column, read_csv, select_columns, validate)
-from . import step
+from llr_analysis.process import step
 
 LSOA21_SCHEMA = pa.DataFrameSchema({
     "lsoa21_code": code_column(LSOA_CODE, unique=True),

@@ -36,13 +36,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..errors import DataValidationError
-from ..places import load_places
-from ..sources import raw_path
-from ..validate import (MSOA_CODE, check_unique, code_column, example_row, read_csv, select_columns,
+from llr_analysis.errors import DataValidationError
+from llr_analysis.places import load_places
+from llr_analysis.fetch.sources import raw_path
+from llr_analysis.validate import (MSOA_CODE, check_unique, code_column, example_row, read_csv, select_columns,
                         to_number, validate)
-from . import read_table, step
-from .geography import read_boundaries
+from llr_analysis.process import read_table, step
+from llr_analysis.process.geography import read_boundaries
 
 #: Every series, with the words the page uses for it.
 SERIES = {

@@ -28,7 +28,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .errors import DataValidationError
+from llr_analysis.errors import DataValidationError
 
 
 @dataclass(frozen=True)
@@ -141,20 +141,20 @@ _SCREENING_FINGERTIPS = (
 
 RULES: dict[str, tuple[Rule, ...]] = {
     # ------------------------------------------------------------------ cancer screening
-    "screening/area_coverage": _SCREENING_FINGERTIPS,
-    "screening/fingertips": _SCREENING_FINGERTIPS,          # every Fingertips row as read
-    "screening/practice_coverage": (
+    "cancer_screening/area_coverage": _SCREENING_FINGERTIPS,
+    "cancer_screening/fingertips": _SCREENING_FINGERTIPS,          # every Fingertips row as read
+    "cancer_screening/practice_coverage": (
         Bounds("numerator", 0, None, "a count"),
         Bounds("denominator", 0, None, "a count"),
         NotAbove("numerator", "denominator"),
     ),
-    "screening/practices": (
+    "cancer_screening/practices": (
         Bounds("imd_score", 0, 100, "an IMD score"),
         Bounds("imd_decile", 1, 10, "an IMD decile"),
         Bounds("pcn_imd_score", 0, 100, "an IMD score"),
         Bounds("pcn_imd_decile", 1, 10, "an IMD decile"),
     ),
-    "screening/health_index": (
+    "cancer_screening/health_index": (
         Bounds("value", *PERCENT, "a percentage (Health Index cancer screening)"),
         Bounds("rank", 1, None, "a rank"),
         NotAbove("rank", "areas"),
@@ -235,7 +235,7 @@ def _file_of(row: pd.Series, default: str | Path) -> str:
         return f
     sid = row.get("source_id")
     if isinstance(sid, str) and sid:
-        from .sources import registry
+        from llr_analysis.fetch.sources import registry
         try:
             ds = registry().get(sid)
         except Exception:  # noqa: BLE001 - a broken registry is reported elsewhere
@@ -254,7 +254,7 @@ def check(table: str, df: pd.DataFrame, file: str | Path, *, area_column: str | 
     :func:`llr_analysis.validate.read_csv` gives), the message names the line. ``names`` maps
     the project's column names to the publisher's, for the message.
     """
-    from .validate import row_area, row_line
+    from llr_analysis.validate import row_area, row_line
     for rule in (RULES.get(table, ()) if rules is None else rules):
         found = rule.failures(df)
         if found is None:
@@ -314,13 +314,13 @@ COMPLETENESS: tuple[Complete, ...] = (
                                                "of inequality for Rutland (the value is blank)"),
     )),
     Complete("life_expectancy/areas_2009_13", ("le", "hle", "dfle"), areas="llr_utlas"),
-    Complete("screening/health_index", ("value",), areas="llr_utlas"),
+    Complete("cancer_screening/health_index", ("value",), areas="llr_utlas"),
     Complete("population/lad_totals", ("persons",), areas="llr_lads"),
 )
 
 
 def _llr_codes(kind: str) -> set[str]:
-    from .places import load_places
+    from llr_analysis.places import load_places
     cfg = load_places()
     lads = {cfg.england_code, *cfg.all_district_codes}
     utlas = {cfg.england_code, *(p.code for p in cfg.places.values())}

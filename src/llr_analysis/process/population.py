@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..errors import DataValidationError
-from ..places import load_places
-from ..sources import raw_path
-from ..validate import (
+from llr_analysis.errors import DataValidationError
+from llr_analysis.places import load_places
+from llr_analysis.fetch.sources import raw_path
+from llr_analysis.validate import (
     LAD_CODE,
     LSOA_CODE,
     check_count,
@@ -48,7 +48,7 @@ from ..validate import (
     to_number,
     validate,
 )
-from . import read_table, step
+from llr_analysis.process import read_table, step
 
 #: Oldest single year in the files: age 90 stands for "90 and over".
 TOP_AGE = 90

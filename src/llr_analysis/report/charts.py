@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely import orient_polygons
 
-from .stats.benchmark import COMPARISON_COLOURS
+from llr_analysis.stats.benchmark import COMPARISON_COLOURS
 
 DECILE_SCHEME = "viridis"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"

@@ -13,16 +13,16 @@ PHEindicatormethods and tested against its published reference values:
   (``calculate_funnel_limits`` / ``assign_funnel_significance``)
 """
 
-from .benchmark import COMPARISON_COLOURS, FINGERTIPS_RAG_COLOURS, compare_by_ci_overlap
-from .funnel import funnel_position, proportion_funnel_limits
-from .life_expectancy import (
+from llr_analysis.stats.benchmark import COMPARISON_COLOURS, FINGERTIPS_RAG_COLOURS, compare_by_ci_overlap
+from llr_analysis.stats.funnel import funnel_position, proportion_funnel_limits
+from llr_analysis.stats.life_expectancy import (
     LifeExpectancyResult,
     abridged_life_table,
     life_expectancy,
     life_expectancy_by_group,
 )
-from .proportions import wilson_ci
-from .rates import byar_ci, exact_poisson_ci
+from llr_analysis.stats.proportions import wilson_ci
+from llr_analysis.stats.rates import byar_ci, exact_poisson_ci
 
 __all__ = [
     "COMPARISON_COLOURS",

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .proportions import _as_float_array, _broadcast, _common_index, _wrap
+from llr_analysis.stats.proportions import _as_float_array, _broadcast, _common_index, _wrap
 
 __all__ = [
     "COMPARISON_COLOURS",

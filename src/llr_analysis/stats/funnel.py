@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .proportions import (
+from llr_analysis.stats.proportions import (
     _as_float_array,
     _check_confidence,
     _check_confidences,

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .proportions import (
+from llr_analysis.stats.proportions import (
     _as_float_array,
     _broadcast,
     _check_confidence,

@@ -13,13 +13,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import process, sources
-from .check import check_site
-from .errors import BuildError, LLRError
-from .notebooks import execute, plan
-from .paths import ProjectPaths
-from .render import find_quarto, render
-from .sitepages import sources_page
+from llr_analysis import process
+
+from llr_analysis.fetch import sources
+from llr_analysis.website.check import check_site
+from llr_analysis.errors import BuildError, LLRError
+from llr_analysis.website.notebooks import execute, plan
+from llr_analysis.paths import ProjectPaths
+from llr_analysis.website.render import find_quarto, render
+from llr_analysis.website.sitepages import sources_page
 
 
 @dataclass
@@ -69,7 +71,7 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     notebook and its CSV downloads.
     """
     import yaml
-    from .navigation import config_yaml, quarto_config
+    from llr_analysis.website.navigation import config_yaml, quarto_config
     stage = stage or paths.stage
     files: dict[str, bytes | Path] = {}
     if paths.pages.exists():
@@ -372,7 +374,12 @@ def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, forc
     if fetch:
         timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
     workers = workers or os.cpu_count() or 1
-    timed("process", lambda: process.run(paths, log=log, force=force, workers=workers))
+    steps = None
+    if topics:   # only the steps that make the tables these notebooks read (metadata.llr.inputs)
+        from llr_analysis.topics import notebook_topic
+        patterns = [pat for nb in {r.notebook for r in runs} for pat in (notebook_topic(nb).inputs or ("*", "*/*"))]
+        steps = process.steps_for_tables(patterns)
+    timed("process", lambda: process.run(paths, steps, log=log, force=force, workers=workers))
     done, skipped = timed("notebooks", lambda: execute(runs, paths.executed, paths.root, workers=workers,
                                                        paths=paths, force=force, progress=_progress(runs, log),
                                                        log=log))

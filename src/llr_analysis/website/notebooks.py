@@ -31,9 +31,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from .errors import BuildError, ParameterError
-from .paths import ProjectPaths
-from .places import get_place, load_places
+from llr_analysis.errors import BuildError, ParameterError
+from llr_analysis.hashing import NOTEBOOK_LAYERS, code_hash
+from llr_analysis.paths import ProjectPaths
+from llr_analysis.places import get_place, load_places
 
 KERNEL = "python3"
 
@@ -46,7 +47,7 @@ class Run:
     place: str | None
     output: Path                 # executed notebook, relative to the stage
     parameters: dict = field(default_factory=dict)
-    role: str = "topic"          # home | place-summary | topic (see llr_analysis.navigation)
+    role: str = "topic"          # home | place-summary | topic (see llr_analysis.website.navigation)
     order: int = 99              # the topic's position in the navigation
 
     @property
@@ -156,17 +157,6 @@ def plan(paths: ProjectPaths, places: list[str] | None = None, topics: list[str]
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def code_hash() -> str:
-    """Hash of the llr_analysis package's source (any code change reruns the notebooks)."""
-    pkg = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for f in sorted(pkg.rglob("*")):
-        if f.suffix in (".py", ".yml", ".j2", ".css") and "__pycache__" not in f.parts:
-            h.update(str(f.relative_to(pkg)).encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
 
 
 def table_digests(paths: ProjectPaths) -> dict[Path, str]:
@@ -339,9 +329,9 @@ def execute(runs: list[Run], stage: Path, root: Path, workers: int = 1, progress
 
     Returns (executed, skipped). The first failure stops the build (BuildError).
     """
-    from .paths import project_paths
+    from llr_analysis.paths import project_paths
     paths = paths or project_paths(root)
-    code = code_hash()
+    code = code_hash(NOTEBOOK_LAYERS)
     tables = table_digests(paths)
     digests = {r.output: run_hash(r, paths, code, tables) for r in runs}
     todo = [r for r in runs if force or not is_current(r, stage, digests[r.output], log=log)]

@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError
+from llr_analysis.errors import BuildError
 
 #: The Quarto release series the site is built with (``make quarto`` installs 1.7.34).
 QUARTO_SERIES = "1.7"

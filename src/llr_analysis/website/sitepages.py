@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from .paths import ProjectPaths
-from .sources import read_lock, registry
+from llr_analysis.paths import ProjectPaths
+from llr_analysis.fetch.sources import read_lock, registry
 
 
 def _cell(text) -> str:
