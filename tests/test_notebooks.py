@@ -47,8 +47,9 @@ def _defaults(source: str) -> dict[str, object]:
         try:
             out[target.id] = ast.literal_eval(value)
         except ValueError:
-            raise AssertionError(f"line {node.lineno}: default of {target.id!r} is not a literal: "
-                                 f"{ast.unparse(value)}") from None
+            raise AssertionError(
+                f"line {node.lineno}: default of {target.id!r} is not a literal: {ast.unparse(value)}"
+            ) from None
     return out
 
 
@@ -60,7 +61,7 @@ def test_there_are_notebooks():
 def test_valid_nbformat_4(path):
     nb = _read(path)
     assert nb.nbformat == 4
-    nbformat.validate(nb)       # raises ValidationError on a malformed notebook
+    nbformat.validate(nb)  # raises ValidationError on a malformed notebook
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -70,13 +71,14 @@ def test_one_parameters_cell_with_a_literal_default_for_every_name(path):
     assert len(cells) == 1, f"{path.name}: {len(cells)} cells tagged 'parameters' (need exactly one)"
     cell = cells[0]
     assert cell.cell_type == "code"
-    defaults = _defaults(cell.source)   # a SyntaxError fails the test with the line
+    defaults = _defaults(cell.source)  # a SyntaxError fails the test with the line
     assert defaults, f"{path.name}: the parameters cell declares no parameters"
     assert all(isinstance(v, str | int | float | bool) for v in defaults.values()), defaults
     if nb.metadata.get("llr", {}).get("per_place", True):
         assert isinstance(defaults.get("place"), str), f"{path.name}: a per-place notebook needs a default place"
-    assert not any("injected-parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells), \
+    assert not any("injected-parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells), (
         f"{path.name}: stored with papermill's injected-parameters cell"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -100,14 +102,16 @@ def test_llr_metadata(path):
     if "role" in meta:
         assert meta["role"] in ROLES, f"{path.name}: role {meta['role']!r} not one of {sorted(ROLES)}"
     if "order" in meta:
-        assert isinstance(meta["order"], int) and not isinstance(meta["order"], bool), \
+        assert isinstance(meta["order"], int) and not isinstance(meta["order"], bool), (
             f"{path.name}: order must be an integer"
+        )
     if "output" in meta:
         assert isinstance(meta["output"], str) and meta["output"].endswith(".ipynb"), f"{path.name}: output"
         assert "/" not in meta["output"] and ".." not in meta["output"], f"{path.name}: output must be a file name"
     if "inputs" in meta:
-        assert isinstance(meta["inputs"], list) and all(isinstance(g, str) and g for g in meta["inputs"]), \
+        assert isinstance(meta["inputs"], list) and all(isinstance(g, str) and g for g in meta["inputs"]), (
             f"{path.name}: inputs must be a list of globs"
+        )
     if meta.get("role", "topic") == "topic":
         assert meta.get("per_place", True) is True, f"{path.name}: a topic page is built per place"
 
