@@ -47,32 +47,42 @@ def timed_subprocess(cmd: list[str], env: dict) -> tuple[float, float]:
 
 def national_processing(root: Path) -> float:
     """Deprivation processing for all of England plus the LA summary measures, in-process."""
-    from llr_analysis import process
-    from llr_analysis.stats.imd_measures import N_LSOAS_IOD2019, summary_measures
-    from llr_analysis.paths import project_paths
     import pandas as pd
+
+    from llr_analysis import process
+    from llr_analysis.paths import project_paths
+    from llr_analysis.stats.imd_measures import N_LSOAS_IOD2019, summary_measures
+
     paths = project_paths(root)
     t0 = time.perf_counter()
     process.run(paths, ["deprivation"], log=lambda *_: None, force=True)
     iod = pd.read_parquet(paths.processed / "deprivation" / "iod_lsoa.parquet")
     pop = pd.read_parquet(paths.processed / "deprivation" / "iod_population.parquet")
     lad_utla = pd.read_parquet(paths.processed / "geography" / "lad_utla.parquet")
-    d19 = iod[iod.edition == "IoD2019"].merge(pop[pop.edition == "IoD2019"][["lsoa_code", "population"]],
-                                              on="lsoa_code")
+    d19 = iod[iod.edition == "IoD2019"].merge(
+        pop[pop.edition == "IoD2019"][["lsoa_code", "population"]], on="lsoa_code"
+    )
     d19 = d19.merge(lad_utla[["lad_code", "utla_code"]], on="lad_code", how="left")
-    for index_id, g in d19.groupby("index_id"):
+    for _index_id, g in d19.groupby("index_id"):
         for level in ("lad_code", "utla_code"):
-            summary_measures(g, level, score_col="score", rank_col="rank", population_col="population",
-                             n_lsoas_national=N_LSOAS_IOD2019)
+            summary_measures(
+                g,
+                level,
+                score_col="score",
+                rank_col="rank",
+                population_col="population",
+                n_lsoas_national=N_LSOAS_IOD2019,
+            )
     return time.perf_counter() - t0
 
 
 def naive(root: Path, env: dict, out: Path) -> float:
     """The usual Quarto workflow: papermill for every notebook and place, then one `quarto render`."""
+    from llr_analysis.paths import project_paths
     from llr_analysis.website.build import stage_files
     from llr_analysis.website.notebooks import plan
-    from llr_analysis.paths import project_paths
     from llr_analysis.website.render import find_quarto
+
     paths = project_paths(root)
     runs = plan(paths)
     quarto = find_quarto(REPO)
@@ -83,17 +93,30 @@ def naive(root: Path, env: dict, out: Path) -> float:
         dest = out / r.output
         dest.parent.mkdir(parents=True, exist_ok=True)
         params = [a for k, v in r.parameters.items() for a in ("-p", k, str(v))]
-        subprocess.run([str(BIN / "papermill"), str(r.notebook), str(dest), *params,
-                        "--cwd", str(dest.parent), "--no-progress-bar"],
-                       check=True, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(BIN / "papermill"),
+                str(r.notebook),
+                str(dest),
+                *params,
+                "--cwd",
+                str(dest.parent),
+                "--no-progress-bar",
+            ],
+            check=True,
+            env=run_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     # the same Quarto project as the build's (configuration, pages, assets), then one render
     for rel, content in stage_files(paths, runs, out).items():
         if rel.endswith(".ipynb") or "-data/" in rel:
             continue
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(content.read_bytes() if isinstance(content, Path) else content)
-    subprocess.run([str(quarto), "render", str(out)], check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(quarto), "render", str(out)], check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - t0
 
 
@@ -106,6 +129,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from conftest import copy_project
+
     tmp = Path(tempfile.mkdtemp(prefix="llr-bench-"))
     root = copy_project(tmp / "project")
     env = {**os.environ, "LLR_MIRROR": args.mirror, "LLR_ROOT": str(root)}
@@ -125,8 +149,9 @@ def main() -> int:
         t, peaks["noop"] = timed_subprocess(llr + ["build"], env)
         results["noop"].append(t)
         nb = json.loads(original)
-        nb["cells"].append({"cell_type": "markdown", "id": f"bench-{i}", "metadata": {},
-                            "source": f"Benchmark edit {i}."})
+        nb["cells"].append(
+            {"cell_type": "markdown", "id": f"bench-{i}", "metadata": {}, "source": f"Benchmark edit {i}."}
+        )
         topic_nb.write_text(json.dumps(nb, indent=1))
         t, peaks["one_notebook"] = timed_subprocess(llr + ["build"], env)
         results["one_notebook"].append(t)
@@ -139,10 +164,17 @@ def main() -> int:
             shutil.rmtree(out, ignore_errors=True)
 
     med = {k: statistics.median(v) for k, v in results.items() if v}
-    print(f"\nllr-analysis build benchmark — {platform.node()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, median of {args.repeat}")
-    labels = {"cold": "cold full build", "noop": "no-op rebuild", "one_notebook": "rebuild, one notebook changed",
-              "national": "national processing (IoD + LA measures)", "naive": "naive papermill + quarto render"}
+    print(
+        f"\nllr-analysis build benchmark — {platform.node()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, median of {args.repeat}"
+    )
+    labels = {
+        "cold": "cold full build",
+        "noop": "no-op rebuild",
+        "one_notebook": "rebuild, one notebook changed",
+        "national": "national processing (IoD + LA measures)",
+        "naive": "naive papermill + quarto render",
+    }
     for k, v in med.items():
         print(f"  {labels[k]:<42} {v:7.1f} s   (runs: {', '.join(f'{x:.1f}' for x in results[k])})")
     if "naive" in med:

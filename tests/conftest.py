@@ -42,6 +42,7 @@ def processed_project(tmp_path_factory, mirror):
     from llr_analysis import process
     from llr_analysis.fetch import sources
     from llr_analysis.paths import project_paths
+
     root = copy_project(tmp_path_factory.mktemp("project"))
     paths = project_paths(root)
     sources.fetch(paths, mirror=mirror)
@@ -53,6 +54,7 @@ def processed_project(tmp_path_factory, mirror):
 def built_site(processed_project):
     """The whole site built for the three places from the mirror and rendered by Quarto."""
     from llr_analysis.website.build import build
+
     old = os.environ.get("LLR_ROOT")
     try:
         report = build(processed_project, fetch=False, workers=2, log=lambda *_: None)
@@ -71,6 +73,7 @@ def site_url(built_site):
     import functools
     import http.server
     import threading
+
     site, _ = built_site
     http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
@@ -89,7 +92,7 @@ BROWSER_FIXTURES = {"site_url"}
 BROWSER_FILES = {"test_browser.py"}
 
 
-@pytest.hookimpl(tryfirst=True)   # before pytest's own -m deselection sees the items
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection sees the items
 def pytest_collection_modifyitems(config, items):
     for item in items:
         used = set(getattr(item, "fixturenames", ()))

@@ -25,8 +25,11 @@ def test_duplicate_area_rows(tmp_path):
 
 def test_numerator_greater_than_denominator(tmp_path):
     df = pd.DataFrame({"practice": ["C82001", "C82002"], "screened": [50, 120], "eligible": [100, 100]})
-    with pytest.raises(DataValidationError, match=r"coverage.csv: column 'screened': area C82002: 1 rows have screened greater "
-                                                  r"than eligible; e.g. data row 2: .*C82002"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"coverage.csv: column 'screened': area C82002: 1 rows have screened greater "
+        r"than eligible; e.g. data row 2: .*C82002",
+    ):
         v.check_not_greater(df, "screened", "eligible", tmp_path / "coverage.csv")
 
 
@@ -46,23 +49,31 @@ def test_suppressed_text_is_missing_and_counted_never_zero(marker):
 
 
 def test_other_text_in_a_numeric_column_is_an_error():
-    with pytest.raises(DataValidationError, match=r"column 'screened': 1 values are not numbers in the publisher's "
-                                                  r"format; e.g. value 'twelve' is text"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"column 'screened': 1 values are not numbers in the publisher's "
+        r"format; e.g. value 'twelve' is text",
+    ):
         v.to_number(pd.Series(["12", "twelve"]), "coverage.csv", "screened")
 
 
-FT_HEADER = ("Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"
-             "Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
-             "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
-             "Compared to England value or percentiles,Compared to percentiles,Time period Sortable,"
-             "New data,Compared to goal,Time period range\n")
+FT_HEADER = (
+    "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"
+    "Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
+    "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
+    "Compared to England value or percentiles,Compared to percentiles,Time period Sortable,"
+    "New data,Compared to goal,Time period range\n"
+)
 
 
-def ft_row(code="E06000016", value="60.97561", count="25000", denominator="41000", lo="60.5", hi="61.4",
-           name="Leicester"):
-    return (f"22001,Cancer screening coverage: breast cancer,E12000004,East Midlands region,{code},{name},"
-            f"UAs (from Apr 2021),Female,53-70 yrs,,,2024,{value},{lo},{hi},,,{count},{denominator},,,,,"
-            "20240000,,,1y\n")
+def ft_row(
+    code="E06000016", value="60.97561", count="25000", denominator="41000", lo="60.5", hi="61.4", name="Leicester"
+):
+    return (
+        f"22001,Cancer screening coverage: breast cancer,E12000004,East Midlands region,{code},{name},"
+        f"UAs (from Apr 2021),Female,53-70 yrs,,,2024,{value},{lo},{hi},,,{count},{denominator},,,,,"
+        "20240000,,,1y\n"
+    )
 
 
 def write_ft(folder, *rows):
@@ -74,16 +85,20 @@ def write_ft(folder, *rows):
 def read_ft(folder):
     from llr_analysis import settings
     from llr_analysis.process import fingertips
+
     return fingertips.read_fetched(folder, settings.cancer_screening())
 
 
-@pytest.mark.parametrize("cell, why", [
-    ("1,204", "has a thousands separator"),
-    ("61.0%", "carries a unit (%)"),
-    ("61.0 approx", "is text, not a number"),
-    ("1.2.3", "has more than one decimal point"),
-    ("nan", "is not a value"),
-])
+@pytest.mark.parametrize(
+    "cell, why",
+    [
+        ("1,204", "has a thousands separator"),
+        ("61.0%", "carries a unit (%)"),
+        ("61.0 approx", "is text, not a number"),
+        ("1.2.3", "has more than one decimal point"),
+        ("nan", "is not a value"),
+    ],
+)
 def test_out_of_format_number_names_file_column_line_and_area(tmp_path, cell, why):
     """A Fingertips value in another format: file, column, the file's own line (header = line 1) and area."""
     f = write_ft(tmp_path, ft_row(), ft_row("E06000017", value=f'"{cell}"' if "," in cell else cell, name="Rutland"))
@@ -91,8 +106,10 @@ def test_out_of_format_number_names_file_column_line_and_area(tmp_path, cell, wh
         read_ft(tmp_path)
     err = e.value
     assert (err.file, err.column, err.line, err.area) == (str(f), "Value", 4, "E06000017")
-    assert str(err).startswith("all_data_i22001_c502_p15.csv: column 'Value': line 4: area E06000017: "
-                               "1 values are not numbers in the publisher's format")
+    assert str(err).startswith(
+        "all_data_i22001_c502_p15.csv: column 'Value': line 4: area E06000017: "
+        "1 values are not numbers in the publisher's format"
+    )
     assert repr(cell) in str(err) and why in str(err)
 
 
@@ -101,13 +118,14 @@ def test_thousands_separators_only_where_the_publisher_uses_them():
     assert values.tolist() == [29199, 12, 1204.5]
     with pytest.raises(DataValidationError, match="thousands separator"):
         v.to_number(pd.Series(["29,199"]), "f.csv", "n")
-    with pytest.raises(DataValidationError, match="'2,91' is text"):   # not a grouping even with thousands=True
+    with pytest.raises(DataValidationError, match="'2,91' is text"):  # not a grouping even with thousands=True
         v.to_number(pd.Series(["2,91"]), "f.csv", "n", thousands=True)
 
 
 def test_suppressed_values_are_counted_in_fingertips(tmp_path):
-    write_ft(tmp_path, ft_row(), ft_row("E06000017", value="", count="*", denominator="41", lo="", hi="",
-                                        name="Rutland"))
+    write_ft(
+        tmp_path, ft_row(), ft_row("E06000017", value="", count="*", denominator="41", lo="", hi="", name="Rutland")
+    )
     ft = read_ft(tmp_path).set_index("area_code")
     assert pd.isna(ft.loc["E06000017", "count"]) and ft.loc["E06000016", "count"] == 25000
 
@@ -124,8 +142,10 @@ def test_line_numbers_count_the_header_blank_lines_and_quoted_newlines(tmp_path)
 
 def test_non_utf8_csv_is_called_that_with_its_line(tmp_path):
     f = tmp_path / "names.csv"
-    f.write_bytes("code,name\nE06000016,Leicester\nE06000017,Rutland\nE07000129,Blaby \u2013 Glen\n"
-                  .encode("utf-8") + "E07000130,Charnwood \u2013 Loughborough\n".encode("cp1252"))
+    f.write_bytes(
+        "code,name\nE06000016,Leicester\nE06000017,Rutland\nE07000129,Blaby \u2013 Glen\n".encode("utf-8")
+        + "E07000130,Charnwood \u2013 Loughborough\n".encode("cp1252")
+    )
     with pytest.raises(DataValidationError) as e:
         v.read_csv(f, dtype=str)
     assert e.value.line == 5 and "names.csv: line 5: the file is not UTF-8 (byte 0x96" in str(e.value)
@@ -151,8 +171,11 @@ def test_padded_area_code_is_blamed_on_its_own_file(tmp_path):
 
 def test_duplicated_area_in_a_fingertips_response_names_the_lines(tmp_path):
     write_ft(tmp_path, ft_row(), ft_row())
-    with pytest.raises(DataValidationError, match=r"all_data_i22001_c502_p15.csv: column 'area_code': line 4: "
-                                                  r"area E06000016: .*is on lines 3, 4"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"all_data_i22001_c502_p15.csv: column 'area_code': line 4: "
+        r"area E06000016: .*is on lines 3, 4",
+    ):
         read_ft(tmp_path)
 
 
@@ -182,24 +205,33 @@ def test_truncated_csv(tmp_path):
     f = tmp_path / "lookup.csv"
     f.write_text("LSOA21CD,LSOA21NM,LAD24CD\nE01000001,City of London 001A,E09000001\nE01000002,City of Lon")
     df = v.read_csv(f, dtype=str)
-    with pytest.raises(DataValidationError, match=r"lookup.csv: column 'LAD24CD': line 3: area E01000002: 1 rows have no value \(truncated"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"lookup.csv: column 'LAD24CD': line 3: area E01000002: 1 rows have no value \(truncated",
+    ):
         v.check_complete_rows(df, ["LSOA21CD", "LAD24CD"], f)
 
 
 def test_truncated_iod_file_fails_processing(tmp_path):
     from llr_analysis.process.deprivation import read_file7
     from test_process import file7
-    df = file7([{"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
-                {"code": "E01000002", "score": 5.0, "rank": 20, "decile": 1}])
+
+    df = file7(
+        [
+            {"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
+            {"code": "E01000002", "score": 5.0, "rank": 20, "decile": 1},
+        ]
+    )
     text = df.to_csv(index=False)
     f = tmp_path / "File_7.csv"
-    f.write_text(text[: text.rfind("\n", 0, len(text) - 1) + 60])     # cut the last row short
+    f.write_text(text[: text.rfind("\n", 0, len(text) - 1) + 60])  # cut the last row short
     with pytest.raises(DataValidationError, match="File_7.csv"):
         read_file7(f, "IoD2025")
 
 
 def test_unknown_place_or_locality_parameter(processed_project):
     from llr_analysis.website.notebooks import plan
+
     with pytest.raises(ParameterError, match="unknown place 'coventry'"):
         plan(processed_project, places=["coventry"])
     with pytest.raises(ParameterError, match="unknown topic notebook"):
@@ -213,9 +245,11 @@ def _snapshot(site):
 def test_failing_notebook_leaves_the_site_byte_identical(built_site):
     """A cell that raises stops the build naming notebook, place and cell; site/ is untouched."""
     from llr_analysis.website.build import build
+
     site, _ = built_site
     paths_root = site.parent
     from llr_analysis.paths import project_paths
+
     paths = project_paths(paths_root)
     before = _snapshot(site)
     bad = paths.notebooks / "zz_broken.ipynb"
@@ -223,15 +257,20 @@ def test_failing_notebook_leaves_the_site_byte_identical(built_site):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell('place = "leicester"')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"),
-                nbformat.v4.new_code_cell("raise ValueError(f'no data for {place}')")]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError(f'no data for {place}')"),
+    ]
     nbformat.write(nb, bad)
     try:
         with pytest.raises(BuildError) as e:
             build(paths, fetch=False, places=["rutland"], workers=1, log=lambda *_: None)
         msg = str(e.value)
         assert "step 'notebooks'" in msg and "zz_broken.ipynb for rutland" in msg
-        assert "cell 3 (\"raise ValueError(f'no data for {place}')\")" in msg and "ValueError: no data for rutland" in msg
+        assert (
+            "cell 3 (\"raise ValueError(f'no data for {place}')\")" in msg and "ValueError: no data for rutland" in msg
+        )
     finally:
         bad.unlink()
     assert _snapshot(site) == before
@@ -240,12 +279,15 @@ def test_failing_notebook_leaves_the_site_byte_identical(built_site):
 def test_unknown_place_in_a_notebook_fails_the_run(built_site):
     """Running a topic notebook with a bad place parameter fails in its parameter check."""
     from llr_analysis.website.notebooks import Run, _execute
+
     site, _ = built_site
     from llr_analysis.paths import project_paths
+
     paths = project_paths(site.parent)
     nb = paths.notebooks / "deprivation.ipynb"
-    run = Run(nb, "deprivation", "Deprivation", None, __import__("pathlib").Path("deprivation/x.ipynb"),
-              {"place": "coventry"})
+    run = Run(
+        nb, "deprivation", "Deprivation", None, __import__("pathlib").Path("deprivation/x.ipynb"), {"place": "coventry"}
+    )
     stage = site.parent / "build" / "badparam"
     with pytest.raises(BuildError, match=r"deprivation.ipynb: cell \d+ .*ParameterError: unknown place 'coventry'"):
         _execute(run, stage, paths.root)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
 
@@ -19,11 +19,21 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it)"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +52,10 @@ def browser():
 
 
 # A chart has drawn when its SVG holds data marks (Vega puts them in <g class="... role-mark ...">).
-DRAWN_JS = ("() => [...document.querySelectorAll('.vega-chart')]"
-            ".every(d => d.querySelector('svg .role-mark path, svg .role-mark line, svg .role-mark text'))")
+DRAWN_JS = (
+    "() => [...document.querySelectorAll('.vega-chart')]"
+    ".every(d => d.querySelector('svg .role-mark path, svg .role-mark line, svg .role-mark text'))"
+)
 
 
 def open_page(browser, base: str, rel: str, width: int = 1280):
@@ -61,6 +73,7 @@ def open_page(browser, base: str, rel: str, width: int = 1280):
         else:
             blocked.append(r.request.url)
             r.abort()
+
     page.route("**/*", route)
     page.goto(urljoin(base, rel), wait_until="load")
     return page, errors, blocked
@@ -78,9 +91,7 @@ def test_every_page_loads_offline_with_charts_drawn(server, browser):
         page, errors, blocked = open_page(browser, base, rel)
         n_charts = page.locator(".vega-chart").count()
         if n_charts:
-            page.wait_for_function(
-                DRAWN_JS,
-                timeout=20000)
+            page.wait_for_function(DRAWN_JS, timeout=20000)
         assert errors == [], f"{rel}: {errors}"
         assert blocked == [], f"{rel} tried to load external resources: {blocked}"
         assert page.title(), rel
@@ -126,8 +137,9 @@ def test_accessibility_no_serious_or_critical_violations(server, browser):
     for rel in all_pages(site):
         page, _, _ = open_page(browser, base, rel)
         if page.locator(".vega-chart").count():
-            page.wait_for_function("() => [...document.querySelectorAll('.vega-chart')].every(d => d.querySelector('svg'))",
-                                   timeout=20000)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.vega-chart')].every(d => d.querySelector('svg'))", timeout=20000
+            )
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         for v in result["violations"]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from llr_analysis.website.check import check_site
 from llr_analysis.report.page import chart_specs
+from llr_analysis.website.check import check_site
 
 
 def test_site_has_a_deprivation_page_per_place_and_an_index(built_site):
@@ -34,8 +32,15 @@ def test_deprivation_page_content(built_site):
     # code cells are hidden
     assert "from llr_analysis import" not in html
     # the locality table lists the seven districts, with a caption and a CSV link
-    for district in ("Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton",
-                     "North West Leicestershire", "Oadby and Wigston"):
+    for district in (
+        "Blaby",
+        "Charnwood",
+        "Harborough",
+        "Hinckley and Bosworth",
+        "Melton",
+        "North West Leicestershire",
+        "Oadby and Wigston",
+    ):
         assert district in html
     assert "<caption>Deprivation by district, Leicestershire, IoD2025" in html
     assert 'href="leicestershire-data/localities.csv"' in html
@@ -48,10 +53,22 @@ def test_deprivation_page_content(built_site):
 
 def test_downloads_are_tidy_csvs(built_site):
     import pandas as pd
+
     site, _ = built_site
     df = pd.read_csv(site / "deprivation" / "leicester-data" / "localities.csv")
-    assert list(df.columns[:11]) == ["indicator", "area_code", "area_name", "period", "value", "lower_95",
-                                     "upper_95", "count", "denominator", "comparison", "source_id"]
+    assert list(df.columns[:11]) == [
+        "indicator",
+        "area_code",
+        "area_name",
+        "period",
+        "value",
+        "lower_95",
+        "upper_95",
+        "count",
+        "denominator",
+        "comparison",
+        "source_id",
+    ]
     row = df.set_index("area_code").loc["E06000016"]
     assert row["lsoas"] == 200 and row["period"] == "IoD2025"
     m = pd.read_csv(site / "deprivation" / "leicester-data" / "imd-decile-map.csv")

@@ -7,12 +7,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from llr_analysis.errors import BuildError, ParameterError
+from llr_analysis.paths import ProjectPaths
 from llr_analysis.website import build as build_mod
 from llr_analysis.website.build import BuildLock, publish, recover
-from llr_analysis.errors import BuildError, ParameterError
 from llr_analysis.website.navigation import quarto_config
 from llr_analysis.website.notebooks import Run, front_matter, is_current, plan
-from llr_analysis.paths import ProjectPaths
 
 REPO = Path(__file__).resolve().parents[1]
 EVIL = '<script>alert("x")</script> & Sons'
@@ -35,7 +35,7 @@ def test_parameters_go_only_to_notebooks_that_declare_them_with_their_type():
     runs = plan(ProjectPaths(REPO), parameters={"edition": "IoD2019", "year": "2019"})
     by = {(r.topic, r.place): r.parameters for r in runs}
     assert by[("deprivation", "rutland")] == {"edition": "IoD2019", "place": "rutland"}
-    assert by[("population", "leicester")] == {"year": 2019, "place": "leicester"}     # int, as its default
+    assert by[("population", "leicester")] == {"year": 2019, "place": "leicester"}  # int, as its default
     assert by[("summary", "leicester")] == {"place": "leicester"}
     with pytest.raises(ParameterError, match="'year' of population.ipynb must be int"):
         plan(ProjectPaths(REPO), parameters={"year": "twenty"})
@@ -44,11 +44,9 @@ def test_parameters_go_only_to_notebooks_that_declare_them_with_their_type():
 # ------------------------------------------------------------------------------ one build at a time
 def test_a_second_build_in_the_same_folder_is_refused(tmp_path):
     paths = ProjectPaths(tmp_path)
-    with BuildLock(paths):
-        with pytest.raises(BuildError, match="another build is running .* \\(pid \\d+"):
-            with BuildLock(paths):
-                pass
-    with BuildLock(paths):      # released when the first ended
+    with BuildLock(paths), pytest.raises(BuildError, match="another build is running .* \\(pid \\d+"), BuildLock(paths):
+        pass
+    with BuildLock(paths):  # released when the first ended
         pass
 
 
@@ -82,6 +80,7 @@ def test_an_unwritable_site_is_one_clear_error_and_nothing_changes(tmp_path, mon
 
     def refuse(*_):
         raise PermissionError(13, "Permission denied", str(site))
+
     monkeypatch.setattr(build_mod, "_exchange", refuse)
     with pytest.raises(BuildError, match="step 'publish': cannot replace .*site: Permission denied"):
         publish(new, site)
@@ -90,8 +89,8 @@ def test_an_unwritable_site_is_one_clear_error_and_nothing_changes(tmp_path, mon
 
 def test_the_next_build_recovers_an_interrupted_publish(tmp_path):
     paths = ProjectPaths(tmp_path)
-    _site(tmp_path / "site.old", "old")            # killed between moving the old site aside and the new in
-    _site(tmp_path / "build" / "site.new", "half")   # and a half-written new site
+    _site(tmp_path / "site.old", "old")  # killed between moving the old site aside and the new in
+    _site(tmp_path / "build" / "site.new", "half")  # and a half-written new site
     done = recover(paths)
     assert (paths.site / "index.html").read_text() == "old"
     assert not (tmp_path / "build" / "site.new").exists() and len(done) == 2
@@ -104,10 +103,11 @@ def test_a_corrupt_executed_notebook_is_run_again(tmp_path):
     out.parent.mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(), out)
     import hashlib
+
     (tmp_path / run.hash_file).write_text(f"abc\n{hashlib.sha256(out.read_bytes()).hexdigest()}\n")
     assert is_current(run, tmp_path, "abc")
     assert not is_current(run, tmp_path, "other inputs")
-    out.write_bytes(out.read_bytes()[:20])         # truncated
+    out.write_bytes(out.read_bytes()[:20])  # truncated
     said = []
     assert not is_current(run, tmp_path, "abc", log=said.append)
     assert said == ["  topic/rutland.ipynb changed or is corrupt since it was executed - running it again"]
@@ -115,9 +115,9 @@ def test_a_corrupt_executed_notebook_is_run_again(tmp_path):
 
 # ------------------------------------------------------------------------------ escaping
 def test_names_from_configuration_are_escaped_in_titles_and_navigation(monkeypatch, tmp_path):
-    from llr_analysis.website import navigation
-    from llr_analysis.website import notebooks
     from llr_analysis.places import load_places
+    from llr_analysis.website import navigation, notebooks
+
     cfg = load_places()
     evil_place = type(cfg.places["rutland"])(**{**cfg.places["rutland"].__dict__, "name": EVIL})
     fake = type(cfg)(**{**cfg.__dict__, "places": {**cfg.places, "rutland": evil_place}})
@@ -133,9 +133,10 @@ def test_names_from_configuration_are_escaped_in_titles_and_navigation(monkeypat
 
 def test_narrative_markdown_cannot_carry_html(tmp_path, monkeypatch):
     from llr_analysis.report import page as page_mod
+
     shown = []
     monkeypatch.setenv("LLR_STAGE", str(tmp_path))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(page_mod, "_display", shown.append)
     page_mod.Page("topic", "rutland").markdown(f"**Highest** in {EVIL}")
-    assert shown[0].data == "**Highest** in &lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; Sons"
+    assert shown[0].data == '**Highest** in &lt;script&gt;alert("x")&lt;/script&gt; &amp; Sons'

@@ -14,13 +14,12 @@ import pandas as pd
 import pytest
 
 from llr_analysis import settings
-from llr_analysis.fetch import fingertips
-from llr_analysis.process import cancer_screening as place_rule
-from llr_analysis.process import fingertips as fingertips_reader
-
 from llr_analysis.analysis import cancer_screening as screening
 from llr_analysis.errors import DataValidationError, FetchError
+from llr_analysis.fetch import fingertips
 from llr_analysis.paths import ProjectPaths
+from llr_analysis.process import gp_practices as place_rule
+from llr_analysis.process import fingertips as fingertips_reader
 
 RECORDED = Path(__file__).parent / "data" / "fingertips"
 Z = 1.959963984540054
@@ -34,16 +33,20 @@ def wilson_by_hand(x, n):
 
 # ------------------------------------------------------------------------------ place rule
 
-@pytest.mark.parametrize("ccg, pcn, postcode, place, basis_part", [
-    ("04C", "U05642", "LE4 0QR", "leicester", "CCG 04C"),
-    ("04V", "U42007", "LE67 5HX", "leicestershire", "CCG 04V"),
-    ("03W", "U67590", "LE15 6NT", "rutland", "Rutland PCN U67590"),
-    ("03W", "U50165", "LE16 9BX", "leicestershire", "not a Rutland PCN"),
-    ("03W", "U12169", "LE15 1AA", "leicestershire", "not a Rutland PCN"),    # the PCN decides, not the postcode
-    ("03W", None, "LE15 9EG", "rutland", "approximate"),
-    ("03W", None, "LE8 0LN", "leicestershire", "approximate"),
-    ("16C", "U89141", "TS18 1HU", None, "not in LLR"),
-])
+
+@pytest.mark.parametrize(
+    "ccg, pcn, postcode, place, basis_part",
+    [
+        ("04C", "U05642", "LE4 0QR", "leicester", "CCG 04C"),
+        ("04V", "U42007", "LE67 5HX", "leicestershire", "CCG 04V"),
+        ("03W", "U67590", "LE15 6NT", "rutland", "Rutland PCN U67590"),
+        ("03W", "U50165", "LE16 9BX", "leicestershire", "not a Rutland PCN"),
+        ("03W", "U12169", "LE15 1AA", "leicestershire", "not a Rutland PCN"),  # the PCN decides, not the postcode
+        ("03W", None, "LE15 9EG", "rutland", "approximate"),
+        ("03W", None, "LE8 0LN", "leicestershire", "approximate"),
+        ("16C", "U89141", "TS18 1HU", None, "not in LLR"),
+    ],
+)
 def test_assign_place(ccg, pcn, postcode, place, basis_part):
     got, basis = place_rule.assign_place(ccg, pcn, postcode)
     assert got == place
@@ -57,6 +60,7 @@ def test_postcode_district():
 
 
 # ------------------------------------------------------------------------------ statistics
+
 
 def test_coverage_sums_counts_and_leaves_out_suppressed_rows():
     c = screening.coverage([50, 30, np.nan], [100, 50, 8])
@@ -82,7 +86,7 @@ def test_screens_needed_matches_the_phe_definition():
 
 
 def test_gap_to_standard_and_band():
-    g = screening.gap_to_standard(600, 1000, "bowel")   # 60% = bowel achievable
+    g = screening.gap_to_standard(600, 1000, "bowel")  # 60% = bowel achievable
     assert g["gap_acceptable_pp"] == 0 and g["gap_achievable_pp"] == 0 and g["screens_to_achievable"] == 0
     g = screening.gap_to_standard(700, 1000, "cervical")  # 70% vs 75 / 80
     assert g["gap_acceptable_pp"] == pytest.approx(5.0) and g["gap_achievable_pp"] == pytest.approx(10.0)
@@ -118,11 +122,13 @@ def test_deprivation_association_is_spearman():
 
 # ------------------------------------------------------------------------------ Fingertips client
 
+
 def test_request_urls_follow_the_api():
     req = fingertips.Request(22001, 502, 15, "utla")
     assert fingertips.request_url("https://fingertips.phe.org.uk/api", req) == (
         "https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids=22001"
-        "&child_area_type_id=502&parent_area_type_id=15")
+        "&child_area_type_id=502&parent_area_type_id=15"
+    )
     assert req.filename == "all_data_i22001_c502_p15.csv"
     assert fingertips.request_url(str(RECORDED), req) == (RECORDED / req.filename).resolve().as_uri()
 
@@ -173,8 +179,9 @@ def test_fetch_from_recorded_responses_saves_files_and_locks_them(tmp_path):
 def test_fetch_names_a_missing_response(tmp_path):
     paths = _project(tmp_path)
     with pytest.raises(FetchError, match="all_data_i1_c7_p66.csv"):
-        fingertips.fetch_fingertips(paths, base_url=str(tmp_path), requests=[fingertips.Request(1, 7, 66, "gp_practice")],
-                                    log=lambda *_: None)
+        fingertips.fetch_fingertips(
+            paths, base_url=str(tmp_path), requests=[fingertips.Request(1, 7, 66, "gp_practice")], log=lambda *_: None
+        )
 
 
 def test_read_fetched_tidies_all_programmes():
@@ -197,7 +204,8 @@ def test_read_fetched_tidies_all_programmes():
 def test_an_indicator_id_that_is_another_indicator_stops_processing(tmp_path):
     src = (RECORDED / "all_data_i92600_c7_p66.csv").read_text()
     (tmp_path / "all_data_i92600_c7_p66.csv").write_text(
-        src.replace("screened for bowel cancer in last 30 months", "with a record of something else"))
+        src.replace("screened for bowel cancer in last 30 months", "with a record of something else")
+    )
     with pytest.raises(DataValidationError, match="fix its ID in config/cancer_screening.yml"):
         fingertips_reader.read_fetched(tmp_path, settings.cancer_screening())
 
@@ -205,6 +213,7 @@ def test_an_indicator_id_that_is_another_indicator_stops_processing(tmp_path):
 def test_a_fetch_makes_the_next_process_rerun_screening(tmp_path):
     """The screening step hashes the Fingertips folder, so new extracts change its cache key."""
     from llr_analysis import process
+
     paths = _project(tmp_path)
     process.ordered_steps(["cancer_screening"])
     st = process.STEPS["cancer_screening"]
@@ -215,23 +224,28 @@ def test_a_fetch_makes_the_next_process_rerun_screening(tmp_path):
 
 # ------------------------------------------------------------------------------ the 2017 workbook
 
-HEADER_2017 = ('"","Copy..Data.after.Suppression..from.the.forNHSD.file..columns.B.to.AA..drop.in.column.B","Region",'
-               '"CCG","AT","Organisation","Organisation.Code","Eligible25to49",'
-               '"No..of.women.screened.in.previous.42.months","X3.5.year.coverage..","Col10","Col11",'
-               '"Suppression.required","Screens.needed.to.meet.80.","Rank.within.CCG","Rank.of..7569.practices",'
-               '"Col16","CCG.1","Col18","Eligible50to64","No..of.women.screened.in.previous.66.months",'
-               '"X5.5.year.coverage..","Col22","Col23","Suppression.required.1","Screens.needed.to.meet.80..1",'
-               '"Rank.within.CCG.1","Rank.of..7569.practices.1","Col28","x","X3.5Yes","X5.5Yes"')
+HEADER_2017 = (
+    '"","Copy..Data.after.Suppression..from.the.forNHSD.file..columns.B.to.AA..drop.in.column.B","Region",'
+    '"CCG","AT","Organisation","Organisation.Code","Eligible25to49",'
+    '"No..of.women.screened.in.previous.42.months","X3.5.year.coverage..","Col10","Col11",'
+    '"Suppression.required","Screens.needed.to.meet.80.","Rank.within.CCG","Rank.of..7569.practices",'
+    '"Col16","CCG.1","Col18","Eligible50to64","No..of.women.screened.in.previous.66.months",'
+    '"X5.5.year.coverage..","Col22","Col23","Suppression.required.1","Screens.needed.to.meet.80..1",'
+    '"Rank.within.CCG.1","Rank.of..7569.practices.1","Col28","x","X3.5Yes","X5.5Yes"'
+)
 
 
 def _row_2017(n, code, ccg, e1, s1, sup1, e2, s2, sup2):
-    return (f'"{n}",NA,"NHS  England Midlands And East (Central Midlands)","{ccg}",0,"PRACTICE {n}","{code}",'
-            f'"{e1}","{s1}",0,0,0,"{sup1}","n/a","1","1",NA,"{ccg}",NA,"{e2}","{s2}",0,0,0,"{sup2}","n/a","1","1",'
-            'NA,NA,NA,NA')
+    return (
+        f'"{n}",NA,"NHS  England Midlands And East (Central Midlands)","{ccg}",0,"PRACTICE {n}","{code}",'
+        f'"{e1}","{s1}",0,0,0,"{sup1}","n/a","1","1",NA,"{ccg}",NA,"{e2}","{s2}",0,0,0,"{sup2}","n/a","1","1",'
+        "NA,NA,NA,NA"
+    )
 
 
 def _small_workbook(tmp_path, rows):
     import copy
+
     f = tmp_path / "phe_cervical_coverage_gp_dec2017__bbc.csv"
     f.write_text("\n".join([HEADER_2017, *rows]) + "\n")
     cfg = copy.deepcopy(settings.cancer_screening())
@@ -241,51 +255,89 @@ def _small_workbook(tmp_path, rows):
 
 def test_workbook_suppression_markers_are_missing_never_zero(tmp_path):
     from llr_analysis.process.cancer_screening import read_cervical_2017
-    f, cfg = _small_workbook(tmp_path, [
-        _row_2017(1, "C82001", "NHS East Leicestershire And Rutland CCG", "1447", "1115", "..", "954", "750", ".."),
-        _row_2017(2, "C82002", "NHS Leicester City CCG", "<under 6>", "<under 6>", "Suppress numerator & denominator",
-                  "8", "<under 6>", "Suppress numerator only"),
-        _row_2017(3, "C82003", "NHS Leicester City CCG", "<Suppressed>", "<Suppressed>",
-                  "Suppress numerator & denominator", "40", "30", ".."),
-    ])
+
+    f, cfg = _small_workbook(
+        tmp_path,
+        [
+            _row_2017(1, "C82001", "NHS East Leicestershire And Rutland CCG", "1447", "1115", "..", "954", "750", ".."),
+            _row_2017(
+                2,
+                "C82002",
+                "NHS Leicester City CCG",
+                "<under 6>",
+                "<under 6>",
+                "Suppress numerator & denominator",
+                "8",
+                "<under 6>",
+                "Suppress numerator only",
+            ),
+            _row_2017(
+                3,
+                "C82003",
+                "NHS Leicester City CCG",
+                "<Suppressed>",
+                "<Suppressed>",
+                "Suppress numerator & denominator",
+                "40",
+                "30",
+                "..",
+            ),
+        ],
+    )
     out = read_cervical_2017(f, cfg).set_index(["practice_code", "age_group"])
     assert out.loc[("C82001", "25-49"), ["numerator", "denominator"]].tolist() == [1115, 1447]
     assert out.loc[("C82001", "25-49"), "ccg_code"] == "03W"
     for key in [("C82002", "25-49"), ("C82002", "50-64"), ("C82003", "25-49")]:
         assert out.loc[key, "suppressed"] and np.isnan(out.loc[key, "numerator"])
-    assert out.loc[("C82002", "50-64"), "denominator"] == 8          # numerator-only suppression keeps the 8
+    assert out.loc[("C82002", "50-64"), "denominator"] == 8  # numerator-only suppression keeps the 8
     assert not out.loc[("C82003", "50-64"), "suppressed"]
 
 
 def test_workbook_bad_value_names_file_column_and_row(tmp_path):
     from llr_analysis.process.cancer_screening import read_cervical_2017
-    f, cfg = _small_workbook(tmp_path, [
-        _row_2017(1, "C82001", "NHS Leicester City CCG", "1447", "1115", "..", "954", "750", ".."),
-        _row_2017(2, "C82002", "NHS Leicester City CCG", "1200", "many", "..", "954", "750", ".."),
-    ])
-    with pytest.raises(DataValidationError, match=r"phe_cervical_coverage_gp_dec2017__bbc.csv: column "
-                                                  r"'No..of.women.screened.in.previous.42.months': line 3: area C82002: "
-                                                  r"1 values are not numbers in the publisher's format; e.g. value "
-                                                  r"'many' is text"):
+
+    f, cfg = _small_workbook(
+        tmp_path,
+        [
+            _row_2017(1, "C82001", "NHS Leicester City CCG", "1447", "1115", "..", "954", "750", ".."),
+            _row_2017(2, "C82002", "NHS Leicester City CCG", "1200", "many", "..", "954", "750", ".."),
+        ],
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"phe_cervical_coverage_gp_dec2017__bbc.csv: column "
+        r"'No..of.women.screened.in.previous.42.months': line 3: area C82002: "
+        r"1 values are not numbers in the publisher's format; e.g. value "
+        r"'many' is text",
+    ):
         read_cervical_2017(f, cfg)
 
 
 def test_workbook_screened_above_eligible_is_an_error(tmp_path):
     from llr_analysis.process.cancer_screening import read_cervical_2017
-    f, cfg = _small_workbook(tmp_path, [
-        _row_2017(1, "C82001", "NHS Leicester City CCG", "100", "120", "..", "954", "750", ".."),
-    ])
-    with pytest.raises(DataValidationError, match=r"line 2: area C82001: 1 rows have numerator greater than denominator"):
+
+    f, cfg = _small_workbook(
+        tmp_path,
+        [
+            _row_2017(1, "C82001", "NHS Leicester City CCG", "100", "120", "..", "954", "750", ".."),
+        ],
+    )
+    with pytest.raises(
+        DataValidationError, match=r"line 2: area C82001: 1 rows have numerator greater than denominator"
+    ):
         read_cervical_2017(f, cfg)
 
 
 # ------------------------------------------------------------------------------ on the mirror
 
+
 def _raw_counts(mirror: Path, ccg_prefix: str | None = None) -> dict:
     """Sums straight from the raw workbook with the csv module (independent of the processing)."""
     out = {"25-49": [0, 0, 0], "50-64": [0, 0, 0]}
-    cols = {"25-49": ("No..of.women.screened.in.previous.42.months", "Eligible25to49"),
-            "50-64": ("No..of.women.screened.in.previous.66.months", "Eligible50to64")}
+    cols = {
+        "25-49": ("No..of.women.screened.in.previous.42.months", "Eligible25to49"),
+        "50-64": ("No..of.women.screened.in.previous.66.months", "Eligible50to64"),
+    }
     with open(mirror / "cancer_screening" / "phe_cervical_coverage_gp_dec2017__bbc.csv", newline="") as f:
         for row in csv.DictReader(f):
             if ccg_prefix and not row["CCG"].startswith(ccg_prefix):
@@ -370,15 +422,18 @@ def test_offline_build_has_only_cervical_2017(screening_project):
 def test_processing_with_recorded_fingertips_extracts(screening_project, tmp_path):
     """The Fingertips path end to end: fetch (recorded) -> process -> analysis, for all programmes."""
     from llr_analysis import process
+
     root = tmp_path / "proj"
     shutil.copytree(screening_project.raw, root / "data" / "raw")
-    shutil.copyfile(screening_project.lock_file, root / "data" / "sources.lock.json")   # processing checks raw files against it
+    shutil.copyfile(
+        screening_project.lock_file, root / "data" / "sources.lock.json"
+    )  # processing checks raw files against it
     paths = ProjectPaths(root)
     fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
     process.run(paths, ["cancer_screening"], log=lambda *_: None)
     avail = screening.availability(paths)
     assert set(avail["programme"]) == {"cervical", "breast", "bowel"}
-    assert screening.resolve_period(avail, "breast") == "2024"          # the latest of 2023, 2024
+    assert screening.resolve_period(avail, "breast") == "2024"  # the latest of 2023, 2024
     assert screening.resolve_period(avail, "cervical", level="gp_practice") == "2024"
     assert screening.resolve_period(avail, "cervical", "2017-12-31", level="gp_practice") == "2017-12-31"
 
@@ -392,19 +447,20 @@ def test_processing_with_recorded_fingertips_extracts(screening_project, tmp_pat
 
     rows = screening.practice_rows("bowel", "2024", "60-74", paths)
     t = screening.area_table(rows, "rutland", "bowel", "2024", "60-74", paths).set_index("level")
-    v, lo, _ = wilson_by_hand(720, 960)          # C82010 only; C82649 suppressed and left out
+    v, lo, _ = wilson_by_hand(720, 960)  # C82010 only; C82649 suppressed and left out
     assert (t.loc["place", "count"], t.loc["place", "denominator"]) == (720, 960)
     assert t.loc["place", "included"] == 1 and t.loc["place", "excluded"] == 1
     assert t.loc["place", "value"] == pytest.approx(v) and t.loc["place", "lower_95"] == pytest.approx(lo)
     assert t.loc["england", "value"] == pytest.approx(100 * 9_000_000 / 13_500_000)
     assert t.loc["place", "comparison"] == "better"
     la = screening.local_authority_rows("breast", "2024", paths=paths).set_index("area_code")
-    assert la.loc["E06000016", "comparison"] == "worse"          # 61.0% vs England 73.2%
+    assert la.loc["E06000016", "comparison"] == "worse"  # 61.0% vs England 73.2%
     assert la.loc["E06000017", "comparison"] == "better"
     assert la.loc["E06000016", "value"] == pytest.approx(100 * 25000 / 41000, abs=1e-5)
 
 
 # ------------------------------------------------------------------------------ the pages
+
 
 def test_screening_pages(built_site):
     site, _ = built_site
@@ -418,8 +474,19 @@ def test_screening_pages(built_site):
     # Closed practices are listed, not dropped.
     assert "RUSHEY MEAD 1 CARETAKING" in html and "ST MATTHEWS MEDICAL CENTRE" in html
     cov = pd.read_csv(site / "cancer_screening" / "leicester-data" / "cervical-coverage.csv")
-    assert list(cov.columns[:11]) == ["indicator", "area_code", "area_name", "period", "value", "lower_95",
-                                      "upper_95", "count", "denominator", "comparison", "source_id"]
+    assert list(cov.columns[:11]) == [
+        "indicator",
+        "area_code",
+        "area_name",
+        "period",
+        "value",
+        "lower_95",
+        "upper_95",
+        "count",
+        "denominator",
+        "comparison",
+        "source_id",
+    ]
     row = cov[(cov["area_code"] == "E06000016") & (cov["age_group"] == "25-49")].iloc[0]
     assert (row["count"], row["denominator"]) == (42595, 71127) and row["comparison"] == "worse"
     rut = (site / "cancer_screening" / "rutland.html").read_text()

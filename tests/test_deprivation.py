@@ -17,10 +17,9 @@ import pandas as pd
 import pytest
 
 from llr_analysis.analysis import deprivation as dep
-
-from llr_analysis.report import deprivation as dep_report
 from llr_analysis.errors import DataValidationError
 from llr_analysis.process.deprivation import COUNTIES_2019, upper_tier
+from llr_analysis.report import deprivation as dep_report
 
 FILE7_2019 = "imd_2019/File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv"
 FILE7_2025_LLR = "imd_2025/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"
@@ -40,14 +39,17 @@ LEICS = [f"E07000{c}" for c in range(129, 136)]
 
 # ----------------------------------------------------------------- locality aggregation (hand-computed)
 
+
 def localities_example() -> pd.DataFrame:
-    return pd.DataFrame({
-        "lad_code": ["A", "A", "A", "B", "B"],
-        "lad_name": ["Alpha", "Alpha", "Alpha", "Beta", "Beta"],
-        "score": [40.0, 20.0, 10.0, 30.0, 5.0],
-        "decile": [1, 2, 6, 1, 9],
-        "population": [1000, 2000, 1000, 500, 1500],
-    })
+    return pd.DataFrame(
+        {
+            "lad_code": ["A", "A", "A", "B", "B"],
+            "lad_name": ["Alpha", "Alpha", "Alpha", "Beta", "Beta"],
+            "score": [40.0, 20.0, 10.0, 30.0, 5.0],
+            "decile": [1, 2, 6, 1, 9],
+            "population": [1000, 2000, 1000, 500, 1500],
+        }
+    )
 
 
 def test_locality_summary_hand_computed():
@@ -74,8 +76,8 @@ def test_missing_population_is_missing_not_zero():
     out = dep.locality_summary(df, "IoD2025", "district").set_index("area_code")
     assert pd.isna(out.loc["B", "avg_imd_score"]) and pd.isna(out.loc["B", "population"])
     assert pd.isna(out.loc["B", "pct_pop_most_deprived_10"])
-    assert out.loc["B", "pct_lsoas_most_deprived_10"] == pytest.approx(50.0)   # a count of LSOAs still works
-    assert out.loc["A", "avg_imd_score"] == pytest.approx(22.5)               # other localities unaffected
+    assert out.loc["B", "pct_lsoas_most_deprived_10"] == pytest.approx(50.0)  # a count of LSOAs still works
+    assert out.loc["A", "avg_imd_score"] == pytest.approx(22.5)  # other localities unaffected
     # the decile distribution falls back to LSOAs rather than treating the missing population as 0
     dist = dep.decile_distribution(df)
     assert dist["basis"].iloc[0] == "LSOAs"
@@ -92,8 +94,14 @@ def test_decile_distribution_population_weighted():
 
 
 def test_weighted_rate_uses_the_index_denominator():
-    df = pd.DataFrame({"score": [0.5, 0.1, 0.2], "decile": [1, 5, 3],
-                       "children_0_15": [100, 300, 100], "population": [1000, 1000, 8000]})
+    df = pd.DataFrame(
+        {
+            "score": [0.5, 0.1, 0.2],
+            "decile": [1, 5, 3],
+            "children_0_15": [100, 300, 100],
+            "population": [1000, 1000, 8000],
+        }
+    )
     r = dep.weighted_rate(df, "children_0_15")
     # (0.5*100 + 0.1*300 + 0.2*100) / 500 = (50 + 30 + 20) / 500 = 0.2 -> 20% of children
     assert r["pct_income_deprived"] == pytest.approx(20.0)
@@ -106,11 +114,13 @@ def test_domain_profile_counts_decile_one_per_index():
     rows = []
     for i, (imd, crime) in enumerate([(1, 1), (2, 1), (5, 1), (9, 10)]):
         code = f"E0100000{i}"
-        rows += [{"edition": "IoD2025", "lsoa_code": code, "index_id": "imd", "decile": imd},
-                 {"edition": "IoD2025", "lsoa_code": code, "index_id": "crime", "decile": crime}]
+        rows += [
+            {"edition": "IoD2025", "lsoa_code": code, "index_id": "imd", "decile": imd},
+            {"edition": "IoD2025", "lsoa_code": code, "index_id": "crime", "decile": crime},
+        ]
     rows.append({"edition": "IoD2025", "lsoa_code": "E01000009", "index_id": "imd", "decile": 1})  # not in the set
     out = dep.domain_profile(pd.DataFrame(rows), [f"E0100000{i}" for i in range(4)], "IoD2025").set_index("index_id")
-    assert list(out.index) == ["imd", "crime"]                 # MHCLG order; absent indices left out
+    assert list(out.index) == ["imd", "crime"]  # MHCLG order; absent indices left out
     assert out.loc["imd", "lsoas_decile1"] == 1 and out.loc["imd", "pct_lsoas_decile1"] == pytest.approx(25.0)
     assert out.loc["crime", "lsoas_decile1"] == 3 and out.loc["crime", "pct_lsoas_decile1"] == pytest.approx(75.0)
     # England: decile 1 is ranks 1..floor(33,755 / 10) = 3,375 of 33,755 LSOAs
@@ -118,42 +128,81 @@ def test_domain_profile_counts_decile_one_per_index():
 
 
 def test_ordinal_and_rank_phrase():
-    assert [dep_report.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
-        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+    assert [dep_report.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+        "111th",
+    ]
     assert dep_report.rank_phrase(26, 151) == "26th most deprived of 151"
     assert dep_report.rank_phrase(131, 153, ties=23) == "joint 131st most deprived of 153"
 
 
 # ----------------------------------------------------------------- valid change between editions
 
+
 def test_decile_movement_keeps_only_unchanged_one_to_one_lsoas():
-    lookup = pd.DataFrame([
-        # lsoa11,     lsoa21,      change
-        ("E01000001", "E01000001", "U"),   # unchanged: 3 -> 1 (two deciles more deprived)
-        ("E01000002", "E01000002", "U"),   # unchanged: 5 -> 5
-        ("E01000003", "E01000003", "U"),   # unchanged: 2 -> 4 (less deprived)
-        ("E01000004", "E01099991", "S"),   # split into two 2021 LSOAs: left out
-        ("E01000004", "E01099992", "S"),
-        ("E01000005", "E01099993", "M"),   # two 2011 LSOAs merged: left out
-        ("E01000006", "E01099993", "M"),
-        ("E01000007", "E01099994", "X"),   # redrawn: left out
-        ("E01000008", "E01000008", "U"),   # marked U but also on another row: not one-to-one, left out
-        ("E01000008", "E01099995", "S"),
-    ], columns=["lsoa11_code", "lsoa21_code", "change"])
-    old = pd.DataFrame({"lsoa_code": [f"E0100000{i}" for i in range(1, 9)],
-                        "rank": [7000, 15000, 4000, 5000, 100, 200, 300, 400],
-                        "decile": [3, 5, 2, 2, 1, 1, 1, 1]})
-    new = pd.DataFrame({"lsoa_code": ["E01000001", "E01000002", "E01000003", "E01099991", "E01099992",
-                                      "E01099993", "E01099994", "E01000008", "E01099995"],
-                        "rank": [10, 16000, 12000, 1, 2, 3, 4, 5, 6],
-                        "decile": [1, 5, 4, 1, 1, 1, 1, 1, 1]})
+    lookup = pd.DataFrame(
+        [
+            # lsoa11,     lsoa21,      change
+            ("E01000001", "E01000001", "U"),  # unchanged: 3 -> 1 (two deciles more deprived)
+            ("E01000002", "E01000002", "U"),  # unchanged: 5 -> 5
+            ("E01000003", "E01000003", "U"),  # unchanged: 2 -> 4 (less deprived)
+            ("E01000004", "E01099991", "S"),  # split into two 2021 LSOAs: left out
+            ("E01000004", "E01099992", "S"),
+            ("E01000005", "E01099993", "M"),  # two 2011 LSOAs merged: left out
+            ("E01000006", "E01099993", "M"),
+            ("E01000007", "E01099994", "X"),  # redrawn: left out
+            ("E01000008", "E01000008", "U"),  # marked U but also on another row: not one-to-one, left out
+            ("E01000008", "E01099995", "S"),
+        ],
+        columns=["lsoa11_code", "lsoa21_code", "change"],
+    )
+    old = pd.DataFrame(
+        {
+            "lsoa_code": [f"E0100000{i}" for i in range(1, 9)],
+            "rank": [7000, 15000, 4000, 5000, 100, 200, 300, 400],
+            "decile": [3, 5, 2, 2, 1, 1, 1, 1],
+        }
+    )
+    new = pd.DataFrame(
+        {
+            "lsoa_code": [
+                "E01000001",
+                "E01000002",
+                "E01000003",
+                "E01099991",
+                "E01099992",
+                "E01099993",
+                "E01099994",
+                "E01000008",
+                "E01099995",
+            ],
+            "rank": [10, 16000, 12000, 1, 2, 3, 4, 5, 6],
+            "decile": [1, 5, 4, 1, 1, 1, 1, 1, 1],
+        }
+    )
     m = dep.decile_movement(old, new, lookup).set_index("lsoa21_code")
     assert list(m.index) == ["E01000001", "E01000002", "E01000003"]
     assert m["decile_change"].tolist() == [-2, 0, 2]
     assert m["direction"].tolist() == ["more deprived decile", "same decile", "less deprived decile"]
     s = dep.movement_summary(m.reset_index())
-    assert s.to_dict() == {"lsoas_compared": 3, "more_deprived_decile": 1, "same_decile": 1,
-                           "less_deprived_decile": 1, "decile1_old": 0, "decile1_new": 1, "decile1_both": 0}
+    assert s.to_dict() == {
+        "lsoas_compared": 3,
+        "more_deprived_decile": 1,
+        "same_decile": 1,
+        "less_deprived_decile": 1,
+        "decile1_old": 0,
+        "decile1_new": 1,
+        "decile1_both": 0,
+    }
     d = dep.movement_distribution(m.reset_index()).set_index("decile_change")
     assert list(d.index) == [-2, -1, 0, 1, 2] and d["lsoas"].tolist() == [1, 0, 1, 0, 1]
     assert d.loc[0, "label"] == "0 (same decile)" and d.loc[-2, "label"] == "-2 (more deprived)"
@@ -162,16 +211,22 @@ def test_decile_movement_keeps_only_unchanged_one_to_one_lsoas():
 
 # ----------------------------------------------------------------- upper-tier geography (constructed)
 
+
 def lad_utla_2023() -> pd.DataFrame:
-    return pd.DataFrame({"lad_code": ["E06000016", "E07000129", "E06000060"],
-                         "lad_name": ["Leicester", "Blaby", "Buckinghamshire"],
-                         "utla_code": ["E06000016", "E10000018", "E06000060"],
-                         "utla_name": ["Leicester", "Leicestershire", "Buckinghamshire"]})
+    return pd.DataFrame(
+        {
+            "lad_code": ["E06000016", "E07000129", "E06000060"],
+            "lad_name": ["Leicester", "Blaby", "Buckinghamshire"],
+            "utla_code": ["E06000016", "E10000018", "E06000060"],
+            "utla_name": ["Leicester", "Leicestershire", "Buckinghamshire"],
+        }
+    )
 
 
 def test_upper_tier_2019_uses_the_2019_county_of_abolished_districts():
-    lads = pd.DataFrame({"lad_code": ["E06000016", "E07000129", "E07000004"],
-                         "lad_name": ["Leicester", "Blaby", "Aylesbury Vale"]})
+    lads = pd.DataFrame(
+        {"lad_code": ["E06000016", "E07000129", "E07000004"], "lad_name": ["Leicester", "Blaby", "Aylesbury Vale"]}
+    )
     out = upper_tier(lads, lad_utla_2023(), "IoD2019", "lookup.csv").set_index("lad_code")
     assert out.loc["E07000129", "utla_code"] == "E10000018"
     assert out.loc["E06000016", "utla_code"] == "E06000016"
@@ -195,6 +250,7 @@ def test_upper_tier_rejects_unknown_and_stale_districts():
 
 # ----------------------------------------------------------------- real data: the processed summary table
 
+
 @pytest.fixture(scope="module")
 def summaries(processed_project):
     return dep.la_summaries(processed_project)
@@ -208,11 +264,18 @@ def raw2019(mirror):
 def test_la_summaries_cover_every_english_authority(summaries):
     imd = summaries[summaries["index_id"] == "imd"]
     counts = imd.groupby(["edition", "area_level"]).size().to_dict()
-    assert counts == {("IoD2019", "district"): 317, ("IoD2019", "upper_tier"): 151,
-                      ("IoD2025", "district"): 296, ("IoD2025", "upper_tier"): 153}
+    assert counts == {
+        ("IoD2019", "district"): 317,
+        ("IoD2019", "upper_tier"): 151,
+        ("IoD2025", "district"): 296,
+        ("IoD2025", "upper_tier"): 153,
+    }
     assert imd.groupby(["edition", "area_level"])["n_lsoas"].sum().to_dict() == {
-        ("IoD2019", "district"): 32844, ("IoD2019", "upper_tier"): 32844,
-        ("IoD2025", "district"): 33755, ("IoD2025", "upper_tier"): 33755}
+        ("IoD2019", "district"): 32844,
+        ("IoD2019", "upper_tier"): 32844,
+        ("IoD2025", "district"): 33755,
+        ("IoD2025", "upper_tier"): 33755,
+    }
     # IMD, seven domains, IDACI, IDAOPI for every area in IoD2019
     i19 = summaries[(summaries["edition"] == "IoD2019") & (summaries["area_level"] == "district")]
     assert i19.groupby("index_id").size().to_dict() == {i: 317 for i in dep.PROFILE_INDICES}
@@ -224,8 +287,9 @@ def test_iod2019_district_table_matches_an_independent_computation_from_the_raw_
     avg = g["w"].sum() / g[POP19].sum()
     prop = raw.assign(d1=raw[IMD_DECILE] == 1).groupby(LAD19)["d1"].mean()
     rank = avg.rank(method="min", ascending=False).astype(int)
-    t = summaries[(summaries["edition"] == "IoD2019") & (summaries["area_level"] == "district")
-                  & (summaries["index_id"] == "imd")].set_index("area_code")
+    t = summaries[
+        (summaries["edition"] == "IoD2019") & (summaries["area_level"] == "district") & (summaries["index_id"] == "imd")
+    ].set_index("area_code")
     assert t["average_score"].to_numpy() == pytest.approx(avg.reindex(t.index).to_numpy(), rel=1e-12)
     assert t["prop_lsoas_most_deprived_10"].to_numpy() == pytest.approx(prop.reindex(t.index).to_numpy())
     assert (t["rank_average_score"].astype(int) == rank.reindex(t.index)).all()
@@ -240,10 +304,12 @@ def test_leicester_rank_agrees_with_the_published_file10_scores(summaries):
     # Rank of Leicester's published average score (30.877) among the 317 published scores of File 10,
     # transcribed in tests/test_imd_measures.py.
     from test_imd_measures import PUBLISHED_AVERAGE_SCORE
+
     published = pd.Series(PUBLISHED_AVERAGE_SCORE)
     published_rank = int((published > published["E06000016"]).sum()) + 1
-    t = summaries[(summaries["edition"] == "IoD2019") & (summaries["area_level"] == "district")
-                  & (summaries["index_id"] == "imd")].set_index("area_code")
+    t = summaries[
+        (summaries["edition"] == "IoD2019") & (summaries["area_level"] == "district") & (summaries["index_id"] == "imd")
+    ].set_index("area_code")
     assert published_rank == 32 == t.loc["E06000016", "rank_average_score"]
 
 
@@ -251,8 +317,18 @@ def test_leicester_rank_agrees_with_the_published_file10_scores(summaries):
 # "Proportion of LSOAs in most deprived 10% nationally" per domain: read from the MHCLG workbook by
 # traffordDataLab/analysis@718ba1cf9138a086820d6f1e011696b843ef005d IoD2019/report/data/pre-processing/
 # local_authority_district.R into IoD2019/report/data/IoD_local_authority.csv (2019 rows).
-GM = ["E08000001", "E08000002", "E08000003", "E08000004", "E08000005", "E08000006", "E08000007", "E08000008",
-      "E08000009", "E08000010"]
+GM = [
+    "E08000001",
+    "E08000002",
+    "E08000003",
+    "E08000004",
+    "E08000005",
+    "E08000006",
+    "E08000007",
+    "E08000008",
+    "E08000009",
+    "E08000010",
+]
 GM_RANK_AVERAGE_SCORE = {
     "imd": [34, 95, 6, 19, 15, 18, 130, 28, 191, 75],
     "income": [29, 83, 8, 21, 15, 24, 135, 37, 166, 77],
@@ -282,21 +358,27 @@ def test_domain_denominators_reproduce_published_file10_ranks(summaries, raw2019
     assert t.loc["idaci"].loc[GM, "prop_lsoas_most_deprived_10"].round(4).tolist() == GM_PROP_IDACI
     assert (t.loc["idaci"]["denominator"] == "children_0_15").all()
     # With the total population as IDACI's weight, Manchester would be 9th, not the published 7th.
-    idaci = next(c for c in raw2019.columns if c.startswith("Income Deprivation Affecting Children Index (IDACI) Score"))
+    idaci = next(
+        c for c in raw2019.columns if c.startswith("Income Deprivation Affecting Children Index (IDACI) Score")
+    )
     g = raw2019.assign(w=raw2019[idaci] * raw2019[POP19]).groupby(LAD19)
     wrong = (g["w"].sum() / g[POP19].sum()).rank(method="min", ascending=False)
     assert wrong["E08000003"] == 9 and t.loc[("idaci", "E08000003"), "rank_average_score"] == 7
 
 
 def test_iod2019_upper_tier_uses_the_2019_counties(summaries, raw2019, mirror):
-    ut = summaries[(summaries["edition"] == "IoD2019") & (summaries["area_level"] == "upper_tier")
-                   & (summaries["index_id"] == "imd")].set_index("area_code")
+    ut = summaries[
+        (summaries["edition"] == "IoD2019")
+        & (summaries["area_level"] == "upper_tier")
+        & (summaries["index_id"] == "imd")
+    ].set_index("area_code")
     # the five two-tier counties abolished since 2019 are there, with all their 2019 districts' LSOAs
     for code, (name, districts) in COUNTIES_2019.items():
         assert ut.loc[code, "area_name"] == name
         assert ut.loc[code, "n_lsoas"] == raw2019[LAD19].isin(districts).sum()
-    assert not ut.index.isin(["E06000060", "E06000061", "E06000062", "E06000063", "E06000064", "E06000065",
-                              "E06000066"]).any()
+    assert not ut.index.isin(
+        ["E06000060", "E06000061", "E06000062", "E06000063", "E06000064", "E06000065", "E06000066"]
+    ).any()
     # Leicestershire (the 7 districts) recomputed from the raw file; rank among the 151 recomputed with the
     # raw ONS lookup for the surviving districts and the 2019 counties for the abolished ones.
     lk = pd.read_csv(mirror / LAD_LOOKUP).set_index("LAD23CD")["CTYUA23CD"]
@@ -343,24 +425,44 @@ def test_valid_change_matches_the_raw_files(processed_project, mirror, raw2019):
     lk = pd.read_csv(mirror / LSOA_LOOKUP)
     u = lk[(lk["CHGIND"] == "U") & lk["LAD22CD"].isin(LEICS)]
     eng = pd.read_csv(mirror / ENGLAND_2025, encoding="utf-8-sig")
-    m = (u.merge(raw2019[["LSOA code (2011)", IMD_DECILE]], left_on="LSOA11CD", right_on="LSOA code (2011)")
-         .merge(eng[["LSOA code (2021)", IMD_DECILE]], left_on="LSOA21CD", right_on="LSOA code (2021)",
-                suffixes=("_2019", "_2025")))
+    m = u.merge(raw2019[["LSOA code (2011)", IMD_DECILE]], left_on="LSOA11CD", right_on="LSOA code (2011)").merge(
+        eng[["LSOA code (2021)", IMD_DECILE]],
+        left_on="LSOA21CD",
+        right_on="LSOA code (2021)",
+        suffixes=("_2019", "_2025"),
+    )
     change = m[f"{IMD_DECILE}_2025"] - m[f"{IMD_DECILE}_2019"]
     s = dep.movement_summary(moves)
     assert n_all == 408 and s["lsoas_compared"] == len(u) == 384
-    assert (s["more_deprived_decile"], s["same_decile"], s["less_deprived_decile"]) == \
-        ((change < 0).sum(), (change == 0).sum(), (change > 0).sum()) == (135, 178, 71)
+    assert (
+        (s["more_deprived_decile"], s["same_decile"], s["less_deprived_decile"])
+        == ((change < 0).sum(), (change == 0).sum(), (change > 0).sum())
+        == (135, 178, 71)
+    )
     assert (s["decile1_old"], s["decile1_new"], s["decile1_both"]) == (4, 3, 3)
 
 
 # ----------------------------------------------------------------- headlines
 
+
 def test_headlines(processed_project, mirror):
     h = dep.headlines(processed_project)
     assert set(h["area_id"]) == {"leicester", "leicestershire", "rutland", "llr"}
-    assert list(h.columns) == ["topic", "indicator", "area_id", "area_name", "period", "value", "lower_95",
-                               "upper_95", "unit", "england_value", "comparison", "note", "href"]
+    assert list(h.columns) == [
+        "topic",
+        "indicator",
+        "area_id",
+        "area_name",
+        "period",
+        "value",
+        "lower_95",
+        "upper_95",
+        "unit",
+        "england_value",
+        "comparison",
+        "note",
+        "href",
+    ]
     assert (h["topic"] == "deprivation").all() and (h["comparison"] == "not compared").all()
     assert h["lower_95"].isna().all()
     h = h.set_index(["area_id", "indicator"])
@@ -375,14 +477,14 @@ def test_headlines(processed_project, mirror):
     score = "Average IMD score (population-weighted)"
     assert h.loc[("llr", score), "value"] == pytest.approx(np.average(raw[IMD_SCORE], weights=raw[POP22]))
     assert h.loc[("leicester", score), "unit"] == "score"
-    assert np.isnan(h.loc[("leicester", score), "england_value"])          # no England-wide 2025 population
+    assert np.isnan(h.loc[("leicester", score), "england_value"])  # no England-wide 2025 population
     rank = "National rank: average IMD score"
     assert h.loc[("leicester", rank), "value"] == 26 and h.loc[("leicester", rank), "period"] == "IoD2019"
     assert "151 counties and unitary authorities" in h.loc[("leicester", rank), "note"]
     prop_rank = "National rank: share of LSOAs in England's most deprived 10% (IMD)"
     assert h.loc[("leicestershire", prop_rank), "value"] == 121
     assert h.loc[("leicestershire", prop_rank), "period"] == "IoD2025"
-    assert "(shared by" in h.loc[("rutland", prop_rank), "note"]             # Rutland has none: tied
+    assert "(shared by" in h.loc[("rutland", prop_rank), "note"]  # Rutland has none: tied
     assert ("llr", rank) not in h.index
     assert h.loc[("rutland", share), "href"] == "deprivation/rutland.ipynb"
     assert h.loc[("llr", share), "href"] == "deprivation/leicester.ipynb"
@@ -390,14 +492,18 @@ def test_headlines(processed_project, mirror):
 
 # ----------------------------------------------------------------- the built page
 
+
 def test_page_prints_the_llr_authority_ranks(built_site):
     site, _ = built_site
     html = (site / "deprivation" / "leicester.html").read_text()
     assert "IMD summary measures: national ranks of every LLR authority, IoD2019" in html
     assert "population denominators for every LSOA in England. They are in the full IoD2025 File 7" in html
     ranks = pd.read_csv(site / "deprivation" / "leicester-data" / "llr-authority-ranks-iod2019.csv")
-    row = ranks[(ranks["area_code"] == "E06000016") & (ranks["area_level"] == "district")
-                & (ranks["measure"] == "average_score")].iloc[0]
+    row = ranks[
+        (ranks["area_code"] == "E06000016")
+        & (ranks["area_level"] == "district")
+        & (ranks["measure"] == "average_score")
+    ].iloc[0]
     assert row["national_rank"] == 32 and round(row["value"], 3) == 30.877 and row["n_areas"] == 317
     moves = pd.read_csv(site / "deprivation" / "leicestershire-data" / "decile-movement-summary.csv")
     assert moves.set_index("indicator").loc["Moved to a more deprived national decile", "value"] == 135

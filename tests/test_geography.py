@@ -23,15 +23,24 @@ def test_lsoa_counts_per_place(processed_project):
     counts = {pl: len(geography.lsoas(pl, paths=p)) for pl in ("leicester", "leicestershire", "rutland")}
     assert counts == {"leicester": 200, "leicestershire": 408, "rutland": 26}
     assert len(geography.lsoas(paths=p)) == 634
-    counts11 = {pl: len(geography.lsoas(pl, vintage=2011, paths=p)) for pl in ("leicester", "leicestershire", "rutland")}
+    counts11 = {
+        pl: len(geography.lsoas(pl, vintage=2011, paths=p)) for pl in ("leicester", "leicestershire", "rutland")
+    }
     assert sum(counts11.values()) == 611 and counts11["leicester"] == 192
 
 
 def test_localities(processed_project):
     p = processed_project
     d = geography.localities("leicestershire", "district", paths=p)
-    assert list(d["locality_name"]) == ["Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton",
-                                        "North West Leicestershire", "Oadby and Wigston"]
+    assert list(d["locality_name"]) == [
+        "Blaby",
+        "Charnwood",
+        "Harborough",
+        "Hinckley and Bosworth",
+        "Melton",
+        "North West Leicestershire",
+        "Oadby and Wigston",
+    ]
     assert d.set_index("locality_name").loc["Charnwood", "n_lsoas"] == 102
     assert len(geography.localities("leicester", "msoa", paths=p)) == 38
     assert len(geography.localities("rutland", "msoa", paths=p)) == 5

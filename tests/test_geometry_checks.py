@@ -9,15 +9,22 @@ import pytest
 from llr_analysis.errors import DataValidationError
 from llr_analysis.process.geography import read_boundaries
 
-SQUARE = [[-1.15, 52.62], [-1.14, 52.62], [-1.14, 52.63], [-1.15, 52.63], [-1.15, 52.62]]   # in Leicester
-BOWTIE = [[-1.15, 52.62], [-1.14, 52.63], [-1.14, 52.62], [-1.15, 52.63], [-1.15, 52.62]]   # self-intersecting
+SQUARE = [[-1.15, 52.62], [-1.14, 52.62], [-1.14, 52.63], [-1.15, 52.63], [-1.15, 52.62]]  # in Leicester
+BOWTIE = [[-1.15, 52.62], [-1.14, 52.63], [-1.14, 52.62], [-1.15, 52.63], [-1.15, 52.62]]  # self-intersecting
 
 
 def geojson(tmp_path, features, crs=None, name="LSOA_2021_LLR.geojson"):
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"LSOA21CD": code},
-         "geometry": None if ring is None else {"type": "Polygon", "coordinates": [ring]}}
-        for code, ring in features]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"LSOA21CD": code},
+                "geometry": None if ring is None else {"type": "Polygon", "coordinates": [ring]},
+            }
+            for code, ring in features
+        ],
+    }
     if crs:
         doc["crs"] = {"type": "name", "properties": {"name": crs}}
     f = tmp_path / name
@@ -42,14 +49,22 @@ def test_british_national_grid_is_converted(tmp_path):
     assert -1.3 < b[0] < -1.0 and 52.5 < b[1] < 52.8
 
 
-@pytest.mark.parametrize("features, crs, area, message", [
-    ([("E01000001", SQUARE), ("E01000002", BOWTIE)], None, "E01000002", "1 areas have an invalid polygon (Self-intersection"),
-    ([("E01000001", SQUARE), ("E01000002", None)], None, "E01000002", "1 areas have no geometry (null)"),
-    ([("E01000001", SQUARE), ("E01000002", shift(SQUARE, 10.0))], None, "E01000002", "1 areas lie outside England"),
-    ([("E01000001", SQUARE), ("E01000002", [[y, x] for x, y in SQUARE])], None, "E01000002", "lie outside England"),
-    ([("E01000001", SQUARE), ("E01000001", shift(SQUARE, 0.01))], None, "E01000001", "more than one boundary"),
-    ([("E01000001", SQUARE), (" E01000002", shift(SQUARE, 0.01))], None, "E01000002", "leading or trailing spaces"),
-])
+@pytest.mark.parametrize(
+    "features, crs, area, message",
+    [
+        (
+            [("E01000001", SQUARE), ("E01000002", BOWTIE)],
+            None,
+            "E01000002",
+            "1 areas have an invalid polygon (Self-intersection",
+        ),
+        ([("E01000001", SQUARE), ("E01000002", None)], None, "E01000002", "1 areas have no geometry (null)"),
+        ([("E01000001", SQUARE), ("E01000002", shift(SQUARE, 10.0))], None, "E01000002", "1 areas lie outside England"),
+        ([("E01000001", SQUARE), ("E01000002", [[y, x] for x, y in SQUARE])], None, "E01000002", "lie outside England"),
+        ([("E01000001", SQUARE), ("E01000001", shift(SQUARE, 0.01))], None, "E01000001", "more than one boundary"),
+        ([("E01000001", SQUARE), (" E01000002", shift(SQUARE, 0.01))], None, "E01000002", "leading or trailing spaces"),
+    ],
+)
 def test_bad_geometry_names_file_and_area(tmp_path, features, crs, area, message):
     f = geojson(tmp_path, features, crs)
     with pytest.raises(DataValidationError) as e:

@@ -139,11 +139,13 @@ def test_local_concentration_straddling_lsoa_counts_partially():
 
 
 def test_local_concentration_many_lsoas_before_the_straddle():
-    df = pd.DataFrame({
-        "area": ["Z"] * 5,
-        "rank": [50, 10, 30, 20, 40],
-        "pop": [200, 40, 100, 30, 630],
-    })
+    df = pd.DataFrame(
+        {
+            "area": ["Z"] * 5,
+            "rank": [50, 10, 30, 20, 40],
+            "pop": [200, 40, 100, 30, 630],
+        }
+    )
     # Total 1000 -> 10% = 100. Sorted most deprived first: rank 10 (40), 20 (30), 30 (100), ...
     # cumulative before each: 0, 40, 70 -> counted 40, 30, then 30 of rank 30's 100, then 0.
     # (91*40 + 81*30 + 71*30) / 100 = (3640 + 2430 + 2130) / 100 = 82.0
@@ -156,14 +158,15 @@ def test_helper_functions_match_summary_columns():
     out = summary_measures(df, "area", **KW)
     pd.testing.assert_series_equal(
         average_score(df, "area", score_col="score", population_col="pop"),
-        out["average_score"], check_names=False, check_index_type=False)
-    for fn, col in [(average_rank, "average_rank"), (extent, "extent"),
-                    (local_concentration, "local_concentration")]:
+        out["average_score"],
+        check_names=False,
+        check_index_type=False,
+    )
+    for fn, col in [(average_rank, "average_rank"), (extent, "extent"), (local_concentration, "local_concentration")]:
         got = fn(df, "area", rank_col="rank", population_col="pop", n_lsoas_national=N)
         pd.testing.assert_series_equal(got, out[col], check_names=False, check_index_type=False)
     got = proportion_most_deprived_10(df, "area", rank_col="rank", n_lsoas_national=N)
-    pd.testing.assert_series_equal(got, out["prop_lsoas_most_deprived_10"], check_names=False,
-                                   check_index_type=False)
+    pd.testing.assert_series_equal(got, out["prop_lsoas_most_deprived_10"], check_names=False, check_index_type=False)
 
 
 # ----------------------------------------------------------------- ranks and direction
@@ -287,7 +290,6 @@ IMD_KW = dict(
 DECILE = "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"
 
 
-
 def needs_mirror(test):
     """Mark a test as needing the raw-data mirror and skip it when File 7 is absent."""
     skip = pytest.mark.skipif(
@@ -295,6 +297,7 @@ def needs_mirror(test):
         reason=f"IoD2019 File 7 not found at {FILE7} (set LLR_MIRROR to the raw-data mirror)",
     )
     return pytest.mark.mirror(skip(test))
+
 
 # IoD2019 File 10 (Local Authority District Summaries, lower-tier), sheet "IMD", column
 # "IMD - Average score", all 317 districts (2019 boundaries), 3 dp as published. Transcribed
@@ -358,8 +361,7 @@ PUBLISHED_AVERAGE_SCORE_TEXT = """
     E09000029=13.987 E09000030=27.913 E09000031=25.209 E09000032=16.611 E09000033=20.339
 """
 PUBLISHED_AVERAGE_SCORE = {
-    code: float(value)
-    for code, value in (item.split("=") for item in PUBLISHED_AVERAGE_SCORE_TEXT.split())
+    code: float(value) for code, value in (item.split("=") for item in PUBLISHED_AVERAGE_SCORE_TEXT.split())
 }
 
 # Published ranks among the 317 districts (1 = most deprived), IoD2019 File 10:
@@ -375,20 +377,44 @@ PUBLISHED_AVERAGE_SCORE = {
 # * MHCLG, IoD2019 Statistical Release (26 September 2019), key findings: Middlesbrough,
 #   Liverpool, Knowsley, Kingston upon Hull and Manchester have the highest proportions of
 #   neighbourhoods in the most deprived decile; 61 per cent of districts contain at least one.
-TOP10_AVERAGE_SCORE = ["E06000009", "E08000011", "E08000012", "E06000010", "E06000002",
-                       "E08000003", "E08000025", "E07000117", "E06000008", "E06000001"]
+TOP10_AVERAGE_SCORE = [
+    "E06000009",
+    "E08000011",
+    "E08000012",
+    "E06000010",
+    "E06000002",
+    "E08000003",
+    "E08000025",
+    "E07000117",
+    "E06000008",
+    "E06000001",
+]
 # Blackpool, Knowsley, Liverpool, Hull, Middlesbrough, Manchester, Birmingham, Burnley,
 # Blackburn with Darwen, Hartlepool
-TOP10_AVERAGE_RANK = ["E06000009", "E08000003", "E08000011", "E08000012", "E09000002",
-                      "E08000025", "E09000012", "E08000028", "E06000010", "E06000018"]
+TOP10_AVERAGE_RANK = [
+    "E06000009",
+    "E08000003",
+    "E08000011",
+    "E08000012",
+    "E09000002",
+    "E08000025",
+    "E09000012",
+    "E08000028",
+    "E06000010",
+    "E06000018",
+]
 # Blackpool, Manchester, Knowsley, Liverpool, Barking and Dagenham, Birmingham, Hackney,
 # Sandwell, Hull, Nottingham
 TOP5_PROPORTION = ["E06000002", "E08000012", "E08000011", "E06000010", "E08000003"]
 # Middlesbrough, Liverpool, Knowsley, Hull, Manchester
-MANCHESTER = ("E08000003", {"average_score": 6, "average_rank": 2, "extent": 2,
-                            "prop_lsoas_most_deprived_10": 5, "local_concentration": 13})
-BLACKPOOL = ("E06000009", {"average_score": 1, "average_rank": 1, "local_concentration": 1,
-                           "prop_lsoas_most_deprived_10": 6})
+MANCHESTER = (
+    "E08000003",
+    {"average_score": 6, "average_rank": 2, "extent": 2, "prop_lsoas_most_deprived_10": 5, "local_concentration": 13},
+)
+BLACKPOOL = (
+    "E06000009",
+    {"average_score": 1, "average_rank": 1, "local_concentration": 1, "prop_lsoas_most_deprived_10": 6},
+)
 
 
 @pytest.fixture(scope="module")
@@ -419,8 +445,7 @@ def test_iod2019_average_score_matches_file10_for_all_317_districts(iod2019):
     diff = (out["average_score"] - published).abs()
     assert diff.max() < 1e-3, diff.sort_values().tail()
     # LLR and the headline districts agree exactly at 3 dp
-    for code, value in {"E06000016": 30.877, "E06000017": 8.381, "E06000009": 45.039,
-                        "E06000002": 40.460}.items():
+    for code, value in {"E06000016": 30.877, "E06000017": 8.381, "E06000009": 45.039, "E06000002": 40.460}.items():
         assert round(out.loc[code, "average_score"], 3) == value, code
     # Rank of average score agrees with the published scores: each district's rank lies in
     # the block of ranks its published (rounded) score occupies.

@@ -42,9 +42,12 @@ def imports(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module.startswith("llr_analysis"):
                 found.append((node.lineno, node.module))
-                found += [(node.lineno, f"{node.module}.{a.name}") for a in node.names
-                          if (PKG / Path(*node.module.split(".")[1:]) / a.name).with_suffix(".py").exists()
-                          or (PKG / Path(*node.module.split(".")[1:]) / a.name).is_dir()]
+                found += [
+                    (node.lineno, f"{node.module}.{a.name}")
+                    for a in node.names
+                    if (PKG / Path(*node.module.split(".")[1:]) / a.name).with_suffix(".py").exists()
+                    or (PKG / Path(*node.module.split(".")[1:]) / a.name).is_dir()
+                ]
         elif isinstance(node, ast.ImportFrom) and node.level:
             found.append((node.lineno, "." * node.level + (node.module or "")))
         elif isinstance(node, ast.Import):

@@ -9,7 +9,6 @@ against the raw files read independently (openpyxl / csv) or against numbers in 
 from __future__ import annotations
 
 import csv
-import json
 import re
 
 import numpy as np
@@ -17,12 +16,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from llr_analysis.report.page import chart_specs
-
 from llr_analysis.analysis import life_expectancy as le
-
-from llr_analysis.report import life_expectancy as le_report
 from llr_analysis.errors import DataValidationError, ParameterError
+from llr_analysis.fetch.sources import raw_path
 from llr_analysis.process import read_table
 from llr_analysis.process.life_expectancy import (
     parse_period,
@@ -31,7 +27,8 @@ from llr_analysis.process.life_expectancy import (
     read_msoa_workbook,
     read_ons_la,
 )
-from llr_analysis.fetch.sources import raw_path
+from llr_analysis.report import life_expectancy as le_report
+from llr_analysis.report.page import chart_specs
 from llr_analysis.stats import compare_by_ci_overlap
 
 # ------------------------------------------------------------------------------ synthetic layouts
@@ -41,16 +38,18 @@ ONS_SHEETS = ["LE at birth - Males", "LE at birth - Females", "LE at age 65 - Ma
 
 def ons_la_workbook(path, blaby_2016_18="..", sheets=ONS_SHEETS):
     """The ONS 'LE at birth and at 65 by local areas' layout: title, blank, header on row 3, names in B/C/D."""
-    rows = [["Life Expectancy at birth for males, United Kingdom, 2015-2017 to 2016-2018"] + [None] * 5,
-            [None] * 6,
-            ["Area Codes", "Area Names", None, None, "2015-2017", "2016-2018"],
-            [None] * 6,
-            ["E92000001", "ENGLAND", None, None, 79.551053, 79.626661],
-            ["E12000004", "EAST MIDLANDS", None, None, 79.365075, 79.41624],
-            ["E10000018", None, "Leicestershire", None, 80.797146, 80.713522],
-            ["E07000129", None, None, "Blaby", 81.071862, blaby_2016_18],
-            [None] * 6,
-            ["Figures exclude deaths of non-residents", None, None, None, None, None]]
+    rows = [
+        ["Life Expectancy at birth for males, United Kingdom, 2015-2017 to 2016-2018"] + [None] * 5,
+        [None] * 6,
+        ["Area Codes", "Area Names", None, None, "2015-2017", "2016-2018"],
+        [None] * 6,
+        ["E92000001", "ENGLAND", None, None, 79.551053, 79.626661],
+        ["E12000004", "EAST MIDLANDS", None, None, 79.365075, 79.41624],
+        ["E10000018", None, "Leicestershire", None, 80.797146, 80.713522],
+        ["E07000129", None, None, "Blaby", 81.071862, blaby_2016_18],
+        [None] * 6,
+        ["Figures exclude deaths of non-residents", None, None, None, None, None],
+    ]
     with pd.ExcelWriter(path) as w:
         pd.DataFrame([["Contents"]]).to_excel(w, sheet_name="Contents", header=False, index=False)
         for s in sheets:
@@ -70,10 +69,10 @@ def test_parse_period_reads_every_publishers_form():
 
 def test_ons_la_reader_by_layout_suppressed_is_missing_not_zero(tmp_path):
     df = read_ons_la(ons_la_workbook(tmp_path / "le.xlsx"))
-    assert len(df) == 4 * 4 * 2                        # 4 sheets x 4 coded rows x 2 periods
+    assert len(df) == 4 * 4 * 2  # 4 sheets x 4 coded rows x 2 periods
     birth_m = df[(df.age == "birth") & (df.sex == "Male")].set_index(["area_code", "period"])
     assert birth_m.loc[("E07000129", "2015-17"), "value"] == 81.071862
-    assert np.isnan(birth_m.loc[("E07000129", "2016-18"), "value"])          # '..' -> missing
+    assert np.isnan(birth_m.loc[("E07000129", "2016-18"), "value"])  # '..' -> missing
     # names from column B, C or D; capitals of countries and regions tidied
     assert birth_m.loc[("E07000129", "2015-17"), "area_name"] == "Blaby"
     assert birth_m.loc[("E10000018", "2015-17"), "area_name"] == "Leicestershire"
@@ -91,13 +90,26 @@ def test_ons_la_reader_names_a_missing_sheet(tmp_path):
 
 def test_ons_la_reader_rejects_text_in_a_value_cell(tmp_path):
     f = ons_la_workbook(tmp_path / "le.xlsx", blaby_2016_18="eighty")
-    with pytest.raises(DataValidationError, match=r"column '2016-2018': area E07000129: 1 values are not numbers in the publisher's format; "
-                                                       r"e.g. value 'eighty' is text"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"column '2016-2018': area E07000129: 1 values are not numbers in the publisher's format; "
+        r"e.g. value 'eighty' is text",
+    ):
         read_ons_la(f)
 
 
-TRAFFORD_HEADER = ["area_code", "area_name", "area_type", "period", "indicator", "measure", "unit", "value",
-                   "compared_to_England", "inequality"]
+TRAFFORD_HEADER = [
+    "area_code",
+    "area_name",
+    "area_type",
+    "period",
+    "indicator",
+    "measure",
+    "unit",
+    "value",
+    "compared_to_England",
+    "inequality",
+]
 
 
 def test_fingertips_extract_reader(tmp_path):
@@ -105,12 +117,48 @@ def test_fingertips_extract_reader(tmp_path):
     with open(f, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(TRAFFORD_HEADER)
-        w.writerow(["E92000001", "England", "Country", "2023 - 25", "Life expectancy at birth", "Life expectancy",
-                    "Years", "79.7", "Not compared", "Male"])
-        w.writerow(["E06000016", "Leicester", "UA", "2023 - 25", "Life expectancy at birth", "Life expectancy",
-                    "Years", "77.5", "Worse", "Male"])
-        w.writerow(["E06000053", "Isles of Scilly", "UA", "2023 - 25", "Life expectancy at birth",
-                    "Life expectancy", "Years", "NA", "Not compared", "Female"])
+        w.writerow(
+            [
+                "E92000001",
+                "England",
+                "Country",
+                "2023 - 25",
+                "Life expectancy at birth",
+                "Life expectancy",
+                "Years",
+                "79.7",
+                "Not compared",
+                "Male",
+            ]
+        )
+        w.writerow(
+            [
+                "E06000016",
+                "Leicester",
+                "UA",
+                "2023 - 25",
+                "Life expectancy at birth",
+                "Life expectancy",
+                "Years",
+                "77.5",
+                "Worse",
+                "Male",
+            ]
+        )
+        w.writerow(
+            [
+                "E06000053",
+                "Isles of Scilly",
+                "UA",
+                "2023 - 25",
+                "Life expectancy at birth",
+                "Life expectancy",
+                "Years",
+                "NA",
+                "Not compared",
+                "Female",
+            ]
+        )
     df = read_fingertips_le(f).set_index("area_code")
     assert df.loc["E06000016", "period"] == "2023-25" and df.loc["E06000016", "period_end"] == 2025
     assert df.loc["E06000016", "value"] == 77.5 and df.loc["E06000016", "ohid_comparison"] == "Worse"
@@ -120,8 +168,23 @@ def test_fingertips_extract_reader(tmp_path):
 
 def test_fingertips_extract_reader_rejects_another_indicator(tmp_path):
     f = tmp_path / "x.csv"
-    pd.DataFrame([["E06000016", "Leicester", "UA", "2023 - 25", "Healthy life expectancy at birth", "m", "Years",
-                   "57.8", "Worse", "Male"]], columns=TRAFFORD_HEADER).to_csv(f, index=False)
+    pd.DataFrame(
+        [
+            [
+                "E06000016",
+                "Leicester",
+                "UA",
+                "2023 - 25",
+                "Healthy life expectancy at birth",
+                "m",
+                "Years",
+                "57.8",
+                "Worse",
+                "Male",
+            ]
+        ],
+        columns=TRAFFORD_HEADER,
+    ).to_csv(f, index=False)
     with pytest.raises(DataValidationError, match="column 'indicator'.*Life expectancy at birth"):
         read_fingertips_le(f)
 
@@ -133,29 +196,48 @@ def _sheet(rows: list[list]) -> pd.DataFrame:
 
 def msoa_workbook(path, le_male=79.1, shift_limits=False):
     """The ONS 2009-13 small-area reference table layout (HLE version), two MSOAs and one UTLA."""
-    head = ["MSOA Codes", "MSOA Names", "Region", "HLE (years)", None, "Lower 95 % confidence interval",
-            "Upper 95 % confidence interval", "LE (Years)", "Lower 95 % confidence interval",
-            "Upper 95 % confidence interval", "Proportion1 of life spent in 'Good' health (%)"]
+    head = [
+        "MSOA Codes",
+        "MSOA Names",
+        "Region",
+        "HLE (years)",
+        None,
+        "Lower 95 % confidence interval",
+        "Upper 95 % confidence interval",
+        "LE (Years)",
+        "Lower 95 % confidence interval",
+        "Upper 95 % confidence interval",
+        "Proportion1 of life spent in 'Good' health (%)",
+    ]
     if shift_limits:
         head[5], head[6] = "Proportion", "Lower 95 % confidence interval"
-    top = [["Office for National Statistics"] + [None] * 10, [None] * 11,
-           ["England, 2009 to 2013"] + [None] * 10]
+    top = [["Office for National Statistics"] + [None] * 10, [None] * 11, ["England, 2009 to 2013"] + [None] * 10]
     with pd.ExcelWriter(path) as w:
         for sex, le_ in (("males", le_male), ("females", 83.0)):
-            msoa = top + [head,
-                          ["E02002858", "Leicester 032", "East Midlands", 68.7, "*", 67.3, 70.1, le_, 77.5, 80.8, 86.8],
-                          ["E02002866", "Rutland 004", "East Midlands", 67.9, "*", 66.1, 69.7, 79.5, 77.2, 81.7, 85.4],
-                          [None] * 11, ["Notes"] + [None] * 10]
+            msoa = top + [
+                head,
+                ["E02002858", "Leicester 032", "East Midlands", 68.7, "*", 67.3, 70.1, le_, 77.5, 80.8, 86.8],
+                ["E02002866", "Rutland 004", "East Midlands", 67.9, "*", 66.1, 69.7, 79.5, 77.2, 81.7, 85.4],
+                [None] * 11,
+                ["Notes"] + [None] * 10,
+            ]
             _sheet(msoa).to_excel(w, sheet_name=f"MSOA_{sex}", header=False, index=False)
-            utla = top + [["UTLA Codes", "UTLA Name"] + head[3:],
-                          ["E06000016", "Leicester", 59.1, "**", 58.9, 59.4, 76.6, 76.3, 76.9, 77.2]]
+            utla = top + [
+                ["UTLA Codes", "UTLA Name"] + head[3:],
+                ["E06000016", "Leicester", 59.1, "**", 58.9, 59.4, 76.6, 76.3, 76.9, 77.2],
+            ]
             _sheet(utla).to_excel(w, sheet_name=f"UTLA_{sex}", header=False, index=False)
-        region = top + [["Regions"] + head[3:10],
-                        ["Males"] + [None] * 7, ["East Midlands", 63.0, "**", 62.96, 63.08, 78.99, 78.91, 79.06],
-                        [None] * 8, ["England", 63.49, None, 63.47, 63.51, 79.13, 79.11, 79.16],
-                        [None] * 8, ["Females"] + [None] * 7,
-                        ["East Midlands", 64.2, "**", 64.18, 64.29, 82.84, 82.77, 82.91],
-                        ["England", 64.77, None, 64.75, 64.79, 82.97, 82.95, 82.99]]
+        region = top + [
+            ["Regions"] + head[3:10],
+            ["Males"] + [None] * 7,
+            ["East Midlands", 63.0, "**", 62.96, 63.08, 78.99, 78.91, 79.06],
+            [None] * 8,
+            ["England", 63.49, None, 63.47, 63.51, 79.13, 79.11, 79.16],
+            [None] * 8,
+            ["Females"] + [None] * 7,
+            ["East Midlands", 64.2, "**", 64.18, 64.29, 82.84, 82.77, 82.91],
+            ["England", 64.77, None, 64.75, 64.79, 82.97, 82.95, 82.99],
+        ]
         _sheet(region).to_excel(w, sheet_name="Region", header=False, index=False)
     return path
 
@@ -184,15 +266,34 @@ HEEC_HEADER = ["Practice.Code", "Year", "IMD_quintile", "ICB.NAME", "Life_Expect
 
 def test_gp_practice_file_is_read_or_recognised_as_the_other_dataset(tmp_path):
     f = tmp_path / "life_expectancy.csv"
-    pd.DataFrame([["C82001", 2020, 1, "Leicester, Leicestershire and Rutland", 84.8597, 81.1018],
-                  ["C82002", 2020, 1, "Leicester, Leicestershire and Rutland", 85.7661, "NA"]],
-                 columns=HEEC_HEADER).to_csv(f, index=False)
+    pd.DataFrame(
+        [
+            ["C82001", 2020, 1, "Leicester, Leicestershire and Rutland", 84.8597, 81.1018],
+            ["C82002", 2020, 1, "Leicester, Leicestershire and Rutland", 85.7661, "NA"],
+        ],
+        columns=HEEC_HEADER,
+    ).to_csv(f, index=False)
     gp = read_gp_practice_if_present(f).set_index(["practice_code", "sex"])
     assert gp.loc[("C82001", "Male"), "value"] == 81.1018
     assert np.isnan(gp.loc[("C82002", "Male"), "value"])
     # the Fingertips 90366 extract, which the registry currently writes to the same file name
-    pd.DataFrame([["E06000016", "Leicester", "UA", "2023 - 25", "Life expectancy at birth", "Life expectancy",
-                   "Years", "77.5", "Worse", "Male"]], columns=TRAFFORD_HEADER).to_csv(f, index=False)
+    pd.DataFrame(
+        [
+            [
+                "E06000016",
+                "Leicester",
+                "UA",
+                "2023 - 25",
+                "Life expectancy at birth",
+                "Life expectancy",
+                "Years",
+                "77.5",
+                "Worse",
+                "Male",
+            ]
+        ],
+        columns=TRAFFORD_HEADER,
+    ).to_csv(f, index=False)
     assert read_gp_practice_if_present(f).empty
     # anything else is an error naming the missing column
     pd.DataFrame([[1, 2]], columns=["a", "b"]).to_csv(f, index=False)
@@ -210,16 +311,22 @@ def test_parameters():
 
 
 def test_gap_is_taken_within_a_series():
-    df = pd.DataFrame({
-        "area_code": ["E92000001", "E06000016", "E92000001", "E06000016"],
-        "series": ["ons_la_2019", "ons_la_2019", "fingertips_90366", "fingertips_90366"],
-        "period": ["2016-18"] * 4, "sex": ["Male"] * 4, "value": [79.626661, 77.153622, 79.6, 77.3]})
+    df = pd.DataFrame(
+        {
+            "area_code": ["E92000001", "E06000016", "E92000001", "E06000016"],
+            "series": ["ons_la_2019", "ons_la_2019", "fingertips_90366", "fingertips_90366"],
+            "period": ["2016-18"] * 4,
+            "sex": ["Male"] * 4,
+            "value": [79.626661, 77.153622, 79.6, 77.3],
+        }
+    )
     g = le.gap_to_england(df).set_index("series")["gap"]
     assert g["ons_la_2019"] == pytest.approx(77.153622 - 79.626661)
     assert g["fingertips_90366"] == pytest.approx(77.3 - 79.6)
 
 
 # ------------------------------------------------------------------------------ real data (mirror)
+
 
 def _ons_cell(path, sheet, code, period):
     ws = openpyxl.load_workbook(path, read_only=True, data_only=True)[sheet]
@@ -232,12 +339,22 @@ def test_processed_le_matches_the_raw_files(processed_project):
     paths = processed_project
     t = read_table("life_expectancy/le_la", paths)
     f = raw_path("le_ons_la_2001_2018", paths)
-    row = t[(t.series == "ons_la_2019") & (t.area_code == "E06000016") & (t.sex == "Male") & (t.age == "birth")
-            & (t.period == "2016-18")]
+    row = t[
+        (t.series == "ons_la_2019")
+        & (t.area_code == "E06000016")
+        & (t.sex == "Male")
+        & (t.age == "birth")
+        & (t.period == "2016-18")
+    ]
     assert row["value"].item() == _ons_cell(f, "LE at birth - Males", "E06000016", "2016-2018")
     assert row["value"].item() == pytest.approx(77.153622, abs=1e-6)
-    r65 = t[(t.series == "ons_la_2019") & (t.area_code == "E10000018") & (t.sex == "Female") & (t.age == "65")
-            & (t.period == "2001-03")]
+    r65 = t[
+        (t.series == "ons_la_2019")
+        & (t.area_code == "E10000018")
+        & (t.sex == "Female")
+        & (t.age == "65")
+        & (t.period == "2001-03")
+    ]
     assert r65["value"].item() == pytest.approx(_ons_cell(f, "LE at age 65 - Females", "E10000018", "2001-2003"))
     # Fingertips 90366: the raw CSV's values, and no Leicestershire county row
     ft = t[t.series == "fingertips_90366"].set_index(["area_code", "sex", "period"])["value"]
@@ -246,8 +363,10 @@ def test_processed_le_matches_the_raw_files(processed_project):
     assert not (t[t.series == "fingertips_90366"].area_code == "E10000018").any()
     assert (t[t.series == "fingertips_90366"].age == "birth").all()
     # ONS: 16 periods x 2 ages x 2 sexes for each of the 9 LLR districts, the county and England
-    llr = t[(t.series == "ons_la_2019") & t.area_code.isin(["E06000016", "E06000017", "E10000018", "E07000129",
-                                                            "E07000135", "E92000001"])]
+    llr = t[
+        (t.series == "ons_la_2019")
+        & t.area_code.isin(["E06000016", "E06000017", "E10000018", "E07000129", "E07000135", "E92000001"])
+    ]
     assert llr.groupby("area_code").size().eq(64).all()
 
 
@@ -256,10 +375,10 @@ def test_hle_real_values_and_benchmark_by_ci_overlap(processed_project):
     new = h[(h.series == "ons_els_2026") & (h.period == "2022-24")].set_index(["area_code", "sex"])
     m = new.loc[("E06000016", "Male")]
     assert (m["value"], m["lower_95"], m["upper_95"], m["england_value"]) == (57.8, 54.7, 60.8, 60.9)
-    assert m["comparison"] == "worse"                    # upper limit 60.8 is below England's 60.9
+    assert m["comparison"] == "worse"  # upper limit 60.8 is below England's 60.9
     f = new.loc[("E06000016", "Female")]
     assert (f["value"], f["lower_95"], f["upper_95"], f["england_value"]) == (57.9, 54.3, 61.6, 61.3)
-    assert f["comparison"] == "similar"                  # interval contains 61.3
+    assert f["comparison"] == "similar"  # interval contains 61.3
     assert compare_by_ci_overlap(57.8, 54.7, 60.8, 60.9) == m["comparison"]
     # the earlier-method series keeps OHID's own judgement
     old = h[(h.series == "fingertips_90362_2020") & (h.area_code == "E06000016") & (h.period == "2016-18")]
@@ -283,8 +402,11 @@ def test_years_not_in_good_health(processed_project):
 def test_msoa_table_and_2009_13_comparators(processed_project):
     m = read_table("life_expectancy/msoa11", processed_project)
     assert len(m) == 250 and m.msoa11_code.nunique() == 125
-    assert m.groupby("place_id").msoa11_code.nunique().to_dict() == {"leicester": 37, "leicestershire": 83,
-                                                                     "rutland": 5}
+    assert m.groupby("place_id").msoa11_code.nunique().to_dict() == {
+        "leicester": 37,
+        "leicestershire": 83,
+        "rutland": 5,
+    }
     r = m.set_index(["msoa11_code", "sex"]).loc[("E02002858", "Male")]
     assert (r["le"], r["le_lower_95"], r["le_upper_95"]) == pytest.approx((79.14365, 77.48369, 80.8036))
     assert r["hle"] == pytest.approx(68.7336) and r["msoa11_name"] == "Leicester 032"
@@ -339,14 +461,16 @@ def test_series_break_shows_both_values(processed_project):
     assert r["fingertips_90366"] == 77.3 and r["ons_la_2019"] == pytest.approx(77.153622, abs=1e-6)
     assert r["difference"] == pytest.approx(0.146378, abs=1e-6)
     assert sorted(b.index.get_level_values("period").unique()) == ["2015-17", "2016-18"]
-    assert le.series_break("leicester", "65", processed_project).empty   # no Fingertips LE at 65 here
+    assert le.series_break("leicester", "65", processed_project).empty  # no Fingertips LE at 65 here
 
 
 def test_narratives_are_computed_from_the_data(processed_project):
     text = le_report.leicester_gap_text(processed_project)
-    assert ("In 2023-25, life expectancy at birth in Leicester was 77.5 years for males and 81.7 years for "
-            "females, against 79.7 and 83.5 years in England: 2.2 years below England for males and 1.8 years "
-            "below England for females") in text
+    assert (
+        "In 2023-25, life expectancy at birth in Leicester was 77.5 years for males and 81.7 years for "
+        "females, against 79.7 and 83.5 years in England: 2.2 years below England for males and 1.8 years "
+        "below England for females"
+    ) in text
     # 2015-17 Fingertips: Leicester 77.1 / 81.8, England 79.5 / 83.1 -> gaps 2.4 and 1.3
     assert "narrowed by 0.2 years for males (from 2.4) and widened by 0.5 years for females (from 1.3)" in text
     county = le_report.place_summary_text("leicestershire", "birth", processed_project)
@@ -367,16 +491,18 @@ def test_gp_practice_table_follows_the_fetched_file(processed_project):
     if "Practice.Code" in header:
         llr = le.gp_practice_le(processed_project)
         assert llr[llr.year == 2010].practice_code.nunique() == 131
-    else:   # the registry's file-name clash: the file is the Fingertips 90366 extract
+    else:  # the registry's file-name clash: the file is the Fingertips 90366 extract
         assert "inequality" in header and gp.empty
 
 
 # ------------------------------------------------------------------------------ notebook and pages
 
+
 def test_notebook_is_a_thin_parameterised_topic_notebook():
     from pathlib import Path
 
     import nbformat
+
     nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "life_expectancy.ipynb", as_version=4)
     assert nb.metadata["llr"] == {"title": "Life expectancy", "per_place": True, "order": 3}
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -397,14 +523,25 @@ def test_life_expectancy_pages(built_site):
     spec = chart_specs(html)["chart-msoa-le-maps"]
     data = [spec.get("data")] + [panel.get("data") for panel in spec["hconcat"]]
     names = {d["name"] for d in data if d}
-    assert len(names) == 1 and len(spec["datasets"]) == 1      # the two maps share one TopoJSON
+    assert len(names) == 1 and len(spec["datasets"]) == 1  # the two maps share one TopoJSON
     topology = spec["datasets"][names.pop()]
     assert len(topology["objects"]["areas"]["geometries"]) == 37
     county = (site / "life_expectancy" / "leicestershire.html").read_text()
     assert "no row for Leicestershire county" in county
     trend = pd.read_csv(site / "life_expectancy" / "leicestershire-data" / "le-trend.csv")
-    assert list(trend.columns[:11]) == ["indicator", "area_code", "area_name", "period", "value", "lower_95",
-                                        "upper_95", "count", "denominator", "comparison", "source_id"]
+    assert list(trend.columns[:11]) == [
+        "indicator",
+        "area_code",
+        "area_name",
+        "period",
+        "value",
+        "lower_95",
+        "upper_95",
+        "count",
+        "denominator",
+        "comparison",
+        "source_id",
+    ]
     assert not ((trend.area_code == "E10000018") & (trend.series == "fingertips_90366")).any()
     rutland = (site / "life_expectancy" / "rutland.html").read_text()
     assert "too few for a reliable line" in rutland

@@ -32,11 +32,25 @@ def test_headline_values(processed_project):
 
 
 def test_headline_table_escapes_and_labels(processed_project):
-    row = pd.DataFrame([{"topic_title": "Deprivation", "indicator": "<b>x</b>", "period": "2025", "value": 12.3456,
-                         "lower_95": float("nan"), "upper_95": float("nan"), "unit": "score",
-                         "england_value": float("nan"), "comparison": "worse", "note": "n", "href": "d/l.ipynb"}])
+    row = pd.DataFrame(
+        [
+            {
+                "topic_title": "Deprivation",
+                "indicator": "<b>x</b>",
+                "period": "2025",
+                "value": 12.3456,
+                "lower_95": float("nan"),
+                "upper_95": float("nan"),
+                "unit": "score",
+                "england_value": float("nan"),
+                "comparison": "worse",
+                "note": "n",
+                "href": "d/l.ipynb",
+            }
+        ]
+    )
     html = overview_report.headline_table_html(row, caption="Headlines <Leicester>")
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<caption>Headlines &lt;Leicester&gt;</caption>" in html
     assert 'href="d/l.html"' in html
-    assert "Worse than England" in html          # the comparison is in words, not only colour
+    assert "Worse than England" in html  # the comparison is in words, not only colour
     assert "12.3" in html

@@ -30,7 +30,7 @@ def test_table_escapes_names_and_has_caption_and_csv(built_page):
     out = shown[0]
     assert "<script>" not in out
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons" in out
-    assert '<caption>Areas &lt;script&gt;' in out
+    assert "<caption>Areas &lt;script&gt;" in out
     assert 'href="leicester-data/areas.csv"' in out
     assert pd.read_csv(here / "leicester-data" / "areas.csv")["area_name"][0] == EVIL
 
@@ -42,9 +42,10 @@ def test_chart_is_offline_escaped_and_has_text_alternative(built_page):
     page.chart(chart, "bars", title="Value by area", description=f"Bars for {EVIL}", data=data)
     page.chart(chart, "bars2", title="Again", description="Second chart", data=data)
     first, second = shown
-    assert first.startswith('<script src="../assets/vega-bundle.js"></script>'
-                            '<script src="../assets/llr-charts.js"></script>')
-    assert "vega-bundle.js" not in second                      # the library is loaded once per page
+    assert first.startswith(
+        '<script src="../assets/vega-bundle.js"></script><script src="../assets/llr-charts.js"></script>'
+    )
+    assert "vega-bundle.js" not in second  # the library is loaded once per page
     # the only executable scripts are the two local files; spec and data are JSON blocks
     assert first.count("<script>") == 0 and first.count('<script type="application/json"') == 2
     # data cannot close the script element
@@ -86,25 +87,34 @@ def test_note_is_an_escaped_quarto_callout(tmp_path, monkeypatch):
 
 
 def test_compact_datasets_rounds_and_hoists_inline_data():
-    spec = {"hconcat": [{"data": {"values": [{"a": 1.23456789, "b": float("nan")}]}, "mark": "bar",
-                         "encoding": {"x": {"field": "a"}, "y": {"field": "b"}}},
-                        {"data": {"values": [{"a": 1.23456789, "b": float("nan")}]}, "mark": "bar"}]}
+    spec = {
+        "hconcat": [
+            {
+                "data": {"values": [{"a": 1.23456789, "b": float("nan")}]},
+                "mark": "bar",
+                "encoding": {"x": {"field": "a"}, "y": {"field": "b"}},
+            },
+            {"data": {"values": [{"a": 1.23456789, "b": float("nan")}]}, "mark": "bar"},
+        ]
+    }
     datasets = page_mod.compact_datasets(spec)
-    assert list(datasets.values()) == [[{"a": 1.23457, "b": None}]]     # one dataset for both panels
+    assert list(datasets.values()) == [[{"a": 1.23457, "b": None}]]  # one dataset for both panels
     assert spec["hconcat"][0]["data"] == spec["hconcat"][1]["data"] == {"name": next(iter(datasets))}
 
 
 def test_tidy_download_layout():
-    df = tidy_download(pd.DataFrame({"area_code": ["E06000016"], "value": [3.5], "extra": [1]}),
-                       indicator="Thing", period="2025")
+    df = tidy_download(
+        pd.DataFrame({"area_code": ["E06000016"], "value": [3.5], "extra": [1]}), indicator="Thing", period="2025"
+    )
     assert list(df.columns) == DOWNLOAD_COLUMNS + ["extra"]
     assert df.loc[0, "indicator"] == "Thing" and pd.isna(df.loc[0, "lower_95"])
 
 
 def test_disclosure_control_blanks_small_counts_and_the_page_says_so(built_page, monkeypatch):
     monkeypatch.setenv("LLR_DISCLOSURE_THRESHOLD", "5")
-    df = pd.DataFrame({"area_code": ["A", "B", "C"], "count": [3, 12, 4], "value": [30.0, 40.0, 50.0],
-                       "denominator": [10, 30, 8]})
+    df = pd.DataFrame(
+        {"area_code": ["A", "B", "C"], "count": [3, 12, 4], "value": [30.0, 40.0, 50.0], "denominator": [10, 30, 8]}
+    )
     out, n = apply_disclosure_control(df)
     assert n == 2
     assert out["count"].tolist()[1] == 12 and pd.isna(out["count"][0]) and pd.isna(out["value"][2])
@@ -142,6 +152,7 @@ def test_vega_aria_is_off_for_every_mark_including_overlays(built_page):
         elif isinstance(node, list):
             for v in node:
                 walk(v)
+
     walk(spec)
     assert len(marks) == 2 and all(m["aria"] is False for m in marks)
     assert marks[1]["point"] == {"aria": False}

@@ -25,7 +25,19 @@ from llr_analysis.process.population import (
 
 def test_age_band_edges():
     assert [pop.age_band(a) for a in (0, 4, 5, 9, 64, 65, 67, 84, 85, 89, 90, 104)] == [
-        "0-4", "0-4", "5-9", "5-9", "60-64", "65-69", "65-69", "80-84", "85-89", "85-89", "90+", "90+"]
+        "0-4",
+        "0-4",
+        "5-9",
+        "5-9",
+        "60-64",
+        "65-69",
+        "65-69",
+        "80-84",
+        "85-89",
+        "85-89",
+        "90+",
+        "90+",
+    ]
     s = pop.age_band(pd.Series([3, 16, 90]))
     assert s.tolist() == ["0-4", "15-19", "90+"]
     with pytest.raises(ValueError, match="negative age"):
@@ -45,7 +57,7 @@ def _ten_each() -> pd.Series:
 def test_band_counts_hand_computed():
     b = pop.band_counts(_ten_each())
     assert list(b.index) == pop.BAND_LABELS
-    assert (b.iloc[:-1] == 50).all()          # five single years x 10 people
+    assert (b.iloc[:-1] == 50).all()  # five single years x 10 people
     assert b["90+"] == 10 and b.sum() == 910
     # one person aged 7 and three aged 93 (held at 90 = 90+)
     b2 = pop.band_counts(pd.Series({7: 1, 90: 3}))
@@ -54,11 +66,11 @@ def test_band_counts_hand_computed():
 
 def test_broad_groups_and_ratio_hand_computed():
     s = _ten_each()
-    assert pop.count_aged(s, 0, 15) == 160       # 16 years x 10
-    assert pop.count_aged(s, 16, 64) == 490      # 49 years x 10
-    assert pop.count_aged(s, 65) == 260          # 65..90 = 26 years x 10
-    assert pop.count_aged(s, 85) == 60           # 85..90
-    assert pop.percent_aged(s, 65) == pytest.approx(100 * 260 / 910)     # 28.571...
+    assert pop.count_aged(s, 0, 15) == 160  # 16 years x 10
+    assert pop.count_aged(s, 16, 64) == 490  # 49 years x 10
+    assert pop.count_aged(s, 65) == 260  # 65..90 = 26 years x 10
+    assert pop.count_aged(s, 85) == 60  # 85..90
+    assert pop.percent_aged(s, 65) == pytest.approx(100 * 260 / 910)  # 28.571...
     assert pop.percent_aged(s, 85) == pytest.approx(6.593406593)
     assert pop.old_age_dependency_ratio(s) == pytest.approx(1000 * 260 / 490)  # 530.612...
     st = pop.structure(s)
@@ -94,10 +106,16 @@ def test_parameters():
 
 
 def test_wide_change_hides_small_bases():
-    ch = pd.DataFrame({
-        "area_name": ["A", "A", "A"], "measure": ["All ages", "Aged 65+", "Aged 85+"],
-        "count_start": [1000.0, 200.0, 12.0], "count_end": [1010.0, 210.0, 25.0], "pct_change": [1.0, 5.0, 108.3],
-        "period": "mid-2019 to mid-2020"})
+    ch = pd.DataFrame(
+        {
+            "area_name": ["A", "A", "A"],
+            "measure": ["All ages", "Aged 65+", "Aged 85+"],
+            "count_start": [1000.0, 200.0, 12.0],
+            "count_end": [1010.0, 210.0, 25.0],
+            "pct_change": [1.0, 5.0, 108.3],
+            "period": "mid-2019 to mid-2020",
+        }
+    )
     w = pop.wide_change(ch).iloc[0]
     assert w["% change, all ages"] == 1.0 and w["% change, 65+"] == 5.0
     assert pd.isna(w["% change, 85+"]) and w["Aged 85+, mid-2020"] == 25
@@ -142,11 +160,12 @@ def test_missing_90_plus_column(tmp_path):
         read_single_year_of_age(f, IDS, "All Ages")
 
 
-@pytest.mark.parametrize("bad, problem", [("<6", "suppressed"), (-2, "negative"), (2.5, "whole numbers"),
-                                          ("", "missing")])
+@pytest.mark.parametrize(
+    "bad, problem", [("<6", "suppressed"), (-2, "negative"), (2.5, "whole numbers"), ("", "missing")]
+)
 def test_bad_counts_are_errors(tmp_path, bad, problem):
     row = _row("E01000001", {0: 3}, total=3)
-    row[3 + 40] = bad   # age 40
+    row[3 + 40] = bad  # age 40
     f = _sya_file(tmp_path, [row])
     with pytest.raises(DataValidationError, match=problem) as e:
         read_single_year_of_age(f, IDS, "All Ages")
@@ -155,10 +174,14 @@ def test_bad_counts_are_errors(tmp_path, bad, problem):
 
 def test_census_persons_must_be_female_plus_male(tmp_path):
     f = tmp_path / "ts009.csv"
-    pd.DataFrame({"geography code": ["E06000016", "E06000017"],
-                  "Sex: All persons; Age: Total; measures: Value": [10, 20],
-                  "Sex: Female; Age: Total; measures: Value": [6, 9],
-                  "Sex: Male; Age: Total; measures: Value": [4, 10]}).to_csv(f, index=False)
+    pd.DataFrame(
+        {
+            "geography code": ["E06000016", "E06000017"],
+            "Sex: All persons; Age: Total; measures: Value": [10, 20],
+            "Sex: Female; Age: Total; measures: Value": [6, 9],
+            "Sex: Male; Age: Total; measures: Value": [4, 10],
+        }
+    ).to_csv(f, index=False)
     with pytest.raises(DataValidationError, match="female \\+ male") as e:
         read_census_sex_totals(f)
     assert "E06000017" in str(e.value)
@@ -166,17 +189,21 @@ def test_census_persons_must_be_female_plus_male(tmp_path):
 
 # ------------------------------------------------------------------------ 2011 -> 2021 mapping
 
-MAPPING = pd.DataFrame({
-    "lsoa11_code": ["E01000001", "E01000002", "E01000002", "E01000003", "E01000004"],
-    "lsoa21_code": ["E01000001", "E01100001", "E01100002", "E01100009", "E01100009"],
-    "change": ["U", "S", "S", "M", "M"],
-})
-DENOMINATORS = pd.DataFrame({
-    "lsoa21_code": ["E01000001", "E01100001", "E01100002", "E01100009"],
-    "population": [1000.0, 300.0, 100.0, 2000.0],
-    "children_0_15": [200.0, 100.0, 0.0, 300.0],
-    "older_60_plus": [100.0, 50.0, 50.0, 500.0],
-})
+MAPPING = pd.DataFrame(
+    {
+        "lsoa11_code": ["E01000001", "E01000002", "E01000002", "E01000003", "E01000004"],
+        "lsoa21_code": ["E01000001", "E01100001", "E01100002", "E01100009", "E01100009"],
+        "change": ["U", "S", "S", "M", "M"],
+    }
+)
+DENOMINATORS = pd.DataFrame(
+    {
+        "lsoa21_code": ["E01000001", "E01100001", "E01100002", "E01100009"],
+        "population": [1000.0, 300.0, 100.0, 2000.0],
+        "children_0_15": [200.0, 100.0, 0.0, 300.0],
+        "older_60_plus": [100.0, 50.0, 50.0, 500.0],
+    }
+)
 
 
 def test_split_weights_by_age_group():
@@ -190,9 +217,15 @@ def test_split_weights_by_age_group():
 
 
 def test_to_lsoa21_keeps_people_and_sums_merges():
-    age = pd.DataFrame({"year": 2020, "lsoa11_code": ["E01000002", "E01000002", "E01000002", "E01000003",
-                                                      "E01000004", "E01000001"],
-                        "lad_code": "E06000016", "age": [10, 30, 70, 30, 30, 30], "population": [20, 8, 10, 3, 4, 9]})
+    age = pd.DataFrame(
+        {
+            "year": 2020,
+            "lsoa11_code": ["E01000002", "E01000002", "E01000002", "E01000003", "E01000004", "E01000001"],
+            "lad_code": "E06000016",
+            "age": [10, 30, 70, 30, 30, 30],
+            "population": [20, 8, 10, 3, 4, 9],
+        }
+    )
     out = to_lsoa21(age, split_weights(MAPPING, DENOMINATORS)).set_index(["lsoa21_code", "age"])["population"]
     assert out[("E01100001", 10)] == 20 and out[("E01100002", 10)] == 0
     assert out[("E01100001", 30)] == 6 and out[("E01100002", 30)] == 2
@@ -209,22 +242,26 @@ def test_split_without_denominator_is_equal_and_says_so():
 
 
 def test_redrawn_lsoas_are_rejected():
-    bad = pd.concat([MAPPING, pd.DataFrame({"lsoa11_code": ["E01000005"], "lsoa21_code": ["E01100010"],
-                                            "change": ["X"]})])
+    bad = pd.concat(
+        [MAPPING, pd.DataFrame({"lsoa11_code": ["E01000005"], "lsoa21_code": ["E01100010"], "change": ["X"]})]
+    )
     with pytest.raises(DataValidationError, match="CHGIND"):
         split_weights(bad, DENOMINATORS)
 
 
 # ----------------------------------------------------------------- processed data (mirror)
 
+
 def _raw_sape(mirror, year):
     from llr_analysis.fetch.sources import get_dataset
+
     ds = get_dataset(f"sape_lsoa11_mid{year}")
     return pd.read_csv(mirror / ds.mirror_path, dtype={"LSOA Code": str})
 
 
 def test_llr_mid2020_total_reproduced_from_the_raw_file(processed_project, mirror):
     from llr_analysis.process import read_table
+
     cfg = load_places()
     raw = _raw_sape(mirror, 2020)
     expected = int(raw.loc[raw["LA Code (2021 boundaries)"].isin(cfg.all_district_codes), "All Ages"].sum())
@@ -235,6 +272,7 @@ def test_llr_mid2020_total_reproduced_from_the_raw_file(processed_project, mirro
     assert pop.place_by_age(2020, None, processed_project).sum() == expected
     # the same total from the published district file (MYE2)
     from llr_analysis.fetch.sources import get_dataset
+
     mye = pd.read_csv(mirror / get_dataset("mye2_lad21_mid2020").mirror_path)
     assert int(mye.loc[mye["Code"].isin(cfg.all_district_codes), "All ages"].sum()) == expected
 
@@ -283,9 +321,10 @@ def test_change_table_reproduces_raw_counts(processed_project, mirror):
 
 def test_split_lsoas_keep_their_people_by_age(processed_project):
     from llr_analysis.process import read_table
+
     w = read_table("population/lsoa11_lsoa21_weights", processed_project)
     assert set(w["change"]) <= {"U", "S", "M"}
-    assert (w["weight_basis"].str.startswith("equal")).sum() == 0   # every LLR split part has a mid-2022 population
+    assert (w["weight_basis"].str.startswith("equal")).sum() == 0  # every LLR split part has a mid-2022 population
     t11 = read_table("population/lsoa11_age", processed_project)
     t21 = read_table("population/lsoa21_age", processed_project)
     parent = w.loc[w["change"] == "S", "lsoa11_code"].iloc[0]
@@ -298,6 +337,7 @@ def test_split_lsoas_keep_their_people_by_age(processed_project):
 
 def test_census_totals_match_the_raw_file(processed_project, mirror):
     from llr_analysis.fetch.sources import get_dataset
+
     raw = pd.read_csv(mirror / get_dataset("census2021_ts009_lad_totals").mirror_path).set_index("geography code")
     t = pop.district_totals("leicestershire", processed_project)
     census = t[t["period"] == "Census 2021"].set_index("area_code")
@@ -320,5 +360,7 @@ def test_overview_headlines(processed_project, mirror):
     assert r["value"] == pytest.approx(100 * rut[cols65].to_numpy().sum() / rut["All Ages"].sum())
     assert r["england_value"] == pytest.approx(100 * raw[cols65].to_numpy().sum() / raw["All Ages"].sum())
     assert r["href"] == "population/rutland.ipynb" and r["comparison"] == "not compared"
-    assert h.loc[(h["area_id"] == "llr") & (h["unit"] == "people"), "value"].item() == \
-        raw.loc[raw["LA Code (2021 boundaries)"].isin(load_places().all_district_codes), "All Ages"].sum()
+    assert (
+        h.loc[(h["area_id"] == "llr") & (h["unit"] == "people"), "value"].item()
+        == raw.loc[raw["LA Code (2021 boundaries)"].isin(load_places().all_district_codes), "All Ages"].sum()
+    )

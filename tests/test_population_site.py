@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 
 import pandas as pd
 import pytest
 
+from llr_analysis.places import load_places
 from llr_analysis.report.page import chart_specs
 
-from llr_analysis.places import load_places
-
 PLACES = ("leicester", "leicestershire", "rutland")
-STANDARD = ["indicator", "area_code", "area_name", "period", "value", "lower_95", "upper_95", "count",
-            "denominator", "comparison", "source_id"]
+STANDARD = [
+    "indicator",
+    "area_code",
+    "area_name",
+    "period",
+    "value",
+    "lower_95",
+    "upper_95",
+    "count",
+    "denominator",
+    "comparison",
+    "source_id",
+]
 
 
 def _raw_2020(mirror) -> pd.DataFrame:
     from llr_analysis.fetch.sources import get_dataset
+
     return pd.read_csv(mirror / get_dataset("sape_lsoa11_mid2020").mirror_path, dtype={"LSOA Code": str})
 
 
@@ -34,8 +43,10 @@ def test_population_page_per_place_with_computed_numbers(built_site, mirror):
         rows = raw[raw["LA Code (2021 boundaries)"].isin(place.district_codes)]
         total = rows["All Ages"].sum()
         pct65 = 100 * rows[[str(a) for a in range(65, 90)] + ["90+"]].to_numpy().sum() / total
-        assert (f"In mid-2020 an estimated <strong>{total:,}</strong> people lived in {place.name} "
-                f"({100 * total / llr_total:.1f}% of LLR") in html
+        assert (
+            f"In mid-2020 an estimated <strong>{total:,}</strong> people lived in {place.name} "
+            f"({100 * total / llr_total:.1f}% of LLR"
+        ) in html
         assert f"<strong>{pct65:.1f}%</strong> were aged 65 and over" in html
         assert "from llr_analysis import" not in html
         assert html.count('src="../assets/vega-bundle.js"') == 1
@@ -61,7 +72,7 @@ def test_population_downloads_are_tidy_and_match_the_raw_file(built_site, mirror
     assert list(prof.columns[:11]) == STANDARD and len(prof) == 3 * 19
     assert prof.groupby("area_code")["value"].sum().round(6).eq(100).all()
     m = pd.read_csv(d / "pct-65-plus-map.csv")
-    assert len(m) == 23 and m["area_code"].str.match(r"^E01\d{6}$").all()   # Rutland's 23 LSOAs (2011)
+    assert len(m) == 23 and m["area_code"].str.match(r"^E01\d{6}$").all()  # Rutland's 23 LSOAs (2011)
     row = m.set_index("area_code").loc["E01013787"]
     r = raw.set_index("LSOA Code").loc["E01013787"]
     assert row["denominator"] == r["All Ages"]
@@ -87,8 +98,9 @@ def _browser():
 def test_population_pages_render_in_the_browser_without_errors(site_url):
     pw, exe = _browser()
     with pw.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu",
-                                                               "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=exe, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         try:
             for place in PLACES:
                 page = browser.new_page()

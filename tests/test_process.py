@@ -8,19 +8,25 @@ import pandas as pd
 import pytest
 
 from llr_analysis import process
-
-from llr_analysis.fetch import sources
 from llr_analysis.errors import BuildError, DataValidationError
+from llr_analysis.fetch import sources
 from llr_analysis.process.deprivation import read_file7
 
 HEADER_2025 = [
-    "LSOA code (2021)", "LSOA name (2021)", "Local Authority District code (2024)",
+    "LSOA code (2021)",
+    "LSOA name (2021)",
+    "Local Authority District code (2024)",
     "Local Authority District name (2024)",
 ]
 DOMAINS = [
-    ("Index of Multiple Deprivation (IMD)", "Score"), ("Income", "Score (rate)"), ("Employment", "Score (rate)"),
-    ("Education, Skills and Training", "Score"), ("Health Deprivation and Disability", "Score"),
-    ("Crime", "Score"), ("Barriers to Housing and Services", "Score"), ("Living Environment", "Score"),
+    ("Index of Multiple Deprivation (IMD)", "Score"),
+    ("Income", "Score (rate)"),
+    ("Employment", "Score (rate)"),
+    ("Education, Skills and Training", "Score"),
+    ("Health Deprivation and Disability", "Score"),
+    ("Crime", "Score"),
+    ("Barriers to Housing and Services", "Score"),
+    ("Living Environment", "Score"),
 ]
 
 
@@ -28,16 +34,24 @@ def file7(rows: list[dict]) -> pd.DataFrame:
     """A small File 7 in the official IoD2025 layout (extra columns such as sub-domains omitted)."""
     cols = list(HEADER_2025)
     for name, score in DOMAINS:
-        cols += [f"{name} {score}", f"{name} Rank (where 1 is most deprived)",
-                 f"{name} Decile (where 1 is most deprived 10% of LSOAs)"]
+        cols += [
+            f"{name} {score}",
+            f"{name} Rank (where 1 is most deprived)",
+            f"{name} Decile (where 1 is most deprived 10% of LSOAs)",
+        ]
     cols += ["Total population: mid 2022"]
     out = []
     for r in rows:
         row = {c: 0.1 for c in cols}
-        row.update({"LSOA code (2021)": r["code"], "LSOA name (2021)": "Leicester 001A",
-                    "Local Authority District code (2024)": "E06000016",
-                    "Local Authority District name (2024)": "Leicester",
-                    "Total population: mid 2022": r.get("pop", 1500)})
+        row.update(
+            {
+                "LSOA code (2021)": r["code"],
+                "LSOA name (2021)": "Leicester 001A",
+                "Local Authority District code (2024)": "E06000016",
+                "Local Authority District name (2024)": "Leicester",
+                "Total population: mid 2022": r.get("pop", 1500),
+            }
+        )
         for name, _ in DOMAINS:
             row[f"{name} Rank (where 1 is most deprived)"] = r["rank"]
             row[f"{name} Decile (where 1 is most deprived 10% of LSOAs)"] = r["decile"]
@@ -47,8 +61,12 @@ def file7(rows: list[dict]) -> pd.DataFrame:
 
 
 def test_file7_reads_by_official_names_and_tolerates_extra_columns(tmp_path):
-    df = file7([{"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
-                {"code": "E01000002", "score": 5.25, "rank": 30000, "decile": 9}])
+    df = file7(
+        [
+            {"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
+            {"code": "E01000002", "score": 5.25, "rank": 30000, "decile": 9},
+        ]
+    )
     df["Some new column"] = "x"
     f = tmp_path / "File_7.csv"
     df.to_csv(f, index=False)
@@ -56,8 +74,16 @@ def test_file7_reads_by_official_names_and_tolerates_extra_columns(tmp_path):
     imd = tidy[tidy.index_id == "imd"].set_index("lsoa_code")
     assert imd.loc["E01000001", "score"] == 40.5
     assert imd.loc["E01000002", "rank"] == 30000
-    assert set(tidy.index_id) == {"imd", "income", "employment", "education", "health", "crime", "barriers",
-                                  "living_environment"}
+    assert set(tidy.index_id) == {
+        "imd",
+        "income",
+        "employment",
+        "education",
+        "health",
+        "crime",
+        "barriers",
+        "living_environment",
+    }
     assert pop.set_index("lsoa_code").loc["E01000001", "population"] == 1500
 
 
@@ -83,8 +109,13 @@ def test_file7_renamed_column_suggests_the_near_match(tmp_path):
 def test_malformed_code_is_reported_with_the_row(tmp_path):
     from llr_analysis.process.deprivation import TIDY_SCHEMA
     from llr_analysis.validate import validate
-    df = file7([{"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
-                {"code": "E1000002", "score": 5.0, "rank": 20, "decile": 1}])
+
+    df = file7(
+        [
+            {"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
+            {"code": "E1000002", "score": 5.0, "rank": 20, "decile": 1},
+        ]
+    )
     f = tmp_path / "File_7.csv"
     df.to_csv(f, index=False)
     tidy, _ = read_file7(f, "IoD2025")
@@ -105,9 +136,9 @@ def test_failed_step_writes_nothing(processed_project, tmp_path):
     lock_before = paths.lock_file.read_text()
     try:
         df = pd.read_csv(raw, dtype=str)
-        df.loc[df.LAD24CD == "E06000017", "LSOA21CD"] = "E0100X"       # malformed codes in Rutland
+        df.loc[df.LAD24CD == "E06000017", "LSOA21CD"] = "E0100X"  # malformed codes in Rutland
         df.to_csv(raw, index=False)
-        lock = sources.read_lock(paths)                                  # as if accepted by a refresh
+        lock = sources.read_lock(paths)  # as if accepted by a refresh
         lock["datasets"]["lsoa21_wd24_lad24_lookup"]["sha256"] = sources.sha256_of(raw)
         sources.write_lock(paths, lock)
         with pytest.raises(BuildError) as e:
@@ -143,8 +174,11 @@ def test_a_raw_file_no_fetch_recorded_is_refused(processed_project):
     stray.parent.mkdir(parents=True, exist_ok=True)
     stray.write_text("left by a failed fetch\n")
     try:
-        with pytest.raises(BuildError, match=r"data/raw/cancer_screening/fingertips/all_data_i22001_c502_p15.csv: "
-                                             r"not recorded in sources.lock.json"):
+        with pytest.raises(
+            BuildError,
+            match=r"data/raw/cancer_screening/fingertips/all_data_i22001_c502_p15.csv: "
+            r"not recorded in sources.lock.json",
+        ):
             process.run(paths, ["cancer_screening"], log=lambda *_: None)
     finally:
         stray.unlink()
@@ -156,13 +190,15 @@ def test_a_corrupt_processed_table_is_detected_and_rebuilt(processed_project):
     process.run(paths, ["geography"], log=lines.append)
     table = process.table_path(paths, "geography/lad_utla")
     good = table.read_bytes()
-    table.write_bytes(good[: len(good) // 2])                          # truncated
+    table.write_bytes(good[: len(good) // 2])  # truncated
     with pytest.raises(Exception, match="corrupt or truncated"):
         process.read_table("geography/lad_utla", paths)
     lines.clear()
     process.run(paths, ["geography"], log=lines.append)
-    assert any("geography/lad_utla.parquet changed or is corrupt since it was written" in line
-               and "rebuilding" in line for line in lines), lines
+    assert any(
+        "geography/lad_utla.parquet changed or is corrupt since it was written" in line and "rebuilding" in line
+        for line in lines
+    ), lines
     assert table.read_bytes() == good
     lines.clear()
     process.run(paths, ["geography"], log=lines.append)

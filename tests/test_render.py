@@ -14,11 +14,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from llr_analysis.report.page import raw_html_markdown
 from llr_analysis.website import render as render_mod
 from llr_analysis.website.build import render_plan
 from llr_analysis.website.navigation import quarto_config
 from llr_analysis.website.notebooks import Run
-from llr_analysis.report.page import raw_html_markdown
 from llr_analysis.website.render import RenderError, find_quarto, render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,17 +63,23 @@ def test_render_plan_whole_site_first_time_and_on_config_change():
     assert render_plan(None, now) is None
     assert render_plan({**now, "_quarto.yml": "old"}, now) is None
     assert render_plan({**now, "assets/site.css": "x"}, {**now, "assets/site.css": "y"}) is None
-    assert render_plan({k: v for k, v in now.items() if k != "dep/x.ipynb"}, now) is None   # page added
+    assert render_plan({k: v for k, v in now.items() if k != "dep/x.ipynb"}, now) is None  # page added
 
 
 def test_render_plan_changed_pages_only():
-    before = {"_quarto.yml": "a", "index.ipynb": "b", "dep/x.ipynb": "c", "dep/y.ipynb": "d",
-              "dep/x-data/t.csv": "e", "pop/x.ipynb": "f"}
+    before = {
+        "_quarto.yml": "a",
+        "index.ipynb": "b",
+        "dep/x.ipynb": "c",
+        "dep/y.ipynb": "d",
+        "dep/x-data/t.csv": "e",
+        "pop/x.ipynb": "f",
+    }
     assert render_plan(before, before) == []
     one = {**before, "dep/x.ipynb": "C", "dep/x-data/t.csv": "E"}
-    assert render_plan(before, one) == ["dep/x.ipynb"]            # a CSV download alone needs no re-render
+    assert render_plan(before, one) == ["dep/x.ipynb"]  # a CSV download alone needs no re-render
     topic = {**before, "dep/x.ipynb": "C", "dep/y.ipynb": "D"}
-    assert render_plan(before, topic) == ["dep"]                  # every page of a folder: the folder
+    assert render_plan(before, topic) == ["dep"]  # every page of a folder: the folder
     assert render_plan(before, {**before, "index.ipynb": "B"}) == ["index.ipynb"]
 
 
@@ -89,8 +95,10 @@ def _runs():
 
 
 def test_navigation_is_generated_from_places_and_notebook_metadata(tmp_path):
-    pages = {tmp_path / "methods.qmd": '---\ntitle: "Methods"\norder: 1\n---\n',
-             tmp_path / "sources.qmd": '---\ntitle: "Data sources"\norder: 2\n---\n'}
+    pages = {
+        tmp_path / "methods.qmd": '---\ntitle: "Methods"\norder: 1\n---\n',
+        tmp_path / "sources.qmd": '---\ntitle: "Data sources"\norder: 2\n---\n',
+    }
     cfg = quarto_config({"website": {"title": "T"}}, _runs(), pages, tmp_path)
     left = cfg["website"]["navbar"]["left"]
     assert [i["text"] for i in left] == ["Overview", "Places", "Population", "Deprivation"]
@@ -119,10 +127,15 @@ def test_navigation_of_a_partial_build_lists_only_its_pages(tmp_path):
 # ------------------------------------------------------------------------------------ real renders
 def _notebook(path: Path, title: str, html_body: str) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_raw_cell(f"---\ntitle: \"{title}\"\n---"),
-                nbformat.v4.new_code_cell("import secret_module\npage.html(x)")]
-    nb.cells[1].outputs = [nbformat.v4.new_output(
-        "display_data", data={"text/markdown": raw_html_markdown(html_body), "text/plain": "<Markdown>"})]
+    nb.cells = [
+        nbformat.v4.new_raw_cell(f'---\ntitle: "{title}"\n---'),
+        nbformat.v4.new_code_cell("import secret_module\npage.html(x)"),
+    ]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/markdown": raw_html_markdown(html_body), "text/plain": "<Markdown>"}
+        )
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
 
@@ -135,12 +148,18 @@ def project(tmp_path_factory):
         "execute:\n  enabled: false\n  echo: false\n"
         "website:\n  title: Test site\n  navbar:\n    left:\n      - href: index.qmd\n        text: Home\n"
         "      - href: topic/a.ipynb\n        text: A\n      - href: topic/b.ipynb\n        text: B\n"
-        "format:\n  html:\n    html-math-method: plain\n    anchor-sections: false\n")
-    (root / "index.qmd").write_text("---\ntitle: Home\n---\n\nWelcome to Leicester.\n\n"
-                                    "::: {.callout-note}\nA note.\n:::\n")
-    _notebook(root / "topic" / "a.ipynb", "Page A", '<figure class="chart"><div id="chart-a">Rutland chart</div>'
-                                                   '<script type="application/json" data-llr-spec="chart-a">{}</script>'
-                                                   '</figure>')
+        "format:\n  html:\n    html-math-method: plain\n    anchor-sections: false\n"
+    )
+    (root / "index.qmd").write_text(
+        "---\ntitle: Home\n---\n\nWelcome to Leicester.\n\n::: {.callout-note}\nA note.\n:::\n"
+    )
+    _notebook(
+        root / "topic" / "a.ipynb",
+        "Page A",
+        '<figure class="chart"><div id="chart-a">Rutland chart</div>'
+        '<script type="application/json" data-llr-spec="chart-a">{}</script>'
+        "</figure>",
+    )
     _notebook(root / "topic" / "b.ipynb", "Page B", "<table class='data-table'><caption>Charnwood</caption></table>")
     result = render(root, root=REPO)
     return root, result
@@ -158,10 +177,11 @@ def test_raw_html_outputs_pass_through_without_cdn_scripts(project):
     html = (root / "_site" / "topic" / "a.html").read_text()
     assert '<div id="chart-a">Rutland chart</div>' in html
     assert '<script type="application/json" data-llr-spec="chart-a">{}</script>' in html
-    assert "import secret_module" not in html                     # code is hidden
+    assert "import secret_module" not in html  # code is hidden
     for remote in ("cdnjs", "jquery", "require.min.js", "mathjax", "jsdelivr"):
         assert remote not in html.lower(), remote
     from llr_analysis.website.check import check_site
+
     assert check_site(root / "_site") == []
 
 
@@ -208,21 +228,26 @@ def test_quarto_found_by_the_build_is_1_7():
 
 def test_pages_are_split_between_quarto_processes_by_size():
     from llr_analysis.website.render import _shards
-    shards = _shards({"life_expectancy": 900, "population": 800, "deprivation": 500, "index.ipynb": 300,
-                      "methods.qmd": 100}, 2)
+
+    shards = _shards(
+        {"life_expectancy": 900, "population": 800, "deprivation": 500, "index.ipynb": 300, "methods.qmd": 100}, 2
+    )
     assert shards == [["index.ipynb", "life_expectancy", "methods.qmd"], ["deprivation", "population"]]
     assert _shards({"index.ipynb": 1}, 2) == [["index.ipynb"]]
 
 
 def test_a_whole_render_in_two_processes_gives_every_page_and_one_search_index(tmp_path):
     import shutil as _sh
+
     from llr_analysis.website.render import OUTPUT_DIR
+
     root = tmp_path / "p"
     (root).mkdir()
     (root / "_quarto.yml").write_text(
         "project:\n  type: website\n  output-dir: _site\nexecute:\n  enabled: false\n"
         "website:\n  title: Split\n  navbar:\n    left:\n      - href: index.html\n        text: Home\n"
-        "      - href: topic/a.html\n        text: A\n      - href: other/b.html\n        text: B\n")
+        "      - href: topic/a.html\n        text: A\n      - href: other/b.html\n        text: B\n"
+    )
     (root / "index.qmd").write_text("---\ntitle: Home\n---\n\nHome page about Melton.\n")
     _notebook(root / "topic" / "a.ipynb", "Page A", "<p>Charnwood</p>")
     _notebook(root / "other" / "b.ipynb", "Page B", "<p>Harborough</p>")
@@ -232,13 +257,13 @@ def test_a_whole_render_in_two_processes_gives_every_page_and_one_search_index(t
     assert sorted(result.rendered) == ["index.qmd", "other/b.ipynb", "topic/a.ipynb"]
     hrefs = {e["href"].split("#")[0] for e in json.loads((site / "search.json").read_text())}
     assert hrefs == {"index.html", "topic/a.html", "other/b.html"}
-    for page in result.pages:        # each page has the site's navbar, whichever run made it, and libraries
+    for page in result.pages:  # each page has the site's navbar, whichever run made it, and libraries
         html = (site / page).read_text()
         assert "site_libs/quarto-nav/quarto-nav.js" in html
         prefix = "../" if "/" in str(page) else ""
         for target in ("index.html", "topic/a.html", "other/b.html"):
             assert f'href="{prefix}{target}"' in html or f'href="./{target}"' in html, (page, target)
-    assert "Melton" in (site / "index.html").read_text()       # the page, not a redirect
+    assert "Melton" in (site / "index.html").read_text()  # the page, not a redirect
     assert (site / "site_libs" / "quarto-search" / "quarto-search.js").exists()
     assert not (tmp_path / "p.part0").exists() and not (tmp_path / "p.part1").exists()
     _sh.rmtree(root)

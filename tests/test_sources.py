@@ -7,16 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from llr_analysis.fetch import sources
 from llr_analysis.errors import ConfigError, FetchError
-from llr_analysis.paths import project_paths
+from llr_analysis.fetch import sources
 from llr_analysis.fetch.sources import Dataset
+from llr_analysis.paths import project_paths
 
 
 def make_dataset(tmp_path: Path, **kw) -> Dataset:
-    base = dict(id="toy", title="Toy table", publisher="ONS", topic="lookups", vintage="2024",
-                licence="Open Government Licence v3.0", url="https://example.org/toy",
-                mirror_path="lookups/toy.csv", filename="toy.csv", format="csv")
+    base = dict(
+        id="toy",
+        title="Toy table",
+        publisher="ONS",
+        topic="lookups",
+        vintage="2024",
+        licence="Open Government Licence v3.0",
+        url="https://example.org/toy",
+        mirror_path="lookups/toy.csv",
+        filename="toy.csv",
+        format="csv",
+    )
     base.update(kw)
     return Dataset(**base)
 
@@ -73,7 +82,7 @@ def test_checksum_drift_is_an_error_unless_refreshing(project, toy_mirror):
     (toy_mirror / "lookups" / "toy.csv").write_text("LSOA21CD,LAD24CD,EXTRA\nE01000001,E06000016,1\n")
     with pytest.raises(FetchError, match="checksum drift"):
         sources.fetch_one(ds, project, lock, mirror=toy_mirror, refresh=False)
-    assert (project.raw / "lookups" / "toy.csv").read_bytes() == before   # nothing written
+    assert (project.raw / "lookups" / "toy.csv").read_bytes() == before  # nothing written
     r = sources.fetch_one(ds, project, lock, mirror=toy_mirror, refresh=True)
     assert r.status == "updated"
     assert any("rows 2 -> 1" in c for c in r.changes)
@@ -97,10 +106,13 @@ def test_no_download_link_says_where_to_get_the_file(project):
         sources.fetch_one(ds, project, sources.read_lock(project), mirror=None)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "empty"),
-    (b"<!DOCTYPE html><html><body>Proxy error</body></html>", "HTML page"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty"),
+        (b"<!DOCTYPE html><html><body>Proxy error</body></html>", "HTML page"),
+    ],
+)
 def test_bad_downloads_are_rejected(project, tmp_path, content, message):
     src = tmp_path / "bad.csv"
     src.write_bytes(content)
@@ -113,8 +125,9 @@ def test_bad_downloads_are_rejected(project, tmp_path, content, message):
 def test_truncated_workbook_is_rejected(project, tmp_path):
     src = tmp_path / "book.xlsx"
     src.write_bytes(b"PK\x03\x04 truncated")
-    ds = make_dataset(project.root, download_url=src.as_uri(), filename="book.xlsx", format="xlsx",
-                      mirror_path="lookups/book.xlsx")
+    ds = make_dataset(
+        project.root, download_url=src.as_uri(), filename="book.xlsx", format="xlsx", mirror_path="lookups/book.xlsx"
+    )
     with pytest.raises(FetchError, match="truncated"):
         sources.fetch_one(ds, project, sources.read_lock(project), mirror=None)
 
@@ -131,6 +144,7 @@ def test_lock_file_is_sorted_json(project, toy_mirror):
 def test_committed_lock_matches_the_mirror(mirror):
     """The lock in git records the mirror's files: a clean clone's fetch passes the drift check."""
     from conftest import REPO
+
     lock = json.loads((REPO / "data" / "sources.lock.json").read_text())["datasets"]
     reg = sources.registry()
     assert set(lock) == set(reg)
@@ -141,8 +155,10 @@ def test_committed_lock_matches_the_mirror(mirror):
 def test_refresh_reports_a_new_vintage(project, tmp_path):
     """A publisher releases a new vintage: new period, more rows, a column added and one removed."""
     old = "Area Code,Period,Value,Note\nE06000016,2021-23,79.1,a\nE06000017,2021-23,83.0,b\n"
-    new = ("Area Code,Period,Value,Lower CI\nE06000016,2021-23,79.1,78.8\nE06000017,2021-23,83.0,82.1\n"
-           "E06000016,2022-24,79.4,79.0\nE06000017,2022-24,83.2,82.5\n")
+    new = (
+        "Area Code,Period,Value,Lower CI\nE06000016,2021-23,79.1,78.8\nE06000017,2021-23,83.0,82.1\n"
+        "E06000016,2022-24,79.4,79.0\nE06000017,2022-24,83.2,82.5\n"
+    )
     src = tmp_path / "le.csv"
     src.write_text(old)
     ds = make_dataset(project.root, download_url=src.as_uri())
@@ -170,6 +186,7 @@ def test_no_two_datasets_share_a_raw_file():
 
 # ------------------------------------------------------------------ provenance and clear messages
 
+
 def test_failed_fetch_leaves_nothing_behind(project, toy_mirror, monkeypatch):
     """Two datasets; the second fails: the first is not left in data/raw and the lock is not written."""
     good = make_dataset(project.root)
@@ -193,12 +210,13 @@ def test_failed_fetch_leaves_nothing_behind(project, toy_mirror, monkeypatch):
 
 def test_failed_fingertips_fetch_leaves_nothing_behind(project, tmp_path):
     from llr_analysis.fetch import fingertips
+
     recorded = Path(__file__).parent / "data" / "fingertips"
     folder = tmp_path / "responses"
     folder.mkdir()
     reqs = fingertips.planned_requests()[:2]
     (folder / reqs[0].filename).write_bytes((recorded / reqs[0].filename).read_bytes())
-    (folder / reqs[1].filename).write_text("<html>Service unavailable</html>")   # second request fails
+    (folder / reqs[1].filename).write_text("<html>Service unavailable</html>")  # second request fails
     with pytest.raises(FetchError, match="HTML or JSON page"):
         fingertips.fetch_fingertips(project, base_url=str(folder), requests=reqs, log=lambda *_: None)
     saved = project.raw / "cancer_screening" / "fingertips"
@@ -206,24 +224,30 @@ def test_failed_fingertips_fetch_leaves_nothing_behind(project, tmp_path):
 
 
 def test_unknown_key_in_sources_yml_is_one_clear_error():
-    text = ("datasets:\n  toy:\n    title: Toy\n    publisher: ONS\n    topic: lookups\n    vintage: '2024'\n"
-            "    licence: OGL\n    url: https://example.org\n    mirror_path: lookups/toy.csv\n"
-            "    filename: toy.csv\n    format: csv\n    licnce: OGL\n")
+    text = (
+        "datasets:\n  toy:\n    title: Toy\n    publisher: ONS\n    topic: lookups\n    vintage: '2024'\n"
+        "    licence: OGL\n    url: https://example.org\n    mirror_path: lookups/toy.csv\n"
+        "    filename: toy.csv\n    format: csv\n    licnce: OGL\n"
+    )
     with pytest.raises(ConfigError) as e:
         sources.parse_registry(text)
-    assert str(e.value).startswith("config/sources.yml: dataset 'toy' has an unknown key 'licnce' "
-                                   "(did you mean 'licence'?); valid keys: ")
+    assert str(e.value).startswith(
+        "config/sources.yml: dataset 'toy' has an unknown key 'licnce' (did you mean 'licence'?); valid keys: "
+    )
     with pytest.raises(ConfigError, match=r"config/sources.yml: not valid YAML \(line 3, column 1\)"):
         sources.parse_registry("datasets:\n  toy: [unclosed\n")
     with pytest.raises(ConfigError, match="dataset 'toy' lacks the required key 'url'"):
         sources.parse_registry(text.replace("    url: https://example.org\n", "").replace("    licnce: OGL\n", ""))
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"version": 1, "datasets": {"toy": {"sha256": "ab', "not valid JSON (line 1, column"),
-    ("[]", "no 'datasets' mapping"),
-    ('{"version": 1, "datasets": {"toy": {"sha256": "xyz"}}}', "the entry 'toy' has no valid sha256"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"version": 1, "datasets": {"toy": {"sha256": "ab', "not valid JSON (line 1, column"),
+        ("[]", "no 'datasets' mapping"),
+        ('{"version": 1, "datasets": {"toy": {"sha256": "xyz"}}}', "the entry 'toy' has no valid sha256"),
+    ],
+)
 def test_corrupt_lock_is_one_clear_error(project, content, message):
     project.lock_file.parent.mkdir(parents=True, exist_ok=True)
     project.lock_file.write_text(content)

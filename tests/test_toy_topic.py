@@ -22,7 +22,7 @@ import llr_analysis.process as process_pkg
 
 REPO = Path(__file__).resolve().parents[1]
 
-STEP = '''
+STEP = """
 import pandas as pd
 from llr_analysis.process import step
 from llr_analysis.validate import read_csv
@@ -32,16 +32,16 @@ from llr_analysis.validate import read_csv
 def toy(paths):
     df = read_csv(paths.raw / "toy" / "scores.csv", dtype={"area_code": str})
     return {"toy/scores": df}
-'''
+"""
 
-ANALYSIS = '''
+ANALYSIS = """
 from llr_analysis.process import read_table
 
 
 def score(place):
     df = read_table("toy/scores")
     return float(df.loc[df["place"] == place, "score"].iloc[0])
-'''
+"""
 
 
 def _notebook(path: Path) -> None:
@@ -50,11 +50,16 @@ def _notebook(path: Path) -> None:
     nb.metadata["llr"] = {"title": "Toy topic", "order": 9, "inputs": ["toy/*"]}
     params = nbformat.v4.new_code_cell('place = "rutland"')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("## Toy score"), params,
-                nbformat.v4.new_code_cell("from llr_analysis.analysis import toy\n"
-                                          "from llr_analysis.report.page import Page\n"
-                                          "page = Page('toy', place)\n"
-                                          "page.markdown(f'The toy score is **{toy.score(place):.1f}**.')")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Toy score"),
+        params,
+        nbformat.v4.new_code_cell(
+            "from llr_analysis.analysis import toy\n"
+            "from llr_analysis.report.page import Page\n"
+            "page = Page('toy', place)\n"
+            "page.markdown(f'The toy score is **{toy.score(place):.1f}**.')"
+        ),
+    ]
     nbformat.write(nb, path)
 
 
@@ -83,7 +88,8 @@ def toy_project(tmp_path, monkeypatch):
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
         "import llr_analysis.analysis as a, llr_analysis.process as p\n"
-        f"p.__path__.append({str(code / 'process')!r}); a.__path__.append({str(code / 'analysis')!r})\n")
+        f"p.__path__.append({str(code / 'process')!r}); a.__path__.append({str(code / 'analysis')!r})\n"
+    )
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]))
     yield root
     process_pkg.STEPS.pop("toy", None)
@@ -95,6 +101,7 @@ def toy_project(tmp_path, monkeypatch):
 def test_a_toy_topic_builds_into_the_navigation(toy_project, monkeypatch):
     from llr_analysis.paths import project_paths
     from llr_analysis.website.build import build
+
     monkeypatch.setenv("LLR_ROOT", str(toy_project))
     paths = project_paths(toy_project)
     report = build(paths, fetch=False, topics=["toy"], places=["rutland"], workers=1, log=lambda *_: None)

@@ -21,13 +21,17 @@ def run_steps():
 
 def test_workflow_parses_and_has_triggers_and_publish():
     wf = yaml.safe_load(WORKFLOW.read_text())
-    triggers = wf[True] if True in wf else wf["on"]      # YAML 1.1 reads `on:` as True
+    triggers = wf[True] if True in wf else wf["on"]  # YAML 1.1 reads `on:` as True
     assert "schedule" in triggers and "workflow_dispatch" in triggers
     uses = [s.get("uses", "") for job in wf["jobs"].values() for s in job["steps"]]
     assert any(u.startswith("actions/deploy-pages") for u in uses)
-    setup = [s for job in wf["jobs"].values() for s in job["steps"]
-             if s.get("uses", "").startswith("quarto-dev/quarto-actions/setup")]
-    assert setup and str(setup[0]["with"]["version"]) == "1.7.34"      # pinned, as make quarto installs
+    setup = [
+        s
+        for job in wf["jobs"].values()
+        for s in job["steps"]
+        if s.get("uses", "").startswith("quarto-dev/quarto-actions/setup")
+    ]
+    assert setup and str(setup[0]["with"]["version"]) == "1.7.34"  # pinned, as make quarto installs
 
 
 def test_workflow_commands_exist():
@@ -50,8 +54,11 @@ def test_workflow_commands_exist():
                     assert e.code == 0, line
                 for opt in [w for w in words[2:] if w.startswith("--")]:
                     try:
-                        main([sub, opt.split("=")[0], "--help"] if opt in ("--refresh", "--force", "--no-fetch")
-                             else [sub, opt, words[words.index(opt) + 1], "--help"])
+                        main(
+                            [sub, opt.split("=")[0], "--help"]
+                            if opt in ("--refresh", "--force", "--no-fetch")
+                            else [sub, opt, words[words.index(opt) + 1], "--help"]
+                        )
                     except SystemExit as e:
                         assert e.code == 0, f"unknown option in: {line}"
             else:

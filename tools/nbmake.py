@@ -2,6 +2,7 @@
 
 Usage in a script: ``write_notebook(path, cells)``. Notebooks are stored without outputs.
 """
+
 from __future__ import annotations
 
 import nbformat

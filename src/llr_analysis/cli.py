@@ -13,6 +13,7 @@ from llr_analysis.paths import project_paths
 
 def _console():
     from rich.console import Console
+
     return Console(stderr=False, highlight=False)
 
 
@@ -29,8 +30,10 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
 
 def cmd_fetch(args, paths) -> int:
     from llr_analysis.fetch import sources
-    results = sources.fetch(paths, args.dataset or None, mirror=Path(args.mirror) if args.mirror else None,
-                            refresh=args.refresh)
+
+    results = sources.fetch(
+        paths, args.dataset or None, mirror=Path(args.mirror) if args.mirror else None, refresh=args.refresh
+    )
     mirror = args.mirror or paths.mirror()
     print(f"fetched {len(results)} datasets from {'mirror ' + str(mirror) if mirror else 'canonical URLs'}")
     for r in results:
@@ -42,10 +45,13 @@ def cmd_fetch(args, paths) -> int:
 
 def cmd_fetch_fingertips(args, paths) -> int:
     from llr_analysis.fetch.fingertips import fetch_fingertips
+
     results = fetch_fingertips(paths, base_url=args.base_url)
     changed = [r for r in results if r.status != "unchanged"]
-    print(f"fetched {len(results)} Fingertips extracts ({len(changed)} new or updated) into "
-          "data/raw/cancer_screening/fingertips; next: llr process screening")
+    print(
+        f"fetched {len(results)} Fingertips extracts ({len(changed)} new or updated) into "
+        "data/raw/cancer_screening/fingertips; next: llr process screening"
+    )
     for r in changed:
         if r.changes:
             print(f"  {r.request.filename}: {r.status} — {'; '.join(r.changes)}")
@@ -54,6 +60,7 @@ def cmd_fetch_fingertips(args, paths) -> int:
 
 def cmd_process(args, paths) -> int:
     from llr_analysis import process
+
     process.run(paths, args.step or None)
     return 0
 
@@ -61,11 +68,11 @@ def cmd_process(args, paths) -> int:
 def cmd_notebooks(args, paths) -> int:
     from llr_analysis.website.build import assemble_stage
     from llr_analysis.website.notebooks import execute, plan
+
     params = parse_params(args.param)
     runs = plan(paths, places=args.place or None, topics=args.topic or None, parameters=params)
     os.environ["LLR_ROOT"] = str(paths.root)
-    done, skipped = execute(runs, paths.executed, paths.root, workers=args.workers or os.cpu_count() or 1,
-                            paths=paths)
+    done, skipped = execute(runs, paths.executed, paths.root, workers=args.workers or os.cpu_count() or 1, paths=paths)
     # the stage holds every page executed so far, so a following `llr render` publishes a whole site
     everything = [r for r in plan(paths, parameters=params) if (paths.executed / r.output).exists()]
     stage = assemble_stage(paths, everything)
@@ -75,6 +82,7 @@ def cmd_notebooks(args, paths) -> int:
 
 def cmd_render(args, paths) -> int:
     from llr_analysis.website.build import BuildLock, recover, render_and_publish
+
     with BuildLock(paths):
         for line in recover(paths):
             print(f"recovered: {line}")
@@ -82,13 +90,16 @@ def cmd_render(args, paths) -> int:
     if result is None:
         print(f"{site} is up to date")
     else:
-        print(f"rendered {', '.join(result.rendered)} with Quarto in {result.seconds:.1f}s; "
-              f"{len(result.pages)} pages published to {site}")
+        print(
+            f"rendered {', '.join(result.rendered)} with Quarto in {result.seconds:.1f}s; "
+            f"{len(result.pages)} pages published to {site}"
+        )
     return 0
 
 
 def cmd_check(args, paths) -> int:
     from llr_analysis.website.check import check_site
+
     site = Path(args.site) if args.site else paths.site
     problems = check_site(site)
     for p in problems:
@@ -102,12 +113,22 @@ def cmd_check(args, paths) -> int:
 
 def cmd_build(args, paths) -> int:
     from llr_analysis.website.build import build
-    report = build(paths, mirror=Path(args.mirror) if args.mirror else None, fetch=not args.no_fetch,
-                   places=args.place or None, topics=args.topic or None, workers=args.workers,
-                   force=args.force,
-                   parameters=parse_params(args.param))
-    print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
-          + f" (notebooks: {report.executed} executed, {report.skipped} unchanged)")
+
+    report = build(
+        paths,
+        mirror=Path(args.mirror) if args.mirror else None,
+        fetch=not args.no_fetch,
+        places=args.place or None,
+        topics=args.topic or None,
+        workers=args.workers,
+        force=args.force,
+        parameters=parse_params(args.param),
+    )
+    print(
+        "timings: "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
+        + f" (notebooks: {report.executed} executed, {report.skipped} unchanged)"
+    )
     if report.engine:
         print(f"site: {report.site} ({len(report.pages)} pages, rendered by Quarto)")
     else:
@@ -126,18 +147,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--refresh", action="store_true", help="accept new versions: report changes and rewrite the lock")
     p.set_defaults(func=cmd_fetch)
 
-    p = sub.add_parser("fetch-fingertips", help="download breast, cervical and bowel screening coverage from the "
-                                                "OHID Fingertips API (needs internet)")
-    p.add_argument("--base-url", help="API base URL, or a folder / file:// URL of saved responses "
-                                      "(default: config/cancer_screening.yml)")
+    p = sub.add_parser(
+        "fetch-fingertips",
+        help="download breast, cervical and bowel screening coverage from the OHID Fingertips API (needs internet)",
+    )
+    p.add_argument(
+        "--base-url",
+        help="API base URL, or a folder / file:// URL of saved responses (default: config/cancer_screening.yml)",
+    )
     p.set_defaults(func=cmd_fetch_fingertips)
 
     p = sub.add_parser("process", help="validate raw files into tidy tables in data/processed")
     p.add_argument("step", nargs="*")
     p.set_defaults(func=cmd_process)
 
-    for name, func, helptext in (("notebooks", cmd_notebooks, "execute the notebooks per place into build/stage"),
-                                 ("build", cmd_build, "fetch, process, execute, render and check; publish site/")):
+    for name, func, helptext in (
+        ("notebooks", cmd_notebooks, "execute the notebooks per place into build/stage"),
+        ("build", cmd_build, "fetch, process, execute, render and check; publish site/"),
+    ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--place", action="append", help="only this place (repeatable)")
         p.add_argument("--topic", action="append", help="only this topic notebook (repeatable)")
@@ -164,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     except LLRError as exc:
         print(f"llr {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except OSError as exc:   # a file or folder the command cannot read or write: one line, no traceback
+    except OSError as exc:  # a file or folder the command cannot read or write: one line, no traceback
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         print(f"llr {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1

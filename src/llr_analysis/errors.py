@@ -17,9 +17,16 @@ class DataValidationError(LLRError):
     e.g. ``imd_2019.csv: column 'LSOA code (2011)': 3 values do not match ^E01\\d{6}$; e.g. row 17: {...}``.
     """
 
-    def __init__(self, file: str | Path, problem: str, column: str | None = None,
-                 example: Any = None, count: int | None = None, line: int | None = None,
-                 area: str | None = None):
+    def __init__(
+        self,
+        file: str | Path,
+        problem: str,
+        column: str | None = None,
+        example: Any = None,
+        count: int | None = None,
+        line: int | None = None,
+        area: str | None = None,
+    ):
         self.file = str(file)
         self.column = column
         self.example = example
@@ -39,9 +46,8 @@ class DataValidationError(LLRError):
             msg += f"; e.g. {example}"
         super().__init__(msg)
 
-    def __reduce__(self):  # picklable across worker processes
-        return (type(self), (self.file, self.problem, self.column, self.example, self.count, self.line,
-                             self.area))
+    def __reduce__(self) -> tuple:  # picklable across worker processes
+        return (type(self), (self.file, self.problem, self.column, self.example, self.count, self.line, self.area))
 
 
 class ConfigError(LLRError):
@@ -64,5 +70,5 @@ class BuildError(LLRError):
         self.detail = detail
         super().__init__(f"build failed at step '{step}': {detail}")
 
-    def __reduce__(self):  # picklable across worker processes
+    def __reduce__(self) -> tuple:  # picklable across worker processes
         return (type(self), (self.step, self.detail))

@@ -93,6 +93,5 @@ def get_locality_level(level_id: str) -> LocalityLevel:
     cfg = load_places()
     key = str(level_id).strip().lower()
     if key not in cfg.locality_levels:
-        raise ParameterError(
-            f"unknown locality level {level_id!r}; expected one of {sorted(cfg.locality_levels)}")
+        raise ParameterError(f"unknown locality level {level_id!r}; expected one of {sorted(cfg.locality_levels)}")
     return cfg.locality_levels[key]

@@ -29,10 +29,15 @@ class Topic:
 def notebook_topic(path: Path) -> Topic:
     """The topic a notebook declares in its metadata (defaults for what it leaves out)."""
     meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("llr", {})
-    return Topic(id=path.stem, title=meta.get("title") or path.stem.replace("_", " ").capitalize(),
-                 role=meta.get("role", "topic"), order=int(meta.get("order", 99)),
-                 per_place=bool(meta.get("per_place", True)), output=meta.get("output"),
-                 inputs=tuple(meta.get("inputs") or ()))
+    return Topic(
+        id=path.stem,
+        title=meta.get("title") or path.stem.replace("_", " ").capitalize(),
+        role=meta.get("role", "topic"),
+        order=int(meta.get("order", 99)),
+        per_place=bool(meta.get("per_place", True)),
+        output=meta.get("output"),
+        inputs=tuple(meta.get("inputs") or ()),
+    )
 
 
 def all_topics(paths: ProjectPaths | None = None) -> list[Topic]:

@@ -11,8 +11,8 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -24,21 +24,47 @@ from llr_analysis.errors import DataValidationError
 LSOA_CODE = r"^E01\d{6}$"
 MSOA_CODE = r"^E02\d{6}$"
 WARD_CODE = r"^[EW]05\d{6}$"
-LAD_CODE = r"^E0[6-9]\d{6}$"           # unitary (E06), non-metropolitan district (E07), met (E08), London (E09)
+LAD_CODE = r"^E0[6-9]\d{6}$"  # unitary (E06), non-metropolitan district (E07), met (E08), London (E09)
 UTLA_CODE = r"^E(0[6-9]|10|11|13)\d{6}$"
 PRACTICE_CODE = r"^[A-Z]\d{5}$"
 
 # Text that publishers put in numeric cells for suppressed or unavailable values.
-SUPPRESSED = re.compile(r"^\s*(<\s*\d+|<\s*under\s*\d+\s*>?|<\s*suppressed\s*>|\*|\.\.|:|x|c|-|n/?a|na|null|suppressed)\s*$",
-                        re.IGNORECASE)
+SUPPRESSED = re.compile(
+    r"^\s*(<\s*\d+|<\s*under\s*\d+\s*>?|<\s*suppressed\s*>|\*|\.\.|:|x|c|-|n/?a|na|null|suppressed)\s*$", re.IGNORECASE
+)
 
 
 #: Column names that hold a row's area (or practice) code, in order of preference, for messages.
-AREA_COLUMNS = ("area_code", "Area Code", "Area code", "areacd", "code", "lsoa_code", "lsoa21_code",
-                "lsoa11_code", "LSOA21CD", "LSOA11CD", "LSOA code (2021)", "LSOA code (2011)", "LSOA Code",
-                "msoa11_code", "msoa21_code", "MSOA21CD", "MSOA11CD", "practice_code", "Organisation Code",
-                "Organisation.Code", "Practice.Code", "PRACTICE_CODE", "lad_code", "LAD24CD", "LAD23CD", "Code",
-                "geography code", "pcn_code")
+AREA_COLUMNS = (
+    "area_code",
+    "Area Code",
+    "Area code",
+    "areacd",
+    "code",
+    "lsoa_code",
+    "lsoa21_code",
+    "lsoa11_code",
+    "LSOA21CD",
+    "LSOA11CD",
+    "LSOA code (2021)",
+    "LSOA code (2011)",
+    "LSOA Code",
+    "msoa11_code",
+    "msoa21_code",
+    "MSOA21CD",
+    "MSOA11CD",
+    "practice_code",
+    "Organisation Code",
+    "Organisation.Code",
+    "Practice.Code",
+    "PRACTICE_CODE",
+    "lad_code",
+    "LAD24CD",
+    "LAD23CD",
+    "Code",
+    "geography code",
+    "pcn_code",
+)
 _ANY_CODE = re.compile(r"^\s*([EWSNK]\d{8}|[A-Z]\d{5}|U\d{5})\s*$")
 
 
@@ -59,7 +85,7 @@ def row_area(row: pd.Series | Mapping, area_column: str | None = None) -> str | 
     for k in keys:
         if k in row and isinstance(row[k], str) and row[k].strip():
             return row[k].strip()
-    for v in (row.values() if isinstance(row, Mapping) else row.tolist()):
+    for v in row.values() if isinstance(row, Mapping) else row.tolist():
         if isinstance(v, str) and _ANY_CODE.match(v):
             return v.strip()
     return None
@@ -67,8 +93,11 @@ def row_area(row: pd.Series | Mapping, area_column: str | None = None) -> str | 
 
 def example_row(df: pd.DataFrame, mask: pd.Series, max_cols: int = 6) -> str:
     """The first offending row, as a short dict with its line in the file (or its 1-based data row number)."""
-    pos = int(np.flatnonzero(mask.reindex(df.index).fillna(False).to_numpy(bool))[0]) \
-        if mask.index.is_unique else int(np.flatnonzero(mask.to_numpy(bool))[0])
+    pos = (
+        int(np.flatnonzero(mask.reindex(df.index).fillna(False).to_numpy(bool))[0])
+        if mask.index.is_unique
+        else int(np.flatnonzero(mask.to_numpy(bool))[0])
+    )
     row = df.iloc[pos]
     shown = {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in list(df.columns)[:max_cols]}
     line = row_line(df.index, df.index[pos])
@@ -77,11 +106,17 @@ def example_row(df: pd.DataFrame, mask: pd.Series, max_cols: int = 6) -> str:
 
 def first_bad(df: pd.DataFrame, mask: pd.Series, area_column: str | None = None) -> dict:
     """``line``, ``area`` and ``example`` keyword arguments of a DataValidationError for the first bad row."""
-    pos = int(np.flatnonzero(mask.reindex(df.index).fillna(False).to_numpy(bool))[0]) \
-        if mask.index.is_unique else int(np.flatnonzero(mask.to_numpy(bool))[0])
+    pos = (
+        int(np.flatnonzero(mask.reindex(df.index).fillna(False).to_numpy(bool))[0])
+        if mask.index.is_unique
+        else int(np.flatnonzero(mask.to_numpy(bool))[0])
+    )
     row = df.iloc[pos]
-    return {"line": row_line(df.index, df.index[pos]), "area": row_area(row, area_column),
-            "example": example_row(df, mask)}
+    return {
+        "line": row_line(df.index, df.index[pos]),
+        "area": row_area(row, area_column),
+        "example": example_row(df, mask),
+    }
 
 
 def _decode_or_fail(path: Path, data: bytes, encoding: str) -> str:
@@ -91,11 +126,13 @@ def _decode_or_fail(path: Path, data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        bad = data[exc.start:exc.start + 1].hex()
+        bad = data[exc.start : exc.start + 1].hex()
         raise DataValidationError(
-            path, f"the file is not UTF-8 (byte 0x{bad} at character {col} cannot be decoded; saved as "
-                  "Latin-1/Windows-1252 by a spreadsheet?). Re-save it as UTF-8 or fetch it again",
-            line=line) from None
+            path,
+            f"the file is not UTF-8 (byte 0x{bad} at character {col} cannot be decoded; saved as "
+            "Latin-1/Windows-1252 by a spreadsheet?). Re-save it as UTF-8 or fetch it again",
+            line=line,
+        ) from None
 
 
 def record_lines(text: str, header_rows: int) -> list[int] | None:
@@ -160,16 +197,16 @@ def check_complete_rows(df: pd.DataFrame, columns: list[str], file: str | Path) 
     bad = df[columns].isna().any(axis=1)
     if bad.any():
         col = next(c for c in columns if df.loc[bad, c].isna().any())
-        raise DataValidationError(file, f"{int(bad.sum())} rows have no value (truncated file?)", column=col,
-                                  **first_bad(df, bad))
+        raise DataValidationError(
+            file, f"{int(bad.sum())} rows have no value (truncated file?)", column=col, **first_bad(df, bad)
+        )
 
 
 def check_non_negative(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
     for c in columns:
         bad = df[c] < 0
         if bad.any():
-            raise DataValidationError(file, f"{int(bad.sum())} negative counts", column=c,
-                                      **first_bad(df, bad))
+            raise DataValidationError(file, f"{int(bad.sum())} negative counts", column=c, **first_bad(df, bad))
 
 
 def select_columns(df: pd.DataFrame, columns: Mapping[str, str], file: str | Path) -> pd.DataFrame:
@@ -186,7 +223,8 @@ def select_columns(df: pd.DataFrame, columns: Mapping[str, str], file: str | Pat
         near = difflib.get_close_matches(col.strip(), list(cleaned), n=3, cutoff=0.6)
         hint = f" Did it get renamed? Closest headers: {near}" if near else ""
         raise DataValidationError(
-            file, f"required column is missing ({len(missing)} missing in all).{hint}", column=col)
+            file, f"required column is missing ({len(missing)} missing in all).{hint}", column=col
+        )
     out = df[[cleaned[c.strip()] for c in columns]].copy()
     out.columns = list(columns.values())
     return out
@@ -212,8 +250,15 @@ def why_not_a_number(text: str) -> str:
     return "is text, not a number"
 
 
-def to_number(s: pd.Series, file: str | Path, column: str, *, allow_suppressed: bool = True,
-              thousands: bool = False, area: pd.Series | None = None) -> tuple[pd.Series, int]:
+def to_number(
+    s: pd.Series,
+    file: str | Path,
+    column: str,
+    *,
+    allow_suppressed: bool = True,
+    thousands: bool = False,
+    area: pd.Series | None = None,
+) -> tuple[pd.Series, int]:
     """Convert a column to numbers, strictly in the publisher's own format.
 
     Suppressed markers ("<6", "*", "<under 6>", "..") become NaN: missing, never zero, and counted
@@ -241,8 +286,14 @@ def to_number(s: pd.Series, file: str | Path, column: str, *, allow_suppressed: 
             code = None if pd.isna(a) else (str(a).strip() or None)
         value = text.loc[idx]
         value = value.iloc[0] if isinstance(value, pd.Series) else value
-        raise DataValidationError(file, problem, column=column, line=row_line(s.index, idx), area=code,
-                                  example=f"value {value!r}" + (f" {why_not_a_number(value)}" if explain else ""))
+        raise DataValidationError(
+            file,
+            problem,
+            column=column,
+            line=row_line(s.index, idx),
+            area=code,
+            example=f"value {value!r}" + (f" {why_not_a_number(value)}" if explain else ""),
+        )
 
     if suppressed.any() and not allow_suppressed:
         fail(suppressed, f"{int(suppressed.sum())} suppressed values, which are not expected here", False)
@@ -273,9 +324,12 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path) -> 
             where = first_bad(df, mask)
         elif first.get("failure_case") is not None:
             where["example"] = f"value {first.get('failure_case')!r}"
-        raise DataValidationError(file, f"failed check {check} ({n} failure(s))",
-                                  column=None if column is None or pd.isna(column) else str(column),
-                                  **where) from None
+        raise DataValidationError(
+            file,
+            f"failed check {check} ({n} failure(s))",
+            column=None if column is None or pd.isna(column) else str(column),
+            **where,
+        ) from None
 
 
 def check_unique(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
@@ -287,19 +341,27 @@ def check_unique(df: pd.DataFrame, columns: list[str], file: str | Path) -> None
         key = tuple(df.loc[[second], columns].iloc[0])
         same = dup & (df[columns].apply(tuple, axis=1) == key)
         lines = [row_line(df.index, i) for i in same[same].index]
-        where = (f"lines {', '.join(map(str, lines[:5]))}" if None not in lines
-                 else f"{int(same.sum())} rows")
+        where = f"lines {', '.join(map(str, lines[:5]))}" if None not in lines else f"{int(same.sum())} rows"
         value = key[0] if len(key) == 1 else key
-        raise DataValidationError(file, f"{int(dup.sum())} rows share the same {columns} (duplicate areas): "
-                                  f"{value!r} is on {where}", column=columns[0], line=lines[1],
-                                  area=str(key[0]), example=example_row(df, same))
+        raise DataValidationError(
+            file,
+            f"{int(dup.sum())} rows share the same {columns} (duplicate areas): {value!r} is on {where}",
+            column=columns[0],
+            line=lines[1],
+            area=str(key[0]),
+            example=example_row(df, same),
+        )
 
 
 def check_not_greater(df: pd.DataFrame, numerator: str, denominator: str, file: str | Path) -> None:
     bad = df[numerator] > df[denominator]
     if bad.any():
-        raise DataValidationError(file, f"{int(bad.sum())} rows have {numerator} greater than {denominator}",
-                                  column=numerator, **first_bad(df, bad))
+        raise DataValidationError(
+            file,
+            f"{int(bad.sum())} rows have {numerator} greater than {denominator}",
+            column=numerator,
+            **first_bad(df, bad),
+        )
 
 
 def check_count(found: int, expected: int, what: str, file: str | Path, where: str = "in LLR") -> None:

@@ -47,10 +47,10 @@ def test_each_branch_and_polarity(lower, upper, polarity, expected):
 @pytest.mark.parametrize(
     "value, lower, upper, comparator",
     [
-        (np.nan, 60, 69, ENGLAND),   # missing value
-        (65, np.nan, 69, ENGLAND),   # missing lower limit
-        (65, 60, None, ENGLAND),     # missing upper limit
-        (65, 60, 69, np.nan),        # missing comparator
+        (np.nan, 60, 69, ENGLAND),  # missing value
+        (65, np.nan, 69, ENGLAND),  # missing lower limit
+        (65, 60, None, ENGLAND),  # missing upper limit
+        (65, 60, 69, np.nan),  # missing comparator
     ],
 )
 def test_missing_value_or_interval_is_not_compared(value, lower, upper, comparator):
@@ -64,17 +64,16 @@ def test_vectorised_with_series_and_per_row_polarity():
     value = pd.Series([80.1, 74.9, 77.0, np.nan], index=index)
     lower = pd.Series([79.0, 74.0, 75.0, np.nan], index=index)
     upper = pd.Series([81.2, 75.8, 79.5, np.nan], index=index)
-    result = compare_by_ci_overlap(value, lower, upper, 76.5,
-                                   polarity=["higher_is_better", "higher_is_better",
-                                             "lower_is_better", "no_judgement"])
+    result = compare_by_ci_overlap(
+        value, lower, upper, 76.5, polarity=["higher_is_better", "higher_is_better", "lower_is_better", "no_judgement"]
+    )
     assert isinstance(result, pd.Series)
     assert list(result.index) == index
     assert list(result) == ["better", "worse", "similar", "not compared"]
 
 
 def test_arrays_with_comparator_per_row():
-    result = compare_by_ci_overlap([10, 10, 10], [9, 9, 9], [11, 11, 11], [8, 10, 12],
-                                   polarity="no_judgement")
+    result = compare_by_ci_overlap([10, 10, 10], [9, 9, 9], [11, 11, 11], [8, 10, 12], polarity="no_judgement")
     assert list(result) == ["higher", "similar", "lower"]
 
 
@@ -85,8 +84,7 @@ def test_comparator_interval_ignored_by_default_like_fingertips():
     # The stricter non-overlap rule, on request:
     assert compare_by_ci_overlap(73, 71, 75, 70, 69, 71.5, use_comparator_interval=True) == "similar"
     assert compare_by_ci_overlap(73, 71, 75, 70, 69, 70.5, use_comparator_interval=True) == "better"
-    assert compare_by_ci_overlap(73, 71, 75, 70, np.nan, 70.5,
-                                 use_comparator_interval=True) == "not compared"
+    assert compare_by_ci_overlap(73, 71, 75, 70, np.nan, 70.5, use_comparator_interval=True) == "not compared"
 
 
 def test_with_wilson_intervals():

@@ -70,8 +70,7 @@ R_TO_OURS = {
 def test_limits_match_calculate_funnel_limits_outputs():
     denominators = [row[0] for row in FUNNEL_ROWS]
     limits = proportion_funnel_limits(denominators, BASELINE, multiplier=100)
-    assert list(limits.columns) == ["denominator", "lower_95", "upper_95", "lower_99_8",
-                                    "upper_99_8"]
+    assert list(limits.columns) == ["denominator", "lower_95", "upper_95", "lower_99_8", "upper_99_8"]
     expected = np.array([row[1:] for row in FUNNEL_ROWS], dtype=float)
     actual = limits[["lower_95", "upper_95", "lower_99_8", "upper_99_8"]].to_numpy()
     np.testing.assert_allclose(actual, expected, rtol=0, atol=TOL)
@@ -148,7 +147,7 @@ def test_position_invalid_inputs(numerator, denominator, message):
 
 def test_limits_invalid_inputs():
     with pytest.raises(ValueError, match="between 0 and 1"):
-        proportion_funnel_limits([100], 80.6)      # a percentage, not a proportion
+        proportion_funnel_limits([100], 80.6)  # a percentage, not a proportion
     with pytest.raises(ValueError, match="denominators must be greater than zero"):
         proportion_funnel_limits([0, 100], 0.5)
     with pytest.raises(ValueError, match="confidence"):

@@ -34,24 +34,97 @@ from llr_analysis.stats.life_expectancy import STANDARD_AGE_BANDS, SUPPRESSED_RE
 
 AGES = [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
 # df1 in testLifeExpectancy.R
-POPS = [7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601, 50209, 56416,
-        46411, 39820, 37978, 37039, 33288, 23306, 11936, 11936]
-DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605,
-          1936, 1937]
+POPS = [
+    7060,
+    35059,
+    46974,
+    48489,
+    43219,
+    38561,
+    46009,
+    57208,
+    61435,
+    55601,
+    50209,
+    56416,
+    46411,
+    39820,
+    37978,
+    37039,
+    33288,
+    23306,
+    11936,
+    11936,
+]
+DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605, 1936, 1937]
 
 # answer1 in testLifeExpectancy.R: life expectancy at each age band and its 95% limits
-ANSWER_VALUE = [80.16960813, 79.36245674, 75.44193645, 70.47299936, 65.52909542, 60.67510088,
-                55.78835987, 50.92752727, 46.06740425, 41.24505636, 36.49322717, 31.83343842,
-                27.26027992, 22.9719144, 18.76856852, 14.95858336, 11.51684445, 8.618849241,
-                6.163942934, 6.16210635]
-ANSWER_LOWER = [79.88268548, 79.0898816, 75.17407307, 70.20675732, 65.26548673, 60.41876577,
-                55.53801579, 50.68279939, 45.82666794, 41.00842831, 36.26223216, 31.60996318,
-                27.04337271, 22.76653134, 18.57570352, 14.77985004, 11.34831778, 8.451134045,
-                5.978358351, 5.887683386]
-ANSWER_UPPER = [80.45653078, 79.63503188, 75.70979983, 70.7392414, 65.79270412, 60.931436,
-                56.03870395, 51.17225516, 46.30814055, 41.48168441, 36.72422219, 32.05691365,
-                27.47718713, 23.17729746, 18.96143352, 15.13731667, 11.68537112, 8.786564437,
-                6.349527517, 6.436529314]
+ANSWER_VALUE = [
+    80.16960813,
+    79.36245674,
+    75.44193645,
+    70.47299936,
+    65.52909542,
+    60.67510088,
+    55.78835987,
+    50.92752727,
+    46.06740425,
+    41.24505636,
+    36.49322717,
+    31.83343842,
+    27.26027992,
+    22.9719144,
+    18.76856852,
+    14.95858336,
+    11.51684445,
+    8.618849241,
+    6.163942934,
+    6.16210635,
+]
+ANSWER_LOWER = [
+    79.88268548,
+    79.0898816,
+    75.17407307,
+    70.20675732,
+    65.26548673,
+    60.41876577,
+    55.53801579,
+    50.68279939,
+    45.82666794,
+    41.00842831,
+    36.26223216,
+    31.60996318,
+    27.04337271,
+    22.76653134,
+    18.57570352,
+    14.77985004,
+    11.34831778,
+    8.451134045,
+    5.978358351,
+    5.887683386,
+]
+ANSWER_UPPER = [
+    80.45653078,
+    79.63503188,
+    75.70979983,
+    70.7392414,
+    65.79270412,
+    60.931436,
+    56.03870395,
+    51.17225516,
+    46.30814055,
+    41.48168441,
+    36.72422219,
+    32.05691365,
+    27.47718713,
+    23.17729746,
+    18.96143352,
+    15.13731667,
+    11.68537112,
+    8.786564437,
+    6.349527517,
+    6.436529314,
+]
 
 VALUE_TOL = 1e-8
 LIMIT_TOL = 1e-5
@@ -66,6 +139,7 @@ def _with(values, position, new):
 # ---------------------------------------------------------------------------
 # Published reference values
 # ---------------------------------------------------------------------------
+
 
 def test_life_expectancy_at_birth_matches_phe_life_expectancy():
     result = life_expectancy(DEATHS, POPS, AGES)
@@ -113,6 +187,7 @@ def test_abridged_life_table_e_column_matches_answer1():
 # Hand-computed checks of the formulas (Chiang II with Silcocks' 90+ variance)
 # ---------------------------------------------------------------------------
 
+
 def test_hand_computed_open_90_plus_band():
     # For the 90+ band alone: e = L/l = (l/M)/l = P/D, and
     # Var = (l/2)^2 * 4/(D M^2) / l^2 = 1/(D M^2), so SE = P / (D sqrt(D)).
@@ -133,8 +208,8 @@ def test_hand_computed_85_to_89_band():
     q85 = n * m85 / (1 + n * m85 * (1 - a))
     l85 = 100_000
     l90 = l85 * (1 - q85)
-    big_l85 = n * (l90 + a * (l85 - l90))       # person-years lived in 85-89
-    big_l90 = l90 / m90                          # person-years lived in 90+
+    big_l85 = n * (l90 + a * (l85 - l90))  # person-years lived in 85-89
+    big_l90 = l90 / m90  # person-years lived in 90+
     e85 = (big_l85 + big_l90) / l85
     e90 = big_l90 / l90
     w85 = q85**2 * (1 - q85) / d85 * l85**2 * ((1 - a) * n + e90) ** 2
@@ -151,6 +226,7 @@ def test_hand_computed_85_to_89_band():
 # ---------------------------------------------------------------------------
 # Result object and confidence levels
 # ---------------------------------------------------------------------------
+
 
 def test_result_has_95_and_99_8_limits_by_default():
     result = life_expectancy(DEATHS, POPS, AGES)
@@ -174,6 +250,7 @@ def test_single_confidence_level():
 # OHID rules: not calculated (NaN with a reason) and suppressed
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "deaths, pops, reason",
     [
@@ -184,9 +261,11 @@ def test_single_confidence_level():
         # df_deaths_greater_pops: population 119 at 85-89 with 1936 deaths
         (DEATHS, _with(POPS, 18, 119), "more deaths than population"),
         # df_low_pops: total population 2,859
-        ([58, 93, 78, 94, 59, 71, 80, 73, 69, 72, 91, 69, 78, 71, 54, 91, 82, 53, 50, 84],
-         [128, 152, 120, 176, 194, 180, 145, 149, 107, 185, 165, 109, 100, 122, 133, 189, 123,
-          121, 147, 138], "total population is 5,000 or less"),
+        (
+            [58, 93, 78, 94, 59, 71, 80, 73, 69, 72, 91, 69, 78, 71, 54, 91, 82, 53, 50, 84],
+            [128, 152, 120, 176, 194, 180, 145, 149, 107, 185, 165, 109, 100, 122, 133, 189, 123, 121, 147, 138],
+            "total population is 5,000 or less",
+        ),
         # no deaths at 90+: M = 0, so the person-years lived in 90+ are infinite
         (_with(DEATHS, 19, 0), POPS, "no deaths in the 90+ age band"),
         (_with(DEATHS, 7, np.nan), POPS, "missing"),
@@ -207,10 +286,10 @@ def test_missing_age_band_is_not_calculated():
 
 
 def test_total_population_boundary_is_5000():
-    pops = [250] * 20                      # total exactly 5,000 -> not calculated
+    pops = [250] * 20  # total exactly 5,000 -> not calculated
     deaths = [1] * 19 + [20]
     assert life_expectancy(deaths, pops, AGES).reason == "total population is 5,000 or less"
-    pops[0] = 251                          # 5,001 -> calculated
+    pops[0] = 251  # 5,001 -> calculated
     result = life_expectancy(deaths, pops, AGES)
     assert result.reason is None and not np.isnan(result.value)
 
@@ -237,6 +316,7 @@ def test_value_suppressed_when_95_percent_interval_wider_than_20_years():
 # Invalid input
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
@@ -259,9 +339,9 @@ def test_invalid_input_raises(kwargs, message):
 # Grouped helper
 # ---------------------------------------------------------------------------
 
+
 def _tidy(area, deaths, pops, ages=AGES, sex="Female"):
-    return pd.DataFrame({"area": area, "sex": sex, "age_band": ages, "deaths": deaths,
-                         "population": pops})
+    return pd.DataFrame({"area": area, "sex": sex, "age_band": ages, "deaths": deaths, "population": pops})
 
 
 def test_grouped_matches_single_calls_and_r_grouped_test():
@@ -281,8 +361,18 @@ def test_grouped_matches_single_calls_and_r_grouped_test():
 
     out = life_expectancy_by_group(data, by=["area", "sex"])
     assert len(out) == 7
-    assert list(out.columns) == ["area", "sex", "value", "lower95", "upper95", "lower99_8",
-                                 "upper99_8", "standard_error", "start_age", "reason"]
+    assert list(out.columns) == [
+        "area",
+        "sex",
+        "value",
+        "lower95",
+        "upper95",
+        "lower99_8",
+        "upper99_8",
+        "standard_error",
+        "start_age",
+        "reason",
+    ]
     out = out.set_index("area")
 
     single = life_expectancy(DEATHS, good_pops, AGES)
@@ -308,8 +398,7 @@ def test_grouped_matches_single_calls_and_r_grouped_test():
 def test_grouped_life_expectancy_at_65_and_single_group():
     data = _tidy("E06000016", DEATHS, POPS)
     out = life_expectancy_by_group(data, by="area", start_age=65, confidence=0.95)
-    assert list(out.columns) == ["area", "value", "lower95", "upper95", "standard_error",
-                                 "start_age", "reason"]
+    assert list(out.columns) == ["area", "value", "lower95", "upper95", "standard_error", "start_age", "reason"]
     assert out["value"].iloc[0] == pytest.approx(ANSWER_VALUE[14], abs=VALUE_TOL)
     whole = life_expectancy_by_group(data, by=[])
     assert whole["value"].iloc[0] == pytest.approx(ANSWER_VALUE[0], abs=VALUE_TOL)
@@ -321,12 +410,14 @@ def test_grouped_is_vectorised_over_many_groups():
     pops = rng.integers(2000, 8000, size=(n_groups, 20))
     rates = np.array(DEATHS) / np.array(POPS)
     deaths = rng.poisson(pops * rates)
-    data = pd.DataFrame({
-        "area": np.repeat(np.arange(n_groups), 20),
-        "age_band": np.tile(STANDARD_AGE_BANDS, n_groups),
-        "deaths": deaths.ravel(),
-        "population": pops.ravel(),
-    })
+    data = pd.DataFrame(
+        {
+            "area": np.repeat(np.arange(n_groups), 20),
+            "age_band": np.tile(STANDARD_AGE_BANDS, n_groups),
+            "deaths": deaths.ravel(),
+            "population": pops.ravel(),
+        }
+    )
     out = life_expectancy_by_group(data, by="area")
     assert len(out) == n_groups
     check = life_expectancy(deaths[123], pops[123], AGES)

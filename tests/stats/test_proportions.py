@@ -23,21 +23,17 @@ POP = [162, 120, 173, 146, 143, 132, 183, 149]
 
 # phe_proportion(df, obs, pop)  -> value, lowercl, uppercl (proportion, 95%)
 VALUE = [0.1481481, 0.0500000, 0.3930636, 0.6506849, 0.3216783, 0.4242424, 0.4153005, 0.1208054]
-LOWER_95 = [0.10162049, 0.02311436, 0.32336123, 0.57038874, 0.25064630, 0.34324611,
-            0.34636288, 0.07779726]
-UPPER_95 = [0.2109760, 0.1048029, 0.4674118, 0.7232550, 0.4020403, 0.5095234, 0.4877211,
-            0.1828745]
+LOWER_95 = [0.10162049, 0.02311436, 0.32336123, 0.57038874, 0.25064630, 0.34324611, 0.34636288, 0.07779726]
+UPPER_95 = [0.2109760, 0.1048029, 0.4674118, 0.7232550, 0.4020403, 0.5095234, 0.4877211, 0.1828745]
 
 # phe_proportion(df, obs, pop, confidence=99.8, multiplier=100) -> percentages, 99.8%
-LOWER_998_PCT = [8.166047, 1.533517, 28.680466, 52.294492, 21.543623, 30.088158, 30.968023,
-                 6.046514]
-UPPER_998_PCT = [25.38084, 15.10069, 51.05106, 75.99232, 45.02461, 55.78251, 52.93222,
-                 22.68239]
+LOWER_998_PCT = [8.166047, 1.533517, 28.680466, 52.294492, 21.543623, 30.088158, 30.968023, 6.046514]
+UPPER_998_PCT = [25.38084, 15.10069, 51.05106, 75.99232, 45.02461, 55.78251, 52.93222, 22.68239]
 
 
 def _close_to_printed(actual, printed):
     """True if ``actual`` rounds to the printed 7-significant-figure value."""
-    for a, p in zip(np.ravel(actual), printed):
+    for a, p in zip(np.ravel(actual), printed, strict=True):
         digits = 7 - math.floor(math.log10(abs(p))) - 1
         assert a == pytest.approx(p, abs=0.5 * 10 ** (-digits) + 1e-12), (a, p)
 
@@ -86,7 +82,7 @@ def test_zero_and_all_events():
 def test_scalars_give_scalars_and_arrays_give_arrays():
     value, lower, upper = wilson_ci(5, 10)
     assert np.ndim(value) == 0 and np.ndim(lower) == 0 and np.ndim(upper) == 0
-    value, _, _ = wilson_ci(np.array([5, 6]), 10)   # scalar denominator broadcasts
+    value, _, _ = wilson_ci(np.array([5, 6]), 10)  # scalar denominator broadcasts
     assert isinstance(value, np.ndarray) and value.shape == (2,)
 
 
@@ -100,8 +96,7 @@ def test_series_in_series_out_with_same_index():
 
 
 def test_nan_in_nan_out():
-    value, lower, upper = wilson_ci(pd.Series([24, None, 6], dtype="Int64"),
-                                    pd.Series([162, 100, np.nan]))
+    value, lower, upper = wilson_ci(pd.Series([24, None, 6], dtype="Int64"), pd.Series([162, 100, np.nan]))
     assert not np.isnan(value.iloc[0])
     assert value.iloc[1:].isna().all() and lower.iloc[1:].isna().all() and upper.iloc[1:].isna().all()
 

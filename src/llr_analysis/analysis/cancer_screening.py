@@ -29,12 +29,9 @@ Methods (each in one function below):
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from llr_analysis import settings
 from llr_analysis.errors import ParameterError
@@ -47,11 +44,12 @@ from llr_analysis.stats import (
     wilson_ci,
 )
 
-ENGLAND_CODE = load_places().england_code   # places.yml
+ENGLAND_CODE = load_places().england_code  # places.yml
 TOPIC = "cancer_screening"
 
 
 # ----------------------------------------------------------------------------- configuration
+
 
 def programme_label(programme: str) -> str:
     return settings.cancer_screening()["programmes"][programme]["label"]
@@ -84,6 +82,7 @@ def age_group_label(programme: str, age_group: str) -> str:
 
 # ------------------------------------------------------------------------------ statistics
 
+
 def coverage(numerator, denominator) -> dict:
     """Coverage of a group of areas: sum(screened) / sum(eligible) x 100 with a Wilson 95% CI.
 
@@ -98,11 +97,25 @@ def coverage(numerator, denominator) -> dict:
     n_ok = int(ok.sum())
     x, n = float(num[ok].sum()), float(den[ok].sum())
     if n_ok == 0 or n <= 0:
-        return {"value": np.nan, "lower_95": np.nan, "upper_95": np.nan, "count": np.nan,
-                "denominator": np.nan, "included": 0, "excluded": int((~ok).sum())}
+        return {
+            "value": np.nan,
+            "lower_95": np.nan,
+            "upper_95": np.nan,
+            "count": np.nan,
+            "denominator": np.nan,
+            "included": 0,
+            "excluded": int((~ok).sum()),
+        }
     value, lower, upper = wilson_ci(x, n)
-    return {"value": float(value), "lower_95": float(lower), "upper_95": float(upper), "count": x,
-            "denominator": n, "included": n_ok, "excluded": int((~ok).sum())}
+    return {
+        "value": float(value),
+        "lower_95": float(lower),
+        "upper_95": float(upper),
+        "count": x,
+        "denominator": n,
+        "included": n_ok,
+        "excluded": int((~ok).sum()),
+    }
 
 
 def screens_needed(numerator, denominator, threshold_pct: float) -> float:
@@ -142,13 +155,19 @@ def gap_to_standard(numerator, denominator, programme: str) -> dict:
     """
     s = standard(programme)
     if pd.isna(numerator) or pd.isna(denominator) or float(denominator) <= 0:
-        return {"gap_acceptable_pp": np.nan, "gap_achievable_pp": np.nan,
-                "screens_to_acceptable": np.nan, "screens_to_achievable": np.nan}
+        return {
+            "gap_acceptable_pp": np.nan,
+            "gap_achievable_pp": np.nan,
+            "screens_to_acceptable": np.nan,
+            "screens_to_achievable": np.nan,
+        }
     value = 100 * float(numerator) / float(denominator)
-    return {"gap_acceptable_pp": max(0.0, s["acceptable"] - value),
-            "gap_achievable_pp": max(0.0, s["achievable"] - value),
-            "screens_to_acceptable": screens_needed(numerator, denominator, s["acceptable"]),
-            "screens_to_achievable": screens_needed(numerator, denominator, s["achievable"])}
+    return {
+        "gap_acceptable_pp": max(0.0, s["acceptable"] - value),
+        "gap_achievable_pp": max(0.0, s["achievable"] - value),
+        "screens_to_acceptable": screens_needed(numerator, denominator, s["acceptable"]),
+        "screens_to_achievable": screens_needed(numerator, denominator, s["achievable"]),
+    }
 
 
 def funnel(practices: pd.DataFrame, target_pct: float, n_points: int = 120) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -185,8 +204,10 @@ def deprivation_association(values: pd.Series, imd_scores: pd.Series) -> dict:
     two-sided p-value and n; rho is NaN with fewer than 5 practices.
     """
     from scipy.stats import spearmanr
-    df = pd.DataFrame({"v": pd.to_numeric(values, errors="coerce"),
-                       "d": pd.to_numeric(imd_scores, errors="coerce")}).dropna()
+
+    df = pd.DataFrame(
+        {"v": pd.to_numeric(values, errors="coerce"), "d": pd.to_numeric(imd_scores, errors="coerce")}
+    ).dropna()
     if len(df) < 5:
         return {"rho": np.nan, "p_value": np.nan, "n": len(df)}
     res = spearmanr(df["v"], df["d"])
@@ -194,6 +215,7 @@ def deprivation_association(values: pd.Series, imd_scores: pd.Series) -> dict:
 
 
 # ------------------------------------------------------------------------------- data access
+
 
 def practice_coverage(paths=None) -> pd.DataFrame:
     return read_table("cancer_screening/practice_coverage", paths)
@@ -220,27 +242,36 @@ def availability(paths=None) -> pd.DataFrame:
     rows = []
     pc = practice_coverage(paths)
     if len(pc):
-        g = pc.groupby(["programme", "age_group", "period", "period_label", "period_sort", "source_id"],
-                       dropna=False).size().reset_index(name="rows")
+        g = (
+            pc.groupby(["programme", "age_group", "period", "period_label", "period_sort", "source_id"], dropna=False)
+            .size()
+            .reset_index(name="rows")
+        )
         g["level"] = "gp_practice"
         rows.append(g)
     ac = area_coverage(paths)
     ac = ac[ac["area_level"].isin(["utla", "utla_2021"])]
     if len(ac):
-        g = ac.assign(period_label=ac["period"]).groupby(
-            ["programme", "age_group", "period", "period_label", "period_sort", "source_id"],
-            dropna=False).size().reset_index(name="rows")
+        g = (
+            ac.assign(period_label=ac["period"])
+            .groupby(["programme", "age_group", "period", "period_label", "period_sort", "source_id"], dropna=False)
+            .size()
+            .reset_index(name="rows")
+        )
         g["level"] = "local_authority"
         rows.append(g)
     if not rows:
-        return pd.DataFrame(columns=["programme", "age_group", "period", "period_label", "period_sort",
-                                     "source_id", "rows", "level"])
-    return pd.concat(rows, ignore_index=True).sort_values(["programme", "level", "period_sort", "age_group"]
-                                                          ).reset_index(drop=True)
+        return pd.DataFrame(
+            columns=["programme", "age_group", "period", "period_label", "period_sort", "source_id", "rows", "level"]
+        )
+    return (
+        pd.concat(rows, ignore_index=True)
+        .sort_values(["programme", "level", "period_sort", "age_group"])
+        .reset_index(drop=True)
+    )
 
 
-def resolve_period(avail: pd.DataFrame, programme: str, period: str = "latest", level: str | None = None
-                   ) -> str | None:
+def resolve_period(avail: pd.DataFrame, programme: str, period: str = "latest", level: str | None = None) -> str | None:
     """The period to show for a programme: the latest one with data (``period="latest"``), or the
     requested period label if the build has it. None when the programme has no data at all."""
     a = avail[avail["programme"] == programme]
@@ -252,8 +283,10 @@ def resolve_period(avail: pd.DataFrame, programme: str, period: str = "latest", 
         return str(a.sort_values("period_sort").iloc[-1]["period"])
     hits = a[(a["period"].astype(str) == str(period)) | (a["period_label"].astype(str) == str(period))]
     if hits.empty:
-        raise ParameterError(f"{programme} screening has no data for period {period!r} in this build; "
-                             f"periods available: {sorted(a['period_label'].astype(str).unique())}")
+        raise ParameterError(
+            f"{programme} screening has no data for period {period!r} in this build; "
+            f"periods available: {sorted(a['period_label'].astype(str).unique())}"
+        )
     return str(hits.iloc[0]["period"])
 
 
@@ -262,8 +295,9 @@ def practice_rows(programme: str, period: str, age_group: str, paths=None) -> pd
     place, PCN and deprivation attached."""
     pc = practice_coverage(paths)
     pc = pc[(pc["programme"] == programme) & (pc["period"] == period) & (pc["age_group"] == age_group)].copy()
-    lk = practices(paths)[["practice_code", "pcn_code", "pcn_name", "pcn_basis", "status", "close_date",
-                           "imd_score", "imd_decile"]]
+    lk = practices(paths)[
+        ["practice_code", "pcn_code", "pcn_name", "pcn_basis", "status", "close_date", "imd_score", "imd_decile"]
+    ]
     pc = pc.merge(lk, on="practice_code", how="left")
     num, den = pc["numerator"], pc["denominator"]
     ok = num.notna() & den.notna() & (den > 0)
@@ -280,16 +314,19 @@ def england_row(rows: pd.DataFrame, programme: str, period: str, age_group: str,
     """
     if len(rows) and (rows["source_id"] == "fingertips").all():
         ac = area_coverage(paths)
-        e = ac[(ac["area_code"] == ENGLAND_CODE) & (ac["programme"] == programme) & (ac["period"] == period)
-               & (ac["age_group"] == age_group) & (ac["file"].isin(rows["file"].dropna().unique())
-                                                   if "file" in rows else True)]
+        e = ac[
+            (ac["area_code"] == ENGLAND_CODE)
+            & (ac["programme"] == programme)
+            & (ac["period"] == period)
+            & (ac["age_group"] == age_group)
+            & (ac["file"].isin(rows["file"].dropna().unique()) if "file" in rows else True)
+        ]
         if len(e) and e.iloc[0][["count", "denominator"]].notna().all():
             return coverage([e.iloc[0]["count"]], [e.iloc[0]["denominator"]]) | {"source": "Fingertips England row"}
     return coverage(rows["numerator"], rows["denominator"]) | {"source": "sum of all practices in England"}
 
 
-def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_group: str,
-               paths=None) -> pd.DataFrame:
+def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_group: str, paths=None) -> pd.DataFrame:
     """Coverage for the place, each PCN with practices in the place, LLR and England.
 
     PCN figures are over all of the PCN's practices in the data (a PCN can have practices in two
@@ -305,27 +342,35 @@ def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_
 
     def add(kind, code, name, sub, extra=None):
         c = coverage(sub["numerator"], sub["denominator"])
-        out.append({"level": kind, "area_code": code, "area_name": name, **c,
-                    "practices": len(sub), **(extra or {})})
+        out.append({"level": kind, "area_code": code, "area_name": name, **c, "practices": len(sub), **(extra or {})})
 
     add("place", the_place.code, the_place.name, here)
-    pcn_places = llr.dropna(subset=["pcn_code"]).groupby("pcn_code")["place_id"].agg(
-        lambda s: ", ".join(sorted({cfg.places[p].name for p in s})))
+    pcn_places = (
+        llr.dropna(subset=["pcn_code"])
+        .groupby("pcn_code")["place_id"]
+        .agg(lambda s: ", ".join(sorted({cfg.places[p].name for p in s})))
+    )
     for (code, name), sub in llr.dropna(subset=["pcn_code"]).groupby(["pcn_code", "pcn_name"]):
         if (sub["place_id"] == the_place.id).any():
-            add("pcn", code, str(name).title().replace("Pcn", "PCN"), sub,
-                {"pcn_places": pcn_places.get(code, "")})
+            add("pcn", code, str(name).title().replace("Pcn", "PCN"), sub, {"pcn_places": pcn_places.get(code, "")})
     no_pcn = here[here["pcn_code"].isna()]
     if len(no_pcn):
         add("no_pcn", "", "Practices with no PCN on record", no_pcn)
     add("llr", cfg.llr_code, cfg.llr_short_name, llr)
-    out.append({"level": "england", "area_code": ENGLAND_CODE, "area_name": "England",
-                **{k: v for k, v in eng.items() if k != "source"}, "practices": len(rows)})
+    out.append(
+        {
+            "level": "england",
+            "area_code": ENGLAND_CODE,
+            "area_name": "England",
+            **{k: v for k, v in eng.items() if k != "source"},
+            "practices": len(rows),
+        }
+    )
     df = pd.DataFrame(out)
     df["comparison"] = compare_with_england(df["value"], df["lower_95"], df["upper_95"], eng["value"])
     df.loc[df["level"] == "england", "comparison"] = "comparator"
     df["standard_band"] = [standard_band(v, programme) for v in df["value"]]
-    gaps = pd.DataFrame([gap_to_standard(n, d, programme) for n, d in zip(df["count"], df["denominator"])])
+    gaps = pd.DataFrame([gap_to_standard(n, d, programme) for n, d in zip(df["count"], df["denominator"], strict=True)])
     df = pd.concat([df.reset_index(drop=True), gaps], axis=1)
     df["programme"], df["period"], df["age_group"] = programme, period, age_group
     return df
@@ -337,14 +382,20 @@ def local_authority_indicator_ids(programme: str) -> list[int]:
     England rows also appear in the GP-practice indicator files (registered population); only
     these IDs give the comparator for local-authority figures.
     """
-    return [int(i["id"]) for i in settings.cancer_screening()["fingertips"]["indicators"]
-            if i["programme"] == programme and any(t.startswith("utla") for t in i["area_types"])]
+    return [
+        int(i["id"])
+        for i in settings.cancer_screening()["fingertips"]["indicators"]
+        if i["programme"] == programme and any(t.startswith("utla") for t in i["area_types"])
+    ]
 
 
 def _local_authority_coverage(programme: str, paths=None) -> pd.DataFrame:
     ac = area_coverage(paths)
-    return ac[(ac["programme"] == programme) & ac["indicator_id"].isin(local_authority_indicator_ids(programme))
-              & ac["area_level"].isin(["utla", "utla_2021", "england"])]
+    return ac[
+        (ac["programme"] == programme)
+        & ac["indicator_id"].isin(local_authority_indicator_ids(programme))
+        & ac["area_level"].isin(["utla", "utla_2021", "england"])
+    ]
 
 
 def local_authority_rows(programme: str, period: str, place: str | None = None, paths=None) -> pd.DataFrame:
@@ -357,7 +408,7 @@ def local_authority_rows(programme: str, period: str, place: str | None = None, 
     if ac.empty:
         return ac
     out = []
-    for ag, g in ac.groupby("age_group"):
+    for _ag, g in ac.groupby("age_group"):
         e = g[g["area_code"] == ENGLAND_CODE]
         ev = float(e["value"].iloc[0]) if len(e) else np.nan
         g = g.copy()
@@ -375,7 +426,9 @@ def unmapped_practices(paths=None) -> pd.DataFrame:
     lk = practices(paths)
     df = pc.drop_duplicates(subset=["practice_code", "source_id", "period"]).merge(
         lk[["practice_code", "pcn_code", "pcn_name", "pcn_basis", "status", "close_date", "postcode"]],
-        on="practice_code", how="left")
+        on="practice_code",
+        how="left",
+    )
     flag = df["pcn_code"].isna() | df["place_basis"].str.contains("approximate", na=False) | df["status"].ne("active")
     return df[flag].sort_values(["place_id", "practice_code"]).reset_index(drop=True)
 
@@ -413,12 +466,16 @@ def health_index_summary(paths=None) -> pd.DataFrame:
     hi = health_index(paths)
     codes = {p.code: p for p in load_places().places.values()}
     med = hi.groupby("year").agg(value=("value", "median"), areas=("areas", "first")).reset_index()
-    med["area_code"], med["area_name"], med["series"], med["rank_text"] = ENGLAND_CODE, "England (median UTLA)", \
-        "England UTLA median", ""
+    med["area_code"], med["area_name"], med["series"], med["rank_text"] = (
+        ENGLAND_CODE,
+        "England (median UTLA)",
+        "England UTLA median",
+        "",
+    )
     here = hi[hi["area_code"].isin(codes)].copy()
     here["area_name"] = here["area_code"].map(lambda c: codes[c].name)
     here["series"] = "place"
-    here["rank_text"] = [f"{r} of {n} (1 = highest)" for r, n in zip(here["rank"], here["areas"])]
+    here["rank_text"] = [f"{r} of {n} (1 = highest)" for r, n in zip(here["rank"], here["areas"], strict=True)]
     return pd.concat([here, med], ignore_index=True)
 
 
@@ -430,12 +487,13 @@ def la_table(la: pd.DataFrame, place: str, programme: str) -> pd.DataFrame:
     England), with the standard band and gap to the standard."""
     the_place = get_place(place)
     t = la.copy()
-    t["level"] = np.where(t["area_code"] == the_place.code, "place",
-                          np.where(t["area_code"] == ENGLAND_CODE, "england", "other_place"))
+    t["level"] = np.where(
+        t["area_code"] == the_place.code, "place", np.where(t["area_code"] == ENGLAND_CODE, "england", "other_place")
+    )
     t["order"] = t["level"].map({"place": 0, "other_place": 1, "england": 2})
     t = t.sort_values(["age_group", "order", "area_name"]).drop(columns="order").reset_index(drop=True)
     t["standard_band"] = [standard_band(v, programme) for v in t["value"]]
-    gaps = pd.DataFrame([gap_to_standard(n, d, programme) for n, d in zip(t["count"], t["denominator"])])
+    gaps = pd.DataFrame([gap_to_standard(n, d, programme) for n, d in zip(t["count"], t["denominator"], strict=True)])
     return pd.concat([t, gaps], axis=1)
 
 
@@ -445,11 +503,24 @@ def la_trend(programme: str, place: str, paths=None) -> pd.DataFrame:
     codes = [get_place(place).code, ENGLAND_CODE]
     t = ac[ac["area_code"].isin(codes)]
     t = t.drop_duplicates(subset=["area_code", "age_group", "period"]).sort_values("period_sort")
-    return t[["area_code", "area_name", "age_group", "period", "period_sort", "value", "lower_95", "upper_95",
-              "count", "denominator"]].reset_index(drop=True)
+    return t[
+        [
+            "area_code",
+            "area_name",
+            "age_group",
+            "period",
+            "period_sort",
+            "value",
+            "lower_95",
+            "upper_95",
+            "count",
+            "denominator",
+        ]
+    ].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------ overview headlines
+
 
 def headlines(paths=None) -> pd.DataFrame:
     """Headline figures for the overview page (see :mod:`llr_analysis.analysis.overview`).
@@ -473,15 +544,25 @@ def headlines(paths=None) -> pd.DataFrame:
                 t = area_table(rows, place.id, programme, period, age_group, paths).set_index("level")
                 areas = [("place", place.id, place.id)]
                 if place.id == next(iter(load_places().places)):
-                    areas.append(("llr", "llr", place.id))       # LLR is the same in every place's table
+                    areas.append(("llr", "llr", place.id))  # LLR is the same in every place's table
                 for level, area_id, page_place in areas:
                     r = t.loc[level]
-                    out.append({"indicator": indicator, "area_id": area_id, "area_name": r["area_name"],
-                                "period": label, "value": r["value"], "lower_95": r["lower_95"],
-                                "upper_95": r["upper_95"], "unit": "%", "england_value": t.loc["england", "value"],
-                                "comparison": r["comparison"],
-                                "note": f"{int(r['practices'])} GP practices; registered patients",
-                                "href": f"cancer_screening/{page_place}.ipynb"})
+                    out.append(
+                        {
+                            "indicator": indicator,
+                            "area_id": area_id,
+                            "area_name": r["area_name"],
+                            "period": label,
+                            "value": r["value"],
+                            "lower_95": r["lower_95"],
+                            "upper_95": r["upper_95"],
+                            "unit": "%",
+                            "england_value": t.loc["england", "value"],
+                            "comparison": r["comparison"],
+                            "note": f"{int(r['practices'])} GP practices; registered patients",
+                            "href": f"cancer_screening/{page_place}.ipynb",
+                        }
+                    )
     df = pd.DataFrame(out)
     if len(df):
         df["topic"] = "cancer_screening"

@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.errors import ParameterError
-from llr_analysis.stats.imd_measures import MEASURES
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS
 from llr_analysis.stats import compare_by_ci_overlap
+from llr_analysis.stats.imd_measures import MEASURES
 
 __all__ = [
     "EDITIONS",
@@ -80,10 +80,16 @@ HEADLINE_RANK_LABELS = {
 
 #: Short index labels for chart axes.
 SHORT_LABELS = {
-    "imd": "IMD (overall)", "income": "Income", "employment": "Employment",
-    "education": "Education, skills and training", "health": "Health and disability", "crime": "Crime",
-    "barriers": "Barriers to housing and services", "living_environment": "Living environment",
-    "idaci": "Income: children (IDACI)", "idaopi": "Income: older people (IDAOPI)",
+    "imd": "IMD (overall)",
+    "income": "Income",
+    "employment": "Employment",
+    "education": "Education, skills and training",
+    "health": "Health and disability",
+    "crime": "Crime",
+    "barriers": "Barriers to housing and services",
+    "living_environment": "Living environment",
+    "idaci": "Income: children (IDACI)",
+    "idaopi": "Income: older people (IDAOPI)",
 }
 
 #: Column headings for the national ranks on the five summary measures.
@@ -96,8 +102,12 @@ RANK_HEADINGS = {
 }
 
 #: Readable names of the population denominators.
-DENOMINATOR_LABELS = {"population": "total population", "working_age": "working-age population",
-                      "children_0_15": "children aged 0-15", "older_60_plus": "people aged 60 and over"}
+DENOMINATOR_LABELS = {
+    "population": "total population",
+    "working_age": "working-age population",
+    "children_0_15": "children aged 0-15",
+    "older_60_plus": "people aged 60 and over",
+}
 
 
 def check_edition(edition: str) -> str:
@@ -116,11 +126,13 @@ def lsoa_frame(edition: str, place: str | None = None, index_id: str = "imd", pa
     pop = read_table("deprivation/iod_population", paths)
     pop = pop[pop["edition"] == edition][["lsoa_code", *[c for c in DENOMINATOR_LABELS if c in pop]]]
     if EDITIONS[edition]["lsoa_vintage"] == 2021:
-        geo = read_table("geography/lsoa21", paths).rename(columns={"lsoa21_code": "lsoa_code",
-                                                                    "lsoa21_name": "lsoa_name"})
+        geo = read_table("geography/lsoa21", paths).rename(
+            columns={"lsoa21_code": "lsoa_code", "lsoa21_name": "lsoa_name"}
+        )
     else:
-        geo = read_table("geography/lsoa11", paths).rename(columns={"lsoa11_code": "lsoa_code",
-                                                                    "lsoa11_name": "lsoa_name"})
+        geo = read_table("geography/lsoa11", paths).rename(
+            columns={"lsoa11_code": "lsoa_code", "lsoa11_name": "lsoa_name"}
+        )
     df = geo.merge(iod.drop(columns=["lad_code"]), on="lsoa_code", how="left").merge(pop, on="lsoa_code", how="left")
     if place is not None:
         df = df[df["place_id"] == get_place(place).id]
@@ -133,11 +145,16 @@ def _locality_columns(edition: str, level: str) -> tuple[str, str]:
         # lsoa_frame names the LSOA columns lsoa_code / lsoa_name in both vintages
         renamed = {"lsoa21_code": "lsoa_code", "lsoa21_name": "lsoa_name"}
         return renamed.get(lv.code_column, lv.code_column), renamed.get(lv.name_column, lv.name_column)
-    mapping = {"district": ("lad_code", "lad_name"), "msoa": ("msoa11_code", "msoa11_name"),
-               "lsoa": ("lsoa_code", "lsoa_name")}
+    mapping = {
+        "district": ("lad_code", "lad_name"),
+        "msoa": ("msoa11_code", "msoa11_name"),
+        "lsoa": ("lsoa_code", "lsoa_name"),
+    }
     if level not in mapping:
-        raise ParameterError(f"{edition} is on LSOA 2011 geography: locality level {level!r} is not available "
-                             f"(use one of {sorted(mapping)})")
+        raise ParameterError(
+            f"{edition} is on LSOA 2011 geography: locality level {level!r} is not available "
+            f"(use one of {sorted(mapping)})"
+        )
     return mapping[level]
 
 
@@ -158,22 +175,28 @@ def summarise_lsoas(g: pd.DataFrame) -> pd.Series:
     pop = g["population"] if "population" in g else pd.Series(np.nan, index=g.index)
     has_pop = not pop.isna().any()
     in10, in20 = g["decile"] <= 1, g["decile"] <= 2
-    return pd.Series({
-        "lsoas": len(g),
-        "population": pop.sum() if has_pop else np.nan,
-        "avg_imd_score": weighted_mean(g["score"], pop),
-        "pct_lsoas_most_deprived_10": 100 * in10.mean(),
-        "pct_lsoas_most_deprived_20": 100 * in20.mean(),
-        "pct_pop_most_deprived_10": 100 * pop[in10].sum() / pop.sum() if has_pop else np.nan,
-        "pct_pop_most_deprived_20": 100 * pop[in20].sum() / pop.sum() if has_pop else np.nan,
-    })
+    return pd.Series(
+        {
+            "lsoas": len(g),
+            "population": pop.sum() if has_pop else np.nan,
+            "avg_imd_score": weighted_mean(g["score"], pop),
+            "pct_lsoas_most_deprived_10": 100 * in10.mean(),
+            "pct_lsoas_most_deprived_20": 100 * in20.mean(),
+            "pct_pop_most_deprived_10": 100 * pop[in10].sum() / pop.sum() if has_pop else np.nan,
+            "pct_pop_most_deprived_20": 100 * pop[in20].sum() / pop.sum() if has_pop else np.nan,
+        }
+    )
 
 
 def locality_summary(df: pd.DataFrame, edition: str, level: str) -> pd.DataFrame:
     """:func:`summarise_lsoas` for each locality of ``level``, most deprived first."""
     code_col, name_col = _locality_columns(check_edition(edition), level)
-    out = (df.groupby([code_col, name_col]).apply(summarise_lsoas, include_groups=False).reset_index()
-           .rename(columns={code_col: "area_code", name_col: "area_name"}))
+    out = (
+        df.groupby([code_col, name_col])
+        .apply(summarise_lsoas, include_groups=False)
+        .reset_index()
+        .rename(columns={code_col: "area_code", name_col: "area_name"})
+    )
     out["lsoas"] = out["lsoas"].astype(int)
     out["population"] = out["population"].round().astype("Int64")
     return out.sort_values("avg_imd_score", ascending=False, na_position="last").reset_index(drop=True)
@@ -190,6 +213,7 @@ def decile_distribution(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ domain profile, IDACI / IDAOPI
+
 
 def england_share_decile1(edition: str) -> float:
     """% of England's LSOAs in national decile 1: MHCLG's decile 1 is ranks 1..floor(N/10) (N LSOAs)."""
@@ -231,31 +255,38 @@ def weighted_rate(df: pd.DataFrame, weight_col: str) -> pd.Series:
     national decile 1. NaN where any denominator is missing.
     """
     w = df[weight_col] if weight_col in df else pd.Series(np.nan, index=df.index)
-    return pd.Series({
-        "lsoas": len(df),
-        "people": w.sum() if not w.isna().any() else np.nan,
-        "pct_income_deprived": 100 * weighted_mean(df["score"], w),
-        "pct_lsoas_decile1": 100 * (df["decile"] == 1).mean(),
-    })
+    return pd.Series(
+        {
+            "lsoas": len(df),
+            "people": w.sum() if not w.isna().any() else np.nan,
+            "pct_income_deprived": 100 * weighted_mean(df["score"], w),
+            "pct_lsoas_decile1": 100 * (df["decile"] == 1).mean(),
+        }
+    )
 
 
-def supplementary_summary(df: pd.DataFrame, edition: str, level: str, weight_col: str,
-                          total_name: str | None = None) -> pd.DataFrame:
+def supplementary_summary(
+    df: pd.DataFrame, edition: str, level: str, weight_col: str, total_name: str | None = None
+) -> pd.DataFrame:
     """:func:`weighted_rate` for each locality (most deprived first), plus a total row when ``total_name``."""
     code_col, name_col = _locality_columns(check_edition(edition), level)
-    out = (df.groupby([code_col, name_col]).apply(weighted_rate, weight_col, include_groups=False).reset_index()
-           .rename(columns={code_col: "area_code", name_col: "area_name"}))
+    out = (
+        df.groupby([code_col, name_col])
+        .apply(weighted_rate, weight_col, include_groups=False)
+        .reset_index()
+        .rename(columns={code_col: "area_code", name_col: "area_name"})
+    )
     out = out.sort_values("pct_income_deprived", ascending=False, na_position="last")
     if total_name is not None:
         total = weighted_rate(df, weight_col)
-        out = pd.concat([out, pd.DataFrame([{"area_code": "", "area_name": total_name, **total}])],
-                        ignore_index=True)
+        out = pd.concat([out, pd.DataFrame([{"area_code": "", "area_name": total_name, **total}])], ignore_index=True)
     out["lsoas"] = out["lsoas"].astype(int)
     out["people"] = out["people"].round().astype("Int64")
     return out.reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ local-authority summary measures
+
 
 def la_summaries(paths=None) -> pd.DataFrame:
     """The processed table of MHCLG summary measures for every English district and upper-tier authority."""
@@ -278,8 +309,11 @@ def place_summary_ranks(summaries: pd.DataFrame, place: str, edition: str) -> pd
     :data:`PROFILE_INDICES` order.
     """
     p = get_place(place)
-    s = summaries[(summaries["edition"] == check_edition(edition)) & (summaries["area_level"] == "upper_tier")
-                  & (summaries["area_code"] == p.code)].set_index("index_id")
+    s = summaries[
+        (summaries["edition"] == check_edition(edition))
+        & (summaries["area_level"] == "upper_tier")
+        & (summaries["area_code"] == p.code)
+    ].set_index("index_id")
     s = s.reindex([i for i in PROFILE_INDICES if i in s.index])
     s.insert(0, "label", [INDEX_LABELS[i] for i in s.index])
     return s.reset_index()
@@ -301,7 +335,9 @@ def llr_authority_ranks(summaries: pd.DataFrame, edition: str, index_id: str = "
     upper = upper.set_index("area_code").reindex([p.code for p in cfg.places.values()]).reset_index()
     out = pd.concat([districts, upper], ignore_index=True)
     label = {"district": "districts", "upper_tier": "counties and unitary authorities"}
-    out.insert(2, "compared_with", [f"{n} {label[lv]}" for n, lv in zip(out["n_areas"], out["area_level"])])
+    out.insert(
+        2, "compared_with", [f"{n} {label[lv]}" for n, lv in zip(out["n_areas"], out["area_level"], strict=True)]
+    )
     return out
 
 
@@ -310,18 +346,33 @@ def summary_download(df: pd.DataFrame) -> pd.DataFrame:
     and measure, with the value, its national rank (blank where none) and the number of areas ranked."""
     rows = []
     for m in MEASURES:
-        part = df[["edition", "area_code", "area_name", "area_level", "geography", "index_id", "denominator",
-                   "n_lsoas", "population", "n_areas"]].copy()
+        part = df[
+            [
+                "edition",
+                "area_code",
+                "area_name",
+                "area_level",
+                "geography",
+                "index_id",
+                "denominator",
+                "n_lsoas",
+                "population",
+                "n_areas",
+            ]
+        ].copy()
         part["indicator"] = [f"{INDEX_LABELS[i]}: {MEASURE_LABELS[m]}" for i in df["index_id"]]
         part["measure"] = m
         part["value"] = df[m].to_numpy()
         part["national_rank"] = df[f"rank_{m}"].to_numpy()
         rows.append(part)
-    out = pd.concat(rows, ignore_index=True).rename(columns={"edition": "period", "population": "denominator_population"})
+    out = pd.concat(rows, ignore_index=True).rename(
+        columns={"edition": "period", "population": "denominator_population"}
+    )
     return out
 
 
 # ------------------------------------------------------------------ valid change between editions
+
 
 def decile_movement(old: pd.DataFrame, new: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
     """National decile movement between two editions, for LSOAs whose boundaries did not change.
@@ -341,14 +392,19 @@ def decile_movement(old: pd.DataFrame, new: pd.DataFrame, lookup: pd.DataFrame) 
     n11 = lk.groupby("lsoa11_code")["lsoa21_code"].transform("size")
     n21 = lk.groupby("lsoa21_code")["lsoa11_code"].transform("size")
     u = lk[(lk["change"] == "U") & (n11 == 1) & (n21 == 1)]
-    o = old[["lsoa_code", "rank", "decile"]].rename(columns={"lsoa_code": "lsoa11_code", "rank": "rank_old",
-                                                              "decile": "decile_old"})
-    n = new[["lsoa_code", "rank", "decile"]].rename(columns={"lsoa_code": "lsoa21_code", "rank": "rank_new",
-                                                              "decile": "decile_new"})
+    o = old[["lsoa_code", "rank", "decile"]].rename(
+        columns={"lsoa_code": "lsoa11_code", "rank": "rank_old", "decile": "decile_old"}
+    )
+    n = new[["lsoa_code", "rank", "decile"]].rename(
+        columns={"lsoa_code": "lsoa21_code", "rank": "rank_new", "decile": "decile_new"}
+    )
     m = u.drop(columns="change").merge(o, on="lsoa11_code").merge(n, on="lsoa21_code")
     m["decile_change"] = (m["decile_new"] - m["decile_old"]).astype(int)
-    m["direction"] = np.select([m["decile_change"] < 0, m["decile_change"] > 0],
-                               ["more deprived decile", "less deprived decile"], default="same decile")
+    m["direction"] = np.select(
+        [m["decile_change"] < 0, m["decile_change"] > 0],
+        ["more deprived decile", "less deprived decile"],
+        default="same decile",
+    )
     return m.sort_values("lsoa21_code").reset_index(drop=True)
 
 
@@ -367,22 +423,25 @@ def valid_change(place: str | None = None, index_id: str = "imd", paths=None) ->
     lookup = lookup[lookup["lsoa21_code"].isin(geo["lsoa21_code"])]
     m = decile_movement(iod[iod["edition"] == "IoD2019"], iod[iod["edition"] == "IoD2025"], lookup)
     m = m.merge(geo[["lsoa21_code", "lsoa21_name", "msoa21_label"]], on="lsoa21_code", how="left").rename(
-        columns={"lsoa21_name": "lsoa_name", "msoa21_label": "msoa_name"})
+        columns={"lsoa21_name": "lsoa_name", "msoa21_label": "msoa_name"}
+    )
     return m, len(geo)
 
 
 def movement_summary(m: pd.DataFrame) -> pd.Series:
     """Counts from :func:`decile_movement`: compared LSOAs; more deprived / same / less deprived decile;
     in decile 1 in the old edition, in the new one, in both."""
-    return pd.Series({
-        "lsoas_compared": len(m),
-        "more_deprived_decile": int((m["decile_change"] < 0).sum()),
-        "same_decile": int((m["decile_change"] == 0).sum()),
-        "less_deprived_decile": int((m["decile_change"] > 0).sum()),
-        "decile1_old": int((m["decile_old"] == 1).sum()),
-        "decile1_new": int((m["decile_new"] == 1).sum()),
-        "decile1_both": int(((m["decile_old"] == 1) & (m["decile_new"] == 1)).sum()),
-    })
+    return pd.Series(
+        {
+            "lsoas_compared": len(m),
+            "more_deprived_decile": int((m["decile_change"] < 0).sum()),
+            "same_decile": int((m["decile_change"] == 0).sum()),
+            "less_deprived_decile": int((m["decile_change"] > 0).sum()),
+            "decile1_old": int((m["decile_old"] == 1).sum()),
+            "decile1_new": int((m["decile_new"] == 1).sum()),
+            "decile1_both": int(((m["decile_old"] == 1) & (m["decile_new"] == 1)).sum()),
+        }
+    )
 
 
 def movement_distribution(m: pd.DataFrame) -> pd.DataFrame:
@@ -391,12 +450,15 @@ def movement_distribution(m: pd.DataFrame) -> pd.DataFrame:
     counts = m["decile_change"].value_counts().reindex(range(lo, hi + 1), fill_value=0)
     out = counts.rename("lsoas").rename_axis("decile_change").reset_index()
     out["percent"] = 100 * out["lsoas"] / max(len(m), 1)
-    out["label"] = [f"{c:+d} (more deprived)" if c < 0 else f"{c:+d} (less deprived)" if c > 0 else "0 (same decile)"
-                    for c in out["decile_change"]]
+    out["label"] = [
+        f"{c:+d} (more deprived)" if c < 0 else f"{c:+d} (less deprived)" if c > 0 else "0 (same decile)"
+        for c in out["decile_change"]
+    ]
     return out
 
 
 # ------------------------------------------------------------------ headlines
+
 
 def _england_population_values(edition: str, paths=None) -> tuple[float, float]:
     """England's population-weighted IMD score and % of people in decile 1; NaN when the edition's
@@ -408,8 +470,10 @@ def _england_population_values(edition: str, paths=None) -> tuple[float, float]:
     e = iod.merge(pop, on="lsoa_code", how="left")
     if e["population"].isna().any():
         return float("nan"), float("nan")
-    return (weighted_mean(e["score"], e["population"]),
-            100 * e.loc[e["decile"] == 1, "population"].sum() / e["population"].sum())
+    return (
+        weighted_mean(e["score"], e["population"]),
+        100 * e.loc[e["decile"] == 1, "population"].sum() / e["population"].sum(),
+    )
 
 
 def headlines(paths=None) -> pd.DataFrame:
@@ -433,40 +497,94 @@ def headlines(paths=None) -> pd.DataFrame:
     rows = []
 
     def add(area_id, area_name, href, indicator, period, value, unit, england, polarity, note):
-        rows.append({"topic": "deprivation", "indicator": indicator, "area_id": area_id, "area_name": area_name,
-                     "period": period, "value": float(value), "lower_95": np.nan, "upper_95": np.nan,
-                     "unit": unit, "england_value": float(england),
-                     "comparison": compare_by_ci_overlap(value, np.nan, np.nan, england, polarity=polarity),
-                     "note": note, "href": href})
+        rows.append(
+            {
+                "topic": "deprivation",
+                "indicator": indicator,
+                "area_id": area_id,
+                "area_name": area_name,
+                "period": period,
+                "value": float(value),
+                "lower_95": np.nan,
+                "upper_95": np.nan,
+                "unit": unit,
+                "england_value": float(england),
+                "comparison": compare_by_ci_overlap(value, np.nan, np.nan, england, polarity=polarity),
+                "note": note,
+                "href": href,
+            }
+        )
 
     for area_id, area_name, place_id in areas:
         lsoas = lsoa_frame(edition, place_id, paths=paths)
         s = summarise_lsoas(lsoas)
         href = f"deprivation/{place_id or places[0].id}.ipynb"
         k = int((lsoas["decile"] == 1).sum())
-        add(area_id, area_name, href, "LSOAs in England's most deprived 10% (IMD)", edition,
-            s["pct_lsoas_most_deprived_10"], "%", eng_lsoa10, "lower_is_better",
-            f"{k} of {len(lsoas)} LSOAs; England {n_lsoas_england // 10:,} of {n_lsoas_england:,}")
-        add(area_id, area_name, href, "People living in England's most deprived 10% of LSOAs (IMD)", edition,
-            s["pct_pop_most_deprived_10"], "%", eng_pop10, "lower_is_better",
-            f"mid-2022 population; {pop_note}".rstrip("; "))
-        add(area_id, area_name, href, "Average IMD score (population-weighted)", edition, s["avg_imd_score"],
-            "score", eng_score, "lower_is_better", f"higher = more deprived; {pop_note}".rstrip("; "))
+        add(
+            area_id,
+            area_name,
+            href,
+            "LSOAs in England's most deprived 10% (IMD)",
+            edition,
+            s["pct_lsoas_most_deprived_10"],
+            "%",
+            eng_lsoa10,
+            "lower_is_better",
+            f"{k} of {len(lsoas)} LSOAs; England {n_lsoas_england // 10:,} of {n_lsoas_england:,}",
+        )
+        add(
+            area_id,
+            area_name,
+            href,
+            "People living in England's most deprived 10% of LSOAs (IMD)",
+            edition,
+            s["pct_pop_most_deprived_10"],
+            "%",
+            eng_pop10,
+            "lower_is_better",
+            f"mid-2022 population; {pop_note}".rstrip("; "),
+        )
+        add(
+            area_id,
+            area_name,
+            href,
+            "Average IMD score (population-weighted)",
+            edition,
+            s["avg_imd_score"],
+            "score",
+            eng_score,
+            "lower_is_better",
+            f"higher = more deprived; {pop_note}".rstrip("; "),
+        )
         if place_id is None:
             continue
         code = get_place(place_id).code
         for ed, measure in ((edition, "prop_lsoas_most_deprived_10"), (None, "average_score")):
             if ed is None:  # latest edition with a national rank on this measure
                 ed = next(e for e in EDITIONS if national_ranks_available(summaries, e)[measure])
-            r = summaries[(summaries["edition"] == ed) & (summaries["index_id"] == "imd")
-                          & (summaries["area_level"] == "upper_tier")]
+            r = summaries[
+                (summaries["edition"] == ed)
+                & (summaries["index_id"] == "imd")
+                & (summaries["area_level"] == "upper_tier")
+            ]
             row = r[r["area_code"] == code].iloc[0]
             rank = row[f"rank_{measure}"]
             ties = int((r[f"rank_{measure}"] == rank).sum())
-            note = (f"national rank of {row['n_areas']} counties and unitary authorities, 1 = most deprived"
-                    + (f" (shared by {ties})" if ties > 1 else ""))
+            note = f"national rank of {row['n_areas']} counties and unitary authorities, 1 = most deprived" + (
+                f" (shared by {ties})" if ties > 1 else ""
+            )
             if ed != edition:
                 note += f"; {ed}: {edition} population not available for all of England"
-            add(area_id, area_name, href, HEADLINE_RANK_LABELS[measure], ed, rank, "rank",
-                np.nan, "lower_is_better", note)
+            add(
+                area_id,
+                area_name,
+                href,
+                HEADLINE_RANK_LABELS[measure],
+                ed,
+                rank,
+                "rank",
+                np.nan,
+                "lower_is_better",
+                note,
+            )
     return pd.DataFrame(rows)

@@ -20,7 +20,6 @@ What the sources allow (and what the page says when they do not):
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -29,7 +28,7 @@ from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.life_expectancy import SERIES
-from llr_analysis.stats import COMPARISON_COLOURS, compare_by_ci_overlap
+from llr_analysis.stats import compare_by_ci_overlap
 
 __all__ = [
     "MEASURES",
@@ -63,17 +62,23 @@ MEASURES = {"birth": "life expectancy at birth", "65": "life expectancy at age 6
 LE_SERIES = ("ons_la_2019", "fingertips_90366")
 HLE_SERIES = ("ons_els_2026", "fingertips_90362_2020")
 SII_SERIES = ("fingertips_92901_2020", "fingertips_92901")
-POLARITY = "higher_is_better"   # life expectancy: higher is better
+POLARITY = "higher_is_better"  # life expectancy: higher is better
 #: A straight line through MSOA life expectancy and deprivation needs at least this many MSOAs.
 MIN_MSOAS_FOR_GRADIENT = 10
 #: Short names of the series for sentences.
-SERIES_SHORT = {"ons_la_2019": "ONS, Dec 2019 edition", "fingertips_90366": "OHID Fingertips 90366",
-                "ons_els_2026": "ONS, Feb 2026 release", "fingertips_90362_2020": "Fingertips 90362, 2020 extract",
-                "fingertips_92901": "OHID Fingertips 92901", "fingertips_92901_2020": "Fingertips 92901, 2020 extract"}
+SERIES_SHORT = {
+    "ons_la_2019": "ONS, Dec 2019 edition",
+    "fingertips_90366": "OHID Fingertips 90366",
+    "ons_els_2026": "ONS, Feb 2026 release",
+    "fingertips_90362_2020": "Fingertips 90362, 2020 extract",
+    "fingertips_92901": "OHID Fingertips 92901",
+    "fingertips_92901_2020": "Fingertips 92901, 2020 extract",
+}
 LLR_ICB_NAME = "Leicester, Leicestershire and Rutland"
 
 
 # ------------------------------------------------------------------------------ parameters
+
 
 def check_sex(sex: str) -> str:
     """'Male' or 'Female'. Persons is refused: no source here publishes a persons figure."""
@@ -82,8 +87,10 @@ def check_sex(sex: str) -> str:
         if key in (s.lower(), s.lower() + "s"):
             return s
     if key in ("persons", "person", "all", "both"):
-        raise ParameterError("sex 'Persons' is not available: ONS and OHID publish local life expectancy for males "
-                             "and females separately only; choose 'Male' or 'Female'")
+        raise ParameterError(
+            "sex 'Persons' is not available: ONS and OHID publish local life expectancy for males "
+            "and females separately only; choose 'Male' or 'Female'"
+        )
     raise ParameterError(f"unknown sex {sex!r}; expected 'Male' or 'Female'")
 
 
@@ -96,6 +103,7 @@ def check_measure(measure: str) -> str:
 
 
 # ------------------------------------------------------------------------------ areas
+
 
 def area_roles(place: str) -> pd.DataFrame:
     """The areas shown for a place: the place, its districts (if it has several) and England.
@@ -115,8 +123,11 @@ def _llr_areas() -> pd.DataFrame:
     rows = []
     for p in cfg.places.values():
         rows.append({"area_code": p.code, "area_name": p.name, "area_type": p.type, "place_id": p.id})
-        rows += [{"area_code": c, "area_name": n, "area_type": "District", "place_id": p.id}
-                 for c, n in p.districts.items() if c != p.code]
+        rows += [
+            {"area_code": c, "area_name": n, "area_type": "District", "place_id": p.id}
+            for c, n in p.districts.items()
+            if c != p.code
+        ]
     rows.append({"area_code": cfg.england_code, "area_name": "England", "area_type": "Country", "place_id": None})
     return pd.DataFrame(rows)
 
@@ -128,6 +139,7 @@ def _with_roles(df: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ LE by local authority
+
 
 def le_series(place: str, measure: str = "birth", paths=None) -> pd.DataFrame:
     """Life expectancy (``measure``) for the place, its districts and England, both series.
@@ -183,8 +195,9 @@ def llr_latest_table(measure: str = "birth", paths=None) -> pd.DataFrame:
 def series_break(place: str, measure: str = "birth", paths=None) -> pd.DataFrame:
     """Where the two LE series overlap (2015-17, 2016-18): both values and their difference."""
     df = le_series(place, measure, paths)
-    w = df.pivot_table(index=["area_code", "area_name", "role", "sex", "period"], columns="series",
-                       values="value").reset_index()
+    w = df.pivot_table(
+        index=["area_code", "area_name", "role", "sex", "period"], columns="series", values="value"
+    ).reset_index()
     if not set(LE_SERIES) <= set(w.columns):
         return pd.DataFrame(columns=["area_code", "area_name", "role", "sex", "period", *LE_SERIES, "difference"])
     w = w.dropna(subset=list(LE_SERIES))
@@ -213,6 +226,7 @@ def leicester_gap(paths=None) -> dict:
 
 # ------------------------------------------------------------------------------ healthy life expectancy
 
+
 def hle_series(place: str, paths=None) -> pd.DataFrame:
     """Healthy life expectancy at birth for the place and England.
 
@@ -224,12 +238,13 @@ def hle_series(place: str, paths=None) -> pd.DataFrame:
     hle = read_table("life_expectancy/hle", paths)
     hle = hle[hle["series"].isin(HLE_SERIES)]
     roles = area_roles(place)
-    roles = roles[roles["role"] != "district"]          # HLE is published for upper-tier areas only
+    roles = roles[roles["role"] != "district"]  # HLE is published for upper-tier areas only
     df = _with_roles(hle, roles)
     eng = df[df["role"] == "England"][["series", "period", "sex", "value"]].rename(columns={"value": "england_value"})
     df = df.merge(eng, on=["series", "period", "sex"], how="left")
-    df["comparison"] = compare_by_ci_overlap(df["value"], df["lower_95"], df["upper_95"], df["england_value"],
-                                             polarity=POLARITY)
+    df["comparison"] = compare_by_ci_overlap(
+        df["value"], df["lower_95"], df["upper_95"], df["england_value"], polarity=POLARITY
+    )
     df.loc[df["role"] == "England", "comparison"] = None
     old = df["series"] == "fingertips_90362_2020"
     df.loc[old, "comparison"] = df.loc[old, "ohid_comparison"].str.lower()
@@ -245,15 +260,22 @@ def hle_fingertips_agreement(place: str, paths=None) -> dict:
     a = hle[hle["series"] == "ons_els_2026"]
     b = hle[hle["series"] == "fingertips_90362"]
     both = a.merge(b, on=["area_code", "period", "sex"], suffixes=("", "_ft")).dropna(subset=["value", "value_ft"])
-    return {"n": len(both), "max_abs_difference": float((both["value"] - both["value_ft"]).abs().max())
-            if len(both) else np.nan, "areas": sorted(both["area_code"].unique())}
+    return {
+        "n": len(both),
+        "max_abs_difference": float((both["value"] - both["value_ft"]).abs().max()) if len(both) else np.nan,
+        "areas": sorted(both["area_code"].unique()),
+    }
 
 
 def _versus(comparison: str, short: bool = False) -> str:
     """A comparison as words: "better than England", "similar to England", "not compared with England"."""
-    phrase = {"better": "better than England", "worse": "worse than England", "similar": "similar to England",
-              "higher": "higher than England", "lower": "lower than England"}.get(
-        str(comparison), "not compared with England")
+    phrase = {
+        "better": "better than England",
+        "worse": "worse than England",
+        "similar": "similar to England",
+        "higher": "higher than England",
+        "lower": "lower than England",
+    }.get(str(comparison), "not compared with England")
     return phrase.split(" ")[0] if short and phrase.split(" ")[0] != "not" else phrase
 
 
@@ -272,11 +294,15 @@ def poor_health_years(place: str, paths=None) -> pd.DataFrame:
     le = read_table("life_expectancy/le_la", paths)
     le = le[(le["age"] == "birth") & le["series"].isin(LE_SERIES)].dropna(subset=["value"])
     rank = {"fingertips_90366": 0, "ons_la_2019": 1}
-    le = (le.assign(rank=le["series"].map(rank)).sort_values("rank")
-          .drop_duplicates(["area_code", "period", "sex"])[["area_code", "period", "sex", "value", "series"]]
-          .rename(columns={"value": "le", "series": "le_series"}))
+    le = (
+        le.assign(rank=le["series"].map(rank))
+        .sort_values("rank")
+        .drop_duplicates(["area_code", "period", "sex"])[["area_code", "period", "sex", "value", "series"]]
+        .rename(columns={"value": "le", "series": "le_series"})
+    )
     out = hle.merge(le, on=["area_code", "period", "sex"], how="inner").rename(
-        columns={"value": "hle", "lower_95": "hle_lower_95", "upper_95": "hle_upper_95", "series": "hle_series"})
+        columns={"value": "hle", "lower_95": "hle_lower_95", "upper_95": "hle_upper_95", "series": "hle_series"}
+    )
     out = out.drop(columns=["area_name"]).merge(roles, on="area_code")
     out["poor_health_years"] = out["le"] - out["hle"]
     out["pct_life_in_good_health"] = 100 * out["hle"] / out["le"]
@@ -284,6 +310,7 @@ def poor_health_years(place: str, paths=None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ inequality
+
 
 def sii_series(place: str, paths=None) -> pd.DataFrame:
     """Slope index of inequality in life expectancy at birth (years), place, districts and England."""
@@ -302,11 +329,18 @@ def msoa_imd2019(paths=None) -> pd.DataFrame:
     pop = read_table("deprivation/iod_population", paths)
     pop = pop[pop["edition"] == "IoD2019"][["lsoa_code", "population"]]
     geo = read_table("geography/lsoa11", paths)[["lsoa11_code", "msoa11_code"]].rename(
-        columns={"lsoa11_code": "lsoa_code"})
+        columns={"lsoa11_code": "lsoa_code"}
+    )
     d = geo.merge(iod, on="lsoa_code", how="left").merge(pop, on="lsoa_code", how="left")
-    rows = [{"msoa11_code": m, "imd_score": weighted_mean(g["score"], g["population"]),
-             "population_2015": g["population"].sum(min_count=len(g)), "lsoas": len(g)}
-            for m, g in d.groupby("msoa11_code")]
+    rows = [
+        {
+            "msoa11_code": m,
+            "imd_score": weighted_mean(g["score"], g["population"]),
+            "population_2015": g["population"].sum(min_count=len(g)),
+            "lsoas": len(g),
+        }
+        for m, g in d.groupby("msoa11_code")
+    ]
     return pd.DataFrame(rows)
 
 
@@ -326,10 +360,10 @@ def msoa_le(place: str, sex: str, paths=None) -> pd.DataFrame:
     eng = load_places().england_code
     m["place_le"] = float(areas.loc[p.code, "le"])
     m["england_le"] = float(areas.loc[eng, "le"])
-    m["vs_place"] = compare_by_ci_overlap(m["le"], m["le_lower_95"], m["le_upper_95"], m["place_le"],
-                                          polarity=POLARITY)
-    m["vs_england"] = compare_by_ci_overlap(m["le"], m["le_lower_95"], m["le_upper_95"], m["england_le"],
-                                            polarity=POLARITY)
+    m["vs_place"] = compare_by_ci_overlap(m["le"], m["le_lower_95"], m["le_upper_95"], m["place_le"], polarity=POLARITY)
+    m["vs_england"] = compare_by_ci_overlap(
+        m["le"], m["le_lower_95"], m["le_upper_95"], m["england_le"], polarity=POLARITY
+    )
     m = m.merge(msoa_imd2019(paths), on="msoa11_code", how="left")
     return m.sort_values("le").reset_index(drop=True)
 
@@ -344,11 +378,13 @@ def place_2009_13(place: str, paths=None) -> pd.DataFrame:
 def msoa_counts(m: pd.DataFrame) -> pd.DataFrame:
     """How many MSOAs are better / similar / worse than the place and than England."""
     order = ["better", "similar", "worse", "not compared"]
-    out = pd.DataFrame({
-        "comparison": order,
-        "vs_place": [int((m["vs_place"] == o).sum()) for o in order],
-        "vs_england": [int((m["vs_england"] == o).sum()) for o in order],
-    })
+    out = pd.DataFrame(
+        {
+            "comparison": order,
+            "vs_place": [int((m["vs_place"] == o).sum()) for o in order],
+            "vs_england": [int((m["vs_england"] == o).sum()) for o in order],
+        }
+    )
     return out
 
 
@@ -359,14 +395,20 @@ def imd_gradient(m: pd.DataFrame) -> dict:
     Not fitted (NaN) with fewer than :data:`MIN_MSOAS_FOR_GRADIENT` MSOAs.
     """
     import statsmodels.api as sm
+
     d = m.dropna(subset=["le", "imd_score"])
     if len(d) < MIN_MSOAS_FOR_GRADIENT:
-        return {"n": len(d), "slope": np.nan, "lower_95": np.nan, "upper_95": np.nan, "r2": np.nan,
-                "intercept": np.nan}
+        return {"n": len(d), "slope": np.nan, "lower_95": np.nan, "upper_95": np.nan, "r2": np.nan, "intercept": np.nan}
     fit = sm.OLS(d["le"].to_numpy(), sm.add_constant(d["imd_score"].to_numpy())).fit()
     low, high = fit.conf_int(0.05)[1]
-    return {"n": len(d), "slope": float(fit.params[1]), "lower_95": float(low), "upper_95": float(high),
-            "r2": float(fit.rsquared), "intercept": float(fit.params[0])}
+    return {
+        "n": len(d),
+        "slope": float(fit.params[1]),
+        "lower_95": float(low),
+        "upper_95": float(high),
+        "r2": float(fit.rsquared),
+        "intercept": float(fit.params[0]),
+    }
 
 
 def gp_practice_le(paths=None) -> pd.DataFrame:
@@ -387,18 +429,26 @@ def poor_health_table(ph: pd.DataFrame, place: str) -> pd.DataFrame:
     p = get_place(place)
     own = ph[ph["area_code"] == p.code]
     eng = ph[ph["role"] == "England"][["sex", "period", "poor_health_years"]].rename(
-        columns={"poor_health_years": "england_poor_health_years"})
+        columns={"poor_health_years": "england_poor_health_years"}
+    )
     t = own.merge(eng, on=["sex", "period"], how="left").sort_values(["sex", "period_start"], ascending=[False, True])
-    return pd.DataFrame({
-        "Sex": t["sex"], "Period": t["period"], "Life expectancy": t["le"], "Healthy life expectancy": t["hle"],
-        "HLE 95% CI": t["hle_lower_95"].map("{:.1f}".format) + " to " + t["hle_upper_95"].map("{:.1f}".format),
-        "Years not in good health": t["poor_health_years"],
-        "England: years not in good health": t["england_poor_health_years"],
-        "% of life in good health": t["pct_life_in_good_health"],
-        "Life expectancy from": t["le_series"].map(SERIES_SHORT)}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Sex": t["sex"],
+            "Period": t["period"],
+            "Life expectancy": t["le"],
+            "Healthy life expectancy": t["hle"],
+            "HLE 95% CI": t["hle_lower_95"].map("{:.1f}".format) + " to " + t["hle_upper_95"].map("{:.1f}".format),
+            "Years not in good health": t["poor_health_years"],
+            "England: years not in good health": t["england_poor_health_years"],
+            "% of life in good health": t["pct_life_in_good_health"],
+            "Life expectancy from": t["le_series"].map(SERIES_SHORT),
+        }
+    ).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------ overview headlines
+
 
 def headlines(paths=None) -> pd.DataFrame:
     """Headline figures for the overview page (see :mod:`llr_analysis.analysis.overview`).
@@ -423,14 +473,23 @@ def headlines(paths=None) -> pd.DataFrame:
             pick = cand[cand["series"] == "fingertips_90366"]
             r = (pick if len(pick) else cand.sort_values("period_start")).iloc[-1]
             comp = str(r["ohid_comparison"]).strip().lower() if pd.notna(r.get("ohid_comparison")) else "not compared"
-            rows.append({"indicator": f"Life expectancy at birth, {sex.lower()}s", "area_id": place.id,
-                         "area_name": place.name, "period": r["period"], "value": r["value"],
-                         "lower_95": np.nan, "upper_95": np.nan, "unit": "years",
-                         "england_value": r["england_value"],
-                         "comparison": comp if comp in ("better", "similar", "worse") else "not compared",
-                         "note": SERIES.get(r["series"], r["series"]) + (
-                             "; OHID's published comparison" if comp in ("better", "similar", "worse") else ""),
-                         "href": href})
+            rows.append(
+                {
+                    "indicator": f"Life expectancy at birth, {sex.lower()}s",
+                    "area_id": place.id,
+                    "area_name": place.name,
+                    "period": r["period"],
+                    "value": r["value"],
+                    "lower_95": np.nan,
+                    "upper_95": np.nan,
+                    "unit": "years",
+                    "england_value": r["england_value"],
+                    "comparison": comp if comp in ("better", "similar", "worse") else "not compared",
+                    "note": SERIES.get(r["series"], r["series"])
+                    + ("; OHID's published comparison" if comp in ("better", "similar", "worse") else ""),
+                    "href": href,
+                }
+            )
         h = hle_all[(hle_all["series"] == "ons_els_2026")]
         for sex in ("Female", "Male"):
             hp = h[(h["area_code"] == place.code) & (h["sex"] == sex)].sort_values("period_start")
@@ -439,13 +498,24 @@ def headlines(paths=None) -> pd.DataFrame:
             r = hp.iloc[-1]
             e = h[(h["area_code"] == eng) & (h["sex"] == sex) & (h["period"] == r["period"])]
             ev = float(e["value"].iloc[0]) if len(e) else np.nan
-            rows.append({"indicator": f"Healthy life expectancy at birth, {sex.lower()}s", "area_id": place.id,
-                         "area_name": place.name, "period": r["period"], "value": r["value"],
-                         "lower_95": r["lower_95"], "upper_95": r["upper_95"], "unit": "years",
-                         "england_value": ev,
-                         "comparison": compare_by_ci_overlap(r["value"], r["lower_95"], r["upper_95"], ev,
-                                                             polarity="higher_is_better"),
-                         "note": "ONS, Feb 2026 release (interim method)", "href": href})
+            rows.append(
+                {
+                    "indicator": f"Healthy life expectancy at birth, {sex.lower()}s",
+                    "area_id": place.id,
+                    "area_name": place.name,
+                    "period": r["period"],
+                    "value": r["value"],
+                    "lower_95": r["lower_95"],
+                    "upper_95": r["upper_95"],
+                    "unit": "years",
+                    "england_value": ev,
+                    "comparison": compare_by_ci_overlap(
+                        r["value"], r["lower_95"], r["upper_95"], ev, polarity="higher_is_better"
+                    ),
+                    "note": "ONS, Feb 2026 release (interim method)",
+                    "href": href,
+                }
+            )
     out = pd.DataFrame(rows)
     out["topic"] = "life_expectancy"
     return out

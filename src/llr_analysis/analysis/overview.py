@@ -15,18 +15,37 @@ import pandas as pd
 from llr_analysis.errors import LLRError
 from llr_analysis.places import load_places
 
-HEADLINE_COLUMNS = ["topic", "indicator", "area_id", "area_name", "period", "value", "lower_95", "upper_95",
-                    "unit", "england_value", "comparison", "note", "href"]
+HEADLINE_COLUMNS = [
+    "topic",
+    "indicator",
+    "area_id",
+    "area_name",
+    "period",
+    "value",
+    "lower_95",
+    "upper_95",
+    "unit",
+    "england_value",
+    "comparison",
+    "note",
+    "href",
+]
 
-COMPARISON_TEXT = {"better": "Better than England", "similar": "Similar to England", "worse": "Worse than England",
-                   "higher": "Higher than England", "lower": "Lower than England",
-                   "not compared": "Not compared"}
+COMPARISON_TEXT = {
+    "better": "Better than England",
+    "similar": "Similar to England",
+    "worse": "Worse than England",
+    "higher": "Higher than England",
+    "lower": "Lower than England",
+    "not compared": "Not compared",
+}
 
 
 def collect_headlines(paths=None) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """All topics' headlines, and (topic title, reason) for each topic that has none in this build."""
     from llr_analysis.paths import project_paths
     from llr_analysis.topics import topic_pages
+
     frames, missing = [], []
     for topic in topic_pages(paths if paths is not None else project_paths()):
         title = topic.title
@@ -59,4 +78,5 @@ def areas() -> list[tuple[str, str]]:
 def topic_titles(paths=None) -> dict[str, str]:
     """Topic id -> title, from the notebooks' metadata."""
     from llr_analysis.topics import topic_pages
+
     return {t.id: t.title for t in topic_pages(paths)}

@@ -18,7 +18,6 @@ are given (as in ONS and OHID population profiles).
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -62,14 +61,19 @@ BAND_LABELS = [f"{lo}-{lo + BAND_WIDTH - 1}" for lo in range(0, TOP_AGE, BAND_WI
 BROAD_GROUPS = {"0-15": (0, 15), "16-64": (16, 64), "65+": (65, None), "85+": (85, None)}
 
 #: Locality level -> (singular, plural) for sentences.
-LEVEL_NOUNS = {"district": ("district", "districts"), "msoa": ("MSOA", "MSOAs"), "ward": ("ward", "wards"),
-               "lsoa": ("LSOA", "LSOAs")}
+LEVEL_NOUNS = {
+    "district": ("district", "districts"),
+    "msoa": ("MSOA", "MSOAs"),
+    "ward": ("ward", "wards"),
+    "lsoa": ("LSOA", "LSOAs"),
+}
 #: Percentage changes of groups smaller than this at the start are not shown in page tables
 #: (a handful of people moves them by tens of per cent); downloads keep them with their counts.
 SMALL_BASE = 100
 
 
 # ------------------------------------------------------------------------------ parameters
+
 
 def check_year(year) -> int:
     """The estimate year as an int (2019 or 2020: the mid-year LSOA estimates available)."""
@@ -91,6 +95,7 @@ def resolve_locality_level(place: str, level: str = "auto") -> str:
 
 # -------------------------------------------------------------------------------- measures
 
+
 def age_band(age, width: int = BAND_WIDTH, top: int = TOP_AGE):
     """The band label of a single year of age: ``age_band(67) == "65-69"``, ``age_band(93) == "90+"``.
 
@@ -101,8 +106,9 @@ def age_band(age, width: int = BAND_WIDTH, top: int = TOP_AGE):
         if (age < 0).any():
             raise ValueError(f"negative age: {int(age[age < 0].iloc[0])}")
         lo = (age.clip(upper=top) // width) * width
-        return pd.Series(np.where(age >= top, f"{top}+", lo.astype(str) + "-" + (lo + width - 1).astype(str)),
-                         index=age.index)
+        return pd.Series(
+            np.where(age >= top, f"{top}+", lo.astype(str) + "-" + (lo + width - 1).astype(str)), index=age.index
+        )
     age = int(age)
     if age < 0:
         raise ValueError(f"negative age: {age}")
@@ -170,6 +176,7 @@ def structure(pop_by_age: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------------------- data access
 
+
 def _by_age(df: pd.DataFrame) -> pd.Series:
     return df.groupby("age")["population"].sum().reindex(range(TOP_AGE + 1), fill_value=0)
 
@@ -204,12 +211,18 @@ def locality_by_age(year: int, place: str, level: str, paths=None) -> pd.DataFra
     geo = read_table("geography/lsoa21", paths)
     geo = geo[geo["place_id"] == get_place(place).id][["lsoa21_code", lv.code_column, lv.name_column]]
     df = t.merge(geo, on="lsoa21_code", how="inner").rename(
-        columns={lv.code_column: "locality_code", lv.name_column: "locality_name"})
-    return (df.groupby(["locality_code", "locality_name", "age"], as_index=False)["population"].sum()
-            .sort_values(["locality_name", "age"]).reset_index(drop=True))
+        columns={lv.code_column: "locality_code", lv.name_column: "locality_name"}
+    )
+    return (
+        df.groupby(["locality_code", "locality_name", "age"], as_index=False)["population"]
+        .sum()
+        .sort_values(["locality_name", "age"])
+        .reset_index(drop=True)
+    )
 
 
 # ------------------------------------------------------------------------------ summaries
+
 
 def structure_table(year: int, place: str, level: str, paths=None) -> pd.DataFrame:
     """Age structure of the place, LLR and England, then of each locality (by name).
@@ -223,15 +236,27 @@ def structure_table(year: int, place: str, level: str, paths=None) -> pd.DataFra
     loc = locality_by_age(year, place, level, paths)
     rows = []
     for (code, name), g in loc.groupby(["locality_code", "locality_name"], sort=False):
-        rows.append({"area_code": code, "area_name": name, "area_type": "locality",
-                     **structure(g.set_index("age")["population"])})
+        rows.append(
+            {
+                "area_code": code,
+                "area_name": name,
+                "area_type": "locality",
+                **structure(g.set_index("age")["population"]),
+            }
+        )
     place_age = place_by_age(year, place, paths)
     llr_age = place_by_age(year, None, paths)
     rows.append({"area_code": p.code, "area_name": p.name, "area_type": "place", **structure(place_age)})
     rows.append({"area_code": cfg.llr_code, "area_name": cfg.llr_short_name, "area_type": "LLR", **structure(llr_age)})
-    rows.append({"area_code": cfg.england_code, "area_name": "England", "area_type": "England",
-                 **structure(england_by_age(year, paths))})
-    out = pd.DataFrame(rows[-3:] + rows[:-3])   # place, LLR, England, then localities by name
+    rows.append(
+        {
+            "area_code": cfg.england_code,
+            "area_name": "England",
+            "area_type": "England",
+            **structure(england_by_age(year, paths)),
+        }
+    )
+    out = pd.DataFrame(rows[-3:] + rows[:-3])  # place, LLR, England, then localities by name
     out.insert(4, "share", np.nan)
     is_loc = out["area_type"] == "locality"
     out.loc[is_loc, "share"] = 100 * out.loc[is_loc, "population"] / float(place_age.sum())
@@ -248,14 +273,25 @@ def age_profile(year: int, place: str, paths=None) -> pd.DataFrame:
     cfg = load_places()
     p = get_place(place)
     parts = []
-    for code, name, by_age in ((p.code, p.name, place_by_age(year, place, paths)),
-                               (cfg.llr_code, cfg.llr_short_name, place_by_age(year, None, paths)),
-                               (cfg.england_code, "England", england_by_age(year, paths))):
+    for code, name, by_age in (
+        (p.code, p.name, place_by_age(year, place, paths)),
+        (cfg.llr_code, cfg.llr_short_name, place_by_age(year, None, paths)),
+        (cfg.england_code, "England", england_by_age(year, paths)),
+    ):
         b = band_counts(by_age)
-        parts.append(pd.DataFrame({"area_code": code, "area_name": name, "band": b.index,
-                                   "band_order": range(len(b)), "count": b.to_numpy(float),
-                                   "denominator": float(by_age.sum()),
-                                   "percent": 100 * b.to_numpy(float) / float(by_age.sum())}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area_code": code,
+                    "area_name": name,
+                    "band": b.index,
+                    "band_order": range(len(b)),
+                    "count": b.to_numpy(float),
+                    "denominator": float(by_age.sum()),
+                    "percent": 100 * b.to_numpy(float) / float(by_age.sum()),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -289,8 +325,12 @@ def lsoa11_map_frame(year: int, place: str, paths=None):
     t = read_table("population/lsoa11_age", paths)
     t = t[(t["year"] == year) & t["lad_code"].isin(get_place(place).district_codes)]
     g = t.groupby("lsoa11_code")
-    df = pd.DataFrame({"population": g["population"].sum(),
-                       "aged_65_plus": t[t["age"] >= 65].groupby("lsoa11_code")["population"].sum()}).fillna(0)
+    df = pd.DataFrame(
+        {
+            "population": g["population"].sum(),
+            "aged_65_plus": t[t["age"] >= 65].groupby("lsoa11_code")["population"].sum(),
+        }
+    ).fillna(0)
     df["pct_65_plus"] = 100 * df["aged_65_plus"] / df["population"]
     df = df.reset_index()
     geo = read_table("geography/lsoa11", paths)[["lsoa11_code", "lsoa11_name", "lad_name"]]
@@ -313,9 +353,11 @@ def district_totals(place: str, paths=None) -> pd.DataFrame:
         g = rows.groupby(["period", "source_id"], sort=False)[["persons", "female", "male"]].sum(min_count=1)
         return g.reset_index().assign(area_code=code, area_name=name, area_type=kind)
 
-    out = [total(lads[lads["area_code"].isin(p.district_codes)], p.code, p.name, "place"),
-           total(lads, cfg.llr_code, cfg.llr_short_name, "LLR"),
-           t[t["area_code"] == cfg.england_code].assign(area_type="England")]
+    out = [
+        total(lads[lads["area_code"].isin(p.district_codes)], p.code, p.name, "place"),
+        total(lads, cfg.llr_code, cfg.llr_short_name, "LLR"),
+        t[t["area_code"] == cfg.england_code].assign(area_type="England"),
+    ]
     if len(p.districts) > 1:
         out.append(t[t["area_code"].isin(p.district_codes)].assign(area_type="district"))
     cols = ["area_code", "area_name", "area_type", "period", "source_id", "persons", "female", "male"]
@@ -330,10 +372,13 @@ def mapping_summary(place: str, paths=None) -> dict:
     m = m.drop_duplicates(["lsoa11_code", "lsoa21_code"])
     split, merged = m[m["change"] == "S"], m[m["change"] == "M"]
     return {
-        "lsoa11": m["lsoa11_code"].nunique(), "lsoa21": m["lsoa21_code"].nunique(),
+        "lsoa11": m["lsoa11_code"].nunique(),
+        "lsoa21": m["lsoa21_code"].nunique(),
         "unchanged": int((m["change"] == "U").sum()),
-        "split_from": split["lsoa11_code"].nunique(), "split_into": split["lsoa21_code"].nunique(),
-        "merged_from": merged["lsoa11_code"].nunique(), "merged_into": merged["lsoa21_code"].nunique(),
+        "split_from": split["lsoa11_code"].nunique(),
+        "split_into": split["lsoa21_code"].nunique(),
+        "merged_from": merged["lsoa11_code"].nunique(),
+        "merged_into": merged["lsoa21_code"].nunique(),
         "equal_shares": int(m["weight_basis"].str.startswith("equal").sum()),
     }
 
@@ -365,13 +410,27 @@ def headlines(paths=None, year: int = YEARS[-1]) -> pd.DataFrame:
     rows = []
     for area_id, name, by_age, href in areas:
         for indicator, value, england, unit in (
-                ("Population (all ages)", float(by_age.sum()), float(eng.sum()), "people"),
-                ("% aged 65 and over", percent_aged(by_age, 65), percent_aged(eng, 65), "%"),
-                ("% aged 85 and over", percent_aged(by_age, 85), percent_aged(eng, 85), "%")):
-            rows.append({"topic": "population", "indicator": indicator, "area_id": area_id, "area_name": name,
-                         "period": f"mid-{year}", "value": value, "lower_95": np.nan, "upper_95": np.nan,
-                         "unit": unit, "england_value": england, "comparison": "not compared",
-                         "note": "ONS mid-year estimate (2011-Census-based series)", "href": href})
+            ("Population (all ages)", float(by_age.sum()), float(eng.sum()), "people"),
+            ("% aged 65 and over", percent_aged(by_age, 65), percent_aged(eng, 65), "%"),
+            ("% aged 85 and over", percent_aged(by_age, 85), percent_aged(eng, 85), "%"),
+        ):
+            rows.append(
+                {
+                    "topic": "population",
+                    "indicator": indicator,
+                    "area_id": area_id,
+                    "area_name": name,
+                    "period": f"mid-{year}",
+                    "value": value,
+                    "lower_95": np.nan,
+                    "upper_95": np.nan,
+                    "unit": unit,
+                    "england_value": england,
+                    "comparison": "not compared",
+                    "note": "ONS mid-year estimate (2011-Census-based series)",
+                    "href": href,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -393,22 +452,42 @@ def tidy_structure(st: pd.DataFrame, period: str, source_id: str) -> pd.DataFram
     period, value, count, denominator, area_type, source_id)."""
     parts = []
     for label, value, count, denom in STRUCTURE_INDICATORS:
-        parts.append(pd.DataFrame({"indicator": label, "area_code": st["area_code"], "area_name": st["area_name"],
-                                   "period": period, "value": st[value], "count": st[count],
-                                   "denominator": st[denom] if denom else np.nan, "area_type": st["area_type"],
-                                   "source_id": source_id}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "indicator": label,
+                    "area_code": st["area_code"],
+                    "area_name": st["area_name"],
+                    "period": period,
+                    "value": st[value],
+                    "count": st[count],
+                    "denominator": st[denom] if denom else np.nan,
+                    "area_type": st["area_type"],
+                    "source_id": source_id,
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
 def tidy_change(ch: pd.DataFrame, source_id: str) -> pd.DataFrame:
     """:func:`change_table` as a tidy download: value = % change, count = change in people,
     denominator = the count at the start."""
-    return pd.DataFrame({"indicator": "% change, " + ch["measure"], "area_code": ch["area_code"],
-                         "area_name": ch["area_name"], "period": ch["period"], "value": ch["pct_change"],
-                         "count": ch["change"], "denominator": ch["count_start"], "count_start": ch["count_start"],
-                         "count_end": ch["count_end"], "area_type": ch["area_type"], "source_id": source_id})
+    return pd.DataFrame(
+        {
+            "indicator": "% change, " + ch["measure"],
+            "area_code": ch["area_code"],
+            "area_name": ch["area_name"],
+            "period": ch["period"],
+            "value": ch["pct_change"],
+            "count": ch["change"],
+            "denominator": ch["count_start"],
+            "count_start": ch["count_start"],
+            "count_end": ch["count_end"],
+            "area_type": ch["area_type"],
+            "source_id": source_id,
+        }
+    )
 
 
 # --------------------------------------------------------------------------------- charts
-
-

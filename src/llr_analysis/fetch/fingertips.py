@@ -29,25 +29,35 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from llr_analysis.errors import DataValidationError, FetchError
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.places import load_places
 
 DEFAULT_BASE_URL = "https://fingertips.phe.org.uk/api"
 USER_AGENT = "llr-analysis (+https://github.com/) python-urllib"
-ENGLAND_CODE = load_places().england_code   # places.yml
+ENGLAND_CODE = load_places().england_code  # places.yml
 
 #: Columns every all_data CSV must have (Fingertips' own header names).
 REQUIRED_COLUMNS = [
-    "Indicator ID", "Indicator Name", "Area Code", "Area Name", "Area Type", "Sex", "Age",
-    "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit",
-    "Count", "Denominator", "Value note",
+    "Indicator ID",
+    "Indicator Name",
+    "Area Code",
+    "Area Name",
+    "Area Type",
+    "Sex",
+    "Age",
+    "Category Type",
+    "Category",
+    "Time period",
+    "Value",
+    "Lower CI 95.0 limit",
+    "Upper CI 95.0 limit",
+    "Count",
+    "Denominator",
+    "Value note",
 ]
 #: Columns used when present.
-OPTIONAL_COLUMNS = ["Parent Code", "Parent Name", "Lower CI 99.8 limit", "Upper CI 99.8 limit",
-                    "Time period Sortable"]
+OPTIONAL_COLUMNS = ["Parent Code", "Parent Name", "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Time period Sortable"]
 
 #: Area code patterns by area level (used to keep a file's child areas and the England row).
 AREA_CODE_PATTERNS = {
@@ -64,16 +74,21 @@ AREA_CODE_PATTERNS = {
 @dataclass(frozen=True)
 class Request:
     """One all_data request: an indicator at one child area type, under one parent area type."""
+
     indicator_id: int
     child_area_type_id: int
     parent_area_type_id: int
-    level: str            # the child area level's name in the config, e.g. "gp_practice"
+    level: str  # the child area level's name in the config, e.g. "gp_practice"
 
     @property
     def query(self) -> str:
-        return ("all_data/csv/by_indicator_id?" + urllib.parse.urlencode({
-            "indicator_ids": self.indicator_id, "child_area_type_id": self.child_area_type_id,
-            "parent_area_type_id": self.parent_area_type_id}))
+        return "all_data/csv/by_indicator_id?" + urllib.parse.urlencode(
+            {
+                "indicator_ids": self.indicator_id,
+                "child_area_type_id": self.child_area_type_id,
+                "parent_area_type_id": self.parent_area_type_id,
+            }
+        )
 
     @property
     def filename(self) -> str:
@@ -90,13 +105,14 @@ _RECORDED = re.compile(r"^all_data_i(\d+)_c(\d+)_p(\d+)\.csv$")
 
 def parse_recorded_filename(name: str) -> tuple[int, int, int] | None:
     m = _RECORDED.match(name)
-    return tuple(int(g) for g in m.groups()) if m else None
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
 
 
 def planned_requests(config: dict | None = None) -> list[Request]:
     """Every request the configuration asks for (indicator x area type)."""
     if config is None:
         from llr_analysis import settings
+
         config = settings.cancer_screening()
     ft = config["fingertips"]
     types = ft["area_types"]
@@ -105,14 +121,17 @@ def planned_requests(config: dict | None = None) -> list[Request]:
     for ind in ft["indicators"]:
         for level in ind["area_types"]:
             if level not in types:
-                raise FetchError(f"config/cancer_screening.yml: indicator {ind['id']} names area type {level!r}, "
-                                 f"which is not in fingertips.area_types {sorted(types)}")
+                raise FetchError(
+                    f"config/cancer_screening.yml: indicator {ind['id']} names area type {level!r}, "
+                    f"which is not in fingertips.area_types {sorted(types)}"
+                )
             parent = parents.get(level, "england") if isinstance(parents, dict) else parents
             out.append(Request(int(ind["id"]), int(types[level]), int(types[parent]), level))
     return out
 
 
 # ------------------------------------------------------------------------------ transport
+
 
 def is_local(base_url: str) -> bool:
     return not str(base_url).lower().startswith(("http://", "https://"))
@@ -137,8 +156,10 @@ def get(base_url: str, request: Request, timeout: float = 300) -> bytes:
     if is_local(base_url):
         path = _local_folder(base_url) / request.filename
         if not path.exists():
-            raise FetchError(f"Fingertips response {request.filename} (indicator {request.indicator_id}, "
-                             f"area type {request.child_area_type_id}) is not in {path.parent}")
+            raise FetchError(
+                f"Fingertips response {request.filename} (indicator {request.indicator_id}, "
+                f"area type {request.child_area_type_id}) is not in {path.parent}"
+            )
         return path.read_bytes()
     url = request_url(base_url, request)
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/csv"})
@@ -155,17 +176,21 @@ def check_response(body: bytes, source: str) -> None:
         raise FetchError(f"{source}: the response is empty (0 bytes)")
     head = body[:512].lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"{", b"[")):
-        raise FetchError(f"{source}: an HTML or JSON page came back where the all_data CSV was expected "
-                         "(an error page, or the API changed?)")
+        raise FetchError(
+            f"{source}: an HTML or JSON page came back where the all_data CSV was expected "
+            "(an error page, or the API changed?)"
+        )
     header = io.StringIO(body.decode("utf-8-sig", errors="replace")).readline()
     cols = [c.strip().strip('"') for c in header.split(",")]
     missing = [c for c in REQUIRED_COLUMNS if c not in cols]
     if missing:
-        raise FetchError(f"{source}: not a Fingertips all_data CSV; missing columns {missing} "
-                         f"(header starts {cols[:6]})")
+        raise FetchError(
+            f"{source}: not a Fingertips all_data CSV; missing columns {missing} (header starts {cols[:6]})"
+        )
 
 
 # --------------------------------------------------------------------------------- fetching
+
 
 @dataclass
 class FingertipsFetch:
@@ -173,12 +198,18 @@ class FingertipsFetch:
     path: Path
     sha256: str
     rows: int
-    status: str            # "new", "updated", "unchanged"
+    status: str  # "new", "updated", "unchanged"
     changes: list[str]
 
 
-def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests: list[Request] | None = None,
-                     *, config: dict | None = None, log=print) -> list[FingertipsFetch]:
+def fetch_fingertips(
+    paths: ProjectPaths,
+    base_url: str | None = None,
+    requests: list[Request] | None = None,
+    *,
+    config: dict | None = None,
+    log=print,
+) -> list[FingertipsFetch]:
     """Download the configured Fingertips extracts into data/raw and record them in the lock.
 
     ``base_url`` defaults to the configured API (``fingertips.base_url``); a local folder or
@@ -189,8 +220,10 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
     folder until every request succeeded).
     """
     from llr_analysis.fetch import sources
+
     if config is None:
         from llr_analysis import settings
+
         config = settings.cancer_screening()
     ft = config["fingertips"]
     base_url = base_url or ft.get("base_url") or DEFAULT_BASE_URL
@@ -211,6 +244,7 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
             check_response(body, source)
             try:
                 from llr_analysis.validate import _decode_or_fail
+
                 _decode_or_fail(Path(source), body, "utf-8-sig")
             except DataValidationError as exc:
                 raise FetchError(f"{source}: {exc.problem} (line {exc.line}) - nothing was saved") from None
@@ -225,7 +259,7 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
                 changes.insert(0, f"sha256 {old['sha256'][:12]}… -> {digest[:12]}…")
             status = "new" if not old else ("updated" if old["sha256"] != digest else "unchanged")
             if old and status == "unchanged" and target.exists() and sources.sha256_of(target) != digest:
-                status = "restored"      # the copy in data/raw had been changed; the lock's version is back
+                status = "restored"  # the copy in data/raw had been changed; the lock's version is back
             rows = sources.describe_table(tmp).get("rows", 0)
             staged.append((tmp, target))
             if status not in ("unchanged", "restored") or not old:
@@ -241,8 +275,7 @@ def fetch_fingertips(paths: ProjectPaths, base_url: str | None = None, requests:
                     "vintage": "as retrieved",
                     "publisher": ft.get("publisher", "OHID Fingertips"),
                 }
-            results.append(FingertipsFetch(req, target, digest, rows, status,
-                                           [] if status == "unchanged" else changes))
+            results.append(FingertipsFetch(req, target, digest, rows, status, [] if status == "unchanged" else changes))
         for tmp, target in staged:
             tmp.replace(target)
     for r in results:

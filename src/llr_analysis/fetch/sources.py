@@ -19,12 +19,12 @@ import shutil
 import tempfile
 import urllib.request
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -64,8 +64,11 @@ class Dataset:
 
 
 DATASET_FIELDS = {f.name for f in Dataset.__dataclass_fields__.values()} - {"id"}
-REQUIRED_FIELDS = {n for n, f in Dataset.__dataclass_fields__.items()
-                   if n != "id" and f.default is f.default_factory is __import__("dataclasses").MISSING}
+REQUIRED_FIELDS = {
+    n
+    for n, f in Dataset.__dataclass_fields__.items()
+    if n != "id" and f.default is f.default_factory is __import__("dataclasses").MISSING
+}
 EXTRACT_KEYS = {"zip_member", "sheet", "header_row"}
 
 
@@ -90,16 +93,19 @@ def parse_registry(text: str, where: str = "config/sources.yml") -> dict[str, Da
         if unknown:
             near = __import__("difflib").get_close_matches(str(unknown[0]), sorted(DATASET_FIELDS), n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise ConfigError(f"{where}: dataset {i!r} has an unknown key {unknown[0]!r}{hint}; "
-                              f"valid keys: {', '.join(sorted(DATASET_FIELDS))}")
+            raise ConfigError(
+                f"{where}: dataset {i!r} has an unknown key {unknown[0]!r}{hint}; "
+                f"valid keys: {', '.join(sorted(DATASET_FIELDS))}"
+            )
         missing = sorted(k for k in REQUIRED_FIELDS if d.get(k) in (None, ""))
         if missing:
             raise ConfigError(f"{where}: dataset {i!r} lacks the required key {missing[0]!r}")
         extract = d.get("extract") or {}
         if not isinstance(extract, dict) or set(extract) - EXTRACT_KEYS:
             bad = sorted(set(extract) - EXTRACT_KEYS) if isinstance(extract, dict) else [extract]
-            raise ConfigError(f"{where}: dataset {i!r}: unknown extract key {bad[0]!r}; valid: "
-                              f"{', '.join(sorted(EXTRACT_KEYS))}")
+            raise ConfigError(
+                f"{where}: dataset {i!r}: unknown extract key {bad[0]!r}; valid: {', '.join(sorted(EXTRACT_KEYS))}"
+            )
         out[i] = Dataset(id=i, **{k: v for k, v in d.items() if v is not None or k == "download_url"})
     return out
 
@@ -129,20 +135,25 @@ def raw_path(dataset_id: str, paths: ProjectPaths) -> Path:
 
 # --------------------------------------------------------------------------------------- lock
 
+
 def read_lock(paths: ProjectPaths) -> dict:
     """The lock (``data/sources.lock.json``); a missing lock is empty, a corrupt one a clear ConfigError."""
     f = paths.lock_file
     if not f.exists():
         return {"version": LOCK_VERSION, "datasets": {}}
-    fix = ("restore it with `git checkout -- data/sources.lock.json` (or delete it and run `llr fetch`, "
-           "which records every file afresh)")
+    fix = (
+        "restore it with `git checkout -- data/sources.lock.json` (or delete it and run `llr fetch`, "
+        "which records every file afresh)"
+    )
     try:
         lock = json.loads(f.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{f.name}: the lock is not UTF-8 text (corrupt?); {fix}") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"{f.name}: the lock is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                          f"{exc.msg}; truncated or edited by hand?); {fix}") from None
+        raise ConfigError(
+            f"{f.name}: the lock is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}; truncated or edited by hand?); {fix}"
+        ) from None
     if not isinstance(lock, dict) or not isinstance(lock.get("datasets"), dict):
         raise ConfigError(f"{f.name}: the lock has no 'datasets' mapping (not a sources lock?); {fix}")
     for key, entry in lock["datasets"].items():
@@ -169,6 +180,7 @@ def sha256_of(path: Path) -> str:
 
 # ------------------------------------------------------------------------------ content checks
 
+
 def check_content(path: Path, ds: Dataset) -> None:
     """Reject what is obviously not the expected file: empty, an HTML page, a truncated archive."""
     size = path.stat().st_size
@@ -178,7 +190,8 @@ def check_content(path: Path, ds: Dataset) -> None:
     if head.startswith((b"<!doctype html", b"<html")) or (b"<html" in head and ds.format != "html"):
         raise FetchError(
             f"{ds.relative_raw_path}: an HTML page was fetched where a {ds.format.upper()} file was expected "
-            f"(an error or proxy page?) from {ds.download_url or ds.url} — nothing was written")
+            f"(an error or proxy page?) from {ds.download_url or ds.url} — nothing was written"
+        )
     if ds.format in ("xlsx", "zip") and not zipfile.is_zipfile(path):
         raise FetchError(f"{ds.relative_raw_path}: not a valid {ds.format} (zip) archive — truncated download?")
     if ds.format == "xls" and not path.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
@@ -235,13 +248,14 @@ def compare_versions(old: Path | None, new: Path) -> list[str]:
 
 # ---------------------------------------------------------------------------------- fetching
 
+
 @dataclass
 class FetchResult:
     dataset_id: str
     path: Path
     sha256: str
-    status: str            # "unchanged", "new", "updated"
-    origin: str            # "mirror" or the URL downloaded from
+    status: str  # "unchanged", "new", "updated"
+    origin: str  # "mirror" or the URL downloaded from
     changes: list[str] = field(default_factory=list)
 
 
@@ -251,7 +265,7 @@ def _download(url: str, dest: Path, timeout: float = 120) -> None:
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp, open(dest, "wb") as out:
             shutil.copyfileobj(resp, out)
-    except Exception as exc:  # noqa: BLE001 - network errors come in many types
+    except Exception as exc:
         raise FetchError(f"could not download {url}: {exc}") from exc
 
 
@@ -272,6 +286,7 @@ def _apply_extract(download: Path, ds: Dataset, dest: Path) -> None:
     sheet = ds.extract.get("sheet")
     if sheet:
         import pandas as pd
+
         header = int(ds.extract.get("header_row", 1)) - 1
         df = pd.read_excel(src, sheet_name=sheet, header=header)
         df.to_csv(dest, index=False)
@@ -282,8 +297,15 @@ def _apply_extract(download: Path, ds: Dataset, dest: Path) -> None:
 STAGING_PREFIX = ".fetch-"
 
 
-def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | None,
-              refresh: bool = False, staged: list[tuple[Path, Path]] | None = None) -> FetchResult:
+def fetch_one(
+    ds: Dataset,
+    paths: ProjectPaths,
+    lock: dict,
+    *,
+    mirror: Path | None,
+    refresh: bool = False,
+    staged: list[tuple[Path, Path]] | None = None,
+) -> FetchResult:
     """Fetch one dataset into data/raw and record it in ``lock`` (in memory).
 
     The file is written to a hidden temporary file beside its target and renamed into place only
@@ -317,7 +339,8 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
             if not ds.download_url:
                 raise FetchError(
                     f"{ds.id}: no direct download link is known for {ds.title!r}. Download it by hand from "
-                    f"{ds.url} and save it as data/raw/{ds.relative_raw_path}, or set LLR_MIRROR to a mirror folder.")
+                    f"{ds.url} and save it as data/raw/{ds.relative_raw_path}, or set LLR_MIRROR to a mirror folder."
+                )
             dl = Path(tmpdir) / "download"
             _download(ds.download_url, dl)
             if ds.extract:
@@ -332,7 +355,8 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
             raise FetchError(
                 f"{ds.relative_raw_path}: checksum drift — the fetched file has sha256 {digest[:12]}… but "
                 f"data/sources.lock.json records {locked['sha256'][:12]}… (retrieved {locked.get('retrieved')}). "
-                "If the publisher released a new version, run `llr fetch --refresh` to review and accept it.")
+                "If the publisher released a new version, run `llr fetch --refresh` to review and accept it."
+            )
         changes = compare_versions(target if target.exists() else None, tmp) if (refresh or not locked) else []
         if locked and locked["sha256"] != digest:
             changes.insert(0, f"sha256 {locked['sha256'][:12]}… -> {digest[:12]}…")
@@ -346,7 +370,7 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
 
     status = "new" if not locked else ("updated" if locked["sha256"] != digest else "unchanged")
     if status == "unchanged" and locked.get("file") != f"data/raw/{ds.relative_raw_path}":
-        locked["file"] = f"data/raw/{ds.relative_raw_path}"   # the registry renamed the file
+        locked["file"] = f"data/raw/{ds.relative_raw_path}"  # the registry renamed the file
         status = "moved"
     if status not in ("unchanged", "moved") or not locked:
         lock["datasets"][ds.id] = {
@@ -356,7 +380,7 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
             "origin": origin if origin == "mirror" else "download",
             "sha256": digest,
             "bytes": size,
-            "retrieved": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "retrieved": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "licence": ds.licence,
             "vintage": ds.vintage,
             "publisher": ds.publisher,
@@ -364,8 +388,14 @@ def fetch_one(ds: Dataset, paths: ProjectPaths, lock: dict, *, mirror: Path | No
     return FetchResult(ds.id, target, digest, status, origin, changes)
 
 
-def fetch(paths: ProjectPaths, dataset_ids: Iterable[str] | None = None, *, mirror: Path | None = None,
-          refresh: bool = False, use_configured_mirror: bool = True) -> list[FetchResult]:
+def fetch(
+    paths: ProjectPaths,
+    dataset_ids: Iterable[str] | None = None,
+    *,
+    mirror: Path | None = None,
+    refresh: bool = False,
+    use_configured_mirror: bool = True,
+) -> list[FetchResult]:
     """Fetch datasets (all registered ones by default) and update the lock.
 
     All-or-nothing: every file is fetched and checked into a hidden staging file first; only when
@@ -386,7 +416,7 @@ def fetch(paths: ProjectPaths, dataset_ids: Iterable[str] | None = None, *, mirr
         for ds in datasets:
             results.append(fetch_one(ds, paths, lock, mirror=mirror, refresh=refresh, staged=staged))
     except BaseException:
-        for pending, _ in staged:     # nothing of a failed fetch reaches data/raw
+        for pending, _ in staged:  # nothing of a failed fetch reaches data/raw
             pending.unlink(missing_ok=True)
         raise
     for pending, target in staged:

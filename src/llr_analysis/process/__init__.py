@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -24,10 +24,10 @@ from llr_analysis.paths import ProjectPaths
 @dataclass(frozen=True)
 class Step:
     name: str
-    inputs: tuple[str, ...]          # dataset ids from the sources registry
-    outputs: tuple[str, ...]         # table names, e.g. "geography/lsoa21"
+    inputs: tuple[str, ...]  # dataset ids from the sources registry
+    outputs: tuple[str, ...]  # table names, e.g. "geography/lsoa21"
     func: Callable[[ProjectPaths], dict[str, pd.DataFrame]]
-    after: tuple[str, ...] = ()      # steps whose outputs this one reads
+    after: tuple[str, ...] = ()  # steps whose outputs this one reads
     optional_inputs: tuple[str, ...] = ()
     raw_folders: tuple[str, ...] = ()  # folders under data/raw read as a whole (e.g. API extracts)
 
@@ -37,10 +37,13 @@ STEPS: dict[str, Step] = {}
 
 def step(name: str, inputs, outputs, after=(), optional_inputs=(), raw_folders=()):
     """Register a processing step (decorator)."""
+
     def register(func):
-        STEPS[name] = Step(name, tuple(inputs), tuple(outputs), func, tuple(after), tuple(optional_inputs),
-                           tuple(raw_folders))
+        STEPS[name] = Step(
+            name, tuple(inputs), tuple(outputs), func, tuple(after), tuple(optional_inputs), tuple(raw_folders)
+        )
         return func
+
     return register
 
 
@@ -56,6 +59,7 @@ _TABLES: dict[tuple, pd.DataFrame] = {}
 def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
     """Read a processed table (GeoDataFrame when it holds geometry)."""
     from llr_analysis.paths import project_paths
+
     paths = paths or project_paths()
     p = table_path(paths, table)
     if not p.exists():
@@ -71,19 +75,24 @@ def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
 
 def _read_parquet(table: str, p: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
+
     try:
         meta = pq.read_schema(p).metadata or {}
         if b"geo" in meta:
             import geopandas as gpd
+
             return gpd.read_parquet(p)
         return pd.read_parquet(p)
     except (OSError, ValueError, pa_errors()) as exc:
-        raise LLRError(f"processed table {table!r} is corrupt or truncated ({p}: {exc}): run `llr process` "
-                       "(it rebuilds tables whose content changed) or `llr process --force`") from None
+        raise LLRError(
+            f"processed table {table!r} is corrupt or truncated ({p}: {exc}): run `llr process` "
+            "(it rebuilds tables whose content changed) or `llr process --force`"
+        ) from None
 
 
 def pa_errors() -> type[Exception]:
     import pyarrow
+
     return pyarrow.ArrowException
 
 
@@ -107,6 +116,7 @@ def _load_all_modules() -> None:
     (adding ``process/<topic>.py`` is all it takes for its steps to run)."""
     import importlib
     import pkgutil
+
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
 
@@ -115,9 +125,11 @@ def steps_for_tables(patterns: list[str]) -> list[str]:
     """The steps that make the processed tables matching ``patterns`` (globs such as ``deprivation/*``,
     as notebooks list them in ``metadata.llr.inputs``); with their upstream steps via :func:`ordered_steps`."""
     import fnmatch
+
     _load_all_modules()
-    return sorted(st.name for st in STEPS.values()
-                  if any(fnmatch.fnmatch(out, pat) for out in st.outputs for pat in patterns))
+    return sorted(
+        st.name for st in STEPS.values() if any(fnmatch.fnmatch(out, pat) for out in st.outputs for pat in patterns)
+    )
 
 
 def ordered_steps(names: list[str] | None = None) -> list[Step]:
@@ -143,6 +155,7 @@ def ordered_steps(names: list[str] | None = None) -> list[Step]:
 
 def _sha(path: Path, cache: dict[Path, str] | None = None) -> str:
     from llr_analysis.fetch.sources import sha256_of
+
     if cache is None:
         return sha256_of(path)
     if path not in cache:
@@ -155,15 +168,18 @@ def _folder_files(paths: ProjectPaths, folder: str) -> list[Path]:
     base = paths.raw / folder
     if not base.exists():
         return []
-    return sorted(f for f in base.rglob("*")
-                  if f.is_file() and not any(part.startswith(".") for part in f.relative_to(base).parts))
+    return sorted(
+        f
+        for f in base.rglob("*")
+        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(base).parts)
+    )
 
 
-def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str],
-              cache: dict[Path, str] | None = None) -> str:
+def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str], cache: dict[Path, str] | None = None) -> str:
     """Content hash of a step's raw inputs, the processing code and its upstream steps."""
     from llr_analysis.fetch.sources import get_dataset
     from llr_analysis.hashing import PROCESS_LAYERS, code_hash
+
     h = hashlib.sha256(st.name.encode())
     for ds_id in st.inputs + st.optional_inputs:
         f = get_dataset(ds_id).raw_path(paths)
@@ -171,7 +187,7 @@ def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str],
     for folder in st.raw_folders:
         for f in _folder_files(paths, folder):
             h.update(f"{f.relative_to(paths.raw)}:{_sha(f, cache)}".encode())
-    h.update(code_hash(PROCESS_LAYERS).encode())   # a change to the code below the analysis layer reruns steps
+    h.update(code_hash(PROCESS_LAYERS).encode())  # a change to the code below the analysis layer reruns steps
     for dep in st.after:
         h.update(upstream.get(dep, "").encode())
     return h.hexdigest()
@@ -187,6 +203,7 @@ def verify_inputs(st: Step, paths: ProjectPaths, lock: dict, cache: dict[Path, s
     """
     from llr_analysis.errors import FetchError
     from llr_analysis.fetch.sources import get_dataset
+
     by_file = {e.get("file"): (k, e) for k, e in lock.get("datasets", {}).items() if isinstance(e, dict)}
     files: list[tuple[Path, str | None]] = []
     for ds_id in st.inputs + st.optional_inputs:
@@ -195,23 +212,25 @@ def verify_inputs(st: Step, paths: ProjectPaths, lock: dict, cache: dict[Path, s
             files.append((f, ds_id))
     for folder in st.raw_folders:
         files += [(f, None) for f in _folder_files(paths, folder)]
-    for f, ds_id in files:
+    for f, file_ds in files:
         rel = f"data/raw/{f.relative_to(paths.raw).as_posix()}"
         if not f.exists():
-            continue          # the step's reader names the dataset and says to run `llr fetch`
-        key, entry = (ds_id, lock["datasets"].get(ds_id)) if ds_id else by_file.get(rel, (None, None))
+            continue  # the step's reader names the dataset and says to run `llr fetch`
+        key, entry = (file_ds, lock["datasets"].get(file_ds)) if file_ds else by_file.get(rel, (None, None))
         if entry is None:
             raise FetchError(
                 f"{rel}: not recorded in {paths.lock_file.name} (no fetch recorded this file: left by a failed "
                 f"or interrupted fetch, or copied in by hand). Processing uses only fetched files: run "
-                f"`llr fetch{' ' + ds_id if ds_id else '-fingertips'}`, or delete the file.")
+                f"`llr fetch{' ' + file_ds if file_ds else '-fingertips'}`, or delete the file."
+            )
         recorded = str(entry.get("sha256", ""))
         actual = _sha(f, cache)
         if actual != recorded:
             raise FetchError(
                 f"{rel}: the file was modified after it was fetched: its sha256 is {actual}, but "
                 f"{paths.lock_file.name} records {recorded or 'no checksum'} for {key}. Run `llr fetch` to "
-                "restore the fetched file (or `llr fetch --refresh` to review and accept a new version).")
+                "restore the fetched file (or `llr fetch --refresh` to review and accept a new version)."
+            )
 
 
 def _stamp(paths: ProjectPaths, name: str) -> Path:
@@ -221,6 +240,7 @@ def _stamp(paths: ProjectPaths, name: str) -> Path:
 def _read_stamp(stamp: Path) -> dict:
     """A step's cache record: ``{"hash": <step hash>, "outputs": {table: sha256}}`` ({} if unusable)."""
     import json
+
     try:
         rec = json.loads(stamp.read_text())
     except (OSError, ValueError):
@@ -230,6 +250,7 @@ def _read_stamp(stamp: Path) -> dict:
 
 def _write_stamp(stamp: Path, digest: str, outputs: dict[str, str]) -> None:
     import json
+
     stamp.parent.mkdir(parents=True, exist_ok=True)
     tmp = stamp.with_suffix(".tmp")
     tmp.write_text(json.dumps({"hash": digest, "outputs": outputs}, indent=1, sort_keys=True) + "\n")
@@ -239,6 +260,7 @@ def _write_stamp(stamp: Path, digest: str, outputs: dict[str, str]) -> None:
 def _reusable(st: Step, paths: ProjectPaths, digest: str, log) -> bool:
     """The step's tables can be reused: same inputs and code, and every table as it was written."""
     from llr_analysis.fetch.sources import sha256_of
+
     stamp = _stamp(paths, st.name)
     if not stamp.exists():
         return False
@@ -252,8 +274,10 @@ def _reusable(st: Step, paths: ProjectPaths, digest: str, log) -> bool:
             return False
         actual = sha256_of(p)
         if actual != rec["outputs"].get(t):
-            log(f"process {st.name}: {t}.parquet changed or is corrupt since it was written "
-                f"(sha256 {actual[:12]}…, recorded {str(rec['outputs'].get(t))[:12]}…) - rebuilding")
+            log(
+                f"process {st.name}: {t}.parquet changed or is corrupt since it was written "
+                f"(sha256 {actual[:12]}…, recorded {str(rec['outputs'].get(t))[:12]}…) - rebuilding"
+            )
             return False
     return True
 
@@ -263,8 +287,9 @@ def _run_step(st: Step, paths: ProjectPaths, digest: str) -> tuple[list[Path], l
 
     Returns the files written and the lines to log. Runs in the calling process or a worker.
     """
-    from llr_analysis.process import plausibility
     from llr_analysis.fetch.sources import sha256_of
+    from llr_analysis.process import plausibility
+
     stamp = _stamp(paths, st.name)
     stamp.unlink(missing_ok=True)
     lines = []
@@ -277,16 +302,20 @@ def _run_step(st: Step, paths: ProjectPaths, digest: str) -> tuple[list[Path], l
         plausibility.check_tables(tables, f"step '{st.name}'")
         gaps = plausibility.check_complete(tables, f"step '{st.name}'")
         for g in gaps.itertuples():
-            lines.append(f"process {st.name}: known gap, recorded in quality/known_gaps: {g.table} {g.column} for "
-                         f"{g.area_code} ({g.rows} rows): {g.reason}")
+            lines.append(
+                f"process {st.name}: known gap, recorded in quality/known_gaps: {g.table} {g.column} for "
+                f"{g.area_code} ({g.rows} rows): {g.reason}"
+            )
         tables = {**tables, f"quality/known_gaps_{st.name}": gaps}
     except BuildError:
         raise
     except LLRError as exc:
         raise BuildError("process", f"step '{st.name}': {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - a reader failed in a way no check anticipated
-        raise BuildError("process", f"step '{st.name}' failed unexpectedly: {type(exc).__name__}: {exc} "
-                                    f"(inputs: {', '.join(st.inputs)})") from exc
+    except Exception as exc:
+        raise BuildError(
+            "process",
+            f"step '{st.name}' failed unexpectedly: {type(exc).__name__}: {exc} (inputs: {', '.join(st.inputs)})",
+        ) from exc
     written = _write(paths, tables)
     _write_stamp(stamp, digest, {t: sha256_of(table_path(paths, t)) for t in tables})
     lines.append(f"process {st.name}: {', '.join(tables)} ({time.perf_counter() - t0:.1f}s)")
@@ -294,12 +323,13 @@ def _run_step(st: Step, paths: ProjectPaths, digest: str) -> tuple[list[Path], l
 
 
 def _step_in_worker(name: str, root: Path, digest: str) -> tuple[list[Path], list[str]]:
-    ordered_steps([name])   # registers the steps in this process
+    ordered_steps([name])  # registers the steps in this process
     return _run_step(STEPS[name], ProjectPaths(root), digest)
 
 
-def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: bool = False,
-        workers: int = 1) -> dict[str, list[Path]]:
+def run(
+    paths: ProjectPaths, names: list[str] | None = None, log=print, force: bool = False, workers: int = 1
+) -> dict[str, list[Path]]:
     """Run processing steps in dependency order; stop at the first failure.
 
     Before anything runs, every raw file a step reads is checked against the lock
@@ -312,6 +342,7 @@ def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: b
     """
     from llr_analysis.errors import FetchError
     from llr_analysis.fetch.sources import read_lock
+
     out: dict[str, list[Path]] = {}
     hashes: dict[str, str] = {}
     cache: dict[Path, str] = {}
@@ -323,7 +354,7 @@ def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: b
         except FetchError as exc:
             raise BuildError("process", f"step '{st.name}': {exc}") from exc
     todo = []
-    for st in steps:   # a step's digest depends on its upstream steps' digests, not on their tables
+    for st in steps:  # a step's digest depends on its upstream steps' digests, not on their tables
         hashes[st.name] = step_hash(st, paths, hashes, cache)
         if not force and _reusable(st, paths, hashes[st.name], log):
             log(f"process {st.name}: unchanged")
@@ -336,13 +367,13 @@ def run(paths: ProjectPaths, names: list[str] | None = None, log=print, force: b
                 log(line)
         return out
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     pending = {st.name: st for st in todo}
     running: dict = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
         while pending or running:
             for name, st in list(pending.items()):
-                if len(running) < workers and not any(dep in pending or dep in running.values()
-                                                      for dep in st.after):
+                if len(running) < workers and not any(dep in pending or dep in running.values() for dep in st.after):
                     running[pool.submit(_step_in_worker, name, paths.root, hashes[name])] = name
                     del pending[name]
             finished, _ = wait(running, return_when=FIRST_COMPLETED)

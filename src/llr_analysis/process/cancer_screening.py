@@ -22,17 +22,25 @@ Sources, read by their publishers' column names:
 
 from __future__ import annotations
 
-import math
 import re
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from llr_analysis.process import fingertips
-from llr_analysis.errors import DataValidationError
 from llr_analysis import settings
+from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
+from llr_analysis.process import fingertips, step
+from llr_analysis.process.gp_practices import (
+    PCN_CODE,
+    PRACTICES_SCHEMA,
+    assign_place,
+    ccg_code_from_name,
+    read_epcn,
+    read_epraccur,
+    read_gp_mapping_2022,
+    read_qof_mapping,
+)
 from llr_analysis.validate import (
     PRACTICE_CODE,
     UTLA_CODE,
@@ -46,145 +54,68 @@ from llr_analysis.validate import (
     to_number,
     validate,
 )
-from llr_analysis.process import step
 
-#: ODS epraccur columns (the file has no header row), from the ODS "GP practices" file
-#: specification: 27 fields.
-EPRACCUR_COLUMNS = [
-    "Organisation Code", "Name", "National Grouping", "High Level Health Geography", "Address Line 1",
-    "Address Line 2", "Address Line 3", "Address Line 4", "Address Line 5", "Postcode", "Open Date",
-    "Close Date", "Status Code", "Organisation Sub-Type Code", "Commissioner", "Join Provider/Purchaser Date",
-    "Left Provider/Purchaser Date", "Contact Telephone Number", "Null 1", "Null 2", "Null 3",
-    "Amended Record Indicator", "Null 4", "Provider/Purchaser", "Null 5", "Prescribing Setting", "Null 6",
-]
-STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
-PCN_CODE = r"^U\d{5}$"
+PRACTICE_COVERAGE_SCHEMA = pa.DataFrameSchema(
+    {
+        "source_id": pa.Column(str),
+        "file": pa.Column(str, nullable=True),
+        "programme": pa.Column(str, pa.Check.isin(["cervical", "breast", "bowel"])),
+        "age_group": pa.Column(str),
+        "period": pa.Column(str),
+        "period_label": pa.Column(str),
+        "period_sort": pa.Column(float),
+        "indicator": pa.Column(str),
+        "practice_code": code_column(PRACTICE_CODE),
+        "practice_name": pa.Column(str, nullable=True),
+        "ccg_code": pa.Column(str, nullable=True),
+        "ccg_name": pa.Column(str, nullable=True),
+        "in_llr": pa.Column(bool),
+        "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"]), nullable=True),
+        "place_basis": pa.Column(str),
+        "numerator": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "denominator": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "suppressed": pa.Column(bool),
+        "suppression_note": pa.Column(str, nullable=True),
+    },
+    strict=True,
+    unique=["source_id", "programme", "age_group", "period", "practice_code"],
+    checks=[
+        pa.Check(
+            lambda d: ~d["suppressed"] | d["numerator"].isna() | d["denominator"].isna(),
+            name="suppressed rows have a missing count",
+        ),
+        pa.Check(lambda d: d["in_llr"] == d["place_id"].notna(), name="every LLR row has a place"),
+    ],
+)
 
-PRACTICE_COVERAGE_SCHEMA = pa.DataFrameSchema({
-    "source_id": pa.Column(str),
-    "file": pa.Column(str, nullable=True),
-    "programme": pa.Column(str, pa.Check.isin(["cervical", "breast", "bowel"])),
-    "age_group": pa.Column(str),
-    "period": pa.Column(str),
-    "period_label": pa.Column(str),
-    "period_sort": pa.Column(float),
-    "indicator": pa.Column(str),
-    "practice_code": code_column(PRACTICE_CODE),
-    "practice_name": pa.Column(str, nullable=True),
-    "ccg_code": pa.Column(str, nullable=True),
-    "ccg_name": pa.Column(str, nullable=True),
-    "in_llr": pa.Column(bool),
-    "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"]), nullable=True),
-    "place_basis": pa.Column(str),
-    "numerator": pa.Column(float, pa.Check.ge(0), nullable=True),
-    "denominator": pa.Column(float, pa.Check.ge(0), nullable=True),
-    "suppressed": pa.Column(bool),
-    "suppression_note": pa.Column(str, nullable=True),
-}, strict=True, unique=["source_id", "programme", "age_group", "period", "practice_code"],
-    checks=[pa.Check(lambda d: ~d["suppressed"] | d["numerator"].isna() | d["denominator"].isna(),
-                     name="suppressed rows have a missing count"),
-            pa.Check(lambda d: d["in_llr"] == d["place_id"].notna(), name="every LLR row has a place")])
 
-PRACTICES_SCHEMA = pa.DataFrameSchema({
-    "practice_code": code_column(PRACTICE_CODE, unique=True),
-    "practice_name": pa.Column(str, nullable=True),
-    "postcode": pa.Column(str, nullable=True),
-    "status": pa.Column(str, nullable=True),
-    "open_date": pa.Column(str, nullable=True),
-    "close_date": pa.Column(str, nullable=True),
-    "current_ccg_code": pa.Column(str, nullable=True),
-    "prescribing_setting": pa.Column(str, nullable=True),
-    "pcn_code": pa.Column(str, pa.Check.str_matches(PCN_CODE), nullable=True),
-    "pcn_name": pa.Column(str, nullable=True),
-    "pcn_basis": pa.Column(str),
-    "imd_score": pa.Column(float, nullable=True),
-    "imd_decile": pa.Column(float, pa.Check.in_range(1, 10), nullable=True),
-    "pcn_imd_score": pa.Column(float, nullable=True),
-    "pcn_imd_decile": pa.Column(float, pa.Check.in_range(1, 10), nullable=True),
-}, strict=True)
-
-HEALTH_INDEX_SCHEMA = pa.DataFrameSchema({
-    "year": pa.Column(int),
-    "area_code": code_column(UTLA_CODE),
-    "area_name": pa.Column(str),
-    "value": pa.Column(float, pa.Check.in_range(0, 100)),
-    "rank": pa.Column(int, pa.Check.ge(1)),
-    "areas": pa.Column(int),
-    "source_id": pa.Column(str),
-}, unique=["year", "area_code"])
-
+HEALTH_INDEX_SCHEMA = pa.DataFrameSchema(
+    {
+        "year": pa.Column(int),
+        "area_code": code_column(UTLA_CODE),
+        "area_name": pa.Column(str),
+        "value": pa.Column(float, pa.Check.in_range(0, 100)),
+        "rank": pa.Column(int, pa.Check.ge(1)),
+        "areas": pa.Column(int),
+        "source_id": pa.Column(str),
+    },
+    unique=["year", "area_code"],
+)
 
 
 # ------------------------------------------------------------------------------ place rule
 
-def postcode_district(postcode) -> str | None:
-    """'LE15 6NT' -> 'LE15' (the outward code); None when missing."""
-    if postcode is None or (isinstance(postcode, float) and math.isnan(postcode)) or postcode is pd.NA:
-        return None
-    text = str(postcode).strip().upper()
-    if not text:
-        return None
-    return text.split()[0] if " " in text else text[:-3]
-
-
-def assign_place(ccg_code, pcn_code=None, postcode=None, rule: dict | None = None) -> tuple[str | None, str]:
-    """The place of a practice and the basis of the decision.
-
-    Rule (``config/cancer_screening.yml`` ``place_rule``): the practice's CCG / sub-ICB location decides
-    (04C Leicester City -> Leicester, 04V West Leicestershire -> Leicestershire). East
-    Leicestershire and Rutland (03W) practices go to Rutland when their PCN is a Rutland PCN,
-    else to Leicestershire; with no PCN known, a premises postcode district in the configured
-    Rutland list (LE15) means Rutland (basis marked approximate), anything else Leicestershire.
-    Returns ``(None, "not in LLR")`` for other CCGs.
-    """
-    rule = rule or settings.cancer_screening()["place_rule"]
-    code = None if ccg_code is None or ccg_code is pd.NA or (isinstance(ccg_code, float) and math.isnan(ccg_code)) \
-        else str(ccg_code).strip()
-    target = rule["ccg_place"].get(code)
-    if target is None:
-        return None, "not in LLR"
-    if target != "leicestershire_or_rutland":
-        return target, f"CCG {code}"
-    has_pcn = pcn_code is not None and pcn_code is not pd.NA and not (isinstance(pcn_code, float)
-                                                                      and math.isnan(pcn_code)) and str(pcn_code)
-    if has_pcn:
-        if str(pcn_code) in rule["rutland_pcns"]:
-            return "rutland", f"CCG {code}, Rutland PCN {pcn_code}"
-        return "leicestershire", f"CCG {code}, PCN {pcn_code} is not a Rutland PCN"
-    district = postcode_district(postcode)
-    if district in rule["rutland_postcode_districts"]:
-        return "rutland", f"CCG {code}, no PCN; premises postcode district {district} (approximate)"
-    return "leicestershire", (f"CCG {code}, no PCN; premises postcode district {district} is not a Rutland "
-                              "district (approximate)" if district else f"CCG {code}, no PCN or postcode")
-
-
-def ccg_code_from_name(name) -> str | None:
-    """ODS code of an LLR CCG from its name as written in a source (None for other CCGs)."""
-    names = settings.cancer_screening()["place_rule"]["ccg_names"]
-    key = None if name is None or name is pd.NA else str(name).strip()
-    return names.get(key)
-
-
-def _date(s: pd.Series) -> pd.Series:
-    """'20200630' -> '2020-06-30'; blanks stay missing."""
-    t = s.astype("string").str.strip()
-    ok = t.str.fullmatch(r"\d{8}").fillna(False)
-    return (t.str[:4] + "-" + t.str[4:6] + "-" + t.str[6:8]).where(ok, pd.NA)
-
-
-def _clean_headers(df: pd.DataFrame) -> pd.DataFrame:
-    df.columns = [re.sub(r"\s+", " ", str(c)).strip() for c in df.columns]
-    return df
-
 
 # ------------------------------------------------------------------------------ readers
+
 
 def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
     """The Dec 2017 workbook -> one row per practice and age group (all of England)."""
     raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     c17 = cfg["cervical_2017"]
-    base = select_columns(raw, {"Organisation.Code": "practice_code", "Organisation": "practice_name",
-                                "CCG": "ccg_name"}, path)
+    base = select_columns(
+        raw, {"Organisation.Code": "practice_code", "Organisation": "practice_name", "CCG": "ccg_name"}, path
+    )
     base["practice_code"] = base["practice_code"].str.strip()
     base["practice_name"] = base["practice_name"].str.strip()
     base["ccg_name"] = base["ccg_name"].str.strip()
@@ -192,8 +123,11 @@ def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
     check_count(len(base), cfg["expected"]["england_practices_2017"], "practice rows", path, where="in England")
     parts = []
     for age, cols in c17["columns"].items():
-        sel = select_columns(raw, {cols["denominator"]: "denominator", cols["numerator"]: "numerator",
-                                   cols["suppression"]: "suppression"}, path)
+        sel = select_columns(
+            raw,
+            {cols["denominator"]: "denominator", cols["numerator"]: "numerator", cols["suppression"]: "suppression"},
+            path,
+        )
         part = base.copy()
         for c, src in (("denominator", cols["denominator"]), ("numerator", cols["numerator"])):
             # "<Suppressed>" is PHE's second marker beside "<under 6>"; both mean "not published".
@@ -204,9 +138,13 @@ def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
         flagged = note.str.lower().str.startswith("suppress")
         mismatch = flagged != part["suppressed"]
         if mismatch.any():
-            raise DataValidationError(path, "suppression flag disagrees with the counts", column=cols["suppression"],
-                                      example=example_row(raw, mismatch))
-        part["suppression_note"] = note.where(flagged, pd.NA)
+            raise DataValidationError(
+                path,
+                "suppression flag disagrees with the counts",
+                column=cols["suppression"],
+                example=example_row(raw, mismatch),
+            )
+        part["suppression_note"] = note.where(flagged, None)
         check_not_greater(part, "numerator", "denominator", path)
         part["age_group"] = age
         parts.append(part)
@@ -217,73 +155,12 @@ def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
     out["period"] = str(c17["period"])
     out["period_label"] = str(c17["period_label"])
     out["period_sort"] = float(str(c17["period"]).replace("-", ""))
-    out["indicator"] = [f"Cervical screening coverage, {cfg['programmes']['cervical']['age_groups'][a]['label'].lower()}"
-                        f" ({cfg['programmes']['cervical']['age_groups'][a]['interval']})" for a in out["age_group"]]
+    out["indicator"] = [
+        f"Cervical screening coverage, {cfg['programmes']['cervical']['age_groups'][a]['label'].lower()}"
+        f" ({cfg['programmes']['cervical']['age_groups'][a]['interval']})"
+        for a in out["age_group"]
+    ]
     out["ccg_code"] = out["ccg_name"].map(ccg_code_from_name)
-    return out
-
-
-def read_epraccur(path) -> pd.DataFrame:
-    """ODS epraccur (no header row) by the ODS column specification."""
-    raw = read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if raw.shape[1] != len(EPRACCUR_COLUMNS):
-        raise DataValidationError(path, f"expected the {len(EPRACCUR_COLUMNS)} epraccur columns of the ODS "
-                                  f"specification (no header row), found {raw.shape[1]}")
-    raw.columns = EPRACCUR_COLUMNS
-    out = select_columns(raw, {"Organisation Code": "practice_code", "Name": "practice_name",
-                               "Postcode": "postcode", "Open Date": "open_date", "Close Date": "close_date",
-                               "Status Code": "status", "Commissioner": "current_ccg_code",
-                               "Prescribing Setting": "prescribing_setting"}, path)
-    for c in out.columns:
-        out[c] = out[c].str.strip()
-    bad = ~out["practice_code"].str.match(r"^[A-Z0-9]{3,8}$")
-    if bad.any() or out["practice_code"].eq("Organisation Code").any():
-        raise DataValidationError(path, "Organisation Code values are not ODS codes (is there a header row?)",
-                                  column="Organisation Code", example=example_row(out, bad | out["practice_code"].eq("Organisation Code")))
-    check_unique(out, ["practice_code"], path)
-    out["open_date"], out["close_date"] = _date(out["open_date"]), _date(out["close_date"])
-    unknown = ~out["status"].isin(list(STATUS))
-    if unknown.any():
-        raise DataValidationError(path, "unknown Status Code", column="Status Code", example=example_row(out, unknown))
-    out["status"] = out["status"].map(STATUS)
-    return out.replace({"": pd.NA})
-
-
-def read_epcn(path) -> pd.DataFrame:
-    """ODS ePCN 'PCN Core Partner Details': practice -> PCN relationships with dates."""
-    raw = _clean_headers(pd.read_excel(path, sheet_name="PCN Core Partner Details", dtype=str))
-    out = select_columns(raw, {"Partner Organisation Code": "practice_code", "PCN Code": "pcn_code",
-                               "PCN Name": "pcn_name",
-                               "Practice to PCN Relationship Start Date": "start_date",
-                               "Practice to PCN Relationship End Date": "end_date"}, path)
-    for c in out.columns:
-        out[c] = out[c].astype("string").str.strip()
-    bad = ~out["pcn_code"].str.match(PCN_CODE).fillna(False)
-    if bad.any():
-        raise DataValidationError(path, "PCN Code is not a PCN code (U + 5 digits)", column="PCN Code",
-                                  example=example_row(out, bad))
-    out["start_date"], out["end_date"] = _date(out["start_date"]), _date(out["end_date"])
-    return out
-
-
-def read_gp_mapping_2022(path) -> pd.DataFrame:
-    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    out = select_columns(raw, {"PRACTICE_CODE": "practice_code", "PRACTICE_NAME": "practice_name",
-                               "PRACTICE_POSTCODE": "postcode", "PCN_CODE": "pcn_code", "PCN_NAME": "pcn_name",
-                               "CCG_CODE": "ccg_code"}, path)
-    for c in out.columns:
-        out[c] = out[c].str.strip()
-    check_unique(out, ["practice_code"], path)
-    return out
-
-
-def read_qof_mapping(path) -> pd.DataFrame:
-    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    out = select_columns(raw, {"PRACTICE_CODE": "practice_code", "PRACTICE_NAME": "practice_name",
-                               "PCN_ODS_CODE": "pcn_code", "PCN_NAME": "pcn_name", "CCG_ODS_CODE": "ccg_code"}, path)
-    for c in out.columns:
-        out[c] = out[c].str.strip()
-    check_unique(out, ["practice_code"], path)
     return out
 
 
@@ -292,8 +169,7 @@ def read_imd(path, code_col: str) -> pd.DataFrame:
     out = select_columns(raw, {code_col: "code", "imd_score": "imd_score", "imd_decile": "imd_decile"}, path)
     out["code"] = out["code"].str.strip()
     out["imd_score"], _ = to_number(out["imd_score"], path, "imd_score", allow_suppressed=False, area=out["code"])
-    out["imd_decile"], _ = to_number(out["imd_decile"], path, "imd_decile", allow_suppressed=False,
-                                      area=out["code"])
+    out["imd_decile"], _ = to_number(out["imd_decile"], path, "imd_decile", allow_suppressed=False, area=out["code"])
     check_unique(out, ["code"], path)
     return out
 
@@ -304,14 +180,18 @@ def read_health_index(paths) -> pd.DataFrame:
     meta = select_columns(read_csv(meta_path, dtype=str), {"code": "code", "label": "label"}, meta_path)
     hit = meta[meta["code"].str.strip() == "can_screen"]
     if hit.empty or "screen" not in hit["label"].iloc[0].lower():
-        raise DataValidationError(meta_path, "indicator can_screen ('Cancer screening') is not described",
-                                  column="code")
+        raise DataValidationError(
+            meta_path, "indicator can_screen ('Cancer screening') is not described", column="code"
+        )
     parts = []
     for year in (2015, 2016, 2017, 2018):
         ds = f"health_index_utla_{year}"
         f = raw_path(ds, paths)
-        d = select_columns(read_csv(f, dtype=str, keep_default_na=False),
-                           {"Area code": "area_code", "Area name": "area_name", "can_screen": "value"}, f)
+        d = select_columns(
+            read_csv(f, dtype=str, keep_default_na=False),
+            {"Area code": "area_code", "Area name": "area_name", "can_screen": "value"},
+            f,
+        )
         d["value"], _ = to_number(d["value"], f, "can_screen", allow_suppressed=False, area=d["area_code"])
         d = d.dropna(subset=["value"]).copy()
         d["year"] = year
@@ -324,8 +204,16 @@ def read_health_index(paths) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------ lookup
 
-def build_practice_lookup(codes: set[str], epr: pd.DataFrame, epcn: pd.DataFrame, m22: pd.DataFrame,
-                          qof: pd.DataFrame, imd: pd.DataFrame, pcn_imd: pd.DataFrame) -> pd.DataFrame:
+
+def build_practice_lookup(
+    codes: set[str],
+    epr: pd.DataFrame,
+    epcn: pd.DataFrame,
+    m22: pd.DataFrame,
+    qof: pd.DataFrame,
+    imd: pd.DataFrame,
+    pcn_imd: pd.DataFrame,
+) -> pd.DataFrame:
     """One row per LLR practice: current details, PCN (and how it was found), deprivation.
 
     PCN, in order of preference: the practice's current relationship in ePCN (Jan 2023); its
@@ -337,8 +225,13 @@ def build_practice_lookup(codes: set[str], epr: pd.DataFrame, epcn: pd.DataFrame
     df = pd.DataFrame({"practice_code": sorted(codes)})
     df = df.merge(epr, on="practice_code", how="left")
     for src in (m22, qof):  # names and postcodes of practices epraccur lacks
-        df = df.merge(src[["practice_code", "practice_name"] + (["postcode"] if "postcode" in src else [])]
-                      .rename(columns={"practice_name": "_n", "postcode": "_p"}), on="practice_code", how="left")
+        df = df.merge(
+            src[["practice_code", "practice_name"] + (["postcode"] if "postcode" in src else [])].rename(
+                columns={"practice_name": "_n", "postcode": "_p"}
+            ),
+            on="practice_code",
+            how="left",
+        )
         df["practice_name"] = df["practice_name"].fillna(df.pop("_n"))
         if "_p" in df:
             df["postcode"] = df["postcode"].fillna(df.pop("_p"))
@@ -360,8 +253,13 @@ def build_practice_lookup(codes: set[str], epr: pd.DataFrame, epcn: pd.DataFrame
     fill(m22[m22["pcn_code"].str.match(PCN_CODE)], lambda r: "NHS Digital practice mapping Jan 2022")
     fill(qof[qof["pcn_code"].str.match(PCN_CODE)], lambda r: "QOF 2020-21 mapping")
     # One spelling per PCN (ePCN's upper-case names).
-    names = pd.concat([epcn[["pcn_code", "pcn_name"]], m22[["pcn_code", "pcn_name"]].assign(
-        pcn_name=m22["pcn_name"].str.upper())]).drop_duplicates("pcn_code").set_index("pcn_code")["pcn_name"]
+    names = (
+        pd.concat(
+            [epcn[["pcn_code", "pcn_name"]], m22[["pcn_code", "pcn_name"]].assign(pcn_name=m22["pcn_name"].str.upper())]
+        )
+        .drop_duplicates("pcn_code")
+        .set_index("pcn_code")["pcn_name"]
+    )
     df["pcn_name"] = df["pcn_code"].map(names).fillna(df["pcn_name"])
 
     i = imd.set_index("code")
@@ -370,8 +268,18 @@ def build_practice_lookup(codes: set[str], epr: pd.DataFrame, epcn: pd.DataFrame
     p = pcn_imd.set_index("code")
     df["pcn_imd_score"] = df["pcn_code"].map(p["imd_score"])
     df["pcn_imd_decile"] = df["pcn_code"].map(p["imd_decile"])
-    for c in ("practice_name", "postcode", "status", "open_date", "close_date", "current_ccg_code",
-              "prescribing_setting", "pcn_code", "pcn_name", "pcn_basis"):
+    for c in (
+        "practice_name",
+        "postcode",
+        "status",
+        "open_date",
+        "close_date",
+        "current_ccg_code",
+        "prescribing_setting",
+        "pcn_code",
+        "pcn_name",
+        "pcn_basis",
+    ):
         df[c] = df[c].astype(object).where(df[c].notna(), None)
     for c in ("imd_score", "imd_decile", "pcn_imd_score", "pcn_imd_decile"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
@@ -384,30 +292,58 @@ def _fingertips_practice_rows(ft: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     if g.empty:
         return pd.DataFrame()
     ons = cfg["place_rule"]["ccg_ons_codes"]
-    out = pd.DataFrame({
-        "source_id": "fingertips", "file": g["file"], "programme": g["programme"], "age_group": g["age_group"],
-        "period": g["period"], "period_label": g["period"], "period_sort": g["period_sort"].astype(float),
-        "indicator": g["indicator_name"] + " (Fingertips " + g["indicator_id"].astype(int).astype(str) + ")",
-        "practice_code": g["area_code"], "practice_name": g["area_name"],
-        "ccg_code": g["parent_code"].map(ons), "ccg_name": pd.NA,
-        "_parent_is_sub_icb": g["parent_code"].fillna("").str.match(r"^E38\d{6}$"),
-        "numerator": g["count"], "denominator": g["denominator"],
-    })
+    out = pd.DataFrame(
+        {
+            "source_id": "fingertips",
+            "file": g["file"],
+            "programme": g["programme"],
+            "age_group": g["age_group"],
+            "period": g["period"],
+            "period_label": g["period"],
+            "period_sort": g["period_sort"].astype(float),
+            "indicator": g["indicator_name"] + " (Fingertips " + g["indicator_id"].astype(int).astype(str) + ")",
+            "practice_code": g["area_code"],
+            "practice_name": g["area_name"],
+            "ccg_code": g["parent_code"].map(ons),
+            "ccg_name": pd.NA,
+            "_parent_is_sub_icb": g["parent_code"].fillna("").str.match(r"^E38\d{6}$"),
+            "numerator": g["count"],
+            "denominator": g["denominator"],
+        }
+    )
     out["suppressed"] = out["numerator"].isna() | out["denominator"].isna()
-    out["suppression_note"] = np.where(out["suppressed"], g["value_note"].replace("", "count not published"), None)
+    notes = g["value_note"].replace("", "count not published")
+    out["suppression_note"] = notes.where(out["suppressed"].to_numpy(), None)
     return out
 
 
 # ------------------------------------------------------------------------------ the step
 
-@step("cancer_screening",
-      inputs=["cervical_coverage_gp_2017_12", "gp_practice_mapping_2022_01", "qof_mapping_2020_21",
-              "ods_epcn_2023_01", "ods_epraccur_2022_12", "practice_imd2019_derived", "pcn_imd2019_derived",
-              "health_index_utla_2015", "health_index_utla_2016", "health_index_utla_2017",
-              "health_index_utla_2018", "health_index_metadata"],
-      outputs=["cancer_screening/practice_coverage", "cancer_screening/practices", "cancer_screening/area_coverage",
-               "cancer_screening/health_index"],
-      raw_folders=["cancer_screening/fingertips"])
+
+@step(
+    "cancer_screening",
+    inputs=[
+        "cervical_coverage_gp_2017_12",
+        "gp_practice_mapping_2022_01",
+        "qof_mapping_2020_21",
+        "ods_epcn_2023_01",
+        "ods_epraccur_2022_12",
+        "practice_imd2019_derived",
+        "pcn_imd2019_derived",
+        "health_index_utla_2015",
+        "health_index_utla_2016",
+        "health_index_utla_2017",
+        "health_index_utla_2018",
+        "health_index_metadata",
+    ],
+    outputs=[
+        "cancer_screening/practice_coverage",
+        "cancer_screening/practices",
+        "cancer_screening/area_coverage",
+        "cancer_screening/health_index",
+    ],
+    raw_folders=["cancer_screening/fingertips"],
+)
 def build_screening(paths) -> dict[str, pd.DataFrame]:
     cfg = settings.cancer_screening()
     rule = cfg["place_rule"]
@@ -437,9 +373,12 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
     for code, name in rule["rutland_pcns"].items():
         names = set(epcn.loc[epcn["pcn_code"] == code, "pcn_name"])
         if name not in names:
-            raise DataValidationError(raw_path("ods_epcn_2023_01", paths),
-                                      f"config/cancer_screening.yml names Rutland PCN {code} {name!r}, but ePCN has "
-                                      f"{sorted(names) or 'no such PCN'}", column="PCN Code")
+            raise DataValidationError(
+                raw_path("ods_epcn_2023_01", paths),
+                f"config/cancer_screening.yml names Rutland PCN {code} {name!r}, but ePCN has "
+                f"{sorted(names) or 'no such PCN'}",
+                column="PCN Code",
+            )
 
     # Every practice that is, or was, in LLR by any source.
     codes = set(cov.loc[cov["ccg_code"].notna(), "practice_code"])
@@ -457,21 +396,29 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
     no_ccg = cov["ccg_code"].isna() & cov["source_id"].ne("cervical_coverage_gp_2017_12")
     if "_parent_is_sub_icb" in cov:
         no_ccg &= ~cov.pop("_parent_is_sub_icb").fillna(False).astype(bool)
-    cov.loc[no_ccg, "ccg_code"] = cov.loc[no_ccg, "practice_code"].map(cur).where(
-        lambda s: s.isin(llr_ccgs))
+    cov.loc[no_ccg, "ccg_code"] = cov.loc[no_ccg, "practice_code"].map(cur).where(lambda s: s.isin(llr_ccgs))
     lk = lookup.set_index("practice_code")
-    places = [assign_place(c, lk["pcn_code"].get(p), lk["postcode"].get(p), rule) if pd.notna(c)
-              else (None, "not in LLR") for c, p in zip(cov["ccg_code"], cov["practice_code"])]
+    places = [
+        assign_place(c, lk["pcn_code"].get(p), lk["postcode"].get(p), rule) if pd.notna(c) else (None, "not in LLR")
+        for c, p in zip(cov["ccg_code"], cov["practice_code"], strict=True)
+    ]
     cov["place_id"] = [p for p, _ in places]
     cov["place_basis"] = [b for _, b in places]
     cov["in_llr"] = cov["place_id"].notna()
     for c in ("file", "practice_name", "ccg_code", "ccg_name", "place_id", "suppression_note"):
         cov[c] = cov[c].astype(object).where(cov[c].notna(), None)
-    cov = cov[list(PRACTICE_COVERAGE_SCHEMA.columns)].sort_values(
-        ["programme", "period_sort", "age_group", "practice_code"]).reset_index(drop=True)
+    cov = (
+        cov[list(PRACTICE_COVERAGE_SCHEMA.columns)]
+        .sort_values(["programme", "period_sort", "age_group", "practice_code"])
+        .reset_index(drop=True)
+    )
     cov = validate(cov, PRACTICE_COVERAGE_SCHEMA, f17)
 
     area = ft[ft["area_level"] != "gp_practice"].reset_index(drop=True)
     hi = read_health_index(paths)
-    return {"cancer_screening/practice_coverage": cov, "cancer_screening/practices": lookup,
-            "cancer_screening/area_coverage": area, "cancer_screening/health_index": hi}
+    return {
+        "cancer_screening/practice_coverage": cov,
+        "cancer_screening/practices": lookup,
+        "cancer_screening/area_coverage": area,
+        "cancer_screening/health_index": hi,
+    }

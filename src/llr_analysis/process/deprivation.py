@@ -21,19 +21,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from llr_analysis.process import plausibility
 from llr_analysis.errors import DataValidationError
-from llr_analysis.stats.imd_measures import MEASURES, rank_areas, summary_measures
-from llr_analysis.places import load_places
 from llr_analysis.fetch.sources import raw_path
-from llr_analysis.validate import (LAD_CODE, LSOA_CODE, UTLA_CODE, code_column, first_bad, read_csv, select_columns, to_number,
-                        validate)
-from llr_analysis.process import read_table, step
+from llr_analysis.places import load_places
+from llr_analysis.process import plausibility, read_table, step
+from llr_analysis.stats.imd_measures import MEASURES, rank_areas, summary_measures
+from llr_analysis.validate import (
+    LAD_CODE,
+    LSOA_CODE,
+    UTLA_CODE,
+    code_column,
+    first_bad,
+    read_csv,
+    select_columns,
+    to_number,
+    validate,
+)
 
 # (index id, label, header prefix, required)
 INDICES = [
@@ -45,10 +54,18 @@ INDICES = [
     ("crime", "Crime", "Crime", True),
     ("barriers", "Barriers to Housing and Services", "Barriers to Housing and Services", True),
     ("living_environment", "Living Environment", "Living Environment", True),
-    ("idaci", "Income Deprivation Affecting Children Index (IDACI)",
-     "Income Deprivation Affecting Children Index (IDACI)", False),
-    ("idaopi", "Income Deprivation Affecting Older People Index (IDAOPI)",
-     "Income Deprivation Affecting Older People (IDAOPI)", False),
+    (
+        "idaci",
+        "Income Deprivation Affecting Children Index (IDACI)",
+        "Income Deprivation Affecting Children Index (IDACI)",
+        False,
+    ),
+    (
+        "idaopi",
+        "Income Deprivation Affecting Older People Index (IDAOPI)",
+        "Income Deprivation Affecting Older People (IDAOPI)",
+        False,
+    ),
     ("cyp", "Children and Young People sub-domain", "Children and Young People Sub-domain", False),
     ("adult_skills", "Adult Skills sub-domain", "Adult Skills Sub-domain", False),
     ("geographical_barriers", "Geographical Barriers sub-domain", "Geographical Barriers Sub-domain", False),
@@ -59,29 +76,51 @@ INDICES = [
 INDEX_LABELS = {i: label for i, label, _, _ in INDICES}
 DOMAINS = ["income", "employment", "education", "health", "crime", "barriers", "living_environment"]
 
-EDITIONS = {
-    "IoD2025": {"lsoa_vintage": 2021, "lad_vintage": 2024, "utla_vintage": 2023, "population_year": "mid-2022",
-                "n_lsoas": 33755, "n_lads": 296, "n_utlas": 153},
-    "IoD2019": {"lsoa_vintage": 2011, "lad_vintage": 2019, "utla_vintage": 2019, "population_year": "mid-2015",
-                "n_lsoas": 32844, "n_lads": 317, "n_utlas": 151},
+EDITIONS: dict[str, dict[str, Any]] = {
+    "IoD2025": {
+        "lsoa_vintage": 2021,
+        "lad_vintage": 2024,
+        "utla_vintage": 2023,
+        "population_year": "mid-2022",
+        "n_lsoas": 33755,
+        "n_lads": 296,
+        "n_utlas": 153,
+    },
+    "IoD2019": {
+        "lsoa_vintage": 2011,
+        "lad_vintage": 2019,
+        "utla_vintage": 2019,
+        "population_year": "mid-2015",
+        "n_lsoas": 32844,
+        "n_lads": 317,
+        "n_utlas": 151,
+    },
 }
 
-TIDY_SCHEMA = pa.DataFrameSchema({
-    "edition": pa.Column(str),
-    "lsoa_code": code_column(LSOA_CODE),
-    "lad_code": code_column(LAD_CODE),
-    "index_id": pa.Column(str),
-    # Domain and sub-domain scores are standardised and can be negative; IMD scores and the
-    # income/employment/IDACI/IDAOPI rates cannot (checked below).
-    "score": pa.Column(float, nullable=False),
-    "rank": pa.Column(int, pa.Check.ge(1)),
-    "decile": pa.Column(int, pa.Check.in_range(1, 10)),
-}, unique=["lsoa_code", "index_id"], checks=[
-    pa.Check(lambda d: ~d["index_id"].isin(["imd", "income", "employment", "idaci", "idaopi"]) | (d["score"] >= 0),
-             name="non-negative IMD score and income/employment rates"),
-    pa.Check(lambda d: ~d["index_id"].isin(["income", "employment", "idaci", "idaopi"]) | (d["score"] <= 1),
-             name="rates at most 1"),
-])
+TIDY_SCHEMA = pa.DataFrameSchema(
+    {
+        "edition": pa.Column(str),
+        "lsoa_code": code_column(LSOA_CODE),
+        "lad_code": code_column(LAD_CODE),
+        "index_id": pa.Column(str),
+        # Domain and sub-domain scores are standardised and can be negative; IMD scores and the
+        # income/employment/IDACI/IDAOPI rates cannot (checked below).
+        "score": pa.Column(float, nullable=False),
+        "rank": pa.Column(int, pa.Check.ge(1)),
+        "decile": pa.Column(int, pa.Check.in_range(1, 10)),
+    },
+    unique=["lsoa_code", "index_id"],
+    checks=[
+        pa.Check(
+            lambda d: ~d["index_id"].isin(["imd", "income", "employment", "idaci", "idaopi"]) | (d["score"] >= 0),
+            name="non-negative IMD score and income/employment rates",
+        ),
+        pa.Check(
+            lambda d: ~d["index_id"].isin(["income", "employment", "idaci", "idaopi"]) | (d["score"] <= 1),
+            name="rates at most 1",
+        ),
+    ],
+)
 
 
 def _find(columns: list[str], prefix: str, kind: str) -> str | None:
@@ -92,15 +131,18 @@ def _find(columns: list[str], prefix: str, kind: str) -> str | None:
 
 def _population_columns(edition: str) -> dict[str, str]:
     if edition == "IoD2025":
-        return {"Total population: mid 2022": "population",
-                "Dependent Children aged 0-15: mid 2022": "children_0_15",
-                "Older population aged 60 and over: mid 2022": "older_60_plus",
-                "Working age population 18-66 (for use with Employment Deprivation Domain): mid 2022": "working_age"}
-    return {"Total population: mid 2015 (excluding prisoners)": "population",
-            "Dependent Children aged 0-15: mid 2015 (excluding prisoners)": "children_0_15",
-            "Older population aged 60 and over: mid 2015 (excluding prisoners)": "older_60_plus",
-            "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)":
-                "working_age"}
+        return {
+            "Total population: mid 2022": "population",
+            "Dependent Children aged 0-15: mid 2022": "children_0_15",
+            "Older population aged 60 and over: mid 2022": "older_60_plus",
+            "Working age population 18-66 (for use with Employment Deprivation Domain): mid 2022": "working_age",
+        }
+    return {
+        "Total population: mid 2015 (excluding prisoners)": "population",
+        "Dependent Children aged 0-15: mid 2015 (excluding prisoners)": "children_0_15",
+        "Older population aged 60 and over: mid 2015 (excluding prisoners)": "older_60_plus",
+        "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)": "working_age",
+    }
 
 
 def _numbers(s: pd.Series, path, column: str, area: pd.Series | None = None) -> pd.Series:
@@ -122,9 +164,16 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     # a thousands separator) stays text and goes through ``validate.to_number`` (see _numbers).
     raw = read_csv(path, encoding="utf-8-sig", low_memory=False)
     lsoa_v, lad_v = ed["lsoa_vintage"], ed["lad_vintage"]
-    base = select_columns(raw, {f"LSOA code ({lsoa_v})": "lsoa_code", f"LSOA name ({lsoa_v})": "lsoa_name",
-                                f"Local Authority District code ({lad_v})": "lad_code",
-                                f"Local Authority District name ({lad_v})": "lad_name"}, path)
+    base = select_columns(
+        raw,
+        {
+            f"LSOA code ({lsoa_v})": "lsoa_code",
+            f"LSOA name ({lsoa_v})": "lsoa_name",
+            f"Local Authority District code ({lad_v})": "lad_code",
+            f"Local Authority District name ({lad_v})": "lad_name",
+        },
+        path,
+    )
     cols = list(raw.columns)
     parts = []
     for index_id, _label, prefix, required in INDICES:
@@ -134,39 +183,53 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                 kind = next(k for k, v in found.items() if v is None)
                 select_columns(raw, {f"{prefix} {kind}": "x"}, path)  # raises the clear error
             continue
+        columns = {k: v for k, v in found.items() if v is not None}
         part = base[["lsoa_code", "lad_code"]].copy()
-        for kind, col in found.items():
+        for kind, col in columns.items():
             part[kind.lower()] = _numbers(raw[col], path, col, area=base["lsoa_code"])
-        for kind, col in found.items():
+        for kind, col in columns.items():
             gap = part[kind.lower()].isna()
-            if gap.any():    # a figure missing for an LSOA: MHCLG publish every one
-                raise DataValidationError(path, f"{int(gap.sum())} LSOAs have no {kind.lower()} (blank cell)",
-                                          column=col, **first_bad(part, gap, "lsoa_code"))
+            if gap.any():  # a figure missing for an LSOA: MHCLG publish every one
+                raise DataValidationError(
+                    path,
+                    f"{int(gap.sum())} LSOAs have no {kind.lower()} (blank cell)",
+                    column=col,
+                    **first_bad(part, gap, "lsoa_code"),
+                )
         part["index_id"] = index_id
         part["edition"] = edition
         # Ranks 1..number of LSOAs, deciles 1..10, IMD score 0..100, rates 0..1 (plausibility.RULES).
-        plausibility.check("deprivation/iod_lsoa", part, path, area_column="lsoa_code",
-                           names={k.lower(): c for k, c in found.items()})
+        plausibility.check(
+            "deprivation/iod_lsoa",
+            part,
+            path,
+            area_column="lsoa_code",
+            names={k.lower(): c for k, c in columns.items()},
+        )
         parts.append(part)
     tidy = pd.concat(parts, ignore_index=True)
     tidy["edition"] = edition
     bad = tidy[["score", "rank", "decile"]].isna().any(axis=1)
     if bad.any():
-        raise DataValidationError(path, "missing score, rank or decile", column=tidy.loc[bad, "index_id"].iloc[0],
-                                  example=tidy.loc[bad].iloc[0].to_dict())
+        raise DataValidationError(
+            path,
+            "missing score, rank or decile",
+            column=tidy.loc[bad, "index_id"].iloc[0],
+            example=tidy.loc[bad].iloc[0].to_dict(),
+        )
     tidy["rank"] = tidy["rank"].astype(int)
     tidy["decile"] = tidy["decile"].astype(int)
 
-    pop_cols = {k: v for k, v in _population_columns(edition).items()
-                if any(c.strip() == k for c in cols)}
+    pop_cols = {k: v for k, v in _population_columns(edition).items() if any(c.strip() == k for c in cols)}
     pop = base[["lsoa_code", "lsoa_name", "lad_code", "lad_name"]].copy()
     if pop_cols:
         sel = select_columns(raw, pop_cols, path)
         for c in sel.columns:
             pop[c] = _numbers(sel[c], path, c, area=base["lsoa_code"])
         pop["edition"] = edition
-        plausibility.check("deprivation/iod_population", pop, path, area_column="lsoa_code",
-                           names={v: k for k, v in pop_cols.items()})
+        plausibility.check(
+            "deprivation/iod_population", pop, path, area_column="lsoa_code", names={v: k for k, v in pop_cols.items()}
+        )
     pop["edition"] = edition
     return tidy, pop
 
@@ -182,15 +245,23 @@ def _check_deciles(tidy: pd.DataFrame, path) -> None:
     for e, v in EDITIONS.items():
         n[edition == e] = v["n_lsoas"]
     rank = tidy["rank"].to_numpy()
-    expected = 1 + sum((rank > (n * k // 10)).astype(int) for k in range(1, 10))
-    bad = expected != tidy["decile"]
+    expected = 1 + np.sum([(rank > (n * k // 10)).astype(int) for k in range(1, 10)], axis=0)
+    bad = pd.Series(expected != tidy["decile"].to_numpy(), index=tidy.index)
     if bad.any():
-        raise DataValidationError(path, f"{int(bad.sum())} deciles disagree with their national rank",
-                                  column="decile", example=tidy.loc[bad].iloc[0].to_dict())
+        raise DataValidationError(
+            path,
+            f"{int(bad.sum())} deciles disagree with their national rank",
+            column="decile",
+            example=tidy.loc[bad].iloc[0].to_dict(),
+        )
 
 
-@step("deprivation", inputs=["iod2025_file7_llr", "iod2025_england", "iod2019_file7"], after=["geography"],
-      outputs=["deprivation/iod_lsoa", "deprivation/iod_population"])
+@step(
+    "deprivation",
+    inputs=["iod2025_file7_llr", "iod2025_england", "iod2019_file7"],
+    after=["geography"],
+    outputs=["deprivation/iod_lsoa", "deprivation/iod_population"],
+)
 def build_deprivation(paths) -> dict[str, pd.DataFrame]:
     cfg = load_places()
     geo21 = read_table("geography/lsoa21", paths)
@@ -207,27 +278,32 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
     p25 = pd.concat([p25, pe], ignore_index=True)
     core = t25[t25["index_id"] == "imd"]
     if len(core) != EDITIONS["IoD2025"]["n_lsoas"]:
-        raise DataValidationError(fe, f"IoD2025 should cover all 33,755 LSOAs (2021) in England; found {len(core)}",
-                                  column="LSOA code (2021)")
+        raise DataValidationError(
+            fe, f"IoD2025 should cover all 33,755 LSOAs (2021) in England; found {len(core)}", column="LSOA code (2021)"
+        )
 
     f19 = raw_path("iod2019_file7", paths)
     t19, p19 = read_file7(f19, "IoD2019")
     if (t19["index_id"] == "imd").sum() != EDITIONS["IoD2019"]["n_lsoas"]:
-        raise DataValidationError(f19, "IoD2019 should cover all 32,844 LSOAs (2011) in England",
-                                  column="LSOA code (2011)")
+        raise DataValidationError(
+            f19, "IoD2019 should cover all 32,844 LSOAs (2011) in England", column="LSOA code (2011)"
+        )
 
     for tidy, path in ((t25, f7), (t19, f19)):
         validate(tidy, TIDY_SCHEMA, path)
         _check_deciles(tidy, path)
 
     # LLR coverage.
-    for lsoas, tidy, path, n in ((geo21["lsoa21_code"], t25, f7, cfg.expected["lsoa21_in_llr"]),
-                                 (geo11["lsoa11_code"], t19, f19, cfg.expected["lsoa11_in_llr"])):
+    for lsoas, tidy, path, n in (
+        (geo21["lsoa21_code"], t25, f7, cfg.expected["lsoa21_in_llr"]),
+        (geo11["lsoa11_code"], t19, f19, cfg.expected["lsoa11_in_llr"]),
+    ):
         have = set(tidy.loc[tidy["index_id"] == "imd", "lsoa_code"])
         missing = sorted(set(lsoas) - have)
         if missing:
-            raise DataValidationError(path, f"{len(missing)} of the {n} LLR LSOAs are missing",
-                                      column="LSOA code", example=missing[0])
+            raise DataValidationError(
+                path, f"{len(missing)} of the {n} LLR LSOAs are missing", column="LSOA code", example=missing[0]
+            )
     # Denominators of every LLR LSOA: they weight the LSOA 2011 -> 2021 split of the population
     # estimates and every area summary; a blank one would silently change both.
     for lsoas, pop, path in ((geo21["lsoa21_code"], p25, f7), (geo11["lsoa11_code"], p19, f19)):
@@ -238,8 +314,12 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
             blank = rows[rows[col].isna()]["lsoa_code"].tolist() if col in rows else sorted(lsoas)
             gaps = missing + blank
             if gaps:
-                raise DataValidationError(path, f"{len(gaps)} LLR LSOAs have no denominator (the column is missing "
-                                          "or the cell is blank)", column=header, area=gaps[0])
+                raise DataValidationError(
+                    path,
+                    f"{len(gaps)} LLR LSOAs have no denominator (the column is missing or the cell is blank)",
+                    column=header,
+                    area=gaps[0],
+                )
     tidy = pd.concat([t25, t19], ignore_index=True)[list(TIDY_SCHEMA.columns)]
     pop = pd.concat([p25, p19], ignore_index=True)
     return {"deprivation/iod_lsoa": tidy, "deprivation/iod_population": pop}
@@ -254,9 +334,16 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
 #: average score reproduce the published IoD2019 File 10 ranks (tests/test_deprivation.py);
 #: with the total population for IDACI they do not.
 SUMMARY_DENOMINATORS = {
-    "imd": "population", "income": "population", "employment": "working_age", "education": "population",
-    "health": "population", "crime": "population", "barriers": "population",
-    "living_environment": "population", "idaci": "children_0_15", "idaopi": "older_60_plus",
+    "imd": "population",
+    "income": "population",
+    "employment": "working_age",
+    "education": "population",
+    "health": "population",
+    "crime": "population",
+    "barriers": "population",
+    "living_environment": "population",
+    "idaci": "children_0_15",
+    "idaopi": "older_60_plus",
 }
 
 #: Two-tier counties of April 2019 whose districts have since been abolished, with their 2019
@@ -267,37 +354,47 @@ SUMMARY_DENOMINATORS = {
 #: Furness E06000063/64, North Yorkshire E06000065 and Somerset E06000066 (April 2023).
 COUNTIES_2019 = {
     "E10000002": ("Buckinghamshire", ("E07000004", "E07000005", "E07000006", "E07000007")),
-    "E10000021": ("Northamptonshire", ("E07000150", "E07000151", "E07000152", "E07000153", "E07000154",
-                                       "E07000155", "E07000156")),
+    "E10000021": (
+        "Northamptonshire",
+        ("E07000150", "E07000151", "E07000152", "E07000153", "E07000154", "E07000155", "E07000156"),
+    ),
     "E10000006": ("Cumbria", ("E07000026", "E07000027", "E07000028", "E07000029", "E07000030", "E07000031")),
-    "E10000023": ("North Yorkshire", ("E07000163", "E07000164", "E07000165", "E07000166", "E07000167",
-                                      "E07000168", "E07000169")),
+    "E10000023": (
+        "North Yorkshire",
+        ("E07000163", "E07000164", "E07000165", "E07000166", "E07000167", "E07000168", "E07000169"),
+    ),
     "E10000027": ("Somerset", ("E07000187", "E07000188", "E07000189", "E07000246")),
 }
 
 AREA_LEVELS = {"district": ("lad_code", "lad_name", "n_lads"), "upper_tier": ("utla_code", "utla_name", "n_utlas")}
 
-SUMMARY_SCHEMA = pa.DataFrameSchema({
-    "edition": pa.Column(str, pa.Check.isin(list(EDITIONS))),
-    "area_level": pa.Column(str, pa.Check.isin(list(AREA_LEVELS))),
-    "area_code": code_column(UTLA_CODE),
-    "area_name": pa.Column(str),
-    "geography": pa.Column(str),
-    "index_id": pa.Column(str, pa.Check.isin(list(SUMMARY_DENOMINATORS))),
-    "denominator": pa.Column(str),
-    "n_lsoas": pa.Column(int, pa.Check.ge(1)),
-    "population": pa.Column(float, pa.Check.ge(0), nullable=True),
-    "average_score": pa.Column(float, nullable=True),
-    "average_rank": pa.Column(float, pa.Check.ge(1), nullable=True),
-    "prop_lsoas_most_deprived_10": pa.Column(float, pa.Check.in_range(0, 1)),
-    "extent": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
-    "local_concentration": pa.Column(float, pa.Check.ge(1), nullable=True),
-    **{f"rank_{m}": pa.Column("Int64", pa.Check.ge(1), nullable=True) for m in MEASURES},
-    "n_areas": pa.Column(int),
-}, unique=["edition", "area_level", "area_code", "index_id"], checks=[
-    pa.Check(lambda d: d[[f"rank_{m}" for m in MEASURES]].le(d["n_areas"], axis=0).fillna(True).all(axis=1),
-             name="ranks at most the number of areas"),
-])
+SUMMARY_SCHEMA = pa.DataFrameSchema(
+    {
+        "edition": pa.Column(str, pa.Check.isin(list(EDITIONS))),
+        "area_level": pa.Column(str, pa.Check.isin(list(AREA_LEVELS))),
+        "area_code": code_column(UTLA_CODE),
+        "area_name": pa.Column(str),
+        "geography": pa.Column(str),
+        "index_id": pa.Column(str, pa.Check.isin(list(SUMMARY_DENOMINATORS))),
+        "denominator": pa.Column(str),
+        "n_lsoas": pa.Column(int, pa.Check.ge(1)),
+        "population": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "average_score": pa.Column(float, nullable=True),
+        "average_rank": pa.Column(float, pa.Check.ge(1), nullable=True),
+        "prop_lsoas_most_deprived_10": pa.Column(float, pa.Check.in_range(0, 1)),
+        "extent": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+        "local_concentration": pa.Column(float, pa.Check.ge(1), nullable=True),
+        **{f"rank_{m}": pa.Column("Int64", pa.Check.ge(1), nullable=True) for m in MEASURES},
+        "n_areas": pa.Column(int),
+    },
+    unique=["edition", "area_level", "area_code", "index_id"],
+    checks=[
+        pa.Check(
+            lambda d: d[[f"rank_{m}" for m in MEASURES]].le(d["n_areas"], axis=0).fillna(True).all(axis=1),
+            name="ranks at most the number of areas",
+        ),
+    ],
+)
 
 
 def _geography_label(edition: str, level: str) -> str:
@@ -325,15 +422,22 @@ def upper_tier(lads: pd.DataFrame, lad_utla: pd.DataFrame, edition: str, file) -
         listed = m["lad_code"].isin(list(code))
         stale = listed & m["utla_code"].notna()
         if stale.any():
-            raise DataValidationError(file, "a district listed as abolished since 2019 is still in the 2023 lookup",
-                                      column="LAD23CD", example=m.loc[stale].iloc[0].to_dict())
+            raise DataValidationError(
+                file,
+                "a district listed as abolished since 2019 is still in the 2023 lookup",
+                column="LAD23CD",
+                example=m.loc[stale].iloc[0].to_dict(),
+            )
         m.loc[listed, "utla_code"] = m.loc[listed, "lad_code"].map(code)
         m.loc[listed, "utla_name"] = m.loc[listed, "lad_code"].map(name)
     missing = m["utla_code"].isna()
     if missing.any():
-        raise DataValidationError(file, f"{int(missing.sum())} {edition} districts have no county or unitary "
-                                        "authority in the lookup", column="LAD23CD",
-                                  example=m.loc[missing].iloc[0].to_dict())
+        raise DataValidationError(
+            file,
+            f"{int(missing.sum())} {edition} districts have no county or unitary authority in the lookup",
+            column="LAD23CD",
+            example=m.loc[missing].iloc[0].to_dict(),
+        )
     return m
 
 
@@ -345,12 +449,14 @@ def check_counties_2019(boundaries_file) -> None:
     names = {p["CTYUA21CD"]: p["CTYUA21NM"] for p in props}
     for code, (name, _) in COUNTIES_2019.items():
         if code in names and names[code] != name:
-            raise DataValidationError(boundaries_file, f"county {code} is {names[code]!r}, not {name!r}",
-                                      column="CTYUA21NM")
+            raise DataValidationError(
+                boundaries_file, f"county {code} is {names[code]!r}, not {name!r}", column="CTYUA21NM"
+            )
     for code in ("E10000006", "E10000023", "E10000027"):
         if code not in names:
-            raise DataValidationError(boundaries_file, f"county {code} ({COUNTIES_2019[code][0]}) is missing",
-                                      column="CTYUA21CD")
+            raise DataValidationError(
+                boundaries_file, f"county {code} ({COUNTIES_2019[code][0]}) is missing", column="CTYUA21CD"
+            )
 
 
 def la_summaries(tidy: pd.DataFrame, pop: pd.DataFrame, lad_utla: pd.DataFrame, lookup_file) -> pd.DataFrame:
@@ -379,12 +485,17 @@ def la_summaries(tidy: pd.DataFrame, pop: pd.DataFrame, lad_utla: pd.DataFrame, 
         areas = upper_tier(p[["lad_code", "lad_name"]].drop_duplicates("lad_code"), lad_utla, edition, lookup_file)
         for code_col, _, n_key in AREA_LEVELS.values():
             if areas[code_col].nunique() != ed[n_key]:
-                raise DataValidationError(lookup_file, f"{edition}: expected {ed[n_key]} areas in {code_col}, found "
-                                                       f"{areas[code_col].nunique()}", column="CTYUA23CD")
+                raise DataValidationError(
+                    lookup_file,
+                    f"{edition}: expected {ed[n_key]} areas in {code_col}, found {areas[code_col].nunique()}",
+                    column="CTYUA23CD",
+                )
         lsoas = p.drop(columns=["lad_name", "lsoa_name", "edition"]).merge(areas, on="lad_code", how="left")
-        n_national = ed["n_lsoas"]
-        x = tidy.loc[(tidy["edition"] == edition) & tidy["index_id"].isin(list(SUMMARY_DENOMINATORS)),
-                     ["lsoa_code", "index_id", "score", "rank"]].merge(lsoas, on="lsoa_code", how="left")
+        n_national = int(ed["n_lsoas"])
+        x = tidy.loc[
+            (tidy["edition"] == edition) & tidy["index_id"].isin(list(SUMMARY_DENOMINATORS)),
+            ["lsoa_code", "index_id", "score", "rank"],
+        ].merge(lsoas, on="lsoa_code", how="left")
         denominator = x["index_id"].map(SUMMARY_DENOMINATORS)
         x["weight"] = np.nan
         for col in set(SUMMARY_DENOMINATORS.values()):
@@ -396,26 +507,33 @@ def la_summaries(tidy: pd.DataFrame, pop: pd.DataFrame, lad_utla: pd.DataFrame, 
             # Group by one integer per (index, area): grouping by text is several times slower.
             area_codes, area_ids = pd.factorize(x[code_col])
             if (area_codes < 0).any():
-                raise DataValidationError(lookup_file, f"{edition}: LSOAs without a {level} area", column=code_col,
-                                          example=x.loc[area_codes < 0].iloc[0].to_dict())
+                raise DataValidationError(
+                    lookup_file,
+                    f"{edition}: LSOAs without a {level} area",
+                    column=code_col,
+                    example=x.loc[area_codes < 0].iloc[0].to_dict(),
+                )
             x["_group"] = index_codes * len(area_ids) + area_codes
-            out = summary_measures(x, "_group", score_col="score", rank_col="rank", population_col="weight",
-                                   n_lsoas_national=n_national).drop(columns=[f"rank_{m}" for m in MEASURES])
+            out = summary_measures(
+                x, "_group", score_col="score", rank_col="rank", population_col="weight", n_lsoas_national=n_national
+            ).drop(columns=[f"rank_{m}" for m in MEASURES])
             g = out.index.to_numpy()
             out.insert(0, "index_id", np.asarray(index_ids)[g // len(area_ids)])
             out.insert(1, "area_code", np.asarray(area_ids)[g % len(area_ids)])
             expected = lsoas.groupby(code_col).size()
             out = out[out["n_lsoas"].to_numpy() == expected.reindex(out["area_code"]).to_numpy()]
             by_index = out.groupby("index_id", sort=False)
-            national = ((out["index_id"].map(lsoas_per_index) == n_national)
-                        & (by_index["area_code"].transform("size") == ed[n_key]))
+            national = (out["index_id"].map(lsoas_per_index) == n_national) & (
+                by_index["area_code"].transform("size") == ed[n_key]
+            )
             for m in MEASURES:
                 ranked = national & by_index[m].transform(lambda v: v.notna().all())
                 out[f"rank_{m}"] = by_index[m].transform(rank_areas).astype("Int64").where(ranked, pd.NA)
             out.insert(0, "edition", edition)
             out.insert(1, "area_level", level)
-            out.insert(3, "area_name", out["area_code"].map(
-                areas.drop_duplicates(code_col).set_index(code_col)[name_col]))
+            out.insert(
+                3, "area_name", out["area_code"].map(areas.drop_duplicates(code_col).set_index(code_col)[name_col])
+            )
             out.insert(4, "geography", _geography_label(edition, level))
             out["denominator"] = out["index_id"].map(SUMMARY_DENOMINATORS)
             out["n_areas"] = ed[n_key]
@@ -423,13 +541,18 @@ def la_summaries(tidy: pd.DataFrame, pop: pd.DataFrame, lad_utla: pd.DataFrame, 
     df = pd.concat(frames, ignore_index=True)
     df["population"] = df["population"].astype("float64")
     order = {i: k for k, i in enumerate(SUMMARY_DENOMINATORS)}
-    df = df.sort_values(["edition", "area_level", "index_id", "area_code"],
-                        key=lambda c: c.map(order) if c.name == "index_id" else c).reset_index(drop=True)
+    df = df.sort_values(
+        ["edition", "area_level", "index_id", "area_code"], key=lambda c: c.map(order) if c.name == "index_id" else c
+    ).reset_index(drop=True)
     return validate(df[list(SUMMARY_SCHEMA.columns)], SUMMARY_SCHEMA, lookup_file)
 
 
-@step("deprivation_summaries", inputs=["lad23_ctyua23_lookup", "ctyua21_boundaries"],
-      after=["deprivation", "geography"], outputs=["deprivation/la_summaries"])
+@step(
+    "deprivation_summaries",
+    inputs=["lad23_ctyua23_lookup", "ctyua21_boundaries"],
+    after=["deprivation", "geography"],
+    outputs=["deprivation/la_summaries"],
+)
 def build_la_summaries(paths) -> dict[str, pd.DataFrame]:
     check_counties_2019(raw_path("ctyua21_boundaries", paths))
     tidy = read_table("deprivation/iod_lsoa", paths)

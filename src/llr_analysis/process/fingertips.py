@@ -11,18 +11,25 @@ from pathlib import Path
 import pandas as pd
 
 from llr_analysis.errors import DataValidationError
-from llr_analysis.fetch.fingertips import (ENGLAND_CODE, OPTIONAL_COLUMNS, REQUIRED_COLUMNS,  # noqa: F401
-                                           AREA_CODE_PATTERNS, parse_recorded_filename)
+from llr_analysis.fetch.fingertips import (
+    AREA_CODE_PATTERNS,
+    ENGLAND_CODE,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    parse_recorded_filename,
+)
 
 
 def read_all_data(path: Path) -> pd.DataFrame:
     """Read one saved all_data CSV by Fingertips' column names (text; numbers parsed later)."""
     from llr_analysis.validate import read_csv
+
     raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         from llr_analysis.validate import select_columns
+
         select_columns(raw, {c: c for c in REQUIRED_COLUMNS}, path)  # raises naming the column
     for c in OPTIONAL_COLUMNS:
         if c not in raw.columns:
@@ -49,66 +56,92 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
     """
     from llr_analysis.process import plausibility
     from llr_analysis.validate import check_unique, example_row, first_bad, to_number
+
     df = raw[raw["Category Type"].str.strip().eq("") & raw["Category"].str.strip().eq("")].copy()
     if df.empty:
         return pd.DataFrame(columns=TIDY_COLUMNS)
-    ids = pd.to_numeric(df["Indicator ID"].where(df["Indicator ID"].str.strip().str.fullmatch(r"\d+")),
-                        errors="coerce")
+    ids = pd.to_numeric(df["Indicator ID"].where(df["Indicator ID"].str.strip().str.fullmatch(r"\d+")), errors="coerce")
     if ids.isna().any():
-        raise DataValidationError(path, "Indicator ID is not a number", column="Indicator ID",
-                                  **first_bad(df, ids.isna(), "Area Code"))
+        raise DataValidationError(
+            path, "Indicator ID is not a number", column="Indicator ID", **first_bad(df, ids.isna(), "Area Code")
+        )
     unknown = ~ids.astype(int).isin(list(indicators))
     if unknown.any():
-        raise DataValidationError(path, f"indicator {int(ids[unknown].iloc[0])} is not configured in "
-                                  "config/cancer_screening.yml (fingertips.indicators)", column="Indicator ID",
-                                  example=example_row(df, unknown))
+        raise DataValidationError(
+            path,
+            f"indicator {int(ids[unknown].iloc[0])} is not configured in "
+            "config/cancer_screening.yml (fingertips.indicators)",
+            column="Indicator ID",
+            example=example_row(df, unknown),
+        )
     df["indicator_id"] = ids.astype(int)
     df["programme"] = df["indicator_id"].map(lambda i: indicators[i]["programme"])
     keyword = df["indicator_id"].map(lambda i: str(indicators[i].get("name_contains", "")).lower())
-    wrong = [kw not in name.lower() for kw, name in zip(keyword, df["Indicator Name"])]
-    wrong = pd.Series(wrong, index=df.index)
+    wrong = pd.Series(
+        [kw not in name.lower() for kw, name in zip(keyword, df["Indicator Name"], strict=True)], index=df.index
+    )
     if wrong.any():
         row = df[wrong].iloc[0]
         raise DataValidationError(
-            path, f"indicator {row['Indicator ID']} is {row['Indicator Name']!r}, which does not mention "
-            f"{keyword[wrong].iloc[0]!r}: fix its ID in config/cancer_screening.yml", column="Indicator Name",
-            example=example_row(df, wrong))
+            path,
+            f"indicator {row['Indicator ID']} is {row['Indicator Name']!r}, which does not mention "
+            f"{keyword[wrong].iloc[0]!r}: fix its ID in config/cancer_screening.yml",
+            column="Indicator Name",
+            example=example_row(df, wrong),
+        )
     padded = df["Area Code"].ne(df["Area Code"].str.strip()) & df["Area Code"].str.strip().ne("")
     if padded.any():
-        raise DataValidationError(path, f"{int(padded.sum())} area codes have leading or trailing spaces",
-                                  column="Area Code", **first_bad(df, padded, "Area Code"))
+        raise DataValidationError(
+            path,
+            f"{int(padded.sum())} area codes have leading or trailing spaces",
+            column="Area Code",
+            **first_bad(df, padded, "Area Code"),
+        )
     code = df["Area Code"].str.strip()
     is_england = code.eq(ENGLAND_CODE)
     is_child = code.str.match(AREA_CODE_PATTERNS.get(level, r"^$")) & ~is_england
     df = df[is_england | is_child].copy()
     df["area_level"] = ["england" if c == ENGLAND_CODE else level for c in df["Area Code"].str.strip()]
-    out = pd.DataFrame({
-        "source_id": "fingertips",
-        "file": Path(path).name,
-        "indicator_id": df["indicator_id"],
-        "indicator_name": df["Indicator Name"].str.strip(),
-        "programme": df["programme"],
-        "age_group": df["Age"].map(age_group),
-        "sex": df["Sex"].str.strip(),
-        "area_code": df["Area Code"].str.strip(),
-        "area_name": df["Area Name"].str.strip(),
-        "area_type": df["Area Type"].str.strip(),
-        "area_level": df["area_level"],
-        "parent_code": df["Parent Code"].str.strip(),
-        "period": df["Time period"].str.strip(),
-    })
+    out = pd.DataFrame(
+        {
+            "source_id": "fingertips",
+            "file": Path(path).name,
+            "indicator_id": df["indicator_id"],
+            "indicator_name": df["Indicator Name"].str.strip(),
+            "programme": df["programme"],
+            "age_group": df["Age"].map(age_group),
+            "sex": df["Sex"].str.strip(),
+            "area_code": df["Area Code"].str.strip(),
+            "area_name": df["Area Name"].str.strip(),
+            "area_type": df["Area Type"].str.strip(),
+            "area_level": df["area_level"],
+            "parent_code": df["Parent Code"].str.strip(),
+            "period": df["Time period"].str.strip(),
+        }
+    )
     sortable = pd.to_numeric(df["Time period Sortable"].str.strip(), errors="coerce")
-    out["period_sort"] = sortable.fillna(pd.to_numeric(df["Time period"].str.extract(r"(\d{4})")[0],
-                                                       errors="coerce") * 10000)
-    for src, dst in (("Value", "value"), ("Lower CI 95.0 limit", "lower_95"), ("Upper CI 95.0 limit", "upper_95"),
-                     ("Lower CI 99.8 limit", "lower_99_8"), ("Upper CI 99.8 limit", "upper_99_8"),
-                     ("Count", "count"), ("Denominator", "denominator")):
+    out["period_sort"] = sortable.fillna(
+        pd.to_numeric(df["Time period"].str.extract(r"(\d{4})")[0], errors="coerce") * 10000
+    )
+    for src, dst in (
+        ("Value", "value"),
+        ("Lower CI 95.0 limit", "lower_95"),
+        ("Upper CI 95.0 limit", "upper_95"),
+        ("Lower CI 99.8 limit", "lower_99_8"),
+        ("Upper CI 99.8 limit", "upper_99_8"),
+        ("Count", "count"),
+        ("Denominator", "denominator"),
+    ):
         out[dst], _ = to_number(df[src], path, src, area=out["area_code"])
     out["value_note"] = df["Value note"].str.strip()
     bad = out["count"] > out["denominator"]
     if bad.any():
-        raise DataValidationError(path, f"{int(bad.sum())} rows have Count greater than Denominator",
-                                  column="Count", **first_bad(out, bad, "area_code"))
+        raise DataValidationError(
+            path,
+            f"{int(bad.sum())} rows have Count greater than Denominator",
+            column="Count",
+            **first_bad(out, bad, "area_code"),
+        )
     # One row per area, period, sex and age of an indicator in one response.
     check_unique(out, ["area_code", "indicator_id", "period", "sex", "age_group"], path)
     # Percentages within 0-100, inside their intervals, matching Count/Denominator (plausibility.RULES).
@@ -116,10 +149,30 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
     return out.reset_index(drop=True)[TIDY_COLUMNS]
 
 
-TIDY_COLUMNS = ["source_id", "file", "indicator_id", "indicator_name", "programme", "age_group", "sex",
-                "area_code", "area_name", "area_type", "area_level", "parent_code", "period", "period_sort",
-                "value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "count", "denominator",
-                "value_note"]
+TIDY_COLUMNS = [
+    "source_id",
+    "file",
+    "indicator_id",
+    "indicator_name",
+    "programme",
+    "age_group",
+    "sex",
+    "area_code",
+    "area_name",
+    "area_type",
+    "area_level",
+    "parent_code",
+    "period",
+    "period_sort",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_99_8",
+    "upper_99_8",
+    "count",
+    "denominator",
+    "value_note",
+]
 
 
 def read_fetched(folder: Path, config: dict) -> pd.DataFrame:
@@ -135,21 +188,35 @@ def read_fetched(folder: Path, config: dict) -> pd.DataFrame:
         for path in sorted(folder.glob("*.csv")):
             parsed = parse_recorded_filename(path.name)
             if parsed is None:
-                raise DataValidationError(path, "unexpected file in the Fingertips folder: names must be "
-                                          "all_data_i<indicator>_c<child type>_p<parent type>.csv "
-                                          "(written by `fetch_fingertips`)")
+                raise DataValidationError(
+                    path,
+                    "unexpected file in the Fingertips folder: names must be "
+                    "all_data_i<indicator>_c<child type>_p<parent type>.csv "
+                    "(written by `fetch_fingertips`)",
+                )
             _, child, _ = parsed
             if child not in levels:
-                raise DataValidationError(path, f"child area type {child} is not in fingertips.area_types "
-                                          "of config/cancer_screening.yml")
+                raise DataValidationError(
+                    path, f"child area type {child} is not in fingertips.area_types of config/cancer_screening.yml"
+                )
             parts.append(tidy_all_data(read_all_data(path), path, indicators, levels[child]))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in NUMERIC else "object") for c in TIDY_COLUMNS})
     out = pd.concat(parts, ignore_index=True)
     # The same England row comes with every file of an indicator: keep it once.
-    return out.drop_duplicates(subset=["indicator_id", "area_code", "area_level", "period", "sex", "age_group"]
-                               ).reset_index(drop=True)
+    return out.drop_duplicates(
+        subset=["indicator_id", "area_code", "area_level", "period", "sex", "age_group"]
+    ).reset_index(drop=True)
 
 
-NUMERIC = {"indicator_id", "period_sort", "value", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
-           "count", "denominator"}
+NUMERIC = {
+    "indicator_id",
+    "period_sort",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_99_8",
+    "upper_99_8",
+    "count",
+    "denominator",
+}

@@ -15,26 +15,39 @@ import pandas as pd
 import pandera.pandas as pa
 
 from llr_analysis.errors import DataValidationError
-from llr_analysis.places import load_places
 from llr_analysis.fetch.sources import raw_path
-from llr_analysis.validate import (LAD_CODE, LSOA_CODE, MSOA_CODE, WARD_CODE, check_count, check_unique,
-                        code_column, read_csv, select_columns, validate)
+from llr_analysis.places import load_places
 from llr_analysis.process import step
+from llr_analysis.validate import (
+    LAD_CODE,
+    LSOA_CODE,
+    MSOA_CODE,
+    WARD_CODE,
+    check_count,
+    check_unique,
+    code_column,
+    read_csv,
+    select_columns,
+    validate,
+)
 
-LSOA21_SCHEMA = pa.DataFrameSchema({
-    "lsoa21_code": code_column(LSOA_CODE, unique=True),
-    "lsoa21_name": pa.Column(str),
-    "msoa21_code": code_column(MSOA_CODE),
-    "msoa21_name": pa.Column(str),
-    "msoa21_label": pa.Column(str),
-    "ward_code": code_column(WARD_CODE),
-    "ward_name": pa.Column(str),
-    "lad_code": code_column(LAD_CODE),
-    "lad_name": pa.Column(str),
-    "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"])),
-    "place_name": pa.Column(str),
-    "place_code": pa.Column(str),
-}, strict=True)
+LSOA21_SCHEMA = pa.DataFrameSchema(
+    {
+        "lsoa21_code": code_column(LSOA_CODE, unique=True),
+        "lsoa21_name": pa.Column(str),
+        "msoa21_code": code_column(MSOA_CODE),
+        "msoa21_name": pa.Column(str),
+        "msoa21_label": pa.Column(str),
+        "ward_code": code_column(WARD_CODE),
+        "ward_name": pa.Column(str),
+        "lad_code": code_column(LAD_CODE),
+        "lad_name": pa.Column(str),
+        "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"])),
+        "place_name": pa.Column(str),
+        "place_code": pa.Column(str),
+    },
+    strict=True,
+)
 
 
 #: Coordinate reference systems the boundary files come in: British National Grid or WGS84 lon/lat.
@@ -55,19 +68,21 @@ def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
     try:
         shapes = gpd.read_file(path)
     except Exception as exc:  # noqa: BLE001 - pyogrio/fiona raise many types for unreadable files
-        raise DataValidationError(path, f"cannot be read as a boundary file (truncated or not GeoJSON?): "
-                                  f"{type(exc).__name__}: {exc}") from None
+        raise DataValidationError(
+            path, f"cannot be read as a boundary file (truncated or not GeoJSON?): {type(exc).__name__}: {exc}"
+        ) from None
     if shapes.empty:
         raise DataValidationError(path, "the boundary file has no features")
-    select_columns(shapes, {code_column: code_column}, path)   # a clear error if the code column is renamed
+    select_columns(shapes, {code_column: code_column}, path)  # a clear error if the code column is renamed
     shapes = shapes.reset_index(drop=True)
     shapes.index = pd.Index(range(1, len(shapes) + 1), name="feature")
     code = shapes[code_column].astype("string")
 
     def fail(mask, problem, column=code_column):
         first = mask[mask].index[0]
-        raise DataValidationError(path, problem, column=column, area=str(code.loc[first]).strip(),
-                                  example=f"feature {first} of {len(shapes)}")
+        raise DataValidationError(
+            path, problem, column=column, area=str(code.loc[first]).strip(), example=f"feature {first} of {len(shapes)}"
+        )
 
     padded = code.notna() & code.ne(code.str.strip())
     if padded.any():
@@ -79,13 +94,20 @@ def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
     if dup.any():
         fail(dup, f"{int(dup.sum())} areas have more than one boundary (duplicate codes)")
     if shapes.crs is None:
-        raise DataValidationError(path, "the boundary file has no coordinate reference system (CRS); expected "
-                                  "EPSG:27700 (British National Grid) or EPSG:4326 (lon/lat)", column="crs")
+        raise DataValidationError(
+            path,
+            "the boundary file has no coordinate reference system (CRS); expected "
+            "EPSG:27700 (British National Grid) or EPSG:4326 (lon/lat)",
+            column="crs",
+        )
     epsg = shapes.crs.to_epsg()
     if epsg not in ALLOWED_CRS:
-        raise DataValidationError(path, f"unexpected coordinate reference system {shapes.crs.to_string()!r}; "
-                                  "expected EPSG:27700 (British National Grid) or EPSG:4326 (lon/lat)",
-                                  column="crs")
+        raise DataValidationError(
+            path,
+            f"unexpected coordinate reference system {shapes.crs.to_string()!r}; "
+            "expected EPSG:27700 (British National Grid) or EPSG:4326 (lon/lat)",
+            column="crs",
+        )
     geom = shapes.geometry
     null = geom.isna()
     if null.any():
@@ -99,9 +121,13 @@ def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
     invalid = ~geom.is_valid
     if invalid.any():
         from shapely.validation import explain_validity
+
         first = invalid[invalid].index[0]
-        fail(invalid, f"{int(invalid.sum())} areas have an invalid polygon "
-                      f"({explain_validity(geom.loc[first])})", "geometry")
+        fail(
+            invalid,
+            f"{int(invalid.sum())} areas have an invalid polygon ({explain_validity(geom.loc[first])})",
+            "geometry",
+        )
     wgs = shapes.to_crs(4326)
     b = wgs.geometry.bounds
     (x0, x1), (y0, y1) = ENGLAND_BOUNDS["lon"], ENGLAND_BOUNDS["lat"]
@@ -109,12 +135,14 @@ def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
     if outside.any():
         first = outside[outside].index[0]
         r = b.loc[first]
-        fail(outside, f"{int(outside.sum())} areas lie outside England (lon {x0}..{x1}, lat {y0}..{y1}) in "
-                      f"{shapes.crs.to_string()}: e.g. lon {r['minx']:.3f}..{r['maxx']:.3f}, lat "
-                      f"{r['miny']:.3f}..{r['maxy']:.3f} (wrong CRS declared, or swapped coordinates?)",
-             "geometry")
+        fail(
+            outside,
+            f"{int(outside.sum())} areas lie outside England (lon {x0}..{x1}, lat {y0}..{y1}) in "
+            f"{shapes.crs.to_string()}: e.g. lon {r['minx']:.3f}..{r['maxx']:.3f}, lat "
+            f"{r['miny']:.3f}..{r['maxy']:.3f} (wrong CRS declared, or swapped coordinates?)",
+            "geometry",
+        )
     return wgs.reset_index(drop=True)
-
 
 
 def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
@@ -125,64 +153,127 @@ def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
     return df
 
 
-@step("geography", inputs=["lsoa21_wd24_lad24_lookup", "msoa21_names", "lsoa11_lsoa21_lookup",
-                           "lsoa11_msoa11_lookup", "lad23_ctyua23_lookup", "lsoa21_boundaries_llr",
-                           "lsoa11_boundaries_llr", "msoa21_boundaries_llr", "lad24_boundaries"],
-      outputs=["geography/lsoa21", "geography/lsoa11", "geography/lsoa11_lsoa21", "geography/lad_utla",
-               "geography/lsoa21_boundaries", "geography/lsoa11_boundaries",
-               "geography/msoa21_boundaries", "geography/district_boundaries"])
+@step(
+    "geography",
+    inputs=[
+        "lsoa21_wd24_lad24_lookup",
+        "msoa21_names",
+        "lsoa11_lsoa21_lookup",
+        "lsoa11_msoa11_lookup",
+        "lad23_ctyua23_lookup",
+        "lsoa21_boundaries_llr",
+        "lsoa11_boundaries_llr",
+        "msoa21_boundaries_llr",
+        "lad24_boundaries",
+    ],
+    outputs=[
+        "geography/lsoa21",
+        "geography/lsoa11",
+        "geography/lsoa11_lsoa21",
+        "geography/lad_utla",
+        "geography/lsoa21_boundaries",
+        "geography/lsoa11_boundaries",
+        "geography/msoa21_boundaries",
+        "geography/district_boundaries",
+    ],
+)
 def build_geography(paths) -> dict[str, pd.DataFrame]:
     cfg = load_places()
     llr_lads = cfg.all_district_codes
 
     f = raw_path("lsoa21_wd24_lad24_lookup", paths)
-    lk = select_columns(read_csv(f, dtype=str), {
-        "LSOA21CD": "lsoa21_code", "LSOA21NM": "lsoa21_name", "WD24CD": "ward_code",
-        "WD24NM": "ward_name", "LAD24CD": "lad_code", "LAD24NM": "lad_name"}, f)
+    lk = select_columns(
+        read_csv(f, dtype=str),
+        {
+            "LSOA21CD": "lsoa21_code",
+            "LSOA21NM": "lsoa21_name",
+            "WD24CD": "ward_code",
+            "WD24NM": "ward_name",
+            "LAD24CD": "lad_code",
+            "LAD24NM": "lad_name",
+        },
+        f,
+    )
     lk = lk[lk["lad_code"].isin(llr_lads)].copy()
     check_unique(lk, ["lsoa21_code"], f)
     check_count(len(lk), cfg.expected["lsoa21_in_llr"], "LSOAs (2021)", f)
     check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_llr"], "districts", f)
 
     fn = raw_path("msoa21_names", paths)
-    names = select_columns(read_csv(fn, dtype=str, encoding="utf-8-sig"), {
-        "msoa21cd": "msoa21_code", "msoa21nm": "msoa21_name", "msoa21hclnm": "msoa21_hcl_name"}, fn)
+    names = select_columns(
+        read_csv(fn, dtype=str, encoding="utf-8-sig"),
+        {"msoa21cd": "msoa21_code", "msoa21nm": "msoa21_name", "msoa21hclnm": "msoa21_hcl_name"},
+        fn,
+    )
     lk["msoa21_name"] = lk["lsoa21_name"].str[:-1]
     lk = lk.merge(names, on="msoa21_name", how="left")
     unmatched = lk["msoa21_code"].isna()
     if unmatched.any():
-        raise DataValidationError(fn, f"{int(unmatched.sum())} LSOA names do not match an MSOA name",
-                                  column="msoa21nm", example=lk.loc[unmatched].iloc[0].to_dict())
+        raise DataValidationError(
+            fn,
+            f"{int(unmatched.sum())} LSOA names do not match an MSOA name",
+            column="msoa21nm",
+            example=lk.loc[unmatched].iloc[0].to_dict(),
+        )
     check_count(lk["msoa21_code"].nunique(), cfg.expected["msoa21_in_llr"], "MSOAs (2021)", fn)
     lk["msoa21_label"] = lk["msoa21_hcl_name"].fillna(lk["msoa21_name"])
     lk = _place_columns(lk)
-    lsoa21 = validate(lk[list(LSOA21_SCHEMA.columns)].sort_values("lsoa21_code").reset_index(drop=True),
-                      LSOA21_SCHEMA, f)
+    lsoa21 = validate(
+        lk[list(LSOA21_SCHEMA.columns)].sort_values("lsoa21_code").reset_index(drop=True), LSOA21_SCHEMA, f
+    )
 
     # LSOA 2011 and its mapping to 2021.
     f11 = raw_path("lsoa11_lsoa21_lookup", paths)
-    m = select_columns(read_csv(f11, dtype=str), {
-        "LSOA11CD": "lsoa11_code", "LSOA11NM": "lsoa11_name", "LSOA21CD": "lsoa21_code",
-        "CHGIND": "change", "LAD22CD": "lad_code"}, f11)
+    m = select_columns(
+        read_csv(f11, dtype=str),
+        {
+            "LSOA11CD": "lsoa11_code",
+            "LSOA11NM": "lsoa11_name",
+            "LSOA21CD": "lsoa21_code",
+            "CHGIND": "change",
+            "LAD22CD": "lad_code",
+        },
+        f11,
+    )
     m = m[m["lsoa21_code"].isin(lsoa21["lsoa21_code"]) | m["lad_code"].isin(llr_lads)].copy()
-    validate(m, pa.DataFrameSchema({"lsoa11_code": code_column(LSOA_CODE), "lsoa21_code": code_column(LSOA_CODE),
-                                    "change": pa.Column(str, pa.Check.isin(list("USMX")))}), f11)
+    validate(
+        m,
+        pa.DataFrameSchema(
+            {
+                "lsoa11_code": code_column(LSOA_CODE),
+                "lsoa21_code": code_column(LSOA_CODE),
+                "change": pa.Column(str, pa.Check.isin(list("USMX"))),
+            }
+        ),
+        f11,
+    )
     check_count(m["lsoa11_code"].nunique(), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f11)
 
     fm = raw_path("lsoa11_msoa11_lookup", paths)
-    msoa11 = select_columns(read_csv(fm, dtype=str), {
-        "LSOA11CD": "lsoa11_code", "MSOA11CD": "msoa11_code", "MSOA11NM": "msoa11_name"}, fm)
-    lsoa11 = (m[["lsoa11_code", "lsoa11_name", "lad_code"]].drop_duplicates("lsoa11_code")
-              .merge(msoa11, on="lsoa11_code", how="left"))
+    msoa11 = select_columns(
+        read_csv(fm, dtype=str), {"LSOA11CD": "lsoa11_code", "MSOA11CD": "msoa11_code", "MSOA11NM": "msoa11_name"}, fm
+    )
+    lsoa11 = (
+        m[["lsoa11_code", "lsoa11_name", "lad_code"]]
+        .drop_duplicates("lsoa11_code")
+        .merge(msoa11, on="lsoa11_code", how="left")
+    )
     if lsoa11["msoa11_code"].isna().any():
-        raise DataValidationError(fm, "LLR LSOA (2011) missing from the LSOA-MSOA lookup",
-                                  column="LSOA11CD", example=lsoa11[lsoa11["msoa11_code"].isna()].iloc[0].to_dict())
+        raise DataValidationError(
+            fm,
+            "LLR LSOA (2011) missing from the LSOA-MSOA lookup",
+            column="LSOA11CD",
+            example=lsoa11[lsoa11["msoa11_code"].isna()].iloc[0].to_dict(),
+        )
     lsoa11["lad_name"] = lsoa11["lad_code"].map(cfg.district_names)
     lsoa11 = _place_columns(lsoa11).sort_values("lsoa11_code").reset_index(drop=True)
 
     fu = raw_path("lad23_ctyua23_lookup", paths)
-    lad_utla = select_columns(read_csv(fu, dtype=str), {
-        "LAD23CD": "lad_code", "LAD23NM": "lad_name", "CTYUA23CD": "utla_code", "CTYUA23NM": "utla_name"}, fu)
+    lad_utla = select_columns(
+        read_csv(fu, dtype=str),
+        {"LAD23CD": "lad_code", "LAD23NM": "lad_name", "CTYUA23CD": "utla_code", "CTYUA23NM": "utla_name"},
+        fu,
+    )
     lad_utla = lad_utla[lad_utla["lad_code"].str.startswith("E")].reset_index(drop=True)
 
     # Boundaries, WGS84, LLR only.
@@ -190,27 +281,47 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     b21 = read_boundaries(fb, "LSOA21CD")[["LSOA21CD", "geometry"]].rename(columns={"LSOA21CD": "lsoa21_code"})
     missing = set(lsoa21["lsoa21_code"]) - set(b21["lsoa21_code"])
     if missing:
-        raise DataValidationError(fb, f"{len(missing)} LLR LSOAs have no boundary", column="LSOA21CD",
-                                  area=sorted(missing)[0], example=sorted(missing)[0])
+        raise DataValidationError(
+            fb,
+            f"{len(missing)} LLR LSOAs have no boundary",
+            column="LSOA21CD",
+            area=sorted(missing)[0],
+            example=sorted(missing)[0],
+        )
     fb11 = raw_path("lsoa11_boundaries_llr", paths)
     b11 = read_boundaries(fb11, "LSOA11CD")[["LSOA11CD", "geometry"]].rename(columns={"LSOA11CD": "lsoa11_code"})
     missing = set(lsoa11["lsoa11_code"]) - set(b11["lsoa11_code"])
     if missing:
-        raise DataValidationError(fb11, f"{len(missing)} LLR LSOAs (2011) have no boundary", column="LSOA11CD",
-                                  area=sorted(missing)[0], example=sorted(missing)[0])
+        raise DataValidationError(
+            fb11,
+            f"{len(missing)} LLR LSOAs (2011) have no boundary",
+            column="LSOA11CD",
+            area=sorted(missing)[0],
+            example=sorted(missing)[0],
+        )
     fbm = raw_path("msoa21_boundaries_llr", paths)
     bm = read_boundaries(fbm, "MSOA21CD")[["MSOA21CD", "geometry"]].rename(columns={"MSOA21CD": "msoa21_code"})
     missing = set(lsoa21["msoa21_code"]) - set(bm["msoa21_code"])
     if missing:
-        raise DataValidationError(fbm, f"{len(missing)} LLR MSOAs have no boundary", column="MSOA21CD",
-                                  area=sorted(missing)[0], example=sorted(missing)[0])
+        raise DataValidationError(
+            fbm,
+            f"{len(missing)} LLR MSOAs have no boundary",
+            column="MSOA21CD",
+            area=sorted(missing)[0],
+            example=sorted(missing)[0],
+        )
     fl = raw_path("lad24_boundaries", paths)
     bl = read_boundaries(fl, "LAD24CD", codes=llr_lads)
     bl = bl[["LAD24CD", "LAD24NM", "geometry"]].rename(columns={"LAD24CD": "lad_code", "LAD24NM": "lad_name"})
     missing = set(llr_lads) - set(bl["lad_code"])
     if missing:
-        raise DataValidationError(fl, f"{len(missing)} LLR districts have no boundary", column="LAD24CD",
-                                  area=sorted(missing)[0], example=sorted(missing)[0])
+        raise DataValidationError(
+            fl,
+            f"{len(missing)} LLR districts have no boundary",
+            column="LAD24CD",
+            area=sorted(missing)[0],
+            example=sorted(missing)[0],
+        )
     bl = _place_columns(bl.reset_index(drop=True))
     return {
         "geography/lsoa21": lsoa21,

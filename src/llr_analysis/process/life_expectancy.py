@@ -30,19 +30,31 @@ Periods are written "2016-18" everywhere, with ``period_start`` and ``period_end
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from llr_analysis.errors import DataValidationError
-from llr_analysis.places import load_places
 from llr_analysis.fetch.sources import raw_path
-from llr_analysis.validate import (MSOA_CODE, check_unique, code_column, example_row, read_csv, select_columns,
-                        to_number, validate)
+from llr_analysis.places import load_places
 from llr_analysis.process import read_table, step
 from llr_analysis.process.geography import read_boundaries
+from llr_analysis.process.life_expectancy_local import (
+    _header_row,
+    _read_excel,
+    read_gp_practice_if_present,
+    read_msoa_workbook,
+)
+from llr_analysis.validate import (
+    MSOA_CODE,
+    code_column,
+    example_row,
+    read_csv,
+    select_columns,
+    to_number,
+    validate,
+)
 
 #: Every series, with the words the page uses for it.
 SERIES = {
@@ -59,6 +71,7 @@ SERIES = {
 
 SEX_LABELS = {"male": "Male", "males": "Male", "female": "Female", "females": "Female"}
 
+
 def _area_period_columns(**overrides) -> dict:
     """Columns every local-authority series table shares (area, 3-year period, sex, series, source)."""
     cols = {
@@ -74,56 +87,83 @@ def _area_period_columns(**overrides) -> dict:
     return cols | overrides
 
 
-LE_SCHEMA = pa.DataFrameSchema(_area_period_columns(
-    period_start=pa.Column(int, pa.Check.in_range(2000, 2030)),
-    period_end=pa.Column(int, pa.Check.in_range(2002, 2030)),
-    age=pa.Column(str, pa.Check.isin(["birth", "65"])),
-    value=pa.Column(float, nullable=True),
-    lower_95=pa.Column(float, nullable=True),
-    upper_95=pa.Column(float, nullable=True),
-    ohid_comparison=pa.Column(str, nullable=True),
-), checks=[
-    pa.Check(lambda d: d["value"].isna() | (d["age"] != "birth") | d["value"].between(60, 95),
-             name="life expectancy at birth between 60 and 95 years"),
-    pa.Check(lambda d: d["value"].isna() | (d["age"] != "65") | d["value"].between(10, 35),
-             name="life expectancy at 65 between 10 and 35 years"),
-], unique=["area_code", "period", "sex", "age", "series"])
+LE_SCHEMA = pa.DataFrameSchema(
+    _area_period_columns(
+        period_start=pa.Column(int, pa.Check.in_range(2000, 2030)),
+        period_end=pa.Column(int, pa.Check.in_range(2002, 2030)),
+        age=pa.Column(str, pa.Check.isin(["birth", "65"])),
+        value=pa.Column(float, nullable=True),
+        lower_95=pa.Column(float, nullable=True),
+        upper_95=pa.Column(float, nullable=True),
+        ohid_comparison=pa.Column(str, nullable=True),
+    ),
+    checks=[
+        pa.Check(
+            lambda d: d["value"].isna() | (d["age"] != "birth") | d["value"].between(60, 95),
+            name="life expectancy at birth between 60 and 95 years",
+        ),
+        pa.Check(
+            lambda d: d["value"].isna() | (d["age"] != "65") | d["value"].between(10, 35),
+            name="life expectancy at 65 between 10 and 35 years",
+        ),
+    ],
+    unique=["area_code", "period", "sex", "age", "series"],
+)
 
-HLE_SCHEMA = pa.DataFrameSchema(_area_period_columns(
-    value=pa.Column(float, pa.Check.in_range(40, 85), nullable=True),
-    lower_95=pa.Column(float, nullable=True),
-    upper_95=pa.Column(float, nullable=True),
-    ohid_comparison=pa.Column(str, nullable=True),
-), checks=[
-    pa.Check(lambda d: d["lower_95"].isna() | ((d["lower_95"] <= d["value"]) & (d["value"] <= d["upper_95"])),
-             name="value within its 95% interval"),
-], unique=["area_code", "period", "sex", "series"])
+HLE_SCHEMA = pa.DataFrameSchema(
+    _area_period_columns(
+        value=pa.Column(float, pa.Check.in_range(40, 85), nullable=True),
+        lower_95=pa.Column(float, nullable=True),
+        upper_95=pa.Column(float, nullable=True),
+        ohid_comparison=pa.Column(str, nullable=True),
+    ),
+    checks=[
+        pa.Check(
+            lambda d: d["lower_95"].isna() | ((d["lower_95"] <= d["value"]) & (d["value"] <= d["upper_95"])),
+            name="value within its 95% interval",
+        ),
+    ],
+    unique=["area_code", "period", "sex", "series"],
+)
 
-SII_SCHEMA = pa.DataFrameSchema(_area_period_columns(
-    value=pa.Column(float, pa.Check.in_range(-15, 30), nullable=True),
-), unique=["area_code", "period", "sex", "series"])
+SII_SCHEMA = pa.DataFrameSchema(
+    _area_period_columns(
+        value=pa.Column(float, pa.Check.in_range(-15, 30), nullable=True),
+    ),
+    unique=["area_code", "period", "sex", "series"],
+)
 
-MSOA_SCHEMA = pa.DataFrameSchema({
-    "msoa11_code": code_column(MSOA_CODE),
-    "msoa11_name": pa.Column(str),
-    "msoa11_hcl_name": pa.Column(str),
-    "lad_code": pa.Column(str),
-    "lad_name": pa.Column(str),
-    "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"])),
-    "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
-    **{f"{m}{s}": pa.Column(float, pa.Check.in_range(30, 100), nullable=True)
-       for m in ("le", "hle", "dfle") for s in ("", "_lower_95", "_upper_95")},
-}, checks=[
-    pa.Check(lambda d: d["le"].isna() | ((d["le_lower_95"] <= d["le"]) & (d["le"] <= d["le_upper_95"])),
-             name="LE within its 95% interval"),
-    pa.Check(lambda d: d["hle"].isna() | (d["hle"] <= d["le"]), name="HLE not above LE"),
-], unique=["msoa11_code", "sex"])
+MSOA_SCHEMA = pa.DataFrameSchema(
+    {
+        "msoa11_code": code_column(MSOA_CODE),
+        "msoa11_name": pa.Column(str),
+        "msoa11_hcl_name": pa.Column(str),
+        "lad_code": pa.Column(str),
+        "lad_name": pa.Column(str),
+        "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"])),
+        "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
+        **{
+            f"{m}{s}": pa.Column(float, pa.Check.in_range(30, 100), nullable=True)
+            for m in ("le", "hle", "dfle")
+            for s in ("", "_lower_95", "_upper_95")
+        },
+    },
+    checks=[
+        pa.Check(
+            lambda d: d["le"].isna() | ((d["le_lower_95"] <= d["le"]) & (d["le"] <= d["le_upper_95"])),
+            name="LE within its 95% interval",
+        ),
+        pa.Check(lambda d: d["hle"].isna() | (d["hle"] <= d["le"]), name="HLE not above LE"),
+    ],
+    unique=["msoa11_code", "sex"],
+)
 
 
 # ------------------------------------------------------------------------------ helpers
 
+
 def period_label(start: int, end: int) -> str:
-    """"2016-18" for a period from 2016 to 2018."""
+    """ "2016-18" for a period from 2016 to 2018."""
     return f"{start}-{end % 100:02d}"
 
 
@@ -137,8 +177,9 @@ def parse_period(text: str, file, column: str) -> tuple[int, int]:
         return start, start + int(m.group(2)) - 1
     m = re.fullmatch(r"(\d{4})\s*-\s*(\d{2}|\d{4})", s)
     if not m:
-        raise DataValidationError(file, f"period {s!r} is not in a known form (e.g. '2016-2018', '2016 - 18')",
-                                  column=column)
+        raise DataValidationError(
+            file, f"period {s!r} is not in a known form (e.g. '2016-2018', '2016 - 18')", column=column
+        )
     start, end = int(m.group(1)), m.group(2)
     end = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
     if end < start:
@@ -150,7 +191,7 @@ def _add_periods(df: pd.DataFrame, file, column: str = "period") -> pd.DataFrame
     cache = {p: parse_period(p, file, column) for p in df[column].dropna().unique()}
     df["period_start"] = df[column].map(lambda p: cache[p][0]).astype(int)
     df["period_end"] = df[column].map(lambda p: cache[p][1]).astype(int)
-    df["period"] = [period_label(s, e) for s, e in zip(df["period_start"], df["period_end"])]
+    df["period"] = [period_label(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
     return df
 
 
@@ -158,55 +199,21 @@ def _sex(s: pd.Series, file, column: str) -> pd.Series:
     out = s.astype("string").str.strip().str.lower().map(SEX_LABELS)
     bad = out.isna()
     if bad.any():
-        raise DataValidationError(file, f"{int(bad.sum())} rows have an unknown sex", column=column,
-                                  example=example_row(s.to_frame(column), bad))
+        raise DataValidationError(
+            file,
+            f"{int(bad.sum())} rows have an unknown sex",
+            column=column,
+            example=example_row(s.to_frame(column), bad),
+        )
     return out.astype(str)
 
 
 def _require_areas(df: pd.DataFrame, codes: list[str], file, column: str, what: str) -> None:
     missing = sorted(set(codes) - set(df["area_code"]))
     if missing:
-        raise DataValidationError(file, f"{len(missing)} {what} missing (the file no longer covers LLR?)",
-                                  column=column, example=missing[0])
-
-
-def _read_excel(path, sheet, **kw) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # xlrd's deprecation notice for .xls
-        try:
-            return pd.read_excel(path, sheet_name=sheet, header=None, **kw)
-        except ValueError as exc:
-            if "not found" in str(exc).lower():
-                raise DataValidationError(path, f"sheet {sheet!r} is missing ({exc})") from None
-            raise
-
-
-def _header_row(raw: pd.DataFrame, first_cell: str, file, sheet: str) -> int:
-    hits = raw.index[raw[0].astype("string").str.strip() == first_cell]
-    if len(hits) == 0:
-        raise DataValidationError(file, f"sheet {sheet!r} has no header row starting {first_cell!r}",
-                                  column=first_cell)
-    return int(hits[0])
-
-
-def _measure_columns(header: list, label: str, file, sheet: str) -> tuple[int, int, int]:
-    """Positions of a measure's value column and the 95% limits that follow it.
-
-    ONS's reference tables repeat the headers "Lower 95 % confidence interval" and "Upper 95 %
-    confidence interval" after each measure (HLE, LE), so limits are found by position.
-    """
-    names = ["" if pd.isna(h) else str(h).strip() for h in header]
-    if label not in names:
-        near = [n for n in names if n.split(" ")[0] == label.split(" ")[0]]
-        raise DataValidationError(file, f"sheet {sheet!r}: required column is missing; closest {near}",
-                                  column=label)
-    i = names.index(label)
-    low = next((j for j in range(i + 1, len(names)) if names[j].startswith("Lower 95")), None)
-    high = next((j for j in range(i + 1, len(names)) if names[j].startswith("Upper 95")), None)
-    if low is None or high is None or high != low + 1 or low > i + 3:
-        raise DataValidationError(file, f"sheet {sheet!r}: the 95% limits do not follow {label!r}",
-                                  column="Lower 95 % confidence interval")
-    return i, low, high
+        raise DataValidationError(
+            file, f"{len(missing)} {what} missing (the file no longer covers LLR?)", column=column, example=missing[0]
+        )
 
 
 # ------------------------------------------------------------------------------ readers
@@ -226,16 +233,17 @@ def read_ons_la(path) -> pd.DataFrame:
         raw = _read_excel(path, sheet)
         h = _header_row(raw, "Area Codes", path, sheet)
         header = [f"blank{i}" if pd.isna(c) else str(c).strip() for i, c in enumerate(raw.iloc[h])]
-        body = raw.iloc[h + 1:].copy()
+        body = raw.iloc[h + 1 :].copy()
         body.columns = header
         if "Area Names" not in header:
             select_columns(body, {"Area Names": "x"}, path)  # raises the clear error
         periods = [c for c in header if re.fullmatch(r"\d{4}-\d{4}", c)]
         if len(periods) < 2:
-            raise DataValidationError(path, f"sheet {sheet!r}: no period columns like '2016-2018' in the header",
-                                      column="2016-2018")
+            raise DataValidationError(
+                path, f"sheet {sheet!r}: no period columns like '2016-2018' in the header", column="2016-2018"
+            )
         # Area names sit in column B, C or D depending on the level (country, county, district).
-        name_cols = header[header.index("Area Names"):header.index("Area Names") + 3]
+        name_cols = header[header.index("Area Names") : header.index("Area Names") + 3]
         body = body[body["Area Codes"].astype("string").str.strip().str.fullmatch(r"[EKNSW]\d{8}", na=False)]
         names = body[name_cols].bfill(axis=1).iloc[:, 0].astype("string").str.strip()
         # Country and region names are in capitals ("ENGLAND", "EAST MIDLANDS").
@@ -259,16 +267,28 @@ def _check_single_indicator(df: pd.DataFrame, indicator: str, path) -> None:
     """An extract must hold one indicator only (a wrong file or a changed layout otherwise)."""
     wrong = df["indicator"] != indicator
     if wrong.any():
-        raise DataValidationError(path, f"expected only the indicator {indicator!r}", column="indicator",
-                                  example=example_row(df, wrong))
+        raise DataValidationError(
+            path, f"expected only the indicator {indicator!r}", column="indicator", example=example_row(df, wrong)
+        )
 
 
 def _read_trafford_themes(path, indicator: str) -> pd.DataFrame:
     """A Trafford Data Lab 'trafford_themes' extract of a Fingertips indicator (one sex per row)."""
     raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df = select_columns(raw, {"area_code": "area_code", "area_name": "area_name", "area_type": "area_type",
-                              "period": "period", "indicator": "indicator", "value": "value",
-                              "compared_to_England": "ohid_comparison", "inequality": "sex"}, path)
+    df = select_columns(
+        raw,
+        {
+            "area_code": "area_code",
+            "area_name": "area_name",
+            "area_type": "area_type",
+            "period": "period",
+            "indicator": "indicator",
+            "value": "value",
+            "compared_to_England": "ohid_comparison",
+            "inequality": "sex",
+        },
+        path,
+    )
     _check_single_indicator(df, indicator, path)
     df["value"], _ = to_number(df["value"], path, "value", area=df["area_code"])
     df["sex"] = _sex(df["sex"], path, "inequality")
@@ -287,13 +307,27 @@ def read_fingertips_le(path) -> pd.DataFrame:
 def read_ons_els_hle(path) -> pd.DataFrame:
     """ONS Explore Local Statistics healthy life expectancy (observation with lci_95/uci_95)."""
     raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df = select_columns(raw, {"areacd": "area_code", "areanm": "area_name", "indicator": "indicator",
-                              "period": "period", "observation": "value", "lci_95": "lower_95",
-                              "uci_95": "upper_95"}, path)
+    df = select_columns(
+        raw,
+        {
+            "areacd": "area_code",
+            "areanm": "area_name",
+            "indicator": "indicator",
+            "period": "period",
+            "observation": "value",
+            "lci_95": "lower_95",
+            "uci_95": "upper_95",
+        },
+        path,
+    )
     sex = df["indicator"].str.extract(r"^(Male|Female) healthy life expectancy$")[0]
     if sex.isna().any():
-        raise DataValidationError(path, "indicator is not 'Male/Female healthy life expectancy'",
-                                  column="indicator", example=example_row(df, sex.isna()))
+        raise DataValidationError(
+            path,
+            "indicator is not 'Male/Female healthy life expectancy'",
+            column="indicator",
+            example=example_row(df, sex.isna()),
+        )
     df["sex"] = sex.astype(str)
     for c in ("value", "lower_95", "upper_95"):
         df[c], _ = to_number(df[c], path, c, area=df["area_code"])
@@ -306,9 +340,19 @@ def read_ons_els_hle(path) -> pd.DataFrame:
 def _read_trafford_dashboard(path, indicator: str) -> pd.DataFrame:
     """A Trafford Data Lab 'dashboard' extract (2020): sex in 'group', OHID judgement in 'significance'."""
     raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df = select_columns(raw, {"area_code": "area_code", "area_name": "area_name", "period": "period",
-                              "value": "value", "indicator": "indicator", "group": "sex",
-                              "significance": "ohid_comparison"}, path)
+    df = select_columns(
+        raw,
+        {
+            "area_code": "area_code",
+            "area_name": "area_name",
+            "period": "period",
+            "value": "value",
+            "indicator": "indicator",
+            "group": "sex",
+            "significance": "ohid_comparison",
+        },
+        path,
+    )
     _check_single_indicator(df, indicator, path)
     df["value"], _ = to_number(df["value"], path, "value", area=df["area_code"])
     df["sex"] = _sex(df["sex"], path, "group")
@@ -336,112 +380,36 @@ def read_sii(lad_path, utla_path) -> pd.DataFrame:
     return df[list(SII_SCHEMA.columns)]
 
 
-def read_msoa_workbook(path, measure: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One ONS 2009-13 small-area reference table (``measure`` "HLE" or "DFLE").
-
-    Returns (MSOA rows, area rows). MSOA rows: code, name, sex, le and ``measure`` with their
-    95% limits. Area rows: upper-tier authorities (UTLA sheets) and England (the 'England' row
-    of the Region sheet, which has no code) with the same columns.
-    """
-    m = measure.lower()
-    label = f"{measure} (years)"
-    msoa_parts, area_parts = [], []
-    for sex in ("Male", "Female"):
-        for level, sheet, first, name_col in (("msoa", f"MSOA_{sex.lower()}s", "MSOA Codes", "MSOA Names"),
-                                              ("utla", f"UTLA_{sex.lower()}s", "UTLA Codes", None)):
-            raw = _read_excel(path, sheet)
-            h = _header_row(raw, first, path, sheet)
-            header = list(raw.iloc[h])
-            iv, il, iu = _measure_columns(header, label, path, sheet)
-            lv, ll, lu = _measure_columns(header, "LE (Years)", path, sheet)
-            body = raw.iloc[h + 1:]
-            code_pat = r"E02\d{6}" if level == "msoa" else r"E\d{8}"
-            body = body[body[0].astype("string").str.strip().str.fullmatch(code_pat, na=False)]
-            out = pd.DataFrame({"code": body[0].astype(str).str.strip(),
-                                "name": body[1].astype("string").str.strip().astype(str), "sex": sex})
-            for col, pos in ((m, iv), (f"{m}_lower_95", il), (f"{m}_upper_95", iu),
-                             ("le", lv), ("le_lower_95", ll), ("le_upper_95", lu)):
-                out[col], _ = to_number(body[pos], path, f"{sheet}: {header[pos]}", area=out["code"])
-            (msoa_parts if level == "msoa" else area_parts).append(out)
-        # England row of the Region sheet, in the section for this sex.
-        raw = _read_excel(path, "Region")
-        first = raw[0].astype("string").str.strip().fillna("")
-        sections = raw.index[first.isin(["Males", "Females"])]
-        start = next((i for i in sections if first[i] == f"{sex}s"), None)
-        h = next((i for i in raw.index if first[i] in ("Regions", "Sex")), None)
-        if start is None or h is None:
-            raise DataValidationError(path, f"sheet 'Region': no '{sex}s' section or header row", column="Regions")
-        later = [i for i in sections if i > start]
-        rows = raw.loc[start:(later[0] if later else raw.index[-1])]
-        eng = rows[rows[0].astype("string").str.strip() == "England"]
-        if len(eng) != 1:
-            raise DataValidationError(path, f"sheet 'Region': expected one England row for {sex.lower()}s, "
-                                            f"found {len(eng)}", column="Regions")
-        header = list(raw.iloc[h])
-        iv, il, iu = _measure_columns(header, label, path, "Region")
-        lv, ll, lu = _measure_columns(header, "LE (Years)", path, "Region")
-        row = eng.iloc[0]
-        area_parts.append(pd.DataFrame([{
-            "code": load_places().england_code, "name": "England", "sex": sex,
-            m: float(row[iv]), f"{m}_lower_95": float(row[il]), f"{m}_upper_95": float(row[iu]),
-            "le": float(row[lv]), "le_lower_95": float(row[ll]), "le_upper_95": float(row[lu])}]))
-    msoa = pd.concat(msoa_parts, ignore_index=True)
-    areas = pd.concat(area_parts, ignore_index=True)
-    for df, what in ((msoa, "MSOA"), (areas, "area")):
-        check_unique(df, ["code", "sex"], path)
-    return msoa, areas
-
-
-def read_gp_practice(path) -> pd.DataFrame:
-    """Fingertips 650 practice life expectancy by sex (HEEC reshape: one row per practice and year)."""
-    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df = select_columns(raw, {"Practice.Code": "practice_code", "Year": "year", "IMD_quintile": "imd_quintile",
-                              "ICB.NAME": "icb_name", "Life_Expectancy_Female": "Female",
-                              "Life_Expectancy_Male": "Male"}, path)
-    for c in ("year", "imd_quintile", "Female", "Male"):
-        df[c], _ = to_number(df[c], path, c, area=df["practice_code"])
-    long = df.melt(id_vars=["practice_code", "year", "imd_quintile", "icb_name"], value_vars=["Male", "Female"],
-                   var_name="sex", value_name="value")
-    bad = long["value"].notna() & ~long["value"].between(55, 100)
-    if bad.any():
-        raise DataValidationError(path, f"{int(bad.sum())} practice life expectancies outside 55-100 years",
-                                  column="Life_Expectancy_Male/Female", example=example_row(long, bad))
-    long["year"] = long["year"].astype("Int64")
-    long["imd_quintile"] = long["imd_quintile"].astype("Int64")
-    long["series"], long["source_id"] = "fingertips_650", "le_gp_practice_heec"
-    return long
-
-
-GP_COLUMNS = ["practice_code", "year", "imd_quintile", "icb_name", "sex", "value", "series", "source_id"]
-
-
-def read_gp_practice_if_present(path) -> pd.DataFrame:
-    """:func:`read_gp_practice`, or an empty table when the raw file is another dataset's.
-
-    The registry gives ``le_gp_practice_heec`` and ``le_lad_fingertips_2015_2025`` the same raw
-    file name (data/raw/life_expectancy/life_expectancy.csv), so whichever is fetched last
-    overwrites the other. Until the registry gives them different file names, the practice
-    table is empty when the file holds the Fingertips 90366 extract (the page says so); any
-    other unexpected layout is an error as usual.
-    """
-    header = [str(c).replace("\ufeff", "").strip()
-              for c in pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig").columns]
-    if "Practice.Code" not in header and {"area_code", "inequality", "compared_to_England"} <= set(header):
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "object") for c in GP_COLUMNS})
-    return read_gp_practice(path)[GP_COLUMNS]
-
-
 # ------------------------------------------------------------------------------ the step
 
-@step("life_expectancy",
-      inputs=["le_ons_la_2001_2018", "le_lad_fingertips_2015_2025", "hle_ons_els", "hle_utla_fingertips_2009_2018",
-              "hle_lad_fingertips_2015_2024", "sii_lad_fingertips_2015_2024", "sii_utla_fingertips_2010_2017",
-              "le_hle_msoa_2009_13", "le_dfle_msoa_2009_13", "le_gp_practice_heec", "msoa11_boundaries_llr",
-              "msoa11_names"],
-      after=["geography"],
-      outputs=["life_expectancy/le_la", "life_expectancy/hle", "life_expectancy/sii", "life_expectancy/msoa11",
-               "life_expectancy/areas_2009_13", "life_expectancy/msoa11_boundaries",
-               "life_expectancy/gp_practice"])
+
+@step(
+    "life_expectancy",
+    inputs=[
+        "le_ons_la_2001_2018",
+        "le_lad_fingertips_2015_2025",
+        "hle_ons_els",
+        "hle_utla_fingertips_2009_2018",
+        "hle_lad_fingertips_2015_2024",
+        "sii_lad_fingertips_2015_2024",
+        "sii_utla_fingertips_2010_2017",
+        "le_hle_msoa_2009_13",
+        "le_dfle_msoa_2009_13",
+        "le_gp_practice_heec",
+        "msoa11_boundaries_llr",
+        "msoa11_names",
+    ],
+    after=["geography"],
+    outputs=[
+        "life_expectancy/le_la",
+        "life_expectancy/hle",
+        "life_expectancy/sii",
+        "life_expectancy/msoa11",
+        "life_expectancy/areas_2009_13",
+        "life_expectancy/msoa11_boundaries",
+        "life_expectancy/gp_practice",
+    ],
+)
 def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     cfg = load_places()
     llr_areas = sorted({cfg.england_code, *cfg.all_district_codes, *(p.code for p in cfg.places.values())})
@@ -460,10 +428,12 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
 
     # Healthy life expectancy.
     f_els = raw_path("hle_ons_els", paths)
-    hle = read_hle(f_els, raw_path("hle_utla_fingertips_2009_2018", paths),
-                   raw_path("hle_lad_fingertips_2015_2024", paths))
-    _require_areas(hle[hle["series"] == "ons_els_2026"], utlas, f_els, "areacd",
-                   "LLR upper-tier authorities or England")
+    hle = read_hle(
+        f_els, raw_path("hle_utla_fingertips_2009_2018", paths), raw_path("hle_lad_fingertips_2015_2024", paths)
+    )
+    _require_areas(
+        hle[hle["series"] == "ons_els_2026"], utlas, f_els, "areacd", "LLR upper-tier authorities or England"
+    )
     hle = validate(hle[list(HLE_SCHEMA.columns)].reset_index(drop=True), HLE_SCHEMA, f_els)
 
     # Slope index of inequality.
@@ -477,41 +447,61 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     f_dfle = raw_path("le_dfle_msoa_2009_13", paths)
     m_hle, a_hle = read_msoa_workbook(f_hle, "HLE")
     m_dfle, a_dfle = read_msoa_workbook(f_dfle, "DFLE")
-    for (x, y, what) in ((m_hle, m_dfle, "MSOA"), (a_hle, a_dfle, "area")):
+    for x, y, what in ((m_hle, m_dfle, "MSOA"), (a_hle, a_dfle, "area")):
         both = x.merge(y[["code", "sex", "le"]], on=["code", "sex"], suffixes=("", "_dfle_table"))
         differ = (both["le"] - both["le_dfle_table"]).abs() > 1e-6
         if differ.any():
-            raise DataValidationError(f_dfle, f"{int(differ.sum())} {what} life expectancies differ from the HLE "
-                                              "table (the two tables should share LE)", column="LE (Years)",
-                                      example=example_row(both, differ))
+            raise DataValidationError(
+                f_dfle,
+                f"{int(differ.sum())} {what} life expectancies differ from the HLE "
+                "table (the two tables should share LE)",
+                column="LE (Years)",
+                example=example_row(both, differ),
+            )
     geo11 = read_table("geography/lsoa11", paths)
     msoas = geo11.drop_duplicates("msoa11_code")[["msoa11_code", "msoa11_name", "lad_code", "lad_name", "place_id"]]
     fn = raw_path("msoa11_names", paths)
-    names = select_columns(read_csv(fn, dtype=str, encoding="utf-8-sig"),
-                           {"msoa11cd": "msoa11_code", "msoa11hclnm": "msoa11_hcl_name"}, fn)
+    names = select_columns(
+        read_csv(fn, dtype=str, encoding="utf-8-sig"), {"msoa11cd": "msoa11_code", "msoa11hclnm": "msoa11_hcl_name"}, fn
+    )
     msoas = msoas.merge(names, on="msoa11_code", how="left")
     msoas["msoa11_hcl_name"] = msoas["msoa11_hcl_name"].fillna(msoas["msoa11_name"])
-    msoa = (m_hle.drop(columns="name").merge(m_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]],
-                                               on=["code", "sex"], how="outer")
-            .rename(columns={"code": "msoa11_code"}))
+    msoa = (
+        m_hle.drop(columns="name")
+        .merge(m_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="outer")
+        .rename(columns={"code": "msoa11_code"})
+    )
     llr = msoas.merge(msoa, on="msoa11_code", how="left")
     missing = llr["le"].isna() & llr["sex"].isna()
     if missing.any():
-        raise DataValidationError(f_hle, f"{int(missing.sum())} LLR MSOAs (2011) are missing from the MSOA sheets",
-                                  column="MSOA Codes", example=llr.loc[missing, "msoa11_code"].iloc[0])
+        raise DataValidationError(
+            f_hle,
+            f"{int(missing.sum())} LLR MSOAs (2011) are missing from the MSOA sheets",
+            column="MSOA Codes",
+            example=llr.loc[missing, "msoa11_code"].iloc[0],
+        )
     counts = llr.groupby("sex")["msoa11_code"].nunique()
     for sex in ("Male", "Female"):
         if counts.get(sex, 0) != len(msoas):
-            raise DataValidationError(f_hle, f"expected {len(msoas)} LLR MSOAs for {sex.lower()}s, "
-                                             f"found {counts.get(sex, 0)}", column="MSOA Codes")
-    msoa_llr = validate(llr[list(MSOA_SCHEMA.columns)].sort_values(["msoa11_code", "sex"]).reset_index(drop=True),
-                        MSOA_SCHEMA, f_hle)
-    areas = (a_hle.merge(a_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"],
-                         how="left").rename(columns={"code": "area_code", "name": "area_name"}))
+            raise DataValidationError(
+                f_hle,
+                f"expected {len(msoas)} LLR MSOAs for {sex.lower()}s, found {counts.get(sex, 0)}",
+                column="MSOA Codes",
+            )
+    msoa_llr = validate(
+        llr[list(MSOA_SCHEMA.columns)].sort_values(["msoa11_code", "sex"]).reset_index(drop=True), MSOA_SCHEMA, f_hle
+    )
+    areas = a_hle.merge(
+        a_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="left"
+    ).rename(columns={"code": "area_code", "name": "area_name"})
     areas = areas[areas["area_code"].str.startswith("E")].reset_index(drop=True)
     if set(utlas) - set(areas["area_code"]):
-        raise DataValidationError(f_hle, "LLR upper-tier authorities or England missing from the UTLA/Region sheets",
-                                  column="UTLA Codes", example=min(set(utlas) - set(areas["area_code"])))
+        raise DataValidationError(
+            f_hle,
+            "LLR upper-tier authorities or England missing from the UTLA/Region sheets",
+            column="UTLA Codes",
+            example=min(set(utlas) - set(areas["area_code"])),
+        )
     areas["period"], areas["series"], areas["source_id"] = "2009-13", "ons_msoa_2015", "le_hle_msoa_2009_13"
 
     # MSOA 2011 boundaries (LLR), WGS84.
@@ -520,8 +510,9 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     bnd = read_boundaries(fb, "MSOA11CD")[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"})
     nob = sorted(set(msoas["msoa11_code"]) - set(bnd["msoa11_code"]))
     if nob:
-        raise DataValidationError(fb, f"{len(nob)} LLR MSOAs (2011) have no boundary", column="MSOA11CD",
-                                  example=nob[0])
+        raise DataValidationError(
+            fb, f"{len(nob)} LLR MSOAs (2011) have no boundary", column="MSOA11CD", example=nob[0]
+        )
     bnd = bnd[bnd["msoa11_code"].isin(msoas["msoa11_code"])].reset_index(drop=True)
 
     # GP practices (all England; the page uses LLR's).

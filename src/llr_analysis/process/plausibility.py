@@ -21,9 +21,9 @@ business of the completeness checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ class Bounds:
     column: str
     lo: float | None
     hi: float | None
-    what: str                                   # e.g. "a percentage", "life expectancy at birth (years)"
+    what: str  # e.g. "a percentage", "life expectancy at birth (years)"
     when: Callable[[pd.DataFrame], pd.Series] | None = None
 
     def failures(self, df: pd.DataFrame) -> tuple[pd.Series, str] | None:
@@ -77,7 +77,7 @@ class MatchesRatio:
     count: str
     denominator: str
     scale: float = 100.0
-    tolerance: float = 0.1                     # absolute, in the value's unit (publisher rounding)
+    tolerance: float = 0.1  # absolute, in the value's unit (publisher rounding)
 
     def failures(self, df: pd.DataFrame) -> tuple[pd.Series, str] | None:
         if not {self.value, self.count, self.denominator} <= set(df.columns):
@@ -87,8 +87,7 @@ class MatchesRatio:
         expected = self.scale * n / d.where(d > 0)
         bad = given & ((v - expected).abs() > self.tolerance)
         unit = "x100 " if self.scale == 100 else ""
-        return bad, (f"not {self.count}/{self.denominator} {unit}(differs by more than "
-                     f"{self.tolerance:g})")
+        return bad, (f"not {self.count}/{self.denominator} {unit}(differs by more than {self.tolerance:g})")
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,7 @@ _SCREENING_FINGERTIPS = (
 RULES: dict[str, tuple[Rule, ...]] = {
     # ------------------------------------------------------------------ cancer screening
     "cancer_screening/area_coverage": _SCREENING_FINGERTIPS,
-    "cancer_screening/fingertips": _SCREENING_FINGERTIPS,          # every Fingertips row as read
+    "cancer_screening/fingertips": _SCREENING_FINGERTIPS,  # every Fingertips row as read
     "cancer_screening/practice_coverage": (
         Bounds("numerator", 0, None, "a count"),
         Bounds("denominator", 0, None, "a count"),
@@ -183,9 +182,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Bounds("extent", 0, 1, "a proportion"),
         Bounds("average_rank", 1, IOD_LSOAS["IoD2025"], "an average LSOA rank"),
         Bounds("population", 0, None, "a population"),
-        *(NotAbove(f"rank_{m}", "n_areas") for m in ("average_score", "average_rank",
-                                                      "prop_lsoas_most_deprived_10", "extent",
-                                                      "local_concentration")),
+        *(
+            NotAbove(f"rank_{m}", "n_areas")
+            for m in ("average_score", "average_rank", "prop_lsoas_most_deprived_10", "extent", "local_concentration")
+        ),
     ),
     # ------------------------------------------------------------------ life expectancy
     "life_expectancy/le_la": (
@@ -197,9 +197,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Bounds("value", *HLE_BIRTH, "healthy life expectancy at birth (years)"),
         WithinInterval("value", "lower_95", "upper_95"),
     ),
-    "life_expectancy/sii": (
-        Bounds("value", -15, 30, "a slope index of inequality in life expectancy (years)"),
-    ),
+    "life_expectancy/sii": (Bounds("value", -15, 30, "a slope index of inequality in life expectancy (years)"),),
     "life_expectancy/msoa11": (
         Bounds("le", *LE_BIRTH, "life expectancy at birth (years)"),
         Bounds("hle", *HLE_BIRTH, "healthy life expectancy at birth (years)"),
@@ -236,6 +234,7 @@ def _file_of(row: pd.Series, default: str | Path) -> str:
     sid = row.get("source_id")
     if isinstance(sid, str) and sid:
         from llr_analysis.fetch.sources import registry
+
         try:
             ds = registry().get(sid)
         except Exception:  # noqa: BLE001 - a broken registry is reported elsewhere
@@ -245,8 +244,15 @@ def _file_of(row: pd.Series, default: str | Path) -> str:
     return str(default)
 
 
-def check(table: str, df: pd.DataFrame, file: str | Path, *, area_column: str | None = None,
-          rules: tuple[Rule, ...] | None = None, names: dict[str, str] | None = None) -> None:
+def check(
+    table: str,
+    df: pd.DataFrame,
+    file: str | Path,
+    *,
+    area_column: str | None = None,
+    rules: tuple[Rule, ...] | None = None,
+    names: dict[str, str] | None = None,
+) -> None:
     """Check ``df`` against the rules of ``table``; raise naming file, column, line and area of the first failure.
 
     ``file`` is the raw file the rows were read from (used unless a row names its own file in a
@@ -255,7 +261,8 @@ def check(table: str, df: pd.DataFrame, file: str | Path, *, area_column: str | 
     the project's column names to the publisher's, for the message.
     """
     from llr_analysis.validate import row_area, row_line
-    for rule in (RULES.get(table, ()) if rules is None else rules):
+
+    for rule in RULES.get(table, ()) if rules is None else rules:
         found = rule.failures(df)
         if found is None:
             continue
@@ -265,18 +272,25 @@ def check(table: str, df: pd.DataFrame, file: str | Path, *, area_column: str | 
         pos = int(np.flatnonzero(bad.to_numpy())[0])
         idx = df.index[pos]
         row = df.iloc[pos]
-        column = getattr(rule, "column", None) or getattr(rule, "value")
+        column = str(getattr(rule, "column", None) or getattr(rule, "value", ""))
         value = row[column]
         value = value.item() if hasattr(value, "item") else value
-        shown = {c: (row[c].item() if hasattr(row[c], "item") else row[c])
-                 for c in vars(rule).values() if isinstance(c, str) and c in row.index}
+        shown = {
+            c: (row[c].item() if hasattr(row[c], "item") else row[c])
+            for c in vars(rule).values()
+            if isinstance(c, str) and c in row.index
+        }
         line = row_line(df.index, idx)
         for a, b in (names or {}).items():
             problem = problem.replace(a, repr(b))
         raise DataValidationError(
-            _file_of(row, file), f"{int(bad.sum())} implausible values: {value!r} is {problem}",
-            column=(names or {}).get(column, column), line=line, area=row_area(row, area_column),
-            example=("" if line is not None else f"data row {pos + 1}: ") + str(shown))
+            _file_of(row, file),
+            f"{int(bad.sum())} implausible values: {value!r} is {problem}",
+            column=(names or {}).get(column, column),
+            line=line,
+            area=row_area(row, area_column),
+            example=("" if line is not None else f"data row {pos + 1}: ") + str(shown),
+        )
 
 
 def check_tables(tables: dict[str, pd.DataFrame], default_file: str) -> None:
@@ -288,6 +302,7 @@ def check_tables(tables: dict[str, pd.DataFrame], default_file: str) -> None:
 
 # ------------------------------------------------------------------------------ completeness
 
+
 @dataclass(frozen=True)
 class Complete:
     """Every row of an LLR area (or England) in ``table`` has ``columns`` filled in.
@@ -297,22 +312,35 @@ class Complete:
     ``known_gaps`` maps an area code to the reason its source does not publish the figure: such
     rows are allowed, and recorded in the ``quality/known_gaps`` table, never silently blank.
     """
+
     table: str
     columns: tuple[str, ...]
     areas: str = "llr_all"
     area_column: str = "area_code"
-    known_gaps: tuple[tuple[str, str, str], ...] = ()     # (area code, series or "", reason)
+    known_gaps: tuple[tuple[str, str, str], ...] = ()  # (area code, series or "", reason)
 
 
 COMPLETENESS: tuple[Complete, ...] = (
     Complete("life_expectancy/le_la", ("value",)),
     Complete("life_expectancy/hle", ("value",)),
-    Complete("life_expectancy/sii", ("value",), known_gaps=(
-        ("E06000017", "fingertips_92901", "OHID Fingertips 92901 publishes no slope index of inequality for "
-                                          "Rutland (the value is blank in the extract)"),
-        ("E06000017", "fingertips_92901_2020", "OHID Fingertips 92901 (2020 extract) publishes no slope index "
-                                               "of inequality for Rutland (the value is blank)"),
-    )),
+    Complete(
+        "life_expectancy/sii",
+        ("value",),
+        known_gaps=(
+            (
+                "E06000017",
+                "fingertips_92901",
+                "OHID Fingertips 92901 publishes no slope index of inequality for "
+                "Rutland (the value is blank in the extract)",
+            ),
+            (
+                "E06000017",
+                "fingertips_92901_2020",
+                "OHID Fingertips 92901 (2020 extract) publishes no slope index "
+                "of inequality for Rutland (the value is blank)",
+            ),
+        ),
+    ),
     Complete("life_expectancy/areas_2009_13", ("le", "hle", "dfle"), areas="llr_utlas"),
     Complete("cancer_screening/health_index", ("value",), areas="llr_utlas"),
     Complete("population/lad_totals", ("persons",), areas="llr_lads"),
@@ -321,6 +349,7 @@ COMPLETENESS: tuple[Complete, ...] = (
 
 def _llr_codes(kind: str) -> set[str]:
     from llr_analysis.places import load_places
+
     cfg = load_places()
     lads = {cfg.england_code, *cfg.all_district_codes}
     utlas = {cfg.england_code, *(p.code for p in cfg.places.values())}
@@ -349,17 +378,29 @@ def completeness_gaps(table: str, df: pd.DataFrame, file: str | Path) -> pd.Data
                     hit &= df["series"].eq(series)
                 known |= hit
                 if hit.any():
-                    gaps.append({"table": table, "area_code": code, "column": col, "series": series,
-                                 "rows": int(hit.sum()), "reason": reason})
+                    gaps.append(
+                        {
+                            "table": table,
+                            "area_code": code,
+                            "column": col,
+                            "series": series,
+                            "rows": int(hit.sum()),
+                            "reason": reason,
+                        }
+                    )
             unknown = missing & ~known
             if unknown.any():
                 pos = int(np.flatnonzero(unknown.to_numpy())[0])
                 row = df.iloc[pos]
                 what = {c: row[c] for c in ("series", "period", "sex", "age", "year") if c in row.index}
                 raise DataValidationError(
-                    _file_of(row, file), f"{int(unknown.sum())} figures missing for LLR areas (a headline "
+                    _file_of(row, file),
+                    f"{int(unknown.sum())} figures missing for LLR areas (a headline "
                     f"would be blank); e.g. {what}. If the publisher does not publish it, record the reason "
-                    "in plausibility.COMPLETENESS", column=col, area=str(row[rule.area_column]))
+                    "in plausibility.COMPLETENESS",
+                    column=col,
+                    area=str(row[rule.area_column]),
+                )
     return pd.DataFrame(gaps, columns=["table", "area_code", "column", "series", "rows", "reason"])
 
 
@@ -367,5 +408,8 @@ def check_complete(tables: dict[str, pd.DataFrame], default_file: str) -> pd.Dat
     """:func:`completeness_gaps` for every table of a step; returns the known gaps found."""
     parts = [completeness_gaps(n, df, f"{default_file} -> data/processed/{n}.parquet") for n, df in tables.items()]
     parts = [p for p in parts if len(p)]
-    return (pd.concat(parts, ignore_index=True) if parts
-            else pd.DataFrame(columns=["table", "area_code", "column", "series", "rows", "reason"]))
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["table", "area_code", "column", "series", "rows", "reason"])
+    )

@@ -34,8 +34,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from llr_analysis.errors import DataValidationError
-from llr_analysis.places import load_places
 from llr_analysis.fetch.sources import raw_path
+from llr_analysis.places import load_places
+from llr_analysis.process import read_table, step
 from llr_analysis.validate import (
     LAD_CODE,
     LSOA_CODE,
@@ -48,7 +49,6 @@ from llr_analysis.validate import (
     to_number,
     validate,
 )
-from llr_analysis.process import read_table, step
 
 #: Oldest single year in the files: age 90 stands for "90 and over".
 TOP_AGE = 90
@@ -58,10 +58,16 @@ ENGLAND_LSOA11 = 32844
 
 #: LSOA estimate files: year, and the local authority columns on the newest boundaries in each file.
 SAPE = {
-    2019: {"dataset": "sape_lsoa11_mid2019", "la_code": "LA Code (2020 boundaries)",
-           "la_name": "LA name (2020 boundaries)"},
-    2020: {"dataset": "sape_lsoa11_mid2020", "la_code": "LA Code (2021 boundaries)",
-           "la_name": "LA name (2021 boundaries)"},
+    2019: {
+        "dataset": "sape_lsoa11_mid2019",
+        "la_code": "LA Code (2020 boundaries)",
+        "la_name": "LA name (2020 boundaries)",
+    },
+    2020: {
+        "dataset": "sape_lsoa11_mid2020",
+        "la_code": "LA Code (2021 boundaries)",
+        "la_name": "LA name (2021 boundaries)",
+    },
 }
 YEARS = tuple(SAPE)
 
@@ -76,20 +82,28 @@ CENSUS_COLUMNS = {
     "Sex: Male; Age: Total; measures: Value": "male",
 }
 
-LSOA_AGE_SCHEMA = pa.DataFrameSchema({
-    "year": pa.Column(int, pa.Check.isin(list(YEARS))),
-    "lsoa11_code": code_column(LSOA_CODE),
-    "lad_code": code_column(LAD_CODE),
-    "age": pa.Column(int, pa.Check.in_range(0, TOP_AGE)),
-    "population": pa.Column("int64", pa.Check.ge(0)),
-}, unique=["year", "lsoa11_code", "age"], strict=True)
+LSOA_AGE_SCHEMA = pa.DataFrameSchema(
+    {
+        "year": pa.Column(int, pa.Check.isin(list(YEARS))),
+        "lsoa11_code": code_column(LSOA_CODE),
+        "lad_code": code_column(LAD_CODE),
+        "age": pa.Column(int, pa.Check.in_range(0, TOP_AGE)),
+        "population": pa.Column("int64", pa.Check.ge(0)),
+    },
+    unique=["year", "lsoa11_code", "age"],
+    strict=True,
+)
 
-LSOA21_AGE_SCHEMA = pa.DataFrameSchema({
-    "year": pa.Column(int, pa.Check.isin(list(YEARS))),
-    "lsoa21_code": code_column(LSOA_CODE),
-    "age": pa.Column(int, pa.Check.in_range(0, TOP_AGE)),
-    "population": pa.Column(float, pa.Check.ge(0)),
-}, unique=["year", "lsoa21_code", "age"], strict=True)
+LSOA21_AGE_SCHEMA = pa.DataFrameSchema(
+    {
+        "year": pa.Column(int, pa.Check.isin(list(YEARS))),
+        "lsoa21_code": code_column(LSOA_CODE),
+        "age": pa.Column(int, pa.Check.in_range(0, TOP_AGE)),
+        "population": pa.Column(float, pa.Check.ge(0)),
+    },
+    unique=["year", "lsoa21_code", "age"],
+    strict=True,
+)
 
 
 def read_single_year_of_age(path, id_columns: dict[str, str], total_column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -111,21 +125,27 @@ def read_single_year_of_age(path, id_columns: dict[str, str], total_column: str)
     for h in AGE_HEADERS + [total_column]:
         values, _ = to_number(sel[h], path, h, allow_suppressed=False, area=ids.iloc[:, 0])
         frame = pd.concat([ids, sel[[h]]], axis=1)
-        for problem, mask in (("missing counts", values.isna()),
-                              ("negative counts", values < 0),
-                              ("counts that are not whole numbers", values.notna() & (values % 1 != 0))):
+        for problem, mask in (
+            ("missing counts", values.isna()),
+            ("negative counts", values < 0),
+            ("counts that are not whole numbers", values.notna() & (values % 1 != 0)),
+        ):
             if mask.any():
-                raise DataValidationError(path, f"{int(mask.sum())} {problem}", column=h,
-                                          example=example_row(frame, mask))
+                raise DataValidationError(
+                    path, f"{int(mask.sum())} {problem}", column=h, example=example_row(frame, mask)
+                )
         numbers[h] = values.astype("int64")
     ages = pd.DataFrame({a: numbers[h] for a, h in enumerate(AGE_HEADERS)})
     total = numbers[total_column]
     bad = ages.sum(axis=1) != total
     if bad.any():
         frame = pd.concat([ids, total.rename(total_column), ages.sum(axis=1).rename("sum of ages")], axis=1)
-        raise DataValidationError(path, f"{int(bad.sum())} rows where {total_column!r} is not the sum of ages "
-                                  f"0..{TOP_AGE - 1} and {TOP_AGE}+", column=total_column,
-                                  example=example_row(frame, bad))
+        raise DataValidationError(
+            path,
+            f"{int(bad.sum())} rows where {total_column!r} is not the sum of ages 0..{TOP_AGE - 1} and {TOP_AGE}+",
+            column=total_column,
+            example=example_row(frame, bad),
+        )
     return ids, ages
 
 
@@ -140,15 +160,22 @@ def _long(ids: pd.DataFrame, ages: pd.DataFrame, id_cols: list[str]) -> pd.DataF
 def read_sape(path, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One ONS LSOA (2011) estimates file -> (ids: lsoa11_code, lsoa11_name, lad_code, lad_name; ages)."""
     spec = SAPE[year]
-    ids, ages = read_single_year_of_age(path, {"LSOA Code": "lsoa11_code", "LSOA Name": "lsoa11_name",
-                                               spec["la_code"]: "lad_code", spec["la_name"]: "lad_name"},
-                                        "All Ages")
-    validate(ids, pa.DataFrameSchema({"lsoa11_code": code_column(LSOA_CODE), "lad_code": code_column(LAD_CODE)}),
-             path)
+    ids, ages = read_single_year_of_age(
+        path,
+        {
+            "LSOA Code": "lsoa11_code",
+            "LSOA Name": "lsoa11_name",
+            spec["la_code"]: "lad_code",
+            spec["la_name"]: "lad_name",
+        },
+        "All Ages",
+    )
+    validate(ids, pa.DataFrameSchema({"lsoa11_code": code_column(LSOA_CODE), "lad_code": code_column(LAD_CODE)}), path)
     check_unique(ids, ["lsoa11_code"], path)
     if len(ids) != ENGLAND_LSOA11:
-        raise DataValidationError(path, f"expected the {ENGLAND_LSOA11:,} LSOAs (2011) of England, found {len(ids):,}",
-                                  column="LSOA Code")
+        raise DataValidationError(
+            path, f"expected the {ENGLAND_LSOA11:,} LSOAs (2011) of England, found {len(ids):,}", column="LSOA Code"
+        )
     return ids, ages
 
 
@@ -168,15 +195,20 @@ def read_census_sex_totals(path) -> pd.DataFrame:
         df[c], _ = to_number(df[c], path, c, allow_suppressed=False, area=df["area_code"])
         bad = df[c].isna() | (df[c] < 0)
         if bad.any():
-            raise DataValidationError(path, f"{int(bad.sum())} missing or negative counts", column=c,
-                                      example=example_row(df, bad))
+            raise DataValidationError(
+                path, f"{int(bad.sum())} missing or negative counts", column=c, example=example_row(df, bad)
+            )
         df[c] = df[c].astype("int64")
     validate(df, pa.DataFrameSchema({"area_code": code_column(r"^[EW]0[6-9]\d{6}$")}), path)
     check_unique(df, ["area_code"], path)
     bad = df["persons"] != df["female"] + df["male"]
     if bad.any():
-        raise DataValidationError(path, f"{int(bad.sum())} rows where all persons is not female + male",
-                                  column="Sex: All persons; Age: Total; measures: Value", example=example_row(df, bad))
+        raise DataValidationError(
+            path,
+            f"{int(bad.sum())} rows where all persons is not female + male",
+            column="Sex: All persons; Age: Total; measures: Value",
+            example=example_row(df, bad),
+        )
     return df
 
 
@@ -194,8 +226,12 @@ def split_weights(mapping: pd.DataFrame, denominators: pd.DataFrame) -> pd.DataF
     """
     x = mapping[mapping["change"] == "X"]
     if not x.empty:
-        raise DataValidationError("LSOA (2011) to LSOA (2021) lookup", f"{len(x)} redrawn LSOAs (CHGIND X) cannot be "
-                                  "mapped by the exact-fit rule", column="CHGIND", example=x.iloc[0].to_dict())
+        raise DataValidationError(
+            "LSOA (2011) to LSOA (2021) lookup",
+            f"{len(x)} redrawn LSOAs (CHGIND X) cannot be mapped by the exact-fit rule",
+            column="CHGIND",
+            example=x.iloc[0].to_dict(),
+        )
     d = denominators.set_index("lsoa21_code")
     group_pop = {
         "0-15": d["children_0_15"],
@@ -219,8 +255,12 @@ def split_weights(mapping: pd.DataFrame, denominators: pd.DataFrame) -> pd.DataF
     out = pd.concat(parts, ignore_index=True)
     sums = out.groupby(["lsoa11_code", "age_group"])["weight"].sum()
     if not np.allclose(sums, 1.0):
-        raise DataValidationError("LSOA (2011) to LSOA (2021) lookup", "split weights do not sum to 1",
-                                  column="CHGIND", example=str(sums[~np.isclose(sums, 1.0)].index[0]))
+        raise DataValidationError(
+            "LSOA (2011) to LSOA (2021) lookup",
+            "split weights do not sum to 1",
+            column="CHGIND",
+            example=str(sums[~np.isclose(sums, 1.0)].index[0]),
+        )
     return out
 
 
@@ -235,20 +275,33 @@ def age_group_of(age: pd.Series) -> pd.Series:
 def to_lsoa21(lsoa11_age: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
     """Map single-year-of-age LSOA (2011) estimates to LSOA (2021) with :func:`split_weights` weights."""
     df = lsoa11_age.assign(age_group=age_group_of(lsoa11_age["age"]))
-    df = df.merge(weights[["lsoa11_code", "lsoa21_code", "age_group", "weight"]], on=["lsoa11_code", "age_group"],
-                  how="left")
+    df = df.merge(
+        weights[["lsoa11_code", "lsoa21_code", "age_group", "weight"]], on=["lsoa11_code", "age_group"], how="left"
+    )
     if df["lsoa21_code"].isna().any():
-        raise DataValidationError("LSOA (2011) to LSOA (2021) lookup", "an LSOA (2011) has no LSOA (2021)",
-                                  column="LSOA11CD", example=df.loc[df["lsoa21_code"].isna(), "lsoa11_code"].iloc[0])
+        raise DataValidationError(
+            "LSOA (2011) to LSOA (2021) lookup",
+            "an LSOA (2011) has no LSOA (2021)",
+            column="LSOA11CD",
+            example=df.loc[df["lsoa21_code"].isna(), "lsoa11_code"].iloc[0],
+        )
     df["population"] = df["population"] * df["weight"]
-    out = df.groupby(["year", "lsoa21_code", "age"], as_index=False)["population"].sum()
+    out = df.groupby(["year", "lsoa21_code", "age"], as_index=False).agg(population=("population", "sum"))
     return out.sort_values(["year", "lsoa21_code", "age"]).reset_index(drop=True)
 
 
-@step("population", inputs=["sape_lsoa11_mid2019", "sape_lsoa11_mid2020", "mye2_lad21_mid2020",
-                            "census2021_ts009_lad_totals"], after=["geography", "deprivation"],
-      outputs=["population/lsoa11_age", "population/lsoa21_age", "population/lsoa11_lsoa21_weights",
-               "population/england_age", "population/lad_totals"])
+@step(
+    "population",
+    inputs=["sape_lsoa11_mid2019", "sape_lsoa11_mid2020", "mye2_lad21_mid2020", "census2021_ts009_lad_totals"],
+    after=["geography", "deprivation"],
+    outputs=[
+        "population/lsoa11_age",
+        "population/lsoa21_age",
+        "population/lsoa11_lsoa21_weights",
+        "population/england_age",
+        "population/lad_totals",
+    ],
+)
 def build_population(paths) -> dict[str, pd.DataFrame]:
     cfg = load_places()
     llr_lads = cfg.all_district_codes
@@ -263,20 +316,49 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         check_count(int(in_llr.sum()), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f)
         wrong_lad = in_llr & ~ids["lad_code"].isin(llr_lads)
         if wrong_lad.any():
-            raise DataValidationError(f, f"{int(wrong_lad.sum())} LLR LSOAs are assigned to a district outside LLR",
-                                      column=spec["la_code"], example=example_row(ids, wrong_lad))
+            raise DataValidationError(
+                f,
+                f"{int(wrong_lad.sum())} LLR LSOAs are assigned to a district outside LLR",
+                column=spec["la_code"],
+                example=example_row(ids, wrong_lad),
+            )
         long = _long(ids[in_llr], ages[in_llr], ["lsoa11_code", "lad_code"])
         long.insert(0, "year", year)
         lsoa_parts.append(long)
         eng = ages.sum()
-        england_parts.append(pd.DataFrame({"year": year, "area_code": cfg.england_code, "area_name": "England",
-                                           "age": eng.index.astype(int), "population": eng.to_numpy("int64")}))
+        england_parts.append(
+            pd.DataFrame(
+                {
+                    "year": year,
+                    "area_code": cfg.england_code,
+                    "area_name": "England",
+                    "age": eng.index.astype(int),
+                    "population": eng.to_numpy("int64"),
+                }
+            )
+        )
         by_lad = long.groupby("lad_code")["population"].sum()
         period = f"mid-{year}"
-        totals.append(pd.DataFrame({"area_code": by_lad.index, "period": period, "source_id": spec["dataset"],
-                                    "persons": by_lad.to_numpy("int64")}))
-        totals.append(pd.DataFrame({"area_code": [cfg.england_code], "period": period, "source_id": spec["dataset"],
-                                    "persons": [int(eng.sum())]}))
+        totals.append(
+            pd.DataFrame(
+                {
+                    "area_code": by_lad.index,
+                    "period": period,
+                    "source_id": spec["dataset"],
+                    "persons": by_lad.to_numpy("int64"),
+                }
+            )
+        )
+        totals.append(
+            pd.DataFrame(
+                {
+                    "area_code": [cfg.england_code],
+                    "period": period,
+                    "source_id": spec["dataset"],
+                    "persons": [int(eng.sum())],
+                }
+            )
+        )
     lsoa11_age = validate(pd.concat(lsoa_parts, ignore_index=True), LSOA_AGE_SCHEMA, "population/lsoa11_age")
     england_age = pd.concat(england_parts, ignore_index=True)
 
@@ -287,37 +369,50 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
     pub = mye[mye["area_code"].isin(llr_lads)].set_index(["area_code", "age"])["population"]
     pub.index.names = ["lad_code", "age"]
     if len(pub) != len(llr_lads) * (TOP_AGE + 1):
-        raise DataValidationError(fm, "the LLR districts are not all in the file", column="Code",
-                                  example=sorted(set(llr_lads) - set(mye["area_code"]))[:1])
+        raise DataValidationError(
+            fm,
+            "the LLR districts are not all in the file",
+            column="Code",
+            example=sorted(set(llr_lads) - set(mye["area_code"]))[:1],
+        )
     diff = sape20.reindex(pub.index) != pub
     if diff.any():
         lad, age = diff[diff].index[0]
-        raise DataValidationError(fm, f"{int(diff.sum())} district/age counts differ from the sum of the LSOA "
-                                  "estimates (sape_lsoa11_mid2020)", column=AGE_HEADERS[age],
-                                  example=f"{lad} age {AGE_HEADERS[age]}: district file {pub[(lad, age)]}, "
-                                          f"LSOA sum {sape20.get((lad, age))}")
+        raise DataValidationError(
+            fm,
+            f"{int(diff.sum())} district/age counts differ from the sum of the LSOA estimates (sape_lsoa11_mid2020)",
+            column=AGE_HEADERS[age],
+            example=f"{lad} age {AGE_HEADERS[age]}: district file {pub[(lad, age)]}, LSOA sum {sape20.get((lad, age))}",
+        )
     eng_mye = int(mye.loc[mye["area_code"].str.startswith("E"), "population"].sum())
     eng_sape = int(england_age.loc[england_age["year"] == 2020, "population"].sum())
     if eng_mye != eng_sape:
-        raise DataValidationError(fm, f"England total {eng_mye:,} differs from the LSOA estimates' {eng_sape:,}",
-                                  column="All ages")
+        raise DataValidationError(
+            fm, f"England total {eng_mye:,} differs from the LSOA estimates' {eng_sape:,}", column="All ages"
+        )
 
     fc = raw_path("census2021_ts009_lad_totals", paths)
     census = read_census_sex_totals(fc)
     missing = sorted(set(llr_lads) - set(census["area_code"]))
     if missing:
-        raise DataValidationError(fc, f"{len(missing)} LLR districts are missing", column="geography code",
-                                  example=missing[0])
+        raise DataValidationError(
+            fc, f"{len(missing)} LLR districts are missing", column="geography code", example=missing[0]
+        )
     eng_census = census[census["area_code"].str.startswith("E")][["persons", "female", "male"]].sum()
-    census = pd.concat([census[census["area_code"].isin(llr_lads)],
-                        pd.DataFrame([{"area_code": cfg.england_code, **eng_census.to_dict()}])], ignore_index=True)
+    census = pd.concat(
+        [
+            census[census["area_code"].isin(llr_lads)],
+            pd.DataFrame([{"area_code": cfg.england_code, **eng_census.to_dict()}]),
+        ],
+        ignore_index=True,
+    )
     census["period"] = "Census 2021"
     census["source_id"] = "census2021_ts009_lad_totals"
     lad_totals = pd.concat(totals + [census], ignore_index=True)
     names = {**cfg.district_names, cfg.england_code: "England"}
     lad_totals["area_name"] = lad_totals["area_code"].map(names)
     for c in ("female", "male"):
-        lad_totals[c] = lad_totals[c].astype("Int64")   # estimates have no sex split: missing, not zero
+        lad_totals[c] = lad_totals[c].astype("Int64")  # estimates have no sex split: missing, not zero
     lad_totals = lad_totals[["area_code", "area_name", "period", "source_id", "persons", "female", "male"]]
 
     # LSOA 2011 -> 2021.
@@ -333,15 +428,24 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
     got = set(lsoa21_age["lsoa21_code"])
     if got != set(geo21["lsoa21_code"]):
         missing = sorted(set(geo21["lsoa21_code"]) - got)
-        raise DataValidationError("population/lsoa21_age", f"{len(missing)} LLR LSOAs (2021) have no population",
-                                  column="lsoa21_code", example=missing[:1])
+        raise DataValidationError(
+            "population/lsoa21_age",
+            f"{len(missing)} LLR LSOAs (2021) have no population",
+            column="lsoa21_code",
+            example=missing[:1],
+        )
     # The mapping moves people between LSOAs, never in or out of a district.
     lad21 = geo21.set_index("lsoa21_code")["lad_code"]
-    a = lsoa21_age.assign(lad_code=lsoa21_age["lsoa21_code"].map(lad21)).groupby(["year", "lad_code"])["population"].sum()
+    a = (
+        lsoa21_age.assign(lad_code=lsoa21_age["lsoa21_code"].map(lad21))
+        .groupby(["year", "lad_code"])["population"]
+        .sum()
+    )
     b = lsoa11_age.groupby(["year", "lad_code"])["population"].sum()
     if not np.allclose(a.reindex(b.index), b, rtol=0, atol=1e-6):
-        raise DataValidationError("population/lsoa21_age", "district totals changed when mapping LSOA 2011 -> 2021",
-                                  column="population")
+        raise DataValidationError(
+            "population/lsoa21_age", "district totals changed when mapping LSOA 2011 -> 2021", column="population"
+        )
     return {
         "population/lsoa11_age": lsoa11_age,
         "population/lsoa21_age": lsoa21_age,

@@ -6,22 +6,12 @@ page shows (Altair charts, narrative sentences, display tables, sections written
 """
 
 from __future__ import annotations
+
 import math
-from functools import lru_cache
-from importlib import resources
-import numpy as np
+
 import pandas as pd
-import yaml
+
 from llr_analysis import settings
-from llr_analysis.errors import ParameterError
-from llr_analysis.places import get_place, load_places
-from llr_analysis.process import read_table
-from llr_analysis.stats import (
-    compare_by_ci_overlap,
-    funnel_position,
-    proportion_funnel_limits,
-    wilson_ci,
-)
 from llr_analysis.analysis.cancer_screening import (
     age_group_label,
     area_table,
@@ -40,203 +30,116 @@ from llr_analysis.analysis.cancer_screening import (
     standard_band,
     unmapped_practices,
 )
+from llr_analysis.places import get_place, load_places
+from llr_analysis.report.cancer_screening_charts import (
+    coverage_chart,
+    deprivation_chart,
+    fmt_ci,
+    fmt_pct,
+    funnel_chart,
+    short_age,
+    trend_chart,
+)
+
+COMPARISON_WORDS = {
+    "better": "significantly higher than (better than)",
+    "worse": "significantly lower than (worse than)",
+    "similar": "not significantly different from",
+    "not compared": "not compared with",
+}
 
 
-def fmt_pct(v: float) -> str:
-    return "–" if pd.isna(v) else f"{v:.1f}%"
-
-
-def fmt_ci(lo: float, hi: float) -> str:
-    return "–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.1f}–{hi:.1f}%"
-
-
-COMPARISON_WORDS = {"better": "significantly higher than (better than)", "worse": "significantly lower than (worse than)",
-                    "similar": "not significantly different from", "not compared": "not compared with"}
-
-
-def age_narrative(table: pd.DataFrame, pts: pd.DataFrame, programme: str, age_group: str, place_name: str,
-                  target_name: str, assoc: dict) -> str:
+def age_narrative(
+    table: pd.DataFrame,
+    pts: pd.DataFrame,
+    programme: str,
+    age_group: str,
+    place_name: str,
+    target_name: str,
+    assoc: dict,
+) -> str:
     """One paragraph of computed narrative for a programme and age group in a place."""
     s = standard(programme)
     ag = age_group_label(programme, age_group)
-    interval = settings.cancer_screening()["programmes"][programme].get("age_groups", {}).get(age_group, {}).get("interval", "")
+    interval = (
+        settings.cancer_screening()["programmes"][programme]
+        .get("age_groups", {})
+        .get(age_group, {})
+        .get("interval", "")
+    )
     p = table[table["level"] == "place"].iloc[0]
     e = table[table["level"] == "england"].iloc[0]
     llr = table[table["level"] == "llr"].iloc[0]
     if pd.isna(p["value"]):
         return f"**{ag}.** No practice in {place_name} has published counts for this period."
-    text = (f"**{ag}.** In {place_name}, {fmt_pct(p['value'])} (95% CI {fmt_ci(p['lower_95'], p['upper_95'])}) "
-            f"{('were ' + interval) if interval else 'were covered'}, {COMPARISON_WORDS.get(p['comparison'], '')} "
-            f"England ({fmt_pct(e['value'])}); {load_places().llr_short_name} as a whole: {fmt_pct(llr['value'])}. ")
+    text = (
+        f"**{ag}.** In {place_name}, {fmt_pct(p['value'])} (95% CI {fmt_ci(p['lower_95'], p['upper_95'])}) "
+        f"{('were ' + interval) if interval else 'were covered'}, {COMPARISON_WORDS.get(p['comparison'], '')} "
+        f"England ({fmt_pct(e['value'])}); {load_places().llr_short_name} as a whole: {fmt_pct(llr['value'])}. "
+    )
     if p["value"] >= s["achievable"]:
         text += f"This meets the achievable standard of {s['achievable']}%. "
     elif p["value"] >= s["acceptable"]:
-        text += (f"This meets the acceptable threshold ({s['acceptable']}%) but not the achievable "
-                 f"{s['achievable']}%: about {p['screens_to_achievable']:,.0f} more people screened would have "
-                 "been needed to reach it. ")
+        text += (
+            f"This meets the acceptable threshold ({s['acceptable']}%) but not the achievable "
+            f"{s['achievable']}%: about {p['screens_to_achievable']:,.0f} more people screened would have "
+            "been needed to reach it. "
+        )
     else:
-        text += (f"This is {p['gap_acceptable_pp']:.1f} percentage points below the acceptable threshold "
-                 f"({s['acceptable']}%); reaching the achievable {s['achievable']}% would have needed about "
-                 f"{p['screens_to_achievable']:,.0f} more people screened. ")
+        text += (
+            f"This is {p['gap_acceptable_pp']:.1f} percentage points below the acceptable threshold "
+            f"({s['acceptable']}%); reaching the achievable {s['achievable']}% would have needed about "
+            f"{p['screens_to_achievable']:,.0f} more people screened. "
+        )
     pcns = table[table["level"] == "pcn"].dropna(subset=["value"])
     if len(pcns) > 1:
         lo, hi = pcns.loc[pcns["value"].idxmin()], pcns.loc[pcns["value"].idxmax()]
-        text += (f"Across the {len(pcns)} PCNs with practices here, coverage ranged from {fmt_pct(lo['value'])} "
-                 f"({lo['area_name']}) to {fmt_pct(hi['value'])} ({hi['area_name']}). ")
+        text += (
+            f"Across the {len(pcns)} PCNs with practices here, coverage ranged from {fmt_pct(lo['value'])} "
+            f"({lo['area_name']}) to {fmt_pct(hi['value'])} ({hi['area_name']}). "
+        )
     shown = pts[pts["funnel_position"] != "not compared"]
     if len(shown) == 1:
         only = shown.iloc[0]
-        text += (f"The one practice with published counts had coverage of {fmt_pct(only['value'])} "
-                 f"({only['funnel_position']} control limits around {target_name}'s value). ")
+        text += (
+            f"The one practice with published counts had coverage of {fmt_pct(only['value'])} "
+            f"({only['funnel_position']} control limits around {target_name}'s value). "
+        )
     elif len(shown):
         below = int(pts["funnel_position"].eq("below 99.8%").sum())
         above = int(pts["funnel_position"].eq("above 99.8%").sum())
-        text += (f"Of the {len(shown)} practices with published counts, coverage ranged from "
-                 f"{fmt_pct(shown['value'].min())} to {fmt_pct(shown['value'].max())}; {below} "
-                 f"{'was' if below == 1 else 'were'} below and {above} above the 99.8% control limits around "
-                 f"{target_name}'s value. ")
+        text += (
+            f"Of the {len(shown)} practices with published counts, coverage ranged from "
+            f"{fmt_pct(shown['value'].min())} to {fmt_pct(shown['value'].max())}; {below} "
+            f"{'was' if below == 1 else 'were'} below and {above} above the 99.8% control limits around "
+            f"{target_name}'s value. "
+        )
     n_supp = int((pts["funnel_position"] == "not compared").sum())
     if n_supp:
         text += f"{n_supp} practice{'s' if n_supp != 1 else ''} had suppressed counts and {'are' if n_supp != 1 else 'is'} left out. "
     if assoc["n"] >= 5 and not pd.isna(assoc["rho"]):
         if assoc["p_value"] < 0.05:
             direction = "lower" if assoc["rho"] < 0 else "higher"
-            text += (f"Coverage was {direction} in practices serving more deprived populations "
-                     f"(Spearman rho {assoc['rho']:.2f}, {assoc['n']} practices).")
+            text += (
+                f"Coverage was {direction} in practices serving more deprived populations "
+                f"(Spearman rho {assoc['rho']:.2f}, {assoc['n']} practices)."
+            )
         else:
-            text += (f"There was no clear association between practice coverage and deprivation "
-                     f"(Spearman rho {assoc['rho']:.2f}, p = {assoc['p_value']:.2f}, {assoc['n']} practices).")
+            text += (
+                f"There was no clear association between practice coverage and deprivation "
+                f"(Spearman rho {assoc['rho']:.2f}, p = {assoc['p_value']:.2f}, {assoc['n']} practices)."
+            )
     return text
 
 
 def missing_data_message(programme: str) -> str:
     """What the page says when a programme has no data in this build, and how to get it."""
-    return (f"{programme_label(programme)}: no data in this build. Breast, bowel and recent cervical screening "
-            "coverage come from the OHID Fingertips API, which needs internet access: run "
-            "`llr fetch-fingertips` and then `llr process screening` before building the site again. "
-            "The build does not fail without them.")
-
-
-FUNNEL_COLOURS = {"above 99.8%": "#0072B2", "above 95%": "#56B4E9", "within 95%": "#BBBBBB",
-                  "below 95%": "#E69F00", "below 99.8%": "#D55E00", "not compared": "#FFFFFF"}
-
-
-def _standard_rules(programme: str):
-    import altair as alt
-    s = standard(programme)
-    ref = pd.DataFrame({"x": [s["acceptable"], s["achievable"]],
-                        "label": [f"acceptable {s['acceptable']}%", f"achievable {s['achievable']}%"]})
-    rule = alt.Chart(ref).mark_rule(color="#333", strokeDash=[4, 3]).encode(x="x:Q", tooltip=["label:N", "x:Q"])
-    left = alt.Chart(ref.iloc[[0]]).mark_text(align="right", dx=-3, dy=-5, color="#333", fontSize=10).encode(
-        x="x:Q", y=alt.value(0), text="label:N")
-    right = alt.Chart(ref.iloc[[1]]).mark_text(align="left", dx=3, dy=-5, color="#333", fontSize=10).encode(
-        x="x:Q", y=alt.value(0), text="label:N")
-    return rule + left + right
-
-
-def coverage_chart(table: pd.DataFrame, programme: str):
-    """Coverage with 95% CIs for the place, its PCNs, LLR and England, one panel per age group,
-    with the programme's acceptable and achievable thresholds as dashed lines."""
-    import altair as alt
-
-    from llr_analysis.report.charts import comparison_scale
-    t = table[table["value"].notna()].copy()
-    t["ci"] = [fmt_ci(lo, hi) for lo, hi in zip(t["lower_95"], t["upper_95"])]
-    t["level_label"] = t["level"].map(LEVEL_LABELS)
-    order = list(dict.fromkeys(t["area_name"]))
-    lo_x = float(np.floor(min(t["lower_95"].min(), standard(programme)["acceptable"]) / 5) * 5 - 5)
-    scale = alt.Scale(domain=[max(0, lo_x), 100])
-    panels = []
-    domain = ["better", "similar", "worse", "comparator"]
-    cs = comparison_scale(["better", "similar", "worse", "not compared"])
-    colour = alt.Scale(domain=domain, range=list(cs.range[:3]) + ["#000000"])
-    for ag, g in t.groupby("age_group", sort=False):
-        base = alt.Chart(g).encode(y=alt.Y("area_name:N", sort=order, title=None))
-        bars = base.mark_rule(strokeWidth=2, color="#555").encode(
-            x=alt.X("lower_95:Q", scale=scale, title="Coverage (%)"), x2="upper_95:Q")
-        pts = base.mark_point(filled=True, size=70).encode(
-            x="value:Q",
-            color=alt.Color("comparison:N", scale=colour, title="Compared with England"),
-            shape=alt.Shape("level_label:N", title="Level", scale=alt.Scale(domain=list(LEVEL_LABELS.values()))),
-            tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("value:Q", title="Coverage %", format=".1f"),
-                     alt.Tooltip("ci:N", title="95% CI"), alt.Tooltip("count:Q", title="Screened", format=",.0f"),
-                     alt.Tooltip("denominator:Q", title="Eligible", format=",.0f"),
-                     alt.Tooltip("comparison:N", title="vs England")])
-        panels.append((bars + pts + _standard_rules(programme)).properties(
-            width=330, height=max(120, 22 * len(g)), title=age_group_label(programme, ag)))
-    return alt.hconcat(*panels).resolve_scale(y="shared")
-
-
-def funnel_chart(pts: pd.DataFrame, limits: pd.DataFrame, target_name: str, title: str):
-    """Funnel plot of practices: coverage against eligible population (log scale) with 95% and
-    99.8% control limits around the target."""
-    import altair as alt
-    p = pts[pts["funnel_position"] != "not compared"].copy()
-    p["ci"] = [fmt_ci(lo, hi) for lo, hi in zip(p["lower_95"], p["upper_95"])]
-    p["pcn"] = p["pcn_name"].fillna("no PCN on record")
-    lim = limits.melt(id_vars=["denominator", "target"], value_vars=["lower_95", "upper_95", "lower_99_8", "upper_99_8"],
-                      var_name="limit", value_name="y")
-    lim["band"] = np.where(lim["limit"].str.endswith("99_8"), "99.8% limits", "95% limits")
-    xs = alt.Scale(type="log", domain=[float(limits["denominator"].min()), float(limits["denominator"].max())],
-                   nice=False)
-    lines = alt.Chart(lim).mark_line(color="#555").encode(
-        x=alt.X("denominator:Q", scale=xs, title="Eligible population (log scale)"),
-        y=alt.Y("y:Q", title="Coverage (%)", scale=alt.Scale(zero=False)),
-        detail="limit:N",
-        strokeDash=alt.StrokeDash("band:N", title="Control limits",
-                                  scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[4, 3], [1, 0]])))
-    centre = alt.Chart(limits).mark_line(color="#000", strokeWidth=1).encode(x="denominator:Q", y="target:Q")
-    domain = [k for k in FUNNEL_COLOURS if k != "not compared"]
-    dots = alt.Chart(p).mark_point(filled=True, size=55, stroke="#333", strokeWidth=0.5).encode(
-        x="denominator:Q", y="value:Q",
-        color=alt.Color("funnel_position:N", title=f"Against {target_name}",
-                        scale=alt.Scale(domain=domain, range=[FUNNEL_COLOURS[d] for d in domain])),
-        tooltip=[alt.Tooltip("practice_name:N", title="Practice"), alt.Tooltip("practice_code:N", title="Code"),
-                 alt.Tooltip("pcn:N", title="PCN"), alt.Tooltip("value:Q", title="Coverage %", format=".1f"),
-                 alt.Tooltip("ci:N", title="95% CI"), alt.Tooltip("denominator:Q", title="Eligible", format=",.0f"),
-                 alt.Tooltip("funnel_position:N", title="Position")])
-    return (lines + centre + dots).properties(width=330, height=300, title=title)
-
-
-def deprivation_chart(pts: pd.DataFrame, title: str):
-    """Practice coverage against the practice's IMD 2019 score, with an unweighted linear trend."""
-    import altair as alt
-    p = pts.dropna(subset=["value", "imd_score"]).copy()
-    p["pcn"] = p["pcn_name"].fillna("no PCN on record")
-    base = alt.Chart(p).encode(
-        x=alt.X("imd_score:Q", title="Practice IMD 2019 score (higher = more deprived)"),
-        y=alt.Y("value:Q", title="Coverage (%)", scale=alt.Scale(zero=False)))
-    dots = base.mark_point(filled=True, size=50, color="#1f5f8b", opacity=0.8).encode(
-        tooltip=[alt.Tooltip("practice_name:N", title="Practice"), alt.Tooltip("pcn:N", title="PCN"),
-                 alt.Tooltip("value:Q", title="Coverage %", format=".1f"),
-                 alt.Tooltip("imd_score:Q", title="IMD score", format=".1f"),
-                 alt.Tooltip("imd_decile:Q", title="IMD decile (1 = most deprived)")])
-    if len(p) < 5:  # too few practices for a trend line
-        return dots.properties(width=330, height=280, title=title)
-    trend = base.transform_regression("imd_score", "value").mark_line(color="#D55E00", strokeDash=[5, 3])
-    return (dots + trend).properties(width=330, height=280, title=title)
-
-
-def health_index_chart(hi: pd.DataFrame):
-    """ONS Health Index screening composite 2015-2018: the three places and the England UTLA median."""
-    import altair as alt
-    names = [n for n in hi.loc[hi["series"] == "place", "area_name"].drop_duplicates()]
-    england = hi.loc[hi["series"] != "place", "area_name"].drop_duplicates().tolist()
-    return alt.Chart(hi).mark_line(point=True).encode(
-        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title="Cancer screening composite (%)", scale=alt.Scale(zero=False)),
-        color=alt.Color("area_name:N", title="Area", scale=alt.Scale(
-            domain=names + england, range=["#0072B2", "#E69F00", "#009E73"][:len(names)] + ["#000000"])),
-        strokeDash=alt.StrokeDash("series:N", title="Series", scale=alt.Scale(
-            domain=["place", "England UTLA median"], range=[[1, 0], [4, 3]])),
-        tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("value:Q", title="Composite %", format=".1f"),
-                 alt.Tooltip("rank_text:N", title="Rank among upper-tier LAs")],
-    ).properties(width=520, height=280)
-
-
-LEVEL_LABELS = {"place": "Place", "pcn": "PCN", "no_pcn": "Practices with no PCN", "llr": "LLR",
-                "other_place": "Other LLR place", "england": "England"}
+    return (
+        f"{programme_label(programme)}: no data in this build. Breast, bowel and recent cervical screening "
+        "coverage come from the OHID Fingertips API, which needs internet access: run "
+        "`llr fetch-fingertips` and then `llr process screening` before building the site again. "
+        "The build does not fail without them."
+    )
 
 
 def pcn_display_name(name) -> str:
@@ -246,17 +149,12 @@ def pcn_display_name(name) -> str:
     return str(name).title().replace("Pcn", "PCN")
 
 
-def short_age(age_group: str) -> str:
-    return str(age_group).replace("-", "–")
-
-
-def wide_by_age(df: pd.DataFrame, keys: list[str], values: dict[str, str], key_labels: dict[str, str]
-                ) -> pd.DataFrame:
+def wide_by_age(df: pd.DataFrame, keys: list[str], values: dict[str, str], key_labels: dict[str, str]) -> pd.DataFrame:
     """A display table with one row per ``keys`` and, for each age group, the ``values`` columns
     side by side (headed "25–49 coverage (%)", ...). ``ci`` is made from lower_95/upper_95."""
     d = df.copy()
     if "ci" in values:
-        d["ci"] = [fmt_ci(lo, hi).replace("%", "") for lo, hi in zip(d["lower_95"], d["upper_95"])]
+        d["ci"] = [fmt_ci(lo, hi).replace("%", "") for lo, hi in zip(d["lower_95"], d["upper_95"], strict=True)]
     ages = list(dict.fromkeys(d["age_group"]))
     order = list(dict.fromkeys(map(tuple, d[keys].astype(str).to_numpy())))
     out = d.drop_duplicates(subset=keys)[keys].copy()
@@ -278,32 +176,51 @@ def wide_by_age(df: pd.DataFrame, keys: list[str], values: dict[str, str], key_l
     return out.rename(columns=key_labels)
 
 
-def render_programme(page, place: str, programme: str, period: str = "latest", funnel_against: str = "england",
-                     shown: list[str] | None = None, paths=None) -> dict:
+def render_programme(
+    page,
+    place: str,
+    programme: str,
+    period: str = "latest",
+    funnel_against: str = "england",
+    shown: list[str] | None = None,
+    paths=None,
+) -> dict:
     """Everything the page shows for one programme in one place (the notebook calls this once
     per programme). Returns the tables it computed (for tests and for the page summary)."""
     from llr_analysis.report.page import tidy_download
+
     if shown is not None and programme not in shown:
-        page.markdown(f"*Not shown on this page (programme parameter). {programme_label(programme)} can be "
-                      "shown by running the notebook with `programme=all`.*")
+        page.markdown(
+            f"*Not shown on this page (programme parameter). {programme_label(programme)} can be "
+            "shown by running the notebook with `programme=all`.*"
+        )
         return {}
     the_place = get_place(place)
     avail = availability(paths)
     label = programme_label(programme)
     std = standard(programme)
     out: dict = {}
-    gp_period = resolve_period(avail, programme, period, level="gp_practice") if \
-        len(avail[(avail["programme"] == programme) & (avail["level"] == "gp_practice")]) else None
-    la_period = resolve_period(avail, programme, period, level="local_authority") if \
-        len(avail[(avail["programme"] == programme) & (avail["level"] == "local_authority")]) else None
+    gp_period = (
+        resolve_period(avail, programme, period, level="gp_practice")
+        if len(avail[(avail["programme"] == programme) & (avail["level"] == "gp_practice")])
+        else None
+    )
+    la_period = (
+        resolve_period(avail, programme, period, level="local_authority")
+        if len(avail[(avail["programme"] == programme) & (avail["level"] == "local_authority")])
+        else None
+    )
     if gp_period is None and la_period is None:
         page.note(missing_data_message(programme), kind="warning")
         return out
 
     if gp_period is not None:
         plabel = period_label(avail, programme, gp_period)
-        ages = sorted(avail[(avail["programme"] == programme) & (avail["period"] == gp_period)
-                            & (avail["level"] == "gp_practice")]["age_group"].unique())
+        ages = sorted(
+            avail[
+                (avail["programme"] == programme) & (avail["period"] == gp_period) & (avail["level"] == "gp_practice")
+            ]["age_group"].unique()
+        )
         tables, texts, srcs = [], [], set()
         for ag in ages:
             rows = practice_rows(programme, gp_period, ag, paths)
@@ -320,41 +237,77 @@ def render_programme(page, place: str, programme: str, period: str = "latest", f
             out[ag] = {"table": t, "points": pts, "limits": limits, "assoc": assoc, "target": target}
         table = pd.concat(tables, ignore_index=True)
         source_id = ", ".join(sorted(srcs))
-        page.markdown(f"**{label}, {plabel}** (GP practice data, summed to PCN, place and "
-                      f"{load_places().llr_short_name}; registered patients).\n\n" + "\n\n".join(texts))
+        page.markdown(
+            f"**{label}, {plabel}** (GP practice data, summed to PCN, place and "
+            f"{load_places().llr_short_name}; registered patients).\n\n" + "\n\n".join(texts)
+        )
 
-        dl = tidy_download(table.rename(columns={"age_label": "age"}), period=plabel, source_id=source_id,
-                           indicator=f"{label} coverage (%)")
-        page.chart(coverage_chart(table, programme), f"{programme}-coverage",
-                   title=f"{label} coverage, {the_place.name}, its PCNs, LLR and England, {plabel}",
-                   description=("Dots show coverage and lines the 95% confidence interval (Wilson). Colour gives the "
-                                "comparison with England (better, similar or worse by interval overlap; England itself in "
-                                f"black). Dashed lines mark the acceptable ({std['acceptable']}%) and achievable "
-                                f"({std['achievable']}%) standards. PCN figures include all of a PCN's practices."),
-                   data=dl)
-        page.table(wide_by_age(table, ["area_name", "practices"], {
-                       "value": "coverage (%)", "ci": "95% CI", "comparison": "vs England",
-                       "standard_band": "against standard"}, {"area_name": "Area", "practices": "Practices"}),
-                   f"{programme}-coverage-table",
-                   caption=f"{label} coverage by area, {the_place.name}, {plabel}", download=dl)
+        dl = tidy_download(
+            table.rename(columns={"age_label": "age"}),
+            period=plabel,
+            source_id=source_id,
+            indicator=f"{label} coverage (%)",
+        )
+        page.chart(
+            coverage_chart(table, programme),
+            f"{programme}-coverage",
+            title=f"{label} coverage, {the_place.name}, its PCNs, LLR and England, {plabel}",
+            description=(
+                "Dots show coverage and lines the 95% confidence interval (Wilson). Colour gives the "
+                "comparison with England (better, similar or worse by interval overlap; England itself in "
+                f"black). Dashed lines mark the acceptable ({std['acceptable']}%) and achievable "
+                f"({std['achievable']}%) standards. PCN figures include all of a PCN's practices."
+            ),
+            data=dl,
+        )
+        page.table(
+            wide_by_age(
+                table,
+                ["area_name", "practices"],
+                {
+                    "value": "coverage (%)",
+                    "ci": "95% CI",
+                    "comparison": "vs England",
+                    "standard_band": "against standard",
+                },
+                {"area_name": "Area", "practices": "Practices"},
+            ),
+            f"{programme}-coverage-table",
+            caption=f"{label} coverage by area, {the_place.name}, {plabel}",
+            download=dl,
+        )
 
         # Gap to the standard.
         gap = table[table["level"].isin(["place", "pcn", "no_pcn", "llr"])]
-        page.table(wide_by_age(gap, ["area_name"], {
-                       "value": "coverage (%)", "gap_acceptable_pp": f"points below {std['acceptable']}%",
-                       "screens_to_acceptable": f"extra screened to reach {std['acceptable']}%",
-                       "screens_to_achievable": f"extra screened to reach {std['achievable']}%"},
-                       {"area_name": "Area"}),
-                   f"{programme}-gap-to-standard",
-                   caption=(f"Gap to the {label.lower()} standard, {the_place.name}, {plabel}: percentage points "
-                            f"below the acceptable threshold ({std['acceptable']}%) and how many more people would "
-                            f"have needed screening to reach {std['acceptable']}% and {std['achievable']}% (0 = met)"),
-                   download=tidy_download(gap.rename(columns={"age_label": "age"}),
-                                          indicator=f"{label} coverage gap to standard", period=plabel,
-                                          source_id=source_id))
+        page.table(
+            wide_by_age(
+                gap,
+                ["area_name"],
+                {
+                    "value": "coverage (%)",
+                    "gap_acceptable_pp": f"points below {std['acceptable']}%",
+                    "screens_to_acceptable": f"extra screened to reach {std['acceptable']}%",
+                    "screens_to_achievable": f"extra screened to reach {std['achievable']}%",
+                },
+                {"area_name": "Area"},
+            ),
+            f"{programme}-gap-to-standard",
+            caption=(
+                f"Gap to the {label.lower()} standard, {the_place.name}, {plabel}: percentage points "
+                f"below the acceptable threshold ({std['acceptable']}%) and how many more people would "
+                f"have needed screening to reach {std['acceptable']}% and {std['achievable']}% (0 = met)"
+            ),
+            download=tidy_download(
+                gap.rename(columns={"age_label": "age"}),
+                indicator=f"{label} coverage gap to standard",
+                period=plabel,
+                source_id=source_id,
+            ),
+        )
 
         # Funnel plots.
         import altair as alt
+
         charts, fdl = [], []
         for ag in ages:
             o = out[ag]
@@ -362,59 +315,131 @@ def render_programme(page, place: str, programme: str, period: str = "latest", f
             charts.append(funnel_chart(o["points"], o["limits"], tname, age_group_label(programme, ag)))
             fdl.append(o["points"].assign(comparison=o["points"]["funnel_position"]))
         fdl = pd.concat(fdl, ignore_index=True)
-        page.chart(alt.hconcat(*charts), f"{programme}-funnel",
-                   title=f"{label}: {the_place.name}'s practices against {tname}, {plabel}",
-                   description=("Each dot is a practice: its coverage against the number eligible (log scale). The black "
-                                f"line is {tname}'s coverage; dashed lines are 95% and solid lines 99.8% control limits "
-                                "(OHID Wilson-score method). Dots outside the 99.8% limits differ from "
-                                f"{tname} by more than chance would usually explain. Practices with suppressed counts "
-                                "are not shown."),
-                   data=tidy_download(fdl.rename(columns={"practice_code": "area_code", "practice_name": "area_name",
-                                                          "numerator": "count", "age_label": "age"}),
-                                      indicator=f"{label} coverage (%) by practice", period=plabel,
-                                      source_id=source_id))
+        page.chart(
+            alt.hconcat(*charts),
+            f"{programme}-funnel",
+            title=f"{label}: {the_place.name}'s practices against {tname}, {plabel}",
+            description=(
+                "Each dot is a practice: its coverage against the number eligible (log scale). The black "
+                f"line is {tname}'s coverage; dashed lines are 95% and solid lines 99.8% control limits "
+                "(OHID Wilson-score method). Dots outside the 99.8% limits differ from "
+                f"{tname} by more than chance would usually explain. Practices with suppressed counts "
+                "are not shown."
+            ),
+            data=tidy_download(
+                fdl.rename(
+                    columns={
+                        "practice_code": "area_code",
+                        "practice_name": "area_name",
+                        "numerator": "count",
+                        "age_label": "age",
+                    }
+                ),
+                indicator=f"{label} coverage (%) by practice",
+                period=plabel,
+                source_id=source_id,
+            ),
+        )
 
         # Deprivation.
         charts = [deprivation_chart(out[ag]["points"], age_group_label(programme, ag)) for ag in ages]
-        page.chart(alt.hconcat(*charts), f"{programme}-deprivation",
-                   title=f"{label} coverage and practice deprivation, {the_place.name}, {plabel}",
-                   description=("Each dot is a practice: coverage against the deprivation of its registered patients "
-                                "(IMD 2019 score weighted by where patients live; third-party derived, ~2023 "
-                                "registrations). The dashed line is an unweighted linear trend (drawn for 5 or more practices)."),
-                   data=tidy_download(fdl[["practice_code", "practice_name", "pcn_name", "age_label", "value",
-                                           "lower_95", "upper_95", "numerator", "denominator", "imd_score",
-                                           "imd_decile"]].rename(columns={
-                                               "practice_code": "area_code", "practice_name": "area_name",
-                                               "numerator": "count", "age_label": "age"}),
-                                      indicator=f"{label} coverage (%) and practice IMD 2019 score",
-                                      period=plabel, source_id=f"{source_id}, practice_imd2019_derived"))
+        page.chart(
+            alt.hconcat(*charts),
+            f"{programme}-deprivation",
+            title=f"{label} coverage and practice deprivation, {the_place.name}, {plabel}",
+            description=(
+                "Each dot is a practice: coverage against the deprivation of its registered patients "
+                "(IMD 2019 score weighted by where patients live; third-party derived, ~2023 "
+                "registrations). The dashed line is an unweighted linear trend (drawn for 5 or more practices)."
+            ),
+            data=tidy_download(
+                fdl[
+                    [
+                        "practice_code",
+                        "practice_name",
+                        "pcn_name",
+                        "age_label",
+                        "value",
+                        "lower_95",
+                        "upper_95",
+                        "numerator",
+                        "denominator",
+                        "imd_score",
+                        "imd_decile",
+                    ]
+                ].rename(
+                    columns={
+                        "practice_code": "area_code",
+                        "practice_name": "area_name",
+                        "numerator": "count",
+                        "age_label": "age",
+                    }
+                ),
+                indicator=f"{label} coverage (%) and practice IMD 2019 score",
+                period=plabel,
+                source_id=f"{source_id}, practice_imd2019_derived",
+            ),
+        )
 
         # Practice list.
         pt = fdl.copy()
         pt["pcn_name"] = pt["pcn_name"].map(pcn_display_name)
         pt = pt.sort_values(["pcn_name", "practice_name"])
         pt["practice_name"] = pt["practice_name"].str.title()
-        page.table(wide_by_age(pt, ["practice_code", "practice_name", "pcn_name", "imd_decile", "status"], {
-                       "value": "coverage (%)", "ci": "95% CI", "denominator": "eligible",
-                       "funnel_position": f"vs {tname} (funnel)"},
-                       {"practice_code": "Code", "practice_name": "Practice", "pcn_name": "PCN",
-                        "imd_decile": "IMD decile", "status": "Status (ODS, Dec 2022)"}),
-                   f"{programme}-practices",
-                   caption=(f"{label} coverage by GP practice, {the_place.name}, {plabel} (– = counts suppressed "
-                            "by the publisher; IMD decile 1 = most deprived)"),
-                   download=tidy_download(fdl.rename(columns={"practice_code": "area_code", "practice_name": "area_name",
-                                                              "numerator": "count", "age_label": "age"}),
-                                          indicator=f"{label} coverage (%) by practice", period=plabel,
-                                          source_id=source_id))
+        page.table(
+            wide_by_age(
+                pt,
+                ["practice_code", "practice_name", "pcn_name", "imd_decile", "status"],
+                {
+                    "value": "coverage (%)",
+                    "ci": "95% CI",
+                    "denominator": "eligible",
+                    "funnel_position": f"vs {tname} (funnel)",
+                },
+                {
+                    "practice_code": "Code",
+                    "practice_name": "Practice",
+                    "pcn_name": "PCN",
+                    "imd_decile": "IMD decile",
+                    "status": "Status (ODS, Dec 2022)",
+                },
+            ),
+            f"{programme}-practices",
+            caption=(
+                f"{label} coverage by GP practice, {the_place.name}, {plabel} (– = counts suppressed "
+                "by the publisher; IMD decile 1 = most deprived)"
+            ),
+            download=tidy_download(
+                fdl.rename(
+                    columns={
+                        "practice_code": "area_code",
+                        "practice_name": "area_name",
+                        "numerator": "count",
+                        "age_label": "age",
+                    }
+                ),
+                indicator=f"{label} coverage (%) by practice",
+                period=plabel,
+                source_id=source_id,
+            ),
+        )
         out["table"] = table
     else:
-        gp_ids = [str(i["id"]) for i in settings.cancer_screening()["fingertips"]["indicators"]
-                  if i["programme"] == programme and "gp_practice" in i["area_types"]]
-        page.note(f"{label}: no GP practice data in this build, so PCN and practice figures cannot be shown. " + (
-            f"Run `llr fetch-fingertips` with internet access to fetch Fingertips indicator {', '.join(gp_ids)}."
-            if gp_ids else "No GP practice indicator for this programme is configured in config/cancer_screening.yml "
-            "(none could be verified offline); add its Fingertips ID there and run `llr fetch-fingertips`."),
-            kind="warning")
+        gp_ids = [
+            str(i["id"])
+            for i in settings.cancer_screening()["fingertips"]["indicators"]
+            if i["programme"] == programme and "gp_practice" in i["area_types"]
+        ]
+        page.note(
+            f"{label}: no GP practice data in this build, so PCN and practice figures cannot be shown. "
+            + (
+                f"Run `llr fetch-fingertips` with internet access to fetch Fingertips indicator {', '.join(gp_ids)}."
+                if gp_ids
+                else "No GP practice indicator for this programme is configured in config/cancer_screening.yml "
+                "(none could be verified offline); add its Fingertips ID there and run `llr fetch-fingertips`."
+            ),
+            kind="warning",
+        )
 
     if la_period is not None:
         la = local_authority_rows(programme, la_period, paths=paths)
@@ -423,10 +448,10 @@ def render_programme(page, place: str, programme: str, period: str = "latest", f
     return out
 
 
-def render_local_authority(page, place: str, programme: str, period: str, la: pd.DataFrame, paths=None
-                           ) -> pd.DataFrame:
+def render_local_authority(page, place: str, programme: str, period: str, la: pd.DataFrame, paths=None) -> pd.DataFrame:
     """The Fingertips local authority (resident population) part of a programme's section."""
     from llr_analysis.report.page import tidy_download
+
     the_place = get_place(place)
     label, std = programme_label(programme), standard(programme)
     t = la_table(la, place, programme)
@@ -438,70 +463,108 @@ def render_local_authority(page, place: str, programme: str, period: str, la: pd
             continue
         p = p.iloc[0]
         ev = fmt_pct(e["value"].iloc[0]) if len(e) else "–"
-        texts.append(f"**{age_group_label(programme, ag)}.** {fmt_pct(p['value'])} (95% CI "
-                     f"{fmt_ci(p['lower_95'], p['upper_95'])}) of eligible residents of {the_place.name} were covered, "
-                     f"{COMPARISON_WORDS.get(p['comparison'], '')} England ({ev}); "
-                     f"{standard_band(p['value'], programme)} (acceptable {std['acceptable']}%, achievable "
-                     f"{std['achievable']}%).")
-    page.markdown(f"**{label}, {period}, residents** (Fingertips, upper-tier local authority).\n\n" + "\n\n".join(texts))
-    dl = tidy_download(t.rename(columns={"area_code": "area_code"}), period=period, source_id="fingertips",
-                       indicator=f"{label} coverage (%), resident population")
-    page.chart(coverage_chart(t.assign(level=t["level"]), programme), f"{programme}-local-authority-chart",
-               title=f"{label} coverage of residents, LLR places and England, {period}",
-               description=("Dots show coverage and lines the 95% confidence interval published by Fingertips; colour "
-                            "gives the comparison with England. Dashed lines mark the acceptable "
-                            f"({std['acceptable']}%) and achievable ({std['achievable']}%) standards."),
-               data=dl)
-    page.table(wide_by_age(t, ["area_name"], {"value": "coverage (%)", "ci": "95% CI", "comparison": "vs England",
-                                              "standard_band": "against standard"}, {"area_name": "Area"}),
-               f"{programme}-local-authority",
-               caption=f"{label} coverage of resident populations (Fingertips, upper-tier local authority), {period}",
-               download=dl)
+        texts.append(
+            f"**{age_group_label(programme, ag)}.** {fmt_pct(p['value'])} (95% CI "
+            f"{fmt_ci(p['lower_95'], p['upper_95'])}) of eligible residents of {the_place.name} were covered, "
+            f"{COMPARISON_WORDS.get(p['comparison'], '')} England ({ev}); "
+            f"{standard_band(p['value'], programme)} (acceptable {std['acceptable']}%, achievable "
+            f"{std['achievable']}%)."
+        )
+    page.markdown(
+        f"**{label}, {period}, residents** (Fingertips, upper-tier local authority).\n\n" + "\n\n".join(texts)
+    )
+    dl = tidy_download(
+        t.rename(columns={"area_code": "area_code"}),
+        period=period,
+        source_id="fingertips",
+        indicator=f"{label} coverage (%), resident population",
+    )
+    page.chart(
+        coverage_chart(t.assign(level=t["level"]), programme),
+        f"{programme}-local-authority-chart",
+        title=f"{label} coverage of residents, LLR places and England, {period}",
+        description=(
+            "Dots show coverage and lines the 95% confidence interval published by Fingertips; colour "
+            "gives the comparison with England. Dashed lines mark the acceptable "
+            f"({std['acceptable']}%) and achievable ({std['achievable']}%) standards."
+        ),
+        data=dl,
+    )
+    page.table(
+        wide_by_age(
+            t,
+            ["area_name"],
+            {"value": "coverage (%)", "ci": "95% CI", "comparison": "vs England", "standard_band": "against standard"},
+            {"area_name": "Area"},
+        ),
+        f"{programme}-local-authority",
+        caption=f"{label} coverage of resident populations (Fingertips, upper-tier local authority), {period}",
+        download=dl,
+    )
     trend = la_trend(programme, place, paths)
     if trend["period"].nunique() > 1:
-        page.chart(trend_chart(trend), f"{programme}-trend",
-                   title=f"{label} coverage of residents over time, {the_place.name} and England",
-                   description=("Lines show coverage in each period published by Fingertips, with the 95% "
-                                "confidence interval as a band."),
-                   data=tidy_download(trend, indicator=f"{label} coverage (%), resident population",
-                                      source_id="fingertips"))
+        page.chart(
+            trend_chart(trend),
+            f"{programme}-trend",
+            title=f"{label} coverage of residents over time, {the_place.name} and England",
+            description=(
+                "Lines show coverage in each period published by Fingertips, with the 95% "
+                "confidence interval as a band."
+            ),
+            data=tidy_download(trend, indicator=f"{label} coverage (%), resident population", source_id="fingertips"),
+        )
     return t
-
-
-def trend_chart(trend: pd.DataFrame):
-    import altair as alt
-    t = trend.assign(series=trend["area_name"] + " " + trend["age_group"].map(short_age))
-    order = list(dict.fromkeys(t.sort_values("period_sort")["period"]))
-    base = alt.Chart(t).encode(x=alt.X("period:O", sort=order, title="Period", axis=alt.Axis(labelAngle=0)),
-                               color=alt.Color("series:N", title="Area and age"))
-    band = base.mark_area(opacity=0.2).encode(y=alt.Y("lower_95:Q", title="Coverage (%)", scale=alt.Scale(zero=False)),
-                                              y2="upper_95:Q")
-    line = base.mark_line(point=True).encode(y="value:Q", tooltip=[
-        alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("age_group:N", title="Age"),
-        alt.Tooltip("period:N", title="Period"), alt.Tooltip("value:Q", title="Coverage %", format=".1f")])
-    return (band + line).properties(width=520, height=260)
 
 
 def render_unmapped(page, place: str, paths=None) -> pd.DataFrame:
     """The practices of the place that closed, have no PCN on record or were placed approximately."""
     from llr_analysis.report.page import tidy_download
+
     the_place = get_place(place)
     um = unmapped_practices(paths)
     um = um[um["place_id"] == the_place.id]
     if um.empty:
-        page.markdown(f"Every practice in {the_place.name} in the coverage data is open, has a PCN on record and "
-                      "was placed by its CCG and PCN.")
+        page.markdown(
+            f"Every practice in {the_place.name} in the coverage data is open, has a PCN on record and "
+            "was placed by its CCG and PCN."
+        )
         return um
-    shown = um[["practice_code", "practice_name", "period_label", "status", "close_date", "pcn_name", "pcn_basis",
-                "place_basis"]].copy()
+    shown = um[
+        [
+            "practice_code",
+            "practice_name",
+            "period_label",
+            "status",
+            "close_date",
+            "pcn_name",
+            "pcn_basis",
+            "place_basis",
+        ]
+    ].copy()
     shown["pcn_name"] = shown["pcn_name"].fillna("none")
-    shown = shown.rename(columns={"practice_code": "Code", "practice_name": "Practice", "period_label": "Data period",
-                                  "status": "ODS status (Dec 2022)", "close_date": "Closed", "pcn_name": "PCN",
-                                  "pcn_basis": "How the PCN was found", "place_basis": "How the place was decided"})
-    page.table(shown, "practices-not-fully-mapped",
-               caption=(f"Practices in {the_place.name}'s coverage data that have closed, have no PCN on record, or "
-                        "were placed by premises postcode (all are included in the place and LLR figures)"),
-               download=tidy_download(um.rename(columns={"practice_code": "area_code", "practice_name": "area_name",
-                                                         "period_label": "period"}),
-                                      indicator="Practice mapping (no value)", source_id="ods_epraccur_2022_12"))
+    shown = shown.rename(
+        columns={
+            "practice_code": "Code",
+            "practice_name": "Practice",
+            "period_label": "Data period",
+            "status": "ODS status (Dec 2022)",
+            "close_date": "Closed",
+            "pcn_name": "PCN",
+            "pcn_basis": "How the PCN was found",
+            "place_basis": "How the place was decided",
+        }
+    )
+    page.table(
+        shown,
+        "practices-not-fully-mapped",
+        caption=(
+            f"Practices in {the_place.name}'s coverage data that have closed, have no PCN on record, or "
+            "were placed by premises postcode (all are included in the place and LLR figures)"
+        ),
+        download=tidy_download(
+            um.rename(columns={"practice_code": "area_code", "practice_name": "area_name", "period_label": "period"}),
+            indicator="Practice mapping (no value)",
+            source_id="ods_epraccur_2022_12",
+        ),
+    )
     return um

@@ -43,8 +43,9 @@ def geo_data(gdf: gpd.GeoDataFrame) -> alt.InlineData:
     for c in gdf.columns:  # plain JSON types for the attributes (no numpy scalars, NaN as null)
         if c != "geometry" and pd.api.types.is_float_dtype(gdf[c]):
             gdf[c] = gdf[c].round(4)
-    topo = topojson.Topology(gdf, prequantize=QUANTIZATION, toposimplify=SIMPLIFY_TOLERANCE,
-                             object_name="areas").to_dict()
+    topo = topojson.Topology(
+        gdf, prequantize=QUANTIZATION, toposimplify=SIMPLIFY_TOLERANCE, object_name="areas"
+    ).to_dict()
     return alt.InlineData(values=topo, format=alt.DataFormat(type="topojson", feature="areas"))
 
 
@@ -56,46 +57,84 @@ def _tooltip(t) -> alt.Tooltip:
     return alt.Tooltip(f"properties.{field}:{kind}", title=title, **fmt)
 
 
-def choropleth(gdf: gpd.GeoDataFrame, field: str, title: str, tooltip: list, *, ordinal: bool = False,
-               scheme: str = DECILE_SCHEME, reverse: bool = False, legend_title: str | None = None,
-               width: int = 560, height: int = 460, domain: list | None = None) -> alt.Chart:
+def choropleth(
+    gdf: gpd.GeoDataFrame,
+    field: str,
+    title: str,
+    tooltip: list,
+    *,
+    ordinal: bool = False,
+    scheme: str = DECILE_SCHEME,
+    reverse: bool = False,
+    legend_title: str | None = None,
+    width: int = 560,
+    height: int = 460,
+    domain: list | None = None,
+) -> alt.Chart:
     """A map of polygons coloured by ``field`` with tooltips (``tooltip`` = altair tooltip fields)."""
     data = geo_data(gdf)
     enc_type = "O" if ordinal else "Q"
     scale = alt.Scale(scheme=scheme, reverse=reverse, **({"domain": domain} if domain else {}))
     tips = [_tooltip(t) for t in tooltip]
-    return (alt.Chart(data)
-            .mark_geoshape(stroke="white", strokeWidth=0.3)
-            .encode(color=alt.Color(f"properties.{field}:{enc_type}", scale=scale,
-                                    legend=alt.Legend(title=legend_title or field)),
-                    tooltip=tips)
-            .project(type="mercator")
-            .properties(width=width, height=height))
+    return (
+        alt.Chart(data)
+        .mark_geoshape(stroke="white", strokeWidth=0.3)
+        .encode(
+            color=alt.Color(
+                f"properties.{field}:{enc_type}", scale=scale, legend=alt.Legend(title=legend_title or field)
+            ),
+            tooltip=tips,
+        )
+        .project(type="mercator")
+        .properties(width=width, height=height)
+    )
 
 
 def decile_map(gdf: gpd.GeoDataFrame, decile_field: str, tooltip: list, legend_title: str) -> alt.Chart:
     """LSOAs coloured by national decile, 1 = most deprived (dark) to 10 = least deprived (light)."""
-    return choropleth(gdf, decile_field, "", tooltip, ordinal=True, legend_title=legend_title,
-                      domain=list(range(1, 11)))
+    return choropleth(
+        gdf, decile_field, "", tooltip, ordinal=True, legend_title=legend_title, domain=list(range(1, 11))
+    )
 
 
-def bar_with_reference(df: pd.DataFrame, x: str, y: str, *, reference: float | None = None,
-                       reference_label: str = "", x_title: str = "", y_title: str = "",
-                       sort: str | list = "-x", color: str = "#1f5f8b", tooltip: list | None = None,
-                       width: int = 520) -> alt.Chart:
+def bar_with_reference(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    reference: float | None = None,
+    reference_label: str = "",
+    x_title: str = "",
+    y_title: str = "",
+    sort: str | list = "-x",
+    color: str = "#1f5f8b",
+    tooltip: list | None = None,
+    width: int = 520,
+) -> alt.Chart:
     """Horizontal bars (one per area) with an optional vertical reference line (e.g. England)."""
     height = max(120, 22 * len(df))
-    bars = alt.Chart(df).mark_bar(color=color).encode(
-        x=alt.X(f"{x}:Q", title=x_title),
-        y=alt.Y(f"{y}:N", sort=sort, title=y_title),
-        tooltip=tooltip or [y, x],
-    ).properties(width=width, height=height)
+    bars = (
+        alt.Chart(df)
+        .mark_bar(color=color)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title),
+            y=alt.Y(f"{y}:N", sort=sort, title=y_title),
+            tooltip=tooltip or [y, x],
+        )
+        .properties(width=width, height=height)
+    )
     if reference is None:
         return bars
-    rule = alt.Chart(pd.DataFrame({"ref": [reference], "label": [reference_label]})).mark_rule(
-        color="#333", strokeDash=[4, 3]).encode(x="ref:Q", tooltip=["label:N", "ref:Q"])
-    text = alt.Chart(pd.DataFrame({"ref": [reference], "label": [reference_label]})).mark_text(
-        align="left", dx=4, dy=-6, color="#333").encode(x="ref:Q", y=alt.value(0), text="label:N")
+    rule = (
+        alt.Chart(pd.DataFrame({"ref": [reference], "label": [reference_label]}))
+        .mark_rule(color="#333", strokeDash=[4, 3])
+        .encode(x="ref:Q", tooltip=["label:N", "ref:Q"])
+    )
+    text = (
+        alt.Chart(pd.DataFrame({"ref": [reference], "label": [reference_label]}))
+        .mark_text(align="left", dx=4, dy=-6, color="#333")
+        .encode(x="ref:Q", y=alt.value(0), text="label:N")
+    )
     return bars + rule + text
 
 
@@ -109,16 +148,32 @@ def comparison_scale(domain: list[str] | None = None) -> alt.Scale:
 PLACE_COLOURS = {"Leicester": "#0072B2", "Leicestershire": "#E69F00", "Rutland": "#009E73"}
 
 
-def choropleth_categories(gdf: gpd.GeoDataFrame, field: str, label_field: str, legend_title: str,
-                          colours: dict[str, str] | None = None, width: int = 520, height: int = 480) -> alt.Chart:
+def choropleth_categories(
+    gdf: gpd.GeoDataFrame,
+    field: str,
+    label_field: str,
+    legend_title: str,
+    colours: dict[str, str] | None = None,
+    width: int = 520,
+    height: int = 480,
+) -> alt.Chart:
     """Polygons coloured by a category (e.g. place), with a tooltip naming each shape."""
     colours = colours or PLACE_COLOURS
     data = geo_data(gdf)
-    return (alt.Chart(data)
-            .mark_geoshape(stroke="white", strokeWidth=1)
-            .encode(color=alt.Color(f"properties.{field}:N", title=legend_title,
-                                    scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
-                    tooltip=[alt.Tooltip(f"properties.{label_field}:N", title="District"),
-                             alt.Tooltip(f"properties.{field}:N", title=legend_title)])
-            .project(type="mercator")
-            .properties(width=width, height=height))
+    return (
+        alt.Chart(data)
+        .mark_geoshape(stroke="white", strokeWidth=1)
+        .encode(
+            color=alt.Color(
+                f"properties.{field}:N",
+                title=legend_title,
+                scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+            ),
+            tooltip=[
+                alt.Tooltip(f"properties.{label_field}:N", title="District"),
+                alt.Tooltip(f"properties.{field}:N", title=legend_title),
+            ],
+        )
+        .project(type="mercator")
+        .properties(width=width, height=height)
+    )

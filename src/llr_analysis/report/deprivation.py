@@ -6,14 +6,6 @@ page shows (Altair charts, narrative sentences, display tables, sections written
 """
 
 from __future__ import annotations
-import numpy as np
-import pandas as pd
-from llr_analysis.errors import ParameterError
-from llr_analysis.stats.imd_measures import MEASURES
-from llr_analysis.places import get_locality_level, get_place, load_places
-from llr_analysis.process import read_table
-from llr_analysis.process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS
-from llr_analysis.stats import compare_by_ci_overlap
 
 
 def ordinal(n: int) -> str:

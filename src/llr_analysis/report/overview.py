@@ -22,9 +22,7 @@ def format_value(row: pd.Series) -> str:
     if pd.isna(v):
         return "–"
     unit = row.get("unit") or ""
-    if unit == "people":
-        text = f"{v:,.0f}"
-    elif unit == "rank":
+    if unit == "people" or unit == "rank":
         text = f"{v:,.0f}"
     elif unit == "%":
         text = f"{v:.1f}%"
@@ -39,8 +37,10 @@ def comparison_chip(comparison) -> str:
     """A comparison as text plus a colour swatch (colour is never the only carrier of meaning)."""
     comp = comparison if isinstance(comparison, str) and comparison else "not compared"
     colour = COMPARISON_COLOURS.get(comp, "#C9C9C9")
-    return (f'<span class="cmp"><span class="cmp-swatch" style="background:{colour}" aria-hidden="true"></span>'
-            f'{html.escape(COMPARISON_TEXT.get(comp, comp))}</span>')
+    return (
+        f'<span class="cmp"><span class="cmp-swatch" style="background:{colour}" aria-hidden="true"></span>'
+        f"{html.escape(COMPARISON_TEXT.get(comp, comp))}</span>"
+    )
 
 
 def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -> str:
@@ -51,18 +51,29 @@ def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -
         if isinstance(r.get("href"), str) and r["href"]:
             href = link_prefix + r["href"].replace(".ipynb", ".html").replace(".qmd", ".html")
             topic = f'<a href="{html.escape(href)}">{topic}</a>'
-        eng = "–" if pd.isna(r.get("england_value")) else format_value(
-            pd.Series({"value": r["england_value"], "unit": r.get("unit")}))
-        note = "" if pd.isna(r.get("note")) or not r.get("note") else f'<br><small>{html.escape(str(r["note"]))}</small>'
-        rows.append(f"<tr><td>{topic}</td><td>{html.escape(str(r['indicator']))}{note}</td>"
-                    f"<td>{html.escape(str(r['period']))}</td><td>{html.escape(format_value(r))}</td>"
-                    f"<td>{html.escape(eng)}</td><td>{comparison_chip(r.get('comparison'))}</td></tr>")
-    head = ("<tr><th scope=\"col\">Topic</th><th scope=\"col\">Indicator</th><th scope=\"col\">Period</th>"
-            "<th scope=\"col\">Value (95% CI)</th><th scope=\"col\">England</th>"
-            "<th scope=\"col\">Compared with England</th></tr>")
-    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-            f'<table class="data-table headlines"><caption>{html.escape(caption)}</caption>'
-            f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>")
+        eng = (
+            "–"
+            if pd.isna(r.get("england_value"))
+            else format_value(pd.Series({"value": r["england_value"], "unit": r.get("unit")}))
+        )
+        note = (
+            "" if pd.isna(r.get("note")) or not r.get("note") else f"<br><small>{html.escape(str(r['note']))}</small>"
+        )
+        rows.append(
+            f"<tr><td>{topic}</td><td>{html.escape(str(r['indicator']))}{note}</td>"
+            f"<td>{html.escape(str(r['period']))}</td><td>{html.escape(format_value(r))}</td>"
+            f"<td>{html.escape(eng)}</td><td>{comparison_chip(r.get('comparison'))}</td></tr>"
+        )
+    head = (
+        '<tr><th scope="col">Topic</th><th scope="col">Indicator</th><th scope="col">Period</th>'
+        '<th scope="col">Value (95% CI)</th><th scope="col">England</th>'
+        '<th scope="col">Compared with England</th></tr>'
+    )
+    return (
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
+        f'<table class="data-table headlines"><caption>{html.escape(caption)}</caption>'
+        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def headlines_download(df: pd.DataFrame) -> pd.DataFrame:
@@ -78,16 +89,22 @@ def topic_links_table(topics: list[Topic]) -> str:
     places = load_places().places.values()
     cells = []
     for t in topics:
-        links = " · ".join(f'<a href="{html.escape(t.id)}/{html.escape(p.id)}.html">{html.escape(p.name)}</a>'
-                           for p in places)
+        links = " · ".join(
+            f'<a href="{html.escape(t.id)}/{html.escape(p.id)}.html">{html.escape(p.name)}</a>' for p in places
+        )
         cells.append(f"<tr><th scope='row'>{html.escape(t.title)}</th><td>{links}</td></tr>")
-    return ("<table class='data-table'><caption>Every topic page, by place</caption>"
-            "<thead><tr><th scope='col'>Topic</th><th scope='col'>Places</th></tr></thead>"
-            f"<tbody>{''.join(cells)}</tbody></table>")
+    return (
+        "<table class='data-table'><caption>Every topic page, by place</caption>"
+        "<thead><tr><th scope='col'>Topic</th><th scope='col'>Places</th></tr></thead>"
+        f"<tbody>{''.join(cells)}</tbody></table>"
+    )
 
 
 def topic_links_list(topics: list[Topic], place_id: str, place_name: str) -> str:
     """A list of a place's topic pages (links relative to a page one folder down)."""
-    items = [f'<li><a href="../{html.escape(t.id)}/{html.escape(place_id)}.html">{html.escape(t.title)} in '
-             f'{html.escape(place_name)}</a></li>' for t in topics]
+    items = [
+        f'<li><a href="../{html.escape(t.id)}/{html.escape(place_id)}.html">{html.escape(t.title)} in '
+        f"{html.escape(place_name)}</a></li>"
+        for t in topics
+    ]
     return "<ul class='topic-links'>" + "".join(items) + "</ul>"

@@ -30,8 +30,19 @@ from pathlib import Path
 import pandas as pd
 
 #: Column order of every CSV download (extra columns follow).
-DOWNLOAD_COLUMNS = ["indicator", "area_code", "area_name", "period", "value", "lower_95", "upper_95",
-                    "count", "denominator", "comparison", "source_id"]
+DOWNLOAD_COLUMNS = [
+    "indicator",
+    "area_code",
+    "area_name",
+    "period",
+    "value",
+    "lower_95",
+    "upper_95",
+    "count",
+    "denominator",
+    "comparison",
+    "source_id",
+]
 
 #: Counts below this are suppressed in downloads (statistical disclosure control), and the page
 #: says how many rows were. Off (0) by default because every source here is already published
@@ -48,6 +59,7 @@ def slug(text: str) -> str:
 
 def _display(obj) -> None:
     from IPython.display import display
+
     display(obj)
 
 
@@ -62,9 +74,11 @@ def _html(text: str) -> None:
     """Show HTML: as a raw HTML block in a ``text/markdown`` output during a build, else as HTML."""
     if os.environ.get("LLR_STAGE"):
         from IPython.display import Markdown
+
         _display(Markdown(raw_html_markdown(text)))
     else:
         from IPython.display import HTML
+
         _display(HTML(text))
 
 
@@ -72,8 +86,9 @@ def disclosure_threshold() -> int:
     return int(os.environ.get("LLR_DISCLOSURE_THRESHOLD", DEFAULT_DISCLOSURE_THRESHOLD))
 
 
-def apply_disclosure_control(df: pd.DataFrame, count_columns=("count",), threshold: int | None = None
-                             ) -> tuple[pd.DataFrame, int]:
+def apply_disclosure_control(
+    df: pd.DataFrame, count_columns=("count",), threshold: int | None = None
+) -> tuple[pd.DataFrame, int]:
     """Blank counts below the threshold (and the values derived from them) in a download.
 
     Returns the frame and how many rows were suppressed. A threshold of 0 turns it off.
@@ -110,6 +125,7 @@ def _aria_off(spec: dict) -> None:
     The chart's text alternative is its figure's aria-label and caption; Vega's own roles would
     add unlabeled "img" elements that screen readers announce without a name.
     """
+
     def marks(node) -> None:
         if not isinstance(node, dict):
             return
@@ -117,7 +133,7 @@ def _aria_off(spec: dict) -> None:
             mark = node["mark"]
             mark = {"type": mark} if isinstance(mark, str) else dict(mark)
             mark["aria"] = False
-            for overlay in ("point", "line"):      # line+point and area+line overlays are marks too
+            for overlay in ("point", "line"):  # line+point and area+line overlays are marks too
                 if mark.get(overlay) is True or isinstance(mark.get(overlay), dict):
                     mark[overlay] = {**(mark[overlay] if isinstance(mark[overlay], dict) else {}), "aria": False}
             node["mark"] = mark
@@ -162,16 +178,24 @@ class Page:
 
     def _download_link(self, link: tuple[str, int], what: str) -> str:
         href, suppressed = link
-        note = (f' <span class="disclosure">({suppressed} rows with counts below {disclosure_threshold()} are '
-                f'suppressed in the download to protect confidentiality.)</span>') if suppressed else ""
-        return (f'<a class="download" href="{html.escape(href)}" download>'
-                f'Download the data for this {what} (CSV)</a>{note}')
+        note = (
+            (
+                f' <span class="disclosure">({suppressed} rows with counts below {disclosure_threshold()} are '
+                f"suppressed in the download to protect confidentiality.)</span>"
+            )
+            if suppressed
+            else ""
+        )
+        return (
+            f'<a class="download" href="{html.escape(href)}" download>Download the data for this {what} (CSV)</a>{note}'
+        )
 
     # ------------------------------------------------------------------ outputs
     def markdown(self, text: str) -> None:
         """Show narrative Markdown. Its ``&``, ``<`` and ``>`` are escaped: names from data become
         text and can never be read as HTML (the Markdown formatting of the text itself still works)."""
         from IPython.display import Markdown
+
         _display(Markdown(escape_markup(text)))
 
     def html(self, text: str) -> None:
@@ -193,10 +217,17 @@ class Page:
         attrs = f".callout-{kind}" + (' collapse="true"' if collapse else "")
         heading = f"## {_md_escape(title)}\n\n" if title else ""
         from IPython.display import Markdown
+
         _display(Markdown(f"::: {{{attrs}}}\n{heading}{raw_html_markdown(body)}:::\n"))
 
-    def table(self, df: pd.DataFrame, name: str, caption: str, download: pd.DataFrame | None = None,
-              float_format: str = "{:,.1f}") -> None:
+    def table(
+        self,
+        df: pd.DataFrame,
+        name: str,
+        caption: str,
+        download: pd.DataFrame | None = None,
+        float_format: str = "{:,.1f}",
+    ) -> None:
         """Show a table with a caption and a CSV link (of ``download`` or the table itself)."""
         link = self.write_csv(download if download is not None else df, name)
         shown = df.copy()
@@ -206,11 +237,17 @@ class Page:
             elif pd.api.types.is_integer_dtype(shown[c]):
                 shown[c] = shown[c].map(lambda v: "–" if pd.isna(v) else f"{v:,}")
         body = shown.to_html(index=False, escape=True, na_rep="–", border=0, classes="data-table")
-        body = re.sub(r"<table[^>]*>", lambda _: f'<table class="data-table"><caption>{html.escape(caption)}</caption>',
-                      body, count=1)
-        _html(f'<div class="table-wrap" id="{slug(name)}" tabindex="0" role="region" '
-              f'aria-label="{html.escape(caption)}">{body}</div>'
-              f'<p class="download-line">{self._download_link(link, "table")}</p>')
+        body = re.sub(
+            r"<table[^>]*>",
+            lambda _: f'<table class="data-table"><caption>{html.escape(caption)}</caption>',
+            body,
+            count=1,
+        )
+        _html(
+            f'<div class="table-wrap" id="{slug(name)}" tabindex="0" role="region" '
+            f'aria-label="{html.escape(caption)}">{body}</div>'
+            f'<p class="download-line">{self._download_link(link, "table")}</p>'
+        )
 
     def chart(self, chart, name: str, title: str, description: str, data: pd.DataFrame | None = None) -> None:
         """Show an Altair chart with its text alternative and a CSV of its data."""
@@ -228,8 +265,10 @@ class Page:
         datasets = compact_datasets(spec)
         parts = []
         if not self._bundle_included:
-            parts.append(f'<script src="{self.asset_prefix}assets/vega-bundle.js"></script>'
-                         f'<script src="{self.asset_prefix}assets/llr-charts.js"></script>')
+            parts.append(
+                f'<script src="{self.asset_prefix}assets/vega-bundle.js"></script>'
+                f'<script src="{self.asset_prefix}assets/llr-charts.js"></script>'
+            )
             self._bundle_included = True
         for ds_name, values in datasets.items():
             if ds_name not in self._datasets_written:
@@ -240,9 +279,10 @@ class Page:
             f'<figure class="chart" aria-labelledby="{div_id}-caption">'
             f'<div id="{div_id}" class="vega-chart" role="img" tabindex="0" aria-label="{alt_text}" '
             f'data-llr-datasets="{html.escape(" ".join(datasets))}"></div>'
-            f'{_json_block(spec, **{"data-llr-spec": div_id})}'
+            f"{_json_block(spec, **{'data-llr-spec': div_id})}"
             f'<figcaption id="{div_id}-caption"><strong>{html.escape(title)}.</strong> {html.escape(description)} '
-            f'{self._download_link(link, "chart")}</figcaption></figure>')
+            f"{self._download_link(link, 'chart')}</figcaption></figure>"
+        )
         _html("".join(parts))
 
 
@@ -316,11 +356,23 @@ def compact_datasets(spec: dict) -> dict[str, object]:
     keep_all = '"content": "data"' in text or '"tooltip": true' in text
     out: dict[str, object] = {}
     for name, values in datasets.items():
-        if not keep_all and isinstance(values, list) and values and all(isinstance(r, dict) for r in values) \
-                and not any("geometry" in r for r in values):
-            used = {k for r in values for k in r
-                    if f'"{k}"' in text or f"datum.{k}" in text or f'"{k.replace(".", chr(92) * 2 + ".")}"' in text
-                    or f"datum[\'{k}\']" in text or f'datum[\\"{k}\\"]' in text}
+        if (
+            not keep_all
+            and isinstance(values, list)
+            and values
+            and all(isinstance(r, dict) for r in values)
+            and not any("geometry" in r for r in values)
+        ):
+            used = {
+                k
+                for r in values
+                for k in r
+                if f'"{k}"' in text
+                or f"datum.{k}" in text
+                or f'"{k.replace(".", chr(92) * 2 + ".")}"' in text
+                or f"datum['{k}']" in text
+                or f'datum[\\"{k}\\"]' in text
+            }
             values = [{k: v for k, v in r.items() if k in used} for r in values]
         out[name] = values
     return out
@@ -335,6 +387,7 @@ def chart_specs(page_html: str) -> dict[str, dict]:
     The inverse of :meth:`Page.chart`, for tests and for analysts who want a chart's data back.
     """
     import html as _h
+
     blocks: dict[str, dict] = {"data-llr-spec": {}, "data-llr-dataset": {}}
     for kind, name, text in _JSON_BLOCK.findall(page_html):
         blocks[kind][_h.unescape(name)] = json.loads(text)

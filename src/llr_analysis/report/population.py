@@ -6,19 +6,15 @@ page shows (Altair charts, narrative sentences, display tables, sections written
 """
 
 from __future__ import annotations
+
 import altair as alt
-import numpy as np
 import pandas as pd
-from llr_analysis.errors import ParameterError
-from llr_analysis.places import get_locality_level, get_place, load_places
-from llr_analysis.process import read_table
-from llr_analysis.process.population import TOP_AGE, YEARS
+
 from llr_analysis.analysis.population import (
     BAND_LABELS,
 )
 
-
-PLACE_COLOUR, ENGLAND_COLOUR = "#0072B2", "#000000"   # Okabe-Ito blue; England in black
+PLACE_COLOUR, ENGLAND_COLOUR = "#0072B2", "#000000"  # Okabe-Ito blue; England in black
 MEASURE_COLOURS = {"All ages": "#0072B2", "Aged 65+": "#E69F00", "Aged 85+": "#009E73"}
 
 
@@ -28,15 +24,20 @@ def age_profile_chart(profile: pd.DataFrame, place_name: str, width: int = 460) 
     order = list(reversed(BAND_LABELS))
     domain, colours = [place_name, "England"], [PLACE_COLOUR, ENGLAND_COLOUR]
     y = alt.Y("band:N", sort=order, title="Age band (years)")
-    tip = [alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("band:N", title="Age band"),
-           alt.Tooltip("percent:Q", title="% of population", format=".1f"),
-           alt.Tooltip("count:Q", title="People", format=",.0f")]
-    colour = alt.Color("area_name:N", scale=alt.Scale(domain=domain, range=colours),
-                       legend=alt.Legend(title=None, orient="bottom"))
+    tip = [
+        alt.Tooltip("area_name:N", title="Area"),
+        alt.Tooltip("band:N", title="Age band"),
+        alt.Tooltip("percent:Q", title="% of population", format=".1f"),
+        alt.Tooltip("count:Q", title="People", format=",.0f"),
+    ]
+    colour = alt.Color(
+        "area_name:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(title=None, orient="bottom")
+    )
     place = profile[profile["area_name"] == place_name]
     eng = profile[profile["area_name"] == "England"]
-    bars = alt.Chart(place).mark_bar().encode(x=alt.X("percent:Q", title="% of all ages"), y=y, color=colour,
-                                              tooltip=tip)
+    bars = (
+        alt.Chart(place).mark_bar().encode(x=alt.X("percent:Q", title="% of all ages"), y=y, color=colour, tooltip=tip)
+    )
     ticks = alt.Chart(eng).mark_tick(thickness=3, size=16).encode(x="percent:Q", y=y, color=colour, tooltip=tip)
     return (bars + ticks).properties(width=width, height=22 * len(BAND_LABELS))
 
@@ -44,14 +45,25 @@ def age_profile_chart(profile: pd.DataFrame, place_name: str, width: int = 460) 
 def change_chart(change: pd.DataFrame, width: int = 170) -> alt.FacetChart:
     """% change by area, one panel per measure (all ages, 65+, 85+), areas in the table's order."""
     order = list(dict.fromkeys(change["area_name"]))
-    base = alt.Chart(change).mark_bar().encode(
-        x=alt.X("pct_change:Q", title="% change"),
-        y=alt.Y("area_name:N", sort=order, title=None),
-        color=alt.Color("measure:N", scale=alt.Scale(domain=list(MEASURE_COLOURS), range=list(MEASURE_COLOURS.values())),
-                        legend=None),
-        tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("count_start:Q", title="Start", format=",.0f"),
-                 alt.Tooltip("count_end:Q", title="End", format=",.0f"),
-                 alt.Tooltip("pct_change:Q", title="% change", format="+.1f")],
-    ).properties(width=width, height=max(120, 20 * len(order)))
+    base = (
+        alt.Chart(change)
+        .mark_bar()
+        .encode(
+            x=alt.X("pct_change:Q", title="% change"),
+            y=alt.Y("area_name:N", sort=order, title=None),
+            color=alt.Color(
+                "measure:N",
+                scale=alt.Scale(domain=list(MEASURE_COLOURS), range=list(MEASURE_COLOURS.values())),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("area_name:N", title="Area"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("count_start:Q", title="Start", format=",.0f"),
+                alt.Tooltip("count_end:Q", title="End", format=",.0f"),
+                alt.Tooltip("pct_change:Q", title="% change", format="+.1f"),
+            ],
+        )
+        .properties(width=width, height=max(120, 20 * len(order)))
+    )
     return base.facet(column=alt.Column("measure:N", sort=list(MEASURE_COLOURS), title=None))

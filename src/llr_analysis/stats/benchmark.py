@@ -71,11 +71,11 @@ OUTCOMES = ("better", "similar", "worse", "higher", "lower", "not compared")
 # Always show the outcome as text as well (legend or label): colour alone is not
 # accessible, and "better" (blue) and "lower" (dark blue) are both blues.
 COMPARISON_COLOURS: dict[str, str] = {
-    "better": "#0072B2",        # Okabe-Ito blue
-    "similar": "#FFC000",       # Fingertips amber ("same")
-    "worse": "#D55E00",         # Okabe-Ito vermillion
-    "higher": "#C2CCFF",        # Fingertips BOB light blue ("bobHigher")
-    "lower": "#5555E6",         # Fingertips BOB dark blue ("bobLower")
+    "better": "#0072B2",  # Okabe-Ito blue
+    "similar": "#FFC000",  # Fingertips amber ("same")
+    "worse": "#D55E00",  # Okabe-Ito vermillion
+    "higher": "#C2CCFF",  # Fingertips BOB light blue ("bobHigher")
+    "lower": "#5555E6",  # Fingertips BOB dark blue ("bobLower")
     "not compared": "#C9C9C9",  # Fingertips grey ("noComparison")
 }
 
@@ -96,10 +96,17 @@ _JUDGEMENT = {
 }
 
 
-def compare_by_ci_overlap(value: Any, lower: Any, upper: Any, comp_value: Any,
-                          comp_lower: Any = None, comp_upper: Any = None, *,
-                          polarity: Any = "higher_is_better",
-                          use_comparator_interval: bool = False) -> Any:
+def compare_by_ci_overlap(
+    value: Any,
+    lower: Any,
+    upper: Any,
+    comp_value: Any,
+    comp_lower: Any = None,
+    comp_upper: Any = None,
+    *,
+    polarity: Any = "higher_is_better",
+    use_comparator_interval: bool = False,
+) -> Any:
     """Classify areas against a comparator using confidence intervals (OHID/Fingertips).
 
     Method: OHID's "compared with benchmark" test as used on Fingertips: the
@@ -135,8 +142,9 @@ def compare_by_ci_overlap(value: Any, lower: Any, upper: Any, comp_value: Any,
         polarity is "no_judgement", or "not compared" when the value, either
         limit, or the comparator value (or interval, if used) is missing.
     """
-    index = _common_index(value, lower, upper, comp_value, comp_lower, comp_upper,
-                          polarity if not isinstance(polarity, str) else None)
+    index = _common_index(
+        value, lower, upper, comp_value, comp_lower, comp_upper, polarity if not isinstance(polarity, str) else None
+    )
     val = _as_float_array(value, "value")
     low = _as_float_array(lower, "lower")
     high = _as_float_array(upper, "upper")
@@ -150,8 +158,7 @@ def compare_by_ci_overlap(value: Any, lower: Any, upper: Any, comp_value: Any,
         comp_low = comp_high = comp
     pol = _polarity_array(polarity)
 
-    val, low, high, comp, comp_low, comp_high, pol = _broadcast(
-        val, low, high, comp, comp_low, comp_high, pol)
+    val, low, high, comp, comp_low, comp_high, pol = _broadcast(val, low, high, comp, comp_low, comp_high, pol)
     with np.errstate(invalid="ignore"):
         if np.any(low > high):
             raise ValueError("lower confidence limits must not be above upper limits")
@@ -165,14 +172,16 @@ def compare_by_ci_overlap(value: Any, lower: Any, upper: Any, comp_value: Any,
     by_polarity = [pol == p for p in _JUDGEMENT]
     higher_word = np.select(by_polarity, [_JUDGEMENT[p][0] for p in _JUDGEMENT], default="")
     lower_word = np.select(by_polarity, [_JUDGEMENT[p][1] for p in _JUDGEMENT], default="")
-    result = np.select([missing, is_higher, is_lower], ["not compared", higher_word, lower_word],
-                       default="similar").astype(object)
+    result = np.select(
+        [missing, is_higher, is_lower], ["not compared", higher_word, lower_word], default="similar"
+    ).astype(object)
     return _wrap(result, index, "comparison")
 
 
 def _polarity_array(polarity: Any) -> np.ndarray:
-    values = np.asarray(list(polarity) if hasattr(polarity, "__iter__")
-                        and not isinstance(polarity, str) else polarity, dtype=object)
+    values = np.asarray(
+        list(polarity) if hasattr(polarity, "__iter__") and not isinstance(polarity, str) else polarity, dtype=object
+    )
     unknown = sorted({str(p) for p in np.ravel(values)} - set(POLARITIES))
     if unknown:
         raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}; got {', '.join(unknown)}")

@@ -54,13 +54,12 @@ from llr_analysis.stats.proportions import (
 __all__ = ["FUNNEL_POSITIONS", "funnel_position", "proportion_funnel_limits"]
 
 #: Every string :func:`funnel_position` can return, from highest to lowest.
-FUNNEL_POSITIONS = ("above 99.8%", "above 95%", "within 95%", "below 95%", "below 99.8%",
-                    "not compared")
+FUNNEL_POSITIONS = ("above 99.8%", "above 95%", "within 95%", "below 95%", "below 99.8%", "not compared")
 
 
-def proportion_funnel_limits(denominators: Any, target_proportion: float,
-                             confidence: Any = (0.95, 0.998), *,
-                             multiplier: float = 1) -> pd.DataFrame:
+def proportion_funnel_limits(
+    denominators: Any, target_proportion: float, confidence: Any = (0.95, 0.998), *, multiplier: float = 1
+) -> pd.DataFrame:
     """Funnel plot control limits for a proportion at each denominator.
 
     Method: OHID's Wilson-score funnel limits for proportions (Spiegelhalter

@@ -90,19 +90,22 @@ Missing data
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 __all__ = [
+    "MEASURES",
     "N_LSOAS_IOD2019",
     "N_LSOAS_IOD2025",
-    "MEASURES",
-    "average_score",
     "average_rank",
-    "proportion_most_deprived_10",
+    "average_score",
     "extent",
     "extent_weight",
     "local_concentration",
+    "proportion_most_deprived_10",
     "rank_areas",
     "summary_measures",
 ]
@@ -164,8 +167,9 @@ def _frame(
     return df.reset_index(drop=True), n
 
 
-def _national_ranks(lsoas: pd.DataFrame, rank_col: str, keep: np.ndarray,
-                    n_lsoas_national: int | None) -> tuple[np.ndarray, int]:
+def _national_ranks(
+    lsoas: pd.DataFrame, rank_col: str, keep: np.ndarray, n_lsoas_national: int | None
+) -> tuple[np.ndarray, int]:
     """The national ranks of the kept rows as floats, checked against N; and N."""
     rank = pd.to_numeric(lsoas[rank_col], errors="coerce").to_numpy(dtype="float64")[keep]
     if np.isnan(rank).any():
@@ -175,7 +179,7 @@ def _national_ranks(lsoas: pd.DataFrame, rank_col: str, keep: np.ndarray,
             f"non-numeric national ranks; e.g. row {int(keep[i])}"
         )
     if n_lsoas_national is None:
-        n = int(len(lsoas))
+        n = len(lsoas)
         hint = (
             "n_lsoas_national was not given, so the input is taken to be every LSOA in "
             f"England (N = {n} rows); pass n_lsoas_national (e.g. {N_LSOAS_IOD2019} for "
@@ -196,7 +200,7 @@ def _national_ranks(lsoas: pd.DataFrame, rank_col: str, keep: np.ndarray,
     return rank, n
 
 
-def _group_sum(values, df: pd.DataFrame, **kw) -> pd.Series:
+def _group_sum(values: ArrayLike, df: pd.DataFrame, **kw: Any) -> pd.Series:
     """Sum of ``values`` (aligned with ``df``) per group, groups sorted."""
     return pd.Series(values, index=df.index).groupby(df["group"], sort=True, observed=True).sum(**kw)
 
@@ -257,7 +261,7 @@ def _local_concentration(df: pd.DataFrame, n: int) -> pd.Series:
     return out.where(_population_known(df) & (den > 0)).rename("local_concentration")
 
 
-def extent_weight(rank, n_lsoas_national: int) -> np.ndarray:
+def extent_weight(rank: ArrayLike, n_lsoas_national: int) -> np.ndarray:
     """Extent weight of LSOAs with national rank ``rank`` (1 = most deprived) among ``N``.
 
     The LSOA's national percentile is ``p = ceil(100 * rank / N)`` (percentile 1 = the most
@@ -286,7 +290,11 @@ def average_score(lsoas: pd.DataFrame, group_col: str, *, score_col: str, popula
 
 
 def average_rank(
-    lsoas: pd.DataFrame, group_col: str, *, rank_col: str, population_col: str,
+    lsoas: pd.DataFrame,
+    group_col: str,
+    *,
+    rank_col: str,
+    population_col: str,
     n_lsoas_national: int | None = None,
 ) -> pd.Series:
     """Population-weighted mean of the reversed LSOA ranks (``N + 1 - rank``) per group.
@@ -295,13 +303,18 @@ def average_rank(
     as rank N, so a **higher** average rank is **more** deprived. NaN for a group with any
     missing population.
     """
-    df, n = _frame(lsoas, group_col, rank_col=rank_col, population_col=population_col,
-                   n_lsoas_national=n_lsoas_national)
+    df, n = _frame(
+        lsoas, group_col, rank_col=rank_col, population_col=population_col, n_lsoas_national=n_lsoas_national
+    )
     return _average_rank(df, n)
 
 
 def proportion_most_deprived_10(
-    lsoas: pd.DataFrame, group_col: str, *, rank_col: str, n_lsoas_national: int | None = None,
+    lsoas: pd.DataFrame,
+    group_col: str,
+    *,
+    rank_col: str,
+    n_lsoas_national: int | None = None,
 ) -> pd.Series:
     """Share of each group's LSOAs with national rank ``<= N/10`` (national decile 1).
 
@@ -313,20 +326,29 @@ def proportion_most_deprived_10(
 
 
 def extent(
-    lsoas: pd.DataFrame, group_col: str, *, rank_col: str, population_col: str,
+    lsoas: pd.DataFrame,
+    group_col: str,
+    *,
+    rank_col: str,
+    population_col: str,
     n_lsoas_national: int | None = None,
 ) -> pd.Series:
     """Share of each group's population in the most deprived 30% of LSOAs, sliding-weighted.
 
     See :func:`extent_weight` for the weights. NaN for a group with any missing population.
     """
-    df, n = _frame(lsoas, group_col, rank_col=rank_col, population_col=population_col,
-                   n_lsoas_national=n_lsoas_national)
+    df, n = _frame(
+        lsoas, group_col, rank_col=rank_col, population_col=population_col, n_lsoas_national=n_lsoas_national
+    )
     return _extent(df, n)
 
 
 def local_concentration(
-    lsoas: pd.DataFrame, group_col: str, *, rank_col: str, population_col: str,
+    lsoas: pd.DataFrame,
+    group_col: str,
+    *,
+    rank_col: str,
+    population_col: str,
     n_lsoas_national: int | None = None,
 ) -> pd.Series:
     """Population-weighted mean reversed rank of the most deprived LSOAs holding 10% of each group's people.
@@ -335,8 +357,9 @@ def local_concentration(
     to reach exactly 10%. Higher = more deprived. NaN for a group with any missing
     population.
     """
-    df, n = _frame(lsoas, group_col, rank_col=rank_col, population_col=population_col,
-                   n_lsoas_national=n_lsoas_national)
+    df, n = _frame(
+        lsoas, group_col, rank_col=rank_col, population_col=population_col, n_lsoas_national=n_lsoas_national
+    )
     return _local_concentration(df, n)
 
 
@@ -392,12 +415,20 @@ def summary_measures(
     With all 32,844 IoD2019 LSOAs grouped by "Local Authority District code (2019)" and the
     mid-2015 population denominators this reproduces IoD2019 File 10.
     """
-    df, n = _frame(lsoas, group_col, rank_col=rank_col, score_col=score_col,
-                   population_col=population_col, n_lsoas_national=n_lsoas_national)
-    out = pd.DataFrame({
-        "n_lsoas": df.groupby("group", sort=True, observed=True).size().astype("int64"),
-        "population": _group_sum(df["pop"].to_numpy(), df).where(_population_known(df)),
-    })
+    df, n = _frame(
+        lsoas,
+        group_col,
+        rank_col=rank_col,
+        score_col=score_col,
+        population_col=population_col,
+        n_lsoas_national=n_lsoas_national,
+    )
+    out = pd.DataFrame(
+        {
+            "n_lsoas": df.groupby("group", sort=True, observed=True).size().astype("int64"),
+            "population": _group_sum(df["pop"].to_numpy(), df).where(_population_known(df)),
+        }
+    )
     out["average_score"] = _average_score(df)
     out["average_rank"] = _average_rank(df, n)
     out["prop_lsoas_most_deprived_10"] = _proportion_most_deprived_10(df, n)

@@ -94,7 +94,7 @@ MIN_TOTAL_POPULATION = 5_000
 #: A value is suppressed when its 95% confidence interval is wider than this.
 MAX_CI_WIDTH_YEARS = 20
 
-_RADIX = 100_000.0            # l at the start of the table
+_RADIX = 100_000.0  # l at the start of the table
 _A_INFANT, _A_OTHER = 0.1, 0.5  # fraction of the band lived by those who die in it
 
 SUPPRESSED_REASON = "value suppressed: 95% confidence interval is wider than 20 years"
@@ -103,6 +103,7 @@ SUPPRESSED_REASON = "value suppressed: 95% confidence interval is wider than 20 
 # ---------------------------------------------------------------------------
 # Result object
 # ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LifeExpectancyResult:
@@ -160,8 +161,10 @@ class LifeExpectancyResult:
 # Public functions
 # ---------------------------------------------------------------------------
 
-def life_expectancy(deaths: Any, population: Any, age_bands_start: Any, *,
-                    confidence: Any = (0.95, 0.998), start_age: int = 0) -> LifeExpectancyResult:
+
+def life_expectancy(
+    deaths: Any, population: Any, age_bands_start: Any, *, confidence: Any = (0.95, 0.998), start_age: int = 0
+) -> LifeExpectancyResult:
     """Life expectancy for one population: Chiang II abridged life table, Silcocks variance.
 
     Method: as ``phe_life_expectancy`` in PHEindicatormethods (Chiang 1968;
@@ -205,8 +208,9 @@ def life_expectancy(deaths: Any, population: Any, age_bands_start: Any, *,
     p = np.atleast_1d(_as_float_array(population, "population"))
     bands = np.atleast_1d(np.asarray(age_bands_start, dtype=object))
     if not (len(d) == len(p) == len(bands)):
-        raise ValueError(f"deaths, population and age_bands_start must have the same length; "
-                         f"got {len(d)}, {len(p)} and {len(bands)}")
+        raise ValueError(
+            f"deaths, population and age_bands_start must have the same length; got {len(d)}, {len(p)} and {len(bands)}"
+        )
     positions = _band_positions(bands)
     if len(set(positions)) != len(positions):
         repeated = sorted({_label(STANDARD_AGE_BANDS[i]) for i in positions if positions.count(i) > 1})
@@ -220,25 +224,29 @@ def life_expectancy(deaths: Any, population: Any, age_bands_start: Any, *,
     present[0, positions] = True
 
     table = _life_expectancy_wide(wide_deaths, wide_pops, present, start_index, levels)
-    missing = [_label(STANDARD_AGE_BANDS[i]) for i in range(start_index, len(STANDARD_AGE_BANDS))
-               if not present[0, i]]
+    missing = [_label(STANDARD_AGE_BANDS[i]) for i in range(start_index, len(STANDARD_AGE_BANDS)) if not present[0, i]]
     reason = table["reason"][0]
     if missing:
         reason = f"age bands missing: {', '.join(missing)}"
     return LifeExpectancyResult(
         value=float(table["value"][0]),
         standard_error=float(table["standard_error"][0]),
-        limits={level: (float(table["lower"][level][0]), float(table["upper"][level][0]))
-                for level in levels},
+        limits={level: (float(table["lower"][level][0]), float(table["upper"][level][0])) for level in levels},
         start_age=STANDARD_AGE_BANDS[start_index],
         reason=reason,
     )
 
 
-def life_expectancy_by_group(data: pd.DataFrame, *, by: str | Sequence[str] = ("area", "sex"),
-                             age_col: str = "age_band", deaths_col: str = "deaths",
-                             population_col: str = "population",
-                             confidence: Any = (0.95, 0.998), start_age: int = 0) -> pd.DataFrame:
+def life_expectancy_by_group(
+    data: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = ("area", "sex"),
+    age_col: str = "age_band",
+    deaths_col: str = "deaths",
+    population_col: str = "population",
+    confidence: Any = (0.95, 0.998),
+    start_age: int = 0,
+) -> pd.DataFrame:
     """Life expectancy for every group in a tidy table (one row per group).
 
     Method: identical to :func:`life_expectancy` (PHEindicatormethods
@@ -282,10 +290,7 @@ def life_expectancy_by_group(data: pd.DataFrame, *, by: str | Sequence[str] = ("
 
     n_bands = len(STANDARD_AGE_BANDS)
     positions = np.asarray(_band_positions(data[age_col].to_numpy(dtype=object)), dtype=int)
-    if by:
-        group_ids = data.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
-    else:
-        group_ids = np.zeros(len(data), dtype=int)
+    group_ids = data.groupby(by, sort=True, dropna=False).ngroup().to_numpy() if by else np.zeros(len(data), dtype=int)
     n_groups = int(group_ids.max()) + 1 if len(data) else 0
 
     cell = group_ids * n_bands + positions
@@ -293,8 +298,10 @@ def life_expectancy_by_group(data: pd.DataFrame, *, by: str | Sequence[str] = ("
     if np.any(counts > 1):
         first_dup = unique_cells[counts > 1][0]
         row = int(np.flatnonzero(cell == first_dup)[0])
-        raise ValueError(f"age band {data[age_col].iloc[row]!r} appears more than once for group "
-                         f"{tuple(data[by].iloc[row]) if by else '(all rows)'}")
+        raise ValueError(
+            f"age band {data[age_col].iloc[row]!r} appears more than once for group "
+            f"{tuple(data[by].iloc[row]) if by else '(all rows)'}"
+        )
 
     wide_deaths = np.full((n_groups, n_bands), np.nan)
     wide_pops = np.full((n_groups, n_bands), np.nan)
@@ -336,10 +343,15 @@ def abridged_life_table(deaths: Any, population: Any, age_bands_start: Any) -> p
     d = np.atleast_1d(_as_float_array(deaths, "deaths"))
     p = np.atleast_1d(_as_float_array(population, "population"))
     positions = _band_positions(np.atleast_1d(np.asarray(age_bands_start, dtype=object)))
-    if sorted(positions) != list(range(len(STANDARD_AGE_BANDS))) or len(d) != len(positions) \
-            or len(p) != len(positions):
-        raise ValueError("abridged_life_table needs exactly one row for each of the 20 standard "
-                         "age bands (0, 1-4, 5-9, ..., 85-89, 90+)")
+    if (
+        sorted(positions) != list(range(len(STANDARD_AGE_BANDS)))
+        or len(d) != len(positions)
+        or len(p) != len(positions)
+    ):
+        raise ValueError(
+            "abridged_life_table needs exactly one row for each of the 20 standard "
+            "age bands (0, 1-4, 5-9, ..., 85-89, 90+)"
+        )
     order = np.argsort(positions)
     cols = _chiang_table(d[order][None, :], p[order][None, :], 0)
     table = pd.DataFrame({k: v[0] for k, v in cols.items()})
@@ -354,6 +366,7 @@ def abridged_life_table(deaths: Any, population: Any, age_bands_start: Any) -> p
 # The calculation (vectorised over rows = populations)
 # ---------------------------------------------------------------------------
 
+
 def _chiang_table(deaths: np.ndarray, pops: np.ndarray, start_index: int) -> dict[str, np.ndarray]:
     """Chiang II life table for each row of ``deaths``/``pops`` (bands start_index..90+).
 
@@ -364,17 +377,17 @@ def _chiang_table(deaths: np.ndarray, pops: np.ndarray, start_index: int) -> dic
     n_rows, n_cols = deaths.shape
     last = n_cols - 1
 
-    width = np.append(np.diff(starts), np.nan)                 # n_i; undefined for 90+
+    width = np.append(np.diff(starts), np.nan)  # n_i; undefined for 90+
     a = np.where(starts == 0, _A_INFANT, _A_OTHER)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         M = deaths / pops
-        q = np.where(M * width * a <= 1,
-                     M * width / (1 + M * width * (1 - a)), 1.0)
-        q[:, last] = 1.0                                        # everyone dies in 90+
+        q = np.where(M * width * a <= 1, M * width / (1 + M * width * (1 - a)), 1.0)
+        q[:, last] = 1.0  # everyone dies in 90+
         p = 1 - q
 
-        l = _RADIX * np.cumprod(np.hstack([np.ones((n_rows, 1)), p[:, :-1]]), axis=1)
+        # l (survivors to age x) is the life table's own notation
+        l = _RADIX * np.cumprod(np.hstack([np.ones((n_rows, 1)), p[:, :-1]]), axis=1)  # noqa: E741
         l_next = np.hstack([l[:, 1:], np.zeros((n_rows, 1))])
         d = l - l_next
         L = width * (l_next + a * d)
@@ -389,12 +402,23 @@ def _chiang_table(deaths: np.ndarray, pops: np.ndarray, start_index: int) -> dic
         W[:, last] = (l[:, last] / 2) ** 2 * S[:, last]
         se = np.sqrt(_reverse_cumsum(W) / l**2)
 
-    return {"n": np.broadcast_to(width, deaths.shape), "a": np.broadcast_to(a, deaths.shape),
-            "M": M, "q": q, "l": l, "d": d, "L": L, "T": T, "e": e, "se": se}
+    return {
+        "n": np.broadcast_to(width, deaths.shape),
+        "a": np.broadcast_to(a, deaths.shape),
+        "M": M,
+        "q": q,
+        "l": l,
+        "d": d,
+        "L": L,
+        "T": T,
+        "e": e,
+        "se": se,
+    }
 
 
-def _life_expectancy_wide(deaths: np.ndarray, pops: np.ndarray, present: np.ndarray,
-                          start_index: int, levels: tuple[float, ...]) -> dict[str, Any]:
+def _life_expectancy_wide(
+    deaths: np.ndarray, pops: np.ndarray, present: np.ndarray, start_index: int, levels: tuple[float, ...]
+) -> dict[str, Any]:
     """Apply OHID's rules and the life table to (populations x 20 bands) arrays."""
     n_rows = deaths.shape[0]
     used = slice(start_index, None)
@@ -404,13 +428,14 @@ def _life_expectancy_wide(deaths: np.ndarray, pops: np.ndarray, present: np.ndar
     with np.errstate(invalid="ignore"):
         checks = [
             (~present[:, used].all(axis=1), "some age bands are missing"),
-            (np.isnan(d_used).any(axis=1) | np.isnan(p_used).any(axis=1),
-             "deaths or population missing for some age bands"),
+            (
+                np.isnan(d_used).any(axis=1) | np.isnan(p_used).any(axis=1),
+                "deaths or population missing for some age bands",
+            ),
             ((d_used < 0).any(axis=1), "some age bands have negative deaths"),
             ((p_used <= 0).any(axis=1), "some age bands have a population of zero or less"),
             ((d_used > p_used).any(axis=1), "some age bands have more deaths than population"),
-            (np.nansum(pops, axis=1) <= MIN_TOTAL_POPULATION,
-             f"total population is {MIN_TOTAL_POPULATION:,} or less"),
+            (np.nansum(pops, axis=1) <= MIN_TOTAL_POPULATION, f"total population is {MIN_TOTAL_POPULATION:,} or less"),
             (d_used[:, -1] == 0, "no deaths in the 90+ age band"),
         ]
     reason = np.full(n_rows, None, dtype=object)
@@ -438,6 +463,7 @@ def _life_expectancy_wide(deaths: np.ndarray, pops: np.ndarray, present: np.ndar
 # Small helpers
 # ---------------------------------------------------------------------------
 
+
 def _reverse_cumsum(values: np.ndarray) -> np.ndarray:
     """Sum from each column to the last (T_i = L_i + ... + L_last)."""
     return np.cumsum(values[:, ::-1], axis=1)[:, ::-1]
@@ -454,8 +480,10 @@ def _band_positions(bands: Any) -> list[int]:
     for band in pd.unique(column):
         age = _band_start(band)
         if age not in lookup:
-            raise ValueError(f"unknown age band {band!r}; expected the start ages "
-                             f"{', '.join(map(str, STANDARD_AGE_BANDS))} (or labels like '1-4', '90+')")
+            raise ValueError(
+                f"unknown age band {band!r}; expected the start ages "
+                f"{', '.join(map(str, STANDARD_AGE_BANDS))} (or labels like '1-4', '90+')"
+            )
         position_of[band] = lookup[age]
     return column.map(position_of).astype(int).tolist()
 
@@ -472,8 +500,10 @@ def _band_start(band: Any) -> int | None:
 def _start_index(start_age: Any) -> int:
     age = _band_start(start_age)
     if age not in STANDARD_AGE_BANDS:
-        raise ValueError(f"start_age must be the start of a standard age band "
-                         f"({', '.join(map(str, STANDARD_AGE_BANDS))}); got {start_age!r}")
+        raise ValueError(
+            f"start_age must be the start of a standard age band "
+            f"({', '.join(map(str, STANDARD_AGE_BANDS))}); got {start_age!r}"
+        )
     return STANDARD_AGE_BANDS.index(age)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 __all__ = ["wilson_ci"]
 
@@ -33,6 +34,7 @@ __all__ = ["wilson_ci"]
 # ---------------------------------------------------------------------------
 # Shared helpers (used by rates, benchmark, funnel and life_expectancy too)
 # ---------------------------------------------------------------------------
+
 
 def _check_confidence(confidence: float) -> float:
     """Return a confidence level as a fraction, e.g. 0.95.
@@ -69,7 +71,7 @@ def _check_confidences(confidence: Any) -> tuple[float, ...]:
 
 def _z_value(confidence: float) -> float:
     """Two-sided standard normal quantile, e.g. 1.959964 for 0.95."""
-    from scipy.stats import norm   # imported here: scipy.stats takes ~1 s to import, most runs never need it
+    from scipy.stats import norm  # imported here: scipy.stats takes ~1 s to import, most runs never need it
 
     return float(norm.ppf(1 - (1 - confidence) / 2))
 
@@ -133,13 +135,13 @@ def _wrap(result: np.ndarray, index: pd.Index | None, name: str) -> Any:
 # Wilson score interval
 # ---------------------------------------------------------------------------
 
-def _proportion_inputs(numerator, denominator):
+
+def _proportion_inputs(numerator: ArrayLike, denominator: ArrayLike) -> tuple[pd.Index | None, np.ndarray, np.ndarray]:
     """Index, numerators and denominators as float arrays, checked: 0 <= numerator <= denominator > 0.
 
     NaN passes through (it becomes NaN in the result)."""
     index = _common_index(numerator, denominator)
-    x, n = _broadcast(_as_float_array(numerator, "numerator"),
-                      _as_float_array(denominator, "denominator"))
+    x, n = _broadcast(_as_float_array(numerator, "numerator"), _as_float_array(denominator, "denominator"))
     with np.errstate(invalid="ignore"):
         if np.any(x < 0):
             raise ValueError(f"numerators must be zero or more; found {_first(x, x < 0)}")
@@ -154,8 +156,9 @@ def _proportion_inputs(numerator, denominator):
     return index, x, n
 
 
-def wilson_ci(numerator: Any, denominator: Any, confidence: float = 0.95,
-              multiplier: float = 100) -> tuple[Any, Any, Any]:
+def wilson_ci(
+    numerator: Any, denominator: Any, confidence: float = 0.95, multiplier: float = 100
+) -> tuple[Any, Any, Any]:
     """Proportion with a Wilson score confidence interval.
 
     Method: Wilson score interval (Wilson 1927; Newcombe & Altman 2000), the
@@ -205,8 +208,7 @@ def wilson_ci(numerator: Any, denominator: Any, confidence: float = 0.95,
         lower = (centre - half_width) * scale
         upper = (centre + half_width) * scale
 
-    return (_wrap(value, index, "value"), _wrap(lower, index, "lower"),
-            _wrap(upper, index, "upper"))
+    return (_wrap(value, index, "value"), _wrap(lower, index, "lower"), _wrap(upper, index, "upper"))
 
 
 def _first(values: np.ndarray, mask: np.ndarray) -> float:

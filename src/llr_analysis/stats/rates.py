@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from llr_analysis.stats.proportions import (
     _as_float_array,
@@ -44,8 +45,9 @@ __all__ = ["EXACT_BELOW", "byar_ci", "exact_poisson_ci"]
 EXACT_BELOW = 10
 
 
-def byar_ci(count: Any, denominator: Any, confidence: float = 0.95,
-            multiplier: float = 100_000) -> tuple[Any, Any, Any]:
+def byar_ci(
+    count: Any, denominator: Any, confidence: float = 0.95, multiplier: float = 100_000
+) -> tuple[Any, Any, Any]:
     """Crude rate with the OHID confidence interval: Byar's method, exact below 10.
 
     Method: for counts of 10 or more, Byar's approximation to the Poisson
@@ -87,14 +89,15 @@ def byar_ci(count: Any, denominator: Any, confidence: float = 0.95,
 
     byar_low, byar_high = _byar_count_limits(obs, level)
     exact_low, exact_high = _exact_count_limits(obs, level)
-    use_exact = obs < EXACT_BELOW          # NaN compares False; NaN stays NaN below
+    use_exact = obs < EXACT_BELOW  # NaN compares False; NaN stays NaN below
     low = np.where(use_exact, exact_low, byar_low)
     high = np.where(use_exact, exact_high, byar_high)
     return _rate_outputs(obs, pop, low, high, multiplier, index)
 
 
-def exact_poisson_ci(count: Any, denominator: Any, confidence: float = 0.95,
-                     multiplier: float = 100_000) -> tuple[Any, Any, Any]:
+def exact_poisson_ci(
+    count: Any, denominator: Any, confidence: float = 0.95, multiplier: float = 100_000
+) -> tuple[Any, Any, Any]:
     """Crude rate with exact Poisson confidence limits (chi-square method).
 
     Method: exact limits for a Poisson count O (Armitage & Berry 2002; OHID
@@ -120,6 +123,7 @@ def exact_poisson_ci(count: Any, denominator: Any, confidence: float = 0.95,
 # Limits for a count (before dividing by the denominator)
 # ---------------------------------------------------------------------------
 
+
 def _byar_count_limits(obs: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Byar's approximate Poisson limits for counts (Breslow & Day 1987)."""
     z = _z_value(confidence)
@@ -136,7 +140,7 @@ def _exact_count_limits(obs: np.ndarray, confidence: float) -> tuple[np.ndarray,
     alpha = 1 - confidence
     with np.errstate(invalid="ignore"):
         # chi2 with 0 degrees of freedom is undefined in scipy; the limit is 0 there.
-        from scipy.stats import chi2   # imported here: scipy.stats takes ~1 s to import
+        from scipy.stats import chi2  # imported here: scipy.stats takes ~1 s to import
 
         low = np.where(obs > 0, chi2.ppf(alpha / 2, np.where(obs > 0, 2 * obs, 1)) / 2, 0.0)
         high = chi2.ppf(1 - alpha / 2, 2 * obs + 2) / 2
@@ -145,8 +149,7 @@ def _exact_count_limits(obs: np.ndarray, confidence: float) -> tuple[np.ndarray,
 
 
 def _validated(count: Any, denominator: Any) -> tuple[np.ndarray, np.ndarray]:
-    obs, pop = _broadcast(_as_float_array(count, "count"),
-                          _as_float_array(denominator, "denominator"))
+    obs, pop = _broadcast(_as_float_array(count, "count"), _as_float_array(denominator, "denominator"))
     with np.errstate(invalid="ignore"):
         if np.any(obs < 0):
             raise ValueError(f"counts must be zero or more; found {_first(obs, obs < 0)}")
@@ -155,7 +158,8 @@ def _validated(count: Any, denominator: Any) -> tuple[np.ndarray, np.ndarray]:
     return obs, pop
 
 
-def _rate_outputs(obs, pop, low, high, multiplier, index):
+def _rate_outputs(
+    obs: np.ndarray, pop: np.ndarray, low: np.ndarray, high: np.ndarray, multiplier: float, index: pd.Index | None
+) -> tuple[Any, Any, Any]:
     scale = multiplier / pop
-    return (_wrap(obs * scale, index, "value"), _wrap(low * scale, index, "lower"),
-            _wrap(high * scale, index, "upper"))
+    return (_wrap(obs * scale, index, "value"), _wrap(low * scale, index, "lower"), _wrap(high * scale, index, "upper"))

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llr_analysis import process
-
-from llr_analysis.fetch import sources
-from llr_analysis.website.check import check_site
 from llr_analysis.errors import BuildError, LLRError
-from llr_analysis.website.notebooks import execute, plan
+from llr_analysis.fetch import sources
 from llr_analysis.paths import ProjectPaths
+from llr_analysis.website.check import check_site
+from llr_analysis.website.notebooks import execute, plan
 from llr_analysis.website.render import find_quarto, render
 from llr_analysis.website.sitepages import sources_page
 
@@ -37,8 +36,10 @@ class BuildReport:
 def _progress(runs, log):
     """A progress bar while notebooks run (tqdm on a terminal, one line per run otherwise)."""
     import sys
+
     if sys.stderr.isatty():
         from tqdm import tqdm
+
         bar = tqdm(total=len(runs), desc="notebooks", unit="run", leave=False)
         return lambda run: (bar.update(1), bar.set_postfix_str(run.label))
     return lambda run: log(f"  executed {run.label}")
@@ -48,6 +49,7 @@ def vega_bundle(paths: ProjectPaths) -> Path:
     """The one Vega/Vega-Lite/Vega-Embed script the site loads (cached under build/)."""
     import altair as alt
     import vl_convert as vlc
+
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     cached = paths.build / "cache" / f"vega-bundle-vl{version}-vlc{vlc.__version__}.js"
     if not cached.exists():
@@ -60,6 +62,7 @@ def vega_bundle(paths: ProjectPaths) -> Path:
 
 def _packaged_asset(name: str) -> bytes:
     from importlib import resources
+
     return resources.files("llr_analysis").joinpath(f"assets/{name}").read_bytes()
 
 
@@ -71,7 +74,9 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     notebook and its CSV downloads.
     """
     import yaml
+
     from llr_analysis.website.navigation import config_yaml, quarto_config
+
     stage = stage or paths.stage
     files: dict[str, bytes | Path] = {}
     if paths.pages.exists():
@@ -90,8 +95,11 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
                 if f.is_file():
                     files[str(f.relative_to(paths.executed))] = f
     base = yaml.safe_load(paths.quarto_yml.read_text(encoding="utf-8")) or {}
-    qmd = {stage / k: (v.read_text(encoding="utf-8") if isinstance(v, Path) else v.decode())
-           for k, v in files.items() if k.endswith(".qmd")}
+    qmd = {
+        stage / k: (v.read_text(encoding="utf-8") if isinstance(v, Path) else v.decode())
+        for k, v in files.items()
+        if k.endswith(".qmd")
+    }
     files["_quarto.yml"] = config_yaml(quarto_config(base, list(runs), qmd, stage)).encode()
     return files
 
@@ -135,6 +143,7 @@ PAGE_SUFFIXES = (".ipynb", ".qmd")
 def input_digests(stage: Path) -> dict[str, str]:
     """sha256 of every file of the Quarto project (not its output or index)."""
     import hashlib
+
     out = {}
     for f in sorted(stage.rglob("*")):
         rel = f.relative_to(stage)
@@ -174,8 +183,9 @@ def _sync_resources(stage: Path) -> None:
     (stale files removed) and the site's scripts in assets/. A whole render copies them too (the
     ``resources`` of _quarto.yml); a render of some pages, or of the project in parts, may not."""
     site = stage / "_site"
-    for folder in sorted({p.parent for p in stage.rglob("*-data/*.csv")
-                          if p.relative_to(stage).parts[0] not in _QUARTO_OWN}):
+    for folder in sorted(
+        {p.parent for p in stage.rglob("*-data/*.csv") if p.relative_to(stage).parts[0] not in _QUARTO_OWN}
+    ):
         dest = site / folder.relative_to(stage)
         if dest.exists():
             shutil.rmtree(dest)
@@ -191,6 +201,7 @@ def _exchange(a: Path, b: Path) -> bool:
     import ctypes
     import ctypes.util
     import sys
+
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -202,7 +213,7 @@ def _exchange(a: Path, b: Path) -> bool:
     if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
         return True
     err = ctypes.get_errno()
-    if err in (22, 38, 95):   # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot exchange
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot exchange
         return False
     raise OSError(err, os.strerror(err), str(b))
 
@@ -230,8 +241,10 @@ def publish(new_site: Path, site: Path) -> None:
         if old.exists():
             shutil.rmtree(old)
     except OSError as exc:
-        raise BuildError("publish", f"cannot replace {site}: {exc.strerror or exc} (is the folder writable?); "
-                         "the site was not changed") from None
+        raise BuildError(
+            "publish",
+            f"cannot replace {site}: {exc.strerror or exc} (is the folder writable?); the site was not changed",
+        ) from None
 
 
 def recover(paths: ProjectPaths) -> list[str]:
@@ -268,6 +281,7 @@ class BuildLock:
 
     def __enter__(self):
         import fcntl
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -275,8 +289,11 @@ class BuildLock:
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
             os.close(fd)
-            raise BuildError("start", f"another build is running in {self.path.parent.parent} ({holder}); "
-                                      "wait for it to finish, then build again") from None
+            raise BuildError(
+                "start",
+                f"another build is running in {self.path.parent.parent} ({holder}); "
+                "wait for it to finish, then build again",
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
         self.fd = fd
@@ -284,38 +301,48 @@ class BuildLock:
 
     def __exit__(self, *exc):
         import fcntl
+
         if self.fd is not None:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
 
 
-def render_and_publish(paths: ProjectPaths, stage: Path, target: Path, *, force: bool = False,
-                       partial: bool = False, timed=None, log=print, workers: int = 1
-                       ) -> tuple[object | None, Path]:
+def render_and_publish(
+    paths: ProjectPaths,
+    stage: Path,
+    target: Path,
+    *,
+    force: bool = False,
+    partial: bool = False,
+    timed=None,
+    log=print,
+    workers: int = 1,
+) -> tuple[object | None, Path]:
     """Render ``stage`` (only what changed since its last render), check, and publish to ``target``.
 
     Returns the render result (None when the published site was already rendered from this exact
     stage) and the published folder. ``target`` is replaced only when render and check pass.
     """
     import json
+
     timed = timed or (lambda step, fn: fn())
-    manifest = stage.parent / f"{stage.name}.rendered.json"   # inputs of the last good render
-    stamp = paths.build / f"{target.name}.stage-hash"        # ... and of the site published at target
+    manifest = stage.parent / f"{stage.name}.rendered.json"  # inputs of the last good render
+    stamp = paths.build / f"{target.name}.stage-hash"  # ... and of the site published at target
     now = input_digests(stage)
     digest = _digest(now)
     before = json.loads(manifest.read_text()) if manifest.exists() and not force else None
-    if (before == now and stamp.exists() and stamp.read_text().strip() == digest
-            and (target / "index.html").exists()):
+    if before == now and stamp.exists() and stamp.read_text().strip() == digest and (target / "index.html").exists():
         log(f"render: {target} is up to date (nothing changed)")
         return None, target
     only = render_plan(before, now) if (stage / "_site" / "index.html").exists() else None
-    manifest.unlink(missing_ok=True)   # a render that fails half-way leaves no claim to be current
+    manifest.unlink(missing_ok=True)  # a render that fails half-way leaves no claim to be current
 
     def do_render():
         result = render(stage, only, root=paths.root, workers=workers)
         _sync_resources(stage)
         return result
+
     result = timed("render", do_render)
     what = "the whole site" if only is None else ", ".join(only)
     log(f"render: {what} ({len(result.pages)} pages in the site)")
@@ -330,6 +357,7 @@ def render_and_publish(paths: ProjectPaths, stage: Path, target: Path, *, force:
             problems = [p for p in problems if p.kind != "broken link"]
         if problems:
             raise BuildError("check", f"{len(problems)} problem(s); first: {problems[0]}")
+
     timed("check", run_check)
     manifest.write_text(json.dumps(now, indent=0, sort_keys=True))
     timed("publish", lambda: publish(new_site, target))
@@ -340,12 +368,22 @@ def render_and_publish(paths: ProjectPaths, stage: Path, target: Path, *, force:
 def _digest(files: dict[str, str]) -> str:
     import hashlib
     import json
+
     return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
 
 
-def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True, places=None, topics=None,
-          workers: int | None = None, force: bool = False, parameters: dict | None = None,
-          log=print) -> BuildReport:
+def build(
+    paths: ProjectPaths,
+    *,
+    mirror: Path | None = None,
+    fetch: bool = True,
+    places=None,
+    topics=None,
+    workers: int | None = None,
+    force: bool = False,
+    parameters: dict | None = None,
+    log=print,
+) -> BuildReport:
     report = BuildReport()
     os.environ["LLR_ROOT"] = str(paths.root)
 
@@ -361,28 +399,50 @@ def build(paths: ProjectPaths, *, mirror: Path | None = None, fetch: bool = True
         log(f"{step}: done in {report.timings[step]:.1f}s")
         return result
 
-    find_quarto(paths.root)   # fail at once, not after the notebooks, when Quarto is missing
+    find_quarto(paths.root)  # fail at once, not after the notebooks, when Quarto is missing
     with BuildLock(paths):
         for line in recover(paths):
             log(f"recovered: {line}")
-        return _build(paths, report, timed, mirror=mirror, fetch=fetch, places=places, topics=topics,
-                      workers=workers, force=force, parameters=parameters, log=log)
+        return _build(
+            paths,
+            report,
+            timed,
+            mirror=mirror,
+            fetch=fetch,
+            places=places,
+            topics=topics,
+            workers=workers,
+            force=force,
+            parameters=parameters,
+            log=log,
+        )
 
 
 def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, force, parameters, log) -> BuildReport:
-    runs = plan(paths, places=places, topics=topics, parameters=parameters)   # bad parameters stop it here
+    runs = plan(paths, places=places, topics=topics, parameters=parameters)  # bad parameters stop it here
     if fetch:
         timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
     workers = workers or os.cpu_count() or 1
     steps = None
-    if topics:   # only the steps that make the tables these notebooks read (metadata.llr.inputs)
+    if topics:  # only the steps that make the tables these notebooks read (metadata.llr.inputs)
         from llr_analysis.topics import notebook_topic
+
         patterns = [pat for nb in {r.notebook for r in runs} for pat in (notebook_topic(nb).inputs or ("*", "*/*"))]
         steps = process.steps_for_tables(patterns)
     timed("process", lambda: process.run(paths, steps, log=log, force=force, workers=workers))
-    done, skipped = timed("notebooks", lambda: execute(runs, paths.executed, paths.root, workers=workers,
-                                                       paths=paths, force=force, progress=_progress(runs, log),
-                                                       log=log))
+    done, skipped = timed(
+        "notebooks",
+        lambda: execute(
+            runs,
+            paths.executed,
+            paths.root,
+            workers=workers,
+            paths=paths,
+            force=force,
+            progress=_progress(runs, log),
+            log=log,
+        ),
+    )
     report.executed, report.skipped = len(done), len(skipped)
     # A partial build (--place/--topic) has its own Quarto project and never replaces the full site:
     # it goes to build/site-partial, with navigation to the pages it built only.
@@ -390,8 +450,9 @@ def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, forc
     stage = paths.build / "stage-partial" if partial else paths.stage
     target = paths.build / "site-partial" if partial else paths.site
     timed("stage", lambda: assemble_stage(paths, runs, stage))
-    result, report.site = render_and_publish(paths, stage, target, force=force, partial=partial,
-                                             timed=timed, log=log, workers=workers)
+    result, report.site = render_and_publish(
+        paths, stage, target, force=force, partial=partial, timed=timed, log=log, workers=workers
+    )
     if result is not None:
         report.engine, report.pages = result.engine, result.pages
     if partial:

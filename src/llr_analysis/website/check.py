@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
 #: Inline scripts the site may carry: Quarto 1.7's own (by id); JSON blocks are data, never run.
-OWN_INLINE_SCRIPT_IDS = {"quarto-html-after-body", "llr-a11y"}   # llr-a11y: assets/a11y.html
+OWN_INLINE_SCRIPT_IDS = {"quarto-html-after-body", "llr-a11y"}  # llr-a11y: assets/a11y.html
 DATA_SCRIPT_TYPES = {"application/json"}
 QUARTO_HANDLER = re.compile(r"^if \(window\.quartoToggleHeadroom\)")
 
@@ -45,11 +45,11 @@ class Problem:
 class _Refs(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.resources: list[tuple[str, str]] = []   # (tag, url) that the browser loads
-        self.links: list[str] = []                   # <a href>
+        self.resources: list[tuple[str, str]] = []  # (tag, url) that the browser loads
+        self.links: list[str] = []  # <a href>
         self.ids: set[str] = set()
         self.inline_styles: list[str] = []
-        self.foreign_scripts: list[str] = []         # script that is not the site's own
+        self.foreign_scripts: list[str] = []  # script that is not the site's own
         self._in_style = False
 
     def handle_starttag(self, tag, attrs):
@@ -63,7 +63,7 @@ class _Refs(HTMLParser):
                 self.foreign_scripts.append(f"<{tag} {name}=...>")
             if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
                 self.foreign_scripts.append(f"<{tag} {name}={value!r}>")
-        if "id" in a and a["id"]:
+        if a.get("id"):
             self.ids.add(a["id"])
         if tag == "script" and a.get("src"):
             self.resources.append((tag, a["src"]))
@@ -115,8 +115,13 @@ def check_site(site: Path) -> list[Problem]:
         rel = str(page.relative_to(site))
         size = page.stat().st_size
         if size > MAX_PAGE_BYTES and "site_libs" not in page.relative_to(site).parts:
-            problems.append(Problem(rel, "page too large",
-                                    f"{size:,} bytes (at most {MAX_PAGE_BYTES:,}): simplify its maps or share data"))
+            problems.append(
+                Problem(
+                    rel,
+                    "page too large",
+                    f"{size:,} bytes (at most {MAX_PAGE_BYTES:,}): simplify its maps or share data",
+                )
+            )
         parser = _Refs()
         parser.feed(page.read_text(encoding="utf-8", errors="replace"))
         for tag, url in parser.resources:

@@ -41,14 +41,14 @@ KERNEL = "python3"
 
 @dataclass(frozen=True)
 class Run:
-    notebook: Path               # source notebook
+    notebook: Path  # source notebook
     topic: str
     title: str
     place: str | None
-    output: Path                 # executed notebook, relative to the stage
+    output: Path  # executed notebook, relative to the stage
     parameters: dict = field(default_factory=dict)
-    role: str = "topic"          # home | place-summary | topic (see llr_analysis.website.navigation)
-    order: int = 99              # the topic's position in the navigation
+    role: str = "topic"  # home | place-summary | topic (see llr_analysis.website.navigation)
+    order: int = 99  # the topic's position in the navigation
 
     @property
     def label(self) -> str:
@@ -81,6 +81,7 @@ BUILD_PARAMETERS = ("place",)
 def declared_parameters(path: Path) -> dict[str, object]:
     """The parameters a notebook declares: ``name = default`` in its cell tagged ``parameters``."""
     import ast
+
     nb = nbformat.read(path, as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     out: dict[str, object] = {}
@@ -98,8 +99,10 @@ def check_parameters(parameters: dict, notebooks: list[Path]) -> None:
     """Refuse parameters the build owns (``place``: use ``--place``) and parameters no notebook has."""
     owned = sorted(set(parameters) & set(BUILD_PARAMETERS))
     if owned:
-        raise ParameterError(f"parameter {owned[0]!r} is set by the build for each page and cannot be given with "
-                             f"--param (choose places with --place)")
+        raise ParameterError(
+            f"parameter {owned[0]!r} is set by the build for each page and cannot be given with "
+            f"--param (choose places with --place)"
+        )
     valid = sorted({k for nb in notebooks for k in declared_parameters(nb)} - set(BUILD_PARAMETERS))
     unknown = sorted(set(parameters) - set(valid))
     if unknown:
@@ -117,12 +120,18 @@ def _typed(name: str, value, default, notebook: Path):
             return value.lower() == "true"
         return type(default)(value)
     except ValueError:
-        raise ParameterError(f"parameter {name!r} of {notebook.name} must be {type(default).__name__} "
-                             f"(default {default!r}); got {value!r}") from None
+        raise ParameterError(
+            f"parameter {name!r} of {notebook.name} must be {type(default).__name__} "
+            f"(default {default!r}); got {value!r}"
+        ) from None
 
 
-def plan(paths: ProjectPaths, places: list[str] | None = None, topics: list[str] | None = None,
-         parameters: dict | None = None) -> list[Run]:
+def plan(
+    paths: ProjectPaths,
+    places: list[str] | None = None,
+    topics: list[str] | None = None,
+    parameters: dict | None = None,
+) -> list[Run]:
     """Every (notebook, place) run of a build.
 
     ``parameters`` (from ``--param``) go to the notebooks that declare them; a parameter the build
@@ -147,11 +156,11 @@ def plan(paths: ProjectPaths, places: list[str] | None = None, topics: list[str]
         own = {k: _typed(k, v, declared[k], nb) for k, v in parameters.items() if k in declared}
         if meta["per_place"]:
             for p in place_ids:
-                runs.append(Run(nb, nb.stem, meta["title"], p, Path(nb.stem) / f"{p}.ipynb",
-                                {**own, "place": p}, **nav))
+                runs.append(
+                    Run(nb, nb.stem, meta["title"], p, Path(nb.stem) / f"{p}.ipynb", {**own, "place": p}, **nav)
+                )
         else:
-            runs.append(Run(nb, nb.stem, meta["title"], None, Path(meta.get("output", f"{nb.stem}.ipynb")),
-                            own, **nav))
+            runs.append(Run(nb, nb.stem, meta["title"], None, Path(meta.get("output", f"{nb.stem}.ipynb")), own, **nav))
     return runs
 
 
@@ -207,8 +216,12 @@ def front_matter(run: Run) -> str:
     if run.place:
         place = cfg.places[run.place]
         title = f"{place.name}: summary" if run.role == "place-summary" else f"{run.title}: {place.name}"
-        fm = {"title": title, "subtitle": f"{place.name} ({place.type.lower()}, {place.code})",
-              "topic": run.topic, "place": run.place}
+        fm = {
+            "title": title,
+            "subtitle": f"{place.name} ({place.type.lower()}, {place.code})",
+            "topic": run.topic,
+            "place": run.place,
+        }
     else:
         fm = {"title": run.title, "topic": run.topic}
         if run.role == "home":
@@ -230,7 +243,9 @@ def _failed_cell(source: Path, index: int) -> str:
         return f"cell {index}"
     params = next((i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), None)
     src_index = index - 1 if params is not None and index > params else index
-    first = next((ln for ln in cells[src_index].source.splitlines() if ln.strip()), "") if src_index < len(cells) else ""
+    first = (
+        next((ln for ln in cells[src_index].source.splitlines() if ln.strip()), "") if src_index < len(cells) else ""
+    )
     return f"cell {src_index + 1} ({first.strip()[:80]!r})"
 
 
@@ -244,10 +259,11 @@ class _KernelSession:
     """
 
     def __init__(self):
-        self.owner = None   # the NotebookClient that started (and owns) the kernel
+        self.owner = None  # the NotebookClient that started (and owns) the kernel
 
     def client(self, nb):
         from nbclient import NotebookClient
+
         kw = {"timeout": 900, "kernel_name": KERNEL, "allow_errors": False}
         if self.owner is None:
             self.owner = NotebookClient(nb, **kw)
@@ -267,12 +283,14 @@ atexit.register(_SESSION.close)
 
 
 def _setup_cell(out: Path, stage: Path, root: Path):
-    code = ("%reset -f\n"
-            "import os as _os\n"
-            f"_os.chdir({str(out.parent)!r})\n"
-            f"_os.environ['LLR_STAGE'] = {str(stage)!r}\n"
-            f"_os.environ['LLR_ROOT'] = {str(root)!r}\n"
-            "del _os")
+    code = (
+        "%reset -f\n"
+        "import os as _os\n"
+        f"_os.chdir({str(out.parent)!r})\n"
+        f"_os.environ['LLR_STAGE'] = {str(stage)!r}\n"
+        f"_os.environ['LLR_ROOT'] = {str(root)!r}\n"
+        "del _os"
+    )
     cell = nbformat.v4.new_code_cell(code)
     cell["id"] = "llr-setup"
     return cell
@@ -305,14 +323,16 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
         client.execute(**kwargs)
     except CellExecutionError as exc:
         _SESSION.close()
-        failed = next((i for i, c in enumerate(nb.cells)
-                       if any(o.get("output_type") == "error" for o in c.get("outputs", []))), 0)
-        raise BuildError("notebooks", f"{run.label}: {_failed_cell(run.notebook, failed - 1)} "
-                         f"raised {exc.ename}: {exc.evalue}") from None
+        failed = next(
+            (i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), 0
+        )
+        raise BuildError(
+            "notebooks", f"{run.label}: {_failed_cell(run.notebook, failed - 1)} raised {exc.ename}: {exc.evalue}"
+        ) from None
     except (DeadKernelError, Exception) as exc:  # noqa: BLE001 - kernel died, timeout, ...
         _SESSION.close()
         raise BuildError("notebooks", f"{run.label}: {type(exc).__name__}: {exc}") from None
-    nb.cells.pop(0)                                   # the setup cell
+    nb.cells.pop(0)  # the setup cell
     nb.cells.insert(0, nbformat.v4.new_raw_cell(front_matter(run)))
     nb.cells[0]["id"] = "front-matter"
     tmp = out.with_name(out.name + ".tmp")
@@ -323,13 +343,22 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
     return out
 
 
-def execute(runs: list[Run], stage: Path, root: Path, workers: int = 1, progress=None,
-            paths: ProjectPaths | None = None, force: bool = False, log=None) -> tuple[list[Run], list[Run]]:
+def execute(
+    runs: list[Run],
+    stage: Path,
+    root: Path,
+    workers: int = 1,
+    progress=None,
+    paths: ProjectPaths | None = None,
+    force: bool = False,
+    log=None,
+) -> tuple[list[Run], list[Run]]:
     """Execute runs into ``stage``, ``workers`` at a time; skip runs whose hash is unchanged.
 
     Returns (executed, skipped). The first failure stops the build (BuildError).
     """
     from llr_analysis.paths import project_paths
+
     paths = paths or project_paths(root)
     code = code_hash(NOTEBOOK_LAYERS)
     tables = table_digests(paths)

@@ -52,7 +52,7 @@ class RenderResult:
     """What a render did: the HTML pages of the site (relative to its folder) and the inputs rendered."""
 
     pages: list[Path]
-    rendered: list[str] = field(default_factory=list)   # ["."] for the whole project
+    rendered: list[str] = field(default_factory=list)  # ["."] for the whole project
     seconds: float = 0.0
     engine: str = "quarto"
 
@@ -88,10 +88,13 @@ def find_quarto(root: Path | None = None) -> Path:
                 return Path(os.path.abspath(exe))
             seen.append(f"{exe} is version {version or 'unknown'}")
     detail = ("; ".join(seen) + ". ") if seen else ""
-    raise RenderError("quarto", f"Quarto {QUARTO_SERIES}.x not found. {detail}Run `make quarto` (installs Quarto "
-                      f"{QUARTO_VERSION} from ../shared/tools/quarto when present, otherwise "
-                      f"`pip install quarto-cli=={QUARTO_VERSION}`), or set LLR_QUARTO to a Quarto {QUARTO_SERIES} "
-                      "executable.")
+    raise RenderError(
+        "quarto",
+        f"Quarto {QUARTO_SERIES}.x not found. {detail}Run `make quarto` (installs Quarto "
+        f"{QUARTO_VERSION} from ../shared/tools/quarto when present, otherwise "
+        f"`pip install quarto-cli=={QUARTO_VERSION}`), or set LLR_QUARTO to a Quarto {QUARTO_SERIES} "
+        "executable.",
+    )
 
 
 def _run(quarto: Path, project: Path, target: str) -> None:
@@ -102,8 +105,7 @@ def _run(quarto: Path, project: Path, target: str) -> None:
         detail = (proc.stderr or proc.stdout or "").strip()
         if len(detail) > 6000:
             detail = "...\n" + detail[-6000:]
-        raise RenderError(project / target, f"quarto render failed (exit {proc.returncode}): "
-                                            f"{' '.join(cmd)}\n{detail}")
+        raise RenderError(project / target, f"quarto render failed (exit {proc.returncode}): {' '.join(cmd)}\n{detail}")
 
 
 PAGE_SUFFIXES = (".ipynb", ".qmd")
@@ -113,13 +115,18 @@ _QUARTO_OWN = (OUTPUT_DIR, ".quarto")
 def _pages(project: Path) -> list[str]:
     """The pages Quarto renders in ``project`` (its ``project.render`` list)."""
     import yaml
+
     cfg = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
     listed = (cfg.get("project") or {}).get("render")
     if listed:
         return [str(p) for p in listed]
-    return sorted(str(f.relative_to(project)) for f in project.rglob("*")
-                  if f.suffix in PAGE_SUFFIXES and f.relative_to(project).parts[0] not in _QUARTO_OWN
-                  and not f.name.startswith("_"))
+    return sorted(
+        str(f.relative_to(project))
+        for f in project.rglob("*")
+        if f.suffix in PAGE_SUFFIXES
+        and f.relative_to(project).parts[0] not in _QUARTO_OWN
+        and not f.name.startswith("_")
+    )
 
 
 def _shards(sizes: dict[str, int], n: int) -> list[list[str]]:
@@ -137,6 +144,7 @@ def _linked_copy(project: Path, dest: Path, pages: list[str]) -> None:
     """A copy of the project's inputs (hard links: instant, no extra space) without Quarto's output,
     whose ``_quarto.yml`` renders only ``pages``."""
     import yaml
+
     if dest.exists():
         shutil.rmtree(dest)
     for f in project.rglob("*"):
@@ -161,20 +169,22 @@ def _merge_sites(parts: list[tuple[Path, list[str]]], site: Path) -> None:
     """One site from sites rendered in parts: each part's own pages, everything else once, and the
     union of the search indexes."""
     import json
+
     site.mkdir(parents=True)
     entries = []
     for part_site, pages in parts:
         own = {_output(p) for p in pages}
         index = part_site / "search.json"
         if index.exists():
-            entries.extend(e for e in json.loads(index.read_text(encoding="utf-8"))
-                           if e.get("href", "").split("#")[0] in own)
+            entries.extend(
+                e for e in json.loads(index.read_text(encoding="utf-8")) if e.get("href", "").split("#")[0] in own
+            )
         for f in part_site.rglob("*"):
             rel = f.relative_to(part_site)
             dest = site / rel
             if not f.is_file() or str(rel) == "search.json":
                 continue
-            if str(rel) in own or not dest.exists():   # a part's redirect index.html never replaces the page
+            if str(rel) in own or not dest.exists():  # a part's redirect index.html never replaces the page
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(f, dest)
     (site / "search.json").write_text(json.dumps(entries, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -191,22 +201,24 @@ def _render_whole(quarto: Path, project: Path, workers: int) -> list[str]:
         _run(quarto, project, ".")
         return ["."]
     from concurrent.futures import ThreadPoolExecutor
+
     copies = [project.parent / f"{project.name}.part{i}" for i in range(len(shards))]
     try:
-        for copy, share in zip(copies, shards):
+        for copy, share in zip(copies, shards, strict=True):
             _linked_copy(project, copy, share)
         with ThreadPoolExecutor(max_workers=len(shards)) as pool:
             for fut in [pool.submit(_run, quarto, copy, ".") for copy in copies]:
                 fut.result()
-        _merge_sites([(copy / OUTPUT_DIR, share) for copy, share in zip(copies, shards)], project / OUTPUT_DIR)
+        _merge_sites(
+            [(copy / OUTPUT_DIR, share) for copy, share in zip(copies, shards, strict=True)], project / OUTPUT_DIR
+        )
     finally:
         for copy in copies:
             shutil.rmtree(copy, ignore_errors=True)
     return pages
 
 
-def render(project: Path, only: list[str] | None = None, *, root: Path | None = None,
-           workers: int = 1) -> RenderResult:
+def render(project: Path, only: list[str] | None = None, *, root: Path | None = None, workers: int = 1) -> RenderResult:
     """Render the Quarto project ``project`` into ``project/_site``.
 
     ``only`` lists inputs (pages or folders, relative to ``project``) to re-render into the

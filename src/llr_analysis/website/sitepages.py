@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from llr_analysis.paths import ProjectPaths
 from llr_analysis.fetch.sources import read_lock, registry
+from llr_analysis.paths import ProjectPaths
 
 
 def _cell(text) -> str:
@@ -18,11 +18,15 @@ def sources_page(paths: ProjectPaths) -> str:
     """Quarto markdown for the Data sources page: every registered dataset and what was fetched."""
     lock = read_lock(paths)["datasets"]
     lines = [
-        "---", 'title: "Data sources"', "---", "",
+        "---",
+        'title: "Data sources"',
+        "---",
+        "",
         "Every figure on this site is computed from the files below. Each was fetched by `llr fetch`, "
         "which records its checksum (sha256) and retrieval time in `data/sources.lock.json`, so any "
         "figure can be traced to the exact file it came from. Datasets not marked as fetched were not "
-        "available to this build.", "",
+        "available to this build.",
+        "",
         "| Dataset | Status | Publisher | Vintage | Licence | Canonical URL | Retrieved | sha256 |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -32,19 +36,26 @@ def sources_page(paths: ProjectPaths) -> str:
         link = f"[{_cell(ds.url[:60])}{'…' if len(ds.url) > 60 else ''}]({url})" if url else _cell(ds.url)
         retrieved = entry["retrieved"] if entry else "not fetched"
         sha = f"`{entry['sha256'][:16]}…`" if entry else ""
-        lines.append(f"| **{_cell(ds.title)}** (`{ds_id}`) | {_cell(ds.status)} | {_cell(ds.publisher)} | "
-                     f"{_cell(ds.vintage)} | {_cell(ds.licence)} | {link} | {retrieved} | {sha} |")
+        lines.append(
+            f"| **{_cell(ds.title)}** (`{ds_id}`) | {_cell(ds.status)} | {_cell(ds.publisher)} | "
+            f"{_cell(ds.vintage)} | {_cell(ds.licence)} | {link} | {retrieved} | {sha} |"
+        )
     # API extracts fetched on demand (e.g. `llr fetch-fingertips`) are in the lock under their file names.
     for key, entry in sorted(lock.items()):
         if key in registry():
             continue
         url = entry.get("url") or ""
         link = f"[{_cell(url[:60])}…]({url})" if url.startswith("http") else _cell(url)
-        lines.append(f"| **{_cell(key)}** (API extract) | official | {_cell(entry.get('publisher'))} | "
-                     f"{_cell(entry.get('vintage'))} | {_cell(entry.get('licence'))} | {link} | "
-                     f"{entry.get('retrieved', '')} | `{entry.get('sha256', '')[:16]}…` |")
-    lines += ["", "**Status** says when a file is not the publisher's own official release: a third-party "
-              "extract, derived data or beta statistics. Offline builds copy files from a mirror whose "
-              "provenance is recorded file by file in its PROVENANCE.md; online builds download the "
-              "canonical files."]
+        lines.append(
+            f"| **{_cell(key)}** (API extract) | official | {_cell(entry.get('publisher'))} | "
+            f"{_cell(entry.get('vintage'))} | {_cell(entry.get('licence'))} | {link} | "
+            f"{entry.get('retrieved', '')} | `{entry.get('sha256', '')[:16]}…` |"
+        )
+    lines += [
+        "",
+        "**Status** says when a file is not the publisher's own official release: a third-party "
+        "extract, derived data or beta statistics. Offline builds copy files from a mirror whose "
+        "provenance is recorded file by file in its PROVENANCE.md; online builds download the "
+        "canonical files.",
+    ]
     return "\n".join(lines) + "\n"

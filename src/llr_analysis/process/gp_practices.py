@@ -1,0 +1,257 @@
+"""GP practices, their primary care networks and their place: readers of the NHS Digital practice file (epraccur), the ePCN workbook and the practice-PCN mappings, and the rule that assigns a practice to Leicester, Leicestershire or Rutland (config/cancer_screening.yml, place_rule)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+from llr_analysis import settings
+from llr_analysis.errors import DataValidationError
+from llr_analysis.validate import (
+    PRACTICE_CODE,
+    check_unique,
+    code_column,
+    example_row,
+    read_csv,
+    select_columns,
+)
+
+#: ODS epraccur columns (the file has no header row), from the ODS "GP practices" file
+#: specification: 27 fields.
+EPRACCUR_COLUMNS = [
+    "Organisation Code",
+    "Name",
+    "National Grouping",
+    "High Level Health Geography",
+    "Address Line 1",
+    "Address Line 2",
+    "Address Line 3",
+    "Address Line 4",
+    "Address Line 5",
+    "Postcode",
+    "Open Date",
+    "Close Date",
+    "Status Code",
+    "Organisation Sub-Type Code",
+    "Commissioner",
+    "Join Provider/Purchaser Date",
+    "Left Provider/Purchaser Date",
+    "Contact Telephone Number",
+    "Null 1",
+    "Null 2",
+    "Null 3",
+    "Amended Record Indicator",
+    "Null 4",
+    "Provider/Purchaser",
+    "Null 5",
+    "Prescribing Setting",
+    "Null 6",
+]
+
+
+STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
+
+
+PCN_CODE = r"^U\d{5}$"
+
+
+PRACTICES_SCHEMA = pa.DataFrameSchema(
+    {
+        "practice_code": code_column(PRACTICE_CODE, unique=True),
+        "practice_name": pa.Column(str, nullable=True),
+        "postcode": pa.Column(str, nullable=True),
+        "status": pa.Column(str, nullable=True),
+        "open_date": pa.Column(str, nullable=True),
+        "close_date": pa.Column(str, nullable=True),
+        "current_ccg_code": pa.Column(str, nullable=True),
+        "prescribing_setting": pa.Column(str, nullable=True),
+        "pcn_code": pa.Column(str, pa.Check.str_matches(PCN_CODE), nullable=True),
+        "pcn_name": pa.Column(str, nullable=True),
+        "pcn_basis": pa.Column(str),
+        "imd_score": pa.Column(float, nullable=True),
+        "imd_decile": pa.Column(float, pa.Check.in_range(1, 10), nullable=True),
+        "pcn_imd_score": pa.Column(float, nullable=True),
+        "pcn_imd_decile": pa.Column(float, pa.Check.in_range(1, 10), nullable=True),
+    },
+    strict=True,
+)
+
+
+def postcode_district(postcode) -> str | None:
+    """'LE15 6NT' -> 'LE15' (the outward code); None when missing."""
+    if postcode is None or (isinstance(postcode, float) and math.isnan(postcode)) or postcode is pd.NA:
+        return None
+    text = str(postcode).strip().upper()
+    if not text:
+        return None
+    return text.split()[0] if " " in text else text[:-3]
+
+
+def assign_place(ccg_code, pcn_code=None, postcode=None, rule: dict | None = None) -> tuple[str | None, str]:
+    """The place of a practice and the basis of the decision.
+
+    Rule (``config/cancer_screening.yml`` ``place_rule``): the practice's CCG / sub-ICB location decides
+    (04C Leicester City -> Leicester, 04V West Leicestershire -> Leicestershire). East
+    Leicestershire and Rutland (03W) practices go to Rutland when their PCN is a Rutland PCN,
+    else to Leicestershire; with no PCN known, a premises postcode district in the configured
+    Rutland list (LE15) means Rutland (basis marked approximate), anything else Leicestershire.
+    Returns ``(None, "not in LLR")`` for other CCGs.
+    """
+    rule = rule or settings.cancer_screening()["place_rule"]
+    code = (
+        None
+        if ccg_code is None or ccg_code is pd.NA or (isinstance(ccg_code, float) and math.isnan(ccg_code))
+        else str(ccg_code).strip()
+    )
+    target = rule["ccg_place"].get(code)
+    if target is None:
+        return None, "not in LLR"
+    if target != "leicestershire_or_rutland":
+        return target, f"CCG {code}"
+    has_pcn = (
+        pcn_code is not None
+        and pcn_code is not pd.NA
+        and not (isinstance(pcn_code, float) and math.isnan(pcn_code))
+        and str(pcn_code)
+    )
+    if has_pcn:
+        if str(pcn_code) in rule["rutland_pcns"]:
+            return "rutland", f"CCG {code}, Rutland PCN {pcn_code}"
+        return "leicestershire", f"CCG {code}, PCN {pcn_code} is not a Rutland PCN"
+    district = postcode_district(postcode)
+    if district in rule["rutland_postcode_districts"]:
+        return "rutland", f"CCG {code}, no PCN; premises postcode district {district} (approximate)"
+    return "leicestershire", (
+        f"CCG {code}, no PCN; premises postcode district {district} is not a Rutland district (approximate)"
+        if district
+        else f"CCG {code}, no PCN or postcode"
+    )
+
+
+def ccg_code_from_name(name) -> str | None:
+    """ODS code of an LLR CCG from its name as written in a source (None for other CCGs)."""
+    names = settings.cancer_screening()["place_rule"]["ccg_names"]
+    key = None if name is None or name is pd.NA else str(name).strip()
+    return names.get(key)
+
+
+def _date(s: pd.Series) -> pd.Series:
+    """'20200630' -> '2020-06-30'; blanks stay missing."""
+    t = s.astype("string").str.strip()
+    ok = t.str.fullmatch(r"\d{8}").fillna(False)
+    return (t.str[:4] + "-" + t.str[4:6] + "-" + t.str[6:8]).where(ok, pd.NA)
+
+
+def _clean_headers(df: pd.DataFrame) -> pd.DataFrame:
+    df.columns = [re.sub(r"\s+", " ", str(c)).strip() for c in df.columns]
+    return df
+
+
+def read_epraccur(path) -> pd.DataFrame:
+    """ODS epraccur (no header row) by the ODS column specification."""
+    raw = read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if raw.shape[1] != len(EPRACCUR_COLUMNS):
+        raise DataValidationError(
+            path,
+            f"expected the {len(EPRACCUR_COLUMNS)} epraccur columns of the ODS "
+            f"specification (no header row), found {raw.shape[1]}",
+        )
+    raw.columns = EPRACCUR_COLUMNS
+    out = select_columns(
+        raw,
+        {
+            "Organisation Code": "practice_code",
+            "Name": "practice_name",
+            "Postcode": "postcode",
+            "Open Date": "open_date",
+            "Close Date": "close_date",
+            "Status Code": "status",
+            "Commissioner": "current_ccg_code",
+            "Prescribing Setting": "prescribing_setting",
+        },
+        path,
+    )
+    for c in out.columns:
+        out[c] = out[c].str.strip()
+    bad = ~out["practice_code"].str.match(r"^[A-Z0-9]{3,8}$")
+    if bad.any() or out["practice_code"].eq("Organisation Code").any():
+        raise DataValidationError(
+            path,
+            "Organisation Code values are not ODS codes (is there a header row?)",
+            column="Organisation Code",
+            example=example_row(out, bad | out["practice_code"].eq("Organisation Code")),
+        )
+    check_unique(out, ["practice_code"], path)
+    out["open_date"], out["close_date"] = _date(out["open_date"]), _date(out["close_date"])
+    unknown = ~out["status"].isin(list(STATUS))
+    if unknown.any():
+        raise DataValidationError(path, "unknown Status Code", column="Status Code", example=example_row(out, unknown))
+    out["status"] = out["status"].map(STATUS)
+    return out.replace({"": pd.NA})
+
+
+def read_epcn(path) -> pd.DataFrame:
+    """ODS ePCN 'PCN Core Partner Details': practice -> PCN relationships with dates."""
+    raw = _clean_headers(pd.read_excel(path, sheet_name="PCN Core Partner Details", dtype=str))
+    out = select_columns(
+        raw,
+        {
+            "Partner Organisation Code": "practice_code",
+            "PCN Code": "pcn_code",
+            "PCN Name": "pcn_name",
+            "Practice to PCN Relationship Start Date": "start_date",
+            "Practice to PCN Relationship End Date": "end_date",
+        },
+        path,
+    )
+    for c in out.columns:
+        out[c] = out[c].astype("string").str.strip()
+    bad = ~out["pcn_code"].str.match(PCN_CODE).fillna(False)
+    if bad.any():
+        raise DataValidationError(
+            path, "PCN Code is not a PCN code (U + 5 digits)", column="PCN Code", example=example_row(out, bad)
+        )
+    out["start_date"], out["end_date"] = _date(out["start_date"]), _date(out["end_date"])
+    return out
+
+
+def read_gp_mapping_2022(path) -> pd.DataFrame:
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    out = select_columns(
+        raw,
+        {
+            "PRACTICE_CODE": "practice_code",
+            "PRACTICE_NAME": "practice_name",
+            "PRACTICE_POSTCODE": "postcode",
+            "PCN_CODE": "pcn_code",
+            "PCN_NAME": "pcn_name",
+            "CCG_CODE": "ccg_code",
+        },
+        path,
+    )
+    for c in out.columns:
+        out[c] = out[c].str.strip()
+    check_unique(out, ["practice_code"], path)
+    return out
+
+
+def read_qof_mapping(path) -> pd.DataFrame:
+    raw = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    out = select_columns(
+        raw,
+        {
+            "PRACTICE_CODE": "practice_code",
+            "PRACTICE_NAME": "practice_name",
+            "PCN_ODS_CODE": "pcn_code",
+            "PCN_NAME": "pcn_name",
+            "CCG_ODS_CODE": "ccg_code",
+        },
+        path,
+    )
+    for c in out.columns:
+        out[c] = out[c].str.strip()
+    check_unique(out, ["practice_code"], path)
+    return out
