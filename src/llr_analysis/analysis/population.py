@@ -34,6 +34,7 @@ __all__ = [
     "age_band",
     "age_profile",
     "band_counts",
+    "census_comparison",
     "change_table",
     "check_year",
     "count_aged",
@@ -381,6 +382,29 @@ def mapping_summary(place: str, paths=None) -> dict:
         "merged_into": merged["lsoa21_code"].nunique(),
         "equal_shares": int(m["weight_basis"].str.startswith("equal").sum()),
     }
+
+
+def census_comparison(totals: pd.DataFrame, start: int = YEARS[0], end: int = YEARS[-1]) -> pd.DataFrame:
+    """:func:`district_totals` as one row per area: the two estimates, Census 2021, the census's % difference
+    from the mid-``end`` estimate (1 dp) and the census's % female."""
+    wide = totals.pivot_table(index=["area_code", "area_name"], columns="period", values="persons", sort=False)
+    census = totals[totals["period"] == "Census 2021"].set_index("area_code")
+    codes = wide.index.get_level_values("area_code")
+    return pd.DataFrame(
+        {
+            "Area": wide.index.get_level_values("area_name"),
+            f"Estimate, mid-{start}": wide[f"mid-{start}"].astype("Int64").to_numpy(),
+            f"Estimate, mid-{end}": wide[f"mid-{end}"].astype("Int64").to_numpy(),
+            "Census 2021": wide["Census 2021"].astype("Int64").to_numpy(),
+            f"Census vs mid-{end} estimate (%)": (
+                percent_change(wide[f"mid-{end}"], wide["Census 2021"]).round(1) + 0.0
+            ).to_numpy(),
+            "% female (Census 2021)": (100 * census["female"] / census["persons"])
+            .astype(float)
+            .reindex(codes)
+            .to_numpy(),
+        }
+    )
 
 
 def wide_change(change: pd.DataFrame, small_base: int = SMALL_BASE) -> pd.DataFrame:
