@@ -22,6 +22,8 @@ What is here, one function per statistic:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -588,3 +590,92 @@ def headlines(paths=None) -> pd.DataFrame:
                 note,
             )
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------ one page's figures
+
+
+@dataclass(frozen=True)
+class PlaceDeprivation:
+    """Every figure a place's deprivation page needs, computed once (see :func:`place_deprivation`)."""
+
+    place: str
+    edition: str
+    locality_level: str
+    lsoas: pd.DataFrame  # the place's LSOAs with score, rank, decile, population
+    llr: pd.DataFrame  # the same for all of LLR
+    place_row: pd.Series  # summarise_lsoas of the place
+    llr_row: pd.Series
+    localities: pd.DataFrame  # locality_summary, most deprived first
+    summaries: pd.DataFrame  # la_summaries: every English authority, both editions
+    ranks_available: dict[str, bool]
+    full_edition: str  # the latest edition with population for every LSOA in England
+
+    @property
+    def the_place(self):
+        return get_place(self.place)
+
+    @property
+    def level(self):
+        return get_locality_level(self.locality_level)
+
+    @property
+    def noun(self) -> str:
+        """The locality level in a sentence: "district", "MSOA (2021)"."""
+        label = self.level.label
+        return label if label[:2].isupper() else label.lower()
+
+    @property
+    def source_id(self) -> str:
+        return SOURCE_IDS[self.edition]
+
+    @property
+    def pop_year(self) -> str:
+        return EDITIONS[self.edition]["population_year"]
+
+    @property
+    def has_population(self) -> bool:
+        return self.place_row["population"] == self.place_row["population"]  # not NaN
+
+
+def place_deprivation(place: str, edition: str = "IoD2025", locality_level: str = "district") -> PlaceDeprivation:
+    """The figures of one place's deprivation page (parameters checked)."""
+    edition = check_edition(edition)
+    get_locality_level(locality_level)
+    lsoas = lsoa_frame(edition, place)
+    llr = lsoa_frame(edition)
+    summaries = la_summaries()
+    full = next(e for e in EDITIONS if all(national_ranks_available(summaries, e).values()))
+    return PlaceDeprivation(
+        place=get_place(place).id,
+        edition=edition,
+        locality_level=locality_level,
+        lsoas=lsoas,
+        llr=llr,
+        place_row=summarise_lsoas(lsoas),
+        llr_row=summarise_lsoas(llr),
+        localities=locality_summary(lsoas, edition, locality_level),
+        summaries=summaries,
+        ranks_available=national_ranks_available(summaries, edition),
+        full_edition=full,
+    )
+
+
+def upper_tier_rank(d: PlaceDeprivation, edition: str, measure: str) -> tuple[int, int, int]:
+    """The place's national rank among counties and unitary authorities on an IMD summary measure:
+    (rank, number of areas, number of areas sharing the rank)."""
+    s = d.summaries
+    ut = s[(s["edition"] == edition) & (s["index_id"] == "imd") & (s["area_level"] == "upper_tier")]
+    r = ut.set_index("area_code").loc[d.the_place.code, f"rank_{measure}"]
+    return int(r), len(ut), int((ut[f"rank_{measure}"] == r).sum())
+
+
+def unranked_indices(d: PlaceDeprivation) -> list[str]:
+    """Indices with no upper-tier ranks in this build (their data covers LLR only)."""
+    s = d.summaries
+    ut = s[(s["edition"] == d.edition) & (s["area_level"] == "upper_tier")]
+    return [
+        INDEX_LABELS[i]
+        for i in PROFILE_INDICES
+        if i in set(ut["index_id"]) and ut.loc[ut["index_id"] == i, "rank_prop_lsoas_most_deprived_10"].isna().all()
+    ]

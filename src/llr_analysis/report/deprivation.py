@@ -7,6 +7,31 @@ page shows (Altair charts, narrative sentences, display tables, sections written
 
 from __future__ import annotations
 
+import pandas as pd
+
+from llr_analysis.analysis.deprivation import (
+    EDITIONS,
+    RANK_HEADINGS,
+    SOURCE_IDS,
+    PlaceDeprivation,
+    decile_distribution,
+    domain_profile,
+    llr_authority_ranks,
+    lsoa_frame,
+    movement_distribution,
+    movement_summary,
+    place_summary_ranks,
+    summary_download,
+    supplementary_summary,
+    unranked_indices,
+    upper_tier_rank,
+    valid_change,
+)
+from llr_analysis.places import load_places
+from llr_analysis.process import read_table
+from llr_analysis.report import charts
+from llr_analysis.report.page import Page, tidy_download
+
 
 def ordinal(n: int) -> str:
     """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
@@ -19,3 +44,463 @@ def rank_phrase(rank, n_areas: int, ties: int = 0) -> str:
     """e.g. "32nd most deprived of 317" ("joint 193rd ..." when the rank is shared)."""
     joint = "joint " if ties > 1 else ""
     return f"{joint}{ordinal(rank)} most deprived of {int(n_areas)}"
+
+
+def _rank_text(d: PlaceDeprivation, edition: str, measure: str) -> str:
+    """e.g. '26th most deprived of 151' (joint when shared), among counties and unitary authorities."""
+    rank, n, ties = upper_tier_rank(d, edition, measure)
+    return rank_phrase(rank, n, ties=ties)
+
+
+def summary_sentence(d: PlaceDeprivation) -> str:
+    """The page's opening paragraph: the place's share of LSOAs in England's most deprived 10% and 20%,
+    against LLR and England, its national ranks, and its most deprived locality."""
+    p, llr, place, ed = d.place_row, d.llr_row, d.the_place, d.edition
+    cfg = load_places()
+    rank = (
+        f"Among England's counties and unitary authorities, {place.name} is "
+        f"{_rank_text(d, ed, 'prop_lsoas_most_deprived_10')} on the share of its LSOAs in the most deprived 10% "
+        f"({ed})"
+    )
+    if d.ranks_available["average_score"]:
+        rank += f" and {_rank_text(d, ed, 'average_score')} on average IMD score."
+    else:
+        rank += (
+            f"; on average IMD score it was {_rank_text(d, d.full_edition, 'average_score')} in {d.full_edition} "
+            f"(a national {ed} rank needs population for every LSOA in England, see below)."
+        )
+    residents = (
+        f"{p['pct_pop_most_deprived_10']:.1f}% of {place.name}'s residents ({d.pop_year}) live in "
+        "England's most deprived 10% of LSOAs. "
+        if d.has_population
+        else ""
+    )
+    most = d.localities.iloc[0]
+    locality = (
+        f"The most deprived {d.noun} on population-weighted average IMD score is "
+        f"**{most['area_name']}** ({most['avg_imd_score']:.1f})."
+        if len(d.localities) > 1
+        else ""
+    )
+    no_pop = (
+        ""
+        if d.has_population
+        else (" (population denominators are not available for this edition, so shares are of LSOAs)")
+    )
+    return (
+        f"**In summary.** Of the {int(p['lsoas']):,} LSOAs in {place.name}, "
+        f"{p['pct_lsoas_most_deprived_10']:.1f}% are among the most deprived 10% in England and "
+        f"{p['pct_lsoas_most_deprived_20']:.1f}% among the most deprived 20% ({ed}). "
+        f"Across {cfg.llr_short_name} the figures are {llr['pct_lsoas_most_deprived_10']:.1f}% and "
+        f"{llr['pct_lsoas_most_deprived_20']:.1f}%; in England they are 10% and 20% by definition. "
+        + residents
+        + rank
+        + " "
+        + locality
+        + no_pop
+    )
+
+
+def summary(page: Page, d: PlaceDeprivation) -> None:
+    page.markdown(summary_sentence(d))
+
+
+def decile_map(page: Page, d: PlaceDeprivation) -> None:
+    """Map of the place's LSOAs coloured by national IMD decile."""
+    vintage = EDITIONS[d.edition]["lsoa_vintage"]
+    shapes = read_table(f"geography/lsoa{str(vintage)[2:]}_boundaries")
+    geo = shapes.rename(columns={f"lsoa{str(vintage)[2:]}_code": "lsoa_code"}).merge(d.lsoas, on="lsoa_code")
+    name_col = "msoa21_label" if vintage == 2021 else "msoa11_name"
+    geo = geo[["geometry", "lsoa_code", "lsoa_name", name_col, "score", "rank", "decile"]].rename(
+        columns={name_col: "msoa_name"}
+    )
+    chart = charts.decile_map(
+        geo,
+        "decile",
+        legend_title="IMD decile (1 = most deprived)",
+        tooltip=[
+            ("lsoa_name", "LSOA"),
+            ("lsoa_code", "LSOA code"),
+            ("msoa_name", "MSOA"),
+            ("score", "IMD score"),
+            ("rank", "National rank (1 = most deprived)"),
+            ("decile", "National decile"),
+        ],
+    )
+    name = d.the_place.name
+    page.chart(
+        chart,
+        "imd-decile-map",
+        title=f"Index of Multiple Deprivation by LSOA, {name}, {d.edition}",
+        description=(
+            f"Map of the {len(geo)} LSOAs in {name}, each coloured by its national IMD decile, "
+            "from decile 1 (most deprived 10% in England, darkest) to decile 10 (least deprived, lightest). "
+            f"{int((geo['decile'] == 1).sum())} LSOAs are in decile 1 and {int((geo['decile'] == 10).sum())} "
+            "in decile 10."
+        ),
+        data=tidy_download(
+            geo.drop(columns="geometry").rename(
+                columns={"lsoa_code": "area_code", "lsoa_name": "area_name", "score": "value"}
+            ),
+            indicator="IMD score (rank and decile national)",
+            period=d.edition,
+            source_id=d.source_id,
+        ),
+    )
+
+
+def localities_table(page: Page, d: PlaceDeprivation) -> None:
+    """Deprivation by locality (population-weighted score, shares in the most deprived 10% and 20%)."""
+    table = d.localities.rename(
+        columns={
+            "area_name": d.level.label,
+            "lsoas": "LSOAs",
+            "population": f"Population ({d.pop_year})",
+            "avg_imd_score": "Average IMD score (population-weighted)",
+            "pct_lsoas_most_deprived_10": "% LSOAs in most deprived 10%",
+            "pct_lsoas_most_deprived_20": "% LSOAs in most deprived 20%",
+            "pct_pop_most_deprived_10": "% population in most deprived 10%",
+            "pct_pop_most_deprived_20": "% population in most deprived 20%",
+        }
+    ).drop(columns="area_code")
+    page.table(
+        table,
+        "localities",
+        caption=f"Deprivation by {d.noun}, {d.the_place.name}, {d.edition} (national deciles)",
+        download=tidy_download(
+            d.localities.rename(columns={"avg_imd_score": "value"}),
+            indicator="Average IMD score (population-weighted)",
+            period=d.edition,
+            source_id=d.source_id,
+        ),
+    )
+
+
+def decile_distribution_chart(page: Page, d: PlaceDeprivation) -> None:
+    """The share of the place's people (or LSOAs) in each national decile, against England's 10%."""
+    name = d.the_place.name
+    dist = decile_distribution(d.lsoas)
+    dist["area"] = name
+    top = dist.set_index("decile")["percent"]
+    basis = dist["basis"].iloc[0]
+    bars = charts.bar_with_reference(
+        dist.assign(decile=dist["decile"].astype(str)),
+        "percent",
+        "decile",
+        reference=10.0,
+        reference_label="England: 10% of LSOAs per decile",
+        sort=[str(i) for i in range(1, 11)],
+        x_title=f"% of {basis}",
+        y_title="National IMD decile (1 = most deprived)",
+    )
+    page.chart(
+        bars,
+        "decile-distribution",
+        title=f"Share of {name}'s {basis} in each national IMD decile, {d.edition}",
+        description=(
+            "Bars show the percentage in each national decile; the dashed line marks England's 10% of LSOAs per "
+            "decile. Bars longer than the line at the top mean more deprivation than England overall. "
+            f"{top.loc[1]:.1f}% are in decile 1 and {top.loc[10]:.1f}% in decile 10."
+        ),
+        data=tidy_download(
+            dist.rename(columns={"percent": "value", "area": "area_name"}),
+            area_code=d.the_place.code,
+            indicator=f"% of {basis} in national IMD decile",
+            period=d.edition,
+            source_id=d.source_id,
+        ),
+    )
+
+
+def domain_profile_chart(page: Page, d: PlaceDeprivation) -> None:
+    """For the IMD, each domain and IDACI/IDAOPI: the share of LSOAs in England's most deprived 10%."""
+    cfg = load_places()
+    name = d.the_place.name
+    iod = read_table("deprivation/iod_lsoa")
+    profile = domain_profile(iod, d.lsoas["lsoa_code"], d.edition)
+    llr_profile = domain_profile(iod, d.llr["lsoa_code"], d.edition)
+    eng = float(profile["england_pct"].iloc[0])
+    worst = profile[profile["index_id"] != "imd"].sort_values("pct_lsoas_decile1", ascending=False).iloc[0]
+    both = pd.concat(
+        [
+            profile.assign(area_code=d.the_place.code, area_name=name),
+            llr_profile.assign(area_code=cfg.llr_code, area_name=cfg.llr_name),
+        ]
+    )
+    download = (
+        both.drop(columns="short_label")
+        .rename(
+            columns={
+                "label": "indicator",
+                "pct_lsoas_decile1": "value",
+                "lsoas_decile1": "count",
+                "lsoas": "denominator",
+                "england_pct": "england_value",
+            }
+        )
+        .assign(indicator=lambda x: "% of LSOAs in national decile 1: " + x["indicator"])
+    )
+    page.chart(
+        charts.bar_with_reference(
+            profile,
+            "pct_lsoas_decile1",
+            "short_label",
+            reference=eng,
+            reference_label=f"England: {eng:.0f}%",
+            sort=list(profile["short_label"]),
+            x_title="% of LSOAs in England's most deprived 10% on this domain",
+            y_title="",
+            tooltip=["label", "lsoas_decile1", "lsoas", "pct_lsoas_decile1"],
+        ),
+        "domain-profile",
+        title=f"Share of {name}'s LSOAs in England's most deprived 10%, by domain, {d.edition}",
+        description=(
+            f"One bar per index: the percentage of the {len(d.lsoas)} LSOAs in {name} that are in the "
+            f"national most deprived decile of that domain; the dashed line is England's {eng:.0f}%. The "
+            f"highest share among the domains and supplementary indices is {worst['label']} "
+            f"({worst['pct_lsoas_decile1']:.1f}%, {int(worst['lsoas_decile1'])} LSOAs)."
+        ),
+        data=tidy_download(download, period=d.edition, source_id=d.source_id),
+    )
+
+
+def supplementary_table(d: PlaceDeprivation) -> pd.DataFrame | None:
+    """IDACI and IDAOPI by locality (the place as a whole last, when it has several localities);
+    None when the edition lacks them for some of the place's LSOAs."""
+    idaci = lsoa_frame(d.edition, d.place, index_id="idaci")
+    idaopi = lsoa_frame(d.edition, d.place, index_id="idaopi")
+    if idaci["score"].isna().any() or idaopi["score"].isna().any():
+        return None
+    total_name = d.the_place.name if len(d.localities) > 1 else None  # one locality is the place itself
+    kids = supplementary_summary(idaci, d.edition, d.locality_level, "children_0_15", total_name=total_name)
+    old = supplementary_summary(idaopi, d.edition, d.locality_level, "older_60_plus", total_name=total_name)
+    both = kids.merge(old.drop(columns="lsoas"), on=["area_code", "area_name"], suffixes=("_children", "_older"))
+    return pd.concat([both[both["area_code"] != ""], both[both["area_code"] == ""]], ignore_index=True)
+
+
+def supplementary_indices(page: Page, d: PlaceDeprivation) -> None:
+    """IDACI and IDAOPI: the table by locality and a sentence on the place's rates."""
+    name = d.the_place.name
+    both = supplementary_table(d)
+    if both is None:
+        page.note(f"IDACI and IDAOPI are not available for every LSOA of {name} in {d.edition}.")
+        return
+    total = both.iloc[-1]
+    several = len(d.localities) > 1
+    page.table(
+        both.rename(
+            columns={
+                "area_name": d.level.label,
+                "lsoas": "LSOAs",
+                "people_children": f"Children aged 0-15 ({d.pop_year})",
+                "pct_income_deprived_children": "% of children in income-deprived families (IDACI)",
+                "pct_lsoas_decile1_children": "% LSOAs in most deprived 10% on IDACI",
+                "people_older": f"People aged 60+ ({d.pop_year})",
+                "pct_income_deprived_older": "% of people aged 60+ income deprived (IDAOPI)",
+                "pct_lsoas_decile1_older": "% LSOAs in most deprived 10% on IDAOPI",
+            }
+        ).drop(columns="area_code"),
+        "idaci-idaopi",
+        caption=(
+            f"Income deprivation affecting children (IDACI) and older people (IDAOPI) by {d.noun}, "
+            f"{name}, {d.edition}" + (f"; last row: {name} as a whole" if several else "")
+        ),
+        download=pd.concat(
+            [
+                tidy_download(
+                    both.rename(columns={"pct_income_deprived_children": "value", "people_children": "denominator"}),
+                    indicator="% of children aged 0-15 in income-deprived families (IDACI)",
+                ),
+                tidy_download(
+                    both.rename(columns={"pct_income_deprived_older": "value", "people_older": "denominator"}),
+                    indicator="% of people aged 60+ income deprived (IDAOPI)",
+                ),
+            ],
+            ignore_index=True,
+        ).assign(period=d.edition, source_id=d.source_id),
+    )
+    page.markdown(
+        f"In {name}, **{total['pct_income_deprived_children']:.1f}%** of children aged 0–15 live in "
+        f"income-deprived families and **{total['pct_income_deprived_older']:.1f}%** of people aged 60 and over are "
+        f"income deprived ({d.edition}). The two editions build these rates from different benefit and tax-credit "
+        "data, so rates from IoD2025 and IoD2019 should not be compared with each other."
+    )
+
+
+def _summary_source(edition: str) -> str:
+    return SOURCE_IDS[edition] + "; lad23_ctyua23_lookup"
+
+
+def national_ranks(page: Page, d: PlaceDeprivation) -> None:
+    """The place's national ranks on MHCLG's summary measures (this edition, and the complete one if different)."""
+    cfg = load_places()
+    if not all(d.ranks_available.values()):
+        page.note(
+            f"{d.edition}: national ranks on the average score, average rank, extent and local concentration need "
+            f"population denominators for every LSOA in England. They are in the full {d.edition} File 7, which "
+            f"the 'llr fetch' command downloads when online; this build has them for the {len(d.llr)} LSOAs of "
+            f"{cfg.llr_short_name} only. So those four measures are shown for {cfg.llr_short_name} areas without a "
+            "national rank, and only the proportion of LSOAs in the most deprived 10% (which needs no population) is "
+            f"ranked. The {d.full_edition} ranks below are complete."
+        )
+    for ed in dict.fromkeys([d.edition, d.full_edition]):
+        t = place_summary_ranks(d.summaries, d.place, ed)
+        shown = t[["label", "average_score", *RANK_HEADINGS]].rename(
+            columns={"label": "Index", "average_score": "Average score", **RANK_HEADINGS}
+        )
+        page.table(
+            shown,
+            "summary-measures" + ("" if ed == d.edition else f"-{ed.lower()}"),
+            caption=(
+                f"National rank of {d.the_place.name} on MHCLG's summary measures, among the "
+                f"{int(t['n_areas'].iloc[0])} counties and unitary authorities in England, {ed}; "
+                "1 = most deprived, tied areas share a rank, – = no national rank. Average score: income, "
+                "employment, IDACI and IDAOPI scores are rates (proportions of people), the other domains' "
+                "are standardised scores"
+            ),
+            float_format="{:,.3f}",
+            download=tidy_download(summary_download(t), source_id=_summary_source(ed)),
+        )
+
+
+def authority_ranks(page: Page, d: PlaceDeprivation) -> None:
+    """National ranks of every LLR authority (this edition, and the complete one if different)."""
+    cfg = load_places()
+    for ed in dict.fromkeys([d.edition, d.full_edition]):
+        t = llr_authority_ranks(d.summaries, ed)
+        shown = t[["area_name", "compared_with", "average_score", *RANK_HEADINGS]].rename(
+            columns={
+                "area_name": "Authority",
+                "compared_with": "Ranked among",
+                "average_score": "Average IMD score",
+                **RANK_HEADINGS,
+            }
+        )
+        page.table(
+            shown,
+            f"llr-authority-ranks-{ed.lower()}",
+            caption=(
+                f"IMD summary measures: national ranks of every {cfg.llr_short_name} authority, {ed}; "
+                "districts among England's districts, the three upper-tier authorities among counties and "
+                "unitary authorities; 1 = most deprived, tied areas share a rank, – = no national rank"
+            ),
+            download=tidy_download(summary_download(t), source_id=_summary_source(ed)),
+        )
+        if ed != d.edition:
+            page.markdown(
+                f"{ed} is on 2011 LSOAs and 2019 boundaries: {len(t[t['area_level'] == 'district'])} "
+                f"{cfg.llr_short_name} districts among {int(t['n_areas'].iloc[0])} districts in England, and "
+                "counties and unitary authorities as they were in 2019 (Buckinghamshire, Northamptonshire, Cumbria, "
+                "North Yorkshire and Somerset as two-tier counties)."
+            )
+
+
+MOVEMENT_SOURCE = "iod2019_file7; iod2025_file7_llr; iod2025_england; lsoa11_lsoa21_lookup"
+
+
+def movement_table(ms: pd.Series, n_all: int) -> pd.DataFrame:
+    """The decile movement summary as a two-column table (measure, LSOAs)."""
+    return pd.DataFrame(
+        {
+            "Measure": [
+                "LSOAs compared (boundaries unchanged 2011-2021)",
+                "LSOAs left out (split, merged or redrawn)",
+                "Moved to a more deprived national decile",
+                "Stayed in the same national decile",
+                "Moved to a less deprived national decile",
+                "In the most deprived 10% in IoD2019",
+                "In the most deprived 10% in IoD2025",
+                "In the most deprived 10% in both",
+            ],
+            "LSOAs": [
+                int(ms["lsoas_compared"]),
+                n_all - int(ms["lsoas_compared"]),
+                int(ms["more_deprived_decile"]),
+                int(ms["same_decile"]),
+                int(ms["less_deprived_decile"]),
+                int(ms["decile1_old"]),
+                int(ms["decile1_new"]),
+                int(ms["decile1_both"]),
+            ],
+        }
+    )
+
+
+def decile_movement(page: Page, d: PlaceDeprivation) -> None:
+    """National decile movement, IoD2019 to IoD2025, of the place's LSOAs with unchanged boundaries."""
+    name = d.the_place.name
+    moves, n_all = valid_change(d.place)
+    ms = movement_summary(moves)
+    mdist = movement_distribution(moves)
+    page.chart(
+        charts.bar_with_reference(
+            mdist,
+            "percent",
+            "label",
+            sort=list(mdist["label"]),
+            x_title="% of LSOAs with unchanged boundaries",
+            y_title="Change in national IMD decile, IoD2019 to IoD2025",
+            tooltip=["label", "lsoas", "percent"],
+        ),
+        "decile-movement",
+        title=f"Movement between national IMD deciles, IoD2019 to IoD2025, {name} (unchanged LSOAs only)",
+        description=(
+            f"Bars give the percentage of the {int(ms['lsoas_compared'])} LSOAs in {name} whose "
+            f"boundaries did not change (of {n_all} LSOAs in 2021) by how many national deciles they moved: "
+            f"{int(ms['same_decile'])} stayed in the same decile, {int(ms['more_deprived_decile'])} moved to a "
+            f"more deprived decile and {int(ms['less_deprived_decile'])} to a less deprived one."
+        ),
+        data=tidy_download(
+            moves.rename(columns={"lsoa21_code": "area_code", "lsoa_name": "area_name", "decile_change": "value"}),
+            indicator="Change in national IMD decile, IoD2019 to IoD2025 (unchanged LSOAs)",
+            period="IoD2019 to IoD2025",
+            source_id=MOVEMENT_SOURCE,
+        ),
+    )
+    table = movement_table(ms, n_all)
+    page.table(
+        table,
+        "decile-movement-summary",
+        caption=f"National IMD decile movement of {name}'s LSOAs with unchanged boundaries, IoD2019 to IoD2025",
+        download=tidy_download(
+            table.rename(columns={"Measure": "indicator", "LSOAs": "value"}),
+            area_code=d.the_place.code,
+            area_name=name,
+            period="IoD2019 to IoD2025",
+            source_id=MOVEMENT_SOURCE,
+        ),
+    )
+
+
+def data_notes(d: PlaceDeprivation) -> list[str]:
+    """What this build lacks for the page, in plain sentences (each shown as a note)."""
+    cfg = load_places()
+    notes = []
+    if d.lsoas["population"].isna().any():
+        notes.append(
+            f"{d.edition} population denominators are missing for some LSOAs of {d.the_place.name}: "
+            "population-weighted figures are not shown."
+        )
+    if not all(d.ranks_available.values()):
+        notes.append(
+            f"{d.edition} population denominators are available for {cfg.llr_short_name} only in this build, "
+            "so England's population-weighted figures and the national ranks that need population come from "
+            f"{d.full_edition} or are not shown."
+        )
+    no_rank = unranked_indices(d)
+    if no_rank:
+        notes.append(
+            f"{d.edition}: {', '.join(no_rank)} are in this build for {cfg.llr_short_name}'s LSOAs only, so no "
+            "authority ranks are given for them; the LSOAs' own national ranks and deciles are complete."
+        )
+    return notes
+
+
+def about_the_data(page: Page, d: PlaceDeprivation) -> None:
+    for note in data_notes(d):
+        page.note(note)
+    other = next(e for e in EDITIONS if e != d.edition)
+    page.markdown(
+        f"Edition shown: **{d.edition}** (population denominators {d.pop_year}). To build these pages for "
+        f"{other}: `llr build --param edition={other}`."
+    )
