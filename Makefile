@@ -9,12 +9,8 @@ BIN := $(VENV)/bin
 
 # Folders ruff lints and formats (notebooks are checked by pre-commit: nbstripout and ruff).
 LINT_PATHS := src tests benchmarks tools
-# Modules mypy holds to the configuration in pyproject.toml [tool.mypy]. Only paths that exist are
-# passed, so the target works before and after modules move into stage folders: fetch/ when it
-# exists, else the flat sources.py and fingertips.py it replaces.
-TYPECHECK_PATHS = $(wildcard src/llr_analysis/stats src/llr_analysis/process) \
-	$(if $(wildcard src/llr_analysis/fetch),src/llr_analysis/fetch,$(wildcard src/llr_analysis/sources.py src/llr_analysis/fingertips.py)) \
-	$(wildcard src/llr_analysis/errors.py)
+# The stages mypy holds to the configuration in pyproject.toml [tool.mypy].
+TYPECHECK_PATHS := src/llr_analysis/stats src/llr_analysis/process src/llr_analysis/fetch src/llr_analysis/errors.py
 # Unit tests: no raw-data mirror, no whole-site build, no browser (markers applied in tests/conftest.py).
 FAST_TESTS := not mirror and not slow and not browser
 

@@ -18,8 +18,8 @@ from llr_analysis.analysis import cancer_screening as screening
 from llr_analysis.errors import DataValidationError, FetchError
 from llr_analysis.fetch import fingertips
 from llr_analysis.paths import ProjectPaths
-from llr_analysis.process import gp_practices as place_rule
 from llr_analysis.process import fingertips as fingertips_reader
+from llr_analysis.process import gp_practices as place_rule
 
 RECORDED = Path(__file__).parent / "data" / "fingertips"
 Z = 1.959963984540054
