@@ -418,10 +418,32 @@ def gp_practice_le(paths=None) -> pd.DataFrame:
     return gp.dropna(subset=["value"]).reset_index(drop=True)
 
 
-# ------------------------------------------------------------------------------ charts
+def districts_without_sii(sii: pd.DataFrame) -> list[str]:
+    """Districts of :func:`sii_series` with no published slope index of inequality in any period."""
+    shown = set(sii.dropna(subset=["value"])["area_name"])
+    return sorted(set(sii.loc[sii["value"].isna() & (sii["role"] == "district"), "area_name"]) - shown)
 
 
-# ------------------------------------------------------------------------------ narrative (computed)
+def hle_series_overlap(hle: pd.DataFrame) -> dict:
+    """The first and last period of each HLE series of :func:`hle_series` and the largest difference
+    (years) between the ONS Feb 2026 and earlier-method values where both cover an area, period and sex."""
+    new, old = (hle[hle["series"] == s] for s in HLE_SERIES)
+    both = new.merge(old, on=["area_code", "period", "sex"], suffixes=("", "_old"))
+    return {
+        "new_first": new["period"].min(),
+        "new_last": new["period"].max(),
+        "old_first": old["period"].min(),
+        "old_last": old["period"].max(),
+        "max_abs_difference": float((both["value"] - both["value_old"]).abs().max()),
+    }
+
+
+def latest_poor_health(ph: pd.DataFrame, place: str) -> pd.DataFrame:
+    """The rows of :func:`poor_health_years` for the latest period in which the place has a value."""
+    return ph[ph["period_start"] == ph.loc[ph["area_code"] == get_place(place).code, "period_start"].max()]
+
+
+# ------------------------------------------------------------------------------ tables
 
 
 def poor_health_table(ph: pd.DataFrame, place: str) -> pd.DataFrame:

@@ -1,22 +1,24 @@
-"""Charts, sentences and page sections for the life expectancy pages.
+"""Sentences and page sections for the life expectancy pages.
 
 The numbers come from :mod:`llr_analysis.analysis.life_expectancy`; everything here turns them into what a
-page shows (Altair charts, narrative sentences, display tables, sections written through
-:class:`llr_analysis.report.page.Page`).
+page shows: narrative sentences and sections written through :class:`llr_analysis.report.page.Page`. The
+charts and display tables are in :mod:`llr_analysis.report.life_expectancy_charts` (imported here, so
+``life_expectancy.line_chart`` etc. still work).
 """
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
+from llr_analysis.analysis import life_expectancy as le
 from llr_analysis.analysis.life_expectancy import (
     LE_SERIES,
     MEASURES,
     MIN_MSOAS_FOR_GRADIENT,
     SERIES_SHORT,
     SEXES,
+    SII_SERIES,
     _versus,
     check_measure,
     check_sex,
@@ -29,236 +31,20 @@ from llr_analysis.analysis.life_expectancy import (
     poor_health_years,
     sii_series,
 )
-from llr_analysis.places import get_place
+from llr_analysis.places import get_place, load_places
+from llr_analysis.process import read_table
 from llr_analysis.process.life_expectancy import SERIES
-from llr_analysis.report.charts import geo_data
-from llr_analysis.stats import COMPARISON_COLOURS
-
-# Okabe-Ito colours (colour-blind safe): England black, the place blue, districts the rest.
-ENGLAND_COLOUR = "#000000"
-
-
-PLACE_COLOUR = "#0072B2"
-
-
-DISTRICT_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#999999", "#F0E442"]
-
-
-def _colour_scale(names: list[str], place_name: str) -> alt.Scale:
-    others = [n for n in names if n not in ("England", place_name)]
-    domain = [n for n in [place_name, *others, "England"] if n in names]
-    colours = {place_name: PLACE_COLOUR, "England": ENGLAND_COLOUR}
-    colours.update({n: DISTRICT_COLOURS[i % len(DISTRICT_COLOURS)] for i, n in enumerate(others)})
-    return alt.Scale(domain=domain, range=[colours[n] for n in domain])
-
-
-def _series_encoding(series: list[str]):
-    labels = [SERIES_SHORT[s] for s in series]
-    dash = alt.StrokeDash(
-        "series_short:N",
-        title="Series",
-        scale=alt.Scale(domain=labels, range=[[1, 0], [5, 3], [2, 2]][: len(labels)]),
-        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400, symbolSize=200),
-    )
-    shape = alt.Shape(
-        "series_short:N",
-        title="Series",
-        scale=alt.Scale(domain=labels, range=["circle", "triangle-up", "square"][: len(labels)]),
-        legend=None,
-    )
-    return dash, shape
-
-
-def line_chart(
-    df: pd.DataFrame,
-    y: str,
-    y_title: str,
-    place_name: str,
-    series: tuple[str, ...],
-    zero_rule: bool = False,
-    width: int = 330,
-    height: int = 260,
-) -> alt.FacetChart:
-    """Lines over periods, one colour per area, one dash per series, one panel per sex."""
-    df = df.copy()
-    df["series_short"] = df["series"].map(SERIES_SHORT)
-    periods = sorted(df["period"].unique(), key=lambda p: int(p[:4]))
-    present = [s for s in series if s in set(df["series"])]
-    dash, shape = _series_encoding(present)
-    base = alt.Chart().encode(
-        x=alt.X("period:O", sort=periods, title="Period (3 years pooled)"),
-        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("area_name:N", title="Area", scale=_colour_scale(list(df["area_name"].unique()), place_name)),
-        detail="series_short:N",
-        tooltip=[
-            alt.Tooltip("area_name:N", title="Area"),
-            alt.Tooltip("sex:N", title="Sex"),
-            alt.Tooltip("period:N", title="Period"),
-            alt.Tooltip(f"{y}:Q", title=y_title, format=".1f"),
-            alt.Tooltip("series_short:N", title="Series"),
-        ],
-    )
-    width_scale = alt.Scale(domain=["place", "district", "England"], range=[3, 1.3, 2.2])
-    # Per-mark ARIA off: the page's figure carries the text alternative (see Page.chart).
-    layers = [
-        base.mark_line(aria=False).encode(
-            strokeDash=dash, strokeWidth=alt.StrokeWidth("role:N", scale=width_scale, legend=None)
-        ),
-        base.mark_point(filled=True, size=40, aria=False).encode(shape=shape),
-    ]
-    if zero_rule:
-        # decorative (England = 0 is said in the axis title and the text alternative): hidden from screen readers
-        layers.insert(0, alt.Chart().mark_rule(color="#333", strokeDash=[2, 2], aria=False).encode(y=alt.datum(0)))
-    return (
-        alt.layer(*layers, data=df)
-        .properties(width=width, height=height)
-        .facet(column=alt.Column("sex:N", title=None, sort=list(SEXES)))
-    )
-
-
-def hle_chart(df: pd.DataFrame, place_name: str) -> alt.FacetChart:
-    """HLE with 95% CIs (ONS Feb 2026 series, filled) and the earlier series (hollow), per sex."""
-    df = df.copy()
-    periods = sorted(df["period"].unique(), key=lambda p: int(p[:4]))
-    colour = alt.Color("area_name:N", title="Area", scale=_colour_scale(list(df["area_name"].unique()), place_name))
-    x = alt.X("period:O", sort=periods, title="Period (3 years pooled)")
-    tips = [
-        alt.Tooltip("area_name:N", title="Area"),
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("value:Q", title="HLE (years)", format=".1f"),
-        alt.Tooltip("lower_95:Q", title="95% CI lower", format=".1f"),
-        alt.Tooltip("upper_95:Q", title="95% CI upper", format=".1f"),
-        alt.Tooltip("comparison:N", title="Compared with England"),
-        alt.Tooltip("series_label:N", title="Series"),
-    ]
-    new = alt.datum.series == "ons_els_2026"
-    bars = (
-        alt.Chart()
-        .transform_filter(new)
-        .mark_rule(strokeWidth=1.5, aria=False)
-        .encode(
-            x=x,
-            y=alt.Y("lower_95:Q", title="Healthy life expectancy at birth (years)", scale=alt.Scale(zero=False)),
-            y2="upper_95:Q",
-            color=colour,
-            tooltip=tips,
-        )
-    )
-    line = (
-        alt.Chart()
-        .transform_filter(new)
-        .mark_line(strokeWidth=1.5, aria=False)
-        .encode(x=x, y="value:Q", color=colour, tooltip=tips)
-    )
-    pts = (
-        alt.Chart()
-        .transform_filter(new)
-        .mark_point(filled=True, size=45, aria=False)
-        .encode(x=x, y="value:Q", color=colour, tooltip=tips)
-    )
-    old = (
-        alt.Chart()
-        .transform_filter(~new)
-        .mark_point(filled=False, size=45, shape="diamond", aria=False)
-        .encode(x=x, y="value:Q", color=colour, tooltip=tips)
-    )
-    return (
-        alt.layer(bars, line, pts, old, data=df)
-        .properties(width=330, height=260)
-        .facet(column=alt.Column("sex:N", title=None, sort=list(SEXES)))
-    )
-
-
-def msoa_maps(gdf, place_name: str, width: int = 330, height: int = 330) -> alt.HConcatChart:
-    """Two maps of MSOAs coloured by CI comparison: with England, and with the place."""
-    values = geo_data(gdf)  # simplified TopoJSON, shared by both maps
-    order = ["better", "similar", "worse", "not compared"]
-    scale = alt.Scale(domain=order, range=[COMPARISON_COLOURS[o] for o in order])
-    tips = [
-        alt.Tooltip("properties.msoa11_hcl_name:N", title="MSOA"),
-        alt.Tooltip("properties.msoa11_code:N", title="MSOA code (2011)"),
-        alt.Tooltip("properties.lad_name:N", title="District"),
-        alt.Tooltip("properties.le:Q", title="Life expectancy (years)", format=".1f"),
-        alt.Tooltip("properties.le_lower_95:Q", title="95% CI lower", format=".1f"),
-        alt.Tooltip("properties.le_upper_95:Q", title="95% CI upper", format=".1f"),
-        alt.Tooltip("properties.vs_england:N", title="Compared with England"),
-        alt.Tooltip("properties.vs_place:N", title=f"Compared with {place_name}"),
-        alt.Tooltip("properties.imd_score:Q", title="IMD 2019 score", format=".1f"),
-    ]
-
-    def one(field, title):
-        return (
-            alt.Chart(values, title=title)
-            .mark_geoshape(stroke="white", strokeWidth=0.4, aria=False)
-            .encode(color=alt.Color(f"properties.{field}:N", scale=scale, title="Life expectancy is"), tooltip=tips)
-            .project(type="mercator")
-            .properties(width=width, height=height)
-        )
-
-    return alt.hconcat(one("vs_england", "Compared with England"), one("vs_place", f"Compared with {place_name}"))
-
-
-def imd_scatter(m: pd.DataFrame, fit: dict, place_name: str) -> alt.LayerChart:
-    """MSOA life expectancy against IMD 2019 score, coloured by district, with the OLS line."""
-    d = m.dropna(subset=["le", "imd_score"]).copy()
-    names = sorted(d["lad_name"].unique())
-    colour = (
-        alt.Color("lad_name:N", title="District", scale=_colour_scale(names, place_name))
-        if len(names) > 1
-        else alt.value(PLACE_COLOUR)
-    )
-    pts = (
-        alt.Chart(d)
-        .mark_circle(size=55, opacity=0.85, aria=False)
-        .encode(
-            x=alt.X("imd_score:Q", title="IMD 2019 score (higher = more deprived)"),
-            y=alt.Y("le:Q", title="Life expectancy at birth 2009-13 (years)", scale=alt.Scale(zero=False)),
-            color=colour,
-            tooltip=[
-                alt.Tooltip("msoa11_hcl_name:N", title="MSOA"),
-                alt.Tooltip("lad_name:N", title="District"),
-                alt.Tooltip("le:Q", title="Life expectancy", format=".1f"),
-                alt.Tooltip("imd_score:Q", title="IMD 2019 score", format=".1f"),
-            ],
-        )
-    )
-    if np.isnan(fit["slope"]):
-        return pts.properties(width=520, height=320)
-    xs = np.array([d["imd_score"].min(), d["imd_score"].max()])
-    line = (
-        alt.Chart(pd.DataFrame({"imd_score": xs, "le": fit["intercept"] + fit["slope"] * xs}))
-        .mark_line(color="#333", strokeDash=[5, 3], aria=False)
-        .encode(x="imd_score:Q", y="le:Q")
-    )
-    return (pts + line).properties(width=520, height=320)
-
-
-def gp_chart(gp: pd.DataFrame) -> alt.FacetChart:
-    """Practice life expectancy by practice IMD quintile (1 = most deprived), one dot per practice."""
-    d = gp.copy()
-    d["imd_quintile"] = d["imd_quintile"].astype("Int64").astype(str)
-    base = alt.Chart().encode(
-        x=alt.X("imd_quintile:O", title="Practice IMD quintile (1 = most deprived)", sort=[str(i) for i in range(1, 6)])
-    )
-    dots = (
-        base.mark_circle(size=30, opacity=0.6, color=PLACE_COLOUR, aria=False)
-        .encode(
-            y=alt.Y("value:Q", title="Life expectancy at birth (years)", scale=alt.Scale(zero=False)),
-            xOffset=alt.XOffset("jitter:Q"),
-            tooltip=[
-                alt.Tooltip("practice_code:N", title="Practice"),
-                alt.Tooltip("value:Q", format=".1f", title="LE"),
-                alt.Tooltip("imd_quintile:N", title="IMD quintile"),
-            ],
-        )
-        .transform_calculate(jitter="random()")
-    )
-    median = base.mark_tick(color="#000", thickness=3, size=30, aria=False).encode(y="median(value):Q")
-    return (
-        alt.layer(dots, median, data=d)
-        .properties(width=300, height=260)
-        .facet(column=alt.Column("sex:N", title=None, sort=list(SEXES)))
-    )
+from llr_analysis.report.life_expectancy_charts import (
+    gp_chart,
+    hle_chart,
+    imd_scatter,
+    line_chart,
+    llr_latest_display,
+    msoa_maps,
+    poor_health_chart,
+    series_break_display,
+)
+from llr_analysis.report.page import Page, tidy_download
 
 
 def _gap_words(gap: float) -> str:
@@ -456,82 +242,331 @@ def sii_text(place: str, paths=None) -> str:
     )
 
 
-def poor_health_chart(ph: pd.DataFrame, place_name: str) -> alt.FacetChart:
-    """Stacked bars for one period: years in good health (HLE) + years not in good health = LE."""
-    d = ph.melt(
-        id_vars=["area_name", "sex", "period", "le"],
-        value_vars=["hle", "poor_health_years"],
-        var_name="part",
-        value_name="years",
+# ------------------------------------------------------------------------------ page sections
+
+MSOA_SOURCE = "le_hle_msoa_2009_13"
+MSOA_COLUMNS = {"msoa11_code": "area_code", "msoa11_hcl_name": "area_name", "le": "value"}
+MSOA_CI = {"le_lower_95": "lower_95", "le_upper_95": "upper_95"}
+
+
+def le_download(df: pd.DataFrame, indicator: str, value: str = "value", comparison: str | None = None):
+    """A CSV download of one of this topic's frames: ``value`` as the value, ``comparison`` as the comparison."""
+    d = df.rename(columns={value: "value"}).copy()
+    if comparison:
+        d["comparison"] = d[comparison]
+    keep = ["area_code", "area_name", "period", "sex", "value", "lower_95", "upper_95", "comparison"]
+    keep = [c for c in [*keep, "source_id", "series", "series_label", "england_value"] if c in d.columns]
+    return tidy_download(d[keep], indicator=indicator)
+
+
+def _where(place: str, trend: pd.DataFrame) -> str:
+    """'Leicester and England' / 'Leicestershire, its districts and England'."""
+    return f"{get_place(place).name}{', its districts' if (trend['role'] == 'district').any() else ''} and England"
+
+
+def _label(measure: str) -> str:
+    return MEASURES[measure][0].upper() + MEASURES[measure][1:]
+
+
+def caveat_notes(place: str, measure: str, trend: pd.DataFrame) -> list[str]:
+    """The notes under the summary: what the sources of the trend do not cover for this place and measure."""
+    notes = []
+    if check_measure(measure) == "65":
+        notes.append(
+            "Life expectancy at age 65 is available here from the ONS 2019 edition only, so it ends at 2016-18: "
+            "the Fingertips extract in this build holds life expectancy at birth only."
+        )
+    if (trend["role"] == "district").any():
+        notes.append(
+            "The extract of OHID Fingertips 90366 used here (a third-party reshape by Trafford Data Lab) has "
+            f"districts and unitary authorities but no row for {get_place(place).name} county, so from 2017-19 the "
+            "county is shown through its districts only; no county figure is derived from them (an average of "
+            "district life expectancies is not a life expectancy)."
+        )
+    notes.append(
+        f"No life expectancy for {load_places().llr_short_name} as a whole is published in these sources, and the "
+        "deaths and populations by age needed to calculate one (Chiang II method) are not in the data mirror; "
+        "the table below sets every LLR area side by side instead."
     )
-    d["part"] = d["part"].map({"hle": "In good health (HLE)", "poor_health_years": "Not in good health (LE - HLE)"})
-    order = ["In good health (HLE)", "Not in good health (LE - HLE)"]
-    d["part_order"] = d["part"].map({o: i for i, o in enumerate(order)})
+    return notes
+
+
+def caveats_section(page: Page, place: str, measure: str, trend: pd.DataFrame) -> None:
+    for note in caveat_notes(place, measure, trend):
+        page.note(note)
+
+
+def trend_section(page: Page, place: str, measure: str, trend: pd.DataFrame) -> None:
+    """Life expectancy over time by sex, both series."""
+    periods = sorted(trend["period"].unique(), key=lambda p: int(p[:4]))
+    page.chart(
+        line_chart(trend, "value", f"{_label(measure)} (years)", get_place(place).name, LE_SERIES),
+        "le-trend",
+        title=f"{_label(measure)} by sex, {_where(place, trend)}, {periods[0]} to {periods[-1]}",
+        description=(
+            f"Lines show {MEASURES[measure]} for each 3-year period, one panel per sex. Solid lines with circles are "
+            "the ONS 2019 edition (to 2016-18); dashed lines with triangles are OHID Fingertips figures (2015-17 "
+            "onwards). The two series overlap in 2015-17 and 2016-18 and differ slightly there, so both are shown."
+        ),
+        data=le_download(trend, f"{_label(measure)} (years)", comparison="ohid_comparison"),
+    )
+
+
+def gap_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths=None) -> None:
+    """The gap to England over time (chart) and the latest value of every LLR area (table)."""
+    gaps, label, name = gap_to_england(trend), MEASURES[measure], get_place(place).name
+    districts = " and its districts" if (trend["role"] == "district").any() else ""
+    page.chart(
+        line_chart(gaps, "gap", "Difference from England (years)", name, LE_SERIES, zero_rule=True),
+        "le-gap-to-england",
+        title=f"Difference from England in {label}, {name}{districts}",
+        description=(
+            "Each line is the area's value minus England's value in the same series and period: below the dotted "
+            "zero line means shorter lives than England. Gaps are always taken within one series."
+        ),
+        data=le_download(gaps, f"Difference from England in {label} (years)", value="gap"),
+    )
+    latest = le.llr_latest_table(measure, paths)
+    page.table(
+        llr_latest_display(latest),
+        "llr-latest",
+        caption=f"Latest {label} in every LLR area and England, by series (difference = area minus England)",
+        download=le_download(latest, f"{_label(measure)} (years)", comparison="ohid_comparison"),
+    )
+
+
+def series_break_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths=None) -> None:
+    """Where the ONS 2019 edition and Fingertips overlap: how far apart they are (text and table)."""
+    brk, label = le.series_break(place, measure, paths), MEASURES[measure]
+    if not len(brk):
+        page.note(
+            "The ONS 2019 edition and the Fingertips extract do not overlap for this measure, so there is no "
+            "break to show."
+        )
+        return
+    page.markdown(
+        f"**Where the two series overlap.** For {' and '.join(sorted(brk['period'].unique()))} both the ONS 2019 "
+        f"edition and OHID's Fingertips give a value. They differ by up to {brk['difference'].abs().max():.2f} years "
+        "for the areas on this page: Fingertips holds ONS's later calculation for those periods, and the extract "
+        "rounds to 1 decimal place. The page shows both, marked by series, and never joins one series onto the other."
+    )
+    page.table(
+        series_break_display(brk),
+        "series-overlap",
+        caption=f"Fingertips minus ONS 2019 edition, {label} in years, where the two series overlap, "
+        f"{_where(place, trend)}",
+        download=tidy_download(
+            brk.rename(columns={"difference": "value"}),
+            indicator=f"Fingertips minus ONS 2019 edition, {label} (years)",
+        ),
+        float_format="{:,.2f}",
+    )
+
+
+def hle_agreement_text(agree: dict, place: str) -> str:
+    """How OHID's Fingertips HLE agrees with the ONS figures (:func:`hle_fingertips_agreement`); '' if no overlap."""
+    if not agree["n"]:
+        return ""
+    p = get_place(place)
+    who = " and ".join(p.name if c == p.code else "England" for c in agree["areas"])
     return (
-        alt.Chart(d)
-        .mark_bar(aria=False)
-        .encode(
-            y=alt.Y("area_name:N", title=None, sort=[place_name, "England"]),
-            x=alt.X("years:Q", title="Years of life expected at birth", stack="zero"),
-            color=alt.Color(
-                "part:N",
-                title=None,
-                scale=alt.Scale(domain=order, range=[PLACE_COLOUR, "#E69F00"]),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            order=alt.Order("part_order:Q"),
-            tooltip=[
-                alt.Tooltip("area_name:N", title="Area"),
-                alt.Tooltip("sex:N", title="Sex"),
-                alt.Tooltip("period:N", title="Period"),
-                alt.Tooltip("part:N", title="Part"),
-                alt.Tooltip("years:Q", format=".1f", title="Years"),
-                alt.Tooltip("le:Q", format=".1f", title="Life expectancy"),
-            ],
+        f"OHID's Fingertips publishes the same ONS release (indicator 90362): for {who}, its {agree['n']} values "
+        + (
+            "are identical to the ONS figures used here."
+            if agree["max_abs_difference"] == 0
+            else f"differ from the ONS figures used here by at most {agree['max_abs_difference']:.1f} years."
         )
-        .properties(width=520, height=70)
-        .facet(row=alt.Row("sex:N", title=None, sort=list(SEXES)))
     )
 
 
-def llr_latest_display(latest: pd.DataFrame) -> pd.DataFrame:
-    """:func:`llr_latest_table` as one row per area and series, males and females side by side."""
-    rows = []
-    for (series, _code), g in latest.groupby(["series", "area_code"], sort=False):
-        g = g.set_index("sex")
-        if not set(SEXES) <= set(g.index):
-            continue
-        rows.append(
-            {
-                "Area": g["area_name"].iloc[0],
-                "Type": g["area_type"].iloc[0],
-                "Period": g["period"].iloc[0],
-                "Males (years)": g.loc["Male", "value"],
-                "Males: difference from England": g.loc["Male", "gap"],
-                "Females (years)": g.loc["Female", "value"],
-                "Females: difference from England": g.loc["Female", "gap"],
-                "OHID comparison (males / females)": (
-                    f"{g.loc['Male', 'ohid_comparison']} / {g.loc['Female', 'ohid_comparison']}"
-                    if pd.notna(g.loc["Male", "ohid_comparison"])
-                    else "not published"
-                ),
-                "Series": SERIES_SHORT[series],
-            }
+def hle_section(page: Page, place: str, trend: pd.DataFrame, paths=None) -> None:
+    """Healthy life expectancy: the latest figures, how the sources agree, and the trend chart."""
+    name, hle = get_place(place).name, hle_series(place, paths)
+    page.markdown(hle_text(place, paths))
+    agreement = hle_agreement_text(le.hle_fingertips_agreement(place, paths), place)
+    if agreement:
+        page.markdown(agreement)
+    if (trend["role"] == "district").any():
+        page.note(
+            f"Healthy life expectancy is published for upper-tier authorities only: there are no figures for "
+            f"{name}'s districts."
         )
-    out = pd.DataFrame(rows)
-    for c in [c for c in out.columns if "years" in c or "difference" in c]:
-        out[c] = out[c].astype(float).round(1) + 0.0  # no "-0.0"
-    return out
+    o = le.hle_series_overlap(hle)
+    page.chart(
+        hle_chart(hle, name),
+        "hle-trend",
+        title=f"Healthy life expectancy at birth with 95% confidence intervals, {name} and England",
+        description=(
+            "Filled circles with vertical bars are ONS's February 2026 figures with their 95% confidence intervals "
+            f"({o['new_first']} to {o['new_last']}); hollow diamonds are the figures OHID published in "
+            f"2020 under ONS's earlier method ({o['old_first']} to {o['old_last']}), which differ by up to "
+            f"{o['max_abs_difference']:.1f} years in the periods both cover. Hover for each "
+            "value and its comparison with England."
+        ),
+        data=le_download(hle, "Healthy life expectancy at birth (years)", comparison="comparison"),
+    )
 
 
-def series_break_display(brk: pd.DataFrame) -> pd.DataFrame:
-    """:func:`series_break` as one row per area: Fingertips minus ONS for each sex and period."""
-    d = brk.assign(col=brk["sex"].map({"Male": "Males", "Female": "Females"}) + " " + brk["period"])
-    w = d.pivot_table(index=["area_code", "area_name", "role"], columns="col", values="difference").reset_index()
-    w = w.sort_values("role", key=lambda r: r.map({"place": 0, "district": 1, "England": 2}), kind="stable")
-    cols = sorted([c for c in w.columns if c.startswith(("Males", "Females"))], key=lambda c: (c[0] == "F", c))
-    out = w[["area_name", *cols]].rename(columns={"area_name": "Area"})
-    for c in cols:
-        out[c] = out[c].round(2) + 0.0
-    out.columns.name = None
-    return out.reset_index(drop=True)
+def poor_health_section(page: Page, place: str, paths=None) -> None:
+    """Years in and not in good health: the latest period (chart) and every period (table)."""
+    name, ph = get_place(place).name, poor_health_years(place, paths)
+    latest, indicator = le.latest_poor_health(ph, place), "Years of life not in good health (LE minus HLE)"
+    page.chart(
+        poor_health_chart(latest, name),
+        "years-in-poor-health",
+        title=f"Years in good health and not in good health, {name} and England, {latest['period'].iloc[0]}",
+        description=(
+            "Each bar is life expectancy at birth split into healthy life expectancy (years in good health) and "
+            "the remaining years not in good health."
+        ),
+        data=le_download(latest, indicator, value="poor_health_years"),
+    )
+    page.table(
+        le.poor_health_table(ph, place),
+        "years-in-poor-health-table",
+        caption=f"Life expectancy, healthy life expectancy and years not in good health at birth, {name}",
+        download=le_download(ph, indicator, value="poor_health_years"),
+    )
+
+
+def sii_section(page: Page, place: str, trend: pd.DataFrame, paths=None) -> None:
+    """The slope index of inequality: latest figures (text), trend (chart), districts without one (note)."""
+    sii = sii_series(place, paths)
+    page.markdown(sii_text(place, paths))
+    page.chart(
+        line_chart(
+            sii.dropna(subset=["value"]),
+            "value",
+            "Slope index of inequality (years)",
+            get_place(place).name,
+            SII_SERIES,
+        ),
+        "sii-trend",
+        title=f"Slope index of inequality in life expectancy at birth, {_where(place, trend)}",
+        description=(
+            "The slope index of inequality is the modelled gap in life expectancy between the most and least "
+            "deprived ends of an area, in years (larger = more unequal). Solid lines are the counties/unitary "
+            "authorities extract of 2020 (to 2015-17); dashed lines are the current districts/unitary authorities "
+            "extract (2015-17 onwards). Confidence intervals are not in either extract."
+        ),
+        data=le_download(sii, "Slope index of inequality in life expectancy at birth (years)"),
+    )
+    missing = le.districts_without_sii(sii)
+    if missing:
+        page.note(f"No slope index of inequality is published for {', '.join(missing)} in these extracts.")
+
+
+def msoa_section(page: Page, msoa: pd.DataFrame, fit: dict, place: str, sex: str, paths=None) -> None:
+    """MSOA life expectancy 2009-13: text, maps against England and the place, counts and the lowest ten."""
+    name, indicator = get_place(place).name, f"{sex} life expectancy at birth (years)"
+    page.markdown(msoa_text(msoa, fit, place, sex))
+    page.note(
+        "These are the latest small-area life expectancies published by ONS: 2009-13, on the 2011 MSOAs (about "
+        "7,200 residents each), so they predate the later periods above and the 2021 MSOAs used elsewhere on this "
+        "site."
+    )
+    geo = read_table("life_expectancy/msoa11_boundaries", paths).merge(msoa, on="msoa11_code")
+    keep = ["geometry", "msoa11_code", "msoa11_hcl_name", "lad_name", "le", "le_lower_95", "le_upper_95"]
+    geo = geo[[*keep, "vs_england", "vs_place", "imd_score"]]
+    tidy = {**MSOA_COLUMNS, **MSOA_CI, "vs_england": "comparison"}
+    page.chart(
+        msoa_maps(geo, name),
+        "msoa-le-maps",
+        title=f"{sex} life expectancy at birth by MSOA (2011), {name}, 2009-13, compared with England and with {name}",
+        description=(
+            f"Two maps of the {len(geo)} MSOAs. Each MSOA is coloured by whether its 95% confidence interval lies "
+            f"entirely above (better), entirely below (worse) or around (similar) England's value (left) and "
+            f"{name}'s value (right). Hover for the life expectancy and its interval."
+        ),
+        data=tidy_download(msoa.rename(columns=tidy), indicator=indicator, period="2009-13", source_id=MSOA_SOURCE),
+    )
+    page.table(
+        msoa_counts(msoa).rename(
+            columns={
+                "comparison": "Life expectancy is",
+                "vs_place": f"Compared with {name}",
+                "vs_england": "Compared with England",
+            }
+        ),
+        "msoa-comparison-counts",
+        caption=f"Number of MSOAs by comparison, {sex.lower()} life expectancy 2009-13, {name} (95% confidence "
+        "intervals)",
+    )
+    lowest = msoa.head(10)
+    shown = {
+        "msoa11_hcl_name": "MSOA",
+        "msoa11_code": "Code (2011)",
+        "lad_name": "District",
+        "le": "Life expectancy",
+        "le_lower_95": "95% CI lower",
+        "le_upper_95": "95% CI upper",
+        "vs_place": f"vs {name}",
+        "vs_england": "vs England",
+        "imd_score": "IMD 2019 score",
+    }
+    page.table(
+        lowest[list(shown)].rename(columns=shown),
+        "msoa-lowest",
+        caption=f"The {len(lowest)} MSOAs with the lowest {sex.lower()} life expectancy, {name}, 2009-13 (all "
+        "MSOAs are in the map's CSV)",
+        download=tidy_download(
+            lowest.rename(columns=tidy), indicator=indicator, period="2009-13", source_id=MSOA_SOURCE
+        ),
+    )
+
+
+def imd_scatter_section(page: Page, msoa: pd.DataFrame, fit: dict, place: str, sex: str) -> None:
+    """MSOA life expectancy against IMD 2019 score, with the fitted line where there are enough MSOAs."""
+    name = get_place(place).name
+    keep = ["area_code", "area_name", "value", "lower_95", "upper_95", "imd_score", "lad_name"]
+    page.chart(
+        imd_scatter(msoa, fit, name),
+        "msoa-le-vs-imd",
+        title=f"{sex} life expectancy at birth (2009-13) against IMD 2019 score, MSOAs (2011) in {name}",
+        description=(
+            "One dot per MSOA. The IMD score of an MSOA is the population-weighted average of its LSOAs' IMD 2019 "
+            "scores; higher means more deprived. "
+            + (
+                "The dashed line is the least-squares fit described above."
+                if fit["n"] >= MIN_MSOAS_FOR_GRADIENT
+                else "No line is drawn: there are too few MSOAs."
+            )
+        ),
+        data=tidy_download(
+            msoa.rename(columns={**MSOA_COLUMNS, **MSOA_CI})[keep],
+            indicator=f"{sex} life expectancy at birth (years)",
+            period="2009-13",
+            source_id=f"{MSOA_SOURCE}; iod2019_file7",
+        ),
+    )
+
+
+def gp_section(page: Page, paths=None) -> None:
+    """GP-practice life expectancy by practice IMD quintile for the latest year in the file (or why there is none)."""
+    gp, llr_name = le.gp_practice_le(paths), load_places().llr_short_name
+    if gp.empty:
+        page.note(
+            "GP-practice life expectancy (OHID Fingertips 650) is not available in this build: its raw file shares a "
+            "file name with the Fingertips 90366 extract in the sources registry, so one overwrites the other when "
+            "the data are fetched."
+        )
+        return
+    year = int(gp["year"].max())
+    latest = gp[gp["year"] == year]
+    page.markdown(
+        f"GP-practice life expectancy is modelled by OHID from the life expectancy of the MSOAs its patients "
+        f"live in. The file labels it {year} without stating the period it covers. It is shown for all "
+        f"{latest['practice_code'].nunique()} practices in the {llr_name} ICB: the file has no link from practice "
+        "to place."
+    )
+    page.chart(
+        gp_chart(latest),
+        "gp-practice-le",
+        title=f"Life expectancy at birth by GP practice and practice IMD quintile, {llr_name}, {year}",
+        description="One dot per practice; the black tick is the median of each quintile (1 = most deprived).",
+        data=tidy_download(
+            latest.rename(columns={"practice_code": "area_code"}),
+            indicator="Life expectancy at birth, GP practice (years)",
+            period=str(year),
+        ),
+    )
