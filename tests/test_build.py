@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llr_analysis.report.page import chart_specs
+from llr_analysis.report.page import DOWNLOAD_COLUMNS, chart_specs
 from llr_analysis.website.check import check_site
 
 
@@ -56,19 +56,7 @@ def test_downloads_are_tidy_csvs(built_site):
 
     site, _ = built_site
     df = pd.read_csv(site / "deprivation" / "leicester-data" / "localities.csv")
-    assert list(df.columns[:11]) == [
-        "indicator",
-        "area_code",
-        "area_name",
-        "period",
-        "value",
-        "lower_95",
-        "upper_95",
-        "count",
-        "denominator",
-        "comparison",
-        "source_id",
-    ]
+    assert list(df.columns[:11]) == DOWNLOAD_COLUMNS
     row = df.set_index("area_code").loc["E06000016"]
     assert row["lsoas"] == 200 and row["period"] == "IoD2025"
     m = pd.read_csv(site / "deprivation" / "leicester-data" / "imd-decile-map.csv")

@@ -20,6 +20,7 @@ from llr_analysis.fetch import fingertips
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.process import fingertips as fingertips_reader
 from llr_analysis.process import gp_practices as place_rule
+from llr_analysis.report.page import DOWNLOAD_COLUMNS
 
 RECORDED = Path(__file__).parent / "data" / "fingertips"
 Z = 1.959963984540054
@@ -474,19 +475,7 @@ def test_screening_pages(built_site):
     # Closed practices are listed, not dropped.
     assert "RUSHEY MEAD 1 CARETAKING" in html and "ST MATTHEWS MEDICAL CENTRE" in html
     cov = pd.read_csv(site / "cancer_screening" / "leicester-data" / "cervical-coverage.csv")
-    assert list(cov.columns[:11]) == [
-        "indicator",
-        "area_code",
-        "area_name",
-        "period",
-        "value",
-        "lower_95",
-        "upper_95",
-        "count",
-        "denominator",
-        "comparison",
-        "source_id",
-    ]
+    assert list(cov.columns[:11]) == DOWNLOAD_COLUMNS
     row = cov[(cov["area_code"] == "E06000016") & (cov["age_group"] == "25-49")].iloc[0]
     assert (row["count"], row["denominator"]) == (42595, 71127) and row["comparison"] == "worse"
     rut = (site / "cancer_screening" / "rutland.html").read_text()

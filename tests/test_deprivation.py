@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from llr_analysis.analysis import deprivation as dep
+from llr_analysis.analysis import overview
 from llr_analysis.errors import DataValidationError
 from llr_analysis.process.deprivation import COUNTIES_2019, upper_tier
 from llr_analysis.report import deprivation as dep_report
@@ -448,21 +449,7 @@ def test_valid_change_matches_the_raw_files(processed_project, mirror, raw2019):
 def test_headlines(processed_project, mirror):
     h = dep.headlines(processed_project)
     assert set(h["area_id"]) == {"leicester", "leicestershire", "rutland", "llr"}
-    assert list(h.columns) == [
-        "topic",
-        "indicator",
-        "area_id",
-        "area_name",
-        "period",
-        "value",
-        "lower_95",
-        "upper_95",
-        "unit",
-        "england_value",
-        "comparison",
-        "note",
-        "href",
-    ]
+    assert list(h.columns) == overview.HEADLINE_COLUMNS
     assert (h["topic"] == "deprivation").all() and (h["comparison"] == "not compared").all()
     assert h["lower_95"].isna().all()
     h = h.set_index(["area_id", "indicator"])

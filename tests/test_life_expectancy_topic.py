@@ -28,7 +28,7 @@ from llr_analysis.process.life_expectancy import (
     read_ons_la,
 )
 from llr_analysis.report import life_expectancy as le_report
-from llr_analysis.report.page import chart_specs
+from llr_analysis.report.page import DOWNLOAD_COLUMNS, chart_specs
 from llr_analysis.stats import compare_by_ci_overlap
 
 # ------------------------------------------------------------------------------ synthetic layouts
@@ -529,19 +529,7 @@ def test_life_expectancy_pages(built_site):
     county = (site / "life_expectancy" / "leicestershire.html").read_text()
     assert "no row for Leicestershire county" in county
     trend = pd.read_csv(site / "life_expectancy" / "leicestershire-data" / "le-trend.csv")
-    assert list(trend.columns[:11]) == [
-        "indicator",
-        "area_code",
-        "area_name",
-        "period",
-        "value",
-        "lower_95",
-        "upper_95",
-        "count",
-        "denominator",
-        "comparison",
-        "source_id",
-    ]
+    assert list(trend.columns[:11]) == DOWNLOAD_COLUMNS
     assert not ((trend.area_code == "E10000018") & (trend.series == "fingertips_90366")).any()
     rutland = (site / "life_expectancy" / "rutland.html").read_text()
     assert "too few for a reliable line" in rutland

@@ -8,22 +8,10 @@ import pandas as pd
 import pytest
 
 from llr_analysis.places import load_places
-from llr_analysis.report.page import chart_specs
+from llr_analysis.report.page import DOWNLOAD_COLUMNS, chart_specs
 
 PLACES = ("leicester", "leicestershire", "rutland")
-STANDARD = [
-    "indicator",
-    "area_code",
-    "area_name",
-    "period",
-    "value",
-    "lower_95",
-    "upper_95",
-    "count",
-    "denominator",
-    "comparison",
-    "source_id",
-]
+STANDARD = DOWNLOAD_COLUMNS
 
 
 def _raw_2020(mirror) -> pd.DataFrame:
