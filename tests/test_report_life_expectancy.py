@@ -1,0 +1,194 @@
+"""The life expectancy page's sentences and sections (report/life_expectancy.py) and the small
+numbers behind them (analysis/life_expectancy.py): hand-made inputs with hand-written expected
+values, and the real pages' sections written through a recording page (``processed_project``, slow)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from llr_analysis.analysis import life_expectancy as le
+from llr_analysis.report import life_expectancy as le_report
+
+
+class RecordingPage:
+    """Stands in for :class:`llr_analysis.report.page.Page`: keeps what a section writes, in order."""
+
+    def __init__(self):
+        self.outputs: list[tuple[str, str, dict]] = []
+
+    def chart(self, chart, name, title, description, data=None):
+        self.outputs.append(("chart", name, {"title": title, "description": description, "data": data}))
+
+    def table(self, frame, name, caption="", download=None, **kw):
+        self.outputs.append(("table", name, {"frame": frame, "caption": caption, "download": download}))
+
+    def markdown(self, text):
+        self.outputs.append(("markdown", "", {"text": text}))
+
+    def note(self, text, **kw):
+        self.outputs.append(("note", "", {"text": text}))
+
+    def named(self, name):
+        return next(o for kind, n, o in self.outputs if n == name)
+
+    def texts(self, kind):
+        return [o["text"] for k, _, o in self.outputs if k == kind]
+
+
+def roles(*r):
+    return pd.DataFrame({"role": list(r)})
+
+
+# ------------------------------------------------------------------------------ hand-made inputs
+
+
+def test_le_download_keeps_known_columns_and_copies_the_comparison():
+    df = pd.DataFrame(
+        {
+            "area_code": ["E06000016"],
+            "area_name": ["Leicester"],
+            "period": ["2021-23"],
+            "sex": ["Male"],
+            "gap": [-2.5],
+            "ohid_comparison": ["Worse"],
+            "series": ["fingertips_90366"],
+            "role": ["place"],  # not a download column: dropped
+        }
+    )
+    out = le_report.le_download(df, "Gap (years)", value="gap", comparison="ohid_comparison")
+    assert out.loc[0, "indicator"] == "Gap (years)"
+    assert out.loc[0, "value"] == -2.5 and out.loc[0, "comparison"] == "Worse"
+    assert "role" not in out.columns and "ohid_comparison" not in out.columns
+    assert list(out.columns[-2:]) == ["sex", "series"]  # extras after the standard columns, in keep order
+
+
+def test_caveat_notes_by_place_and_measure():
+    leicester = le_report.caveat_notes("leicester", "birth", roles("place", "England"))
+    assert len(leicester) == 1 and leicester[0].startswith("No life expectancy for LLR as a whole is published")
+    county = le_report.caveat_notes("leicestershire", "65", roles("place", "district", "England"))
+    assert len(county) == 3
+    assert county[0].startswith("Life expectancy at age 65 is available here from the ONS 2019 edition only")
+    assert "no row for Leicestershire county, so from 2017-19" in county[1]
+
+
+def test_caveats_section_writes_each_note():
+    page = RecordingPage()
+    le_report.caveats_section(page, "leicestershire", "birth", roles("district"))
+    assert len(page.texts("note")) == 2
+
+
+def test_hle_agreement_text():
+    assert le_report.hle_agreement_text({"n": 0, "max_abs_difference": np.nan, "areas": []}, "rutland") == ""
+    same = {"n": 12, "max_abs_difference": 0.0, "areas": ["E06000017", "E92000001"]}
+    assert le_report.hle_agreement_text(same, "rutland") == (
+        "OHID's Fingertips publishes the same ONS release (indicator 90362): for Rutland and England, its 12 "
+        "values are identical to the ONS figures used here."
+    )
+    differ = {"n": 4, "max_abs_difference": 0.26, "areas": ["E92000001"]}
+    assert le_report.hle_agreement_text(differ, "rutland").endswith(
+        "for England, its 4 values differ from the ONS figures used here by at most 0.3 years."
+    )
+
+
+def test_districts_without_sii():
+    sii = pd.DataFrame(
+        {
+            "area_name": ["Blaby", "Blaby", "Melton", "Melton", "England"],
+            "role": ["district", "district", "district", "district", "England"],
+            "value": [3.0, np.nan, np.nan, np.nan, 9.0],
+        }
+    )
+    assert le.districts_without_sii(sii) == ["Melton"]  # Blaby has a value in one period
+
+
+def test_hle_series_overlap():
+    hle = pd.DataFrame(
+        {
+            "series": ["ons_els_2026"] * 3 + ["fingertips_90362_2020"] * 2,
+            "area_code": ["A"] * 5,
+            "sex": ["Male"] * 5,
+            "period": ["2014-16", "2015-17", "2016-18", "2015-17", "2016-18"],
+            "value": [60.0, 61.0, 62.0, 62.5, 61.2],
+        }
+    )
+    o = le.hle_series_overlap(hle)
+    assert (o["new_first"], o["new_last"], o["old_first"], o["old_last"]) == (
+        "2014-16",
+        "2016-18",
+        "2015-17",
+        "2016-18",
+    )
+    assert o["max_abs_difference"] == pytest.approx(1.5)
+
+
+def test_latest_poor_health_uses_the_places_latest_period():
+    ph = pd.DataFrame(
+        {
+            "area_code": ["E06000017", "E06000017", "E92000001", "E92000001", "E92000001"],
+            "period_start": [2017, 2020, 2017, 2020, 2021],
+            "poor_health_years": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    assert le.latest_poor_health(ph, "rutland")["poor_health_years"].tolist() == [2.0, 4.0]
+
+
+# ------------------------------------------------------------------------------ real data
+
+
+def write_page(place, paths, sex="Male", measure="birth"):
+    page = RecordingPage()
+    trend = le.le_series(place, measure, paths)
+    le_report.caveats_section(page, place, measure, trend)
+    le_report.trend_section(page, place, measure, trend)
+    le_report.gap_section(page, place, measure, trend, paths)
+    le_report.series_break_section(page, place, measure, trend, paths)
+    le_report.hle_section(page, place, trend, paths)
+    le_report.poor_health_section(page, place, paths)
+    le_report.sii_section(page, place, trend, paths)
+    msoa = le.msoa_le(place, sex, paths)
+    fit = le.imd_gradient(msoa)
+    le_report.msoa_section(page, msoa, fit, place, sex, paths)
+    le_report.imd_scatter_section(page, msoa, fit, place, sex)
+    le_report.gp_section(page, paths)
+    return page
+
+
+def test_leicestershire_sections(processed_project):
+    page = write_page("leicestershire", processed_project)
+    names = [n for _, n, _ in page.outputs if n]
+    assert names == [
+        "le-trend",
+        "le-gap-to-england",
+        "llr-latest",
+        "series-overlap",
+        "hle-trend",
+        "years-in-poor-health",
+        "years-in-poor-health-table",
+        "sii-trend",
+        "msoa-le-maps",
+        "msoa-comparison-counts",
+        "msoa-lowest",
+        "msoa-le-vs-imd",
+        "gp-practice-le",
+    ]
+    assert page.named("le-trend")["title"].startswith("Life expectancy at birth by sex, Leicestershire, its districts")
+    assert "differ by up to 0.17 years" in page.texts("markdown")[0]
+    hle = page.named("hle-trend")["description"]
+    assert "(2011-13 to 2022-24)" in hle and "(2009-11 to 2016-18), which differ by up to 1.1 years" in hle
+    assert page.named("msoa-le-maps")["description"].startswith("Two maps of the 83 MSOAs.")
+    assert "It is shown for all 130 practices in the LLR ICB" in page.texts("markdown")[-1]
+    assert "Healthy life expectancy is published for upper-tier authorities only" in " ".join(page.texts("note"))
+    lowest = page.named("msoa-lowest")
+    assert len(lowest["frame"]) == 10 and lowest["frame"]["Life expectancy"].is_monotonic_increasing
+    assert (lowest["download"]["comparison"] == lowest["frame"]["vs England"].to_numpy()).all()
+
+
+def test_rutland_sections(processed_project):
+    page = write_page("rutland", processed_project)
+    assert "differ by up to 0.18 years" in page.texts("markdown")[0]
+    assert "which differ by up to 3.1 years" in page.named("hle-trend")["description"]
+    assert page.named("msoa-le-maps")["description"].startswith("Two maps of the 5 MSOAs.")
+    assert page.named("msoa-le-vs-imd")["description"].endswith("No line is drawn: there are too few MSOAs.")
+    assert len(page.named("msoa-lowest")["frame"]) == 5

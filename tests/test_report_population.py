@@ -1,0 +1,170 @@
+"""The population page's sentences and sections (report/population.py) and the census comparison
+(analysis/population.py): hand-made inputs with hand-written expected text, and the real pages'
+sections written through a recording page (the ``processed_project`` fixture, slow)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from llr_analysis.analysis import population as pop
+from llr_analysis.report import population as pop_report
+
+
+class RecordingPage:
+    """Stands in for :class:`llr_analysis.report.page.Page`: keeps what a section writes, in order."""
+
+    def __init__(self):
+        self.outputs: list[tuple[str, str, dict]] = []
+
+    def chart(self, chart, name, title, description, data=None):
+        self.outputs.append(("chart", name, {"title": title, "description": description, "data": data}))
+
+    def table(self, frame, name, caption="", download=None, **kw):
+        self.outputs.append(("table", name, {"frame": frame, "caption": caption, "download": download}))
+
+    def markdown(self, text):
+        self.outputs.append(("markdown", "", {"text": text}))
+
+    def note(self, text, **kw):
+        self.outputs.append(("note", "", {"text": text}))
+
+    def named(self, name):
+        return next(o for kind, n, o in self.outputs if n == name)
+
+
+def structure_frame(localities):
+    """A :func:`structure_table` of Leicestershire with the given localities (name, population, pct_65_plus)."""
+    rows = [
+        ("E10000018", "Leicestershire", "place", 700000.4, 49.5, 18.0, 60.0, 22.04, 2.96, 370.4),
+        ("E54000015", "LLR", "LLR", 1100000.0, 100.0, 19.0, 63.0, 18.0, 2.5, 290.0),
+        ("E92000001", "England", "England", 56000000.0, float("nan"), 19.2, 62.3, 18.5, 2.45, 296.6),
+    ]
+    rows += [
+        (f"E0{i}", n, "locality", p, 10.0, 18.0, 60.0, p65, 3.0, 300.0) for i, (n, p, p65) in enumerate(localities)
+    ]
+    cols = ["area_code", "area_name", "area_type", "population", "share"]
+    cols += ["pct_0_15", "pct_16_64", "pct_65_plus", "pct_85_plus", "oadr"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def change_frame():
+    rows = []
+    for area_type, pcts in (("place", (0.55, 2.04, -0.3)), ("England", (0.4, 1.23, 0.0))):
+        for measure, pct in zip(("All ages", "Aged 65+", "Aged 85+"), pcts, strict=True):
+            rows.append({"area_type": area_type, "measure": measure, "pct_change": pct, "change": 3812.6})
+    return pd.DataFrame(rows)
+
+
+def test_rise_words():
+    assert pop_report.rise(1.25) == "rose by 1.2%"  # Python rounds half to even on the binary value
+    assert pop_report.rise(-0.34) == "fell by 0.3%"
+    assert pop_report.rise(0.0) == "did not change"
+
+
+def test_summary_text_by_hand():
+    st = structure_frame([("Blaby", 100000.0, 21.5), ("Melton", 51000.0, 25.04), ("Oadby", 57000.0, 19.96)])
+    text = pop_report.summary_text(st, change_frame(), "leicestershire", "district", 2020)
+    assert text == (
+        "**In summary.** In mid-2020 an estimated **700,000** people lived in Leicestershire (49.5% of LLR's "
+        "1,100,000). **22.0%** were aged 65 and over (LLR 18.0%, England 18.5%) and 3.0% were aged 85 and over "
+        "(LLR 2.5%, England 2.5%); 18.0% were children aged 0–15 (England 19.2%). There were 370 people aged 65+ "
+        "for every 1,000 aged 16–64 (England 297). Between mid-2019 and mid-2020 the population rose by 0.6% "
+        "(+3,813 people), the number aged 65+ rose by 2.0% and the number aged 85+ fell by 0.3% (England: +1.2% "
+        "and +0.0%). Of the 3 districts, **Melton** has the highest share aged 65+ (25.0%) and **Oadby** the "
+        "lowest (20.0%)."
+    )
+
+
+def test_summary_text_with_one_locality_names_none():
+    st = structure_frame([("Rutland", 40000.0, 26.0)])
+    text = pop_report.summary_text(st, change_frame(), "rutland", "msoa", 2019)
+    assert text.startswith("**In summary.** In mid-2019 an estimated **700,000** people lived in Rutland ")
+    assert text.endswith("(England: +1.2% and +0.0%). ")
+
+
+def test_census_comparison_and_text_by_hand():
+    totals = pd.DataFrame(
+        {
+            "area_code": ["E06000017"] * 3 + ["E92000001"] * 3,
+            "area_name": ["Rutland"] * 3 + ["England"] * 3,
+            "period": ["mid-2019", "mid-2020", "Census 2021"] * 2,
+            "persons": [40000.0, 40500.0, 41000.0, 100.0, 200.0, 150.0],
+            "female": [None, None, 20000.0, None, None, 75.0],
+        }
+    )
+    table = pop.census_comparison(totals)
+    assert list(table.columns) == [
+        "Area",
+        "Estimate, mid-2019",
+        "Estimate, mid-2020",
+        "Census 2021",
+        "Census vs mid-2020 estimate (%)",
+        "% female (Census 2021)",
+    ]
+    assert table["Area"].tolist() == ["Rutland", "England"]
+    assert table["Census 2021"].tolist() == [41000, 150]
+    assert table["Census vs mid-2020 estimate (%)"].tolist() == [1.2, -25.0]  # 500/40500 = 1.23%
+    assert table["% female (Census 2021)"].tolist() == pytest.approx([100 * 20000 / 41000, 50.0])
+    assert pop_report.census_text(table, "rutland").startswith(
+        "Census 2021 (21 March 2021) counted **41,000** usual residents in Rutland, 1.2% more "
+        "than the mid-2020 estimate; 48.8% were female. The difference is mostly a correction"
+    )
+
+
+def test_mapping_text_mentions_merges_only_when_there_are_some():
+    m = {"lsoa11": 23, "unchanged": 20, "split_from": 3, "split_into": 7, "merged_from": 0, "merged_into": 0}
+    text = pop_report.mapping_text(m, "rutland")
+    assert "In Rutland, 20 of the 23 LSOAs (2011) are unchanged in 2021, 3 were split into 7 LSOAs (2021). " in text
+    text = pop_report.mapping_text({**m, "merged_from": 4, "merged_into": 2}, "rutland")
+    assert "3 were split into 7 LSOAs (2021) and 4 were merged into 2. Following the ONS" in text
+
+
+def test_structure_display_rounds_and_renames():
+    shown = pop_report.structure_display(structure_frame([("Blaby", 100000.6, 21.5)]))
+    assert shown.columns[0] == "Area" and shown.columns[-1] == "Aged 65+ per 1,000 aged 16-64"
+    assert shown["Population"].tolist() == [700000, 1100000, 56000000, 100001]
+
+
+# ------------------------------------------------------------------------------ real data
+
+
+@pytest.mark.parametrize("place", ["leicester", "rutland"])
+def test_sections_write_the_page_in_order(processed_project, place):
+    level = pop.resolve_locality_level(place)
+    st = pop.structure_table(2020, place, level, processed_project)
+    change = pop.change_table(place, level, paths=processed_project)
+    page = RecordingPage()
+    pop_report.locality_section(page, st, place, level, 2020)
+    pop_report.age_structure_section(page, st, place, level, 2020, processed_project)
+    pop_report.change_section(page, change, place, level)
+    pop_report.older_people_map_section(page, place, 2020, processed_project)
+    pop_report.district_totals_section(page, place, processed_project)
+    names = [n for _, n, _ in page.outputs]
+    assert names == [
+        "locality-population",
+        "age-profile",
+        "age-structure",
+        "change",
+        "change-table",
+        "pct-65-plus-map",
+        "district-totals",
+        "",
+    ]
+    loc = page.named("locality-population")["data"]
+    assert loc["value"].sum() == pytest.approx(st.set_index("area_type").loc["place", "population"])
+    change_data = page.named("change")["data"]
+    n_localities = (st["area_type"] == "locality").sum()
+    assert (n_localities > 12) == (change_data["area_name"].nunique() == 3)  # Leicester's 37 MSOAs left out
+
+
+def test_rutland_real_sentences(processed_project):
+    page = RecordingPage()
+    pop_report.older_people_map_section(page, "rutland", 2020, processed_project)
+    pop_report.district_totals_section(page, "rutland", processed_project)
+    assert page.named("pct-65-plus-map")["description"].endswith("which ranges from 15.6% to 37.9% (Rutland 005C).")
+    assert page.named("pct-65-plus-map")["description"].startswith("Map of the 23 LSOAs (2011 boundaries")
+    assert page.outputs[-1][2]["text"].startswith(
+        "Census 2021 (21 March 2021) counted **41,051** usual residents in Rutland, 1.4% more than the mid-2020 "
+        "estimate; 48.7% were female."
+    )
