@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from llr_analysis.analysis import deprivation as dep
+from llr_analysis.analysis import deprivation_change as dep_change
 from llr_analysis.analysis import overview
 from llr_analysis.errors import DataValidationError
 from llr_analysis.process.deprivation import COUNTIES_2019, upper_tier
@@ -190,11 +191,11 @@ def test_decile_movement_keeps_only_unchanged_one_to_one_lsoas():
             "decile": [1, 5, 4, 1, 1, 1, 1, 1, 1],
         }
     )
-    m = dep.decile_movement(old, new, lookup).set_index("lsoa21_code")
+    m = dep_change.decile_movement(old, new, lookup).set_index("lsoa21_code")
     assert list(m.index) == ["E01000001", "E01000002", "E01000003"]
     assert m["decile_change"].tolist() == [-2, 0, 2]
     assert m["direction"].tolist() == ["more deprived decile", "same decile", "less deprived decile"]
-    s = dep.movement_summary(m.reset_index())
+    s = dep_change.movement_summary(m.reset_index())
     assert s.to_dict() == {
         "lsoas_compared": 3,
         "more_deprived_decile": 1,
@@ -204,7 +205,7 @@ def test_decile_movement_keeps_only_unchanged_one_to_one_lsoas():
         "decile1_new": 1,
         "decile1_both": 0,
     }
-    d = dep.movement_distribution(m.reset_index()).set_index("decile_change")
+    d = dep_change.movement_distribution(m.reset_index()).set_index("decile_change")
     assert list(d.index) == [-2, -1, 0, 1, 2] and d["lsoas"].tolist() == [1, 0, 1, 0, 1]
     assert d.loc[0, "label"] == "0 (same decile)" and d.loc[-2, "label"] == "-2 (more deprived)"
     assert d["percent"].sum() == pytest.approx(100.0)
@@ -422,7 +423,7 @@ def test_iod2025_ranks_only_what_needs_no_population(summaries, mirror):
 
 
 def test_valid_change_matches_the_raw_files(processed_project, mirror, raw2019):
-    moves, n_all = dep.valid_change("leicestershire", paths=processed_project)
+    moves, n_all = dep_change.valid_change("leicestershire", paths=processed_project)
     lk = pd.read_csv(mirror / LSOA_LOOKUP)
     u = lk[(lk["CHGIND"] == "U") & lk["LAD22CD"].isin(LEICS)]
     eng = pd.read_csv(mirror / ENGLAND_2025, encoding="utf-8-sig")
@@ -433,7 +434,7 @@ def test_valid_change_matches_the_raw_files(processed_project, mirror, raw2019):
         suffixes=("_2019", "_2025"),
     )
     change = m[f"{IMD_DECILE}_2025"] - m[f"{IMD_DECILE}_2019"]
-    s = dep.movement_summary(moves)
+    s = dep_change.movement_summary(moves)
     assert n_all == 408 and s["lsoas_compared"] == len(u) == 384
     assert (
         (s["more_deprived_decile"], s["same_decile"], s["less_deprived_decile"])

@@ -18,15 +18,13 @@ from llr_analysis.analysis.deprivation import (
     domain_profile,
     llr_authority_ranks,
     lsoa_frame,
-    movement_distribution,
-    movement_summary,
     place_summary_ranks,
     summary_download,
     supplementary_summary,
     unranked_indices,
     upper_tier_rank,
-    valid_change,
 )
+from llr_analysis.analysis.deprivation_change import movement_distribution, movement_summary, valid_change
 from llr_analysis.places import load_places
 from llr_analysis.process import read_table
 from llr_analysis.report import charts
