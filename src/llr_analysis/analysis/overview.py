@@ -80,3 +80,17 @@ def topic_titles(paths=None) -> dict[str, str]:
     from llr_analysis.topics import topic_pages
 
     return {t.id: t.title for t in topic_pages(paths)}
+
+
+def page_headlines(topics: str = "all", area_id: str | None = None, paths=None) -> tuple[pd.DataFrame, list]:
+    """Headlines for a page: of the topics named (``"all"`` or a comma-separated list of topic ids), of
+    one area (``area_id``) or all, with each topic's title; and the topics missing from this build."""
+    headlines, missing = collect_headlines(paths)
+    if topics != "all":
+        wanted = {t.strip() for t in topics.split(",")}
+        headlines = headlines[headlines["topic"].isin(wanted)]
+    if area_id is not None:
+        headlines = headlines[headlines["area_id"] == area_id]
+    headlines = headlines.copy()
+    headlines["topic_title"] = headlines["topic"].map(topic_titles(paths)).fillna(headlines["topic"])
+    return headlines, missing

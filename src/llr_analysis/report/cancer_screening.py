@@ -28,7 +28,6 @@ from llr_analysis.analysis.cancer_screening import (
     resolve_period,
     standard,
     standard_band,
-    unmapped_practices,
 )
 from llr_analysis.places import get_place, load_places
 from llr_analysis.report.cancer_screening_charts import (
@@ -514,57 +513,3 @@ def render_local_authority(page, place: str, programme: str, period: str, la: pd
             data=tidy_download(trend, indicator=f"{label} coverage (%), resident population", source_id="fingertips"),
         )
     return t
-
-
-def render_unmapped(page, place: str, paths=None) -> pd.DataFrame:
-    """The practices of the place that closed, have no PCN on record or were placed approximately."""
-    from llr_analysis.report.page import tidy_download
-
-    the_place = get_place(place)
-    um = unmapped_practices(paths)
-    um = um[um["place_id"] == the_place.id]
-    if um.empty:
-        page.markdown(
-            f"Every practice in {the_place.name} in the coverage data is open, has a PCN on record and "
-            "was placed by its CCG and PCN."
-        )
-        return um
-    shown = um[
-        [
-            "practice_code",
-            "practice_name",
-            "period_label",
-            "status",
-            "close_date",
-            "pcn_name",
-            "pcn_basis",
-            "place_basis",
-        ]
-    ].copy()
-    shown["pcn_name"] = shown["pcn_name"].fillna("none")
-    shown = shown.rename(
-        columns={
-            "practice_code": "Code",
-            "practice_name": "Practice",
-            "period_label": "Data period",
-            "status": "ODS status (Dec 2022)",
-            "close_date": "Closed",
-            "pcn_name": "PCN",
-            "pcn_basis": "How the PCN was found",
-            "place_basis": "How the place was decided",
-        }
-    )
-    page.table(
-        shown,
-        "practices-not-fully-mapped",
-        caption=(
-            f"Practices in {the_place.name}'s coverage data that have closed, have no PCN on record, or "
-            "were placed by premises postcode (all are included in the place and LLR figures)"
-        ),
-        download=tidy_download(
-            um.rename(columns={"practice_code": "area_code", "practice_name": "area_name", "period_label": "period"}),
-            indicator="Practice mapping (no value)",
-            source_id="ods_epraccur_2022_12",
-        ),
-    )
-    return um

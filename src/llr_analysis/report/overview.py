@@ -12,7 +12,9 @@ import pandas as pd
 
 from llr_analysis.analysis.overview import COMPARISON_TEXT
 from llr_analysis.places import load_places
-from llr_analysis.report.page import tidy_download
+from llr_analysis.process import read_table
+from llr_analysis.report.charts import choropleth_categories
+from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.stats.benchmark import COMPARISON_COLOURS
 from llr_analysis.topics import Topic
 
@@ -108,3 +110,63 @@ def topic_links_list(topics: list[Topic], place_id: str, place_name: str) -> str
         for t in topics
     ]
     return "<ul class='topic-links'>" + "".join(items) + "</ul>"
+
+
+COMPARISON_NOTE = (
+    "Comparisons with England use 95% confidence intervals: *better* or *worse* means the interval "
+    "lies wholly above or below England's value (allowing for which direction is good); "
+    "colours are colour-blind safe and always come with the words."
+)
+
+
+def missing_sentence(missing: list[tuple[str, str]]) -> str:
+    """The topics this build has no headlines for, with the reason ("" when none is missing)."""
+    return ("**Not in this build:** " + "; ".join(f"{t}: {why}" for t, why in missing) + ".") if missing else ""
+
+
+def places_map(page: Page) -> None:
+    """Map of LLR's nine districts coloured by place."""
+    districts = read_table("geography/district_boundaries")
+    page.chart(
+        choropleth_categories(districts, "place_name", "lad_name", legend_title="Place"),
+        "places-map",
+        title="Leicester, Leicestershire and Rutland",
+        description=(
+            "Map of LLR's nine districts coloured by place: Leicester (a unitary authority), the seven "
+            "districts of Leicestershire county, and Rutland (a unitary authority)."
+        ),
+        data=tidy_download(
+            districts.drop(columns="geometry").rename(columns={"lad_code": "area_code", "lad_name": "area_name"}),
+            indicator="District and place",
+            source_id="lad24_boundaries",
+        ),
+    )
+
+
+def headline_sections(page: Page, headlines: pd.DataFrame, missing: list[tuple[str, str]]) -> None:
+    """The overview's headline tables: LLR, then each place; the CSV of them all; what is missing."""
+    from llr_analysis.analysis.overview import areas
+
+    if headlines.empty:
+        page.note("No topic has headline figures in this build.")
+    for area_id, area_name in areas():
+        rows = headlines[headlines["area_id"] == area_id]
+        if rows.empty:
+            continue
+        page.markdown(f"### {area_name}")
+        page.html(headline_table_html(rows, caption=f"Headline figures for {area_name}"))
+    page.write_csv(headlines_download(headlines), "headlines")
+    if missing:
+        page.markdown(missing_sentence(missing))
+    page.markdown(COMPARISON_NOTE)
+
+
+def place_headlines(page: Page, headlines: pd.DataFrame, missing: list[tuple[str, str]], place_name: str) -> None:
+    """A place summary's headline table (links one folder up), its CSV, and what is missing."""
+    if headlines.empty:
+        page.note(f"No topic has headline figures for {place_name} in this build.")
+    else:
+        page.html(headline_table_html(headlines, caption=f"Headline figures for {place_name}", link_prefix="../"))
+        page.write_csv(headlines_download(headlines), "headlines")
+    if missing:
+        page.markdown(missing_sentence(missing))

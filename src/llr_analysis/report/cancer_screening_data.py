@@ -1,0 +1,146 @@
+"""What data the cancer screening pages have: which programmes and periods this build holds, the ONS Health Index composite (all programmes, 2015 to 2018), and the practices that closed, have no PCN or were placed approximately."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from llr_analysis import settings
+from llr_analysis.analysis.cancer_screening import (
+    availability,
+    health_index_summary,
+    programme_label,
+    unmapped_practices,
+)
+from llr_analysis.places import get_place
+from llr_analysis.report.cancer_screening_charts import health_index_chart
+from llr_analysis.report.page import Page, tidy_download
+
+
+def render_unmapped(page, place: str, paths=None) -> pd.DataFrame:
+    """The practices of the place that closed, have no PCN on record or were placed approximately."""
+    from llr_analysis.report.page import tidy_download
+
+    the_place = get_place(place)
+    um = unmapped_practices(paths)
+    um = um[um["place_id"] == the_place.id]
+    if um.empty:
+        page.markdown(
+            f"Every practice in {the_place.name} in the coverage data is open, has a PCN on record and "
+            "was placed by its CCG and PCN."
+        )
+        return um
+    shown = um[
+        [
+            "practice_code",
+            "practice_name",
+            "period_label",
+            "status",
+            "close_date",
+            "pcn_name",
+            "pcn_basis",
+            "place_basis",
+        ]
+    ].copy()
+    shown["pcn_name"] = shown["pcn_name"].fillna("none")
+    shown = shown.rename(
+        columns={
+            "practice_code": "Code",
+            "practice_name": "Practice",
+            "period_label": "Data period",
+            "status": "ODS status (Dec 2022)",
+            "close_date": "Closed",
+            "pcn_name": "PCN",
+            "pcn_basis": "How the PCN was found",
+            "place_basis": "How the place was decided",
+        }
+    )
+    page.table(
+        shown,
+        "practices-not-fully-mapped",
+        caption=(
+            f"Practices in {the_place.name}'s coverage data that have closed, have no PCN on record, or "
+            "were placed by premises postcode (all are included in the place and LLR figures)"
+        ),
+        download=tidy_download(
+            um.rename(columns={"practice_code": "area_code", "practice_name": "area_name", "period_label": "period"}),
+            indicator="Practice mapping (no value)",
+            source_id="ods_epraccur_2022_12",
+        ),
+    )
+    return um
+
+
+def availability_sentence(avail: pd.DataFrame) -> str:
+    """What screening data this build holds, programme by programme, and what is missing and why."""
+    have, missing = [], []
+    for prog in settings.cancer_screening()["programme_order"]:
+        a = avail[avail["programme"] == prog]
+        if a.empty:
+            missing.append(programme_label(prog).lower())
+            continue
+        parts = []
+        for level, g in a.groupby("level"):
+            what = "GP practice counts" if level == "gp_practice" else "local authority values (Fingertips)"
+            periods = ", ".join(dict.fromkeys(g.sort_values("period_sort")["period_label"].astype(str)))
+            ages = " and ".join(sorted(g["age_group"].unique()))
+            parts.append(f"{what} for {periods} (ages {ages})")
+        have.append(f"{programme_label(prog).lower()}: " + "; ".join(parts))
+    text = "**In this build.** " + ("; ".join(have) + "." if have else "no screening coverage data.")
+    if missing:
+        text += (
+            f" **No data in this build for {' or '.join(missing)}**: these come from the OHID Fingertips "
+            "API, which needs internet access (`llr fetch-fingertips`, then `llr process cancer_screening`). "
+            "The ONS Health Index composite below gives a rough all-programme picture for 2015 to 2018."
+        )
+    return text
+
+
+def availability_section(page: Page) -> None:
+    page.markdown(availability_sentence(availability()))
+
+
+HEALTH_INDEX_SOURCE = "health_index_utla_2015..2018"
+HEALTH_INDEX_INDICATOR = "Cancer screening composite (%), ONS Health Index (beta)"
+
+
+def health_index_sentence(hi: pd.DataFrame, place_code: str, place_name: str) -> str:
+    """The place's composite in the first and latest year, with its rank, against England's median."""
+    own = hi[hi["series"] == "place"]
+    latest = own[own["year"] == own["year"].max()].set_index("area_code").loc[place_code]
+    first = own[own["year"] == own["year"].min()].set_index("area_code").loc[place_code]
+    median = hi[(hi["series"] != "place") & (hi["year"] == hi["year"].max())]["value"].iloc[0]
+    rank = latest["rank_text"].replace("(1 = highest)", "upper-tier authorities, 1 = highest")
+    return (
+        f"In {int(latest['year'])} {place_name}'s composite was {latest['value']:.1f}% ({rank}), against a median of "
+        f"{median:.1f}% across England's upper-tier authorities; in {int(first['year'])} it was "
+        f"{first['value']:.1f}% (rank {int(first['rank'])})."
+    )
+
+
+def health_index_section(page: Page, place: str) -> None:
+    """The ONS Health Index cancer screening composite: a sentence, a chart of the three places and a table."""
+    the_place = get_place(place)
+    hi = health_index_summary()
+    page.markdown(health_index_sentence(hi, the_place.code, the_place.name))
+    download = tidy_download(
+        hi.rename(columns={"year": "period"}), indicator=HEALTH_INDEX_INDICATOR, source_id=HEALTH_INDEX_SOURCE
+    )
+    page.chart(
+        health_index_chart(hi),
+        "health-index-screening",
+        title="Cancer screening composite (ONS Health Index), Leicester, Leicestershire and Rutland, 2015 to 2018",
+        description=(
+            "Lines show each place's cancer screening composite by year; the dashed black line is the median "
+            "of England's upper-tier local authorities. No confidence intervals are available."
+        ),
+        data=download,
+    )
+    table = hi.pivot_table(index="area_name", columns="year", values="value").reset_index()
+    table = table.rename(columns={"area_name": "Area"})
+    table.columns = [str(c) for c in table.columns]
+    page.table(
+        table,
+        "health-index-table",
+        caption="Cancer screening composite (%), ONS Health Index (beta), by year",
+        download=download,
+    )
