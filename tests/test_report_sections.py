@@ -1,0 +1,50 @@
+"""Sentences of the overview and cancer screening pages (report/overview.py, report/cancer_screening_data.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from llr_analysis.report import cancer_screening_data as scr_data
+from llr_analysis.report import overview as overview_report
+
+
+def test_missing_sentence():
+    assert overview_report.missing_sentence([]) == ""
+    assert overview_report.missing_sentence([("Cancer screening", "no data in this build")]) == (
+        "**Not in this build:** Cancer screening: no data in this build."
+    )
+
+
+def test_availability_sentence_names_what_is_there_and_what_is_missing():
+    avail = pd.DataFrame(
+        {
+            "programme": ["cervical", "cervical"],
+            "level": ["gp_practice", "gp_practice"],
+            "period_sort": [2017.9, 2017.9],
+            "period_label": ["31 December 2017", "31 December 2017"],
+            "age_group": ["25-49", "50-64"],
+        }
+    )
+    text = scr_data.availability_sentence(avail)
+    assert text.startswith(
+        "**In this build.** cervical screening: GP practice counts for 31 December 2017 (ages 25-49 and 50-64)."
+    )
+    assert "**No data in this build for breast screening or bowel screening**" in text
+    assert "`llr process cancer_screening`" in text
+
+
+def test_health_index_sentence():
+    hi = pd.DataFrame(
+        {
+            "series": ["place", "place", "median"],
+            "area_code": ["E06000017", "E06000017", ""],
+            "year": [2015, 2018, 2018],
+            "value": [80.04, 82.26, 79.0],
+            "rank": [20, 12, None],
+            "rank_text": ["20th of 150 (1 = highest)", "12th of 149 (1 = highest)", ""],
+        }
+    )
+    assert scr_data.health_index_sentence(hi, "E06000017", "Rutland") == (
+        "In 2018 Rutland's composite was 82.3% (12th of 149 upper-tier authorities, 1 = highest), against a median "
+        "of 79.0% across England's upper-tier authorities; in 2015 it was 80.0% (rank 20)."
+    )
