@@ -1,0 +1,28 @@
+"""A stand-in for :class:`llr_analysis.report.page.Page` that records what a report section writes."""
+
+from __future__ import annotations
+
+
+class RecordingPage:
+    """Stands in for :class:`llr_analysis.report.page.Page`: keeps what a section writes, in order."""
+
+    def __init__(self):
+        self.outputs: list[tuple[str, str, dict]] = []
+
+    def chart(self, chart, name, title, description, data=None):
+        self.outputs.append(("chart", name, {"title": title, "description": description, "data": data}))
+
+    def table(self, frame, name, caption="", download=None, **kw):
+        self.outputs.append(("table", name, {"frame": frame, "caption": caption, "download": download}))
+
+    def markdown(self, text):
+        self.outputs.append(("markdown", "", {"text": text}))
+
+    def note(self, text, **kw):
+        self.outputs.append(("note", "", {"text": text}))
+
+    def named(self, name):
+        return next(o for kind, n, o in self.outputs if n == name)
+
+    def texts(self, kind):
+        return [o["text"] for k, _, o in self.outputs if k == kind]
