@@ -157,3 +157,46 @@ def test_vega_aria_is_off_for_every_mark_including_overlays(built_page):
     assert len(marks) == 2 and all(m["aria"] is False for m in marks)
     assert marks[1]["point"] == {"aria": False}
     assert spec["config"]["aria"] is False
+
+
+def test_downloads_are_tidy():
+    df = pd.DataFrame(
+        {
+            "value": [61.123456, 70.0],
+            "count": [1077.0, None],
+            "denominator": [1691.0, 1490.0],
+            "population": [1234.5, 10.0],
+            "comparison": ["Better", "comparator"],
+        }
+    )
+    out = page_mod.tidy_csv(df)
+    assert out["value"].tolist() == [61.1235, 70.0]
+    assert str(out["count"].dtype) == "Int64" and out["count"].tolist()[0] == 1077 and pd.isna(out["count"][1])
+    assert out["denominator"].tolist() == [1691, 1490]
+    assert out["population"].tolist() == [1234.5, 10.0]  # not whole numbers: kept, rounded
+    assert out["comparison"].tolist() == ["better", "not compared"]
+    assert set(out["comparison"]) <= page_mod.COMPARISON_VOCABULARY
+    with pytest.raises(ValueError, match=r"repeated column names \['value'\]"):
+        page_mod.tidy_csv(pd.DataFrame([[1, 2]], columns=["value", "value"]), "gap")
+
+
+def test_a_data_dictionary_is_written_beside_the_downloads(built_page):
+    page, _, here = built_page
+    df = pd.DataFrame(
+        {
+            "area_code": ["E06000017"],
+            "value": [37.9],
+            "count": [15.0],
+            "period": ["2020"],
+            "source_id": ["sape_lsoa11_mid2020"],
+            "extra": ["x"],
+        }
+    )
+    page.write_csv(df, "a")
+    page.write_csv(df.drop(columns="extra"), "b")
+    d = pd.read_csv(here / "leicester-data" / "data-dictionary.csv")
+    assert list(d.groupby("file").size().items()) == [("a.csv", 6), ("b.csv", 5)]
+    row = d[(d.file == "a.csv") & (d.column == "count")].iloc[0]
+    assert row["type"] == "whole number" and row["meaning"].startswith("the numerator")
+    assert row["sources"] == "sape_lsoa11_mid2020" and "Open Government Licence" in row["licences"]
+    assert str(row["periods"]) == "2020"

@@ -136,7 +136,7 @@ def missing_data_message(programme: str) -> str:
     return (
         f"{programme_label(programme)}: no data in this build. Breast, bowel and recent cervical screening "
         "coverage come from the OHID Fingertips API, which needs internet access: run "
-        "`llr fetch-fingertips` and then `llr process screening` before building the site again. "
+        "`llr fetch-fingertips` and then `llr process cancer_screening` before building the site again. "
         "The build does not fail without them."
     )
 
@@ -312,7 +312,7 @@ def render_programme(
             o = out[ag]
             tname = "England" if funnel_against == "england" else load_places().llr_short_name
             charts.append(funnel_chart(o["points"], o["limits"], tname, age_group_label(programme, ag)))
-            fdl.append(o["points"].assign(comparison=o["points"]["funnel_position"]))
+            fdl.append(o["points"])  # each practice's place against the funnel: column funnel_position
         fdl = pd.concat(fdl, ignore_index=True)
         page.chart(
             alt.hconcat(*charts),

@@ -62,7 +62,9 @@ def render_unmapped(page, place: str, paths=None) -> pd.DataFrame:
             "were placed by premises postcode (all are included in the place and LLR figures)"
         ),
         download=tidy_download(
-            um.rename(columns={"practice_code": "area_code", "practice_name": "area_name", "period_label": "period"}),
+            um.rename(columns={"period": "period_code"}).rename(
+                columns={"practice_code": "area_code", "practice_name": "area_name", "period_label": "period"}
+            ),
             indicator="Practice mapping (no value)",
             source_id="ods_epraccur_2022_12",
         ),

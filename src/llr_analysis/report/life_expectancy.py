@@ -251,10 +251,12 @@ MSOA_CI = {"le_lower_95": "lower_95", "le_upper_95": "upper_95"}
 
 def le_download(df: pd.DataFrame, indicator: str, value: str = "value", comparison: str | None = None):
     """A CSV download of one of this topic's frames: ``value`` as the value, ``comparison`` as the comparison."""
-    d = df.rename(columns={value: "value"}).copy()
+    # When another column is the value (e.g. the gap to England), the area's own figure is kept as area_value.
+    own = {"value": "area_value", "lower_95": "area_lower_95", "upper_95": "area_upper_95"} if value != "value" else {}
+    d = df.rename(columns=own).rename(columns={value: "value"}).copy()
     if comparison:
         d["comparison"] = d[comparison]
-    keep = ["area_code", "area_name", "period", "sex", "value", "lower_95", "upper_95", "comparison"]
+    keep = ["area_code", "area_name", "period", "sex", "value", "lower_95", "upper_95", "comparison", *own.values()]
     keep = [c for c in [*keep, "source_id", "series", "series_label", "england_value"] if c in d.columns]
     return tidy_download(d[keep], indicator=indicator)
 

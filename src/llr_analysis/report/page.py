@@ -107,6 +107,89 @@ def apply_disclosure_control(
     return df, int(mask.sum())
 
 
+#: Columns that hold counts of people, areas or practices: written as whole numbers.
+COUNT_COLUMN = re.compile(
+    r"^(count|numerator|denominator|population|people.*|.*_count|n_.*|lsoas.*|msoas|practices|"
+    r"children_0_15|older_60_plus|aged_.*|rank.*)$"
+)
+#: The one vocabulary of the ``comparison`` column (the words of :mod:`llr_analysis.stats.benchmark`).
+COMPARISON_VOCABULARY = {"better", "similar", "worse", "higher", "lower", "not compared"}
+DECIMALS = 4
+
+
+def tidy_csv(df: pd.DataFrame, name: str = "") -> pd.DataFrame:
+    """A download as it is written: column names unique (else ValueError naming them), counts whole numbers,
+    other numbers rounded to :data:`DECIMALS` decimals, ``comparison`` in the one vocabulary
+    (:data:`COMPARISON_VOCABULARY`, lower case)."""
+    dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if dup:
+        raise ValueError(f"download {name!r} has repeated column names {dup}")
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if not pd.api.types.is_float_dtype(col):
+            continue
+        whole = col.dropna().eq(col.dropna().round()).all()
+        if COUNT_COLUMN.match(str(c)) and whole:
+            out[c] = col.round().astype("Int64")
+        else:
+            out[c] = col.round(DECIMALS)
+    if "comparison" in out.columns:  # England is the comparator of its own row: "not compared"
+        words = out["comparison"].map(lambda v: v.strip().lower() if isinstance(v, str) else v)
+        out["comparison"] = words.replace({"comparator": "not compared"})
+    return out
+
+
+#: The data dictionary written beside a page's CSV downloads: one row per file and column.
+DICTIONARY = "data-dictionary.csv"
+COLUMN_MEANINGS = {
+    "indicator": "what the row measures (its unit is in the name: %, years, score, people)",
+    "area_code": "ONS GSS code of the area (or the ODS code of a GP practice or PCN)",
+    "area_name": "name of the area",
+    "period": "the period the figure refers to (year, mid-year, three-year period or IoD edition)",
+    "value": "the figure, in the unit named by the indicator",
+    "lower_95": "lower limit of the 95% confidence interval (empty when the source gives none)",
+    "upper_95": "upper limit of the 95% confidence interval",
+    "count": "the numerator: people or events counted (a whole number)",
+    "denominator": "the population the value is a share or rate of (a whole number)",
+    "comparison": "better, similar, worse, higher or lower than England by confidence-interval overlap; "
+    "not compared where no interval or benchmark exists",
+    "source_id": "the dataset(s) the row comes from: see the site's Data sources page",
+}
+
+
+def dictionary_rows(df: pd.DataFrame, file: str) -> list[dict]:
+    """The data dictionary entries of one download: each column's meaning, and the file's sources,
+    licences and periods."""
+    from llr_analysis.fetch.sources import registry
+
+    sources = sorted(
+        {
+            s.strip()
+            for v in df.get("source_id", pd.Series(dtype=object)).dropna().astype(str)
+            for s in v.split(";")
+            if s.strip()
+        }
+    )
+    known = registry()
+    licences = sorted({known[s].licence for s in sources if s in known})
+    periods = sorted({str(p) for p in df.get("period", pd.Series(dtype=object)).dropna()})
+    return [
+        {
+            "file": file,
+            "column": str(c),
+            "meaning": COLUMN_MEANINGS.get(str(c), "a detail of the row, as shown on the page"),
+            "type": "whole number"
+            if str(df[c].dtype) == "Int64"
+            else ("number" if pd.api.types.is_numeric_dtype(df[c]) else "text"),
+            "sources": "; ".join(sources),
+            "licences": "; ".join(licences),
+            "periods": "; ".join(periods[:12]) + ("; …" if len(periods) > 12 else ""),
+        }
+        for c in df.columns
+    ]
+
+
 def tidy_download(df: pd.DataFrame, **constants) -> pd.DataFrame:
     """Put a frame in the download layout: the standard columns first (missing ones empty)."""
     df = df.copy()
@@ -163,17 +246,24 @@ class Page:
         self.download_dir = here / self.download_dir_name
         self._bundle_included = False
         self._datasets_written: set[str] = set()
+        self._dictionary: list[dict] = []
         self._n = 0
         self.suppressed_rows = 0
 
     # ------------------------------------------------------------------ downloads
     def write_csv(self, df: pd.DataFrame, name: str) -> tuple[str, int]:
-        """Write a CSV beside the page; return its relative link and how many rows disclosure control blanked."""
-        df, n = apply_disclosure_control(df)
+        """Write a CSV beside the page; return its relative link and how many rows disclosure control blanked.
+
+        The file is tidied first (:func:`tidy_csv`): unique column names, counts as whole numbers, values
+        rounded to at most 4 decimals, one vocabulary for ``comparison``.
+        """
+        df, n = apply_disclosure_control(tidy_csv(df, name))
         self.suppressed_rows += n
         self.download_dir.mkdir(parents=True, exist_ok=True)
         fname = f"{slug(name)}.csv"
         df.to_csv(self.download_dir / fname, index=False)
+        self._dictionary = [r for r in self._dictionary if r["file"] != fname] + dictionary_rows(df, fname)
+        pd.DataFrame(self._dictionary).to_csv(self.download_dir / DICTIONARY, index=False)
         return f"{self.download_dir_name}/{fname}", n
 
     def _download_link(self, link: tuple[str, int], what: str) -> str:
