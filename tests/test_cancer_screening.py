@@ -470,8 +470,12 @@ def test_screening_pages(built_site):
     html = (site / "cancer_screening" / "leicester.html").read_text()
     assert "In Leicester, 59.9% (95% CI 59.5–60.2%) were screened adequately within the previous 3.5 years" in html
     assert "about 14,307 more people screened" in html
-    # Breast and bowel have no data offline: the page says so and how to fetch it.
-    assert html.count("no data in this build") >= 2 and "llr fetch-fingertips" in html
+    # Breast and bowel have no data offline: the page says so in plain words, and how to fetch them in a
+    # folded note for analysts (no build command in the stakeholder text).
+    assert html.count("no figures on this site yet") >= 2
+    assert "callout-note" in html and "For analysts" in html and "llr fetch-fingertips" in html
+    main_text = html.split("For analysts")[0]
+    assert "llr fetch-fingertips" not in main_text.split("no figures on this site yet")[0]
     # Closed practices are listed, not dropped.
     assert "RUSHEY MEAD 1 CARETAKING" in html and "ST MATTHEWS MEDICAL CENTRE" in html
     cov = pd.read_csv(site / "cancer_screening" / "leicester-data" / "cervical-coverage.csv")

@@ -29,8 +29,8 @@ def test_availability_sentence_names_what_is_there_and_what_is_missing():
     assert text.startswith(
         "**In this build.** cervical screening: GP practice counts for 31 December 2017 (ages 25-49 and 50-64)."
     )
-    assert "**No data in this build for breast screening or bowel screening**" in text
-    assert "`llr process cancer_screening`" in text
+    assert "**No figures here yet for breast screening or bowel screening**" in text
+    assert "llr " not in text  # no build command in stakeholder text (it is in the analysts' note)
 
 
 def test_health_index_sentence():

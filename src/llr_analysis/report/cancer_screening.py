@@ -132,13 +132,20 @@ def age_narrative(
 
 
 def missing_data_message(programme: str) -> str:
-    """What the page says when a programme has no data in this build, and how to get it."""
+    """What the page tells a reader when a programme has no data: plain words (how to get it is in
+    :data:`FETCH_FINGERTIPS_NOTE`, for analysts)."""
     return (
-        f"{programme_label(programme)}: no data in this build. Breast, bowel and recent cervical screening "
-        "coverage come from the OHID Fingertips API, which needs internet access: run "
-        "`llr fetch-fingertips` and then `llr process cancer_screening` before building the site again. "
-        "The build does not fail without them."
+        f"{programme_label(programme)}: no figures on this site yet. Breast, bowel and recent cervical screening "
+        "coverage are published by OHID (Fingertips), which could not be reached when this site was made."
     )
+
+
+#: For analysts (a folded note): how the Fingertips figures are fetched.
+FETCH_FINGERTIPS_NOTE = (
+    "Breast, bowel and recent cervical screening come from the OHID Fingertips API, which needs internet "
+    "access: run `llr fetch-fingertips` and then `llr process cancer_screening`, then build the site again. "
+    "The build does not fail without them."
+)
 
 
 def pcn_display_name(name) -> str:
@@ -211,6 +218,7 @@ def render_programme(
     )
     if gp_period is None and la_period is None:
         page.note(missing_data_message(programme), kind="warning")
+        page.note(FETCH_FINGERTIPS_NOTE, title="For analysts", collapse=True)
         return out
 
     if gp_period is not None:
@@ -430,14 +438,16 @@ def render_programme(
             if i["programme"] == programme and "gp_practice" in i["area_types"]
         ]
         page.note(
-            f"{label}: no GP practice data in this build, so PCN and practice figures cannot be shown. "
-            + (
-                f"Run `llr fetch-fingertips` with internet access to fetch Fingertips indicator {', '.join(gp_ids)}."
-                if gp_ids
-                else "No GP practice indicator for this programme is configured in config/cancer_screening.yml "
-                "(none could be verified offline); add its Fingertips ID there and run `llr fetch-fingertips`."
-            ),
+            f"{label}: no GP practice figures on this site yet, so PCN and practice figures cannot be shown.",
             kind="warning",
+        )
+        page.note(
+            f"Run `llr fetch-fingertips` with internet access to fetch Fingertips indicator {', '.join(gp_ids)}."
+            if gp_ids
+            else "No GP practice indicator for this programme is configured in config/cancer_screening.yml "
+            "(none could be verified offline); add its Fingertips ID there and run `llr fetch-fingertips`.",
+            title="For analysts",
+            collapse=True,
         )
 
     if la_period is not None:

@@ -90,15 +90,20 @@ def availability_sentence(avail: pd.DataFrame) -> str:
     text = "**In this build.** " + ("; ".join(have) + "." if have else "no screening coverage data.")
     if missing:
         text += (
-            f" **No data in this build for {' or '.join(missing)}**: these come from the OHID Fingertips "
-            "API, which needs internet access (`llr fetch-fingertips`, then `llr process cancer_screening`). "
+            f" **No figures here yet for {' or '.join(missing)}**: these are published by OHID (Fingertips), "
+            "which could not be reached when this site was made. "
             "The ONS Health Index composite below gives a rough all-programme picture for 2015 to 2018."
         )
     return text
 
 
 def availability_section(page: Page) -> None:
-    page.markdown(availability_sentence(availability()))
+    avail = availability()
+    page.markdown(availability_sentence(avail))
+    if avail["programme"].nunique() < len(settings.cancer_screening()["programme_order"]):
+        from llr_analysis.report.cancer_screening import FETCH_FINGERTIPS_NOTE
+
+        page.note(FETCH_FINGERTIPS_NOTE, title="For analysts", collapse=True)
 
 
 HEALTH_INDEX_SOURCE = "health_index_utla_2015..2018"

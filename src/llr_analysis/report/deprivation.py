@@ -335,11 +335,16 @@ def national_ranks(page: Page, d: PlaceDeprivation) -> None:
     if not all(d.ranks_available.values()):
         page.note(
             f"{d.edition}: national ranks on the average score, average rank, extent and local concentration need "
-            f"population denominators for every LSOA in England. They are in the full {d.edition} File 7, which "
-            f"the 'llr fetch' command downloads when online; this build has them for the {len(d.llr)} LSOAs of "
-            f"{cfg.llr_short_name} only. So those four measures are shown for {cfg.llr_short_name} areas without a "
-            "national rank, and only the proportion of LSOAs in the most deprived 10% (which needs no population) is "
-            f"ranked. The {d.full_edition} ranks below are complete."
+            f"population figures for every small area in England, which this site has for the {len(d.llr)} LSOAs "
+            f"of {cfg.llr_short_name} only. So those four measures are shown for {cfg.llr_short_name} areas without "
+            "a national rank, and only the proportion of LSOAs in the most deprived 10% (which needs no population) "
+            f"is ranked. The {d.full_edition} ranks below are complete."
+        )
+        page.note(
+            f"The population denominators for all of England are in the full {d.edition} File 7, which `llr fetch` "
+            "downloads when online; offline builds have the LLR extract only.",
+            title="For analysts",
+            collapse=True,
         )
     for ed in dict.fromkeys([d.edition, d.full_edition]):
         t = place_summary_ranks(d.summaries, d.place, ed)
@@ -498,7 +503,7 @@ def about_the_data(page: Page, d: PlaceDeprivation) -> None:
     for note in data_notes(d):
         page.note(note)
     other = next(e for e in EDITIONS if e != d.edition)
-    page.markdown(
-        f"Edition shown: **{d.edition}** (population denominators {d.pop_year}). To build these pages for "
-        f"{other}: `llr build --param edition={other}`."
+    page.markdown(f"Edition shown: **{d.edition}** (population denominators {d.pop_year}).")
+    page.note(
+        f"To build these pages for {other}: `llr build --param edition={other}`.", title="For analysts", collapse=True
     )
