@@ -485,7 +485,11 @@ def test_page_prints_the_llr_authority_ranks(built_site):
     site, _ = built_site
     html = (site / "deprivation" / "leicester.html").read_text()
     assert "IMD summary measures: national ranks of every LLR authority, IoD2019" in html
-    assert "population denominators for every LSOA in England. They are in the full IoD2025 File 7" in html
+    assert "need population figures for every small area in England, which this site has for the 634 LSOAs" in html
+    assert (
+        "in the full IoD2025 File 7, which <code>llr fetch</code>" in html
+        or "full IoD2025 File 7, which `llr fetch`" in html
+    )
     ranks = pd.read_csv(site / "deprivation" / "leicester-data" / "llr-authority-ranks-iod2019.csv")
     row = ranks[
         (ranks["area_code"] == "E06000016")

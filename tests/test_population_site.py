@@ -55,7 +55,7 @@ def test_population_downloads_are_tidy_and_match_the_raw_file(built_site, mirror
     eng = st[(st["area_code"] == "E92000001") & (st["indicator"] == "% aged 65+")].iloc[0]
     older = raw[[str(a) for a in range(65, 90)] + ["90+"]].to_numpy().sum()
     assert eng["count"] == older and eng["denominator"] == raw["All Ages"].sum()
-    assert eng["value"] == pytest.approx(100 * older / raw["All Ages"].sum())
+    assert eng["value"] == round(100 * older / raw["All Ages"].sum(), 4)  # downloads keep 4 decimals
     prof = pd.read_csv(d / "age-profile.csv")
     assert list(prof.columns[:11]) == STANDARD and len(prof) == 3 * 19
     assert prof.groupby("area_code")["value"].sum().round(6).eq(100).all()
