@@ -58,7 +58,8 @@ def test_population_downloads_are_tidy_and_match_the_raw_file(built_site, mirror
     assert eng["value"] == round(100 * older / raw["All Ages"].sum(), 4)  # downloads keep 4 decimals
     prof = pd.read_csv(d / "age-profile.csv")
     assert list(prof.columns[:11]) == STANDARD and len(prof) == 3 * 19
-    assert prof.groupby("area_code")["value"].sum().round(6).eq(100).all()
+    # shares sum to 100, within the rounding of 19 values to 4 decimals
+    assert prof.groupby("area_code")["value"].sum().sub(100).abs().le(19 * 0.00005).all()
     m = pd.read_csv(d / "pct-65-plus-map.csv")
     assert len(m) == 23 and m["area_code"].str.match(r"^E01\d{6}$").all()  # Rutland's 23 LSOAs (2011)
     row = m.set_index("area_code").loc["E01013787"]
