@@ -48,3 +48,20 @@ def test_health_index_sentence():
         "In 2018 Rutland's composite was 82.3% (12th of 149 upper-tier authorities, 1 = highest), against a median "
         "of 79.0% across England's upper-tier authorities; in 2015 it was 80.0% (rank 20)."
     )
+
+
+def test_old_figures_are_marked_as_older_data():
+    from datetime import date
+
+    today = date(2026, 11, 27)
+    assert [
+        overview_report.period_end_year(p)
+        for p in ("2023-25", "mid-2020", "31 December 2017", "2015 to 2018", "IoD2025", "latest")
+    ] == [2025, 2020, 2017, 2018, 2025, None]
+    assert overview_report.is_older_data("2016-18", today) and overview_report.is_older_data("mid-2020", today)
+    assert not overview_report.is_older_data("2023-25", today) and not overview_report.is_older_data("IoD2025", today)
+    assert not overview_report.is_older_data("2023", today)  # three years back is not yet "older"
+    assert overview_report.period_cell("31 December 2017", today) == (
+        '31 December 2017 <span class="older-data">older data</span>'
+    )
+    assert overview_report.period_cell("<b>2025</b>", today) == "&lt;b&gt;2025&lt;/b&gt;"

@@ -7,6 +7,8 @@ name escaped) and downloads.
 from __future__ import annotations
 
 import html
+import re
+from datetime import date
 
 import pandas as pd
 
@@ -45,6 +47,33 @@ def comparison_chip(comparison) -> str:
     )
 
 
+#: A figure whose period ended more than this many years before the build is marked as older data.
+OLDER_AFTER_YEARS = 3
+
+
+def period_end_year(period) -> int | None:
+    """The last calendar year a period label covers: '2023-25' -> 2025, 'mid-2020' -> 2020,
+    '31 December 2017' -> 2017, '2015 to 2018' -> 2018, 'IoD2025' -> 2025; None without a year."""
+    text = str(period)
+    years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", text)]
+    years += [int(a[:2] + b) for a, b in re.findall(r"(?<!\d)(\d{4})-(\d{2})(?!\d)", text)]
+    return max(years) if years else None
+
+
+def is_older_data(period, today: date | None = None) -> bool:
+    """True when the period ended more than :data:`OLDER_AFTER_YEARS` years before ``today``."""
+    end = period_end_year(period)
+    return end is not None and end < (today or date.today()).year - OLDER_AFTER_YEARS
+
+
+def period_cell(period, today: date | None = None) -> str:
+    """A period for a table cell, with a visible "older data" label (words, not colour) when it is old."""
+    text = html.escape(str(period))
+    if is_older_data(period, today):
+        text += ' <span class="older-data">older data</span>'
+    return text
+
+
 def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -> str:
     """An accessible HTML table of headlines (names escaped; links relative to the page)."""
     rows = []
@@ -63,7 +92,7 @@ def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -
         )
         rows.append(
             f"<tr><td>{topic}</td><td>{html.escape(str(r['indicator']))}{note}</td>"
-            f"<td>{html.escape(str(r['period']))}</td><td>{html.escape(format_value(r))}</td>"
+            f"<td>{period_cell(r['period'])}</td><td>{html.escape(format_value(r))}</td>"
             f"<td>{html.escape(eng)}</td><td>{comparison_chip(r.get('comparison'))}</td></tr>"
         )
     head = (
