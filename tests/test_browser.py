@@ -185,3 +185,23 @@ def test_navigation_and_breadcrumbs_come_from_quarto(server, browser):
     assert page.locator("#quarto-sidebar a[href$='cancer_screening/rutland.html']").count() == 1
     assert errors == []
     page.context.close()
+
+
+def test_phone_width_no_sideways_scroll_and_maps_redrawn_to_fit(server, browser):
+    """At 390 px no page scrolls sideways, and maps (and panels side by side) are redrawn to the screen's width
+    by assets/llr-charts.js rather than shrunk."""
+    base, site = server
+    too_wide = []
+    for rel in all_pages(site):
+        page, errors, _ = open_page(browser, base, rel, width=390)
+        if page.locator(".vega-chart").count():
+            page.wait_for_function(DRAWN_JS, timeout=20000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, rel
+        sizes = page.evaluate(
+            "() => [...document.querySelectorAll('.vega-chart')].map(d => [d.id, d.clientWidth,"
+            " d.querySelector('svg').getBoundingClientRect().width, !!d.querySelector('.mark-shape')])"
+        )
+        too_wide += [f"{rel} {cid}: {round(w)} px in {cw} px" for cid, cw, w, is_map in sizes if is_map and w > cw + 1]
+        assert errors == [], f"{rel}: {errors}"
+        page.context.close()
+    assert too_wide == []

@@ -4,6 +4,10 @@
  * spec in <script type="application/json" data-llr-spec="div id">; each dataset a page uses is
  * written once in <script type="application/json" data-llr-dataset="name"> (llr_analysis.page).
  * Nothing is loaded from outside the site.
+ *
+ * On a narrow screen (a phone) each chart is redrawn to the width it has, never shrunk: panels side by
+ * side are stacked, facets go one under another, legends move below the plot, long titles wrap and
+ * plot widths shrink to fit (heights in proportion). Wider screens get the charts as designed.
  */
 (function () {
   "use strict";
@@ -18,6 +22,59 @@
     return cache[name];
   }
 
+  var NARROW = 640;       // px: below this a chart is laid out for the width it has
+  var AXIS_ROOM = 150;    // px for axis titles and labels (labels longer than LABEL_LIMIT are cut with …)
+  var LABEL_LIMIT = 110;
+
+  function wrapTitle(title, chars) {
+    var text = typeof title === "string" ? title : (title && typeof title.text === "string" ? title.text : null);
+    if (!text || text.length <= chars) { return title; }
+    var lines = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > chars) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    lines.push(line);
+    if (typeof title === "string") { return lines; }
+    title.text = lines;
+    return title;
+  }
+
+  function isMap(node) {
+    var mark = node.mark && (node.mark.type || node.mark);
+    return mark === "geoshape";
+  }
+
+  function shrink(node, room, mapRoom) {
+    if (!node || typeof node !== "object") { return; }
+    if (isMap(node)) { room = mapRoom; }   // a map has no axes: it takes the whole width
+    if (typeof node.width === "number" && node.width > room) {
+      if (typeof node.height === "number") { node.height = Math.max(120, Math.round(node.height * room / node.width)); }
+      node.width = room;
+    }
+    ["vconcat", "hconcat", "concat", "layer"].forEach(function (k) {
+      (node[k] || []).forEach(function (child) { shrink(child, room, mapRoom); });
+    });
+    if (node.spec) { shrink(node.spec, room, mapRoom); }
+  }
+
+  function fitToWidth(spec, available) {
+    if (!available || available >= NARROW) { return spec; }
+    if (spec.hconcat) { spec.vconcat = spec.hconcat; delete spec.hconcat; }
+    if (spec.facet && spec.facet.column) { spec.facet.row = spec.facet.column; delete spec.facet.column; }
+    if (spec.encoding && spec.encoding.column) { spec.encoding.row = spec.encoding.column; delete spec.encoding.column; }
+    spec.config = spec.config || {};
+    spec.config.legend = Object.assign({}, spec.config.legend, {
+      orient: "bottom", direction: "horizontal", columns: Math.max(1, Math.floor(available / 170)), labelLimit: 150
+    });
+    spec.config.axis = Object.assign({}, spec.config.axis, { labelLimit: LABEL_LIMIT });
+    var chars = Math.floor(available / 7.5);
+    spec.title = wrapTitle(spec.title, chars);
+    (spec.vconcat || []).forEach(function (child) { child.title = wrapTitle(child.title, chars); });
+    var faceted = spec.facet || (spec.encoding && spec.encoding.row);
+    shrink(spec, available - AXIS_ROOM - (faceted ? 30 : 0), available - 20);
+    return spec;
+  }
+
   function draw(div) {
     var block = document.querySelector('script[data-llr-spec="' + div.id + '"]');
     if (!block) { console.error("chart " + div.id + ": no spec on the page"); return; }
@@ -26,6 +83,7 @@
       var names = (div.getAttribute("data-llr-datasets") || "").split(" ").filter(Boolean);
       spec.datasets = {};
       names.forEach(function (n) { spec.datasets[n] = dataset(n); });
+      fitToWidth(spec, div.clientWidth);
       window.vegaEmbed(div, spec, { actions: false, renderer: "svg" })
         .catch(function (e) { console.error("chart " + div.id + ": " + e); });
     } catch (e) {
