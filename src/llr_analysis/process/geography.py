@@ -56,6 +56,15 @@ ALLOWED_CRS = (27700, 4326)
 ENGLAND_BOUNDS = {"lon": (-6.5, 2.0), "lat": (49.8, 55.9)}
 
 
+def require_boundaries(path, column: str, expected: set, present: set, what: str) -> None:
+    """Every expected area has a boundary, else an error naming the file, the column and the first area
+    missing (``what``: e.g. "LLR LSOAs have no boundary")."""
+    missing = expected - present
+    if missing:
+        first = sorted(missing)[0]
+        raise DataValidationError(path, f"{len(missing)} {what}", column=column, area=first, example=first)
+
+
 def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
     """A boundary file, checked, as (code, geometry) in WGS84 lon/lat.
 
@@ -279,49 +288,37 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     # Boundaries, WGS84, LLR only.
     fb = raw_path("lsoa21_boundaries_llr", paths)
     b21 = read_boundaries(fb, "LSOA21CD")[["LSOA21CD", "geometry"]].rename(columns={"LSOA21CD": "lsoa21_code"})
-    missing = set(lsoa21["lsoa21_code"]) - set(b21["lsoa21_code"])
-    if missing:
-        raise DataValidationError(
-            fb,
-            f"{len(missing)} LLR LSOAs have no boundary",
-            column="LSOA21CD",
-            area=sorted(missing)[0],
-            example=sorted(missing)[0],
-        )
+    require_boundaries(
+        fb,
+        "LSOA21CD",
+        expected=set(lsoa21["lsoa21_code"]),
+        present=set(b21["lsoa21_code"]),
+        what="LLR LSOAs have no boundary",
+    )
     fb11 = raw_path("lsoa11_boundaries_llr", paths)
     b11 = read_boundaries(fb11, "LSOA11CD")[["LSOA11CD", "geometry"]].rename(columns={"LSOA11CD": "lsoa11_code"})
-    missing = set(lsoa11["lsoa11_code"]) - set(b11["lsoa11_code"])
-    if missing:
-        raise DataValidationError(
-            fb11,
-            f"{len(missing)} LLR LSOAs (2011) have no boundary",
-            column="LSOA11CD",
-            area=sorted(missing)[0],
-            example=sorted(missing)[0],
-        )
+    require_boundaries(
+        fb11,
+        "LSOA11CD",
+        expected=set(lsoa11["lsoa11_code"]),
+        present=set(b11["lsoa11_code"]),
+        what="LLR LSOAs (2011) have no boundary",
+    )
     fbm = raw_path("msoa21_boundaries_llr", paths)
     bm = read_boundaries(fbm, "MSOA21CD")[["MSOA21CD", "geometry"]].rename(columns={"MSOA21CD": "msoa21_code"})
-    missing = set(lsoa21["msoa21_code"]) - set(bm["msoa21_code"])
-    if missing:
-        raise DataValidationError(
-            fbm,
-            f"{len(missing)} LLR MSOAs have no boundary",
-            column="MSOA21CD",
-            area=sorted(missing)[0],
-            example=sorted(missing)[0],
-        )
+    require_boundaries(
+        fbm,
+        "MSOA21CD",
+        expected=set(lsoa21["msoa21_code"]),
+        present=set(bm["msoa21_code"]),
+        what="LLR MSOAs have no boundary",
+    )
     fl = raw_path("lad24_boundaries", paths)
     bl = read_boundaries(fl, "LAD24CD", codes=llr_lads)
     bl = bl[["LAD24CD", "LAD24NM", "geometry"]].rename(columns={"LAD24CD": "lad_code", "LAD24NM": "lad_name"})
-    missing = set(llr_lads) - set(bl["lad_code"])
-    if missing:
-        raise DataValidationError(
-            fl,
-            f"{len(missing)} LLR districts have no boundary",
-            column="LAD24CD",
-            area=sorted(missing)[0],
-            example=sorted(missing)[0],
-        )
+    require_boundaries(
+        fl, "LAD24CD", expected=set(llr_lads), present=set(bl["lad_code"]), what="LLR districts have no boundary"
+    )
     bl = _place_columns(bl.reset_index(drop=True))
     return {
         "geography/lsoa21": lsoa21,

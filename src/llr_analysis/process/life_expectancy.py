@@ -39,7 +39,7 @@ from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places
 from llr_analysis.process import read_table, step
-from llr_analysis.process.geography import read_boundaries
+from llr_analysis.process.geography import read_boundaries, require_boundaries
 from llr_analysis.process.life_expectancy_local import (
     _header_row,
     _read_excel,
@@ -508,11 +508,13 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     fb = raw_path("msoa11_boundaries_llr", paths)
     # CRS, lon/lat inside England, no null/empty/invalid polygons, no duplicated codes (geography.read_boundaries).
     bnd = read_boundaries(fb, "MSOA11CD")[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"})
-    nob = sorted(set(msoas["msoa11_code"]) - set(bnd["msoa11_code"]))
-    if nob:
-        raise DataValidationError(
-            fb, f"{len(nob)} LLR MSOAs (2011) have no boundary", column="MSOA11CD", example=nob[0]
-        )
+    require_boundaries(
+        fb,
+        "MSOA11CD",
+        expected=set(msoas["msoa11_code"]),
+        present=set(bnd["msoa11_code"]),
+        what="LLR MSOAs (2011) have no boundary",
+    )
     bnd = bnd[bnd["msoa11_code"].isin(msoas["msoa11_code"])].reset_index(drop=True)
 
     # GP practices (all England; the page uses LLR's).
