@@ -322,6 +322,20 @@ def render_programme(
             charts.append(funnel_chart(o["points"], o["limits"], tname, age_group_label(programme, ag)))
             fdl.append(o["points"])  # each practice's place against the funnel: column funnel_position
         fdl = pd.concat(fdl, ignore_index=True)
+        # one download of the practices' coverage and funnel position, beside the funnel and the practice list
+        practice_download = tidy_download(
+            fdl.rename(
+                columns={
+                    "practice_code": "area_code",
+                    "practice_name": "area_name",
+                    "numerator": "count",
+                    "age_label": "age",
+                }
+            ),
+            indicator=f"{label} coverage (%) by practice",
+            period=plabel,
+            source_id=source_id,
+        )
         page.chart(
             alt.hconcat(*charts),
             f"{programme}-funnel",
@@ -333,19 +347,7 @@ def render_programme(
                 f"{tname} by more than chance would usually explain. Practices with suppressed counts "
                 "are not shown."
             ),
-            data=tidy_download(
-                fdl.rename(
-                    columns={
-                        "practice_code": "area_code",
-                        "practice_name": "area_name",
-                        "numerator": "count",
-                        "age_label": "age",
-                    }
-                ),
-                indicator=f"{label} coverage (%) by practice",
-                period=plabel,
-                source_id=source_id,
-            ),
+            data=practice_download,
         )
 
         # Deprivation.
@@ -416,19 +418,7 @@ def render_programme(
                 f"{label} coverage by GP practice, {the_place.name}, {plabel} (– = counts suppressed "
                 "by the publisher; IMD decile 1 = most deprived)"
             ),
-            download=tidy_download(
-                fdl.rename(
-                    columns={
-                        "practice_code": "area_code",
-                        "practice_name": "area_name",
-                        "numerator": "count",
-                        "age_label": "age",
-                    }
-                ),
-                indicator=f"{label} coverage (%) by practice",
-                period=plabel,
-                source_id=source_id,
-            ),
+            download=practice_download,
         )
         out["table"] = table
     else:
