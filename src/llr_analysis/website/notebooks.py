@@ -35,6 +35,7 @@ from llr_analysis.errors import BuildError, ParameterError
 from llr_analysis.hashing import NOTEBOOK_LAYERS, code_hash
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.places import get_place, load_places
+from llr_analysis.topics import notebook_topic
 
 KERNEL = "python3"
 
@@ -64,16 +65,6 @@ class Run:
         return self.output.with_suffix(".hash")
 
 
-def notebook_meta(path: Path) -> dict:
-    nb = nbformat.read(path, as_version=4)
-    meta = dict(nb.metadata.get("llr", {}))
-    meta.setdefault("title", path.stem.replace("_", " ").capitalize())
-    meta.setdefault("per_place", True)
-    meta.setdefault("role", "topic")
-    meta.setdefault("order", 99)
-    return meta
-
-
 #: Parameters the build sets for each run; they name the page, so they cannot be overridden.
 BUILD_PARAMETERS = ("place",)
 
@@ -95,15 +86,16 @@ def declared_parameters(path: Path) -> dict[str, object]:
     return out
 
 
-def check_parameters(parameters: dict, notebooks: list[Path]) -> None:
-    """Refuse parameters the build owns (``place``: use ``--place``) and parameters no notebook has."""
+def check_parameters(parameters: dict, declared: dict[Path, dict]) -> None:
+    """Refuse parameters the build owns (``place``: use ``--place``) and parameters no notebook has
+    (``declared``: each notebook's :func:`declared_parameters`)."""
     owned = sorted(set(parameters) & set(BUILD_PARAMETERS))
     if owned:
         raise ParameterError(
             f"parameter {owned[0]!r} is set by the build for each page and cannot be given with "
             f"--param (choose places with --place)"
         )
-    valid = sorted({k for nb in notebooks for k in declared_parameters(nb)} - set(BUILD_PARAMETERS))
+    valid = sorted({k for names in declared.values() for k in names} - set(BUILD_PARAMETERS))
     unknown = sorted(set(parameters) - set(valid))
     if unknown:
         raise ParameterError(f"unknown parameter(s) {unknown}; the notebooks of this build take: {', '.join(valid)}")
@@ -148,19 +140,17 @@ def plan(
             raise ParameterError(f"unknown topic notebook(s) {unknown}; known: {sorted(known)}")
         sources = [s for s in sources if s.stem in topics]
     parameters = dict(parameters or {})
-    check_parameters(parameters, sources)
+    declared = {nb: declared_parameters(nb) for nb in sources}
+    check_parameters(parameters, declared)
     for nb in sources:
-        meta = notebook_meta(nb)
-        nav = {"role": meta["role"], "order": int(meta["order"])}
-        declared = declared_parameters(nb)
-        own = {k: _typed(k, v, declared[k], nb) for k, v in parameters.items() if k in declared}
-        if meta["per_place"]:
+        topic = notebook_topic(nb)
+        nav = {"role": topic.role, "order": topic.order}
+        own = {k: _typed(k, v, declared[nb][k], nb) for k, v in parameters.items() if k in declared[nb]}
+        if topic.per_place:
             for p in place_ids:
-                runs.append(
-                    Run(nb, nb.stem, meta["title"], p, Path(nb.stem) / f"{p}.ipynb", {**own, "place": p}, **nav)
-                )
+                runs.append(Run(nb, nb.stem, topic.title, p, Path(nb.stem) / f"{p}.ipynb", {**own, "place": p}, **nav))
         else:
-            runs.append(Run(nb, nb.stem, meta["title"], None, Path(meta.get("output", f"{nb.stem}.ipynb")), own, **nav))
+            runs.append(Run(nb, nb.stem, topic.title, None, Path(topic.output or f"{nb.stem}.ipynb"), own, **nav))
     return runs
 
 
@@ -176,8 +166,7 @@ def table_digests(paths: ProjectPaths) -> dict[Path, str]:
 def run_hash(run: Run, paths: ProjectPaths, code: str, tables: dict[Path, str] | None = None) -> str:
     """Content hash of everything a run depends on."""
     tables = table_digests(paths) if tables is None else tables
-    meta = notebook_meta(run.notebook)
-    patterns = meta.get("inputs") or ["**/*"]
+    patterns = notebook_topic(run.notebook).inputs or ("**/*",)
     used = sorted({t for pat in patterns for t in paths.processed.glob(f"{pat}.parquet")})
     h = hashlib.sha256()
     h.update(_sha(run.notebook).encode())
