@@ -129,7 +129,7 @@ def cmd_build(args, paths) -> int:
         + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
         + f" (notebooks: {report.executed} executed, {report.skipped} unchanged)"
     )
-    if report.engine:
+    if report.pages:  # rendered in this build (empty when the published site was already current)
         print(f"site: {report.site} ({len(report.pages)} pages, rendered by Quarto)")
     else:
         print(f"site: {report.site} is up to date (nothing changed since it was published)")

@@ -27,7 +27,6 @@ from llr_analysis.website.sitepages import sources_page
 class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     pages: list[Path] = field(default_factory=list)
-    engine: str = ""
     executed: int = 0
     skipped: int = 0
     site: Path | None = None
@@ -454,7 +453,7 @@ def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, forc
         paths, stage, target, force=force, partial=partial, timed=timed, log=log, workers=workers
     )
     if result is not None:
-        report.engine, report.pages = result.engine, result.pages
+        report.pages = result.pages
     if partial:
         log(f"partial build published to {report.site} (site/ is only replaced by a full build)")
     return report

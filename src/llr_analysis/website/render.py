@@ -54,7 +54,6 @@ class RenderResult:
     pages: list[Path]
     rendered: list[str] = field(default_factory=list)  # ["."] for the whole project
     seconds: float = 0.0
-    engine: str = "quarto"
 
 
 def _candidates(root: Path | None) -> list[Path]:
