@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 
 class RecordingPage:
     """Stands in for :class:`llr_analysis.report.page.Page`: keeps what a section writes, in order."""
@@ -20,6 +22,21 @@ class RecordingPage:
 
     def note(self, text, **kw):
         self.outputs.append(("note", "", {"text": text}))
+
+    def html(self, text):
+        self.outputs.append(("html", "", {"text": text}))
+
+    @contextmanager
+    def tabset(self):
+        yield self
+
+    @contextmanager
+    def tab(self, title):
+        self.outputs.append(("tab", title, {"title": title}))
+        yield
+
+    def tabs(self) -> list[str]:
+        return [n for k, n, _ in self.outputs if k == "tab"]
 
     def named(self, name):
         return next(o for kind, n, o in self.outputs if n == name)

@@ -200,3 +200,33 @@ def test_a_data_dictionary_is_written_beside_the_downloads(built_page):
     assert row["type"] == "whole number" and row["meaning"].startswith("the numerator")
     assert row["sources"] == "sape_lsoa11_mid2020" and "Open Government Licence" in row["licences"]
     assert str(row["periods"]) == "2020"
+
+
+def test_tabset_is_one_quarto_panel_tabset_block(tmp_path, monkeypatch):
+    """Tab contents are collected into one Markdown output (a tabset cannot span notebook outputs)."""
+    displayed = []
+    monkeypatch.setenv("LLR_STAGE", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(page_mod, "_display", displayed.append)
+    page = page_mod.Page("population", "leicester")
+    with page.tabset() as tabs:
+        with tabs.tab("Wards"):
+            page.table(pd.DataFrame({"ward": ["Abbey <b>"], "people": [1]}), "wards", caption="Wards")
+            page.note("Best fit", title="How wards are built")
+        with tabs.tab("MSOAs"):
+            page.markdown("MSOA text & more")
+    assert len(displayed) == 1
+    text = displayed[0].data
+    assert text.startswith("::: {.panel-tabset}\n") and text.rstrip().endswith(":::")
+    assert (
+        text.index("### Wards")
+        < text.index("Abbey &lt;b&gt;")
+        < text.index("### MSOAs")
+        < text.index("MSOA text &amp; more")
+    )
+    # the callout's title is an attribute: a heading inside the tabset would start a new tab
+    assert '.callout-note title="How wards are built"' in text and "## How" not in text
+    assert tabs.titles == ["Wards", "MSOAs"]
+    assert (tmp_path / "leicester-data" / "wards.csv").exists()
+    with pytest.raises(RuntimeError, match="nested"), page.tabset(), page.tabset():
+        pass

@@ -22,6 +22,10 @@ class Place:
     name: str
     type: str
     districts: dict[str, str] = field(default_factory=dict)
+    #: locality levels shown on this place's topic pages, one tab each, in order
+    localities: tuple[str, ...] = ()
+    #: locality levels that get a profile page each
+    profiles: tuple[str, ...] = ()
 
     @property
     def district_codes(self) -> list[str]:
@@ -34,6 +38,13 @@ class LocalityLevel:
     label: str
     code_column: str
     name_column: str
+    plural: str = ""
+    #: ``lsoa``: an area built from LSOAs 2021; ``practice``: a group of GP practices (PCN)
+    basis: str = "lsoa"
+
+    @property
+    def is_area(self) -> bool:
+        return self.basis == "lsoa"
 
 
 @dataclass(frozen=True)
@@ -63,11 +74,23 @@ class PlacesConfig:
 @lru_cache(maxsize=1)
 def load_places() -> PlacesConfig:
     raw = yaml.safe_load(resources.files("llr_analysis.config").joinpath("places.yml").read_text())
+    levels = {lid: LocalityLevel(id=lid, **lv) for lid, lv in raw["locality_levels"].items()}
     places = {
-        pid: Place(id=pid, code=p["code"], name=p["name"], type=p["type"], districts=dict(p["districts"]))
+        pid: Place(
+            id=pid,
+            code=p["code"],
+            name=p["name"],
+            type=p["type"],
+            districts=dict(p["districts"]),
+            localities=tuple(p.get("localities", ())),
+            profiles=tuple(p.get("profiles", ())),
+        )
         for pid, p in raw["places"].items()
     }
-    levels = {lid: LocalityLevel(id=lid, **lv) for lid, lv in raw["locality_levels"].items()}
+    for p in places.values():
+        unknown = sorted((set(p.localities) | set(p.profiles)) - set(levels))
+        if unknown:
+            raise ParameterError(f"places.yml: place {p.id!r} names unknown locality levels {unknown}")
     return PlacesConfig(
         places=places,
         locality_levels=levels,
@@ -95,3 +118,12 @@ def get_locality_level(level_id: str) -> LocalityLevel:
     if key not in cfg.locality_levels:
         raise ParameterError(f"unknown locality level {level_id!r}; expected one of {sorted(cfg.locality_levels)}")
     return cfg.locality_levels[key]
+
+
+def place_locality_levels(place_id: str, areas_only: bool = False) -> list[LocalityLevel]:
+    """The locality levels shown on ``place_id``'s topic pages (one tab each, in places.yml order).
+
+    ``areas_only`` leaves out practice-based levels (PCNs), for sources that exist only by area.
+    """
+    levels = [get_locality_level(lv) for lv in get_place(place_id).localities]
+    return [lv for lv in levels if lv.is_area or not areas_only]

@@ -173,6 +173,7 @@ def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
         "lsoa21_boundaries_llr",
         "lsoa11_boundaries_llr",
         "msoa21_boundaries_llr",
+        "wards22_boundaries_llr",
         "lad24_boundaries",
     ],
     outputs=[
@@ -184,6 +185,7 @@ def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
         "geography/lsoa11_boundaries",
         "geography/msoa21_boundaries",
         "geography/district_boundaries",
+        "geography/ward_boundaries",
     ],
 )
 def build_geography(paths) -> dict[str, pd.DataFrame]:
@@ -207,6 +209,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     check_unique(lk, ["lsoa21_code"], f)
     check_count(len(lk), cfg.expected["lsoa21_in_llr"], "LSOAs (2021)", f)
     check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_llr"], "districts", f)
+    check_count(lk["ward_code"].nunique(), cfg.expected["wards_in_llr"], "wards (2024)", f)
 
     fn = raw_path("msoa21_names", paths)
     names = select_columns(
@@ -320,6 +323,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         fl, "LAD24CD", expected=set(llr_lads), present=set(bl["lad_code"]), what="LLR districts have no boundary"
     )
     bl = _place_columns(bl.reset_index(drop=True))
+    wards = ward_outlines(lsoa21, b21, raw_path("wards22_boundaries_llr", paths))
     return {
         "geography/lsoa21": lsoa21,
         "geography/lsoa11": lsoa11,
@@ -329,4 +333,30 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         "geography/lsoa11_boundaries": b11.reset_index(drop=True),
         "geography/msoa21_boundaries": bm.reset_index(drop=True),
         "geography/district_boundaries": bl,
+        "geography/ward_boundaries": wards,
     }
+
+
+def ward_outlines(lsoa21: pd.DataFrame, lsoa_shapes: gpd.GeoDataFrame, wards22_file) -> gpd.GeoDataFrame:
+    """Ward (2024) outlines as the union of each ward's best-fit LSOAs (2021), with their vintage stated.
+
+    Ward figures on the site are sums of LSOAs assigned to wards by the ONS best-fit lookup (LSOA 2021
+    to ward 2024), so the area a ward's figure describes is exactly the union of its LSOAs; that union
+    is drawn. It follows LSOA edges, not the legal ward boundary, and the page says so. The published
+    ward boundaries available (December 2022) predate the May 2023 ward changes: they are read only to
+    state, for every ward code, whether a published boundary of that code exists
+    (``published_boundary``: "December 2022" or "none: ward created after December 2022"). Nothing is
+    matched by name and no 2022 shape stands in for a 2024 ward.
+    """
+    published = read_boundaries(wards22_file, "WD22CD")
+    codes22 = set(published["WD22CD"])
+    keys = ["ward_code", "ward_name", "lad_code", "lad_name", "place_id", "place_name"]
+    shapes = lsoa_shapes.merge(lsoa21[["lsoa21_code", *keys]], on="lsoa21_code", how="inner")
+    out = shapes.dissolve(by=keys, aggfunc={"lsoa21_code": "count"}).reset_index()
+    out = out.rename(columns={"lsoa21_code": "n_lsoas"})
+    out["published_boundary"] = [
+        "December 2022" if c in codes22 else "none: ward created after December 2022" for c in out["ward_code"]
+    ]
+    return (
+        gpd.GeoDataFrame(out, geometry="geometry", crs=lsoa_shapes.crs).sort_values("ward_code").reset_index(drop=True)
+    )

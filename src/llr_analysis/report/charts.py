@@ -1,8 +1,10 @@
 """Chart builders shared by the topic notebooks (Altair / Vega-Lite).
 
 Colours are colour-blind safe: comparisons use :data:`llr_analysis.stats.COMPARISON_COLOURS`
-(never red/amber/green alone, always with a text label), deprivation deciles use the
-viridis scheme (perceptually uniform, readable with the common colour-vision deficiencies).
+(never red/amber/green alone, always with a text label); continuous values use viridis
+(perceptually uniform); deprivation deciles use ColorBrewer's 10-class RdYlBu
+(:data:`DECILE_COLOURS`), diverging so that neighbouring deciles differ in lightness and hue
+(viridis made deciles 1-3 nearly the same dark colour), marked colour-blind safe by ColorBrewer.
 """
 
 from __future__ import annotations
@@ -15,6 +17,15 @@ from shapely import orient_polygons
 from llr_analysis.stats.benchmark import COMPARISON_COLOURS
 
 DECILE_SCHEME = "viridis"
+#: ColorBrewer RdYlBu, 10 classes: decile 1 (most deprived) dark red ... decile 10 dark blue.
+DECILE_COLOURS = [
+    "#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090",
+    "#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695",
+]  # fmt: skip
+#: Outline colour of localities drawn over small areas.
+OUTLINE_COLOUR = "#111111"
+#: Maps name their localities on the map when there are at most this many (more would overlap).
+MAX_MAP_LABELS = 25
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
@@ -70,13 +81,23 @@ def choropleth(
     width: int = 560,
     height: int = 460,
     domain: list | None = None,
+    colours: list[str] | None = None,
+    outlines: gpd.GeoDataFrame | None = None,
 ) -> alt.Chart:
-    """A map of polygons coloured by ``field`` with tooltips (``tooltip`` = altair tooltip fields)."""
+    """A map of polygons coloured by ``field`` with tooltips (``tooltip`` = altair tooltip fields).
+
+    ``colours`` gives the range for ``domain`` (instead of ``scheme``); ``outlines`` (columns
+    ``locality_name``, ``geometry``) draws locality boundaries over the polygons (see
+    :func:`with_outlines`).
+    """
     data = geo_data(gdf)
     enc_type = "O" if ordinal else "Q"
-    scale = alt.Scale(scheme=scheme, reverse=reverse, **({"domain": domain} if domain else {}))
+    if colours:
+        scale = alt.Scale(domain=domain, range=colours)
+    else:
+        scale = alt.Scale(scheme=scheme, reverse=reverse, **({"domain": domain} if domain else {}))
     tips = [_tooltip(t) for t in tooltip]
-    return (
+    base = (
         alt.Chart(data)
         .mark_geoshape(stroke="white", strokeWidth=0.3)
         .encode(
@@ -88,13 +109,57 @@ def choropleth(
         .project(type="mercator")
         .properties(width=width, height=height)
     )
+    return base if outlines is None else with_outlines(base, outlines)
 
 
-def decile_map(gdf: gpd.GeoDataFrame, decile_field: str, tooltip: list, legend_title: str) -> alt.Chart:
-    """LSOAs coloured by national decile, 1 = most deprived (dark) to 10 = least deprived (light)."""
+def decile_map(
+    gdf: gpd.GeoDataFrame,
+    decile_field: str,
+    tooltip: list,
+    legend_title: str,
+    outlines: gpd.GeoDataFrame | None = None,
+) -> alt.Chart:
+    """LSOAs coloured by national decile, 1 = most deprived (dark red) to 10 = least deprived (dark blue)."""
     return choropleth(
-        gdf, decile_field, "", tooltip, ordinal=True, legend_title=legend_title, domain=list(range(1, 11))
+        gdf,
+        decile_field,
+        "",
+        tooltip,
+        ordinal=True,
+        legend_title=legend_title,
+        domain=list(range(1, 11)),
+        colours=DECILE_COLOURS,
+        outlines=outlines,
     )
+
+
+def with_outlines(base: alt.Chart, outlines: gpd.GeoDataFrame, label: bool | None = None) -> alt.LayerChart:
+    """``base`` (a map) with locality boundaries drawn over it, each named in its tooltip, and names
+    written on the map when there are at most :data:`MAX_MAP_LABELS` localities (``label`` forces it).
+
+    ``outlines`` needs ``locality_name`` and ``geometry`` (e.g.
+    :func:`llr_analysis.analysis.localities.outlines`). The outline layer has no fill, so the small
+    areas' own tooltips still answer where the pointer is inside a locality.
+    """
+    shapes = outlines[["locality_name", "geometry"]].copy()
+    lines = (
+        alt.Chart(geo_data(shapes))
+        .mark_geoshape(filled=False, stroke=OUTLINE_COLOUR, strokeWidth=1.2)
+        .encode(tooltip=[alt.Tooltip("properties.locality_name:N", title="Locality")])
+    )
+    width, height = base.width, base.height
+    base = base.copy()
+    base.width = base.height = alt.Undefined  # the layer carries the size
+    layers: list[alt.Chart] = [base, lines]
+    if label if label is not None else len(shapes) <= MAX_MAP_LABELS:
+        points = shapes.to_crs(4326).representative_point()
+        names = pd.DataFrame(
+            {"name": shapes["locality_name"].astype(str), "lon": points.x.round(4), "lat": points.y.round(4)}
+        )
+        text = alt.Chart(names).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+        layers.append(text.mark_text(fontSize=10, fontWeight="bold", stroke="white", strokeWidth=3, strokeOpacity=0.8))
+        layers.append(text.mark_text(fontSize=10, fontWeight="bold", color=OUTLINE_COLOUR))
+    return alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
 
 
 def bar_with_reference(

@@ -25,6 +25,8 @@ import html
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -249,6 +251,52 @@ class Page:
         self._dictionary: list[dict] = []
         self._n = 0
         self.suppressed_rows = 0
+        # While a tabset is open (``with page.tabset()``) outputs are collected here as Markdown,
+        # because a Quarto tabset must be one block: it cannot span several notebook outputs.
+        self._capture: list[str] | None = None
+
+    # ------------------------------------------------------------------ output plumbing
+    def _emit_html(self, text: str) -> None:
+        if self._capture is not None:
+            self._capture.append(raw_html_markdown(text))
+        else:
+            _html(text)
+
+    def _emit_markdown(self, text: str) -> None:
+        if self._capture is not None:
+            self._capture.append(text + "\n")
+        else:
+            from IPython.display import Markdown
+
+            _display(Markdown(text))
+
+    @contextmanager
+    def tabset(self) -> Iterator[Tabset]:
+        """Show the outputs made inside as a Quarto tabset, one tab per ``tabs.tab(title)``::
+
+            with page.tabset() as tabs:
+                for level in levels:
+                    with tabs.tab(level.plural):
+                        page.table(...)
+
+        In a build the tabs become one ``::: {.panel-tabset}`` block (tab titles are level-3
+        headings, so use them under a level-2 section heading). Outside a build each tab's outputs
+        show in turn under its title.
+        """
+        if self._capture is not None:
+            raise RuntimeError("tabsets cannot be nested")
+        tabs = Tabset(self)
+        if not self.in_build:
+            yield tabs
+            return
+        self._capture = []
+        try:
+            yield tabs
+        finally:
+            parts, self._capture = self._capture, None
+        from IPython.display import Markdown
+
+        _display(Markdown("::: {.panel-tabset}\n\n" + "\n".join(parts) + "\n:::\n"))
 
     # ------------------------------------------------------------------ downloads
     def write_csv(self, df: pd.DataFrame, name: str) -> tuple[str, int]:
@@ -284,13 +332,11 @@ class Page:
     def markdown(self, text: str) -> None:
         """Show narrative Markdown. Its ``&``, ``<`` and ``>`` are escaped: names from data become
         text and can never be read as HTML (the Markdown formatting of the text itself still works)."""
-        from IPython.display import Markdown
-
-        _display(Markdown(escape_markup(text)))
+        self._emit_markdown(escape_markup(text))
 
     def html(self, text: str) -> None:
         """Show HTML built by llr_analysis (which escapes every name and value it puts in)."""
-        _html(text)
+        self._emit_html(text)
 
     def note(self, text: str, kind: str = "note", title: str | None = None, collapse: bool = False) -> None:
         """A Quarto callout (``kind``: note, tip, warning, important, caution) holding plain ``text``.
@@ -305,10 +351,12 @@ class Page:
             _html(f'<div class="callout callout-{kind}" role="note">{body}</div>')
             return
         attrs = f".callout-{kind}" + (' collapse="true"' if collapse else "")
+        if title and self._capture is not None:
+            # inside a tabset a heading would start a new tab: the title goes in an attribute
+            attrs += ' title="' + html.escape(title).replace("\\", "") + '"'
+            title = None
         heading = f"## {_md_escape(title)}\n\n" if title else ""
-        from IPython.display import Markdown
-
-        _display(Markdown(f"::: {{{attrs}}}\n{heading}{raw_html_markdown(body)}:::\n"))
+        self._emit_markdown(f"::: {{{attrs}}}\n{heading}{raw_html_markdown(body)}:::")
 
     def table(
         self,
@@ -333,7 +381,7 @@ class Page:
             body,
             count=1,
         )
-        _html(
+        self._emit_html(
             f'<div class="table-wrap" id="{slug(name)}" tabindex="0" role="region" '
             f'aria-label="{html.escape(caption)}">{body}</div>'
             f'<p class="download-line">{self._download_link(link, "table")}</p>'
@@ -373,7 +421,25 @@ class Page:
             f'<figcaption id="{div_id}-caption"><strong>{html.escape(title)}.</strong> {html.escape(description)} '
             f"{self._download_link(link, 'chart')}</figcaption></figure>"
         )
-        _html("".join(parts))
+        self._emit_html("".join(parts))
+
+
+class Tabset:
+    """The tabs of one :meth:`Page.tabset` block."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.titles: list[str] = []
+
+    @contextmanager
+    def tab(self, title: str) -> Iterator[None]:
+        """Outputs made inside this block form the tab ``title``."""
+        self.titles.append(title)
+        if self.page._capture is not None:
+            self.page._capture.append(f"### {_md_escape(title)}\n")
+        else:
+            _html(f"<h3>{html.escape(title)}</h3>")
+        yield
 
 
 # ---------------------------------------------------------------------------------- chart data
