@@ -484,3 +484,78 @@ def test_screening_pages(built_site):
     assert (row["count"], row["denominator"]) == (42595, 71127) and row["comparison"] == "worse"
     rut = (site / "cancer_screening" / "rutland.html").read_text()
     assert "Rutland Health PCN" in rut
+
+
+# ------------------------------------------------------------------------------ one rounding, PCNs apart and sorted
+
+
+def _rows():
+    """Three Rutland practices (two in PCN U1, one with no PCN) and one practice elsewhere in England."""
+    return pd.DataFrame(
+        {
+            "practice_code": ["P1", "P2", "P3", "E1"],
+            "practice_name": ["ONE", "TWO", "THREE", "ELSEWHERE"],
+            "numerator": [3749.0, 3750.0, 7501.0, 7000.0],
+            "denominator": [5000.0, 5000.0, 10000.0, 10000.0],
+            "place_id": ["rutland", "rutland", "rutland", None],
+            "pcn_code": ["U1", "U1", None, None],
+            "pcn_name": ["ZED PCN", "ZED PCN", None, None],
+            "source_id": ["test"] * 4,
+        }
+    )
+
+
+def test_a_pcn_and_a_place_shown_as_75_0_get_the_same_band():
+    t = screening.area_table(_rows(), "rutland", "cervical", "2017-12-31", "25-49").set_index("level")
+    pcn, place = t.loc["pcn"], t.loc["place"]
+    assert pcn["value"] == pytest.approx(74.99) and place["value"] == pytest.approx(75.0)
+    assert f"{pcn['value']:.1f}" == f"{place['value']:.1f}" == "75.0"
+    # the cervical acceptable standard is 75%: both shown as 75.0, both meet it, with no gap and no screens
+    assert pcn["standard_band"] == place["standard_band"] == "meets acceptable only"
+    assert pcn["gap_acceptable_pp"] == place["gap_acceptable_pp"] == 0
+    assert pcn["screens_to_acceptable"] == place["screens_to_acceptable"] == 0
+    assert pcn["gap_achievable_pp"] == place["gap_achievable_pp"] == pytest.approx(5.0)
+    assert screening.standard_band(74.95, "cervical") == "meets acceptable only"  # shown as 75.0 (f"{74.95:.1f}")
+    assert screening.standard_band(74.94, "cervical") == "below acceptable"
+    assert screening.gap_to_standard(7494, 10000, "cervical")["screens_to_acceptable"] == 6
+
+
+def test_practices_with_no_pcn_are_apart_and_pcns_are_sorted():
+    from llr_analysis.report import cancer_screening as report
+    from llr_analysis.report import cancer_screening_localities as loc
+
+    rows = _rows()
+    rows = pd.concat(
+        [rows, rows.iloc[[0]].assign(practice_code="P4", pcn_code="A1", pcn_name="ALPHA PCN", numerator=1000.0)]
+    )
+    t = screening.area_table(rows, "rutland", "cervical", "2017-12-31", "25-49")
+    assert list(t["level"]) == ["place", "pcn", "pcn", "no_pcn", "llr", "england"]
+    assert list(t.loc[t["level"] == "pcn", "area_name"]) == ["Alpha PCN", "Zed PCN"]  # alphabetical
+    ranked = loc.pcn_ranking(t)
+    assert list(ranked["area_name"]) == ["Alpha PCN", "Zed PCN"]  # lowest coverage first: 20.0% then 75.0%
+    assert "no_pcn" not in set(ranked["level"]) and "no_pcn" not in set(report.no_pcn_rows(t)["level"])
+    t2 = t.assign(value=t["value"].where(t["area_name"] != "Alpha PCN", 90.0))
+    assert list(loc.pcn_ranking(t2)["area_name"]) == ["Zed PCN", "Alpha PCN"]
+    pts, _ = screening.funnel(rows[rows["place_id"] == "rutland"].assign(status="closed"), 70.0)
+    text = loc.no_pcn_text({"25-49": pts}, "Rutland", "cervical")
+    assert text.startswith("**Practice with no PCN on record.** 1 practice in Rutland has no primary care network")
+    assert "Three (P3, closed): 75.0% (women aged 25 to 49)" in text
+    assert loc.no_pcn_text({"25-49": pts[pts["pcn_code"].notna()]}, "Rutland", "cervical") == ""
+
+
+def test_funnel_axis_ticks_do_not_crowd():
+    from llr_analysis.report.cancer_screening_charts import log_ticks
+
+    assert log_ticks(80, 5000) == [100, 500, 1000, 5000]
+    assert log_ticks(150, 40000) == [500, 1000, 5000, 10000]
+    assert all(len(log_ticks(lo, lo * 500)) <= 5 for lo in (3, 40, 700, 9000))
+    assert log_ticks(1100, 1900) == [1100, 1900]
+
+
+def test_area_tabs_say_screening_is_by_practice():
+    from llr_analysis.places import get_locality_level
+    from llr_analysis.report import cancer_screening_localities as loc
+
+    text = loc.area_tab_text(get_locality_level("ward"), "rutland")
+    assert text.startswith("**No screening figures by wards.** Screening coverage is published by GP practice")
+    assert "registered with each practice" in text and "Rutland's wards" in text

@@ -27,10 +27,12 @@ def test_availability_sentence_names_what_is_there_and_what_is_missing():
     )
     text = scr_data.availability_sentence(avail)
     assert text.startswith(
-        "**In this build.** cervical screening: GP practice counts for 31 December 2017 (ages 25-49 and 50-64)."
+        "**Data on this page.** cervical screening: GP practice counts for 31 December 2017 (older data) "
+        "(ages 25-49 and 50-64)."
     )
     assert "**No figures here yet for breast screening or bowel screening**" in text
     assert "llr " not in text  # no build command in stakeholder text (it is in the analysts' note)
+    assert "this build" not in text.lower()
 
 
 def test_health_index_sentence():

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis import settings
+from llr_analysis.analysis.localities import pcn_name
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_place, load_places
 from llr_analysis.process import read_table
@@ -135,14 +136,24 @@ def compare_with_england(value, lower, upper, england_value):
     return compare_by_ci_overlap(value, lower, upper, england_value, polarity="higher_is_better")
 
 
+def shown_pct(value: float) -> float:
+    """A coverage as the pages show it, to 1 decimal place (as ``f"{value:.1f}"``).
+
+    Every comparison with a standard is made on this number, so an area shown as 75.0% meets a 75%
+    standard whatever its unrounded value, for PCNs, places and practices alike.
+    """
+    return float(f"{float(value):.1f}")
+
+
 def standard_band(value: float, programme: str) -> str:
-    """Where a coverage sits against the programme standard: 'achievable met', 'acceptable met', 'below acceptable'."""
+    """Where a coverage sits against the programme standard: 'meets achievable', 'meets acceptable only',
+    'below acceptable' (compared as shown, to 1 decimal place: :func:`shown_pct`)."""
     if pd.isna(value):
         return "not compared"
-    s = standard(programme)
-    if value >= s["achievable"]:
+    s, v = standard(programme), shown_pct(value)
+    if v >= s["achievable"]:
         return "meets achievable"
-    if value >= s["acceptable"]:
+    if v >= s["acceptable"]:
         return "meets acceptable only"
     return "below acceptable"
 
@@ -151,7 +162,8 @@ def gap_to_standard(numerator, denominator, programme: str) -> dict:
     """Coverage gap to the programme's acceptable and achievable thresholds.
 
     Percentage points below each threshold (0 when met) and the extra people screened needed
-    to reach it (:func:`screens_needed`).
+    to reach it (:func:`screens_needed`). Met or not is judged on the coverage as shown
+    (:func:`shown_pct`, as :func:`standard_band`), so a threshold shown as met needs 0 more screens.
     """
     s = standard(programme)
     if pd.isna(numerator) or pd.isna(denominator) or float(denominator) <= 0:
@@ -161,12 +173,14 @@ def gap_to_standard(numerator, denominator, programme: str) -> dict:
             "screens_to_acceptable": np.nan,
             "screens_to_achievable": np.nan,
         }
-    value = 100 * float(numerator) / float(denominator)
+    value = shown_pct(100 * float(numerator) / float(denominator))
+    out = {}
+    for key in ("acceptable", "achievable"):
+        met = value >= s[key]
+        out[f"gap_{key}_pp"] = 0.0 if met else round(s[key] - value, 1)
+        out[f"screens_to_{key}"] = 0.0 if met else screens_needed(numerator, denominator, s[key])
     return {
-        "gap_acceptable_pp": max(0.0, s["acceptable"] - value),
-        "gap_achievable_pp": max(0.0, s["achievable"] - value),
-        "screens_to_acceptable": screens_needed(numerator, denominator, s["acceptable"]),
-        "screens_to_achievable": screens_needed(numerator, denominator, s["achievable"]),
+        k: out[k] for k in ("gap_acceptable_pp", "gap_achievable_pp", "screens_to_acceptable", "screens_to_achievable")
     }
 
 
@@ -330,7 +344,8 @@ def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_
     """Coverage for the place, each PCN with practices in the place, LLR and England.
 
     PCN figures are over all of the PCN's practices in the data (a PCN can have practices in two
-    places; ``pcn_places`` names them). Each row carries its Wilson 95% CI, the comparison with
+    places; ``pcn_places`` names them); PCNs come in alphabetical order. The place's practices with no
+    PCN on record are one ``no_pcn`` row (counted in the place, never a PCN). Each row carries its Wilson 95% CI, the comparison with
     England, the standard band and the gap to the standard.
     """
     the_place = get_place(place)
@@ -350,9 +365,11 @@ def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_
         .groupby("pcn_code")["place_id"]
         .agg(lambda s: ", ".join(sorted({cfg.places[p].name for p in s})))
     )
-    for (code, name), sub in llr.dropna(subset=["pcn_code"]).groupby(["pcn_code", "pcn_name"]):
+    groups = llr.dropna(subset=["pcn_code"]).groupby(["pcn_code", "pcn_name"])
+    named = sorted(((pcn_name(n), c, sub) for (c, n), sub in groups), key=lambda t: t[0])
+    for name, code, sub in named:  # PCNs in alphabetical order of their shown names
         if (sub["place_id"] == the_place.id).any():
-            add("pcn", code, str(name).title().replace("Pcn", "PCN"), sub, {"pcn_places": pcn_places.get(code, "")})
+            add("pcn", code, name, sub, {"pcn_places": pcn_places.get(code, "")})
     no_pcn = here[here["pcn_code"].isna()]
     if len(no_pcn):
         add("no_pcn", "", "Practices with no PCN on record", no_pcn)

@@ -76,9 +76,10 @@ def age_narrative(
         f"{('were ' + interval) if interval else 'were covered'}, {COMPARISON_WORDS.get(p['comparison'], '')} "
         f"England ({fmt_pct(e['value'])}); {load_places().llr_short_name} as a whole: {fmt_pct(llr['value'])}. "
     )
-    if p["value"] >= s["achievable"]:
+    band = standard_band(p["value"], programme)  # judged on the value as shown (1 dp), as every table
+    if band == "meets achievable":
         text += f"This meets the achievable standard of {s['achievable']}%. "
-    elif p["value"] >= s["acceptable"]:
+    elif band == "meets acceptable only":
         text += (
             f"This meets the acceptable threshold ({s['acceptable']}%) but not the achievable "
             f"{s['achievable']}%: about {p['screens_to_achievable']:,.0f} more people screened would have "
@@ -90,7 +91,7 @@ def age_narrative(
             f"({s['acceptable']}%); reaching the achievable {s['achievable']}% would have needed about "
             f"{p['screens_to_achievable']:,.0f} more people screened. "
         )
-    pcns = table[table["level"] == "pcn"].dropna(subset=["value"])
+    pcns = table[table["level"] == "pcn"].dropna(subset=["value"])  # never the practices with no PCN
     if len(pcns) > 1:
         lo, hi = pcns.loc[pcns["value"].idxmin()], pcns.loc[pcns["value"].idxmax()]
         text += (
@@ -121,14 +122,41 @@ def age_narrative(
             direction = "lower" if assoc["rho"] < 0 else "higher"
             text += (
                 f"Coverage was {direction} in practices serving more deprived populations "
-                f"(Spearman rho {assoc['rho']:.2f}, {assoc['n']} practices)."
+                f"(across {assoc['n']} practices)."
             )
         else:
-            text += (
-                f"There was no clear association between practice coverage and deprivation "
-                f"(Spearman rho {assoc['rho']:.2f}, p = {assoc['p_value']:.2f}, {assoc['n']} practices)."
-            )
+            text += f"Across {assoc['n']} practices there was no clear link between practice coverage and deprivation."
     return text
+
+
+def association_note(assocs: dict[str, dict], programme: str) -> str:
+    """For analysts: the rank correlations behind the sentences on coverage and deprivation."""
+    parts = [
+        f"{age_group_label(programme, ag)}: Spearman rank correlation {a['rho']:.2f} (p = {a['p_value']:.2f}, "
+        f"{a['n']} practices)"
+        for ag, a in assocs.items()
+        if a["n"] >= 5 and not pd.isna(a["rho"])
+    ]
+    if not parts:
+        return ""
+    return (
+        "Coverage and deprivation are compared by Spearman's rank correlation between practice coverage and "
+        "the practice's IMD 2019 score (negative = lower coverage where more deprived; 'clear' means p < 0.05): "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def older_words(period_text: str) -> str:
+    """' (older data: more than three years old)' for a period that ended more than three years ago, else ''."""
+    from llr_analysis.report.overview import is_older_data
+
+    return " (older data: more than three years old)" if is_older_data(period_text) else ""
+
+
+def no_pcn_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The area table without its practices-with-no-PCN row (shown apart, never among the PCNs)."""
+    return table[table["level"] != "no_pcn"]
 
 
 def missing_data_message(programme: str) -> str:
@@ -245,9 +273,12 @@ def render_programme(
         table = pd.concat(tables, ignore_index=True)
         source_id = ", ".join(sorted(srcs))
         page.markdown(
-            f"**{label}, {plabel}** (GP practice data, summed to PCN, place and "
+            f"**{label}, {plabel}{older_words(plabel)}** (GP practice data, summed to PCN, place and "
             f"{load_places().llr_short_name}; registered patients).\n\n" + "\n\n".join(texts)
         )
+        analysts = association_note({ag: out[ag]["assoc"] for ag in ages}, programme)
+        if analysts:
+            page.note(analysts, title="For analysts", collapse=True)
 
         dl = tidy_download(
             table.rename(columns={"age_label": "age"}),
@@ -255,21 +286,23 @@ def render_programme(
             source_id=source_id,
             indicator=f"{label} coverage (%)",
         )
+        shown_areas = no_pcn_rows(table)
         page.chart(
-            coverage_chart(table, programme),
+            coverage_chart(shown_areas, programme),
             f"{programme}-coverage",
             title=f"{label} coverage, {the_place.name}, its PCNs, LLR and England, {plabel}",
             description=(
                 "Dots show coverage and lines the 95% confidence interval (Wilson). Colour gives the "
                 "comparison with England (better, similar or worse by interval overlap; England itself in "
                 f"black). Dashed lines mark the acceptable ({std['acceptable']}%) and achievable "
-                f"({std['achievable']}%) standards. PCN figures include all of a PCN's practices."
+                f"({std['achievable']}%) standards. PCNs are in alphabetical order; a PCN's figure includes all "
+                "of its practices. Practices with no PCN on record are counted in the place but not drawn here."
             ),
             data=dl,
         )
         page.table(
             wide_by_age(
-                table,
+                shown_areas,
                 ["area_name", "practices"],
                 {
                     "value": "coverage (%)",
@@ -280,12 +313,13 @@ def render_programme(
                 {"area_name": "Area", "practices": "Practices"},
             ),
             f"{programme}-coverage-table",
-            caption=f"{label} coverage by area, {the_place.name}, {plabel}",
+            caption=f"{label} coverage by area, {the_place.name}, {plabel}{older_words(plabel)} (PCNs in "
+            "alphabetical order; 'against standard' is judged on the coverage as shown, to 1 decimal place)",
             download=dl,
         )
 
         # Gap to the standard.
-        gap = table[table["level"].isin(["place", "pcn", "no_pcn", "llr"])]
+        gap = table[table["level"].isin(["place", "pcn", "llr"])]
         page.table(
             wide_by_age(
                 gap,
@@ -300,7 +334,7 @@ def render_programme(
             ),
             f"{programme}-gap-to-standard",
             caption=(
-                f"Gap to the {label.lower()} standard, {the_place.name}, {plabel}: percentage points "
+                f"Gap to the {label.lower()} standard, {the_place.name}, {plabel}{older_words(plabel)}: percentage points "
                 f"below the acceptable threshold ({std['acceptable']}%) and how many more people would "
                 f"have needed screening to reach {std['acceptable']}% and {std['achievable']}% (0 = met)"
             ),
@@ -392,8 +426,9 @@ def render_programme(
 
         # Practice list.
         pt = fdl.copy()
+        pt["no_pcn"] = pt["pcn_name"].isna()  # practices with no PCN last, apart from the PCNs
         pt["pcn_name"] = pt["pcn_name"].map(pcn_display_name)
-        pt = pt.sort_values(["pcn_name", "practice_name"])
+        pt = pt.sort_values(["no_pcn", "pcn_name", "practice_name"])
         pt["practice_name"] = pt["practice_name"].str.title()
         page.table(
             wide_by_age(
@@ -415,12 +450,13 @@ def render_programme(
             ),
             f"{programme}-practices",
             caption=(
-                f"{label} coverage by GP practice, {the_place.name}, {plabel} (– = counts suppressed "
-                "by the publisher; IMD decile 1 = most deprived)"
+                f"{label} coverage by GP practice, {the_place.name}, {plabel}{older_words(plabel)}, by PCN in "
+                "alphabetical order, practices with no PCN on record last (– = counts suppressed by the publisher; "
+                "IMD decile 1 = most deprived)"
             ),
             download=practice_download,
         )
-        out["table"] = table
+        out["table"], out["period_label"] = table, plabel
     else:
         gp_ids = [
             str(i["id"])

@@ -96,6 +96,18 @@ def coverage_chart(table: pd.DataFrame, programme: str):
     return alt.hconcat(*panels).resolve_scale(y="shared")
 
 
+def log_ticks(lo: float, hi: float, most: int = 5) -> list[int]:
+    """Tick values for a log axis from ``lo`` to ``hi``: 1, 2, 5 x powers of ten, thinned to at most ``most``
+    (so labels such as "200", "500", "1k", "2k" never crowd, even on a phone)."""
+    ticks = [m * 10**e for e in range(0, 9) for m in (1, 2, 5) if lo <= m * 10**e <= hi]
+    for keep in ((1, 2, 5), (1, 5), (1,)):
+        shown = [t for t in ticks if int(str(t)[0]) in keep]
+        if len(shown) <= most:
+            return shown or [round(lo), round(hi)]
+    step = -(-len(shown) // most)
+    return shown[::step]
+
+
 def funnel_chart(pts: pd.DataFrame, limits: pd.DataFrame, target_name: str, title: str):
     """Funnel plot of practices: coverage against eligible population (log scale) with 95% and
     99.8% control limits around the target."""
@@ -111,15 +123,16 @@ def funnel_chart(pts: pd.DataFrame, limits: pd.DataFrame, target_name: str, titl
         value_name="y",
     )
     lim["band"] = np.where(lim["limit"].str.endswith("99_8"), "99.8% limits", "95% limits")
-    xs = alt.Scale(
-        type="log", domain=[float(limits["denominator"].min()), float(limits["denominator"].max())], nice=False
-    )
+    lo, hi = float(limits["denominator"].min()), float(limits["denominator"].max())
+    xs = alt.Scale(type="log", domain=[lo, hi], nice=False)
+    x_axis = alt.Axis(values=log_ticks(lo, hi), format="~s", labelOverlap="greedy", labelFlush=True, grid=False)
+    y_axis = alt.Axis(tickCount=5, labelOverlap="greedy")
     lines = (
         alt.Chart(lim)
         .mark_line(color="#555")
         .encode(
-            x=alt.X("denominator:Q", scale=xs, title="Eligible population (log scale)"),
-            y=alt.Y("y:Q", title="Coverage (%)", scale=alt.Scale(zero=False)),
+            x=alt.X("denominator:Q", scale=xs, title="Eligible people (log scale)", axis=x_axis),
+            y=alt.Y("y:Q", title="Coverage (%)", scale=alt.Scale(zero=False), axis=y_axis),
             detail="limit:N",
             strokeDash=alt.StrokeDash(
                 "band:N",

@@ -13,6 +13,7 @@ from llr_analysis.analysis.cancer_screening import (
 )
 from llr_analysis.places import get_place
 from llr_analysis.report.cancer_screening_charts import health_index_chart
+from llr_analysis.report.overview import is_older_data
 from llr_analysis.report.page import Page, tidy_download
 
 
@@ -73,7 +74,8 @@ def render_unmapped(page, place: str, paths=None) -> pd.DataFrame:
 
 
 def availability_sentence(avail: pd.DataFrame) -> str:
-    """What screening data this build holds, programme by programme, and what is missing and why."""
+    """What screening data the page holds, programme by programme, and what is missing and why (a period more
+    than three years old is marked "older data")."""
     have, missing = [], []
     for prog in settings.cancer_screening()["programme_order"]:
         a = avail[avail["programme"] == prog]
@@ -83,11 +85,14 @@ def availability_sentence(avail: pd.DataFrame) -> str:
         parts = []
         for level, g in a.groupby("level"):
             what = "GP practice counts" if level == "gp_practice" else "local authority values (Fingertips)"
-            periods = ", ".join(dict.fromkeys(g.sort_values("period_sort")["period_label"].astype(str)))
+            periods = ", ".join(
+                p + (" (older data)" if is_older_data(p) else "")
+                for p in dict.fromkeys(g.sort_values("period_sort")["period_label"].astype(str))
+            )
             ages = " and ".join(sorted(g["age_group"].unique()))
             parts.append(f"{what} for {periods} (ages {ages})")
         have.append(f"{programme_label(prog).lower()}: " + "; ".join(parts))
-    text = "**In this build.** " + ("; ".join(have) + "." if have else "no screening coverage data.")
+    text = "**Data on this page.** " + ("; ".join(have) + "." if have else "no screening coverage data.")
     if missing:
         text += (
             f" **No figures here yet for {' or '.join(missing)}**: these are published by OHID (Fingertips), "
