@@ -1,6 +1,12 @@
 """Reading the Fingertips all_data extracts that ``llr fetch-fingertips`` saved (see
 :mod:`llr_analysis.fetch.fingertips`): by Fingertips' own column names, strictly, with the
 plausibility rules checked as rows are read.
+
+Screening extracts are read by the cancer screening step (:mod:`llr_analysis.process.cancer_screening`).
+Indicators of other topics (``fingertips.other_indicators`` in ``config/cancer_screening.yml``, such
+as life expectancy at birth 90366) are saved in their own raw folder and made into their own table
+by a step registered here (:func:`other_indicator_steps`), e.g. ``life_expectancy/fingertips_le``:
+empty, with its columns, until ``llr fetch-fingertips`` has run.
 """
 
 from __future__ import annotations
@@ -16,8 +22,11 @@ from llr_analysis.fetch.fingertips import (
     ENGLAND_CODE,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    configured_indicators,
+    name_words,
     parse_recorded_filename,
 )
+from llr_analysis.process import plausibility, step
 
 
 def read_all_data(path: Path) -> pd.DataFrame:
@@ -51,10 +60,11 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
 
     Rows broken down by a category (deprivation decile, ...) are left out; so are areas of
     other types (regions, ...). Every row's indicator must be a configured one whose
-    ``name_contains`` appears in its Indicator Name, otherwise processing stops: a wrong ID in
-    the configuration would put another indicator's numbers on the page.
+    ``name_contains`` words all appear in its Indicator Name, otherwise processing stops naming
+    the file, the column, the line and the area: a wrong ID in the configuration would put another
+    indicator's numbers on the page. Screening rows are checked as percentages
+    (``cancer_screening/fingertips`` rules); rows of other topics by :data:`OTHER_RULES`.
     """
-    from llr_analysis.process import plausibility
     from llr_analysis.validate import check_unique, example_row, first_bad, to_number
 
     df = raw[raw["Category Type"].str.strip().eq("") & raw["Category"].str.strip().eq("")].copy()
@@ -75,19 +85,21 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
             example=example_row(df, unknown),
         )
     df["indicator_id"] = ids.astype(int)
-    df["programme"] = df["indicator_id"].map(lambda i: indicators[i]["programme"])
-    keyword = df["indicator_id"].map(lambda i: str(indicators[i].get("name_contains", "")).lower())
-    wrong = pd.Series(
-        [kw not in name.lower() for kw, name in zip(keyword, df["Indicator Name"], strict=True)], index=df.index
+    df["programme"] = df["indicator_id"].map(lambda i: indicators[i].get("programme"))
+    keywords = df["indicator_id"].map(lambda i: name_words(indicators[i]))
+    missing = pd.Series(
+        [[w for w in kw if w not in name.lower()] for kw, name in zip(keywords, df["Indicator Name"], strict=True)],
+        index=df.index,
     )
+    wrong = missing.map(bool)
     if wrong.any():
         row = df[wrong].iloc[0]
         raise DataValidationError(
             path,
             f"indicator {row['Indicator ID']} is {row['Indicator Name']!r}, which does not mention "
-            f"{keyword[wrong].iloc[0]!r}: fix its ID in config/cancer_screening.yml",
+            f"{' and '.join(repr(w) for w in missing[wrong].iloc[0])}: fix its ID in config/cancer_screening.yml",
             column="Indicator Name",
-            example=example_row(df, wrong),
+            **first_bad(df, wrong, "Area Code"),
         )
     padded = df["Area Code"].ne(df["Area Code"].str.strip()) & df["Area Code"].str.strip().ne("")
     if padded.any():
@@ -144,8 +156,19 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
         )
     # One row per area, period, sex and age of an indicator in one response.
     check_unique(out, ["area_code", "indicator_id", "period", "sex", "age_group"], path)
-    # Percentages within 0-100, inside their intervals, matching Count/Denominator (plausibility.RULES).
-    plausibility.check("cancer_screening/fingertips", out.drop(columns="file"), path, area_column="area_code")
+    # Percentages within 0-100, inside their intervals, matching Count/Denominator (plausibility.RULES);
+    # other topics' rows by their own rules.
+    topics = {indicators[i].get("topic", "cancer_screening") for i in out["indicator_id"].unique()}
+    other = sorted(topics - {"cancer_screening"})
+    if other and len(topics) > 1:
+        raise DataValidationError(path, f"one file mixes screening and {other} indicators", column="Indicator ID")
+    plausibility.check(
+        "cancer_screening/fingertips",
+        out.drop(columns="file"),
+        path,
+        area_column="area_code",
+        rules=OTHER_RULES[other[0]] if other else None,
+    )
     return out.reset_index(drop=True)[TIDY_COLUMNS]
 
 
@@ -175,18 +198,40 @@ TIDY_COLUMNS = [
 ]
 
 
-def read_fetched(folder: Path, config: dict) -> pd.DataFrame:
-    """Every saved response in ``folder`` as one tidy table (empty, with the columns, if none).
+def preferred_files(paths: list[Path], indicators: dict[int, dict]) -> list[Path]:
+    """The files to read: where files of an indicator and of its alternative (91339 for 94063) are
+    both saved for the same area types, only the configured indicator's (both would double the figures;
+    ``fetch_fingertips`` removes the other, so this happens only with files copied in by hand)."""
+    keep = []
+    names = {p.name for p in paths}
+    for p in paths:
+        parsed = parse_recorded_filename(p.name)
+        if parsed is not None:
+            ind, child, parent = parsed
+            primary = indicators.get(ind, {}).get("alternative_of")
+            if primary is not None and f"all_data_i{primary}_c{child}_p{parent}.csv" in names:
+                continue
+        keep.append(p)
+    return keep
+
+
+def read_fetched(folder: Path, config: dict, topic: str = "cancer_screening") -> pd.DataFrame:
+    """Every saved response of ``topic``'s indicators in ``folder`` as one tidy table (empty, with the
+    columns, if none). Screening indicators are topic ``cancer_screening``; ``other_indicators`` name
+    theirs (a folder holding every topic's files, as the recorded responses of the tests do, gives
+    each topic its own).
 
     A file is matched to its area level by the child area type in its recorded name.
     """
     ft = config["fingertips"]
-    indicators = {int(i["id"]): i for i in ft["indicators"]}
+    indicators = configured_indicators(config)
     levels = {int(v): k for k, v in ft["area_types"].items()}
     parts = []
     if folder.exists():
-        for path in sorted(folder.glob("*.csv")):
+        for path in preferred_files(sorted(folder.glob("*.csv")), indicators):
             parsed = parse_recorded_filename(path.name)
+            if parsed is not None and indicators.get(parsed[0], {}).get("topic", "cancer_screening") != topic:
+                continue
             if parsed is None:
                 raise DataValidationError(
                     path,
@@ -202,8 +247,10 @@ def read_fetched(folder: Path, config: dict) -> pd.DataFrame:
             parts.append(tidy_all_data(read_all_data(path), path, indicators, levels[child]))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in NUMERIC else "object") for c in TIDY_COLUMNS})
+    # The same England row comes with every file of an indicator: keep it once, the GP practice
+    # file's (the screening analysis takes England from the practice file it shows).
+    parts.sort(key=lambda d: 0 if (d["area_level"] == "gp_practice").any() else 1)
     out = pd.concat(parts, ignore_index=True)
-    # The same England row comes with every file of an indicator: keep it once.
     return out.drop_duplicates(
         subset=["indicator_id", "area_code", "area_level", "period", "sex", "age_group"]
     ).reset_index(drop=True)
@@ -220,3 +267,53 @@ NUMERIC = {
     "count",
     "denominator",
 }
+
+
+# ------------------------------------------------------------------------- other topics' indicators
+
+#: Plausibility rules for the rows of indicators of other topics (``topic`` in ``other_indicators``).
+OTHER_RULES = {
+    "life_expectancy": (
+        plausibility.Bounds("value", *plausibility.LE_BIRTH, "life expectancy at birth (years)"),
+        plausibility.Bounds("lower_95", *plausibility.LE_BIRTH, "life expectancy at birth (years), 95% lower limit"),
+        plausibility.Bounds("upper_95", *plausibility.LE_BIRTH, "life expectancy at birth (years), 95% upper limit"),
+        plausibility.WithinInterval("value", "lower_95", "upper_95"),
+        plausibility.WithinInterval("value", "lower_99_8", "upper_99_8"),
+    ),
+}
+
+#: Columns of an other topic's table (the screening columns without programme, count and denominator).
+OTHER_COLUMNS = [c for c in TIDY_COLUMNS if c not in ("programme", "count", "denominator")]
+
+
+def read_other_topic(folder: Path, config: dict, topic: str) -> pd.DataFrame:
+    """The saved responses of an other topic's indicators as one tidy table (empty, with the columns, if none)."""
+    df = read_fetched(folder, config, topic)
+    return (
+        df[OTHER_COLUMNS]
+        .sort_values(["indicator_id", "area_level", "area_code", "period_sort", "sex"])
+        .reset_index(drop=True)
+    )
+
+
+def other_indicator_steps(config: dict) -> list[tuple[str, str, str, str]]:
+    """(step name, raw folder, table, topic) of each other topic's Fingertips table, from the config."""
+    out = {}
+    for ind in config["fingertips"].get("other_indicators", []):
+        table = ind["table"]
+        out[table] = (table.replace("/", "_"), ind["raw_folder"], table, ind["topic"])
+    return sorted(out.values())
+
+
+def _register_other_steps() -> None:
+    from llr_analysis import settings
+
+    for name, folder, table, topic in other_indicator_steps(settings.cancer_screening()):
+
+        def build(paths, folder=folder, table=table, topic=topic) -> dict[str, pd.DataFrame]:
+            return {table: read_other_topic(paths.raw / folder, settings.cancer_screening(), topic)}
+
+        step(name, inputs=[], outputs=[table], raw_folders=[folder])(build)
+
+
+_register_other_steps()
