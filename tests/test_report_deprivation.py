@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from llr_analysis.analysis import deprivation as dep
 from llr_analysis.report import deprivation as dep_report
+from recording_page import RecordingPage
 
 
 def test_movement_table_counts_the_left_out_lsoas():
@@ -44,7 +46,8 @@ def leicester(processed_project):
 
 def test_place_figures_and_rank(leicester, processed_project, monkeypatch):
     monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
-    assert len(leicester.lsoas) == 200 and leicester.noun == "district" and leicester.pop_year == "mid-2022"
+    assert len(leicester.lsoas) == 200 and leicester.locality_level == "ward" and leicester.pop_year == "mid-2022"
+    assert leicester.levels == ("ward", "msoa", "pcn") and len(leicester.localities) == 21
     # IoD2025 has population for LLR only in this build: the complete edition for population ranks is IoD2019
     assert leicester.full_edition == "IoD2019" and not leicester.ranks_available["average_score"]
     assert dep.upper_tier_rank(leicester, "IoD2019", "average_score")[:2] == (26, 151)
@@ -60,11 +63,104 @@ def test_summary_sentence(leicester, processed_project, monkeypatch):
     )
     assert "in England they are 10% and 20% by definition" in text
     assert "on average IMD score it was 26th most deprived of 151 in IoD2019" in text
-    assert "The most deprived" not in text  # Leicester is one district: no locality to name
+    top = leicester.localities.iloc[0]
+    assert text.endswith(
+        f"The most deprived ward on population-weighted average IMD score is **{top['area_name']}** "
+        f"({top['avg_imd_score']:.1f})."
+    )
 
 
 def test_data_notes_say_what_the_build_lacks(leicester, processed_project, monkeypatch):
     monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
     notes = dep_report.data_notes(leicester)
-    assert any(n.startswith("IoD2025 population denominators are available for LLR only") for n in notes)
+    assert any(n.startswith("IoD2025 population denominators are available for LLR only on this site") for n in notes)
+    assert not any("this build" in n for n in notes)
     assert any("Income Deprivation Affecting Children Index (IDACI)" in n for n in notes)
+
+
+# ------------------------------------------------------------------------------ locality tabs
+
+
+def _page(place, processed_project, monkeypatch, edition="IoD2025"):
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    d = dep.place_deprivation(place, edition)
+    page = RecordingPage()
+    titles = dep_report.localities_section(page, d)
+    return d, page, titles
+
+
+def test_leicester_tabs_every_ward_and_pcn(processed_project, monkeypatch):
+    from llr_analysis.process import read_table
+
+    _, page, titles = _page("leicester", processed_project, monkeypatch)
+    assert titles == page.tabs() == ["Wards", "MSOAs", "Primary care networks"]
+    geo = read_table("geography/lsoa21", processed_project)
+    wards = set(geo.loc[geo["place_id"] == "leicester", "ward_code"])
+    dl = page.named("localities-ward")["download"]
+    assert len(dl) == 21 and set(dl["area_code"]) == wards and dl["lsoas"].sum() == 200
+    assert (dl["locality_level"] == "ward").all() and (dl["period"] == "IoD2025").all()
+    # most deprived first, by the population-weighted score
+    assert dl["value"].is_monotonic_decreasing
+    assert len(page.named("localities-msoa")["download"]) == 38
+    assert "21 electoral wards (May 2024 boundaries)" in page.texts("markdown")[0]
+    # one outlined map per area level, sharing the LSOA data of the page's top map
+    ward_map = page.named("imd-decile-map-ward")
+    assert "outlines of its 21 wards drawn over them, named on the map" in ward_map["description"]
+    assert len(ward_map["data"]) == 200 and ward_map["data"]["ward_name"].notna().all()
+    # the PCN tab: third-party IMD 2019, practices apart, never a PCN
+    pcns = page.named("pcn-deprivation")["download"]
+    assert len(pcns) == 10 and pcns["area_code"].str.match(r"^U\d{5}$").all()
+    assert pcns["value"].is_monotonic_decreasing and (pcns["period"] == "IMD 2019; registrations January 2023").all()
+    practices = page.named("practice-deprivation")["download"]
+    assert practices["pcn_code"].isin(pcns["area_code"]).all() and len(practices) == 55
+    apart = page.named("practices-apart")["download"]
+    assert len(apart) == 11 and not apart["area_code"].isin(practices["area_code"]).any()
+    assert "Y03587" in set(apart["area_code"])  # closed in 2022, once in Millennium PCN: apart, not in the PCN
+    assert any("IMD 2019" in t and "not official statistics" in t for t in page.texts("note"))
+
+
+def test_rutland_has_its_15_wards_and_leicestershire_districts_first(processed_project, monkeypatch):
+    _, page, titles = _page("rutland", processed_project, monkeypatch)
+    assert titles == ["Wards", "MSOAs", "Primary care networks"]
+    assert len(page.named("localities-ward")["download"]) == 15
+    assert page.texts("markdown")[-1].startswith("Every GP practice listed in Rutland is open")
+    _, page, titles = _page("leicestershire", processed_project, monkeypatch)
+    assert titles == ["Districts", "Wards", "MSOAs", "Primary care networks"]
+    assert len(page.named("localities-district")["download"]) == 7
+    assert len(page.named("localities-ward")["download"]) == 138
+    assert "named on the map" not in page.named("imd-decile-map-ward")["description"]  # 138 wards: no labels
+    apart = page.named("practices-apart")["download"]
+    no_pcn = apart[apart["reason"] == "open, in no PCN"]
+    assert set(no_pcn["area_code"]) == {"Y03584", "Y05412"}
+    assert not apart["area_code"].isin(page.named("practice-deprivation")["download"]["area_code"]).any()
+
+
+def test_iod2019_tabs_leave_out_wards(processed_project, monkeypatch):
+    _, _, titles = _page("leicester", processed_project, monkeypatch, edition="IoD2019")
+    assert titles == ["MSOAs", "Primary care networks"]
+
+
+def test_idaci_idaopi_with_england_computed(processed_project, monkeypatch):
+    from llr_analysis.analysis.deprivation_localities import england_supplementary
+    from llr_analysis.process import read_table
+
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    iod = read_table("deprivation/iod_lsoa", processed_project)
+    pop = read_table("deprivation/iod_population", processed_project)
+    s = iod[(iod["edition"] == "IoD2019") & (iod["index_id"] == "idaci")].merge(
+        pop[pop["edition"] == "IoD2019"], on="lsoa_code"
+    )
+    assert len(s) == 32844
+    expected = 100 * (s["score"] * s["children_0_15"]).sum() / s["children_0_15"].sum()
+    eng = england_supplementary("IoD2019", processed_project)
+    assert eng["idaci"] == pytest.approx(expected) and round(eng["idaci"], 1) == 17.1
+    assert np.isnan(england_supplementary("IoD2025", processed_project)["idaci"])  # LLR-only denominators here
+    d = dep.place_deprivation("leicester")
+    t = dep_report.supplementary_table(d)
+    assert t["area_name"].tolist()[-2:] == ["Leicester", "England (IoD2019: other edition, not comparable)"]
+    assert t["edition"].tolist()[-2:] == ["IoD2025", "IoD2019"]  # labelled per row
+    assert round(t.iloc[-2]["pct_income_deprived_children"], 1) == 51.4
+    assert t.iloc[-1]["pct_income_deprived_children"] == pytest.approx(expected)
+    page = RecordingPage()
+    dep_report.supplementary_indices(page, d)
+    assert "in IoD2019 England's were 17.1% and 14.2%" in page.texts("markdown")[0]

@@ -15,8 +15,6 @@ What is here, one function per statistic:
   income deprived (score weighted by the index's own denominator);
 * :func:`place_summary_ranks`, :func:`llr_authority_ranks`: the MHCLG local-authority summary
   measures and their national ranks (table ``deprivation/la_summaries``);
-* :func:`decile_movement`: the one valid comparison of the two editions, national decile
-  movement of LSOAs whose boundaries did not change between 2011 and 2021;
 * :func:`headlines`: the figures the overview page shows.
 """
 
@@ -31,7 +29,7 @@ from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS
-from llr_analysis.stats import compare_by_ci_overlap
+from llr_analysis.stats import compare_by_ci_overlap, wilson_ci
 from llr_analysis.stats.imd_measures import MEASURES
 
 __all__ = [
@@ -369,9 +367,6 @@ def summary_download(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# ------------------------------------------------------------------ valid change between editions
-
-
 # ------------------------------------------------------------------ headlines
 
 
@@ -398,7 +393,8 @@ def headlines(paths=None) -> pd.DataFrame:
     population-weighted IMD score (IoD2025), and for the three places the national rank among
     upper-tier authorities on the proportion of LSOAs in the most deprived 10% (IoD2025) and on
     the average score (the latest edition whose population denominators cover all of England:
-    IoD2019 offline). No confidence intervals, so comparisons are "not compared".
+    IoD2019 offline). The share of LSOAs in decile 1 is compared with England's 10% by its 95%
+    Wilson interval (k of n LSOAs); the other figures have no interval ("not compared").
     """
     cfg = load_places()
     edition = "IoD2025"
@@ -406,12 +402,12 @@ def headlines(paths=None) -> pd.DataFrame:
     n_lsoas_england = EDITIONS[edition]["n_lsoas"]
     eng_score, eng_pop10 = _england_population_values(edition, paths)
     eng_lsoa10 = england_share_decile1(edition)
-    pop_note = "" if not np.isnan(eng_score) else "England value needs the full IoD2025 File 7"
+    pop_note = "" if not np.isnan(eng_score) else "England value needs IoD2025 population for all of England"
     places = list(cfg.places.values())
     areas = [(p.id, p.name, p.id) for p in places] + [(cfg.llr_short_name.lower(), cfg.llr_name, None)]
     rows = []
 
-    def add(area_id, area_name, href, indicator, period, value, unit, england, polarity, note):
+    def add(area_id, area_name, href, indicator, period, value, unit, england, polarity, note, ci=(np.nan, np.nan)):
         rows.append(
             {
                 "topic": "deprivation",
@@ -420,11 +416,11 @@ def headlines(paths=None) -> pd.DataFrame:
                 "area_name": area_name,
                 "period": period,
                 "value": float(value),
-                "lower_95": np.nan,
-                "upper_95": np.nan,
+                "lower_95": float(ci[0]),
+                "upper_95": float(ci[1]),
                 "unit": unit,
                 "england_value": float(england),
-                "comparison": compare_by_ci_overlap(value, np.nan, np.nan, england, polarity=polarity),
+                "comparison": compare_by_ci_overlap(value, ci[0], ci[1], england, polarity=polarity),
                 "note": note,
                 "href": href,
             }
@@ -445,7 +441,8 @@ def headlines(paths=None) -> pd.DataFrame:
             "%",
             eng_lsoa10,
             "lower_is_better",
-            f"{k} of {len(lsoas)} LSOAs; England {n_lsoas_england // 10:,} of {n_lsoas_england:,}",
+            f"{k} of {len(lsoas)} LSOAs; England {n_lsoas_england // 10:,} of {n_lsoas_england:,} (10%)",
+            ci=wilson_ci(k, len(lsoas))[1:],
         )
         add(
             area_id,
@@ -519,10 +516,11 @@ class PlaceDeprivation:
     llr: pd.DataFrame  # the same for all of LLR
     place_row: pd.Series  # summarise_lsoas of the place
     llr_row: pd.Series
-    localities: pd.DataFrame  # locality_summary, most deprived first
+    localities: pd.DataFrame  # locality_summary of the first area level, most deprived first
     summaries: pd.DataFrame  # la_summaries: every English authority, both editions
     ranks_available: dict[str, bool]
     full_edition: str  # the latest edition with population for every LSOA in England
+    levels: tuple[str, ...] = ()  # the locality tabs (area levels of the edition, then PCNs)
 
     @property
     def the_place(self):
@@ -551,10 +549,17 @@ class PlaceDeprivation:
         return self.place_row["population"] == self.place_row["population"]  # not NaN
 
 
-def place_deprivation(place: str, edition: str = "IoD2025", locality_level: str = "district") -> PlaceDeprivation:
-    """The figures of one place's deprivation page (parameters checked)."""
+def place_deprivation(place: str, edition: str = "IoD2025", locality_level: str = "all") -> PlaceDeprivation:
+    """The figures of one place's deprivation page (parameters checked). ``locality_level``: ``all`` (a tab
+    per level of the place the edition supports) or one level; ``localities`` are those of the first area level."""
+    from llr_analysis.analysis.deprivation_localities import tab_levels
+
     edition = check_edition(edition)
-    get_locality_level(locality_level)
+    levels = tab_levels(place, edition)
+    if str(locality_level).strip().lower() != "all":
+        levels = [get_locality_level(locality_level).id]
+    areas = [lv for lv in levels if get_locality_level(lv).is_area]
+    locality_level = areas[0] if areas else "district"
     lsoas = lsoa_frame(edition, place)
     llr = lsoa_frame(edition)
     summaries = la_summaries()
@@ -571,6 +576,7 @@ def place_deprivation(place: str, edition: str = "IoD2025", locality_level: str 
         summaries=summaries,
         ranks_available=national_ranks_available(summaries, edition),
         full_edition=full,
+        levels=tuple(levels),
     )
 
 

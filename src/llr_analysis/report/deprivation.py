@@ -16,6 +16,7 @@ from llr_analysis.analysis.deprivation import (
     PlaceDeprivation,
     decile_distribution,
     domain_profile,
+    england_share_decile1,
     llr_authority_ranks,
     lsoa_frame,
     place_summary_ranks,
@@ -25,9 +26,11 @@ from llr_analysis.analysis.deprivation import (
     upper_tier_rank,
 )
 from llr_analysis.analysis.deprivation_change import movement_distribution, movement_summary, valid_change
+from llr_analysis.analysis.deprivation_localities import england_supplementary
 from llr_analysis.places import load_places
 from llr_analysis.process import read_table
 from llr_analysis.report import charts
+from llr_analysis.report.deprivation_localities import localities_section, map_frame, map_tooltip, noun  # noqa: F401
 from llr_analysis.report.page import Page, tidy_download
 
 
@@ -75,7 +78,7 @@ def summary_sentence(d: PlaceDeprivation) -> str:
     )
     most = d.localities.iloc[0]
     locality = (
-        f"The most deprived {d.noun} on population-weighted average IMD score is "
+        f"The most deprived {noun(d.level)} on population-weighted average IMD score is "
         f"**{most['area_name']}** ({most['avg_imd_score']:.1f})."
         if len(d.localities) > 1
         else ""
@@ -104,27 +107,9 @@ def summary(page: Page, d: PlaceDeprivation) -> None:
 
 
 def decile_map(page: Page, d: PlaceDeprivation) -> None:
-    """Map of the place's LSOAs coloured by national IMD decile."""
-    vintage = EDITIONS[d.edition]["lsoa_vintage"]
-    shapes = read_table(f"geography/lsoa{str(vintage)[2:]}_boundaries")
-    geo = shapes.rename(columns={f"lsoa{str(vintage)[2:]}_code": "lsoa_code"}).merge(d.lsoas, on="lsoa_code")
-    name_col = "msoa21_label" if vintage == 2021 else "msoa11_name"
-    geo = geo[["geometry", "lsoa_code", "lsoa_name", name_col, "score", "rank", "decile"]].rename(
-        columns={name_col: "msoa_name"}
-    )
-    chart = charts.decile_map(
-        geo,
-        "decile",
-        legend_title="IMD decile (1 = most deprived)",
-        tooltip=[
-            ("lsoa_name", "LSOA"),
-            ("lsoa_code", "LSOA code"),
-            ("msoa_name", "MSOA"),
-            ("score", "IMD score"),
-            ("rank", "National rank (1 = most deprived)"),
-            ("decile", "National decile"),
-        ],
-    )
+    """Map of the place's LSOAs coloured by national IMD decile (tooltips name each LSOA's ward, MSOA, district)."""
+    geo = map_frame(d)
+    chart = charts.decile_map(geo, "decile", legend_title="IMD decile (1 = most deprived)", tooltip=map_tooltip(geo))
     name = d.the_place.name
     page.chart(
         chart,
@@ -132,7 +117,7 @@ def decile_map(page: Page, d: PlaceDeprivation) -> None:
         title=f"Index of Multiple Deprivation by LSOA, {name}, {d.edition}",
         description=(
             f"Map of the {len(geo)} LSOAs in {name}, each coloured by its national IMD decile, "
-            "from decile 1 (most deprived 10% in England, darkest) to decile 10 (least deprived, lightest). "
+            "from decile 1 (most deprived 10% in England, dark red) to decile 10 (least deprived, dark blue). "
             f"{int((geo['decile'] == 1).sum())} LSOAs are in decile 1 and {int((geo['decile'] == 10).sum())} "
             "in decile 10."
         ),
@@ -141,33 +126,6 @@ def decile_map(page: Page, d: PlaceDeprivation) -> None:
                 columns={"lsoa_code": "area_code", "lsoa_name": "area_name", "score": "value"}
             ),
             indicator="IMD score (rank and decile national)",
-            period=d.edition,
-            source_id=d.source_id,
-        ),
-    )
-
-
-def localities_table(page: Page, d: PlaceDeprivation) -> None:
-    """Deprivation by locality (population-weighted score, shares in the most deprived 10% and 20%)."""
-    table = d.localities.rename(
-        columns={
-            "area_name": d.level.label,
-            "lsoas": "LSOAs",
-            "population": f"Population ({d.pop_year})",
-            "avg_imd_score": "Average IMD score (population-weighted)",
-            "pct_lsoas_most_deprived_10": "% LSOAs in most deprived 10%",
-            "pct_lsoas_most_deprived_20": "% LSOAs in most deprived 20%",
-            "pct_pop_most_deprived_10": "% population in most deprived 10%",
-            "pct_pop_most_deprived_20": "% population in most deprived 20%",
-        }
-    ).drop(columns="area_code")
-    page.table(
-        table,
-        "localities",
-        caption=f"Deprivation by {d.noun}, {d.the_place.name}, {d.edition} (national deciles)",
-        download=tidy_download(
-            d.localities.rename(columns={"avg_imd_score": "value"}),
-            indicator="Average IMD score (population-weighted)",
             period=d.edition,
             source_id=d.source_id,
         ),
@@ -263,8 +221,10 @@ def domain_profile_chart(page: Page, d: PlaceDeprivation) -> None:
 
 
 def supplementary_table(d: PlaceDeprivation) -> pd.DataFrame | None:
-    """IDACI and IDAOPI by locality (the place as a whole last, when it has several localities);
-    None when the edition lacks them for some of the place's LSOAs."""
+    """IDACI and IDAOPI by locality (of the page's first area level), then the place as a whole (when it has
+    several localities) and England, each row with its ``edition``; None when the edition lacks them for some
+    of the place's LSOAs. England's figures are every LSOA in England weighted by its own denominator; when the
+    edition has no denominators for all of England, England's row is the complete edition's, labelled so."""
     idaci = lsoa_frame(d.edition, d.place, index_id="idaci")
     idaopi = lsoa_frame(d.edition, d.place, index_id="idaopi")
     if idaci["score"].isna().any() or idaopi["score"].isna().any():
@@ -273,22 +233,44 @@ def supplementary_table(d: PlaceDeprivation) -> pd.DataFrame | None:
     kids = supplementary_summary(idaci, d.edition, d.locality_level, "children_0_15", total_name=total_name)
     old = supplementary_summary(idaopi, d.edition, d.locality_level, "older_60_plus", total_name=total_name)
     both = kids.merge(old.drop(columns="lsoas"), on=["area_code", "area_name"], suffixes=("_children", "_older"))
-    return pd.concat([both[both["area_code"] != ""], both[both["area_code"] == ""]], ignore_index=True)
+    both.loc[both["area_code"] == "", "area_code"] = d.the_place.code
+    both = pd.concat(
+        [both[both["area_code"] != d.the_place.code], both[both["area_code"] == d.the_place.code]], ignore_index=True
+    )
+    both["edition"] = d.edition
+    eng_edition = d.edition
+    eng = england_supplementary(d.edition)
+    if any(v != v for v in eng.values()):  # NaN: the edition's denominators do not cover England
+        eng_edition = d.full_edition
+        eng = england_supplementary(eng_edition)
+    label = "England" if eng_edition == d.edition else f"England ({eng_edition}: other edition, not comparable)"
+    england = {
+        "area_code": load_places().england_code,
+        "area_name": label,
+        "pct_income_deprived_children": eng["idaci"],
+        "pct_income_deprived_older": eng["idaopi"],
+        "pct_lsoas_decile1_children": england_share_decile1(eng_edition),
+        "pct_lsoas_decile1_older": england_share_decile1(eng_edition),
+        "edition": eng_edition,
+    }
+    out = pd.concat([both, pd.DataFrame([england])], ignore_index=True)
+    return out.assign(lsoas=out["lsoas"].astype("Int64"))
 
 
 def supplementary_indices(page: Page, d: PlaceDeprivation) -> None:
-    """IDACI and IDAOPI: the table by locality and a sentence on the place's rates."""
+    """IDACI and IDAOPI: the table by locality with the place and England, and a sentence on the place's rates."""
     name = d.the_place.name
     both = supplementary_table(d)
     if both is None:
-        page.note(f"IDACI and IDAOPI are not available for every LSOA of {name} in {d.edition}.")
+        page.note(f"IDACI and IDAOPI are not available for every small area of {name} in {d.edition}.")
         return
-    total = both.iloc[-1]
+    total, eng = both.iloc[-2], both.iloc[-1]
     several = len(d.localities) > 1
     page.table(
         both.rename(
             columns={
                 "area_name": d.level.label,
+                "edition": "Edition",
                 "lsoas": "LSOAs",
                 "people_children": f"Children aged 0-15 ({d.pop_year})",
                 "pct_income_deprived_children": "% of children in income-deprived families (IDACI)",
@@ -300,8 +282,8 @@ def supplementary_indices(page: Page, d: PlaceDeprivation) -> None:
         ).drop(columns="area_code"),
         "idaci-idaopi",
         caption=(
-            f"Income deprivation affecting children (IDACI) and older people (IDAOPI) by {d.noun}, "
-            f"{name}, {d.edition}" + (f"; last row: {name} as a whole" if several else "")
+            f"Income deprivation affecting children (IDACI) and older people (IDAOPI) by {noun(d.level)}, "
+            f"{name}, {d.edition}" + (f"; then {name} as a whole" if several else "") + " and England"
         ),
         download=pd.concat(
             [
@@ -315,13 +297,23 @@ def supplementary_indices(page: Page, d: PlaceDeprivation) -> None:
                 ),
             ],
             ignore_index=True,
-        ).assign(period=d.edition, source_id=d.source_id),
+        ).assign(period=lambda x: x["edition"], source_id=d.source_id),
+    )
+    same = eng["edition"] == d.edition
+    england = (
+        f"England {eng['pct_income_deprived_children']:.1f}% and {eng['pct_income_deprived_older']:.1f}%"
+        if same
+        else (
+            f"England's {d.edition} figures need the population of every small area in England, which this site "
+            f"does not have; in {eng['edition']} England's were {eng['pct_income_deprived_children']:.1f}% and "
+            f"{eng['pct_income_deprived_older']:.1f}%"
+        )
     )
     page.markdown(
         f"In {name}, **{total['pct_income_deprived_children']:.1f}%** of children aged 0–15 live in "
         f"income-deprived families and **{total['pct_income_deprived_older']:.1f}%** of people aged 60 and over are "
-        f"income deprived ({d.edition}). The two editions build these rates from different benefit and tax-credit "
-        "data, so rates from IoD2025 and IoD2019 should not be compared with each other."
+        f"income deprived ({d.edition}; {england}). The two editions build these rates from different benefit and "
+        "tax-credit data, so rates from IoD2025 and IoD2019 should not be compared with each other."
     )
 
 
@@ -476,7 +468,7 @@ def decile_movement(page: Page, d: PlaceDeprivation) -> None:
 
 
 def data_notes(d: PlaceDeprivation) -> list[str]:
-    """What this build lacks for the page, in plain sentences (each shown as a note)."""
+    """What the site's data lack for the page, in plain sentences (each shown as a note)."""
     cfg = load_places()
     notes = []
     if d.lsoas["population"].isna().any():
@@ -486,14 +478,14 @@ def data_notes(d: PlaceDeprivation) -> list[str]:
         )
     if not all(d.ranks_available.values()):
         notes.append(
-            f"{d.edition} population denominators are available for {cfg.llr_short_name} only in this build, "
+            f"{d.edition} population denominators are available for {cfg.llr_short_name} only on this site, "
             "so England's population-weighted figures and the national ranks that need population come from "
             f"{d.full_edition} or are not shown."
         )
     no_rank = unranked_indices(d)
     if no_rank:
         notes.append(
-            f"{d.edition}: {', '.join(no_rank)} are in this build for {cfg.llr_short_name}'s LSOAs only, so no "
+            f"{d.edition}: {', '.join(no_rank)} are available on this site for {cfg.llr_short_name}'s LSOAs only, so no "
             "authority ranks are given for them; the LSOAs' own national ranks and deciles are complete."
         )
     return notes
