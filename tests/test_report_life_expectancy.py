@@ -131,6 +131,20 @@ def write_page(place, paths, sex="Male", measure="birth"):
     return page
 
 
+def write_localities(place, paths, sex="Male"):
+    from llr_analysis.report import life_expectancy_localities as le_loc
+
+    page = RecordingPage()
+    msoa = le.msoa_le(place, sex, paths)
+    fit = le.imd_gradient(msoa)
+
+    def msoa_tab():
+        le_report.msoa_section(page, msoa, fit, place, sex, paths)
+
+    tabs = le_loc.locality_section(page, place, sex, msoa_tab, paths)
+    return page, tabs
+
+
 def test_leicestershire_sections(processed_project):
     page = write_page("leicestershire", processed_project)
     names = [n for _, n, _ in page.outputs if n]
@@ -154,7 +168,8 @@ def test_leicestershire_sections(processed_project):
     hle = page.named("hle-trend")["description"]
     assert "(2011-13 to 2022-24)" in hle and "(2009-11 to 2016-18), which differ by up to 1.1 years" in hle
     assert page.named("msoa-le-maps")["description"].startswith("Two maps of the 83 MSOAs.")
-    assert "It is shown for all 130 practices in the LLR ICB" in page.texts("markdown")[-1]
+    assert page.texts("markdown")[-1].startswith("Across all 130 practices of the LLR ICB in 2020, the median")
+    assert "in quintile 5 (most deprived)" in page.texts("markdown")[-1]
     assert "Healthy life expectancy is published for upper-tier authorities only" in " ".join(page.texts("note"))
     lowest = page.named("msoa-lowest")
     assert len(lowest["frame"]) == 10 and lowest["frame"]["Life expectancy"].is_monotonic_increasing
@@ -168,3 +183,85 @@ def test_rutland_sections(processed_project):
     assert page.named("msoa-le-maps")["description"].startswith("Two maps of the 5 MSOAs.")
     assert page.named("msoa-le-vs-imd")["description"].endswith("No line is drawn: there are too few MSOAs.")
     assert len(page.named("msoa-lowest")["frame"]) == 5
+
+
+def test_trend_chart_highlights_the_place_against_grey_districts(processed_project):
+    from llr_analysis.report.life_expectancy_charts import DISTRICT_GREY, DISTRICTS_LABEL, line_chart
+
+    trend = le.le_series("leicestershire", "birth", processed_project)
+    spec = line_chart(trend, "value", "Years", "Leicestershire", le.LE_SERIES).to_dict()
+    colour = spec["spec"]["layer"][0]["encoding"]["color"]
+    assert colour["field"] == "shown_as"
+    assert colour["scale"]["domain"] == ["Leicestershire", DISTRICTS_LABEL, "England"]
+    assert colour["scale"]["range"] == ["#0072B2", DISTRICT_GREY, "#000000"]
+    page = RecordingPage()
+    le_report.trend_section(page, "leicestershire", "birth", trend)
+    assert "each of its districts a thin grey line" in page.named("le-trend")["description"]
+
+
+def test_rutland_localities_name_every_ward(processed_project):
+    page, tabs = write_localities("rutland", processed_project)
+    assert tabs == ["Wards", "MSOAs", "Primary care networks"] == page.tabs()
+    wards = page.named("le-wards")
+    assert len(wards["frame"]) == 15 and wards["frame"]["Ward"].is_monotonic_increasing
+    assert {"Barleythorpe", "Braunston & Martinsthorpe", "Cottesmore"} <= set(wards["frame"]["Ward"])
+    download = wards["download"]
+    assert download["area_name"].nunique() == 15 and set(download["sex"]) == {"Male", "Female"}
+    assert download["indicator"].iloc[0].startswith("Life expectancy at birth of an MSOA (2011) holding residents")
+    assert (download.groupby(["area_code", "sex"])["share_of_ward_residents"].sum().round(6) == 1).all()
+    b = wards["frame"].set_index("Ward").loc["Barleythorpe"]
+    assert b["MSOA holding most of them (share)"] == "Oakham West, Langham & Whissendine (100%)"
+    assert b["Males: life expectancy of those MSOAs"] == "80.2"
+    text = " ".join(page.texts("markdown"))
+    assert (
+        "**No life expectancy is published for wards.**" in text and "these are MSOA figures, not ward figures" in text
+    )
+    assert "14 of the 15 wards lie within a single MSOA" in text
+    assert "Rutland has 15 electoral wards (May 2024 boundaries)" in text
+    pcn = page.named("le-pcns")["frame"]
+    assert list(pcn["PCN"]) == ["Rutland Health PCN"] and pcn["Practices"].tolist() == [4]
+    assert pcn["Males: median of practices"].tolist() == [82.5]
+    assert "**GP-practice life expectancy, 2020 (older data).**" in text
+    assert "Every practice of Rutland in the file is open and belongs to a PCN." in text
+
+
+def test_leicester_and_leicestershire_localities(processed_project):
+    page, tabs = write_localities("leicester", processed_project)
+    assert tabs == ["Wards", "MSOAs", "Primary care networks"]
+    wards = page.named("le-wards")["frame"].set_index("Ward")
+    assert len(wards) == 21
+    assert wards.loc["Abbey", "MSOA holding most of them (share)"] == "Stocking Farm & Mowmacre (58%)"
+    assert wards.loc["Abbey", "Males: life expectancy of those MSOAs"] == "75.4 to 81.7"
+    pcn = page.named("le-pcns")["frame"]
+    assert len(pcn) == 10 and pcn["Practices"].sum() == 54
+    assert pcn["Males: median of practices"].is_monotonic_increasing  # lowest first, as the text says
+    assert pcn["PCN"].iloc[0] == "Leicester City & University PCN"
+    assert len(page.named("le-pcn-practices")["frame"]) == 54
+
+    page, tabs = write_localities("leicestershire", processed_project)
+    assert tabs == ["Districts", "Wards", "MSOAs", "Primary care networks"]
+    d = page.named("le-districts")["frame"]
+    assert len(d) == 14 and set(d["District"]) >= {"Blaby", "Melton", "Oadby and Wigston"}
+    blaby = d[(d["District"] == "Blaby") & (d["Sex"] == "Male")].iloc[0]
+    assert blaby["Life expectancy, 2023-25"] == 81.4 and blaby["OHID's comparison with England"] == "better"
+    assert len(page.named("le-wards")["frame"]) == 138
+    assert len(page.named("le-pcns")["frame"]) == 15
+
+
+def test_practices_apart_never_join_a_pcn():
+    from llr_analysis.analysis.life_expectancy_localities import pcn_le
+
+    practices = pd.DataFrame(
+        {
+            "practice_code": ["A", "B", "C", "D"],
+            "pcn_code": ["U1", "U1", "U2", None],
+            "pcn_name": ["One PCN", "One PCN", "Two PCN", None],
+            "group": ["pcn", "pcn", "pcn", "apart"],
+            "Male": [76.0, 80.0, 75.0, 60.0],
+            "Female": [81.0, 83.0, 80.0, 70.0],
+        }
+    )
+    out = pcn_le(practices)
+    assert list(out["pcn_name"]) == ["Two PCN", "One PCN"]  # lowest median for males first
+    assert out.set_index("pcn_name").loc["One PCN", "male_median"] == 78.0
+    assert out["practices"].sum() == 3 and 60.0 not in set(out["male_low"])

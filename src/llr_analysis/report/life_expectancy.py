@@ -266,6 +266,14 @@ def _where(place: str, trend: pd.DataFrame) -> str:
     return f"{get_place(place).name}{', its districts' if (trend['role'] == 'district').any() else ''} and England"
 
 
+def _colours(place: str, trend: pd.DataFrame) -> str:
+    """How the trend charts colour their areas (a sentence for the chart descriptions)."""
+    name = get_place(place).name
+    if (trend["role"] == "district").any():
+        return f" {name} is the thick blue line, England black, and each of its districts a thin grey line (hover to name it)."
+    return f" {name} is blue and England black."
+
+
 def _label(measure: str) -> str:
     return MEASURES[measure][0].upper() + MEASURES[measure][1:]
 
@@ -275,8 +283,8 @@ def caveat_notes(place: str, measure: str, trend: pd.DataFrame) -> list[str]:
     notes = []
     if check_measure(measure) == "65":
         notes.append(
-            "Life expectancy at age 65 is available here from the ONS 2019 edition only, so it ends at 2016-18: "
-            "the Fingertips extract in this build holds life expectancy at birth only."
+            "Life expectancy at age 65 is available here from the ONS 2019 edition only, so it ends at 2016-18 "
+            "(older data): the later figures used on this site are for life expectancy at birth only."
         )
     if (trend["role"] == "district").any():
         notes.append(
@@ -287,8 +295,8 @@ def caveat_notes(place: str, measure: str, trend: pd.DataFrame) -> list[str]:
         )
     notes.append(
         f"No life expectancy for {load_places().llr_short_name} as a whole is published in these sources, and the "
-        "deaths and populations by age needed to calculate one (Chiang II method) are not in the data mirror; "
-        "the table below sets every LLR area side by side instead."
+        "deaths by age needed to calculate one are not available to this site; the table below sets every LLR "
+        "area side by side instead."
     )
     return notes
 
@@ -309,6 +317,7 @@ def trend_section(page: Page, place: str, measure: str, trend: pd.DataFrame) -> 
             f"Lines show {MEASURES[measure]} for each 3-year period, one panel per sex. Solid lines with circles are "
             "the ONS 2019 edition (to 2016-18); dashed lines with triangles are OHID Fingertips figures (2015-17 "
             "onwards). The two series overlap in 2015-17 and 2016-18 and differ slightly there, so both are shown."
+            + _colours(place, trend)
         ),
         data=le_download(trend, f"{_label(measure)} (years)", comparison="ohid_comparison"),
     )
@@ -325,6 +334,7 @@ def gap_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths
         description=(
             "Each line is the area's value minus England's value in the same series and period: below the dotted "
             "zero line means shorter lives than England. Gaps are always taken within one series."
+            + _colours(place, trend)
         ),
         data=le_download(gaps, f"Difference from England in {label} (years)", value="gap"),
     )
@@ -449,7 +459,7 @@ def sii_section(page: Page, place: str, trend: pd.DataFrame, paths=None) -> None
             "The slope index of inequality is the modelled gap in life expectancy between the most and least "
             "deprived ends of an area, in years (larger = more unequal). Solid lines are the counties/unitary "
             "authorities extract of 2020 (to 2015-17); dashed lines are the current districts/unitary authorities "
-            "extract (2015-17 onwards). Confidence intervals are not in either extract."
+            "extract (2015-17 onwards). Confidence intervals are not in either extract." + _colours(place, trend)
         ),
         data=le_download(sii, "Slope index of inequality in life expectancy at birth (years)"),
     )
@@ -547,25 +557,32 @@ def gp_section(page: Page, paths=None) -> None:
     """GP-practice life expectancy by practice IMD quintile for the latest year in the file (or why there is none)."""
     gp, llr_name = le.gp_practice_le(paths), load_places().llr_short_name
     if gp.empty:
+        page.markdown("GP-practice life expectancy is not available on this site at present.")
         page.note(
-            "GP-practice life expectancy (OHID Fingertips 650) is not available in this build: its raw file shares a "
-            "file name with the Fingertips 90366 extract in the sources registry, so one overwrites the other when "
-            "the data are fetched."
+            "OHID Fingertips 650's raw file shares a file name with the Fingertips 90366 extract in the sources "
+            "registry, so one overwrites the other when the data are fetched.",
+            title="For analysts",
+            collapse=True,
         )
         return
     year = int(gp["year"].max())
     latest = gp[gp["year"] == year]
+    med = latest.groupby(["sex", "imd_quintile"])["value"].median()
+    q = sorted(latest["imd_quintile"].dropna().unique())
+    bits = [
+        f"{sex.lower()}s {med.get((sex, q[-1]), np.nan):.1f} years in quintile {q[-1]} (most deprived) and "
+        f"{med.get((sex, q[0]), np.nan):.1f} in quintile {q[0]} (least deprived)"
+        for sex in SEXES
+    ]
     page.markdown(
-        f"GP-practice life expectancy is modelled by OHID from the life expectancy of the MSOAs its patients "
-        f"live in. The file labels it {year} without stating the period it covers. It is shown for all "
-        f"{latest['practice_code'].nunique()} practices in the {llr_name} ICB: the file has no link from practice "
-        "to place."
+        f"Across all {latest['practice_code'].nunique()} practices of the {llr_name} ICB in {year}, the median "
+        f"practice life expectancy by practice deprivation quintile was: {'; '.join(bits)}."
     )
     page.chart(
         gp_chart(latest),
         "gp-practice-le",
         title=f"Life expectancy at birth by GP practice and practice IMD quintile, {llr_name}, {year}",
-        description="One dot per practice; the black tick is the median of each quintile (1 = most deprived).",
+        description="One dot per practice; the black tick is the median of each quintile (5 = most deprived).",
         data=tidy_download(
             latest.rename(columns={"practice_code": "area_code"}),
             indicator="Life expectancy at birth, GP practice (years)",

@@ -17,7 +17,15 @@ PLACE_COLOUR = "#0072B2"
 DISTRICT_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#999999", "#F0E442"]
 
 
+DISTRICTS_LABEL = "Its districts (grey)"
+DISTRICT_GREY = "#B0B0B0"
+
+
 def _colour_scale(names: list[str], place_name: str) -> alt.Scale:
+    if DISTRICTS_LABEL in names:  # the place highlighted against its districts in grey
+        domain = [n for n in [place_name, DISTRICTS_LABEL, "England"] if n in names]
+        colours = {place_name: PLACE_COLOUR, DISTRICTS_LABEL: DISTRICT_GREY, "England": ENGLAND_COLOUR}
+        return alt.Scale(domain=domain, range=[colours[n] for n in domain])
     others = [n for n in names if n not in ("England", place_name)]
     domain = [n for n in [place_name, *others, "England"] if n in names]
     colours = {place_name: PLACE_COLOUR, "England": ENGLAND_COLOUR}
@@ -52,17 +60,28 @@ def line_chart(
     width: int = 330,
     height: int = 260,
 ) -> alt.FacetChart:
-    """Lines over periods, one colour per area, one dash per series, one panel per sex."""
+    """Lines over periods, one dash per series, one panel per sex: the place highlighted (blue, thick), England
+    black, and any districts thin grey lines behind (named in their tooltips), so that nine areas stay readable
+    in a narrow panel."""
     df = df.copy()
     df["series_short"] = df["series"].map(SERIES_SHORT)
+    districts = df["role"].eq("district") if "role" in df else pd.Series(False, index=df.index)
+    df["shown_as"] = np.where(districts, DISTRICTS_LABEL, df["area_name"])
+    df = df.assign(_behind=districts.astype(int)).sort_values("_behind", ascending=False, kind="stable")
+    df = df.drop(columns="_behind")  # grey district lines drawn first, under the place and England
     periods = sorted(df["period"].unique(), key=lambda p: int(p[:4]))
     present = [s for s in series if s in set(df["series"])]
     dash, shape = _series_encoding(present)
     base = alt.Chart().encode(
         x=alt.X("period:O", sort=periods, title="Period (3 years pooled)"),
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("area_name:N", title="Area", scale=_colour_scale(list(df["area_name"].unique()), place_name)),
-        detail="series_short:N",
+        color=alt.Color(
+            "shown_as:N",
+            title="Area",
+            scale=_colour_scale(list(df["shown_as"].unique()), place_name),
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400),
+        ),
+        detail=["area_name:N", "series_short:N"],
         tooltip=[
             alt.Tooltip("area_name:N", title="Area"),
             alt.Tooltip("sex:N", title="Sex"),
@@ -207,11 +226,12 @@ def imd_scatter(m: pd.DataFrame, fit: dict, place_name: str) -> alt.LayerChart:
 
 
 def gp_chart(gp: pd.DataFrame) -> alt.FacetChart:
-    """Practice life expectancy by practice IMD quintile (1 = most deprived), one dot per practice."""
+    """Practice life expectancy by practice IMD quintile (5 = most deprived in this file: Leicester's practices are
+    mostly in quintiles 4 and 5, Rutland's in 1), one dot per practice."""
     d = gp.copy()
     d["imd_quintile"] = d["imd_quintile"].astype("Int64").astype(str)
     base = alt.Chart().encode(
-        x=alt.X("imd_quintile:O", title="Practice IMD quintile (1 = most deprived)", sort=[str(i) for i in range(1, 6)])
+        x=alt.X("imd_quintile:O", title="Practice IMD quintile (5 = most deprived)", sort=[str(i) for i in range(1, 6)])
     )
     dots = (
         base.mark_circle(size=30, opacity=0.6, color=PLACE_COLOUR, aria=False)
