@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -54,3 +56,170 @@ def test_headline_table_escapes_and_labels(processed_project):
     assert 'href="d/l.html"' in html
     assert "Worse than England" in html  # the comparison is in words, not only colour
     assert "12.3" in html
+
+
+# ------------------------------------------------------------------------------ key messages (issue 16, item 1)
+
+TODAY = date(2026, 11, 27)  # the periods that are "older data" depend on the day the site is built
+
+
+def test_overview_key_messages_from_the_processed_data(processed_project):
+    headlines, _ = overview.collect_headlines(processed_project)
+    sentences = overview_report.key_message_sentences(overview.key_messages(headlines), TODAY)
+    assert 3 <= len(sentences) <= 5
+    assert sentences[0] == (
+        "Leicester is the most deprived of the three places: 20.0% of its neighbourhoods are among the 10% most "
+        "deprived in England (English Indices of Deprivation 2025), twice England's 10% (Leicestershire 0.7%, "
+        "Rutland none; LLR as a whole 6.8%)."
+    )
+    assert sentences[1] == (
+        "Life expectancy at birth is lowest in Leicester: 77.5 years for men, 2.2 years below England's 79.7, "
+        "and 81.7 years for women, 1.8 years below England's 83.5 (2023-25), statistically worse than England. "
+        "It is highest in Rutland: 82.9 years for men, 3.2 years above England's 79.7, and 85.4 years for "
+        "women, 1.9 years above England's 83.5 (2023-25), statistically better than England."
+    )
+    assert sentences[2] == (
+        "Cervical screening (31 December 2017, older data): 69.0% of women aged 25 to 49 across LLR were "
+        "screened, below the 75% minimum standard but statistically better than England (68.6%); 78.1% of "
+        "women aged 50 to 64 across LLR were screened, meeting the 75% minimum standard and statistically "
+        "better than England (76.3%). Below the minimum standard: women aged 25 to 49 in Leicester (59.9%) "
+        "and Leicestershire (74.8%)."
+    )
+    assert sentences[3].startswith("Leicester, Leicestershire and Rutland had 1,107,597 residents (mid-2020")
+    assert "18.1% of them aged 65 and over against 18.5% in England." in sentences[3]
+
+
+def test_place_key_messages_from_the_processed_data(processed_project):
+    headlines, _ = overview.collect_headlines(processed_project)
+
+    def said(place):
+        return overview_report.key_message_sentences(overview.key_messages(headlines, place), TODAY)
+
+    leicester = said("leicester")
+    assert leicester[:3] == [
+        "20.0% of Leicester's neighbourhoods are among the 10% most deprived in England (English Indices of "
+        "Deprivation 2025), twice England's 10%; across Leicester, Leicestershire and Rutland it is 6.8%.",
+        "Life expectancy at birth in Leicester is 77.5 years for men, 2.2 years below England's 79.7, and 81.7 "
+        "years for women, 1.8 years below England's 83.5 (2023-25): statistically worse than England.",
+        "Cervical screening (31 December 2017, older data): 59.9% of women aged 25 to 49 in Leicester were "
+        "screened, below the 75% minimum standard and statistically worse than England (68.6%); 75.0% of women "
+        "aged 50 to 64 in Leicester were screened, meeting the 75% minimum standard but statistically worse "
+        "than England (76.3%).",
+    ]
+    rutland = said("rutland")
+    assert rutland[0].startswith(
+        "None of Rutland's neighbourhoods are among the 10% most deprived in England (English Indices of "
+        "Deprivation 2025), where a tenth of all neighbourhoods are by definition"
+    )
+    # Leicestershire's latest published county life expectancy is 2016-18: older data, not tested
+    leics = said("leicestershire")
+    assert leics[1] == (
+        "Life expectancy at birth in Leicestershire is 80.7 years for men, 1.1 years above England's 79.6, and "
+        "84.2 years for women, 1.0 years above England's 83.2 (2016-18, older data): not tested statistically "
+        "against England."
+    )
+    for sentences in (leicester, rutland, leics):
+        assert 3 <= len(sentences) <= 5
+        text = " ".join(sentences)
+        assert not any(word in text.lower() for word in ("mirror", "this build", "llr fetch", "llr build"))
+
+
+def _headline(topic, indicator, area_id, area_name, period, value, england, comparison, unit="%"):
+    return {
+        "topic": topic,
+        "indicator": indicator,
+        "area_id": area_id,
+        "area_name": area_name,
+        "period": period,
+        "value": value,
+        "lower_95": float("nan"),
+        "upper_95": float("nan"),
+        "unit": unit,
+        "england_value": england,
+        "comparison": comparison,
+        "note": "",
+        "href": "",
+    }
+
+
+def test_key_message_rules_on_a_small_table():
+    """The standard is compared at the one decimal shown; old periods say so; no England figure, no claim."""
+    h = pd.DataFrame(
+        [
+            _headline(
+                "cancer_screening",
+                "Bowel screening coverage, people aged 60 to 74",
+                "rutland",
+                "Rutland",
+                "2024",
+                54.96,
+                70.0,
+                "worse",
+            ),
+            _headline(
+                "cancer_screening",
+                "Bowel screening coverage, people aged 60 to 74",
+                "leicester",
+                "Leicester",
+                "2024",
+                54.94,
+                70.0,
+                "worse",
+            ),
+            _headline(
+                "life_expectancy",
+                "Life expectancy at birth, males",
+                "rutland",
+                "Rutland",
+                "2015-17",
+                80.0,
+                79.5,
+                "not compared",
+                "years",
+            ),
+            _headline(
+                "life_expectancy",
+                "Life expectancy at birth, females",
+                "rutland",
+                "Rutland",
+                "2015-17",
+                83.0,
+                83.1,
+                "similar",
+                "years",
+            ),
+        ]
+    )
+    msgs = overview.key_messages(h, "rutland")
+    assert [m["kind"] for m in msgs] == ["life_expectancy", "screening"]
+    assert [r["band"] for r in overview.screening_figures(h).to_dict("records")] == ["acceptable", "below"]
+    assert overview_report.key_message_sentences(msgs, TODAY) == [
+        "Life expectancy at birth in Rutland is 80.0 years for men, 0.5 years above England's 79.5, and 83.0 "
+        "years for women, 0.1 years below England's 83.1 (2015-17, older data): not tested against England for men; "
+        "statistically similar to England for women.",
+        "Bowel screening (2024): 55.0% of people aged 60 to 74 in Rutland were screened, meeting the 55% minimum "
+        "standard but statistically worse than England (70.0%).",
+    ]
+    leic = overview_report.key_message_sentences(overview.key_messages(h, "leicester"), TODAY)
+    assert leic == [
+        "Bowel screening (2024): 54.9% of people aged 60 to 74 in Leicester were screened, below the 55% minimum "
+        "standard and statistically worse than England (70.0%)."
+    ]
+    assert overview.key_messages(h.iloc[0:0], "leicester") == []
+
+
+def test_key_messages_open_the_pages_before_the_headline_tables():
+    import json
+    from pathlib import Path
+
+    for name, call in (
+        ("overview", "overview_report.key_messages(page, headlines=headlines)"),
+        ("summary", "overview_report.key_messages(page, the_place.id)"),
+    ):
+        nb = json.loads((Path(__file__).parents[1] / "notebooks" / f"{name}.ipynb").read_text())
+        sources = ["".join(c["source"]) for c in nb["cells"]]
+        first_output = next(
+            i for i, s in enumerate(sources) if s.startswith("overview_report.") or s.startswith("page.")
+        )
+        assert sources[first_output] == call
+        assert sources[first_output - 1] == "## Key messages"

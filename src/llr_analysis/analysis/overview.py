@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 
+import numpy as np
 import pandas as pd
 
 from llr_analysis.errors import LLRError
@@ -94,3 +95,186 @@ def page_headlines(topics: str = "all", area_id: str | None = None, paths=None) 
     headlines = headlines.copy()
     headlines["topic_title"] = headlines["topic"].map(topic_titles(paths)).fillna(headlines["topic"])
     return headlines, missing
+
+
+# ------------------------------------------------------------------------------ key messages
+# The numbers behind the three to five sentences that open the overview and each place summary
+# (the words are :mod:`llr_analysis.report.overview`'s). Everything comes from the headline tables
+# above; a message whose figures are not in this build is left out, never filled in.
+
+#: Share of LSOAs in England's most deprived decile, for England: 10% by definition of a decile.
+ENGLAND_DEPRIVED_DECILE_SHARE = 10.0
+
+_DEPRIVED_SHARE = r"^LSOAs in England's most deprived 10%"
+_LIFE_EXPECTANCY = r"^Life expectancy at birth, (?P<sex>males|females)$"
+_POPULATION = r"^Population \(all ages\)$"
+_AGED_65 = r"^% aged 65 and over$"
+
+
+def _matching(headlines: pd.DataFrame, pattern: str) -> pd.DataFrame:
+    if headlines.empty:
+        return headlines
+    return headlines[headlines["indicator"].astype(str).str.match(pattern.replace("(?P<sex>", "(?:"))]
+
+
+def _place_ids() -> list[str]:
+    return list(load_places().places)
+
+
+def deprivation_figures(headlines: pd.DataFrame) -> pd.DataFrame:
+    """Share of LSOAs in England's most deprived 10%, by area, against England's 10%."""
+    d = _matching(headlines, _DEPRIVED_SHARE)
+    d = d[d["unit"] == "%"][["area_id", "area_name", "period", "value"]].dropna(subset=["value"]).copy()
+    d["england_value"] = ENGLAND_DEPRIVED_DECILE_SHARE
+    d["ratio"] = d["value"] / ENGLAND_DEPRIVED_DECILE_SHARE
+    return d.reset_index(drop=True)
+
+
+def life_expectancy_figures(headlines: pd.DataFrame) -> pd.DataFrame:
+    """Life expectancy at birth by area and sex, with England's value, the gap and the comparison."""
+    le = _matching(headlines, _LIFE_EXPECTANCY).dropna(subset=["value"]).copy()
+    le["sex"] = le["indicator"].str.extract(_LIFE_EXPECTANCY)["sex"]
+    le["gap"] = le["value"] - le["england_value"]
+    cols = ["area_id", "area_name", "sex", "period", "value", "england_value", "gap", "comparison"]
+    return le.sort_values(["area_id", "sex"], ascending=[True, False])[cols].reset_index(drop=True)
+
+
+def screening_figures(headlines: pd.DataFrame) -> pd.DataFrame:
+    """Screening coverage by programme, age group and area, against the programme's standards
+    (compared at the one decimal place shown, so a figure shown as 75.0% meets a 75% standard)."""
+    from llr_analysis.analysis import cancer_screening as screening
+
+    s = headlines[headlines["topic"] == "cancer_screening"] if len(headlines) else headlines
+    out = []
+    for programme in screening.programmes("all"):
+        label = screening.programme_label(programme)
+        rows = s[s["indicator"].astype(str).str.startswith(label)].dropna(subset=["value"])
+        if rows.empty:
+            continue
+        std = screening.standard(programme)
+        rows = rows.assign(
+            programme=programme,
+            label=label,
+            who=rows["indicator"].str.split(", ", n=1).str[1].fillna(""),
+            acceptable=float(std["acceptable"]),
+            achievable=float(std["achievable"]),
+        )
+        shown = rows["value"].round(1)
+        rows["band"] = np.where(
+            shown >= rows["achievable"], "achievable", np.where(shown >= rows["acceptable"], "acceptable", "below")
+        )
+        out.append(rows)
+    cols = [
+        "programme",
+        "label",
+        "who",
+        "area_id",
+        "area_name",
+        "period",
+        "value",
+        "england_value",
+        "comparison",
+        "acceptable",
+        "achievable",
+        "band",
+    ]
+    return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+
+
+def population_figures(headlines: pd.DataFrame) -> pd.DataFrame:
+    """Residents and the share aged 65 and over, by area, with England's share."""
+    pop = _matching(headlines, _POPULATION)[["area_id", "area_name", "period", "value"]]
+    old = _matching(headlines, _AGED_65)[["area_id", "period", "value", "england_value"]].rename(
+        columns={"value": "share_65", "england_value": "england_share_65", "period": "period_65"}
+    )
+    out = pop.merge(old, on="area_id", how="left")
+    return out[out["period"].eq(out["period_65"]) | out["period_65"].isna()].drop(columns="period_65")
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [dict(r) for r in df.to_dict("records")]
+
+
+#: Most key messages on a page (the first are the ones a director needs: deprivation, life expectancy,
+#: screening against the standard).
+MAX_KEY_MESSAGES = 5
+
+
+def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[dict]:
+    """The figures of a page's key messages, in order, at most :data:`MAX_KEY_MESSAGES`.
+
+    ``headlines`` are :func:`collect_headlines`' (every area). With ``area_id`` (a place summary), the
+    messages are that area's: ``deprivation``, ``life_expectancy``, one ``screening`` per programme,
+    ``population``. Without (the overview), they compare the places: ``deprivation_places`` (the most
+    deprived place first, with the others and LLR), ``life_expectancy_places`` (the places with the
+    lowest and the highest life expectancy), one ``screening`` per programme for LLR naming the places
+    below the standard, and LLR's ``population``. Each message is a dict with ``kind`` and its figures
+    (records with area, period, value, comparator and comparison).
+    """
+    places = _place_ids()
+    out: list[dict] = []
+    dep = deprivation_figures(headlines)
+    le = life_expectancy_figures(headlines)
+    scr = screening_figures(headlines)
+    pop = population_figures(headlines)
+    if area_id is not None:
+        d = dep[dep["area_id"] == area_id]
+        if len(d):
+            llr = dep[dep["area_id"] == "llr"]
+            out.append({"kind": "deprivation", **_records(d)[0], "llr": _records(llr)[0] if len(llr) else None})
+        e = le[le["area_id"] == area_id]
+        if len(e):
+            out.append({"kind": "life_expectancy", "area_name": e["area_name"].iloc[0], "rows": _records(e)})
+        scr_area = scr[scr["area_id"] == area_id]
+    else:
+        d = dep[dep["area_id"].isin(places)].sort_values("value", ascending=False)
+        if len(d):
+            llr = dep[dep["area_id"] == "llr"]
+            out.append(
+                {
+                    "kind": "deprivation_places",
+                    "lead": _records(d.head(1))[0],
+                    "others": _records(d.iloc[1:]),
+                    "llr": _records(llr)[0] if len(llr) else None,
+                }
+            )
+        e = le[le["area_id"].isin(places)]
+        if e["area_id"].nunique() >= 2:
+            mean = e.groupby("area_id")["value"].mean().sort_values()
+            low, high = mean.index[0], mean.index[-1]
+            out.append(
+                {
+                    "kind": "life_expectancy_places",
+                    "low": {
+                        "area_name": e.loc[e["area_id"] == low, "area_name"].iloc[0],
+                        "rows": _records(e[e["area_id"] == low]),
+                    },
+                    "high": {
+                        "area_name": e.loc[e["area_id"] == high, "area_name"].iloc[0],
+                        "rows": _records(e[e["area_id"] == high]),
+                    },
+                }
+            )
+        scr_area = scr[scr["area_id"] == "llr"]
+    for programme, g in scr_area.groupby("programme", sort=False):
+        below = (
+            scr[(scr["programme"] == programme) & scr["area_id"].isin(places) & (scr["band"] == "below")]
+            if area_id is None
+            else scr.iloc[0:0]
+        )
+        out.append(
+            {
+                "kind": "screening",
+                "programme": programme,
+                "label": g["label"].iloc[0],
+                "area_name": g["area_name"].iloc[0],
+                "acceptable": float(g["acceptable"].iloc[0]),
+                "achievable": float(g["achievable"].iloc[0]),
+                "rows": _records(g),
+                "below": _records(below),
+            }
+        )
+    p = pop[pop["area_id"] == (area_id or "llr")]
+    if len(p):
+        out.append({"kind": "population", **_records(p)[0]})
+    return out[:MAX_KEY_MESSAGES]
