@@ -43,7 +43,16 @@ def test_population_page_per_place_with_computed_numbers(built_site, mirror):
     lcs = (site / "population" / "leicestershire.html").read_text()
     for district in cfg.places["leicestershire"].districts.values():
         assert district in lcs
-    assert "<caption>Population and age structure of Leicestershire, LLR, England and each district, mid-2020" in lcs
+    assert "<caption>Population and age structure of Leicestershire, LLR and England, mid-2020" in lcs
+    assert "<caption>Population and age structure of each district of Leicestershire, mid-2020 (7 districts" in lcs
+    for place, n in (("leicester", 21), ("rutland", 15), ("leicestershire", 138)):
+        wards = pd.read_csv(site / "population" / f"{place}-data" / "locality-population-ward.csv")
+        assert wards.loc[wards["indicator"] == "Population (all ages)", "area_code"].nunique() == n
+        html = (site / "population" / f"{place}.html").read_text()
+        assert "No population figures for primary care networks" in html  # the PCN tab says what is missing
+        assert "this build" not in html and "mirror" not in html.lower()
+    sources = pd.read_csv(site / "population" / "leicester-data" / "population-sources.csv")
+    assert sources["value"].tolist() == [354036, 372495, 368581]
 
 
 def test_population_downloads_are_tidy_and_match_the_raw_file(built_site, mirror):

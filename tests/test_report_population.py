@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from llr_analysis.analysis import population as pop
+from llr_analysis.places import get_place
 from llr_analysis.report import population as pop_report
 from recording_page import RecordingPage
 
@@ -109,32 +110,95 @@ def test_structure_display_rounds_and_renames():
 
 
 @pytest.mark.parametrize("place", ["leicester", "rutland"])
-def test_sections_write_the_page_in_order(processed_project, place):
-    level = pop.resolve_locality_level(place)
+def test_sections_write_the_page_in_order(processed_project, monkeypatch, place):
+    from llr_analysis.analysis import population_localities as pop_loc
+
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    levels = pop_loc.tab_levels(place)
+    level = pop_loc.first_area_level(levels)
+    assert levels == ["ward", "msoa", "pcn"] and level == "ward"
     st = pop.structure_table(2020, place, level, processed_project)
     change = pop.change_table(place, level, paths=processed_project)
     page = RecordingPage()
-    pop_report.locality_section(page, st, place, level, 2020)
+    titles = pop_report.localities_section(page, place, 2020, levels, st)
     pop_report.age_structure_section(page, st, place, level, 2020, processed_project)
     pop_report.change_section(page, change, place, level)
-    pop_report.older_people_map_section(page, place, 2020, processed_project)
+    pop_report.older_people_map_section(page, place, 2020, processed_project, level=level)
     pop_report.district_totals_section(page, place, processed_project)
-    names = [n for _, n, _ in page.outputs]
+    assert titles == page.tabs() == ["Wards", "MSOAs", "Primary care networks"]
+    names = [n for k, n, _ in page.outputs if k in ("chart", "table")]
     assert names == [
         "locality-population",
+        "locality-population-ward",
+        "locality-population-msoa",
         "age-profile",
         "age-structure",
         "change",
         "change-table",
         "pct-65-plus-map",
         "district-totals",
-        "",
     ]
     loc = page.named("locality-population")["data"]
     assert loc["value"].sum() == pytest.approx(st.set_index("area_type").loc["place", "population"])
     change_data = page.named("change")["data"]
     n_localities = (st["area_type"] == "locality").sum()
-    assert (n_localities > 12) == (change_data["area_name"].nunique() == 3)  # Leicester's 37 MSOAs left out
+    assert (n_localities > 12) == (change_data["area_name"].nunique() == 3)  # Leicester's 21 wards left out
+    assert "no source of registered patients" in " ".join(page.texts("note"))  # the PCN tab says what is missing
+    assert set(page.named("age-structure")["frame"]["Area"]) == {get_place(place).name, "LLR", "England"}
+
+
+def test_every_ward_in_the_ward_tab_download(processed_project, monkeypatch):
+    from llr_analysis.process import read_table
+
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    geo = read_table("geography/lsoa21", processed_project)
+    raw = read_table("population/lsoa21_age", processed_project)
+    raw = raw[raw["year"] == 2020].merge(geo, on="lsoa21_code")
+    for place, n in (("leicester", 21), ("rutland", 15), ("leicestershire", 138)):
+        page = RecordingPage()
+        pop_report.localities_section(page, place, 2020, ["ward"])
+        dl = page.named("locality-population-ward")["download"]
+        total = dl[dl["indicator"] == "Population (all ages)"]
+        wards = set(geo.loc[geo["place_id"] == place, "ward_code"])
+        assert len(total) == n and set(total["area_code"]) == wards and (dl["locality_level"] == "ward").all()
+        by_ward = raw[raw["place_id"] == place].groupby("ward_code")["population"].sum().round()
+        assert total.set_index("area_code")["value"].to_dict() == by_ward.to_dict()  # whole people
+        assert (total["count"] == total["count"].round()).all()
+
+
+def test_reconciliation_table_equals_the_processed_tables(processed_project, monkeypatch):
+    from llr_analysis.process import read_table
+
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    page = RecordingPage()
+    t = pop_report.reconciliation_section(page, "leicester", processed_project)
+    lsoa11 = read_table("population/lsoa11_age", processed_project)
+    est = lsoa11[(lsoa11["year"] == 2020) & (lsoa11["lad_code"] == "E06000016")]["population"].sum()
+    den = read_table("deprivation/iod_population", processed_project)
+    den = den[(den["edition"] == "IoD2025") & (den["lad_code"] == "E06000016")]["population"].sum()
+    lads = read_table("population/lad_totals", processed_project)
+    census = lads[(lads["period"] == "Census 2021") & (lads["area_code"] == "E06000016")]["persons"].sum()
+    assert t["population"].tolist() == [est, den, census] == [354036, 372495, 368581]
+    assert t["period"].tolist() == ["mid-2020", "mid-2022", "Census 2021"]
+    shown = page.named("population-sources")["frame"]
+    assert shown["Population of Leicester"].tolist() == [354036, 372495, 368581]
+    assert (shown["Older data"] == "older data: more than three years old").all()  # all ended before 2023
+    dl = page.named("population-sources")["download"]
+    assert dl["value"].tolist() == [354036, 372495, 368581] and (dl["area_code"] == "E06000016").all()
+    text = page.texts("markdown")[0]
+    assert "354,036 is the ONS estimate for mid-2020" in text and "372,495 is the ONS estimate for mid-2022" in text
+
+
+def test_tab_levels_checks_the_level():
+    from llr_analysis.analysis import population_localities as pop_loc
+    from llr_analysis.errors import ParameterError
+
+    assert pop_loc.tab_levels("leicestershire") == ["district", "ward", "msoa", "pcn"]
+    assert pop_loc.tab_levels("rutland", "msoa") == ["msoa"]
+    with pytest.raises(ParameterError, match="Leicester has no 'district' tab"):
+        pop_loc.tab_levels("leicester", "district")
+    with pytest.raises(ParameterError):
+        pop_loc.first_area_level(["pcn"])
 
 
 def test_rutland_real_sentences(processed_project):

@@ -10,11 +10,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from llr_analysis.analysis import localities as loc
 from llr_analysis.analysis import population as pop
 from llr_analysis.analysis.population import BAND_LABELS, LEVEL_NOUNS, SMALL_BASE, YEARS
+from llr_analysis.analysis.population_localities import lsoa11_locality_names
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.report import charts
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.population_localities import (  # noqa: F401
+    localities_section,
+    reconciliation_section,
+    whole_people,
+)
 
 PLACE_COLOUR, ENGLAND_COLOUR = "#0072B2", "#000000"  # Okabe-Ito blue; England in black
 MEASURE_COLOURS = {"All ages": "#0072B2", "Aged 65+": "#E69F00", "Aged 85+": "#009E73"}
@@ -76,7 +83,8 @@ def change_chart(change: pd.DataFrame, width: int = 170) -> alt.FacetChart:
 #: The caveat under the summary: which estimates these are and what they cannot show.
 ESTIMATES_NOTE = (
     "These are the ONS estimates based on the 2011 Census (mid-2019 and mid-2020), the latest small-area "
-    "estimates available to this build; ONS has since revised them to the 2021 Census. They give persons only: "
+    "estimates by single year of age available on this site; ONS has since revised them to the 2021 Census, so "
+    "they are older data (see the table of populations by source below). They give persons only: "
     "no small-area or district source here has age by sex, so the age chart shows all persons and sex is given "
     "from Census 2021 district totals. Change over a single year partly reflects how the estimates are made, "
     "most of all for small groups such as the over-85s of one neighbourhood."
@@ -182,7 +190,7 @@ def locality_section(page: Page, st: pd.DataFrame, place: str, level: str, year:
             f"Horizontal bars give the estimated population of each of the {len(localities)} {nouns} "
             f"({lv.label}) of {name}; together they make up its {total:,.0f} residents."
         ),
-        data=tidy_download(tidy.query("indicator == 'Population (all ages)'"), denominator=total).assign(
+        data=tidy_download(whole_people(tidy.query("indicator == 'Population (all ages)'")), denominator=total).assign(
             share_of_place=localities["share"].to_numpy()
         ),
     )
@@ -225,14 +233,15 @@ def age_structure_section(page: Page, st: pd.DataFrame, place: str, level: str, 
             source_id=source_id,
         ),
     )
+    areas = st[st["area_type"] != "locality"]
     page.table(
-        structure_display(st),
+        structure_display(areas),
         "age-structure",
         caption=(
-            f"Population and age structure of {name}, {llr_name}, England and each "
-            f"{noun}, {period}. Share: the place's % of {llr_name}; each {noun}'s % of the place"
+            f"Population and age structure of {name}, {llr_name} and England, {period}. Share: the place's % of "
+            f"{llr_name} (each {noun}'s figures are in the tabs above)"
         ),
-        download=tidy_download(pop.tidy_structure(st, period, source_id)),
+        download=tidy_download(pop.tidy_structure(areas, period, source_id)),
     )
 
 
@@ -266,15 +275,23 @@ def change_section(page: Page, change: pd.DataFrame, place: str, level: str) -> 
     )
 
 
-def older_people_map_section(page: Page, place: str, year: int, paths=None) -> None:
-    """Map of the share of residents aged 65+ by LSOA (2011), with its download."""
+def older_people_map_section(page: Page, place: str, year: int, paths=None, level: str | None = None) -> None:
+    """Map of the share of residents aged 65+ by LSOA (2011), with the outlines of the localities of ``level``
+    (named in each LSOA's tooltip) and its download."""
     name, period = get_place(place).name, f"mid-{year}"
     shapes = pop.lsoa11_map_frame(year, place, paths)
+    outlines, lv = None, get_locality_level(level) if level else None
+    if lv is not None and lv.id in loc.OUTLINES:
+        shapes = shapes.merge(lsoa11_locality_names(place, lv.id, paths), on="lsoa11_code", how="left")
+        outlines = loc.outlines(place, lv.id, paths)
+        outlines = outlines if len(outlines) > 1 else None
+    else:
+        shapes = shapes.assign(locality_name=shapes["lad_name"])
     geo = shapes.assign(
         value=shapes["pct_65_plus"].round(1),
         population=shapes["population"].astype(int),
         aged_65_plus=shapes["aged_65_plus"].astype(int),
-    )[["geometry", "lsoa11_code", "lsoa11_name", "lad_name", "population", "aged_65_plus", "value"]]
+    )[["geometry", "lsoa11_code", "lsoa11_name", "locality_name", "lad_name", "population", "aged_65_plus", "value"]]
     chart = charts.choropleth(
         geo,
         "value",
@@ -284,11 +301,13 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None) -> N
         tooltip=[
             ("lsoa11_name", "LSOA (2011)"),
             ("lsoa11_code", "LSOA code"),
+            ("locality_name", lv.label if lv is not None and outlines is not None else "District"),
             ("lad_name", "District"),
             ("population", "Population"),
             ("aged_65_plus", "People aged 65+"),
             ("value", "% aged 65+"),
         ],
+        outlines=outlines,
     )
     hi = geo.sort_values("value", ascending=False).iloc[0]
     download = geo.drop(columns="geometry").assign(value=shapes["pct_65_plus"])
@@ -308,6 +327,11 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None) -> N
             f"Map of the {len(geo)} LSOAs (2011 boundaries, as the estimates are published) in {name}, "
             f"shaded from light (younger) to dark (older) by the percentage of residents aged 65+, which ranges "
             f"from {geo['value'].min():.1f}% to {geo['value'].max():.1f}% ({hi['lsoa11_name']})."
+            + (
+                f" The outlines of its {len(outlines)} {lv.plural.lower()} are drawn over the small areas."
+                if outlines is not None and lv is not None
+                else ""
+            )
         ),
         data=tidy_download(download, indicator="% aged 65+", period=period, source_id=f"sape_lsoa11_mid{year}"),
     )
