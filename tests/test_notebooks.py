@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-ROLES = {"home", "place-summary", "topic"}
+ROLES = {"home", "place-summary", "topic", "locality-profile"}
 
 
 def _read(path: Path) -> nbformat.NotebookNode:

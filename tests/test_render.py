@@ -108,11 +108,41 @@ def test_navigation_is_generated_from_places_and_notebook_metadata(tmp_path):
     about = cfg["website"]["navbar"]["right"][0]["menu"]
     assert [a["href"] for a in about] == ["methods.html", "sources.html"]
     sidebars = {s["id"]: s for s in cfg["website"]["sidebar"]}
-    section = sidebars["rutland"]["contents"][0]
+    home = sidebars["rutland"]["contents"][0]  # Home at the root: breadcrumbs read Home › place › page
+    assert home["section"] == "Home" and home["href"] == "index.html"
+    section = home["contents"][0]
     assert section["section"] == "Rutland" and section["href"] == "summary/rutland.html"
     assert [c["href"] for c in section["contents"]] == ["population/rutland.html", "deprivation/rutland.html"]
     assert cfg["project"]["output-dir"] == "_site" and "deprivation/leicester.ipynb" in cfg["project"]["render"]
     assert cfg["website"]["title"] == "T"
+
+
+def test_locality_profiles_get_a_menu_an_index_page_and_a_sidebar_section(tmp_path):
+    nb = Path("notebooks/locality.ipynb")
+    profiles = [
+        Run(nb, "locality", "Locality profile", "rutland", Path("localities/rutland/ward-e05012633.ipynb"),
+            role="locality-profile", locality=("ward", "E05012633", "Braunston & Martinsthorpe")),
+        Run(nb, "locality", "Locality profile", "rutland", Path("localities/rutland/pcn-u67590.ipynb"),
+            role="locality-profile", locality=("pcn", "U67590", "Rutland Health PCN")),
+        Run(nb, "locality", "Locality profile", "rutland", Path("localities/rutland/ward-e05012632.ipynb"),
+            role="locality-profile", locality=("ward", "E05012632", "Barleythorpe")),
+    ]  # fmt: skip
+    pages = {tmp_path / "localities/rutland.qmd": "---\ntitle: Localities of Rutland\n---\n"}
+    cfg = quarto_config({}, _runs() + profiles, pages, tmp_path)
+    left = cfg["website"]["navbar"]["left"]
+    assert left[2] == {"text": "Localities", "menu": [{"text": "Rutland", "href": "localities/rutland.html"}]}
+    assert cfg["website"]["navbar"]["right"] == []  # the index pages are not About pages
+    section = {s["id"]: s for s in cfg["website"]["sidebar"]}["rutland"]["contents"][0]["contents"][0]
+    local = section["contents"][-1]
+    assert local["section"] == "Localities" and local["href"] == "localities/rutland.html"
+    # wards (places.yml profiles order: ward, pcn), each by name, then PCNs
+    assert [c["text"] for c in local["contents"]] == [
+        "Barleythorpe ward",
+        "Braunston &amp; Martinsthorpe ward",
+        "Rutland Health PCN",
+    ]
+    assert local["contents"][0]["href"] == "localities/rutland/ward-e05012632.html"
+    assert "localities/rutland/pcn-u67590.ipynb" in cfg["project"]["render"]
 
 
 def test_navigation_of_a_partial_build_lists_only_its_pages(tmp_path):

@@ -115,6 +115,20 @@ def area_localities_all(level: str, paths=None) -> pd.DataFrame:
     return out.rename(columns={lv.code_column: "locality_code", lv.name_column: "locality_name"})
 
 
+def locality_title(level: str, name: str) -> str:
+    """A locality named with its kind: "Abbey ward", "Blaby district", "Orion PCN" (PCN names say it)."""
+    if level == "ward":
+        return f"{name} ward"
+    if level == "district":
+        return f"{name} district"
+    return name
+
+
+def profile_slug(level: str, code: str) -> str:
+    """The file stem of a locality's profile page: ``ward-e05010458``."""
+    return f"{level}-{str(code).lower()}"
+
+
 def profile_targets(paths=None) -> pd.DataFrame:
     """Every locality that gets a profile page: ``level``, ``code``, ``name``, ``place_id``, ``slug``.
 
@@ -131,7 +145,7 @@ def profile_targets(paths=None) -> pd.DataFrame:
                         "code": r.locality_code,
                         "name": r.locality_name,
                         "place_id": the_place.id,
-                        "slug": f"{level}-{str(r.locality_code).lower()}",
+                        "slug": profile_slug(level, r.locality_code),
                     }
                 )
     return pd.DataFrame(rows, columns=["level", "code", "name", "place_id", "slug"])

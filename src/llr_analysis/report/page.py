@@ -232,9 +232,13 @@ def _aria_off(spec: dict) -> None:
 
 
 class Page:
-    """Collects a page's outputs. ``topic`` and ``place`` name the page (``place`` None for site-wide pages)."""
+    """Collects a page's outputs. ``topic`` and ``place`` name the page (``place`` None for site-wide pages).
 
-    def __init__(self, topic: str, place: str | None = None):
+    ``name`` is the page's file stem when it is neither the place nor the topic (a locality profile,
+    ``ward-e05010458``): its CSV downloads go to ``<name>-data/`` beside it.
+    """
+
+    def __init__(self, topic: str, place: str | None = None, name: str | None = None):
         self.topic = topic
         self.place = place
         self.stage = os.environ.get("LLR_STAGE")
@@ -243,7 +247,7 @@ class Page:
         self.asset_prefix = (os.path.relpath(self.stage, here) + "/") if self.in_build else ""
         if self.asset_prefix == "./":
             self.asset_prefix = ""
-        stem = place or topic
+        stem = name or place or topic
         self.download_dir_name = f"{stem}-data"
         self.download_dir = here / self.download_dir_name
         self._bundle_included = False

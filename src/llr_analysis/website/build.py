@@ -20,7 +20,7 @@ from llr_analysis.paths import ProjectPaths
 from llr_analysis.website.check import check_site
 from llr_analysis.website.notebooks import execute, plan
 from llr_analysis.website.render import find_quarto, render
-from llr_analysis.website.sitepages import sources_page
+from llr_analysis.website.sitepages import locality_pages, sources_page
 
 
 @dataclass
@@ -83,6 +83,8 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
             if f.is_file():
                 files[str(f.relative_to(paths.pages))] = f
     files["sources.qmd"] = sources_page(paths).encode()
+    for rel, text in locality_pages(runs).items():
+        files[rel] = text.encode()
     files["assets/vega-bundle.js"] = vega_bundle(paths)
     for name in ("llr-charts.js", "site.css", "favicon.svg", "a11y.html"):
         files[f"assets/{name}"] = _packaged_asset(name)
@@ -418,7 +420,9 @@ def build(
 
 
 def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, force, parameters, log) -> BuildReport:
-    runs = plan(paths, places=places, topics=topics, parameters=parameters)  # bad parameters stop it here
+    # bad parameters stop the build here, before any work; locality profiles are planned after
+    # processing, because which localities exist is read from the processed tables
+    first = plan(paths, places=places, topics=topics, parameters=parameters, with_profiles=False)
     if fetch:
         timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
     workers = workers or os.cpu_count() or 1
@@ -426,9 +430,15 @@ def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, forc
     if topics:  # only the steps that make the tables these notebooks read (metadata.llr.inputs)
         from llr_analysis.topics import notebook_topic
 
-        patterns = [pat for nb in {r.notebook for r in runs} for pat in (notebook_topic(nb).inputs or ("*", "*/*"))]
+        notebooks = {r.notebook for r in first} | {
+            nb
+            for nb in paths.notebooks.glob("*.ipynb")
+            if nb.stem in topics and notebook_topic(nb).role == "locality-profile"
+        }
+        patterns = [pat for nb in notebooks for pat in (notebook_topic(nb).inputs or ("*", "*/*"))]
         steps = process.steps_for_tables(patterns)
     timed("process", lambda: process.run(paths, steps, log=log, force=force, workers=workers))
+    runs = plan(paths, places=places, topics=topics, parameters=parameters)
     done, skipped = timed(
         "notebooks",
         lambda: execute(

@@ -9,10 +9,14 @@ from ``places.yml`` and the notebooks' metadata (``metadata.llr`` in each notebo
   the head of each place's sidebar) or, by default, a topic page per place;
 * ``order`` — the topic's position in the navbar (then alphabetical).
 
-Hand-written pages (``pages/*.qmd``, and the generated Data sources page) go in the About menu on
-the right of the navbar, ordered by their front matter ``order``. Each place gets a sidebar (its summary and its
-topic pages), which gives Quarto's breadcrumbs (place › topic) and previous/next page links.
-Only pages that exist in the build are listed, so a partial build has no dead links.
+Locality profiles (role ``locality-profile``, one page per ward, district or PCN) are reached from
+the Localities menu (one index page per place, ``localities/<place>.qmd``) and sit in their
+place's sidebar under "Localities". Hand-written pages (``pages/*.qmd``, and the generated Data
+sources page) go in the About menu on the right of the navbar, ordered by their front matter
+``order``. Each place gets a sidebar (Home, then its summary, topic pages and localities), which
+gives Quarto's breadcrumbs (Home › place › topic, Home › place › Localities › locality) and
+previous/next page links. Only pages that exist in the build are listed, so a partial build has
+no dead links.
 """
 
 from __future__ import annotations
@@ -58,7 +62,11 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
     left: list[dict] = []
     if home:
         left.append({"text": "Overview", "href": _href(home[0].output)})
-    place_ids = [p for p in places if p in summaries or any(r.place == p for rs in ordered for r in rs)]
+    place_ids = [
+        p
+        for p in places
+        if p in summaries or any(r.place == p for r in runs if r.role in ("topic", "locality-profile"))
+    ]
     if summaries:
         left.append(
             {
@@ -68,6 +76,18 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
                     for p in place_ids
                     if p in summaries
                 ],
+            }
+        )
+    profiles: dict[str, list] = {}
+    for r in runs:
+        if r.role == "locality-profile":
+            profiles.setdefault(r.place, []).append(r)
+    locality_index = {p: f"localities/{p}.html" for p in places if p in profiles}
+    if locality_index:
+        left.append(
+            {
+                "text": "Localities",
+                "menu": [{"text": _text(places[p].name), "href": href} for p, href in locality_index.items()],
             }
         )
     for rs in ordered:
@@ -83,7 +103,8 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
             }
         )
     about = []
-    for page in sorted(pages, key=lambda p: (_front_matter(pages[p]).get("order", 99), p.name)):
+    listed = [p for p in pages if p.relative_to(stage).parts[0] != "localities"]
+    for page in sorted(listed, key=lambda p: (_front_matter(pages[p]).get("order", 99), p.name)):
         fm = _front_matter(pages[page])
         about.append(
             {"text": _text(fm.get("nav-title") or fm.get("title") or page.stem), "href": _href(page.relative_to(stage))}
@@ -94,13 +115,27 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
 
     sidebars = []
     for p in place_ids:
-        entries = [{"text": _text(rs[0].title), "href": _href(r.output)} for rs in ordered for r in rs if r.place == p]
+        entries: list = [
+            {"text": _text(rs[0].title), "href": _href(r.output)} for rs in ordered for r in rs if r.place == p
+        ]
+        if p in locality_index:
+            level_order = {lv: i for i, lv in enumerate(places[p].profiles)}
+            local = sorted(profiles[p], key=lambda r: (level_order.get(r.locality[0], 99), r.locality[2]))
+            entries.append(
+                {
+                    "section": "Localities",
+                    "href": locality_index[p],
+                    "contents": [{"text": _text(r.page_title), "href": _href(r.output)} for r in local],
+                }
+            )
         if p in summaries:
             section = {"section": _text(places[p].name), "href": _href(summaries[p].output), "contents": entries}
         else:
             section = {"section": _text(places[p].name), "contents": entries}
+        if home:  # Home at the root of every sidebar: breadcrumbs read Home › place › ...
+            section = {"section": "Home", "href": _href(home[0].output), "contents": [section]}
         sidebars.append(
-            {"id": p, "title": _text(places[p].name), "style": "docked", "collapse-level": 2, "contents": [section]}
+            {"id": p, "title": _text(places[p].name), "style": "docked", "collapse-level": 3, "contents": [section]}
         )
     if sidebars:
         website["sidebar"] = sidebars

@@ -48,17 +48,30 @@ class Run:
     place: str | None
     output: Path  # executed notebook, relative to the stage
     parameters: dict = field(default_factory=dict)
-    role: str = "topic"  # home | place-summary | topic (see llr_analysis.website.navigation)
+    role: str = "topic"  # home | place-summary | topic | locality-profile (see llr_analysis.website.navigation)
     order: int = 99  # the topic's position in the navigation
+    locality: tuple[str, str, str] | None = None  # (level, code, name) of a locality profile
+
+    @property
+    def page_title(self) -> str:
+        """The page's title (h1)."""
+        if self.locality:
+            from llr_analysis.analysis.localities import locality_title
+
+            return locality_title(self.locality[0], self.locality[2])
+        return self.title
 
     @property
     def label(self) -> str:
+        if self.locality:
+            return f"{self.notebook.name} for {self.locality[0]} {self.locality[1]}"
         return f"{self.notebook.name}" + (f" for {self.place}" if self.place else "")
 
     @property
     def downloads(self) -> Path:
         """The folder of CSV downloads the run writes beside its notebook (see Page)."""
-        return self.output.parent / f"{self.place or self.topic}-data"
+        stem = self.output.stem if self.locality else (self.place or self.topic)
+        return self.output.parent / f"{stem}-data"
 
     @property
     def hash_file(self) -> Path:
@@ -66,7 +79,9 @@ class Run:
 
 
 #: Parameters the build sets for each run; they name the page, so they cannot be overridden.
-BUILD_PARAMETERS = ("place",)
+BUILD_PARAMETERS = ("place", "level", "code")
+#: The folder of the locality profile pages: ``localities/<place>/<level>-<code>.ipynb``.
+LOCALITIES_FOLDER = "localities"
 
 
 def declared_parameters(path: Path) -> dict[str, object]:
@@ -123,11 +138,14 @@ def plan(
     places: list[str] | None = None,
     topics: list[str] | None = None,
     parameters: dict | None = None,
+    with_profiles: bool = True,
 ) -> list[Run]:
-    """Every (notebook, place) run of a build.
+    """Every (notebook, place) run of a build, and a run per locality of a ``locality-profile`` notebook.
 
     ``parameters`` (from ``--param``) go to the notebooks that declare them; a parameter the build
-    sets itself (the place) or that no notebook of the build declares is refused.
+    sets itself (place, level, code) or that no notebook of the build declares is refused. The
+    localities come from processed data (:func:`llr_analysis.analysis.localities.profile_targets`),
+    so ``with_profiles=False`` plans the other runs before processing.
     """
     cfg = load_places()
     place_ids = [get_place(p).id for p in places] if places else list(cfg.places)
@@ -146,12 +164,35 @@ def plan(
         topic = notebook_topic(nb)
         nav = {"role": topic.role, "order": topic.order}
         own = {k: _typed(k, v, declared[nb][k], nb) for k, v in parameters.items() if k in declared[nb]}
-        if topic.per_place:
+        if topic.role == "locality-profile":
+            if with_profiles:
+                runs.extend(_profile_runs(nb, topic, own, place_ids, paths, nav))
+        elif topic.per_place:
             for p in place_ids:
                 runs.append(Run(nb, nb.stem, topic.title, p, Path(nb.stem) / f"{p}.ipynb", {**own, "place": p}, **nav))
         else:
             runs.append(Run(nb, nb.stem, topic.title, None, Path(topic.output or f"{nb.stem}.ipynb"), own, **nav))
     return runs
+
+
+def _profile_runs(nb: Path, topic, own: dict, place_ids: list[str], paths: ProjectPaths, nav: dict) -> list[Run]:
+    from llr_analysis.analysis.localities import profile_targets
+
+    targets = profile_targets(paths)
+    return [
+        Run(
+            nb,
+            nb.stem,
+            topic.title,
+            t.place_id,
+            Path(LOCALITIES_FOLDER) / t.place_id / f"{t.slug}.ipynb",
+            {**own, "level": t.level, "code": t.code},
+            locality=(t.level, t.code, t.name),
+            **nav,
+        )
+        for t in targets.itertuples()
+        if t.place_id in place_ids
+    ]
 
 
 def _sha(path: Path) -> str:
@@ -202,7 +243,19 @@ def is_current(run: Run, executed: Path, digest: str, log=None) -> bool:
 def front_matter(run: Run) -> str:
     """Title and subtitle of a run's page (navigation and breadcrumbs come from the site config)."""
     cfg = load_places()
-    if run.place:
+    if run.locality:
+        from llr_analysis.places import get_locality_level
+
+        place = cfg.places[str(run.place)]
+        level, code, _ = run.locality
+        label = get_locality_level(level).label
+        fm = {
+            "title": run.page_title,
+            "subtitle": f"{label} in {place.name} ({code})",
+            "topic": run.topic,
+            "place": run.place,
+        }
+    elif run.place:
         place = cfg.places[run.place]
         title = f"{place.name}: summary" if run.role == "place-summary" else f"{run.title}: {place.name}"
         fm = {

@@ -59,3 +59,39 @@ def sources_page(paths: ProjectPaths) -> str:
         "canonical files.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def locality_pages(runs) -> dict[str, str]:
+    """The index of each place's locality profiles, ``{"localities/<place>.qmd": text}``.
+
+    One page per place with profiles in the build: its profiles grouped by level (in places.yml
+    order), each a link, so the Localities menu and search reach every profile.
+    """
+    from llr_analysis.places import get_locality_level, load_places
+
+    cfg = load_places()
+    by_place: dict[str, list] = {}
+    for r in runs:
+        if r.locality:
+            by_place.setdefault(r.place, []).append(r)
+    out = {}
+    for place_id, place_runs in by_place.items():
+        place = cfg.places[place_id]
+        lines = [
+            "---",
+            f'title: "Localities of {_cell(place.name)}"',
+            "---",
+            "",
+            f"A profile page for each locality of {_cell(place.name)}: population, deprivation, life expectancy "
+            "and cancer screening where a source covers it, each figure beside the place, LLR and England.",
+            "",
+        ]
+        for level in place.profiles:
+            level_runs = sorted((r for r in place_runs if r.locality[0] == level), key=lambda r: r.locality[2])
+            if not level_runs:
+                continue
+            lines += [f"## {_cell(get_locality_level(level).plural)} ({len(level_runs)})", ""]
+            lines += [f"- [{_cell(r.page_title)}]({place_id}/{r.output.stem}.html)" for r in level_runs]
+            lines.append("")
+        out[f"localities/{place_id}.qmd"] = "\n".join(lines)
+    return out

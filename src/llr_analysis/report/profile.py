@@ -1,0 +1,299 @@
+"""The words, tables and charts of a locality profile page (notebooks/locality.ipynb).
+
+Every figure comes from :mod:`llr_analysis.analysis.profile`; this module only words and draws it.
+"""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+
+from llr_analysis.analysis import localities
+from llr_analysis.analysis import profile as prof
+from llr_analysis.places import get_locality_level, load_places
+from llr_analysis.report import charts
+from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
+from llr_analysis.report.overview import comparison_chip, is_older_data, period_cell
+from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.topics import topic_pages
+
+#: Comparison words in sentences ("higher than England").
+_VERSUS = {
+    "better": "better than",
+    "worse": "worse than",
+    "higher": "higher than",
+    "lower": "lower than",
+    "similar": "similar to",
+}
+
+
+def fmt(value, unit: str) -> str:
+    """A figure as shown: people as whole numbers, % and scores to one decimal."""
+    if pd.isna(value):
+        return "–"
+    if unit == "people":
+        return f"{value:,.0f}"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "years":
+        return f"{value:.1f} years"
+    return f"{value:,.1f}"
+
+
+def key_messages(loc: prof.Locality, figures: pd.DataFrame) -> list[str]:
+    """Up to four sentences from the figures that differ from England (else the first figures),
+    each with its comparison and its period; older data said in words."""
+    picked = figures[figures["vs_england"].isin(["better", "worse", "higher", "lower"])]
+    if len(picked) < 2:
+        picked = figures
+    out = []
+    for r in picked.head(4).itertuples():
+        period = f"{r.period}" + (", older data" if is_older_data(r.period) else "")
+        versus = _VERSUS.get(r.vs_england)
+        england = f"England {fmt(r.england_value, r.unit)}"
+        if versus:
+            out.append(
+                f"{r.indicator}: {fmt(r.value, r.unit)}, {versus} England ({fmt(r.england_value, r.unit)}), "
+                f"{loc.place_name} {fmt(r.place_value, r.unit)} ({period})."
+            )
+        else:
+            tail = f"; {england}" if pd.notna(r.england_value) else ""
+            out.append(
+                f"{r.indicator}: {fmt(r.value, r.unit)} ({loc.place_name} {fmt(r.place_value, r.unit)}{tail}; {period})."
+            )
+    return out
+
+
+def intro(page: Page, loc: prof.Locality) -> None:
+    """What the locality is, its key messages and the key-figures table."""
+    level = get_locality_level(loc.level)
+    figures = prof.key_figures(loc)
+    what = {
+        "ward": f"{loc.title} is an electoral ward (2024) in {loc.place_name}.",
+        "district": f"{loc.title} is one of the seven districts of {loc.place_name}.",
+        "pcn": f"{loc.name} is a primary care network (PCN) of GP practices in {loc.place_name}.",
+    }.get(loc.level, f"{loc.name} is a {level.label.lower()} in {loc.place_name}.")
+    page.markdown(
+        what + " Each figure is set beside the same figure for " + loc.place_name + ", for Leicester, "
+        "Leicestershire and Rutland (LLR) together, and for England, with the period it describes."
+    )
+    messages = key_messages(loc, figures)
+    if messages:
+        page.html('<ul class="key-messages">' + "".join(f"<li>{html.escape(m)}</li>" for m in messages) + "</ul>")
+    key_table(page, loc, figures)
+
+
+def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
+    """The key figures as an accessible table, with its CSV."""
+    llr = load_places().llr_short_name
+    rows = []
+    for r in figures.itertuples():
+        ci = (
+            f" <small>({r.lower_95:.1f}–{r.upper_95:.1f})</small>"
+            if pd.notna(r.lower_95) and pd.notna(r.upper_95) and r.unit != "people"
+            else ""
+        )
+        rows.append(
+            f'<tr><th scope="row">{html.escape(r.indicator)}<br><small>{period_cell(r.period)}</small></th>'
+            f"<td>{html.escape(fmt(r.value, r.unit))}{ci}</td>"
+            f"<td>{comparison_chip(r.vs_england)}</td>"
+            f"<td>{html.escape(fmt(r.england_value, r.unit))}</td>"
+            f"<td>{html.escape(fmt(r.place_value, r.unit))}<br><small>{html.escape(r.vs_place)}</small></td>"
+            f"<td>{html.escape(fmt(r.llr_value, r.unit))}<br><small>{html.escape(r.vs_llr)}</small></td></tr>"
+        )
+    caption = f"Key figures for {loc.title}, with 95% confidence intervals where they exist"
+    head = (
+        f'<tr><th scope="col">Figure and period</th><th scope="col">{html.escape(loc.name)}</th>'
+        f'<th scope="col">Compared with England</th><th scope="col">England</th>'
+        f'<th scope="col">{html.escape(loc.place_name)}</th><th scope="col">{html.escape(llr)}</th></tr>'
+    )
+    download = tidy_download(
+        figures.rename(columns={"vs_england": "comparison"}),
+        area_code=loc.code,
+        area_name=loc.name,
+    )
+    link, _ = page.write_csv(download, "key-figures")
+    page.html(
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
+        f'<table class="data-table profile-figures"><caption>{html.escape(caption)}</caption>'
+        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<p class="download-line"><a class="download" href="{html.escape(link)}" download>'
+        "Download the key figures (CSV)</a></p>"
+    )
+
+
+def locator_map(page: Page, loc: prof.Locality) -> None:
+    """Where the locality is: its place's localities of the same level, this one highlighted."""
+    if loc.level not in localities.OUTLINES:
+        return
+    shapes = localities.outlines(loc.place_id, loc.level)
+    shapes["this"] = (shapes["locality_code"] == loc.code).map({True: loc.name, False: "other"})
+    colours = {loc.name: "#0072B2", "other": "#e6e6e6"}
+    chart = charts.choropleth_categories(
+        shapes.rename(columns={"locality_name": "name"}),
+        "this",
+        "name",
+        legend_title="Area",
+        colours=colours,
+        width=360,
+        height=300,
+    )
+    page.chart(
+        chart,
+        "locator-map",
+        title=f"Where {loc.title} is in {loc.place_name}",
+        description=f"Map of the {get_locality_level(loc.level).plural.lower()} of {loc.place_name}, "
+        f"{loc.name} highlighted.",
+        data=tidy_download(
+            shapes.drop(columns="geometry").rename(columns={"locality_code": "area_code", "locality_name": "area_name"})
+        ),
+    )
+
+
+def population_section(page: Page, loc: prof.Locality) -> None:
+    if not loc.is_area:
+        page.markdown(
+            "No population figures are shown for PCNs: the numbers of patients registered with each practice "
+            "by age are not among the sources this site reads, so a PCN's age profile cannot be given here."
+        )
+        return
+    ap = prof.age_profile(loc)
+    chart = (
+        alt.Chart(ap)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("age_band:N", sort=list(dict.fromkeys(ap["age_band"])), title="Age"),
+            y=alt.Y("percent:Q", title="% of people"),
+            color=alt.Color("area:N", title="Area", scale=alt.Scale(range=["#0072B2", "#E69F00", "#555555"])),
+            strokeDash=alt.StrokeDash("area:N", title="Area"),
+            tooltip=["area:N", "age_band:N", alt.Tooltip("percent:Q", format=".1f")],
+        )
+        .properties(width=520, height=260)
+    )
+    page.chart(
+        chart,
+        "age-profile",
+        title=f"Age profile of {loc.name}, {loc.place_name} and England, mid-2020",
+        description="Percentage of people in each five-year age band.",
+        data=tidy_download(
+            ap.rename(columns={"area": "area_name", "percent": "value"}),
+            indicator="% of people in the age band",
+            period="mid-2020",
+            source_id="sape_lsoa11_mid2020",
+        ),
+    )
+    if loc.level == "ward":
+        page.markdown(ward_basis_text(loc.place_id))
+
+
+def deprivation_section(page: Page, loc: prof.Locality) -> None:
+    if not loc.is_area:
+        page.markdown(
+            "For a PCN, deprivation is the IMD 2019 score of the small areas its registered patients live "
+            "in, weighted by how many patients live in each: a third-party derivation (R. Blackwell, from "
+            "NHS Digital registrations and MHCLG's IMD 2019), an older edition than the IoD2025 used for "
+            "areas. Its place and LLR figures are the median of their PCNs. " + pcn_basis_text()
+        )
+        return
+    mix = prof.decile_mix(loc)
+    chart = (
+        alt.Chart(mix)
+        .mark_bar()
+        .encode(
+            x=alt.X("decile:O", title="National IMD decile (1 = most deprived 10% of England)"),
+            y=alt.Y("percent:Q", title="% of people"),
+            xOffset="area:N",
+            color=alt.Color("area:N", title="Area", scale=alt.Scale(range=["#0072B2", "#E69F00"])),
+            tooltip=["area:N", "decile:O", alt.Tooltip("percent:Q", format=".1f")],
+        )
+        .properties(width=520, height=240)
+    )
+    page.chart(
+        chart,
+        "decile-mix",
+        title=f"People by national deprivation decile: {loc.name} and {loc.place_name}, IoD2025",
+        description="Percentage of people (mid-2022) living in small areas of each national IMD decile. "
+        "England has 10% of its small areas in each decile by definition.",
+        data=tidy_download(
+            mix.rename(columns={"area": "area_name", "percent": "value"}),
+            indicator="% of people in the national IMD decile",
+            period="IoD2025",
+            source_id="iod2025_england; iod2025_file7_llr",
+        ),
+    )
+    dom = prof.domain_table(loc)
+    page.table(
+        dom.rename(columns={"domain": "Domain"}),
+        "domains",
+        caption=f"Share of small areas (LSOAs) in England's most deprived 10% on each domain, IoD2025 (%): "
+        f"{loc.name}, {loc.place_name}, LLR and England (10% by definition)",
+    )
+
+
+def life_expectancy_section(page: Page, loc: prof.Locality) -> None:
+    _, detail, text = prof.life_expectancy_figures(loc)
+    page.markdown(text)
+    if detail.empty:
+        return
+    if loc.level == "pcn":
+        shown = detail.rename(
+            columns={
+                "practice_code": "Practice code",
+                "practice_name": "Practice",
+                "status": "Status",
+                "sex": "Sex",
+                "value": "Life expectancy (years)",
+            }
+        )
+        caption = f"Life expectancy at birth of each practice's registered patients in {loc.name}"
+    else:
+        shown = detail.rename(
+            columns={
+                "msoa11_code": "MSOA 2011",
+                "msoa11_hcl_name": "MSOA name",
+                "lsoas11_shared": "Small areas shared",
+                "sex": "Sex",
+                "le": "Life expectancy (years)",
+                "le_lower_95": "Lower 95%",
+                "le_upper_95": "Upper 95%",
+                "vs_england": "Compared with England",
+            }
+        ).drop(columns=["msoa11_name"])
+        caption = f"Life expectancy at birth, 2009-13 (older data), in the MSOAs overlapping {loc.title}"
+    page.table(shown, "life-expectancy", caption=caption)
+
+
+def screening_section(page: Page, loc: prof.Locality) -> None:
+    rows, text = prof.screening_figures(loc)
+    page.markdown(text)
+    if rows:
+        page.markdown(
+            "The only screening data this site has offline is cervical screening coverage at 31 December 2017, "
+            "older data: the key figures above give it beside the standard. Current coverage (all three "
+            "programmes) is published by OHID Fingertips for GP practices and PCNs."
+        )
+
+
+def links(page: Page, loc: prof.Locality) -> None:
+    """Links to the place's topic pages (one folder up from localities/<place>/)."""
+    items = "".join(
+        f'<li><a href="../../{html.escape(t.id)}/{html.escape(loc.place_id)}.html">{html.escape(t.title)}: '
+        f"{html.escape(loc.place_name)}</a></li>"
+        for t in topic_pages()
+    )
+    page.html(f"<ul>{items}</ul>")
+
+
+def for_analysts(page: Page, loc: prof.Locality) -> None:
+    page.note(
+        "Comparisons use OHID's confidence-interval overlap test: a figure is higher or lower than a comparator "
+        "when its 95% interval lies wholly above or below the comparator's value; proportions have Wilson score "
+        "intervals; figures without an interval are not compared. Ward figures are sums over the LSOAs 2021 "
+        "assigned to the ward by the ONS best-fit lookup (2024). Population is the ONS mid-2020 LSOA 2011 "
+        "estimate mapped to LSOAs 2021; deprivation uses IoD2025 with its mid-2022 denominators. "
+        f"Level {loc.level}, code {loc.code}.",
+        title="For analysts",
+        collapse=True,
+    )
