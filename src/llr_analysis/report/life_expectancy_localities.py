@@ -20,6 +20,9 @@ from llr_analysis.report.page import Page, tidy_download
 
 MSOA_SOURCE = "le_hle_msoa_2009_13"
 GP_SOURCE = "le_gp_practice_heec"
+#: Ward maps (MSOA colours with ward outlines) are drawn for places with at most this many wards: Leicestershire's
+#: 138 ward outlines would take its page near the 500 KB limit.
+MAX_WARDS_MAPPED = 40
 
 
 def older(period) -> str:
@@ -149,6 +152,11 @@ def ward_tab(page: Page, place: str, sex: str, paths=None) -> None:
         f"live in, {lel.MSOA_PERIOD}{older(lel.MSOA_PERIOD)} (years)",
         download=download,
     )
+    if len(summary) > MAX_WARDS_MAPPED:  # keeps the page under its weight limit; the MSOA tab has the map
+        page.markdown(
+            f"With {len(summary)} wards, no ward map is drawn here: the MSOA tab maps the MSOAs (2011) themselves."
+        )
+        return
     geo = read_table("life_expectancy/msoa11_boundaries", paths)
     m = lel.msoa_le_all(place, paths)
     geo = geo[["msoa11_code", "geometry"]].merge(m[m["sex"] == sex], on="msoa11_code")
