@@ -24,7 +24,6 @@ Proportions get Wilson score intervals (:func:`llr_analysis.stats.proportions.wi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -32,7 +31,7 @@ import pandas as pd
 from llr_analysis.analysis import localities
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
-from llr_analysis.process import read_table
+from llr_analysis.process import read_table, table_path
 from llr_analysis.settings import cancer_screening as screening_config
 from llr_analysis.stats.benchmark import compare_by_ci_overlap
 from llr_analysis.stats.proportions import wilson_ci
@@ -261,9 +260,25 @@ def age_profile(loc: Locality, year: int = POPULATION_YEAR, paths=None) -> pd.Da
 # ------------------------------------------------------------------------------ deprivation
 
 
-@lru_cache(maxsize=4)
+_IOD_WIDE: dict[tuple, pd.DataFrame] = {}
+
+
 def _iod(edition: str, paths=None) -> pd.DataFrame:
-    """LSOA scores and deciles of every index, with the edition's population denominators (England)."""
+    """LSOA scores and deciles of every index, with the edition's population denominators (England).
+
+    Kept per kernel (a build runs many profiles in one), keyed by the processed files' identity.
+    """
+    from llr_analysis.paths import project_paths
+
+    files = [table_path(paths or project_paths(), t) for t in ("deprivation/iod_lsoa", "deprivation/iod_population")]
+    key = (edition, *((str(f), f.stat().st_mtime_ns) for f in files if f.exists()))
+    if key not in _IOD_WIDE:
+        _IOD_WIDE.clear()
+        _IOD_WIDE[key] = _iod_wide(edition, paths)
+    return _IOD_WIDE[key]
+
+
+def _iod_wide(edition: str, paths=None) -> pd.DataFrame:
     iod = read_table("deprivation/iod_lsoa", paths)
     iod = iod[iod["edition"] == edition]
     wide = iod.pivot_table(index="lsoa_code", columns="index_id", values=["score", "decile"], aggfunc="first")

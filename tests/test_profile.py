@@ -1,0 +1,175 @@
+"""Locality profiles (analysis/profile.py, analysis/localities.py, the locality notebook's runs):
+which localities get a page, and that each figure is the sum or share of its real parts, compared
+by the shared CI-overlap function. Uses the ``processed_project`` fixture (the mirror)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from llr_analysis.analysis import localities
+from llr_analysis.analysis import profile as prof
+from llr_analysis.errors import ParameterError
+from llr_analysis.process import read_table
+from llr_analysis.stats.benchmark import compare_by_ci_overlap
+from llr_analysis.stats.proportions import wilson_ci
+from llr_analysis.website.notebooks import BUILD_PARAMETERS, Run, front_matter, plan
+from llr_analysis.website.sitepages import locality_pages
+
+ABBEY = "E05010458"  # Abbey ward, Leicester
+ORION = "U36231"  # Orion PCN, Leicester
+
+
+def test_every_leicester_and_rutland_ward_every_district_and_pcn_has_a_profile(processed_project):
+    t = localities.profile_targets(processed_project)
+    counts = t.groupby(["place_id", "level"]).size().to_dict()
+    assert counts[("leicester", "ward")] == 21 and counts[("rutland", "ward")] == 15
+    assert counts[("leicestershire", "district")] == 7
+    assert t[t["level"] == "pcn"]["code"].nunique() == 26 == len(t[t["level"] == "pcn"])
+    assert len(t) == 69 and t["slug"].is_unique
+    assert ("leicestershire", "ward") not in counts  # 138 county wards: not yet (speed), see the README
+    geo = read_table("geography/lsoa21", processed_project)
+    assert set(t.loc[(t["place_id"] == "rutland") & (t["level"] == "ward"), "code"]) == set(
+        geo.loc[geo["place_id"] == "rutland", "ward_code"]
+    )
+
+
+def test_a_pcn_belongs_to_the_place_of_most_of_its_open_practices(processed_project):
+    pcns = localities.pcns(processed_project).set_index("locality_code")
+    assert pcns.loc["U67590", "place_id"] == "rutland"  # Rutland Health PCN
+    assert pcns.loc["U87499", "places"] == "Leicester, Leicestershire"  # G3 PCN spans two places
+    practices = localities.practice_places(processed_project)
+    open_ = practices[practices["pcn_code"].eq("U87499") & practices["status"].eq("active")]
+    assert pcns.loc["U87499", "place_id"] == open_["place_id"].value_counts().idxmax()
+    assert pcns["n_practices"].sum() == int((practices["pcn_code"].notna() & practices["status"].eq("active")).sum())
+
+
+def test_unknown_locality_is_refused_with_the_valid_codes(processed_project):
+    with pytest.raises(ParameterError, match=r"no locality profile for ward 'E05999999'; valid codes: E05"):
+        prof.get_locality("ward", "E05999999", processed_project)
+    with pytest.raises(ParameterError, match="unknown locality level"):
+        prof.get_locality("parish", ABBEY, processed_project)
+
+
+def test_ward_population_is_the_sum_of_its_best_fit_lsoas(processed_project):
+    loc = prof.get_locality("ward", ABBEY, processed_project)
+    assert (loc.title, loc.place_id) == ("Abbey ward", "leicester")
+    fig = prof.key_figures(loc, processed_project).set_index("indicator")
+    geo = read_table("geography/lsoa21", processed_project)
+    age = read_table("population/lsoa21_age", processed_project)
+    age = age[age["year"] == 2020]
+    mine = age[age["lsoa21_code"].isin(geo.loc[geo["ward_code"] == ABBEY, "lsoa21_code"])]
+    assert fig.loc["People", "value"] == pytest.approx(mine["population"].sum())
+    assert fig.loc["People", "place_value"] == pytest.approx(
+        age[age["lsoa21_code"].isin(geo.loc[geo["place_id"] == "leicester", "lsoa21_code"])]["population"].sum()
+    )
+    # share aged 65+: Wilson interval of whole people, compared by CI overlap (no judgement)
+    old = fig.loc["Aged 65 and over (% of people)"]
+    n65, n = round(mine.loc[mine["age"] >= 65, "population"].sum()), round(mine["population"].sum())
+    v, lo, hi = wilson_ci(n65, n)
+    assert (old["value"], old["lower_95"], old["upper_95"]) == pytest.approx((v, lo, hi))
+    assert old["vs_england"] == compare_by_ci_overlap(v, lo, hi, old["england_value"], polarity="no_judgement")
+    assert old["vs_england"] == "lower"  # Abbey 12.8% against England 18.5%, mid-2020
+
+
+def test_ward_deprivation_against_england_and_never_a_partial_england(processed_project):
+    loc = prof.get_locality("ward", ABBEY, processed_project)
+    fig = prof.key_figures(loc, processed_project).set_index("indicator")
+    d1 = fig.loc["Small areas in England's most deprived 10% (% of LSOAs)"]
+    iod = read_table("deprivation/iod_lsoa", processed_project)
+    imd = iod[(iod["edition"] == "IoD2025") & (iod["index_id"] == "imd")]
+    geo = read_table("geography/lsoa21", processed_project)
+    abbey = imd[imd["lsoa_code"].isin(geo.loc[geo["ward_code"] == ABBEY, "lsoa21_code"])]
+    assert (d1["count"], d1["denominator"]) == ((abbey["decile"] == 1).sum(), len(abbey)) == (4, 11)
+    assert d1["england_value"] == pytest.approx(100 * (imd["decile"] == 1).mean()) and 9.9 < d1["england_value"] < 10.1
+    # IoD2025's population denominators cover only LLR offline: England's weighted IDACI is missing,
+    # never the LLR figure under England's name
+    idaci = fig.loc["Children aged 0-15 in income-deprived families (IDACI, %)"]
+    pop = read_table("deprivation/iod_population", processed_project)
+    if pop.loc[pop["edition"] == "IoD2025", "children_0_15"].isna().any():
+        assert math.isnan(idaci["england_value"]) and idaci["vs_england"] == "not compared"
+    assert idaci["llr_value"] == pytest.approx(34.63, abs=0.01)
+    assert idaci["vs_llr"] == "worse"  # Abbey 57.9% (56.5-59.3)
+
+
+def test_ward_life_expectancy_comes_from_overlapping_msoas_and_says_so(processed_project):
+    loc = prof.get_locality("ward", ABBEY, processed_project)
+    rows, detail, text = prof.life_expectancy_figures(loc, processed_project)
+    assert rows == []  # no ward figure is presented as the ward's own
+    assert "overlapping geography, not the ward itself" in text and "2009-13" in text
+    assert set(detail["msoa11_code"]) == {"E02002829", "E02002834"}
+    male = detail[(detail["msoa11_code"] == "E02002829") & (detail["sex"] == "Male")].iloc[0]
+    assert male["le"] == pytest.approx(75.37, abs=0.01) and male["vs_england"] == "worse"
+
+
+def test_pcn_profile_sums_its_practices_and_has_no_population(processed_project):
+    loc = prof.get_locality("pcn", ORION, processed_project)
+    assert (loc.title, loc.place_id, loc.is_area) == ("Orion PCN", "leicester", False)
+    fig = prof.key_figures(loc, processed_project)
+    assert not (fig["topic"] == "population").any()
+    cov = read_table("cancer_screening/practice_coverage", processed_project)
+    practices = read_table("cancer_screening/practices", processed_project)
+    mine = cov[cov["practice_code"].isin(practices.loc[practices["pcn_code"] == ORION, "practice_code"])]
+    mine = mine[(mine["age_group"] == "25-49") & ~mine["suppressed"].astype(bool)]
+    row = fig[fig["indicator"] == "Cervical screening coverage, ages 25-49 (%)"].iloc[0]
+    assert (row["count"], row["denominator"]) == (mine["numerator"].sum(), mine["denominator"].sum())
+    assert row["value"] == pytest.approx(100 * mine["numerator"].sum() / mine["denominator"].sum())
+    assert row["period"] == "31 December 2017" and row["vs_england"] == "worse"
+    dep = fig[fig["topic"] == "deprivation"].iloc[0]
+    assert dep["value"] == pytest.approx(practices.loc[practices["pcn_code"] == ORION, "pcn_imd_score"].iloc[0])
+    assert "third-party" in dep["basis"]
+
+
+def test_area_profiles_say_screening_is_by_practice(processed_project):
+    loc = prof.get_locality("district", "E07000130", processed_project)
+    rows, text = prof.screening_figures(loc, processed_project)
+    assert rows == [] and "published for GP practices" in text
+
+
+def test_the_build_plans_a_run_per_locality_with_its_parameters(processed_project):
+    runs = [r for r in plan(processed_project) if r.role == "locality-profile"]
+    assert len(runs) == 69
+    abbey = next(r for r in runs if r.locality and r.locality[1] == ABBEY)
+    assert abbey.output == Path("localities/leicester/ward-e05010458.ipynb")
+    assert abbey.parameters == {"level": "ward", "code": ABBEY}
+    assert abbey.downloads == Path("localities/leicester/ward-e05010458-data")
+    fm = front_matter(abbey)
+    assert "title: Abbey ward" in fm and "Electoral ward (2024) in Leicester (E05010458)" in fm
+    assert {"level", "code"} <= set(BUILD_PARAMETERS)
+    # before processing, the other runs are planned without the profiles
+    assert not [r for r in plan(processed_project, with_profiles=False) if r.role == "locality-profile"]
+
+
+def test_each_place_gets_an_index_of_its_profiles():
+    nb = Path("notebooks/locality.ipynb")
+
+    def run(place, level, code, name):
+        return Run(
+            nb,
+            "locality",
+            "Locality profile",
+            place,
+            Path(f"localities/{place}/{level}-{code.lower()}.ipynb"),
+            role="locality-profile",
+            locality=(level, code, name),
+        )
+
+    pages = locality_pages(
+        [run("rutland", "pcn", "U67590", "Rutland Health PCN"), run("rutland", "ward", "E05012633", "Braunston <x>")]
+    )
+    text = pages["localities/rutland.qmd"]
+    assert list(pages) == ["localities/rutland.qmd"]
+    assert text.index("## Wards (1)") < text.index("## Primary care networks (1)")
+    assert "- [Braunston &lt;x&gt; ward](rutland/ward-e05012633.html)" in text
+    assert "- [Rutland Health PCN](rutland/pcn-u67590.html)" in text
+
+
+def test_key_figures_download_layout(processed_project):
+    loc = prof.get_locality("ward", "E05012632", processed_project)  # Barleythorpe, Rutland
+    fig = prof.key_figures(loc, processed_project)
+    assert list(fig.columns) == prof.FIGURE_COLUMNS
+    assert set(fig["vs_england"]) <= {"better", "similar", "worse", "higher", "lower", "not compared"}
+    assert pd.notna(fig.loc[fig["indicator"] == "People", "value"]).all()
