@@ -12,10 +12,11 @@ A topic's locality section is one Quarto tabset with a tab per locality level of
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from llr_analysis.analysis import localities
-from llr_analysis.places import LocalityLevel, get_place, place_locality_levels
+from llr_analysis.places import LocalityLevel, get_locality_level, get_place, place_locality_levels
 from llr_analysis.report.page import Page
 
 
@@ -37,7 +38,25 @@ def locality_tabs(
         for lv in chosen:
             with tabs.tab(lv.plural or lv.label):
                 section(lv)
+    if not getattr(page, "profiles_linked", False):  # once per page, after its first tabset
+        page.html(profiles_link(place))
+        page.profiles_linked = True  # type: ignore[attr-defined]
     return [lv.plural or lv.label for lv in chosen]
+
+
+def profiles_link(place: str) -> str:
+    """A line linking a topic page (``<topic>/<place>.html``) to the place's locality profiles."""
+    the_place = get_place(place)
+    if not the_place.profiles:
+        return ""
+    kinds = [(get_locality_level(lv).plural or lv).lower() for lv in the_place.profiles]
+    what = " and ".join(kinds) if len(kinds) < 3 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    name = html.escape(the_place.name)
+    return (
+        f'<p class="profiles-link">Every one of the {html.escape(what)} of {name} has its own profile page, '
+        f'with all topics together: <a href="../localities/{html.escape(the_place.id)}.html">localities of '
+        f"{name}</a>.</p>"
+    )
 
 
 def ward_basis_text(place: str, paths=None) -> str:
