@@ -37,6 +37,11 @@ def noun(level: LocalityLevel) -> str:
     return level.label if level.label[:2].isupper() else level.label.lower()
 
 
+def plural(level: LocalityLevel) -> str:
+    """The level's plural in a sentence: "wards", "districts", "MSOAs"."""
+    return level.plural if level.plural[:2].isupper() else level.plural.lower()
+
+
 def map_frame(d: PlaceDeprivation):
     """The page's LSOA map data (one frame, so every map of the page shares one dataset)."""
     return lsoa_map_frame(d.lsoas, d.edition)
@@ -63,8 +68,9 @@ def locality_table(page: Page, d: PlaceDeprivation, level: LocalityLevel) -> pd.
             "pct_pop_most_deprived_20": "% population in most deprived 20%",
         }
     )
+    first = [level.label, "Code"]
     page.table(
-        shown,
+        shown[first + [c for c in shown.columns if c not in first]],
         f"localities-{level.id}",
         caption=f"Deprivation by {noun(level)}, {d.the_place.name}, {d.edition} (national deciles), most deprived first",
         download=tidy_download(
@@ -97,11 +103,11 @@ def locality_map(page: Page, d: PlaceDeprivation, level: LocalityLevel, geo) -> 
     page.chart(
         chart,
         f"imd-decile-map-{level.id}",
-        title=f"IMD decile of each LSOA with {level.plural.lower()} outlined, {name}, {d.edition}",
+        title=f"IMD decile of each LSOA with {plural(level)} outlined, {name}, {d.edition}",
         description=(
             f"Map of the {len(geo)} LSOAs in {name} coloured by national IMD decile (dark red: most deprived 10% "
             f"in England; dark blue: least deprived), with the outlines of its {len(shapes)} "
-            f"{level.plural.lower()} drawn over them, {named}given in each small area's tooltip."
+            f"{plural(level)} drawn over them, {named}given in each small area's tooltip."
         ),
         data=tidy_download(
             geo.drop(columns="geometry").rename(
@@ -232,9 +238,8 @@ def practices_apart(page: Page, d: PlaceDeprivation, apart: pd.DataFrame) -> Non
     )
 
 
-def localities_section(page: Page, d: PlaceDeprivation) -> list[str]:
-    """One tab per locality level of the place: each area level's table and outlined map, and the PCN tab.
-    Returns the tab titles."""
+def localities_section(page: Page, d: PlaceDeprivation) -> None:
+    """One tab per locality level of the place: each area level's table and outlined map, and the PCN tab."""
     geo = map_frame(d)
 
     def section(level: LocalityLevel) -> None:
@@ -246,4 +251,4 @@ def localities_section(page: Page, d: PlaceDeprivation) -> list[str]:
         locality_table(page, d, level)
         locality_map(page, d, level, geo)
 
-    return loc_report.locality_tabs(page, d.place, section, levels=list(d.levels))
+    loc_report.locality_tabs(page, d.place, section, levels=list(d.levels))

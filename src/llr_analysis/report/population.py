@@ -16,6 +16,7 @@ from llr_analysis.analysis.population import BAND_LABELS, LEVEL_NOUNS, SMALL_BAS
 from llr_analysis.analysis.population_localities import lsoa11_locality_names
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.report import charts
+from llr_analysis.report.deprivation_localities import plural
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.population_localities import (  # noqa: F401
     localities_section,
@@ -328,7 +329,7 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None, leve
             f"shaded from light (younger) to dark (older) by the percentage of residents aged 65+, which ranges "
             f"from {geo['value'].min():.1f}% to {geo['value'].max():.1f}% ({hi['lsoa11_name']})."
             + (
-                f" The outlines of its {len(outlines)} {lv.plural.lower()} are drawn over the small areas."
+                f" The outlines of its {len(outlines)} {plural(lv)} are drawn over the small areas."
                 if outlines is not None and lv is not None
                 else ""
             )

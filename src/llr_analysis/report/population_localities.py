@@ -13,6 +13,7 @@ from llr_analysis.analysis import population as pop
 from llr_analysis.analysis.population_localities import reconciliation
 from llr_analysis.places import LocalityLevel, get_place
 from llr_analysis.report import localities as loc_report
+from llr_analysis.report.deprivation_localities import plural
 from llr_analysis.report.overview import is_older_data
 from llr_analysis.report.page import Page, tidy_download
 
@@ -38,12 +39,13 @@ def locality_table(page: Page, place: str, level: LocalityLevel, year: int, st: 
     st = pop.structure_table(year, place, level.id) if st is None else st
     localities = st[st["area_type"] == "locality"].sort_values("area_name")
     shown = structure_display(localities).rename(columns={"Area": level.label, "Share (%)": f"Share of {name} (%)"})
+    shown.insert(1, "Code", localities["area_code"].to_numpy())
     page.table(
-        shown.assign(Code=localities["area_code"].to_numpy()),
+        shown,
         f"locality-population-{level.id}",
         caption=(
             f"Population and age structure of each {level_noun(level)} of {name}, {period} "
-            f"({len(localities)} {level.plural.lower()}; share: % of {name}'s residents)"
+            f"({len(localities)} {plural(level)}; share: % of {name}'s residents)"
         ),
         download=tidy_download(whole_people(pop.tidy_structure(localities, period, f"sape_lsoa11_mid{year}"))).assign(
             locality_level=level.id
@@ -62,9 +64,9 @@ def whole_people(tidy: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def localities_section(page: Page, place: str, year: int, levels: list[str], st: pd.DataFrame | None = None) -> list:
+def localities_section(page: Page, place: str, year: int, levels: list[str], st: pd.DataFrame | None = None) -> None:
     """One tab per locality level of the place: each area level's table (the first level's ``st`` reused),
-    and the PCN tab saying plainly that no registered-population source is available. Returns the tab titles."""
+    and the PCN tab saying plainly that no registered-population source is available."""
     first = [True]
 
     def section(level: LocalityLevel) -> None:
@@ -81,14 +83,14 @@ def localities_section(page: Page, place: str, year: int, levels: list[str], st:
         locality_table(page, place, level, year, st if first[0] else None)
         first[0] = False
 
-    return loc_report.locality_tabs(page, place, section, levels=levels)
+    loc_report.locality_tabs(page, place, section, levels=levels)
 
 
 def older_words(period: str) -> str:
     return "older data: more than three years old" if is_older_data(period) else ""
 
 
-def reconciliation_section(page: Page, place: str, paths=None) -> pd.DataFrame:
+def reconciliation_section(page: Page, place: str, paths=None) -> None:
     """The place's population in each source the site uses, with its period and use, older data marked."""
     name = get_place(place).name
     t = reconciliation(place, paths)
@@ -122,4 +124,3 @@ def reconciliation_section(page: Page, place: str, paths=None) -> pd.DataFrame:
         if not by.isna().any()
         else f"Some of {name}'s populations are not available from the site's data."
     )
-    return t
