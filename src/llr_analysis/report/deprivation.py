@@ -78,7 +78,7 @@ def summary_sentence(d: PlaceDeprivation) -> str:
     )
     most = d.localities.iloc[0]
     locality = (
-        f"The most deprived {noun(d.level)} on population-weighted average IMD score is "
+        f"The most deprived {noun(d.level, d.edition)} on population-weighted average IMD score is "
         f"**{most['area_name']}** ({most['avg_imd_score']:.1f})."
         if len(d.localities) > 1
         else ""
@@ -269,7 +269,7 @@ def supplementary_indices(page: Page, d: PlaceDeprivation) -> None:
     page.table(
         both.rename(
             columns={
-                "area_name": d.level.label,
+                "area_name": "MSOA (2011)" if noun(d.level, d.edition) == "MSOA (2011)" else d.level.label,
                 "edition": "Edition",
                 "lsoas": "LSOAs",
                 "people_children": f"Children aged 0-15 ({d.pop_year})",
@@ -282,7 +282,7 @@ def supplementary_indices(page: Page, d: PlaceDeprivation) -> None:
         ).drop(columns="area_code"),
         "idaci-idaopi",
         caption=(
-            f"Income deprivation affecting children (IDACI) and older people (IDAOPI) by {noun(d.level)}, "
+            f"Income deprivation affecting children (IDACI) and older people (IDAOPI) by {noun(d.level, d.edition)}, "
             f"{name}, {d.edition}" + (f"; then {name} as a whole" if several else "") + " and England"
         ),
         download=pd.concat(

@@ -30,10 +30,12 @@ MAP_TOOLTIP = [
 ]
 
 
-def noun(level: LocalityLevel) -> str:
-    """The level in a sentence: "district", "ward", "MSOA (2021)"."""
+def noun(level: LocalityLevel, edition: str = "IoD2025") -> str:
+    """The level in a sentence: "district", "ward", "MSOA (2021)" ("MSOA (2011)" on IoD2019's geography)."""
     if level.id == "ward":
         return "ward"
+    if level.id == "msoa" and EDITIONS[edition]["lsoa_vintage"] == 2011:
+        return "MSOA (2011)"
     return level.label if level.label[:2].isupper() else level.label.lower()
 
 
@@ -55,9 +57,10 @@ def locality_table(page: Page, d: PlaceDeprivation, level: LocalityLevel) -> pd.
     """Deprivation of every locality of ``level`` (population-weighted score, shares in the most deprived
     10% and 20%), most deprived first; its download is ``localities-<level>.csv``."""
     table = locality_summary(d.lsoas, d.edition, level.id)
+    label = "MSOA (2011)" if noun(level, d.edition) == "MSOA (2011)" else level.label
     shown = table.rename(
         columns={
-            "area_name": level.label,
+            "area_name": label,
             "area_code": "Code",
             "lsoas": "LSOAs",
             "population": f"Population ({d.pop_year})",
@@ -68,11 +71,11 @@ def locality_table(page: Page, d: PlaceDeprivation, level: LocalityLevel) -> pd.
             "pct_pop_most_deprived_20": "% population in most deprived 20%",
         }
     )
-    first = [level.label, "Code"]
+    first = [label, "Code"]
     page.table(
         shown[first + [c for c in shown.columns if c not in first]],
         f"localities-{level.id}",
-        caption=f"Deprivation by {noun(level)}, {d.the_place.name}, {d.edition} (national deciles), most deprived first",
+        caption=f"Deprivation by {noun(level, d.edition)}, {d.the_place.name}, {d.edition} (national deciles), most deprived first",
         download=tidy_download(
             table.rename(columns={"avg_imd_score": "value"}),
             indicator="Average IMD score (population-weighted)",
