@@ -179,9 +179,17 @@ def test_navigation_and_breadcrumbs_come_from_quarto(server, browser):
     base, _ = server
     page, errors, _ = open_page(browser, base, "deprivation/rutland.html")
     crumbs = page.locator(".quarto-page-breadcrumbs").first.locator(".breadcrumb-item").all_inner_texts()
-    assert [c.strip() for c in crumbs] == ["Rutland", "Deprivation"]
+    assert [c.strip() for c in crumbs] == ["Home", "Rutland", "Deprivation"]
     menus = page.locator("#navbarCollapse .nav-link .menu-text").all_inner_texts()
-    assert menus[:6] == ["Overview", "Places", "Population", "Deprivation", "Life expectancy", "Cancer screening"]
+    assert menus[:7] == [
+        "Overview",
+        "Places",
+        "Localities",
+        "Population",
+        "Deprivation",
+        "Life expectancy",
+        "Cancer screening",
+    ]
     assert page.locator("#quarto-sidebar a[href$='cancer_screening/rutland.html']").count() == 1
     assert errors == []
     page.context.close()
@@ -205,3 +213,32 @@ def test_phone_width_no_sideways_scroll_and_maps_redrawn_to_fit(server, browser)
         assert errors == [], f"{rel}: {errors}"
         page.context.close()
     assert too_wide == []
+
+
+def test_locality_profiles_are_reached_from_menu_breadcrumbs_and_search(server, browser):
+    """Every Leicester and Rutland ward, Leicestershire district and LLR PCN has a profile page; the
+    Localities index lists them, breadcrumbs read Home › place › Localities › locality, search finds them."""
+    base, site = server
+    profiles = [p for p in all_pages(site) if p.startswith("localities/") and p.count("/") == 2]
+    assert len(profiles) == 69
+    assert sum(p.startswith("localities/leicester/ward-") for p in profiles) == 21
+    assert sum(p.startswith("localities/rutland/ward-") for p in profiles) == 15
+    assert sum("/district-" in p for p in profiles) == 7 and sum("/pcn-" in p for p in profiles) == 26
+    page, errors, _ = open_page(browser, base, "localities/leicester/ward-e05010458.html")
+    page.wait_for_function(DRAWN_JS, timeout=20000)
+    assert page.locator("h1").first.inner_text().strip() == "Abbey ward"
+    crumbs = page.locator(".quarto-page-breadcrumbs").first.locator(".breadcrumb-item").all_inner_texts()
+    assert [c.strip() for c in crumbs] == ["Home", "Leicester", "Localities", "Abbey ward"]
+    assert "Compared with England" in page.locator("table.profile-figures").inner_text()
+    assert errors == []
+    page.context.close()
+    index, errors, _ = open_page(browser, base, "localities/rutland.html")
+    assert index.locator("main a[href^='rutland/ward-']").count() == 15
+    assert errors == []
+    index.context.close()
+    page, errors, _ = open_page(browser, base, "index.html")
+    page.locator("#quarto-search").click()
+    page.keyboard.type("Abbey ward")
+    page.wait_for_selector(".aa-Item", timeout=10000)
+    assert any("Abbey ward" in h for h in page.locator(".aa-Item").all_inner_texts())
+    page.context.close()

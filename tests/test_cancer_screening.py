@@ -5,7 +5,6 @@ processing step on the real mirror, and the built pages."""
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from pathlib import Path
 
@@ -134,18 +133,6 @@ def test_request_urls_follow_the_api():
     assert fingertips.request_url(str(RECORDED), req) == (RECORDED / req.filename).resolve().as_uri()
 
 
-def test_planned_requests_cover_all_three_programmes():
-    reqs = fingertips.planned_requests()
-    cfg = settings.cancer_screening()["fingertips"]
-    by_id = {int(i["id"]): i["programme"] for i in cfg["indicators"]}
-    assert {by_id[r.indicator_id] for r in reqs} == {"breast", "cervical", "bowel"}
-    gp = [r for r in reqs if r.level == "gp_practice"]
-    assert gp and all(r.child_area_type_id == 7 and r.parent_area_type_id == 66 for r in gp)
-    assert all(r.parent_area_type_id == 15 for r in reqs if r.level == "utla")
-    # every planned request has a recorded response
-    assert {r.filename for r in reqs} == {p.name for p in RECORDED.glob("*.csv")}
-
-
 def test_check_response_rejects_error_pages():
     with pytest.raises(FetchError, match="HTML or JSON"):
         fingertips.check_response(b"<!DOCTYPE html><html>Service unavailable</html>", "x")
@@ -158,23 +145,6 @@ def test_check_response_rejects_error_pages():
 def _project(tmp_path) -> ProjectPaths:
     (tmp_path / "data").mkdir()
     return ProjectPaths(tmp_path)
-
-
-def test_fetch_from_recorded_responses_saves_files_and_locks_them(tmp_path):
-    paths = _project(tmp_path)
-    results = fingertips.fetch_fingertips(paths, base_url=RECORDED.as_uri(), log=lambda *_: None)
-    assert len(results) == 7 and {r.status for r in results} == {"new"}
-    lock = json.loads(paths.lock_file.read_text())["datasets"]
-    for r in results:
-        saved = paths.raw / "cancer_screening" / "fingertips" / r.request.filename
-        assert saved.read_bytes() == (RECORDED / r.request.filename).read_bytes()
-        entry = lock[f"fingertips/{r.request.filename}"]
-        assert entry["sha256"] == r.sha256 and entry["bytes"] == saved.stat().st_size
-        assert entry["url"].startswith("https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?")
-    # breast file: 2 periods x (England, 4 UTLAs, 1 region, 1 breakdown row) = 14 data rows
-    assert {r.request.indicator_id: r.rows for r in results}[22001] == 14
-    again = fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
-    assert {r.status for r in again} == {"unchanged"}
 
 
 def test_fetch_names_a_missing_response(tmp_path):
