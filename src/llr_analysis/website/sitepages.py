@@ -25,7 +25,7 @@ def sources_page(paths: ProjectPaths) -> str:
         "Every figure on this site is computed from the files below. Each was fetched by `llr fetch`, "
         "which records its checksum (sha256) and retrieval time in `data/sources.lock.json`, so any "
         "figure can be traced to the exact file it came from. Datasets not marked as fetched were not "
-        "available to this build.",
+        "available when the site was built.",
         "",
         "| Dataset | Status | Publisher | Vintage | Licence | Canonical URL | Retrieved | sha256 |",
         "|---|---|---|---|---|---|---|---|",
