@@ -64,15 +64,36 @@
     if (spec.encoding && spec.encoding.column) { spec.encoding.row = spec.encoding.column; delete spec.encoding.column; }
     spec.config = spec.config || {};
     spec.config.legend = Object.assign({}, spec.config.legend, {
-      orient: "bottom", direction: "horizontal", columns: Math.max(1, Math.floor(available / 170)), labelLimit: 150
+      orient: "bottom", direction: "horizontal", columns: Math.max(1, Math.floor(available / 170)), labelLimit: 150,
+      // several legends below the plot go one under another, not side by side
+      layout: { bottom: { direction: "vertical", anchor: "start" } }
     });
     spec.config.axis = Object.assign({}, spec.config.axis, { labelLimit: LABEL_LIMIT });
     var chars = Math.floor(available / 7.5);
     spec.title = wrapTitle(spec.title, chars);
     (spec.vconcat || []).forEach(function (child) { child.title = wrapTitle(child.title, chars); });
     var faceted = spec.facet || (spec.encoding && spec.encoding.row);
-    shrink(spec, available - AXIS_ROOM - (faceted ? 30 : 0), available - 20);
+    var single = !faceted && !spec.vconcat && !spec.concat && !hasMap(spec);
+    if (single && typeof spec.width === "number") {
+      // one plot (bars, lines, layers): Vega fits the whole chart, axes and labels included, to the width
+      if (typeof spec.height === "number" && spec.width > available) {
+        spec.height = Math.max(160, Math.round(spec.height * Math.max(0.6, available / spec.width)));
+      }
+      spec.width = available - 8;
+      spec.autosize = { type: "fit-x", contains: "padding" };
+      return spec;
+    }
+    // panels stacked from side by side may carry a second axis or labels: a little more room for them
+    shrink(spec, available - AXIS_ROOM - (faceted ? 30 : 0) - (spec.vconcat ? 40 : 0), available - 20);
     return spec;
+  }
+
+  function hasMap(node) {
+    if (!node || typeof node !== "object") { return false; }
+    if (isMap(node)) { return true; }
+    return ["vconcat", "hconcat", "concat", "layer"].some(function (k) {
+      return (node[k] || []).some(hasMap);
+    }) || hasMap(node.spec);
   }
 
   function draw(div) {
@@ -84,6 +105,7 @@
       spec.datasets = {};
       names.forEach(function (n) { spec.datasets[n] = dataset(n); });
       fitToWidth(spec, div.clientWidth);
+      div.setAttribute("data-llr-drawn-for", String(div.clientWidth));
       window.vegaEmbed(div, spec, { actions: false, renderer: "svg" })
         .catch(function (e) { console.error("chart " + div.id + ": " + e); });
     } catch (e) {
@@ -98,6 +120,16 @@
     }
     document.querySelectorAll(".vega-chart[data-llr-datasets]").forEach(draw);
   }
+
+  // A chart in a tab that is not shown has no width when the page loads: it is drawn as designed, and
+  // drawn again for the width it has when its tab is first shown on a narrow screen.
+  document.addEventListener("shown.bs.tab", function (event) {
+    var target = event.target && document.querySelector(event.target.getAttribute("data-bs-target"));
+    if (!target) { return; }
+    target.querySelectorAll(".vega-chart[data-llr-datasets]").forEach(function (div) {
+      if (div.getAttribute("data-llr-drawn-for") === "0" && div.clientWidth && div.clientWidth < NARROW) { draw(div); }
+    });
+  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawAll);
