@@ -20,8 +20,8 @@ class RecordingPage:
     def markdown(self, text):
         self.outputs.append(("markdown", "", {"text": text}))
 
-    def note(self, text, **kw):
-        self.outputs.append(("note", "", {"text": text}))
+    def note(self, text, kind="note", title=None, collapse=False):
+        self.outputs.append(("note", "", {"text": text, "kind": kind, "title": title, "collapse": collapse}))
 
     def html(self, text):
         self.outputs.append(("html", "", {"text": text}))

@@ -43,7 +43,7 @@ def test_deprivation_page_content(built_site):
     ):
         assert district in html
     assert "<caption>Deprivation by district, Leicestershire, IoD2025" in html
-    assert 'href="leicestershire-data/localities.csv"' in html
+    assert 'href="leicestershire-data/localities-district.csv"' in html
     # the chart library is loaded once, from inside the site
     assert html.count('src="../assets/vega-bundle.js"') == 1
     assert "jquery" not in html.lower() and "require.min.js" not in html
@@ -55,10 +55,10 @@ def test_downloads_are_tidy_csvs(built_site):
     import pandas as pd
 
     site, _ = built_site
-    df = pd.read_csv(site / "deprivation" / "leicester-data" / "localities.csv")
+    df = pd.read_csv(site / "deprivation" / "leicester-data" / "localities-ward.csv")
     assert list(df.columns[:11]) == DOWNLOAD_COLUMNS
-    row = df.set_index("area_code").loc["E06000016"]
-    assert row["lsoas"] == 200 and row["period"] == "IoD2025"
+    wards = df[df["area_code"].str.startswith("E05")]
+    assert len(wards) == 21 and wards["lsoas"].sum() == 200 and set(wards["period"]) == {"IoD2025"}
     m = pd.read_csv(site / "deprivation" / "leicester-data" / "imd-decile-map.csv")
     assert len(m) == 200 and m["decile"].between(1, 10).all()
 
