@@ -7,9 +7,11 @@ In one run, on a temporary copy of the project fetched from the mirror, it measu
 1. cold full build      `llr build --force` (no caches: processing, every notebook, render, check)
 2. no-op rebuild        `llr build` again with nothing changed (interpreter start-up included)
 3. one notebook changed `llr build` after editing one topic notebook (its three places rerun)
-4. national processing  processing the England-wide IoD files + MHCLG summary measures for every
+4. profiles changed     `llr build` after editing the locality profile notebook (only its 69 pages
+                        rerun: the benchmark reads the build's own count of executed notebooks)
+5. national processing  processing the England-wide IoD files + MHCLG summary measures for every
                         English district and upper-tier authority, in-process
-5. naive path           the usual Quarto workflow: papermill for each notebook and place, one at a
+6. naive path           the usual Quarto workflow: papermill for each notebook and place, one at a
                         time, then one `quarto render` of the project (on processed data)
 
 and prints the median of each over ``--repeat`` runs, the ratios to the naive path, and the peak
@@ -36,12 +38,19 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / "tests"))
 
 
+#: The last build's own summary line ("... (notebooks: N executed, M unchanged)").
+LAST_SUMMARY: list[str] = []
+
+
 def timed_subprocess(cmd: list[str], env: dict) -> tuple[float, float]:
     """Wall time (s) and the peak RSS (MB) of the largest child process so far."""
+    import re
+
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(cmd, check=True, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    LAST_SUMMARY[:] = re.findall(r"notebooks: \d+ executed, \d+ unchanged", done.stdout + done.stderr)
     return elapsed, peak_mb
 
 
@@ -136,10 +145,14 @@ def main() -> int:
     llr = [str(BIN / "llr"), "--root", str(root)]
     subprocess.run(llr + ["fetch"], check=True, env=env, stdout=subprocess.DEVNULL)
 
-    results: dict[str, list[float]] = {k: [] for k in ("cold", "noop", "one_notebook", "national", "naive")}
+    keys = ("cold", "noop", "one_notebook", "profiles", "national", "naive")
+    results: dict[str, list[float]] = {k: [] for k in keys}
+    executed: dict[str, str] = {}
     peaks: dict[str, float] = {}
     topic_nb = sorted((root / "notebooks").glob("*.ipynb"))[0]
     original = topic_nb.read_text()
+    profile_nb = root / "notebooks" / "locality.ipynb"
+    profile_original = profile_nb.read_text()
     for i in range(args.repeat):
         print(f"run {i + 1}/{args.repeat}", flush=True)
         shutil.rmtree(root / "build", ignore_errors=True)
@@ -156,6 +169,17 @@ def main() -> int:
         t, peaks["one_notebook"] = timed_subprocess(llr + ["build"], env)
         results["one_notebook"].append(t)
         topic_nb.write_text(original)
+        executed["one_notebook"] = " ".join(LAST_SUMMARY)
+        nb = json.loads(profile_original)
+        nb["cells"].append(
+            {"cell_type": "markdown", "id": f"bench-p{i}", "metadata": {}, "source": f"Benchmark edit {i}."}
+        )
+        profile_nb.write_text(json.dumps(nb, indent=1))
+        t, peaks["profiles"] = timed_subprocess(llr + ["build"], env)
+        results["profiles"].append(t)
+        executed["profiles"] = " ".join(LAST_SUMMARY)
+        profile_nb.write_text(profile_original)
+        subprocess.run(llr + ["build"], check=True, env=env, capture_output=True)  # back to the original
         results["national"].append(national_processing(root))
         if not args.skip_naive:
             out = tmp / f"naive-{i}"
@@ -172,11 +196,14 @@ def main() -> int:
         "cold": "cold full build",
         "noop": "no-op rebuild",
         "one_notebook": "rebuild, one notebook changed",
+        "profiles": "rebuild, profile notebook changed",
         "national": "national processing (IoD + LA measures)",
         "naive": "naive papermill + quarto render",
     }
     for k, v in med.items():
         print(f"  {labels[k]:<42} {v:7.1f} s   (runs: {', '.join(f'{x:.1f}' for x in results[k])})")
+    for k, text in executed.items():
+        print(f"  {labels[k] + ':':<42} {text}")
     if "naive" in med:
         print(f"  speed-up, cold build vs naive:            {med['naive'] / med['cold']:.1f}x")
     print(f"  peak memory of the largest process:       {max(peaks.values()):.0f} MB")
