@@ -292,3 +292,23 @@ def test_unknown_place_in_a_notebook_fails_the_run(built_site):
     with pytest.raises(BuildError, match=r"deprivation.ipynb: cell \d+ .*ParameterError: unknown place 'coventry'"):
         _execute(run, stage, paths.root)
     shutil.rmtree(stage, ignore_errors=True)
+
+
+def test_a_cell_that_returns_a_value_fails_the_run(tmp_path):
+    """A value left on a cell's last line would show on the page as raw text: the run stops, naming the cell."""
+    import nbformat
+
+    from llr_analysis.paths import project_paths
+    from llr_analysis.website.notebooks import Run, _execute
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('place = "rutland"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("['a sentence']")]
+    src = tmp_path / "leaky.ipynb"
+    nbformat.write(nb, src)
+    run = Run(src, "leaky", "Leaky", "rutland", __import__("pathlib").Path("leaky/rutland.ipynb"), {"place": "rutland"})
+    with pytest.raises(BuildError, match=r"leaky.ipynb for rutland: cell 3 \(\"\['a sentence'\]\"\) returns a value"):
+        _execute(run, tmp_path / "stage", project_paths(tmp_path).root)
+    assert not (tmp_path / "stage" / "leaky" / "rutland.ipynb").exists()

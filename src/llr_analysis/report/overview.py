@@ -395,9 +395,9 @@ def key_messages(
     headlines: pd.DataFrame | None = None,
     paths=None,
     today: date | None = None,
-) -> list[str]:
+) -> None:
     """The key messages of the overview (``area_id`` None) or of a place summary, written to the page
-    before its headline table; returns the sentences. ``headlines``: every area's, as
+    before its headline table (the sentences are :func:`key_message_sentences`). ``headlines``: every area's, as
     :func:`llr_analysis.analysis.overview.page_headlines` gives them without an area (collected when
     not given)."""
     from llr_analysis.analysis import overview
@@ -409,4 +409,3 @@ def key_messages(
         page.html(key_messages_html(sentences))
     else:
         page.note("There are no figures to summarise on this site yet.")
-    return sentences

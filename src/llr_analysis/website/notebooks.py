@@ -374,6 +374,16 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
     except (DeadKernelError, Exception) as exc:  # noqa: BLE001 - kernel died, timeout, ...
         _SESSION.close()
         raise BuildError("notebooks", f"{run.label}: {type(exc).__name__}: {exc}") from None
+    for i, cell in enumerate(nb.cells):
+        if any(o.get("output_type") == "execute_result" for o in cell.get("outputs", [])):
+            # a value left on a cell's last line would show on the page as raw text (or as text/html,
+            # which makes Quarto load jQuery from a CDN): pages show things only through Page
+            raise BuildError(
+                "notebooks",
+                f"{run.label}: {_failed_cell(run.notebook, i - 1)} returns a value, which would be shown "
+                "on the page as raw text; show it through the page (page.table, page.markdown) or end the "
+                "line with ';'",
+            )
     nb.cells.pop(0)  # the setup cell
     nb.cells.insert(0, nbformat.v4.new_raw_cell(front_matter(run)))
     nb.cells[0]["id"] = "front-matter"
