@@ -75,10 +75,10 @@ def intro(page: Page, loc: prof.Locality) -> None:
         "district": f"{loc.title} is one of the seven districts of {loc.place_name}.",
         "pcn": f"{loc.name} is a primary care network (PCN) of GP practices in {loc.place_name}.",
     }.get(loc.level, f"{loc.name} is a {level.label.lower()} in {loc.place_name}.")
-    page.markdown(
-        what + " Each figure is set beside the same figure for " + loc.place_name + ", for Leicester, "
-        "Leicestershire and Rutland (LLR) together, and for England, with the period it describes."
-    )
+    people = figures.loc[figures["indicator"] == "People", "value"]
+    if len(people) and pd.notna(people.iloc[0]):
+        what += f" About {round(people.iloc[0], -2):,.0f} people lived there in mid-2020 (older data: the latest small-area estimates on this site)."
+    page.markdown(what)
     messages = key_messages(loc, figures)
     if messages:
         page.html('<ul class="key-messages">' + "".join(f"<li>{html.escape(m)}</li>" for m in messages) + "</ul>")
@@ -103,7 +103,7 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
             f"<td>{html.escape(fmt(r.place_value, r.unit))}<br><small>{html.escape(r.vs_place)}</small></td>"
             f"<td>{html.escape(fmt(r.llr_value, r.unit))}<br><small>{html.escape(r.vs_llr)}</small></td></tr>"
         )
-    caption = f"Key figures for {loc.title}, with 95% confidence intervals where they exist"
+    caption = f"Key figures for {loc.title} (95% confidence intervals in brackets)"
     head = (
         f'<tr><th scope="col">Figure and period</th><th scope="col">{html.escape(loc.name)}</th>'
         f'<th scope="col">Compared with England</th><th scope="col">England</th>'
