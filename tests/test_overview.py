@@ -223,3 +223,15 @@ def test_key_messages_open_the_pages_before_the_headline_tables():
         )
         assert sources[first_output] == call
         assert sources[first_output - 1] == "## Key messages"
+
+
+def test_place_topic_links_end_with_its_locality_profiles():
+    from llr_analysis.report.overview import topic_links_list
+    from llr_analysis.topics import Topic
+
+    text = topic_links_list([Topic("deprivation", "Deprivation")], "rutland", "Rutland")
+    assert '<a href="../deprivation/rutland.html">Deprivation in Rutland</a>' in text
+    assert text.endswith(
+        '<li><a href="../localities/rutland.html">Localities of Rutland</a>: a profile of each of its wards and '
+        "primary care networks</li></ul>"
+    )

@@ -138,6 +138,15 @@ def topic_links_list(topics: list[Topic], place_id: str, place_name: str) -> str
         f"{html.escape(place_name)}</a></li>"
         for t in topics
     ]
+    from llr_analysis.places import get_locality_level, get_place
+
+    profiles = get_place(place_id).profiles
+    if profiles:
+        kinds = " and ".join((get_locality_level(lv).plural or lv).lower() for lv in profiles)
+        items.append(
+            f'<li><a href="../localities/{html.escape(place_id)}.html">Localities of {html.escape(place_name)}</a>: '
+            f"a profile of each of its {html.escape(kinds)}</li>"
+        )
     return "<ul class='topic-links'>" + "".join(items) + "</ul>"
 
 
