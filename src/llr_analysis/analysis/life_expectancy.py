@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.analysis.deprivation import weighted_mean
+from llr_analysis.analysis.life_expectancy_fingertips import headline as official_headline
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_place, load_places
 from llr_analysis.process import read_table
@@ -475,9 +476,11 @@ def poor_health_table(ph: pd.DataFrame, place: str) -> pd.DataFrame:
 def headlines(paths=None) -> pd.DataFrame:
     """Headline figures for the overview page (see :mod:`llr_analysis.analysis.overview`).
 
-    Life expectancy at birth by sex: the latest Fingertips period for each place that has one,
-    otherwise the ONS 2019 edition (Leicestershire county, to 2016-18), labelled with its series.
-    The comparison is OHID's published one (neither series has intervals). Healthy life
+    Life expectancy at birth by sex: the latest figures with 95% CIs from the Fingertips API (90366,
+    online builds; compared with England by CI overlap) when they were fetched; else the latest
+    period of the Fingertips extract for each place that has one, otherwise the ONS 2019 edition
+    (Leicestershire county, to 2016-18), labelled with its series, with OHID's published comparison
+    (neither has intervals). Healthy life
     expectancy by sex (ONS Feb 2026, with 95% CIs) is compared by CI overlap.
     No LLR-wide figure is published, so none is shown.
     """
@@ -489,7 +492,13 @@ def headlines(paths=None) -> pd.DataFrame:
         href = f"life_expectancy/{place.id}.ipynb"
         mine = latest[latest["area_code"] == place.code]
         for sex in ("Female", "Male"):
-            cand = mine[mine["sex"] == sex]
+            cand, ci = mine[mine["sex"] == sex], official_headline(place.id, sex, paths)
+            if ci is not None:  # OHID 90366 from the Fingertips API (online builds): with 95% CIs
+                rows.append(
+                    {"indicator": f"Life expectancy at birth, {sex.lower()}s", "area_id": place.id}
+                    | {"area_name": place.name, "unit": "years", "href": href, **ci}
+                )
+                continue
             if cand.empty:
                 continue
             pick = cand[cand["series"] == "fingertips_90366"]

@@ -459,7 +459,7 @@ def render_programme(
         out["table"], out["period_label"] = table, plabel
     else:
         gp_ids = [
-            str(i["id"])
+            " or ".join(str(x) for x in [i["id"], *i.get("alternatives", [])])  # 94063 or 91339
             for i in settings.cancer_screening()["fingertips"]["indicators"]
             if i["programme"] == programme and "gp_practice" in i["area_types"]
         ]
@@ -476,6 +476,11 @@ def render_programme(
             collapse=True,
         )
 
+    from llr_analysis.report.cancer_screening_fingertips import render_nhs_areas
+
+    nhs = render_nhs_areas(page, place, programme, paths)  # Fingertips' PCN, sub-ICB, ICB figures: online only
+    if nhs is not None:
+        out["nhs_areas"] = nhs
     if la_period is not None:
         la = local_authority_rows(programme, la_period, paths=paths)
         if len(la):
