@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.analysis import localities
+from llr_analysis.analysis.deprivation import SHORT_LABELS
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table, table_path
@@ -302,15 +303,10 @@ def weighted_share(s: pd.DataFrame, value_col: str, weight_col: str) -> float:
     return float((s[value_col] * s[weight_col]).sum() / s[weight_col].sum())
 
 
+#: The IMD and its seven domains, with the labels the deprivation page uses.
 DOMAINS = {
-    "imd": "Index of Multiple Deprivation",
-    "income": "Income",
-    "employment": "Employment",
-    "education": "Education, skills and training",
-    "health": "Health and disability",
-    "crime": "Crime",
-    "barriers": "Barriers to housing and services",
-    "living_environment": "Living environment",
+    k: SHORT_LABELS[k]
+    for k in ("imd", "income", "employment", "education", "health", "crime", "barriers", "living_environment")
 }
 
 

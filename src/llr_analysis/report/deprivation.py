@@ -30,7 +30,13 @@ from llr_analysis.analysis.deprivation_localities import england_supplementary
 from llr_analysis.places import load_places
 from llr_analysis.process import read_table
 from llr_analysis.report import charts
-from llr_analysis.report.deprivation_localities import localities_section, map_frame, map_tooltip, noun  # noqa: F401
+from llr_analysis.report.deprivation_localities import (  # noqa: F401
+    decile_map_download,
+    localities_section,
+    map_frame,
+    map_tooltip,
+    noun,
+)
 from llr_analysis.report.page import Page, tidy_download
 
 
@@ -121,14 +127,7 @@ def decile_map(page: Page, d: PlaceDeprivation) -> None:
             f"{int((geo['decile'] == 1).sum())} LSOAs are in decile 1 and {int((geo['decile'] == 10).sum())} "
             "in decile 10."
         ),
-        data=tidy_download(
-            geo.drop(columns="geometry").rename(
-                columns={"lsoa_code": "area_code", "lsoa_name": "area_name", "score": "value"}
-            ),
-            indicator="IMD score (rank and decile national)",
-            period=d.edition,
-            source_id=d.source_id,
-        ),
+        data=decile_map_download(geo, d),
     )
 
 

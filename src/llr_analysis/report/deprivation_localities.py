@@ -112,14 +112,19 @@ def locality_map(page: Page, d: PlaceDeprivation, level: LocalityLevel, geo) -> 
             f"in England; dark blue: least deprived), with the outlines of its {len(shapes)} "
             f"{plural(level)} drawn over them, {named}given in each small area's tooltip."
         ),
-        data=tidy_download(
-            geo.drop(columns="geometry").rename(
-                columns={"lsoa_code": "area_code", "lsoa_name": "area_name", "score": "value"}
-            ),
-            indicator="IMD score (rank and decile national)",
-            period=d.edition,
-            source_id=d.source_id,
+        data=decile_map_download(geo, d),
+    )
+
+
+def decile_map_download(geo, d: PlaceDeprivation) -> pd.DataFrame:
+    """The CSV behind a decile map: one row per LSOA with its IMD score, rank and decile."""
+    return tidy_download(
+        geo.drop(columns="geometry").rename(
+            columns={"lsoa_code": "area_code", "lsoa_name": "area_name", "score": "value"}
         ),
+        indicator="IMD score (rank and decile national)",
+        period=d.edition,
+        source_id=d.source_id,
     )
 
 
