@@ -230,3 +230,11 @@ def test_tabset_is_one_quarto_panel_tabset_block(tmp_path, monkeypatch):
     assert (tmp_path / "leicester-data" / "wards.csv").exists()
     with pytest.raises(RuntimeError, match="nested"), page.tabset(), page.tabset():
         pass
+
+
+def test_data_dictionary_names_the_licence_of_api_data():
+    from llr_analysis.report.page import dictionary_rows
+
+    rows = dictionary_rows(pd.DataFrame({"value": [1.0], "source_id": ["fingertips; iod2019_file7"]}), "x.csv")
+    assert rows[0]["licences"] == "Open Government Licence v3.0"
+    assert rows[0]["sources"] == "fingertips; iod2019_file7"

@@ -174,7 +174,11 @@ def dictionary_rows(df: pd.DataFrame, file: str) -> list[dict]:
         }
     )
     known = registry()
-    licences = sorted({known[s].licence for s in sources if s in known})
+    licences = {known[s].licence for s in sources if s in known}
+    if any(s == "fingertips" or s.startswith("fingertips_") for s in sources):  # the API, not a registered file
+        from llr_analysis.settings import cancer_screening
+
+        licences.add(cancer_screening()["fingertips"]["licence"])
     periods = sorted({str(p) for p in df.get("period", pd.Series(dtype=object)).dropna()})
     return [
         {
@@ -185,7 +189,7 @@ def dictionary_rows(df: pd.DataFrame, file: str) -> list[dict]:
             if str(df[c].dtype) == "Int64"
             else ("number" if pd.api.types.is_numeric_dtype(df[c]) else "text"),
             "sources": "; ".join(sources),
-            "licences": "; ".join(licences),
+            "licences": "; ".join(sorted(licences)),
             "periods": "; ".join(periods[:12]) + ("; …" if len(periods) > 12 else ""),
         }
         for c in df.columns
