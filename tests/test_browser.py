@@ -212,6 +212,11 @@ def test_phone_width_no_sideways_scroll_and_maps_redrawn_to_fit(server, browser)
         if page.locator(".vega-chart").count():
             page.wait_for_function(DRAWN_JS, timeout=20000)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, rel
+        # headline and key-figure tables are cards on a phone: value and comparison without scrolling
+        assert page.evaluate(
+            "() => [...document.querySelectorAll('.table-wrap')].filter(w => w.querySelector('table.cards'))"
+            ".every(w => w.scrollWidth <= w.clientWidth + 1)"
+        ), f"{rel}: a headline table scrolls sideways"
         sizes = {cid: (cw, w, drawn) for cid, cw, w, drawn in page.evaluate(sizes_js)}
         tabs = page.locator(".panel-tabset .nav-link")
         for i in range(tabs.count()):  # charts in tabs are drawn for their width when the tab is shown

@@ -91,9 +91,12 @@ def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -
             "" if pd.isna(r.get("note")) or not r.get("note") else f"<br><small>{html.escape(str(r['note']))}</small>"
         )
         rows.append(
-            f"<tr><td>{topic}</td><td>{html.escape(str(r['indicator']))}{note}</td>"
-            f"<td>{period_cell(r['period'])}</td><td>{html.escape(format_value(r))}</td>"
-            f"<td>{html.escape(eng)}</td><td>{comparison_chip(r.get('comparison'))}</td></tr>"
+            f'<tr><td data-label="Topic">{topic}</td><td data-label="Indicator">'
+            f"{html.escape(str(r['indicator']))}{note}</td>"
+            f'<td data-label="Period">{period_cell(r["period"])}</td>'
+            f'<td data-label="Value">{html.escape(format_value(r))}</td>'
+            f'<td data-label="England">{html.escape(eng)}</td>'
+            f'<td data-label="Compared with England">{comparison_chip(r.get("comparison"))}</td></tr>'
         )
     head = (
         '<tr><th scope="col">Topic</th><th scope="col">Indicator</th><th scope="col">Period</th>'
@@ -102,7 +105,7 @@ def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -
     )
     return (
         f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-        f'<table class="data-table headlines"><caption>{html.escape(caption)}</caption>'
+        f'<table class="data-table headlines cards"><caption>{html.escape(caption)}</caption>'
         f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
