@@ -124,6 +124,14 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
         f'<p class="download-line"><a class="download" href="{html.escape(link)}" download>'
         "Download the key figures (CSV)</a></p>"
     )
+    missing = figures[(figures["topic"] == "deprivation") & figures["england_value"].isna() & loc.is_area]
+    if len(missing):
+        page.markdown(
+            "England's population-weighted IoD2025 figures ("
+            + ", ".join(f"*{i}*" for i in missing["indicator"])
+            + ") are not shown: they need the IoD2025 population denominators for all of England, and the copy "
+            "of the data this site was built from has them for Leicester, Leicestershire and Rutland only."
+        )
 
 
 def locator_map(page: Page, loc: prof.Locality) -> None:
