@@ -170,6 +170,7 @@ def main() -> int:
         results["one_notebook"].append(t)
         topic_nb.write_text(original)
         executed["one_notebook"] = " ".join(LAST_SUMMARY)
+        subprocess.run(llr + ["build"], check=True, env=env, capture_output=True)  # back to the original
         nb = json.loads(profile_original)
         nb["cells"].append(
             {"cell_type": "markdown", "id": f"bench-p{i}", "metadata": {}, "source": f"Benchmark edit {i}."}

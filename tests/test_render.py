@@ -297,3 +297,12 @@ def test_a_whole_render_in_two_processes_gives_every_page_and_one_search_index(t
     assert (site / "site_libs" / "quarto-search" / "quarto-search.js").exists()
     assert not (tmp_path / "p.part0").exists() and not (tmp_path / "p.part1").exists()
     _sh.rmtree(root)
+
+
+def test_a_render_of_most_pages_is_a_whole_render():
+    from llr_analysis.website.build import _share_of_pages
+
+    files = {"index.ipynb": "a", "dep/x.ipynb": "b", "dep/y.ipynb": "c", "loc/l/p.ipynb": "d", "dep/x-data/a.csv": "e"}
+    assert _share_of_pages(["dep"], files) == 0.5
+    assert _share_of_pages(["loc"], files) == 0.25
+    assert _share_of_pages(["dep", "index.ipynb"], files) == 0.75

@@ -337,6 +337,8 @@ def render_and_publish(
         log(f"render: {target} is up to date (nothing changed)")
         return None, target
     only = render_plan(before, now) if (stage / "_site" / "index.html").exists() else None
+    if only is not None and workers > 1 and _share_of_pages(only, now) > WHOLE_RENDER_SHARE:
+        only = None  # most pages changed (e.g. the profile notebook): a whole render in parallel parts is faster
     manifest.unlink(missing_ok=True)  # a render that fails half-way leaves no claim to be current
 
     def do_render():
@@ -364,6 +366,18 @@ def render_and_publish(
     timed("publish", lambda: publish(new_site, target))
     stamp.write_text(digest + "\n")
     return result, target
+
+
+#: Above this share of a site's pages to re-render, one whole render split between the workers is
+#: faster than Quarto re-rendering the changed folders one after another.
+WHOLE_RENDER_SHARE = 0.5
+
+
+def _share_of_pages(targets: list[str], files: dict[str, str]) -> float:
+    """The share of the project's pages that ``targets`` (pages or folders) re-render."""
+    pages = [k for k in files if k.endswith(PAGE_SUFFIXES)]
+    hit = [k for k in pages if any(k == t or k.startswith(t.rstrip("/") + "/") for t in targets)]
+    return len(hit) / len(pages) if pages else 0.0
 
 
 def _digest(files: dict[str, str]) -> str:
