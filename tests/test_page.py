@@ -173,7 +173,7 @@ def test_downloads_are_tidy():
     assert out["value"].tolist() == [61.1235, 70.0]
     assert str(out["count"].dtype) == "Int64" and out["count"].tolist()[0] == 1077 and pd.isna(out["count"][1])
     assert out["denominator"].tolist() == [1691, 1490]
-    assert out["population"].tolist() == [1234.5, 10.0]  # not whole numbers: kept, rounded
+    assert out["population"].tolist() == [1234, 10]  # people estimated by mapping: whole people
     assert out["comparison"].tolist() == ["better", "not compared"]
     assert set(out["comparison"]) <= page_mod.COMPARISON_VOCABULARY
     with pytest.raises(ValueError, match=r"repeated column names \['value'\]"):

@@ -120,7 +120,8 @@ DECIMALS = 4
 
 
 def tidy_csv(df: pd.DataFrame, name: str = "") -> pd.DataFrame:
-    """A download as it is written: column names unique (else ValueError naming them), counts whole numbers,
+    """A download as it is written: column names unique (else ValueError naming them), counts whole numbers
+    (rounded),
     other numbers rounded to :data:`DECIMALS` decimals, ``comparison`` in the one vocabulary
     (:data:`COMPARISON_VOCABULARY`, lower case)."""
     dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
@@ -131,8 +132,9 @@ def tidy_csv(df: pd.DataFrame, name: str = "") -> pd.DataFrame:
         col = out[c]
         if not pd.api.types.is_float_dtype(col):
             continue
-        whole = col.dropna().eq(col.dropna().round()).all()
-        if COUNT_COLUMN.match(str(c)) and whole:
+        if COUNT_COLUMN.match(str(c)):
+            # counts as whole numbers; people estimated by mapping small areas (fractions of a person)
+            # are rounded to whole people, as ONS publishes its estimates
             out[c] = col.round().astype("Int64")
         else:
             out[c] = col.round(DECIMALS)
