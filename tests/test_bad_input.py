@@ -299,7 +299,7 @@ def test_a_cell_that_returns_a_value_fails_the_run(tmp_path):
     import nbformat
 
     from llr_analysis.paths import project_paths
-    from llr_analysis.website.notebooks import Run, _execute
+    from llr_analysis.website.notebooks import _SESSION, Run, _execute
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -309,6 +309,11 @@ def test_a_cell_that_returns_a_value_fails_the_run(tmp_path):
     src = tmp_path / "leaky.ipynb"
     nbformat.write(nb, src)
     run = Run(src, "leaky", "Leaky", "rutland", __import__("pathlib").Path("leaky/rutland.ipynb"), {"place": "rutland"})
-    with pytest.raises(BuildError, match=r"leaky.ipynb for rutland: cell 3 \(\"\['a sentence'\]\"\) returns a value"):
-        _execute(run, tmp_path / "stage", project_paths(tmp_path).root)
+    try:
+        with pytest.raises(
+            BuildError, match=r"leaky.ipynb for rutland: cell 3 \(\"\['a sentence'\]\"\) returns a value"
+        ):
+            _execute(run, tmp_path / "stage", project_paths(tmp_path).root)
+    finally:
+        _SESSION.close()  # the kernel this test started must not serve later tests (their environment differs)
     assert not (tmp_path / "stage" / "leaky" / "rutland.ipynb").exists()

@@ -32,13 +32,13 @@ def test_unknown_parameters_are_refused_with_the_valid_ones():
 
 
 def test_parameters_go_only_to_notebooks_that_declare_them_with_their_type():
-    runs = plan(ProjectPaths(REPO), parameters={"edition": "IoD2019", "year": "2019"})
+    runs = plan(ProjectPaths(REPO), parameters={"edition": "IoD2019", "year": "2019"}, with_profiles=False)
     by = {(r.topic, r.place): r.parameters for r in runs}
     assert by[("deprivation", "rutland")] == {"edition": "IoD2019", "place": "rutland"}
     assert by[("population", "leicester")] == {"year": 2019, "place": "leicester"}  # int, as its default
     assert by[("summary", "leicester")] == {"place": "leicester"}
     with pytest.raises(ParameterError, match="'year' of population.ipynb must be int"):
-        plan(ProjectPaths(REPO), parameters={"year": "twenty"})
+        plan(ProjectPaths(REPO), parameters={"year": "twenty"}, with_profiles=False)
 
 
 # ------------------------------------------------------------------------------ one build at a time
@@ -140,3 +140,8 @@ def test_narrative_markdown_cannot_carry_html(tmp_path, monkeypatch):
     monkeypatch.setattr(page_mod, "_display", shown.append)
     page_mod.Page("topic", "rutland").markdown(f"**Highest** in {EVIL}")
     assert shown[0].data == '**Highest** in &lt;script&gt;alert("x")&lt;/script&gt; &amp; Sons'
+
+
+def test_a_profiles_level_and_code_cannot_be_overridden():
+    with pytest.raises(ParameterError, match="'code' is set by the build for each page .*every locality profile"):
+        plan(ProjectPaths(REPO), parameters={"code": "E05010458"}, with_profiles=False)

@@ -106,9 +106,9 @@ def check_parameters(parameters: dict, declared: dict[Path, dict]) -> None:
     (``declared``: each notebook's :func:`declared_parameters`)."""
     owned = sorted(set(parameters) & set(BUILD_PARAMETERS))
     if owned:
+        hint = "choose places with --place" if owned[0] == "place" else "every locality profile is built"
         raise ParameterError(
-            f"parameter {owned[0]!r} is set by the build for each page and cannot be given with "
-            f"--param (choose places with --place)"
+            f"parameter {owned[0]!r} is set by the build for each page and cannot be given with --param ({hint})"
         )
     valid = sorted({k for names in declared.values() for k in names} - set(BUILD_PARAMETERS))
     unknown = sorted(set(parameters) - set(valid))
