@@ -173,3 +173,19 @@ def test_key_figures_download_layout(processed_project):
     assert list(fig.columns) == prof.FIGURE_COLUMNS
     assert set(fig["vs_england"]) <= {"better", "similar", "worse", "higher", "lower", "not compared"}
     assert pd.notna(fig.loc[fig["indicator"] == "People", "value"]).all()
+
+
+def test_key_messages_name_the_comparison_and_period_and_skip_a_missing_place_value(processed_project, monkeypatch):
+    from llr_analysis.report.profile import key_messages
+
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    loc = prof.get_locality("district", "E07000130", processed_project)  # Charnwood
+    messages = key_messages(loc, prof.key_figures(loc, processed_project))
+    assert 2 <= len(messages) <= 4
+    assert (
+        "Aged 0-15 (% of people): 17.0%, lower than England (19.2%), Leicestershire 17.9% (mid-2020, older data)."
+        in messages
+    )
+    le = [m for m in messages if m.startswith("Life expectancy at birth, males")]
+    # OHID publishes no county figure in this extract: the sentence leaves the place out, never "–"
+    assert le == ["Life expectancy at birth, males (years): 80.3 years, better than England (79.7 years) (2023-25)."]

@@ -52,17 +52,15 @@ def key_messages(loc: prof.Locality, figures: pd.DataFrame) -> list[str]:
     for r in picked.head(4).itertuples():
         period = f"{r.period}" + (", older data" if is_older_data(r.period) else "")
         versus = _VERSUS.get(r.vs_england)
-        england = f"England {fmt(r.england_value, r.unit)}"
+        england = f", England {fmt(r.england_value, r.unit)}" if pd.notna(r.england_value) else ""
+        place = f", {loc.place_name} {fmt(r.place_value, r.unit)}" if pd.notna(r.place_value) else ""
         if versus:
             out.append(
-                f"{r.indicator}: {fmt(r.value, r.unit)}, {versus} England ({fmt(r.england_value, r.unit)}), "
-                f"{loc.place_name} {fmt(r.place_value, r.unit)} ({period})."
+                f"{r.indicator}: {fmt(r.value, r.unit)}, {versus} England ({fmt(r.england_value, r.unit)})"
+                f"{place} ({period})."
             )
         else:
-            tail = f"; {england}" if pd.notna(r.england_value) else ""
-            out.append(
-                f"{r.indicator}: {fmt(r.value, r.unit)} ({loc.place_name} {fmt(r.place_value, r.unit)}{tail}; {period})."
-            )
+            out.append(f"{r.indicator}: {fmt(r.value, r.unit)}{place}{england} ({period}).")
     return out
 
 
