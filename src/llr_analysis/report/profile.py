@@ -96,8 +96,8 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
         rows.append(
             f'<tr><th scope="row">{html.escape(r.indicator)}<br><small>{period_cell(r.period)}</small></th>'
             f'<td data-label="{html.escape(loc.name)}">{html.escape(fmt(r.value, r.unit))}{ci}</td>'
-            f'<td data-label="Compared with England">{comparison_chip(r.vs_england)}</td>'
-            f'<td data-label="England">{html.escape(fmt(r.england_value, r.unit))}</td>'
+            f'<td data-label="Compared with England">{comparison_chip(r.vs_england)}<br>'
+            f"<small>England {html.escape(fmt(r.england_value, r.unit))}</small></td>"
             f'<td data-label="{html.escape(loc.place_name)}">{html.escape(fmt(r.place_value, r.unit))} '
             f"<small>({html.escape(r.vs_place)})</small></td>"
             f'<td data-label="{html.escape(llr)}">{html.escape(fmt(r.llr_value, r.unit))} '
@@ -106,7 +106,7 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
     caption = f"Key figures for {loc.title} (95% confidence intervals in brackets)"
     head = (
         f'<tr><th scope="col">Figure and period</th><th scope="col">{html.escape(loc.name)}</th>'
-        f'<th scope="col">Compared with England</th><th scope="col">England</th>'
+        f'<th scope="col">Compared with England</th>'
         f'<th scope="col">{html.escape(loc.place_name)}</th><th scope="col">{html.escape(llr)}</th></tr>'
     )
     download = tidy_download(
@@ -117,7 +117,7 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
     link, _ = page.write_csv(download, "key-figures")
     page.html(
         f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-        f'<table class="data-table profile-figures cards"><caption>{html.escape(caption)}</caption>'
+        f'<table class="data-table profile-figures cards" data-quarto-disable-processing="true"><caption>{html.escape(caption)}</caption>'
         f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
         f'<p class="download-line"><a class="download" href="{html.escape(link)}" download>'
         "Download the key figures (CSV)</a></p>"
