@@ -111,8 +111,6 @@ def get_locality(level: str, code: str, paths=None) -> Locality:
 
 def compare(value, lower, upper, comparator, polarity: str) -> str:
     """The one comparison of a profile figure with a comparator (OHID CI overlap); no CI -> not compared."""
-    if any(pd.isna(v) for v in (value, lower, upper, comparator)):
-        return "not compared"
     return str(compare_by_ci_overlap(value, lower, upper, comparator, polarity=polarity))
 
 
@@ -396,13 +394,13 @@ def domain_table(loc: Locality, paths=None) -> pd.DataFrame:
     """For each IMD domain: % of the locality's LSOAs in England's most deprived 10% on that domain,
     with its place and LLR (England 10% by definition)."""
     sets = _area_sets(loc, paths)
+    columns = {loc.name: "here", loc.place_name: "place", load_places().llr_short_name: "llr", "England": "england"}
+    subsets = {col: _iod_subset(IOD_EDITION, sets[key], paths) for col, key in columns.items()}
     rows = []
     for idx, label in DOMAINS.items():
         rec = {"domain": label}
-        for key, col in (("here", loc.name), ("place", loc.place_name), ("llr", load_places().llr_short_name)):
-            s = _iod_subset(IOD_EDITION, sets[key], paths)
+        for col, s in subsets.items():
             rec[col] = 100 * float((s[f"{idx}_decile"] == 1).mean())
-        rec["England"] = 100 * float((_iod(IOD_EDITION, paths)[f"{idx}_decile"] == 1).mean())
         rows.append(rec)
     return pd.DataFrame(rows)
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from llr_analysis.analysis import localities
 from llr_analysis.places import LocalityLevel, get_locality_level, get_place, place_locality_levels
+from llr_analysis.process import read_table
 from llr_analysis.report.page import Page
 
 
@@ -40,7 +40,7 @@ def locality_tabs(
                 section(lv)
     if not getattr(page, "profiles_linked", False):  # once per page, after its first tabset
         page.html(profiles_link(place))
-        page.profiles_linked = True  # type: ignore[attr-defined]
+        page.profiles_linked = True
     return [lv.plural or lv.label for lv in chosen]
 
 
@@ -62,14 +62,11 @@ def profiles_link(place: str) -> str:
 def ward_basis_text(place: str, paths=None) -> str:
     """How ward figures and outlines are made, for the place's ward tab (plain words, from the data)."""
     the_place = get_place(place)
-    w = localities.outlines(the_place.id, "ward", paths)
-    from llr_analysis.process import read_table
-
-    vintage = read_table("geography/ward_boundaries", paths)
-    vintage = vintage[vintage["place_id"] == the_place.id]
-    unpublished = vintage[vintage["published_boundary"].str.startswith("none")]
+    wards = read_table("geography/ward_boundaries", paths)
+    wards = wards[wards["place_id"] == the_place.id]
+    unpublished = wards[wards["published_boundary"].str.startswith("none")]
     text = (
-        f"{the_place.name} has {len(w)} electoral wards (May 2024 boundaries). Each small area (LSOA 2021) "
+        f"{the_place.name} has {len(wards)} electoral wards (May 2024 boundaries). Each small area (LSOA 2021) "
         "is counted in the one ward that holds most of its people (the ONS best-fit lookup of 2021 small "
         "areas to 2024 wards), so a ward's figures describe the group of small areas drawn on the map, "
         "which follows the ward boundary closely but not exactly."

@@ -264,6 +264,7 @@ class Page:
         # While a tabset is open (``with page.tabset()``) outputs are collected here as Markdown,
         # because a Quarto tabset must be one block: it cannot span several notebook outputs.
         self._capture: list[str] | None = None
+        self.profiles_linked = False  # set once a topic page has linked its place's locality profiles
 
     # ------------------------------------------------------------------ output plumbing
     def _emit_html(self, text: str) -> None:

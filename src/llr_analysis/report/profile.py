@@ -15,7 +15,7 @@ from llr_analysis.analysis import profile as prof
 from llr_analysis.places import get_locality_level, load_places
 from llr_analysis.report import charts
 from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
-from llr_analysis.report.overview import comparison_chip, is_older_data, period_cell
+from llr_analysis.report.overview import comparison_chip, format_value, is_older_data, period_cell
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.topics import topic_pages
 
@@ -30,16 +30,8 @@ _VERSUS = {
 
 
 def fmt(value, unit: str) -> str:
-    """A figure as shown: people as whole numbers, % and scores to one decimal."""
-    if pd.isna(value):
-        return "–"
-    if unit == "people":
-        return f"{value:,.0f}"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "years":
-        return f"{value:.1f} years"
-    return f"{value:,.1f}"
+    """A figure as shown (people whole, % and scores to one decimal): the headline tables' format."""
+    return format_value(pd.Series({"value": value, "unit": unit}))
 
 
 def key_messages(loc: prof.Locality, figures: pd.DataFrame) -> list[str]:
