@@ -279,6 +279,8 @@ def test_the_command_writes_the_file_or_names_the_known_icbs(tmp_path, capsys, m
     assert yaml.safe_load(out.read_text())["llr"]["code"] == "E54000001"
     printed = capsys.readouterr().out
     assert "Betashire E10000001 (County): 2 district(s), part of the authority (3 of 4 LSOAs)" in printed
+    assert main([*args, "--icb", "E54000002"]) == 0  # no --out: the file is printed
+    assert yaml.safe_load(capsys.readouterr().out)["llr"]["name"] == "Delta"
     assert main([*args, "--icb", "E54000009"]) == 1
     assert "llr configure: error: unknown ICB 'E54000009'" in capsys.readouterr().err
 
@@ -446,3 +448,37 @@ def test_areas_newer_than_the_lad_2022_vintage_are_recorded(real):
     west = cf.configure_icb(real, "E54000054")["places"]["north_yorkshire"]
     assert west["lsoas_in_icb"] == "30 of 379"
     assert west["lad22_codes"] == {"E06000065": {"E07000163": "Craven"}}
+
+
+def test_the_written_file_is_read_by_places_py(lookups, monkeypatch):
+    """places.load_places() (which reads the packaged file) accepts the generated one unchanged."""
+    from llr_analysis import places
+
+    text = cf.render_places_yaml(cf.configure_icb(lookups, "QB2"))
+
+    class Fake:
+        def files(self, _package):
+            return self
+
+        def joinpath(self, _name):
+            return self
+
+        def read_text(self):
+            return text
+
+    monkeypatch.setattr(places, "resources", Fake())
+    places.load_places.cache_clear()
+    try:
+        cfg = places.load_places()
+        assert list(cfg.places) == ["betashire", "dee", "eee", "new_town"]
+        assert cfg.llr_code == "E54000002" and cfg.llr_short_name == "Delta"
+        assert cfg.district_to_place == {
+            "E07000002": "betashire",
+            "E08000001": "dee",
+            "E09000001": "eee",
+            "E06000099": "new_town",
+        }
+        assert cfg.places["betashire"].localities == ("ward", "msoa", "pcn")
+        assert cfg.expected["lsoa21_in_llr"] == 5
+    finally:
+        places.load_places.cache_clear()

@@ -410,6 +410,11 @@ def render_places_yaml(doc: dict) -> str:
         comments = {
             "localities": "topic pages: one tab per level, in this order",
             "profiles": "a locality profile page for each of these",
+            "part_of_authority": "the authority lies partly in another ICB: this place is its part in this one",
+            "lsoas_in_icb": "LSOAs (2021) of the authority inside this ICB",
+            "partial_districts": "districts partly in another ICB: LSOAs inside this ICB",
+            "lad22_codes": "not in the LAD 2022 vintage: its LSOAs were in these 2022 districts",
+            "not_in_lad23_ctyua23": "districts the LAD23->CTYUA23 lookup lacks (unitary: their own upper tier)",
         }
         if p["type"] == "County" and "ward" not in p["profiles"]:
             comments["profiles"] += f" (add ward for {c.get('wards')} more pages)"
