@@ -32,7 +32,7 @@ from llr_analysis.errors import ConfigError, DataValidationError
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.validate import read_csv, select_columns
 
-#: dataset id (config/sources.yml) -> publisher columns -> our names; ``None`` id = optional
+#: key -> (dataset id in config/sources.yml, publisher column -> our name, required?)
 LOOKUPS: dict[str, tuple[str, dict[str, str], bool]] = {
     "icb": (
         "lsoa21_icb24_lookup",
