@@ -136,6 +136,16 @@ def cmd_build(args, paths) -> int:
     return 0
 
 
+# --- llr configure (issue 24): a places file for any English ICB --------------------------------
+def cmd_configure(args, paths) -> int:
+    from llr_analysis.configure import configure
+
+    return configure(paths, args.icb, out=args.out, mirror=args.mirror)
+
+
+# --- end llr configure -----------------------------------------------------------------------------
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="llr", description=__doc__)
     ap.add_argument("--root", help="project root (default: $LLR_ROOT or the folder holding _quarto.yml)")
@@ -183,6 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="check the site works offline and its links resolve")
     p.add_argument("site", nargs="?")
     p.set_defaults(func=cmd_check)
+
+    # --- llr configure (issue 24) ---
+    p = sub.add_parser("configure", help="write a places file (like config/places.yml) for any English ICB")
+    p.add_argument("--icb", required=True, help="the ICB's ONS code (E54000058) or ODS code (QJ2)")
+    p.add_argument("--out", help="file to write (default: print the file)")
+    p.add_argument("--mirror", help="mirror folder to read the lookups from when they are not in data/raw")
+    p.set_defaults(func=cmd_configure)
+    # --- end llr configure ---
 
     args = ap.parse_args(argv)
     paths = project_paths(args.root)
