@@ -6,6 +6,7 @@ loader cases on the IoD File 7 layout (missing/renamed column, malformed code) i
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import nbformat
@@ -201,15 +202,54 @@ def test_html_page_instead_of_csv(tmp_path):
 
 
 def test_truncated_csv(tmp_path):
-    """A download cut off mid-row: the last row lacks its values."""
+    """A download cut off mid-row: the last line has no line end and lacks its last field."""
     f = tmp_path / "lookup.csv"
     f.write_text("LSOA21CD,LSOA21NM,LAD24CD\nE01000001,City of London 001A,E09000001\nE01000002,City of Lon")
+    with pytest.raises(
+        DataValidationError,
+        match=r"^lookup.csv: line 3: the last line is incomplete: it has no line end, with 2 of the header's 3 "
+        r"fields \(the file or response was cut off mid-row\?\)$",
+    ):
+        v.read_csv(f, dtype=str)
+
+
+def test_truncated_inside_the_last_field_is_still_refused(tmp_path):
+    """Cut inside the last value ('9.5' of '9.55'): the fields are all there, but the line has no end."""
+    f = tmp_path / "le.csv"
+    f.write_text("area_code,value\nE06000016,77.1\nE06000017,9.5")
+    with pytest.raises(DataValidationError, match=r"^le.csv: line 3: the last line is incomplete"):
+        v.read_csv(f, dtype=str)
+
+
+def test_a_row_with_missing_cells_is_still_found_by_the_completeness_check(tmp_path):
+    """A complete file whose row lacks values (blank cells) is read; the step's completeness check names it."""
+    f = tmp_path / "lookup.csv"
+    f.write_text("LSOA21CD,LSOA21NM,LAD24CD\nE01000001,City of London 001A,E09000001\nE01000002,City of Lon,\n")
     df = v.read_csv(f, dtype=str)
     with pytest.raises(
         DataValidationError,
         match=r"lookup.csv: column 'LAD24CD': line 3: area E01000002: 1 rows have no value \(truncated",
     ):
         v.check_complete_rows(df, ["LSOA21CD", "LAD24CD"], f)
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        ("a,b,c\n1,2,3\n4,5\n6,7,8\n", 3, "the row has 2 fields where the header has 3"),
+        ("a,b,c\n1,2,3\n4,5,6,7\n", 3, "the row has 4 fields where the header has 3"),
+        ('a,b,c\n"x\ny",2,3\n"q,r",5\n', 4, "the row has 2 fields where the header has 3"),
+        ('a,b,c\n1,2,3\n4,5,"six\n7,8,9\n', 3, "a quoted field that starts on this line is never closed"),
+        ("a,b,c\r\n1,2,3\r\n4,5,6\r\n7,8,9,10\r\n", 4, "the row has 4 fields where the header has 3"),
+    ],
+)
+def test_ragged_rows_name_the_files_own_line(tmp_path, text, line, problem):
+    """A row with more or fewer fields than the header (quoted fields and CRLF line ends counted right)."""
+    f = tmp_path / "ragged.csv"
+    f.write_bytes(text.encode())
+    with pytest.raises(DataValidationError, match=rf"^ragged.csv: line {line}: {re.escape(problem)}") as e:
+        v.read_csv(f, dtype=str)
+    assert e.value.line == line
 
 
 def test_truncated_iod_file_fails_processing(tmp_path):

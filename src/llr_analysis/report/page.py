@@ -144,8 +144,49 @@ def tidy_csv(df: pd.DataFrame, name: str = "") -> pd.DataFrame:
     return out
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells (and column names) that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    get a single quote in front (OWASP), so Excel or LibreOffice show them as text instead of running
+    them as formulas; a carriage return inside a text cell becomes a line feed (which the writer quotes).
+    Numbers stored as numbers, negative ones included, are left as they are."""
+
+    def risky(v) -> bool:
+        return isinstance(v, str) and (v.startswith(FORMULA_START) or "\r" in v)
+
+    def safe(v):
+        if not risky(v):
+            return v
+        v = "'" + v if v.startswith(FORMULA_START) else v
+        # a carriage return inside a cell would not be quoted by the CSV writer and split the row
+        return v.replace("\r\n", "\n").replace("\r", "\n")
+
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)) and col.map(risky).any():
+            out[c] = col.map(safe)
+    out.columns = [safe(c) for c in out.columns]
+    return out
+
+
 #: The data dictionary written beside a page's CSV downloads: one row per file and column.
 DICTIONARY = "data-dictionary.csv"
+#: The dictionary's last row: how text that looks like a formula is written in every download.
+FORMULA_NOTE = {
+    "file": "(every file)",
+    "column": "(text cells)",
+    "meaning": "text that begins with =, +, -, @, a tab or a carriage return (e.g. a name from a source) "
+    "is written with a single quote (') in front, so that spreadsheets show it as text and do not run "
+    "it as a formula; numbers are written as they are",
+    "type": "text",
+    "sources": "as each file",
+    "licences": "as each file",
+    "periods": "as each file",
+}
 COLUMN_MEANINGS = {
     "indicator": "what the row measures (its unit is in the name: %, years, score, people)",
     "area_code": "ONS GSS code of the area (or the ODS code of a GP practice or PCN)",
@@ -320,9 +361,11 @@ class Page:
         self.suppressed_rows += n
         self.download_dir.mkdir(parents=True, exist_ok=True)
         fname = f"{slug(name)}.csv"
-        df.to_csv(self.download_dir / fname, index=False)
+        neutralise_formulas(df).to_csv(self.download_dir / fname, index=False)
         self._dictionary = [r for r in self._dictionary if r["file"] != fname] + dictionary_rows(df, fname)
-        pd.DataFrame(self._dictionary).to_csv(self.download_dir / DICTIONARY, index=False)
+        neutralise_formulas(pd.DataFrame([*self._dictionary, FORMULA_NOTE])).to_csv(
+            self.download_dir / DICTIONARY, index=False
+        )
         return f"{self.download_dir_name}/{fname}", n
 
     def _download_link(self, link: tuple[str, int], what: str) -> str:
