@@ -208,6 +208,8 @@ def test_formula_like_names_are_neutralised_in_downloads(built_page):
     carriage return is written with a single quote in front; numbers (negative ones too) are unchanged."""
     import csv
 
+    from llr_analysis.report.csv_safety import FORMULA_START
+
     page, _, here = built_page
     names = [
         '=HYPERLINK("http://evil.example","Abbey")',
@@ -246,7 +248,7 @@ def test_formula_like_names_are_neutralised_in_downloads(built_page):
     with open(here / "leicester-data" / "names.csv", newline="", encoding="utf-8") as f:
         cells = [c for row in csv.reader(f) for c in row]
     numeric = {"-1.5", "-0.25", "-3"}
-    assert not [c for c in cells if c.startswith(page_mod.FORMULA_START) and c not in numeric]
+    assert not [c for c in cells if c.startswith(FORMULA_START) and c not in numeric]
 
 
 def test_tabset_is_one_quarto_panel_tabset_block(tmp_path, monkeypatch):

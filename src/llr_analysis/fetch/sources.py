@@ -25,9 +25,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Annotated, Literal
 
-import yaml
+from pydantic import ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from llr_analysis.configfile import Strict, describe, load_yaml
 from llr_analysis.errors import ConfigError, FetchError
 from llr_analysis.paths import ProjectPaths
 
@@ -74,12 +76,7 @@ EXTRACT_KEYS = {"zip_member", "sheet", "header_row"}
 
 def parse_registry(text: str, where: str = "config/sources.yml") -> dict[str, Dataset]:
     """The datasets declared in a sources.yml text; one clear :class:`ConfigError` for anything wrong."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        raise ConfigError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    doc = load_yaml(text, where)  # a key given twice (a dataset pasted twice) is refused here
     if not isinstance(doc, dict) or not isinstance(doc.get("datasets"), dict):
         raise ConfigError(f"{where}: expected a top-level 'datasets:' mapping of dataset id -> fields")
     unknown_top = sorted(set(doc) - {"datasets"})
@@ -106,8 +103,52 @@ def parse_registry(text: str, where: str = "config/sources.yml") -> dict[str, Da
             raise ConfigError(
                 f"{where}: dataset {i!r}: unknown extract key {bad[0]!r}; valid: {', '.join(sorted(EXTRACT_KEYS))}"
             )
+        try:
+            _DatasetModel.model_validate(d)
+        except ValidationError as exc:
+            raise ConfigError(
+                describe(exc, where, _DatasetModel).replace(" key '", f" key 'datasets.{i}.", 1)
+            ) from None
         out[i] = Dataset(id=i, **{k: v for k, v in d.items() if v is not None or k == "download_url"})
     return out
+
+
+_PLAIN_NAME = r"^[^/\\]+$"
+
+
+class _Extract(Strict):
+    zip_member: str | None = None
+    sheet: str | None = None
+    header_row: Annotated[int, Field(ge=1)] | None = None
+
+
+class _DatasetModel(Strict):
+    """The types and allowed values of a dataset's keys (names and presence are checked above)."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    title: str
+    publisher: str
+    topic: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    vintage: str
+    licence: str
+    url: str
+    mirror_path: str
+    filename: Annotated[str, StringConstraints(pattern=_PLAIN_NAME)]
+    format: Literal["csv", "xlsx", "xls", "geojson", "json", "zip"]
+    layout: str = ""
+    geography: str = ""
+    coverage: str = ""
+    download_url: Annotated[str, StringConstraints(pattern=r"^(https?|file)://")] | None = None
+    extract: _Extract | None = None
+    derived_from: str = ""
+    status: str | None = None
+
+    @field_validator("mirror_path")
+    @classmethod
+    def _inside_the_mirror(cls, v: str) -> str:
+        if v.startswith(("/", "\\")) or ".." in v.replace("\\", "/").split("/"):
+            raise ValueError("must be a path inside the mirror folder (relative, without '..')")
+        return v
 
 
 @lru_cache(maxsize=1)
