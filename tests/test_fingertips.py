@@ -337,7 +337,7 @@ def test_an_implausible_life_expectancy_is_refused(tmp_path):
     (folder / "all_data_i90366_c502_p15.csv").write_text(text.replace(",80.1,79.8,80.4,", ",180.1,179.8,180.4,"))
     with pytest.raises(DataValidationError, match=r"life expectancy at birth \(years\)") as exc:
         reader.read_other_topic(folder, settings.cancer_screening(), "life_expectancy")
-    assert exc.value.column == "value" and exc.value.area == "E10000018"
+    assert exc.value.column == "Value" and exc.value.area == "E10000018"  # the publisher's column name
 
 
 def test_both_breast_indicators_saved_reads_94063_only(tmp_path):

@@ -224,8 +224,9 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     pop = base[["lsoa_code", "lsoa_name", "lad_code", "lad_name"]].copy()
     if pop_cols:
         sel = select_columns(raw, pop_cols, path)
+        header = {v: k for k, v in pop_cols.items()}
         for c in sel.columns:
-            pop[c] = _numbers(sel[c], path, c, area=base["lsoa_code"])
+            pop[c] = _numbers(sel[c], path, header[c], area=base["lsoa_code"])
         pop["edition"] = edition
         plausibility.check(
             "deprivation/iod_population", pop, path, area_column="lsoa_code", names={v: k for k, v in pop_cols.items()}
@@ -302,7 +303,11 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
         missing = sorted(set(lsoas) - have)
         if missing:
             raise DataValidationError(
-                path, f"{len(missing)} of the {n} LLR LSOAs are missing", column="LSOA code", example=missing[0]
+                path,
+                f"{len(missing)} of the {n} LLR LSOAs are missing: {', '.join(missing[:5])}"
+                + (" …" if len(missing) > 5 else ""),
+                column="LSOA code (2021)" if path == f7 else "LSOA code (2011)",
+                area=missing[0],
             )
     # Denominators of every LLR LSOA: they weight the LSOA 2011 -> 2021 split of the population
     # estimates and every area summary; a blank one would silently change both.
