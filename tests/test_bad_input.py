@@ -357,3 +357,66 @@ def test_a_cell_that_returns_a_value_fails_the_run(tmp_path):
     finally:
         _SESSION.close()  # the kernel this test started must not serve later tests (their environment differs)
     assert not (tmp_path / "stage" / "leaky" / "rutland.ipynb").exists()
+
+
+# ------------------------------------------------ messages that point to the right place (issue 25 item 9)
+
+
+def test_practice_life_expectancy_error_names_the_files_own_line_and_the_publishers_column(mirror, tmp_path):
+    """The hostile run's case: a value at file line 5700 was reported as 'data row 43685' (the row of the
+    reshaped table: 37,986 male rows + 5,699) under a column the publisher does not have."""
+    from llr_analysis.process.life_expectancy_local import read_gp_practice
+
+    lines = (mirror / "life_expectancy/heec_gp_practice_le/life_expectancy.csv").read_text().splitlines(True)
+    practice, female = lines[5699].split(",")[0].strip('"'), lines[5699].rsplit(",", 2)[1]
+    lines[5699] = lines[5699].replace(f",{female},", ",181.07,")  # Life_Expectancy_Female of file line 5700
+    f = tmp_path / "life_expectancy.csv"
+    f.write_text("".join(lines))
+    with pytest.raises(DataValidationError) as e:
+        read_gp_practice(f)
+    err = e.value
+    assert (err.column, err.line, err.area) == ("Life_Expectancy_Female", 5700, practice)
+    assert str(err).startswith(
+        f"life_expectancy.csv: column 'Life_Expectancy_Female': line 5700: area {practice}: "
+        "1 practice life expectancies outside 55-100 years"
+    )
+    assert "data row" not in str(err)
+
+
+def test_a_bad_hle_value_names_the_publishers_column(tmp_path):
+    from llr_analysis.process.life_expectancy import read_ons_els_hle
+
+    f = tmp_path / "healthy-life-expectancy.csv"
+    f.write_text(
+        "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+        "E06000016,Leicester,UA,Male healthy life expectancy,2020-01-01/P3Y,58.1,Years,yrs,56.0,60.2,,\n"
+        "E06000017,Rutland,UA,Male healthy life expectancy,2020-01-01/P3Y,61.5,Years,yrs,59.0,64.0x,,\n"
+    )
+    with pytest.raises(DataValidationError) as e:
+        read_ons_els_hle(f)
+    assert str(e.value).startswith("healthy-life-expectancy.csv: column 'uci_95': line 3: area E06000017: ")
+
+
+def test_a_missing_lsoa_is_named(mirror, tmp_path):
+    """An LSOA missing from the best-fit lookup: the message names it (not only '633 of 634')."""
+    from llr_analysis.fetch import sources
+    from llr_analysis.paths import project_paths
+    from llr_analysis.process.geography import build_geography
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname='x'\n")
+    paths = project_paths(root)
+    sources.fetch(paths, ["lsoa21_wd24_lad24_lookup", "lsoa11_lsoa21_lookup"], mirror=mirror)
+    f = sources.raw_path("lsoa21_wd24_lad24_lookup", paths)
+    lines = f.read_text().splitlines(True)
+    gone = next(i for i, line in enumerate(lines) if ",E06000017," in line or line.rstrip().endswith(",Rutland"))
+    code = lines[gone].split(",")[0].strip('"')
+    f.write_text("".join(lines[:gone] + lines[gone + 1 :]))
+    with pytest.raises(DataValidationError) as e:
+        build_geography(paths)
+    assert e.value.area == code and e.value.column == "LSOA21CD"
+    assert str(e.value).startswith(
+        f"LSOA21_WD24_LAD24_EW_LU.csv: column 'LSOA21CD': area {code}: 1 LLR LSOAs (2021) have no row "
+        f"(they are in LLR's districts in LSOA11_LSOA21_LAD22_EW_LU.csv): {code}"
+    )
