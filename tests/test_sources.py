@@ -294,7 +294,10 @@ def test_geojson_cut_off_and_xls_not_whole_sectors_are_refused(project, tmp_path
     m.mkdir(parents=True)
     (m / "b.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "prop')
     ds = make_dataset(project.root, mirror_path="boundaries/b.geojson", filename="b.geojson", format="geojson")
-    with pytest.raises(FetchError, match=r"b.geojson \(dataset toy, from .*\): line 1: not complete JSON"):
+    with pytest.raises(
+        FetchError,
+        match=r"b.geojson \(dataset toy, from .*\): line 1: not complete JSON \(Unterminated string starting at, column",
+    ):
         sources.fetch_one(ds, project, sources.read_lock(project), mirror=tmp_path / "m")
     (m / "w.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 1000)
     ds = make_dataset(project.root, mirror_path="boundaries/w.xls", filename="w.xls", format="xls")

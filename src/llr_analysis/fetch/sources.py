@@ -253,7 +253,7 @@ def check_content(path: Path, ds: Dataset, origin: str | None = None) -> None:
         except json.JSONDecodeError as exc:
             raise FetchError(
                 f"{ds.relative_raw_path} (dataset {ds.id}, from {source}): line {exc.lineno}: not complete JSON "
-                f"({exc.msg} at column {exc.colno}; cut off?) — nothing was saved over data/raw"
+                f"({exc.msg}, column {exc.colno}; cut off?) — nothing was saved over data/raw"
             ) from None
 
 
