@@ -63,7 +63,8 @@ class PlacesConfig:
     llr_code: str
     england_code: str
     default_locality_level: str
-    expected: dict[str, int]
+    #: expected sizes checked by processing; None where the places file does not give one (not checked)
+    expected: dict[str, int | None]
     #: the file the configuration was read from, for messages ("config/places.yml" or a path)
     source: str = "config/places.yml"
 

@@ -289,7 +289,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     check_config_codes(cfg, "districts", set(lk["lad_code"]), f, "LAD24CD")
     lk = lk[lk["lad_code"].isin(llr_lads)].copy()
     check_unique(lk, ["lsoa21_code"], f)
-    if len(lk) < cfg.expected["lsoa21_in_llr"]:
+    if len(lk) < (cfg.expected["lsoa21_in_llr"] or 0):
         _name_missing_lsoas(lk, paths, llr_lads, f)
     check_count(len(lk), cfg.expected["lsoa21_in_llr"], "LSOAs (2021)", f)
     check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_llr"], "districts", f)
