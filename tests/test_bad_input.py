@@ -420,3 +420,22 @@ def test_a_missing_lsoa_is_named(mirror, tmp_path):
         f"LSOA21_WD24_LAD24_EW_LU.csv: column 'LSOA21CD': area {code}: 1 LLR LSOAs (2021) have no row "
         f"(they are in LLR's districts in LSOA11_LSOA21_LAD22_EW_LU.csv): {code}"
     )
+
+
+def test_a_decile_that_disagrees_with_its_rank_names_the_publishers_column_and_line(tmp_path):
+    from llr_analysis.process.deprivation import read_file7
+    from test_process import file7
+
+    df = file7(
+        [
+            {"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
+            {"code": "E01000002", "score": 5.25, "rank": 30000, "decile": 3},  # rank 30000 is decile 9
+        ]
+    )
+    f = tmp_path / "File_7.csv"
+    df.to_csv(f, index=False)
+    with pytest.raises(DataValidationError) as e:
+        read_file7(f, "IoD2025")
+    assert (e.value.line, e.value.area) == (3, "E01000002")
+    assert e.value.column.endswith("Decile (where 1 is most deprived 10% of LSOAs)")
+    assert "1 deciles disagree with their national rank" in str(e.value)

@@ -198,6 +198,8 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                 )
         part["index_id"] = index_id
         part["edition"] = edition
+        if "Decile" in columns and "Rank" in columns:  # here, the rows still carry the file's own lines
+            _check_deciles(part, path, columns["Decile"])
         # Ranks 1..number of LSOAs, deciles 1..10, IMD score 0..100, rates 0..1 (plausibility.RULES).
         plausibility.check(
             "deprivation/iod_lsoa",
@@ -235,7 +237,7 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tidy, pop
 
 
-def _check_deciles(tidy: pd.DataFrame, path) -> None:
+def _check_deciles(tidy: pd.DataFrame, path, column: str = "decile") -> None:
     """Every decile must agree with its national rank.
 
     MHCLG cuts the national ranking at floor(N * k / 10), k = 1..9 (N = number of LSOAs in
@@ -252,8 +254,8 @@ def _check_deciles(tidy: pd.DataFrame, path) -> None:
         raise DataValidationError(
             path,
             f"{int(bad.sum())} deciles disagree with their national rank",
-            column="decile",
-            example=tidy.loc[bad].iloc[0].to_dict(),
+            column=column,
+            **first_bad(tidy, bad, "lsoa_code"),
         )
 
 
