@@ -6,6 +6,7 @@ loader cases on the IoD File 7 layout (missing/renamed column, malformed code) i
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import nbformat
@@ -201,15 +202,54 @@ def test_html_page_instead_of_csv(tmp_path):
 
 
 def test_truncated_csv(tmp_path):
-    """A download cut off mid-row: the last row lacks its values."""
+    """A download cut off mid-row: the last line has no line end and lacks its last field."""
     f = tmp_path / "lookup.csv"
     f.write_text("LSOA21CD,LSOA21NM,LAD24CD\nE01000001,City of London 001A,E09000001\nE01000002,City of Lon")
+    with pytest.raises(
+        DataValidationError,
+        match=r"^lookup.csv: line 3: the last line is incomplete: it has no line end, with 2 of the header's 3 "
+        r"fields \(the file or response was cut off mid-row\?\)$",
+    ):
+        v.read_csv(f, dtype=str)
+
+
+def test_truncated_inside_the_last_field_is_still_refused(tmp_path):
+    """Cut inside the last value ('9.5' of '9.55'): the fields are all there, but the line has no end."""
+    f = tmp_path / "le.csv"
+    f.write_text("area_code,value\nE06000016,77.1\nE06000017,9.5")
+    with pytest.raises(DataValidationError, match=r"^le.csv: line 3: the last line is incomplete"):
+        v.read_csv(f, dtype=str)
+
+
+def test_a_row_with_missing_cells_is_still_found_by_the_completeness_check(tmp_path):
+    """A complete file whose row lacks values (blank cells) is read; the step's completeness check names it."""
+    f = tmp_path / "lookup.csv"
+    f.write_text("LSOA21CD,LSOA21NM,LAD24CD\nE01000001,City of London 001A,E09000001\nE01000002,City of Lon,\n")
     df = v.read_csv(f, dtype=str)
     with pytest.raises(
         DataValidationError,
         match=r"lookup.csv: column 'LAD24CD': line 3: area E01000002: 1 rows have no value \(truncated",
     ):
         v.check_complete_rows(df, ["LSOA21CD", "LAD24CD"], f)
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        ("a,b,c\n1,2,3\n4,5\n6,7,8\n", 3, "the row has 2 fields where the header has 3"),
+        ("a,b,c\n1,2,3\n4,5,6,7\n", 3, "the row has 4 fields where the header has 3"),
+        ('a,b,c\n"x\ny",2,3\n"q,r",5\n', 4, "the row has 2 fields where the header has 3"),
+        ('a,b,c\n1,2,3\n4,5,"six\n7,8,9\n', 3, "a quoted field that starts on this line is never closed"),
+        ("a,b,c\r\n1,2,3\r\n4,5,6\r\n7,8,9,10\r\n", 4, "the row has 4 fields where the header has 3"),
+    ],
+)
+def test_ragged_rows_name_the_files_own_line(tmp_path, text, line, problem):
+    """A row with more or fewer fields than the header (quoted fields and CRLF line ends counted right)."""
+    f = tmp_path / "ragged.csv"
+    f.write_bytes(text.encode())
+    with pytest.raises(DataValidationError, match=rf"^ragged.csv: line {line}: {re.escape(problem)}") as e:
+        v.read_csv(f, dtype=str)
+    assert e.value.line == line
 
 
 def test_truncated_iod_file_fails_processing(tmp_path):
@@ -317,3 +357,85 @@ def test_a_cell_that_returns_a_value_fails_the_run(tmp_path):
     finally:
         _SESSION.close()  # the kernel this test started must not serve later tests (their environment differs)
     assert not (tmp_path / "stage" / "leaky" / "rutland.ipynb").exists()
+
+
+# ------------------------------------------------ messages that point to the right place (issue 25 item 9)
+
+
+def test_practice_life_expectancy_error_names_the_files_own_line_and_the_publishers_column(mirror, tmp_path):
+    """The hostile run's case: a value at file line 5700 was reported as 'data row 43685' (the row of the
+    reshaped table: 37,986 male rows + 5,699) under a column the publisher does not have."""
+    from llr_analysis.process.life_expectancy_local import read_gp_practice
+
+    lines = (mirror / "life_expectancy/heec_gp_practice_le/life_expectancy.csv").read_text().splitlines(True)
+    practice, female = lines[5699].split(",")[0].strip('"'), lines[5699].rsplit(",", 2)[1]
+    lines[5699] = lines[5699].replace(f",{female},", ",181.07,")  # Life_Expectancy_Female of file line 5700
+    f = tmp_path / "life_expectancy.csv"
+    f.write_text("".join(lines))
+    with pytest.raises(DataValidationError) as e:
+        read_gp_practice(f)
+    err = e.value
+    assert (err.column, err.line, err.area) == ("Life_Expectancy_Female", 5700, practice)
+    assert str(err).startswith(
+        f"life_expectancy.csv: column 'Life_Expectancy_Female': line 5700: area {practice}: "
+        "1 practice life expectancies outside 55-100 years"
+    )
+    assert "data row" not in str(err)
+
+
+def test_a_bad_hle_value_names_the_publishers_column(tmp_path):
+    from llr_analysis.process.life_expectancy import read_ons_els_hle
+
+    f = tmp_path / "healthy-life-expectancy.csv"
+    f.write_text(
+        "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+        "E06000016,Leicester,UA,Male healthy life expectancy,2020-01-01/P3Y,58.1,Years,yrs,56.0,60.2,,\n"
+        "E06000017,Rutland,UA,Male healthy life expectancy,2020-01-01/P3Y,61.5,Years,yrs,59.0,64.0x,,\n"
+    )
+    with pytest.raises(DataValidationError) as e:
+        read_ons_els_hle(f)
+    assert str(e.value).startswith("healthy-life-expectancy.csv: column 'uci_95': line 3: area E06000017: ")
+
+
+def test_a_missing_lsoa_is_named(mirror, tmp_path):
+    """An LSOA missing from the best-fit lookup: the message names it (not only '633 of 634')."""
+    from llr_analysis.fetch import sources
+    from llr_analysis.paths import project_paths
+    from llr_analysis.process.geography import build_geography
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname='x'\n")
+    paths = project_paths(root)
+    sources.fetch(paths, ["lsoa21_wd24_lad24_lookup", "lsoa11_lsoa21_lookup"], mirror=mirror)
+    f = sources.raw_path("lsoa21_wd24_lad24_lookup", paths)
+    lines = f.read_text().splitlines(True)
+    gone = next(i for i, line in enumerate(lines) if ",E06000017," in line or line.rstrip().endswith(",Rutland"))
+    code = lines[gone].split(",")[0].strip('"')
+    f.write_text("".join(lines[:gone] + lines[gone + 1 :]))
+    with pytest.raises(DataValidationError) as e:
+        build_geography(paths)
+    assert e.value.area == code and e.value.column == "LSOA21CD"
+    assert str(e.value).startswith(
+        f"LSOA21_WD24_LAD24_EW_LU.csv: column 'LSOA21CD': area {code}: 1 LLR LSOAs (2021) have no row "
+        f"(they are in LLR's districts in LSOA11_LSOA21_LAD22_EW_LU.csv): {code}"
+    )
+
+
+def test_a_decile_that_disagrees_with_its_rank_names_the_publishers_column_and_line(tmp_path):
+    from llr_analysis.process.deprivation import read_file7
+    from test_process import file7
+
+    df = file7(
+        [
+            {"code": "E01000001", "score": 40.5, "rank": 12, "decile": 1},
+            {"code": "E01000002", "score": 5.25, "rank": 30000, "decile": 3},  # rank 30000 is decile 9
+        ]
+    )
+    f = tmp_path / "File_7.csv"
+    df.to_csv(f, index=False)
+    with pytest.raises(DataValidationError) as e:
+        read_file7(f, "IoD2025")
+    assert (e.value.line, e.value.area) == (3, "E01000002")
+    assert e.value.column.endswith("Decile (where 1 is most deprived 10% of LSOAs)")
+    assert "1 deciles disagree with their national rank" in str(e.value)

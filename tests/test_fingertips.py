@@ -337,7 +337,7 @@ def test_an_implausible_life_expectancy_is_refused(tmp_path):
     (folder / "all_data_i90366_c502_p15.csv").write_text(text.replace(",80.1,79.8,80.4,", ",180.1,179.8,180.4,"))
     with pytest.raises(DataValidationError, match=r"life expectancy at birth \(years\)") as exc:
         reader.read_other_topic(folder, settings.cancer_screening(), "life_expectancy")
-    assert exc.value.column == "value" and exc.value.area == "E10000018"
+    assert exc.value.column == "Value" and exc.value.area == "E10000018"  # the publisher's column name
 
 
 def test_both_breast_indicators_saved_reads_94063_only(tmp_path):
@@ -386,3 +386,50 @@ def test_screening_processing_places_the_breast_practices(processed_project, tmp
     assert set(ac.loc[ac["area_level"] == "icb", "area_code"]) == {"E54000015", "E54000050"}
     le = process.read_table("life_expectancy/fingertips_le", paths)
     assert set(le.loc[le["area_code"] == "E06000017", "value"]) == {81.6, 84.9}  # Rutland, men and women
+
+
+# ------------------------------------------------------------------ responses cut off (issue 25 item 1)
+
+
+@pytest.mark.parametrize(
+    "cut, line, problem",
+    [
+        ("mid-row", 4, "the last line is incomplete: it has no line end, with"),
+        ("ragged", 3, "the row has 15 fields where the header has 27"),
+    ],
+)
+def test_a_cut_off_or_ragged_response_is_refused_and_the_good_copy_stays(tmp_path, cut, line, problem):
+    """A response cut off mid-row (no length promised) or with a short row: an error naming the response
+    and its line; the copy already in data/raw and the lock are unchanged, and no alternative ID is tried."""
+    paths = project(tmp_path / "p")
+    reqs = [r for r in fingertips.planned_requests() if r.filename == "all_data_i22001_c502_p15.csv"]
+    fingertips.fetch_fingertips(paths, base_url=str(RECORDED), requests=reqs, log=quiet)
+    saved = paths.raw / "cancer_screening" / "fingertips" / "all_data_i22001_c502_p15.csv"
+    good, lock = saved.read_bytes(), paths.lock_file.read_bytes()
+    responses = tmp_path / "responses"
+    responses.mkdir()
+    text = (RECORDED / "all_data_i22001_c502_p15.csv").read_text()
+    rows = text.splitlines(keepends=True)
+    if cut == "mid-row":
+        bad = "".join(rows[:3]) + rows[3][: len(rows[3]) // 2]  # line 4 cut in the middle
+    else:
+        bad = rows[0] + rows[1] + ",".join(rows[2].split(",")[:15]) + "\n" + "".join(rows[3:])
+    (responses / "all_data_i22001_c502_p15.csv").write_text(bad)
+    with pytest.raises(FetchError) as exc:
+        fingertips.fetch_fingertips(paths, base_url=str(responses), requests=reqs, log=quiet)
+    msg = str(exc.value)
+    assert msg.startswith("Fingertips response file://") and "all_data_i22001_c502_p15.csv" in msg
+    assert f": line {line}: {problem}" in msg and msg.endswith("nothing was saved over data/raw")
+    assert saved.read_bytes() == good and paths.lock_file.read_bytes() == lock
+
+
+def test_a_cut_off_response_is_not_passed_over_for_an_alternative(tmp_path):
+    paths = project(tmp_path / "p")
+    responses = tmp_path / "responses"
+    shutil.copytree(RECORDED, responses)
+    shutil.copytree(DATA / "fingertips_alternatives", responses, dirs_exist_ok=True)
+    f = responses / "all_data_i94063_c7_p66.csv"
+    f.write_bytes(f.read_bytes()[:-40])
+    reqs = [r for r in fingertips.planned_requests() if r.filename == "all_data_i94063_c7_p66.csv"]
+    with pytest.raises(fingertips.IncompleteResponse, match="all_data_i94063_c7_p66.csv: line 8: the last line"):
+        fingertips.fetch_fingertips(paths, base_url=str(responses), requests=reqs, log=quiet)

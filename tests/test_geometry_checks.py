@@ -91,3 +91,104 @@ def test_truncated_file(tmp_path):
     f.write_text(f.read_text()[:60])
     with pytest.raises(DataValidationError, match="LSOA_2021_LLR.geojson: cannot be read as a boundary file"):
         read_boundaries(f, "LSOA21CD")
+
+
+# ------------------------------------------------- every layer checked alike (issue 25 item 3)
+
+
+def layer(tmp_path, prop, features, name):
+    """A boundary file of any layer: ``features`` are (properties, ring)."""
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": props, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+            for props, ring in features
+        ],
+    }
+    f = tmp_path / name
+    f.write_text(json.dumps(doc))
+    return f
+
+
+LAYERS = [
+    ("LSOA21CD", "E01000001", "E01000002", "LSOA_2021_EW_BSC_V4__LLR.geojson"),
+    ("MSOA21CD", "E02000001", "E02000002", "MSOA_2021_EW_BSC_V2__LLR.geojson"),
+    ("LSOA11CD", "E01000001", "E01000002", "LSOA_2011_EW_BGC__LLR.geojson"),
+    ("MSOA11CD", "E02000001", "E02000002", "MSOA_2011_EW_BGC__LLR.geojson"),
+    ("WD22CD", "E05000001", "E05000002", "Wards_December_2022_UK_BSC__LLR.geojson"),
+    ("LAD24CD", "E06000016", "E06000017", "Local_Authority_Districts_May_2024_UK_BUC__England.geojson"),
+]
+
+
+@pytest.mark.parametrize("prop, code1, code2, name", LAYERS)
+@pytest.mark.parametrize("bad", [None, "", "  "])
+def test_a_feature_without_its_code_is_refused_in_every_layer(tmp_path, prop, code1, code2, name, bad):
+    """A boundary feature with no code (property absent, null or blank) names file, property and feature."""
+    props = {prop.replace("CD", "NM"): "Nowhere"} if bad is None else {prop: bad, prop.replace("CD", "NM"): "Nowhere"}
+    f = layer(
+        tmp_path,
+        prop,
+        [({prop: code1}, SQUARE), (props, shift(SQUARE, 0.01)), ({prop: code2}, shift(SQUARE, 0.02))],
+        name,
+    )
+    with pytest.raises(DataValidationError) as e:
+        read_boundaries(f, prop)
+    assert str(e.value) == (
+        f"{name}: column {prop!r}: 1 features have no code (property {prop!r} missing, null or blank): every "
+        f"boundary must name its area; e.g. feature 2 of 3 (named 'Nowhere' in {prop.replace('CD', 'NM')})"
+    )
+
+
+@pytest.mark.parametrize("prop, code1, code2, name", LAYERS)
+def test_duplicate_wrong_layer_and_unknown_codes_are_refused_in_every_layer(tmp_path, prop, code1, code2, name):
+    two = [({prop: code1}, SQUARE), ({prop: code1}, shift(SQUARE, 0.01))]
+    with pytest.raises(DataValidationError, match=rf"^{name}: column '{prop}': area {code1}: 1 areas have more"):
+        read_boundaries(layer(tmp_path, prop, two, name), prop)
+    wrong = [({prop: code1}, SQUARE), ({prop: "E99999999"}, shift(SQUARE, 0.01))]
+    with pytest.raises(DataValidationError) as e:
+        read_boundaries(layer(tmp_path, prop, wrong, name), prop)
+    assert "area E99999999: 1 area codes are not codes of this layer" in str(e.value)
+    assert str(e.value).endswith("e.g. feature 2 of 2")
+    ok = [({prop: code1}, SQUARE), ({prop: code2}, shift(SQUARE, 0.01))]
+    with pytest.raises(DataValidationError) as e:
+        read_boundaries(layer(tmp_path, prop, ok, name), prop, known={code1}, known_from="LLR in the lookup")
+    assert str(e.value) == (
+        f"{name}: column {prop!r}: area {code2}: 1 areas are not known areas of LLR in the lookup (a boundary "
+        "with a wrong or outdated code?); e.g. feature 2 of 2"
+    )
+    assert list(read_boundaries(layer(tmp_path, prop, ok, name), prop, known={code1, code2})[prop]) == [code1, code2]
+
+
+def test_a_ward_without_its_code_no_longer_reads_as_a_new_ward(tmp_path):
+    """The false statement of issue 25 item 3: a 2022 ward boundary missing its code made its ward
+    'created after December 2022'. Now the ward outlines refuse the file."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Polygon
+
+    from llr_analysis.process.geography import ward_outlines
+
+    wards = layer(
+        tmp_path,
+        "WD22CD",
+        [({"WD22CD": "E05000001", "WD22NM": "Abbey"}, SQUARE), ({"WD22NM": "Belgrave"}, shift(SQUARE, 0.01))],
+        "Wards_December_2022_UK_BSC__LLR.geojson",
+    )
+    lsoa21 = pd.DataFrame(
+        {
+            "lsoa21_code": ["E01000001", "E01000002"],
+            "ward_code": ["E05000001", "E05000002"],
+            "ward_name": ["Abbey", "Belgrave"],
+            "lad_code": ["E06000016"] * 2,
+            "lad_name": ["Leicester"] * 2,
+            "place_id": ["leicester"] * 2,
+            "place_name": ["Leicester"] * 2,
+        }
+    )
+    shapes = gpd.GeoDataFrame(
+        {"lsoa21_code": ["E01000001", "E01000002"]},
+        geometry=[Polygon(SQUARE), Polygon(shift(SQUARE, 0.01))],
+        crs=4326,
+    )
+    with pytest.raises(DataValidationError, match=r"feature 2 of 2 \(named 'Belgrave' in WD22NM\)"):
+        ward_outlines(lsoa21, shapes, wards)

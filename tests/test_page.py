@@ -195,11 +195,60 @@ def test_a_data_dictionary_is_written_beside_the_downloads(built_page):
     page.write_csv(df, "a")
     page.write_csv(df.drop(columns="extra"), "b")
     d = pd.read_csv(here / "leicester-data" / "data-dictionary.csv")
-    assert list(d.groupby("file").size().items()) == [("a.csv", 6), ("b.csv", 5)]
+    assert list(d.groupby("file", sort=False).size().items()) == [("a.csv", 6), ("b.csv", 5), ("(every file)", 1)]
+    assert d.iloc[-1]["column"] == "(text cells)" and "single quote (')" in d.iloc[-1]["meaning"]
     row = d[(d.file == "a.csv") & (d.column == "count")].iloc[0]
     assert row["type"] == "whole number" and row["meaning"].startswith("the numerator")
     assert row["sources"] == "sape_lsoa11_mid2020" and "Open Government Licence" in row["licences"]
     assert str(row["periods"]) == "2020"
+
+
+def test_formula_like_names_are_neutralised_in_downloads(built_page):
+    """OWASP CSV injection: a ward or practice name from a source that starts with =, +, -, @, a tab or a
+    carriage return is written with a single quote in front; numbers (negative ones too) are unchanged."""
+    import csv
+
+    from llr_analysis.report.csv_safety import FORMULA_START
+
+    page, _, here = built_page
+    names = [
+        '=HYPERLINK("http://evil.example","Abbey")',
+        "+44 Surgery",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\tTabbed PCN",
+        "\rReturn ward",
+        "St Mary's = fine",
+        "Abbey",
+    ]
+    df = pd.DataFrame(
+        {
+            "area_name": names,
+            "value": [-1.5, 2.0, -0.25, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "count": [-3.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "note": ["-", "", None, "a", "b", "c", "d", "e"],
+        }
+    )
+    page.write_csv(df, "names")
+    with open(here / "leicester-data" / "names.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["area_name"] for r in rows] == [
+        '\'=HYPERLINK("http://evil.example","Abbey")',
+        "'+44 Surgery",
+        "'-2+3",
+        "'@SUM(A1:A9)",
+        "'\tTabbed PCN",
+        "'\nReturn ward",  # quoted, so the row stays whole
+        "St Mary's = fine",
+        "Abbey",
+    ]
+    assert [r["value"] for r in rows[:3]] == ["-1.5", "2.0", "-0.25"]  # numbers stay numbers
+    assert rows[0]["count"] == "-3" and rows[0]["note"] == "'-"
+    # nothing a spreadsheet would run is left at the start of any cell
+    with open(here / "leicester-data" / "names.csv", newline="", encoding="utf-8") as f:
+        cells = [c for row in csv.reader(f) for c in row]
+    numeric = {"-1.5", "-0.25", "-3"}
+    assert not [c for c in cells if c.startswith(FORMULA_START) and c not in numeric]
 
 
 def test_tabset_is_one_quarto_panel_tabset_block(tmp_path, monkeypatch):

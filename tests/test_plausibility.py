@@ -17,9 +17,9 @@ def test_fingertips_screening_value_of_176_9_percent_fails_naming_file_column_li
     with pytest.raises(DataValidationError) as e:
         read_ft(tmp_path)
     err = e.value
-    assert (err.file, err.column, err.line, err.area) == (str(f), "value", 4, "E06000017")
+    assert (err.file, err.column, err.line, err.area) == (str(f), "Value", 4, "E06000017")  # Fingertips' name
     assert str(err).startswith(
-        "all_data_i22001_c502_p15.csv: column 'value': line 4: area E06000017: 1 implausible "
+        "all_data_i22001_c502_p15.csv: column 'Value': line 4: area E06000017: 1 implausible "
         "values: 176.9 is outside 0..100 for a percentage (screening coverage)"
     )
 
@@ -29,7 +29,7 @@ def test_value_outside_its_own_interval(tmp_path):
     with pytest.raises(
         DataValidationError,
         match=r"line 4: area E06000017: 1 implausible values: 60.97561 is not "
-        r"inside its own confidence interval lower_95..upper_95",
+        r"inside its own confidence interval 'Lower CI 95.0 limit'..'Upper CI 95.0 limit'",
     ):
         read_ft(tmp_path)
 
@@ -40,7 +40,7 @@ def test_value_must_match_count_over_denominator(tmp_path):
     with pytest.raises(
         DataValidationError,
         match=r"line 4: area E06000017: .*66.0 is not "
-        r"count/denominator x100",
+        r"'Count'/'Denominator' x100",
     ):
         read_ft(tmp_path)
     # publisher rounding (one decimal) is accepted

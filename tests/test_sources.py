@@ -255,3 +255,92 @@ def test_corrupt_lock_is_one_clear_error(project, content, message):
         sources.read_lock(project)
     assert str(e.value).startswith("sources.lock.json: ") and message in str(e.value)
     assert "git checkout -- data/sources.lock.json" in str(e.value)
+
+
+# ------------------------------------------------------------- downloads cut off (issue 25 item 1)
+
+
+@pytest.mark.parametrize(
+    "content, line, problem",
+    [
+        ("LSOA21CD,LAD24CD\nE01000001,E06000016\nE01000002,E0600", 3, "the last line is incomplete"),
+        ("LSOA21CD,LAD24CD\nE01000001,E06000016\nE01000002\n", 3, "the row has 1 field where the header has 2"),
+        ("LSOA21CD,LAD24CD\nE01000001,E06000016,x\nE01000002,E06000016\n", 2, "the row has 3 fields"),
+    ],
+)
+def test_a_cut_off_or_ragged_mirror_file_is_refused_and_the_good_copy_stays(
+    project, toy_mirror, content, line, problem
+):
+    """A mirror copy (or download) cut off mid-row or with ragged rows is refused on refresh, naming the
+    dataset, the source and the line; the good copy in data/raw and the lock are unchanged."""
+    ds = make_dataset(project.root)
+    lock = sources.read_lock(project)
+    sources.fetch_one(ds, project, lock, mirror=toy_mirror)
+    sources.write_lock(project, lock)
+    target = project.raw / "lookups" / "toy.csv"
+    good, locked = target.read_bytes(), project.lock_file.read_bytes()
+    (toy_mirror / "lookups" / "toy.csv").write_text(content)
+    with pytest.raises(FetchError) as e:
+        sources.fetch_one(ds, project, sources.read_lock(project), mirror=toy_mirror, refresh=True)
+    msg = str(e.value)
+    assert msg.startswith(f"lookups/toy.csv (dataset toy, from {toy_mirror / 'lookups' / 'toy.csv'}): line {line}: ")
+    assert problem in msg and msg.endswith("nothing was saved over data/raw")
+    assert target.read_bytes() == good and project.lock_file.read_bytes() == locked
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".fetch-")]
+
+
+def test_geojson_cut_off_and_xls_not_whole_sectors_are_refused(project, tmp_path):
+    m = tmp_path / "m" / "boundaries"
+    m.mkdir(parents=True)
+    (m / "b.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "prop')
+    ds = make_dataset(project.root, mirror_path="boundaries/b.geojson", filename="b.geojson", format="geojson")
+    with pytest.raises(
+        FetchError,
+        match=r"b.geojson \(dataset toy, from .*\): line 1: not complete JSON \(Unterminated string starting at, column",
+    ):
+        sources.fetch_one(ds, project, sources.read_lock(project), mirror=tmp_path / "m")
+    (m / "w.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 1000)
+    ds = make_dataset(project.root, mirror_path="boundaries/w.xls", filename="w.xls", format="xls")
+    with pytest.raises(FetchError, match=r"is cut off \(1008 bytes, not whole 512-byte sectors\)"):
+        sources.fetch_one(ds, project, sources.read_lock(project), mirror=tmp_path / "m")
+    assert not (project.raw / "lookups").exists() or not list((project.raw / "lookups").iterdir())
+
+
+def test_a_missing_mirror_folder_is_reported_as_a_missing_folder(project, tmp_path):
+    with pytest.raises(FetchError) as e:
+        sources.fetch(project, ["lsoa21_wd24_lad24_lookup"], mirror=tmp_path / "no-such-mirror")
+    assert str(e.value).startswith(f"the mirror folder {tmp_path / 'no-such-mirror'} does not exist (given by --mirror")
+    assert "nothing was fetched" in str(e.value) and not project.raw.exists()
+
+
+def test_every_mirror_csv_passes_the_structure_check(mirror):
+    """The real files are complete and rectangular (the check refuses nothing good)."""
+    from llr_analysis.validate import csv_structure_problem
+
+    for ds in sources.registry().values():
+        if ds.format == "csv" and (mirror / ds.mirror_path).exists():
+            text = (mirror / ds.mirror_path).read_bytes().decode("utf-8-sig", errors="replace")
+            assert csv_structure_problem(text) is None, ds.id
+
+
+# ---------------------------------------------------------------- sources.yml (issue 25 item 4)
+
+
+def test_a_dataset_pasted_twice_in_sources_yml_is_refused_with_both_lines():
+    text = (
+        "datasets:\n  toy:\n    title: Toy\n    publisher: ONS\n    topic: lookups\n    vintage: '2024'\n"
+        "    licence: OGL\n    url: https://example.org\n    mirror_path: lookups/toy.csv\n"
+        "    filename: toy.csv\n    format: csv\n"
+    )
+    twice = text + text.removeprefix("datasets:\n").replace("title: Toy", "title: Pasted")
+    with pytest.raises(ConfigError) as e:
+        sources.parse_registry(twice)
+    assert str(e.value).startswith(
+        "config/sources.yml: line 12: the key 'toy' appears twice in the same mapping (first on line 2)"
+    )
+    with pytest.raises(ConfigError, match=r"key 'datasets.toy.format': Input should be 'csv', 'xlsx', 'xls'"):
+        sources.parse_registry(text.replace("format: csv", "format: cvs"))
+    with pytest.raises(ConfigError, match=r"key 'datasets.toy.filename': String should match pattern"):
+        sources.parse_registry(text.replace("filename: toy.csv", "filename: ../../etc/toy.csv"))
+    with pytest.raises(ConfigError, match=r"key 'datasets.toy.mirror_path': must be a path inside the mirror"):
+        sources.parse_registry(text.replace("mirror_path: lookups/toy.csv", "mirror_path: ../x/toy.csv"))

@@ -1,18 +1,25 @@
 """Places and localities: the single configuration every topic reads (config/places.yml).
 
 ``places.yml`` (package data) names the three places, their districts and the locality
-levels. Use :func:`load_places` (cached) and :func:`get_place` rather than typing codes.
+levels; ``$LLR_PLACES`` (set by ``llr build --places FILE``) names another places file instead
+(:func:`places_file`). Use :func:`load_places` (cached) and :func:`get_place` rather than typing
+codes. The file is parsed into a pydantic model: a duplicated key, an unknown key or a value that is
+not allowed is a :class:`~llr_analysis.errors.ConfigError` naming the file, the key and what is allowed.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from llr_analysis.errors import ParameterError
+from llr_analysis.configfile import Strict, load_yaml, validated
+from llr_analysis.errors import ConfigError, ParameterError
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,10 @@ class PlacesConfig:
     llr_code: str
     england_code: str
     default_locality_level: str
-    expected: dict[str, int]
+    #: expected sizes checked by processing; None where the places file does not give one (not checked)
+    expected: dict[str, int | None]
+    #: the file the configuration was read from, for messages ("config/places.yml" or a path)
+    source: str = "config/places.yml"
 
     @property
     def district_to_place(self) -> dict[str, str]:
@@ -71,36 +81,158 @@ class PlacesConfig:
         return list(self.district_to_place)
 
 
-@lru_cache(maxsize=1)
-def load_places() -> PlacesConfig:
-    raw = yaml.safe_load(resources.files("llr_analysis.config").joinpath("places.yml").read_text())
-    levels = {lid: LocalityLevel(id=lid, **lv) for lid, lv in raw["locality_levels"].items()}
+#: ONS GSS code patterns of what places.yml names.
+_PLACE_CODE = r"^E(06|08|09|10|11)\d{6}$"  # unitary, metropolitan/London borough, county
+_DISTRICT_CODE = r"^E0[6-9]\d{6}$"  # unitary, non-metropolitan district, metropolitan/London borough
+_ID = r"^[a-z][a-z0-9_-]*$"
+
+
+class _England(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^E92\d{6}$")]
+    name: str
+
+
+class _Ics(Strict):
+    id: Annotated[str, StringConstraints(pattern=_ID)]
+    code: Annotated[str, StringConstraints(pattern=r"^E54\d{6}$")]
+    ods_code: str | None = None
+    name: Annotated[str, StringConstraints(min_length=1)]
+    short_name: Annotated[str, StringConstraints(min_length=1)]
+
+
+class _Place(Strict):
+    code: Annotated[str, StringConstraints(pattern=_PLACE_CODE)]
+    name: Annotated[str, StringConstraints(min_length=1)]
+    type: Annotated[str, StringConstraints(min_length=1)]
+    districts: dict[Annotated[str, StringConstraints(pattern=_DISTRICT_CODE)], str]
+    localities: list[str] = Field(default_factory=list)
+    profiles: list[str] = Field(default_factory=list)
+    # written by `llr configure` for places that differ from a whole authority (read by nothing yet)
+    part_of_authority: bool = False
+    lsoas_in_icb: Any = None
+    partial_districts: dict[str, Any] | None = None
+    lad22_codes: Any = None
+    not_in_lad23_ctyua23: list[str] | None = None
+    counts: dict[str, int] | None = None
+
+    @field_validator("districts")
+    @classmethod
+    def _some_districts(cls, v: dict) -> dict:
+        if not v:
+            raise ValueError("a place needs at least one district (code: name)")
+        return v
+
+
+class _Level(Strict):
+    label: str
+    plural: str = ""
+    code_column: str
+    name_column: str
+    basis: Literal["lsoa", "practice"] = "lsoa"
+
+
+class _PlacesFile(Strict):
+    england: _England
+    llr: _Ics
+    places: dict[Annotated[str, StringConstraints(pattern=_ID)], _Place]
+    locality_levels: dict[Annotated[str, StringConstraints(pattern=_ID)], _Level]
+    default_locality_level: str
+    expected: dict[str, int | None]
+    sources: dict[str, Any] | None = None  # written by `llr configure`: the lookups it was made from
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _PlacesFile:
+        if not self.places:
+            raise ValueError("'places' names no place")
+        levels = sorted(self.locality_levels)
+        for pid, p in self.places.items():
+            for key in ("localities", "profiles"):
+                unknown = [lv for lv in getattr(p, key) if lv not in self.locality_levels]
+                if unknown:
+                    raise ValueError(
+                        f"places.{pid}.{key}: unknown locality level {unknown[0]!r}; allowed: {', '.join(levels)}"
+                    )
+        if self.default_locality_level not in self.locality_levels:
+            raise ValueError(
+                f"default_locality_level: {self.default_locality_level!r} is not a locality level; "
+                f"allowed: {', '.join(levels)}"
+            )
+        seen: dict[str, str] = {}
+        for pid, p in self.places.items():
+            for d in p.districts:
+                if d in seen:
+                    raise ValueError(f"places.{pid}.districts: district {d} is also listed under place {seen[d]!r}")
+                seen[d] = pid
+        return self
+
+
+#: Environment variable naming another places file (``llr build --places FILE`` sets it).
+PLACES_ENV = "LLR_PLACES"
+
+
+def places_file() -> Path | None:
+    """The places file in use: ``$LLR_PLACES`` when set, else None (the packaged ``config/places.yml``)."""
+    env = os.environ.get(PLACES_ENV, "").strip()
+    return Path(env).expanduser().resolve() if env else None
+
+
+def places_text(path: str | os.PathLike | None = None) -> tuple[str, str]:
+    """The text of the places file (``path``, else :func:`places_file`, else the packaged one) and its name
+    for messages."""
+    path = path if path is not None else places_file()
+    if path is None:
+        return resources.files("llr_analysis.config").joinpath("places.yml").read_text(), "config/places.yml"
+    p = Path(path)
+    if not p.is_file():
+        origin = f" named by ${PLACES_ENV}" if places_file() is not None and p.resolve() == places_file() else ""
+        raise ConfigError(f"{p}: the places file{origin} does not exist or is not a file")
+    try:
+        return p.read_text(encoding="utf-8"), str(p)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: the places file is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def load_places(path: str | os.PathLike | None = None) -> PlacesConfig:
+    """The places configuration: ``path``, else ``$LLR_PLACES``, else the packaged ``config/places.yml``.
+
+    Parsed strictly (a duplicated key or a key that is not allowed is a :class:`ConfigError` naming
+    the file, the key and what is allowed). Cached per file.
+    """
+    chosen = path if path is not None else places_file()
+    return _load_places(str(Path(chosen).resolve()) if chosen is not None else None)
+
+
+@lru_cache(maxsize=8)
+def _load_places(path: str | None) -> PlacesConfig:
+    text, where = places_text(path)
+    doc = validated(_PlacesFile, load_yaml(text, where), where)
+    levels = {lid: LocalityLevel(id=lid, **lv.model_dump()) for lid, lv in doc.locality_levels.items()}
     places = {
         pid: Place(
             id=pid,
-            code=p["code"],
-            name=p["name"],
-            type=p["type"],
-            districts=dict(p["districts"]),
-            localities=tuple(p.get("localities", ())),
-            profiles=tuple(p.get("profiles", ())),
+            code=p.code,
+            name=p.name,
+            type=p.type,
+            districts=dict(p.districts),
+            localities=tuple(p.localities),
+            profiles=tuple(p.profiles),
         )
-        for pid, p in raw["places"].items()
+        for pid, p in doc.places.items()
     }
-    for p in places.values():
-        unknown = sorted((set(p.localities) | set(p.profiles)) - set(levels))
-        if unknown:
-            raise ParameterError(f"places.yml: place {p.id!r} names unknown locality levels {unknown}")
     return PlacesConfig(
         places=places,
         locality_levels=levels,
-        llr_name=raw["llr"]["name"],
-        llr_short_name=raw["llr"]["short_name"],
-        llr_code=raw["llr"]["code"],
-        england_code=raw["england"]["code"],
-        default_locality_level=raw["default_locality_level"],
-        expected=dict(raw["expected"]),
+        llr_name=doc.llr.name,
+        llr_short_name=doc.llr.short_name,
+        llr_code=doc.llr.code,
+        england_code=doc.england.code,
+        default_locality_level=doc.default_locality_level,
+        expected=dict(doc.expected),
+        source=where,
     )
+
+
+load_places.cache_clear = _load_places.cache_clear  # type: ignore[attr-defined]
 
 
 def get_place(place_id: str) -> Place:

@@ -155,6 +155,80 @@ def record_lines(text: str, header_rows: int) -> list[int] | None:
     return starts[header_rows:]
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def csv_structure_problem(text: str, delimiter: str = ",") -> tuple[str, int] | None:
+    """Why a CSV text is not complete and rectangular, and the file's own line where it shows; None if it is.
+
+    A file (or API response) cut off mid-row shows as a last line with no line end, an unclosed
+    quote, or a last row with fewer fields than the header; a stray or missing separator as a row
+    whose number of fields differs from the header's. Blank lines are ignored (pandas skips them).
+    """
+    if not text:
+        return None
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    # Fast path: with quoted fields taken out (when none spans lines), a line's fields are its separators + 1.
+    plain = _QUOTED.sub("", text) if '"' in text else text
+    if '"' not in plain and plain.count("\n") == text.count("\n") and "\r" not in plain.replace("\r\n", "\n"):
+        raw = np.frombuffer(plain.encode("utf-8"), dtype=np.uint8)
+        ends = np.flatnonzero(raw == 10)
+        if len(raw) and raw[-1] != 10:
+            ends = np.append(ends, len(raw))
+        seps = np.flatnonzero(raw == ord(delimiter))
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        fields = np.searchsorted(seps, ends) - np.searchsorted(seps, starts) + 1
+        cr = np.concatenate([raw, [0]])
+        length = ends - starts - (cr[np.maximum(ends - 1, 0)] == 13)
+        content = np.flatnonzero(length > 0)
+        if not len(content):
+            return None
+        width = int(fields[content[0]])
+        bad = content[fields[content] != width]
+        ragged = [(int(i) + 1, int(fields[i])) for i in bad[:1000]]
+        if len(bad) > 1000:
+            ragged += [(int(bad[-1]) + 1, int(fields[bad[-1]]))] * (len(bad) - 1000)
+        return _structure_verdict(text, n_lines, width, ragged)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    width = None
+    prev = 0
+    ragged: list[tuple[int, int]] = []
+    try:
+        for row in reader:
+            start = prev + 1
+            prev = reader.line_num
+            if not row:
+                continue
+            if width is None:
+                width = len(row)
+            elif len(row) != width:
+                ragged.append((start, len(row)))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return ("a quoted field that starts on this line is never closed (the file was cut off mid-row?)", prev + 1)
+        return (f"the line cannot be read as CSV ({exc}: a stray quote?)", reader.line_num)
+    return _structure_verdict(text, n_lines, width, ragged)
+
+
+def _structure_verdict(text: str, n_lines: int, width, ragged: list[tuple[int, int]]) -> tuple[str, int] | None:
+    if not text.endswith(("\n", "\r")):
+        last = ragged[-1] if ragged and ragged[-1][0] >= n_lines else None
+        fields = f", with {last[1]} of the header's {width} fields" if last else ""
+        return (
+            f"the last line is incomplete: it has no line end{fields} (the file or response was cut off mid-row?)",
+            n_lines,
+        )
+    if ragged:
+        line, k = ragged[0]
+        more = f" ({len(ragged)} rows in all)" if len(ragged) > 1 else ""
+        return (
+            f"the row has {k} field{'' if k == 1 else 's'} where the header has {width}{more} (a ragged row: a line cut short, "
+            "or a stray or missing separator)",
+            line,
+        )
+    return None
+
+
 def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:
     """``pandas.read_csv`` with errors that name the file: empty, not UTF-8, unparseable or truncated input.
 
@@ -169,6 +243,14 @@ def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:
         if not data.strip():
             raise DataValidationError(path, "the file is empty")
         text = _decode_or_fail(path, data, "utf-8-sig")
+        if text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+            raise DataValidationError(path, "the file is an HTML page, not a CSV (an error or proxy page?)")
+        sep = kwargs.get("sep", kwargs.get("delimiter", ","))
+        structural = not any(k in kwargs for k in ("skiprows", "nrows", "skipfooter", "comment"))
+        if structural and isinstance(sep, str) and len(sep) == 1:
+            found = csv_structure_problem(text, sep)
+            if found is not None:
+                raise DataValidationError(path, found[0], line=found[1])
     try:
         df = pd.read_csv(path, **kwargs)
     except pd.errors.EmptyDataError:
@@ -364,9 +446,10 @@ def check_not_greater(df: pd.DataFrame, numerator: str, denominator: str, file: 
         )
 
 
-def check_count(found: int, expected: int, what: str, file: str | Path, where: str = "in LLR") -> None:
-    """An expected number of rows or areas (e.g. 634 LSOAs in LLR); ``where`` completes the sentence."""
-    if found != expected:
+def check_count(found: int, expected: int | None, what: str, file: str | Path, where: str = "in LLR") -> None:
+    """An expected number of rows or areas (e.g. 634 LSOAs in LLR); ``where`` completes the sentence.
+    ``expected`` None (a places file that does not give the number) checks nothing."""
+    if expected is not None and found != expected:
         raise DataValidationError(file, f"expected {expected} {what}{' ' + where if where else ''}, found {found}")
 
 

@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from llr_analysis.errors import DataValidationError, FetchError
+from llr_analysis.fetch import sources
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.places import load_places
 
@@ -233,6 +234,14 @@ def check_response(body: bytes, source: str) -> None:
         raise FetchError(
             f"{source}: not a Fingertips all_data CSV; missing columns {missing} (header starts {cols[:6]})"
         )
+    try:
+        sources.check_csv_complete(body, f"Fingertips response {source}")
+    except FetchError as exc:
+        raise IncompleteResponse(str(exc)) from None
+
+
+class IncompleteResponse(FetchError):
+    """A response cut off mid-row or with ragged rows: an error, never a reason to try an alternative ID."""
 
 
 def data_rows(body: bytes) -> list[dict[str, str]]:
@@ -276,6 +285,8 @@ def get_usable(base_url: str, request: Request) -> tuple[Request, bytes, str]:
         try:
             body = get(base_url, candidate)
             check_response(body, source)
+        except IncompleteResponse:
+            raise
         except FetchError as exc:
             tried.append(f"{indicator_id}: {exc}")
             continue
@@ -331,8 +342,6 @@ def fetch_fingertips(
     nothing is saved in data/raw or recorded in the lock (responses wait in a hidden staging
     folder until every request succeeded).
     """
-    from llr_analysis.fetch import sources
-
     if config is None:
         from llr_analysis import settings
 

@@ -25,9 +25,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Annotated, Literal
 
-import yaml
+from pydantic import ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from llr_analysis.configfile import Strict, describe, load_yaml
 from llr_analysis.errors import ConfigError, FetchError
 from llr_analysis.paths import ProjectPaths
 
@@ -74,12 +76,7 @@ EXTRACT_KEYS = {"zip_member", "sheet", "header_row"}
 
 def parse_registry(text: str, where: str = "config/sources.yml") -> dict[str, Dataset]:
     """The datasets declared in a sources.yml text; one clear :class:`ConfigError` for anything wrong."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        raise ConfigError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    doc = load_yaml(text, where)  # a key given twice (a dataset pasted twice) is refused here
     if not isinstance(doc, dict) or not isinstance(doc.get("datasets"), dict):
         raise ConfigError(f"{where}: expected a top-level 'datasets:' mapping of dataset id -> fields")
     unknown_top = sorted(set(doc) - {"datasets"})
@@ -106,8 +103,52 @@ def parse_registry(text: str, where: str = "config/sources.yml") -> dict[str, Da
             raise ConfigError(
                 f"{where}: dataset {i!r}: unknown extract key {bad[0]!r}; valid: {', '.join(sorted(EXTRACT_KEYS))}"
             )
+        try:
+            _DatasetModel.model_validate(d)
+        except ValidationError as exc:
+            raise ConfigError(
+                describe(exc, where, _DatasetModel).replace(" key '", f" key 'datasets.{i}.", 1)
+            ) from None
         out[i] = Dataset(id=i, **{k: v for k, v in d.items() if v is not None or k == "download_url"})
     return out
+
+
+_PLAIN_NAME = r"^[^/\\]+$"
+
+
+class _Extract(Strict):
+    zip_member: str | None = None
+    sheet: str | None = None
+    header_row: Annotated[int, Field(ge=1)] | None = None
+
+
+class _DatasetModel(Strict):
+    """The types and allowed values of a dataset's keys (names and presence are checked above)."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    title: str
+    publisher: str
+    topic: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    vintage: str
+    licence: str
+    url: str
+    mirror_path: str
+    filename: Annotated[str, StringConstraints(pattern=_PLAIN_NAME)]
+    format: Literal["csv", "xlsx", "xls", "geojson", "json", "zip"]
+    layout: str = ""
+    geography: str = ""
+    coverage: str = ""
+    download_url: Annotated[str, StringConstraints(pattern=r"^(https?|file)://")] | None = None
+    extract: _Extract | None = None
+    derived_from: str = ""
+    status: str | None = None
+
+    @field_validator("mirror_path")
+    @classmethod
+    def _inside_the_mirror(cls, v: str) -> str:
+        if v.startswith(("/", "\\")) or ".." in v.replace("\\", "/").split("/"):
+            raise ValueError("must be a path inside the mirror folder (relative, without '..')")
+        return v
 
 
 @lru_cache(maxsize=1)
@@ -181,8 +222,10 @@ def sha256_of(path: Path) -> str:
 # ------------------------------------------------------------------------------ content checks
 
 
-def check_content(path: Path, ds: Dataset) -> None:
-    """Reject what is obviously not the expected file: empty, an HTML page, a truncated archive."""
+def check_content(path: Path, ds: Dataset, origin: str | None = None) -> None:
+    """Reject what is obviously not the expected file: empty, an HTML page, a truncated archive or
+    workbook, a CSV whose last line is incomplete or whose rows are ragged, JSON cut off."""
+    source = origin or ds.download_url or ds.url
     size = path.stat().st_size
     if size == 0:
         raise FetchError(f"{ds.relative_raw_path}: the fetched file is empty (0 bytes) — nothing was written")
@@ -196,6 +239,33 @@ def check_content(path: Path, ds: Dataset) -> None:
         raise FetchError(f"{ds.relative_raw_path}: not a valid {ds.format} (zip) archive — truncated download?")
     if ds.format == "xls" and not path.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
         raise FetchError(f"{ds.relative_raw_path}: not a valid .xls workbook — truncated download?")
+    if ds.format == "xls" and size % 512:
+        # an OLE2 compound file is whole 512-byte sectors; anything else was cut off
+        raise FetchError(
+            f"{ds.relative_raw_path}: the .xls workbook from {source} is cut off ({size} bytes, not whole "
+            "512-byte sectors) — truncated download? Nothing was saved"
+        )
+    if ds.format == "csv":
+        check_csv_complete(path.read_bytes(), f"{ds.relative_raw_path} (dataset {ds.id}, from {source})")
+    if ds.format in ("json", "geojson"):
+        try:
+            json.loads(path.read_bytes().decode("utf-8-sig", errors="replace"))
+        except json.JSONDecodeError as exc:
+            raise FetchError(
+                f"{ds.relative_raw_path} (dataset {ds.id}, from {source}): line {exc.lineno}: not complete JSON "
+                f"({exc.msg}, column {exc.colno}; cut off?) — nothing was saved over data/raw"
+            ) from None
+
+
+def check_csv_complete(body: bytes, source: str) -> None:
+    """A CSV download or response whose last line is incomplete, or whose rows do not all have the
+    header's number of fields, is refused (a :class:`FetchError` naming ``source`` and the line)."""
+    from llr_analysis.validate import csv_structure_problem
+
+    found = csv_structure_problem(body.decode("utf-8-sig", errors="replace"))
+    if found is not None:
+        problem, line = found
+        raise FetchError(f"{source}: line {line}: {problem} — nothing was saved over data/raw")
 
 
 # ------------------------------------------------------------------------------ change report
@@ -297,6 +367,17 @@ def _apply_extract(download: Path, ds: Dataset, dest: Path) -> None:
 STAGING_PREFIX = ".fetch-"
 
 
+def check_mirror(mirror: Path | None) -> None:
+    """A mirror folder that was named (``--mirror``, ``$LLR_MIRROR``) but is not there is reported as
+    that, not as a missing file."""
+    if mirror is not None and not Path(mirror).is_dir():
+        what = "is a file, not a folder" if Path(mirror).exists() else "does not exist"
+        raise FetchError(
+            f"the mirror folder {mirror} {what} (given by --mirror or $LLR_MIRROR): give the folder that "
+            "holds MANIFEST.csv, or unset LLR_MIRROR to download from the publishers — nothing was fetched"
+        )
+
+
 def fetch_one(
     ds: Dataset,
     paths: ProjectPaths,
@@ -326,6 +407,7 @@ def fetch_one(
         if src.exists() and sha256_of(src) == locked["sha256"]:
             return FetchResult(ds.id, target, locked["sha256"], "unchanged", "mirror")
 
+    check_mirror(mirror)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=STAGING_PREFIX) as tmpdir:
         tmp = Path(tmpdir) / ds.filename
@@ -348,7 +430,7 @@ def fetch_one(
             else:
                 dl.replace(tmp)
             origin = ds.download_url
-        check_content(tmp, ds)
+        check_content(tmp, ds, str(src) if mirror is not None else ds.download_url)
         digest = sha256_of(tmp)
 
         if locked and locked["sha256"] != digest and not refresh:
@@ -407,6 +489,7 @@ def fetch(
     ids = list(dataset_ids) if dataset_ids is not None else list(reg)
     if mirror is None and use_configured_mirror:
         mirror = paths.mirror()
+    check_mirror(mirror)
     lock = read_lock(paths)
     datasets = [get_dataset(i) for i in ids]
     clean_staging(paths)

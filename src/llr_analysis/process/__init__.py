@@ -188,6 +188,11 @@ def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str], cache: di
         for f in _folder_files(paths, folder):
             h.update(f"{f.relative_to(paths.raw)}:{_sha(f, cache)}".encode())
     h.update(code_hash(PROCESS_LAYERS).encode())  # a change to the code below the analysis layer reruns steps
+    from llr_analysis.places import places_file
+
+    other = places_file()  # another places file ($LLR_PLACES): its content, like the packaged one's
+    if other is not None:
+        h.update(f"places:{_sha(other, cache) if other.is_file() else 'absent'}".encode())
     for dep in st.after:
         h.update(upstream.get(dep, "").encode())
     return h.hexdigest()

@@ -198,6 +198,8 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                 )
         part["index_id"] = index_id
         part["edition"] = edition
+        if "Decile" in columns and "Rank" in columns:  # here, the rows still carry the file's own lines
+            _check_deciles(part, path, columns["Decile"])
         # Ranks 1..number of LSOAs, deciles 1..10, IMD score 0..100, rates 0..1 (plausibility.RULES).
         plausibility.check(
             "deprivation/iod_lsoa",
@@ -224,8 +226,9 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     pop = base[["lsoa_code", "lsoa_name", "lad_code", "lad_name"]].copy()
     if pop_cols:
         sel = select_columns(raw, pop_cols, path)
+        header = {v: k for k, v in pop_cols.items()}
         for c in sel.columns:
-            pop[c] = _numbers(sel[c], path, c, area=base["lsoa_code"])
+            pop[c] = _numbers(sel[c], path, header[c], area=base["lsoa_code"])
         pop["edition"] = edition
         plausibility.check(
             "deprivation/iod_population", pop, path, area_column="lsoa_code", names={v: k for k, v in pop_cols.items()}
@@ -234,7 +237,7 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tidy, pop
 
 
-def _check_deciles(tidy: pd.DataFrame, path) -> None:
+def _check_deciles(tidy: pd.DataFrame, path, column: str = "decile") -> None:
     """Every decile must agree with its national rank.
 
     MHCLG cuts the national ranking at floor(N * k / 10), k = 1..9 (N = number of LSOAs in
@@ -251,8 +254,8 @@ def _check_deciles(tidy: pd.DataFrame, path) -> None:
         raise DataValidationError(
             path,
             f"{int(bad.sum())} deciles disagree with their national rank",
-            column="decile",
-            example=tidy.loc[bad].iloc[0].to_dict(),
+            column=column,
+            **first_bad(tidy, bad, "lsoa_code"),
         )
 
 
@@ -302,7 +305,11 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
         missing = sorted(set(lsoas) - have)
         if missing:
             raise DataValidationError(
-                path, f"{len(missing)} of the {n} LLR LSOAs are missing", column="LSOA code", example=missing[0]
+                path,
+                f"{len(missing)} of the {n} LLR LSOAs are missing: {', '.join(missing[:5])}"
+                + (" …" if len(missing) > 5 else ""),
+                column="LSOA code (2021)" if path == f7 else "LSOA code (2011)",
+                area=missing[0],
             )
     # Denominators of every LLR LSOA: they weight the LSOA 2011 -> 2021 split of the population
     # estimates and every area summary; a blank one would silently change both.

@@ -28,6 +28,19 @@ from llr_analysis.fetch.fingertips import (
 )
 from llr_analysis.process import plausibility, step
 
+#: The publisher's (Fingertips') column names of the tidy columns, for messages.
+PUBLISHER_NAMES = {
+    "value": "Value",
+    "lower_95": "Lower CI 95.0 limit",
+    "upper_95": "Upper CI 95.0 limit",
+    "lower_99_8": "Lower CI 99.8 limit",
+    "upper_99_8": "Upper CI 99.8 limit",
+    "count": "Count",
+    "denominator": "Denominator",
+    "area_code": "Area Code",
+    "period": "Time period",
+}
+
 
 def read_all_data(path: Path) -> pd.DataFrame:
     """Read one saved all_data CSV by Fingertips' column names (text; numbers parsed later)."""
@@ -168,6 +181,7 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
         path,
         area_column="area_code",
         rules=OTHER_RULES[other[0]] if other else None,
+        names=PUBLISHER_NAMES,
     )
     return out.reset_index(drop=True)[TIDY_COLUMNS]
 

@@ -10,11 +10,13 @@ LSOA11 -> LSOA21 lookup (CHGIND: U unchanged, S split, M merged, X redrawn).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
 import pandera.pandas as pa
 
-from llr_analysis.errors import DataValidationError
+from llr_analysis.errors import ConfigError, DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places
 from llr_analysis.process import step
@@ -22,6 +24,7 @@ from llr_analysis.validate import (
     LAD_CODE,
     LSOA_CODE,
     MSOA_CODE,
+    UTLA_CODE,
     WARD_CODE,
     check_count,
     check_unique,
@@ -65,14 +68,34 @@ def require_boundaries(path, column: str, expected: set, present: set, what: str
         raise DataValidationError(path, f"{len(missing)} {what}", column=column, area=first, example=first)
 
 
-def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
+#: ONS code pattern of each boundary layer, by the prefix of its code property (LSOA21CD, WD22CD, ...).
+CODE_PATTERNS = {
+    "LSOA": LSOA_CODE,
+    "MSOA": MSOA_CODE,
+    "WD": WARD_CODE,
+    "LAD": LAD_CODE,
+    "CTYUA": UTLA_CODE,
+}
+
+
+def code_pattern(code_column: str) -> str | None:
+    """The code pattern of a layer from its code property's name (``LSOA21CD`` -> LSOA codes)."""
+    return next((p for prefix, p in CODE_PATTERNS.items() if code_column.upper().startswith(prefix)), None)
+
+
+def read_boundaries(
+    path, code_column: str, codes=None, *, known=None, known_from: str = "", pattern: str | None = None
+) -> gpd.GeoDataFrame:
     """A boundary file, checked, as (code, geometry) in WGS84 lon/lat.
 
-    Checks, each error naming the file and the area code: the file can be read as vector data;
-    its coordinate reference system is known and is EPSG:27700 or EPSG:4326; the code column
-    exists and has no padded or duplicated codes; no geometry is null or empty, every one is a
-    (multi)polygon and valid; and, after conversion to lon/lat, every area lies inside England.
-    ``codes`` limits the checks and the result to those areas (e.g. LLR's districts).
+    The same checks for every layer (LSOA, MSOA, ward, district, county), each error naming the
+    file, the property, the feature (its index, 1-based) and the area code: the file can be read as
+    vector data; the code property exists and every feature has a code (present, not blank, not
+    padded) of the layer's pattern (``pattern``, else from the property's name); codes are unique;
+    with ``known`` (a set of codes, ``known_from`` saying where they come from), every feature's code
+    is one of them; its coordinate reference system is EPSG:27700 or EPSG:4326; no geometry is null or
+    empty, every one is a (multi)polygon and valid; and, after conversion to lon/lat, every area lies
+    inside England. ``codes`` limits the checks after the code checks, and the result, to those areas.
     """
     try:
         shapes = gpd.read_file(path)
@@ -93,15 +116,41 @@ def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
             path, problem, column=column, area=str(code.loc[first]).strip(), example=f"feature {first} of {len(shapes)}"
         )
 
-    padded = code.notna() & code.ne(code.str.strip())
+    missing = code.isna() | code.fillna("").str.strip().eq("")
+    if missing.any():
+        first = missing[missing].index[0]
+        names = [c for c in shapes.columns if str(c).upper().endswith("NM")]
+        name = shapes.loc[first, names[0]] if names else None
+        named = f" (named {name!r} in {names[0]})" if isinstance(name, str) and name.strip() else ""
+        raise DataValidationError(
+            path,
+            f"{int(missing.sum())} features have no code (property {code_column!r} missing, null or blank): "
+            "every boundary must name its area",
+            column=code_column,
+            example=f"feature {first} of {len(shapes)}{named}",
+        )
+    padded = code.ne(code.str.strip())
     if padded.any():
         fail(padded, f"{int(padded.sum())} area codes have leading or trailing spaces")
+    pattern = pattern or code_pattern(code_column)
+    if pattern is not None:
+        wrong = ~code.str.match(pattern).fillna(False).astype(bool)
+        if wrong.any():
+            fail(wrong, f"{int(wrong.sum())} area codes are not codes of this layer (expected {pattern})")
     if codes is not None:
         keep = code.isin(list(codes))
         shapes, code = shapes[keep], code[keep]
     dup = code.duplicated(keep="first")
     if dup.any():
         fail(dup, f"{int(dup.sum())} areas have more than one boundary (duplicate codes)")
+    if known is not None:
+        unknown = ~code.isin(list(known))
+        if unknown.any():
+            fail(
+                unknown,
+                f"{int(unknown.sum())} areas are not known areas{' of ' + known_from if known_from else ''} "
+                "(a boundary with a wrong or outdated code?)",
+            )
     if shapes.crs is None:
         raise DataValidationError(
             path,
@@ -152,6 +201,38 @@ def read_boundaries(path, code_column: str, codes=None) -> gpd.GeoDataFrame:
             "geometry",
         )
     return wgs.reset_index(drop=True)
+
+
+def _name_missing_lsoas(lk: pd.DataFrame, paths, llr_lads, f) -> None:
+    """Fewer LLR LSOAs than expected in the best-fit lookup: name those the exact-fit LSOA 2011 -> 2021
+    lookup places in LLR's districts but this lookup lacks."""
+    f11 = raw_path("lsoa11_lsoa21_lookup", paths)
+    other = select_columns(read_csv(f11, dtype=str), {"LSOA21CD": "lsoa21_code", "LAD22CD": "lad_code"}, f11)
+    missing = sorted(set(other.loc[other["lad_code"].isin(llr_lads), "lsoa21_code"]) - set(lk["lsoa21_code"]))
+    if missing:
+        raise DataValidationError(
+            f,
+            f"{len(missing)} LLR LSOAs (2021) have no row (they are in LLR's districts in {f11.name}): "
+            + ", ".join(missing[:5])
+            + (" …" if len(missing) > 5 else ""),
+            column="LSOA21CD",
+            area=missing[0],
+        )
+
+
+def check_config_codes(cfg, key: str, known: set, file, column: str) -> None:
+    """Every place's code (``key`` "code") or district codes (``key`` "districts") in the places file
+    matches an area of ``file``; one that does not is the places file's error (file and key), not the
+    data file's."""
+    for pid, place in cfg.places.items():
+        pairs = [(place.code, place.name)] if key == "code" else list(place.districts.items())
+        for code, name in pairs:
+            if code not in known:
+                where = f"places.{pid}.code" if key == "code" else f"places.{pid}.districts.{code}"
+                raise ConfigError(
+                    f"{cfg.source}: key {where!r}: {code} ({name}) matches no area of {Path(str(file)).name} "
+                    f"(column {column}); correct the code in the places file"
+                )
 
 
 def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
@@ -205,8 +286,11 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         },
         f,
     )
+    check_config_codes(cfg, "districts", set(lk["lad_code"]), f, "LAD24CD")
     lk = lk[lk["lad_code"].isin(llr_lads)].copy()
     check_unique(lk, ["lsoa21_code"], f)
+    if len(lk) < (cfg.expected["lsoa21_in_llr"] or 0):
+        _name_missing_lsoas(lk, paths, llr_lads, f)
     check_count(len(lk), cfg.expected["lsoa21_in_llr"], "LSOAs (2021)", f)
     check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_llr"], "districts", f)
     check_count(lk["ward_code"].nunique(), cfg.expected["wards_in_llr"], "wards (2024)", f)
@@ -287,10 +371,13 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         fu,
     )
     lad_utla = lad_utla[lad_utla["lad_code"].str.startswith("E")].reset_index(drop=True)
+    check_config_codes(cfg, "code", set(lad_utla["utla_code"]) | set(lad_utla["lad_code"]), fu, "CTYUA23CD")
 
     # Boundaries, WGS84, LLR only.
     fb = raw_path("lsoa21_boundaries_llr", paths)
-    b21 = read_boundaries(fb, "LSOA21CD")[["LSOA21CD", "geometry"]].rename(columns={"LSOA21CD": "lsoa21_code"})
+    b21 = read_boundaries(fb, "LSOA21CD", known=set(lsoa21["lsoa21_code"]), known_from=f"LLR in {f.name}")[
+        ["LSOA21CD", "geometry"]
+    ].rename(columns={"LSOA21CD": "lsoa21_code"})
     require_boundaries(
         fb,
         "LSOA21CD",
@@ -299,7 +386,9 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         what="LLR LSOAs have no boundary",
     )
     fb11 = raw_path("lsoa11_boundaries_llr", paths)
-    b11 = read_boundaries(fb11, "LSOA11CD")[["LSOA11CD", "geometry"]].rename(columns={"LSOA11CD": "lsoa11_code"})
+    b11 = read_boundaries(fb11, "LSOA11CD", known=set(lsoa11["lsoa11_code"]), known_from=f"LLR in {f11.name}")[
+        ["LSOA11CD", "geometry"]
+    ].rename(columns={"LSOA11CD": "lsoa11_code"})
     require_boundaries(
         fb11,
         "LSOA11CD",
@@ -308,7 +397,9 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         what="LLR LSOAs (2011) have no boundary",
     )
     fbm = raw_path("msoa21_boundaries_llr", paths)
-    bm = read_boundaries(fbm, "MSOA21CD")[["MSOA21CD", "geometry"]].rename(columns={"MSOA21CD": "msoa21_code"})
+    bm = read_boundaries(fbm, "MSOA21CD", known=set(lsoa21["msoa21_code"]), known_from=f"LLR in {fn.name}")[
+        ["MSOA21CD", "geometry"]
+    ].rename(columns={"MSOA21CD": "msoa21_code"})
     require_boundaries(
         fbm,
         "MSOA21CD",

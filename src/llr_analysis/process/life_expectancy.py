@@ -212,7 +212,11 @@ def _require_areas(df: pd.DataFrame, codes: list[str], file, column: str, what: 
     missing = sorted(set(codes) - set(df["area_code"]))
     if missing:
         raise DataValidationError(
-            file, f"{len(missing)} {what} missing (the file no longer covers LLR?)", column=column, example=missing[0]
+            file,
+            f"{len(missing)} {what} missing (the file no longer covers LLR?): {', '.join(missing[:5])}"
+            + (" …" if len(missing) > 5 else ""),
+            column=column,
+            area=missing[0],
         )
 
 
@@ -329,8 +333,8 @@ def read_ons_els_hle(path) -> pd.DataFrame:
             example=example_row(df, sex.isna()),
         )
     df["sex"] = sex.astype(str)
-    for c in ("value", "lower_95", "upper_95"):
-        df[c], _ = to_number(df[c], path, c, area=df["area_code"])
+    for c, header in (("value", "observation"), ("lower_95", "lci_95"), ("upper_95", "uci_95")):
+        df[c], _ = to_number(df[c], path, header, area=df["area_code"])
     df = df[df["area_code"].str.startswith("E")].copy()
     df = _add_periods(df, path)
     df["series"], df["source_id"], df["ohid_comparison"] = "ons_els_2026", "hle_ons_els", None
@@ -506,8 +510,10 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
 
     # MSOA 2011 boundaries (LLR), WGS84.
     fb = raw_path("msoa11_boundaries_llr", paths)
-    # CRS, lon/lat inside England, no null/empty/invalid polygons, no duplicated codes (geography.read_boundaries).
-    bnd = read_boundaries(fb, "MSOA11CD")[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"})
+    # Every feature has a known MSOA 2011 code, once; CRS, lon/lat inside England, no null/empty/invalid
+    # polygons (geography.read_boundaries).
+    bnd = read_boundaries(fb, "MSOA11CD", known=set(msoas["msoa11_code"]), known_from="LLR (the 2009-13 workbook)")
+    bnd = bnd[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"})
     require_boundaries(
         fb,
         "MSOA11CD",

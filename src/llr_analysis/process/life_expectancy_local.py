@@ -10,7 +10,7 @@ from llr_analysis.errors import DataValidationError
 from llr_analysis.places import load_places
 from llr_analysis.validate import (
     check_unique,
-    example_row,
+    first_bad,
     read_csv,
     select_columns,
     to_number,
@@ -154,22 +154,27 @@ def read_gp_practice(path) -> pd.DataFrame:
         },
         path,
     )
+    publisher = {"year": "Year", "imd_quintile": "IMD_quintile"} | {
+        s: f"Life_Expectancy_{s}" for s in ("Female", "Male")
+    }
     for c in ("year", "imd_quintile", "Female", "Male"):
-        df[c], _ = to_number(df[c], path, c, area=df["practice_code"])
+        df[c], _ = to_number(df[c], path, publisher[c], area=df["practice_code"])
+    # Checked before the reshape, so the message names the file's own line and the publisher's column.
+    for sex in ("Male", "Female"):
+        bad = df[sex].notna() & ~df[sex].between(55, 100)
+        if bad.any():
+            raise DataValidationError(
+                path,
+                f"{int(bad.sum())} practice life expectancies outside 55-100 years",
+                column=publisher[sex],
+                **first_bad(df, bad, "practice_code"),
+            )
     long = df.melt(
         id_vars=["practice_code", "year", "imd_quintile", "icb_name"],
         value_vars=["Male", "Female"],
         var_name="sex",
         value_name="value",
     )
-    bad = long["value"].notna() & ~long["value"].between(55, 100)
-    if bad.any():
-        raise DataValidationError(
-            path,
-            f"{int(bad.sum())} practice life expectancies outside 55-100 years",
-            column="Life_Expectancy_Male/Female",
-            example=example_row(long, bad),
-        )
     long["year"] = long["year"].astype("Int64")
     long["imd_quintile"] = long["imd_quintile"].astype("Int64")
     long["series"], long["source_id"] = "fingertips_650", "le_gp_practice_heec"

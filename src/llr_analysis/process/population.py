@@ -44,6 +44,7 @@ from llr_analysis.validate import (
     check_unique,
     code_column,
     example_row,
+    first_bad,
     read_csv,
     select_columns,
     to_number,
@@ -191,12 +192,16 @@ def read_census_sex_totals(path) -> pd.DataFrame:
     """Census 2021 TS009 district totals by sex (Nomis bulk column names): area_code, persons, female, male."""
     raw = read_csv(path, dtype=str, encoding="utf-8-sig")
     df = select_columns(raw, CENSUS_COLUMNS, path)
+    header = {v: k for k, v in CENSUS_COLUMNS.items()}
     for c in ("persons", "female", "male"):
-        df[c], _ = to_number(df[c], path, c, allow_suppressed=False, area=df["area_code"])
+        df[c], _ = to_number(df[c], path, header[c], allow_suppressed=False, area=df["area_code"])
         bad = df[c].isna() | (df[c] < 0)
         if bad.any():
             raise DataValidationError(
-                path, f"{int(bad.sum())} missing or negative counts", column=c, example=example_row(df, bad)
+                path,
+                f"{int(bad.sum())} missing or negative counts",
+                column=header[c],
+                **first_bad(df, bad, "area_code"),
             )
         df[c] = df[c].astype("int64")
     validate(df, pa.DataFrameSchema({"area_code": code_column(r"^[EW]0[6-9]\d{6}$")}), path)
@@ -313,6 +318,15 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         f = raw_path(spec["dataset"], paths)
         ids, ages = read_sape(f, year)
         in_llr = ids["lsoa11_code"].isin(geo11["lsoa11_code"])
+        absent = sorted(set(geo11["lsoa11_code"]) - set(ids["lsoa11_code"]))
+        if absent:
+            raise DataValidationError(
+                f,
+                f"{len(absent)} LLR LSOAs (2011) have no row: {', '.join(absent[:5])}"
+                + (" …" if len(absent) > 5 else ""),
+                column="LSOA Code",
+                area=absent[0],
+            )
         check_count(int(in_llr.sum()), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f)
         wrong_lad = in_llr & ~ids["lad_code"].isin(llr_lads)
         if wrong_lad.any():
@@ -430,9 +444,9 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         missing = sorted(set(geo21["lsoa21_code"]) - got)
         raise DataValidationError(
             "population/lsoa21_age",
-            f"{len(missing)} LLR LSOAs (2021) have no population",
+            f"{len(missing)} LLR LSOAs (2021) have no population: {', '.join(missing[:5])}",
             column="lsoa21_code",
-            example=missing[:1],
+            area=missing[0],
         )
     # The mapping moves people between LSOAs, never in or out of a district.
     lad21 = geo21.set_index("lsoa21_code")["lad_code"]

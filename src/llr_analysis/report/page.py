@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from llr_analysis.report.csv_safety import FORMULA_NOTE, neutralise_formulas
+
 #: Column order of every CSV download (extra columns follow).
 DOWNLOAD_COLUMNS = [
     "indicator",
@@ -320,9 +322,11 @@ class Page:
         self.suppressed_rows += n
         self.download_dir.mkdir(parents=True, exist_ok=True)
         fname = f"{slug(name)}.csv"
-        df.to_csv(self.download_dir / fname, index=False)
+        neutralise_formulas(df).to_csv(self.download_dir / fname, index=False)
         self._dictionary = [r for r in self._dictionary if r["file"] != fname] + dictionary_rows(df, fname)
-        pd.DataFrame(self._dictionary).to_csv(self.download_dir / DICTIONARY, index=False)
+        neutralise_formulas(pd.DataFrame([*self._dictionary, FORMULA_NOTE])).to_csv(
+            self.download_dir / DICTIONARY, index=False
+        )
         return f"{self.download_dir_name}/{fname}", n
 
     def _download_link(self, link: tuple[str, int], what: str) -> str:
