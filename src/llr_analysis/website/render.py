@@ -87,8 +87,8 @@ def find_quarto(root: Path | None = None) -> Path:
             what = f"is version {version}" if version else "is not an executable Quarto"
             raise RenderError(
                 "quarto",
-                f"LLR_QUARTO={exe} {what}; the site needs Quarto {QUARTO_SERIES}.x ({QUARTO_VERSION}): point "
-                "LLR_QUARTO to a Quarto 1.7 executable, or unset it to use the one `make quarto` installs",
+                f"Quarto {QUARTO_SERIES}.x not found: LLR_QUARTO={exe} {what}; point LLR_QUARTO to a Quarto "
+                f"{QUARTO_SERIES} executable, or unset it to use the one `make quarto` installs ({QUARTO_VERSION})",
             )
         return Path(os.path.abspath(exe))
     for exe in _candidates(root):
