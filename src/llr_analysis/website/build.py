@@ -19,8 +19,8 @@ from llr_analysis.errors import BuildError, LLRError
 from llr_analysis.fetch import sources
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.website.check import check_site
-from llr_analysis.website.notebooks import execute, plan
-from llr_analysis.website.render import find_quarto, render
+from llr_analysis.website.notebooks import cell_timeout, execute, plan
+from llr_analysis.website.render import find_quarto, render, render_timeout
 from llr_analysis.website.sitepages import locality_pages, sources_page
 
 
@@ -515,6 +515,13 @@ def build(
         return result
 
     find_quarto(paths.root)  # fail at once, not after the notebooks, when Quarto is missing
+    try:  # time limits that cannot work are refused before any work
+        cell_timeout(paths)
+        render_timeout()
+    except BuildError:
+        raise
+    except LLRError as exc:
+        raise BuildError("start", str(exc)) from None
     with BuildLock(paths, "build", log=log):
         for line in recover(paths):
             log(f"recovered: {line}")

@@ -84,7 +84,8 @@ def find_quarto(root: Path | None = None) -> Path:
         exe = Path(os.environ["LLR_QUARTO"])
         version = quarto_version(exe) if exe.is_file() and os.access(exe, os.X_OK) else ""
         if not version.startswith(QUARTO_SERIES + "."):
-            what = f"is version {version}" if version else "is not an executable Quarto"
+            known = version[:1].isdigit()
+            what = f"is version {version}" if known else "is not an executable Quarto (no version number)"
             raise RenderError(
                 "quarto",
                 f"Quarto {QUARTO_SERIES}.x not found: LLR_QUARTO={exe} {what}; point LLR_QUARTO to a Quarto "
@@ -122,19 +123,24 @@ def _run(quarto: Path, project: Path, target: str) -> None:
 DEFAULT_RENDER_TIMEOUT = 1800
 
 
+def render_timeout() -> float:
+    """The time limit of one ``quarto render``, in seconds ($LLR_RENDER_TIMEOUT, default 1800)."""
+    raw = os.environ.get("LLR_RENDER_TIMEOUT") or str(DEFAULT_RENDER_TIMEOUT)
+    try:
+        limit = float(raw)
+    except ValueError:
+        limit = -1.0
+    if not limit > 0:
+        raise RenderError("LLR_RENDER_TIMEOUT", f"must be a number of seconds above 0, got {raw!r}")
+    return limit
+
+
 def _run_limited(cmd: list[str], project: Path, env: dict, what: str) -> subprocess.CompletedProcess:
     """Run Quarto in a process group of its own that dies with the build (see
     :mod:`llr_analysis.website.lifetime`), ended as a whole after the time limit or on Ctrl-C."""
     from llr_analysis.website import lifetime
 
-    try:
-        limit = float(os.environ.get("LLR_RENDER_TIMEOUT") or DEFAULT_RENDER_TIMEOUT)
-    except ValueError:
-        limit = -1.0
-    if not limit > 0:
-        raise RenderError(
-            "LLR_RENDER_TIMEOUT", f"must be a number of seconds above 0, got {os.environ['LLR_RENDER_TIMEOUT']!r}"
-        )
+    limit = render_timeout()
     proc = subprocess.Popen(
         cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **lifetime.popen_kwargs()
     )
