@@ -357,7 +357,9 @@ class _KernelSession:
     def _started(self, cell=None, cell_index: int = -1, **_):
         self.cell = cell_index
 
-    def client(self, nb, timeout: float = DEFAULT_CELL_TIMEOUT):
+    def client(self, nb, timeout: float = DEFAULT_CELL_TIMEOUT, log: Path | None = None):
+        """A client for ``nb`` on this session's kernel (started on first use; its own messages go to
+        ``log``, e.g. build/kernels.log, not to the build's terminal: cell errors come back through Jupyter)."""
         from nbclient import NotebookClient
 
         self.cell = -1
@@ -365,7 +367,11 @@ class _KernelSession:
         kw["on_cell_start"] = self._started
         if self.owner is None:
             self.owner = NotebookClient(nb, **kw)
-            return self.owner, {"cleanup_kc": False}
+            start: dict = {"cleanup_kc": False}
+            if log is not None:
+                log.parent.mkdir(parents=True, exist_ok=True)
+                start["stderr"] = open(log, "ab")  # noqa: SIM115 - the kernel writes to it while it runs
+            return self.owner, start
         return NotebookClient(nb, km=self.owner.km, **kw), {}
 
     def close(self):
@@ -424,7 +430,7 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
         raise BuildError("notebooks", f"{run.label}: {type(exc).__name__}: {exc}") from None
     nb.cells.insert(0, _setup_cell(out, stage, root, run))
     limit = cell_timeout(ProjectPaths(root))
-    client, kwargs = _SESSION.client(nb, limit)
+    client, kwargs = _SESSION.client(nb, limit, log=stage.parent / "kernels.log")
     try:
         client.execute(**kwargs)
     except CellTimeoutError:
