@@ -10,7 +10,8 @@ with its parent:
 - **Jupyter kernels** (started in their own session by jupyter_client): the setup cell of each run
   starts a thread in the kernel that ends it when its parent (the worker) is gone (:data:`KERNEL_WATCH`);
 - **Quarto** (:func:`popen_kwargs`): its own process group, killed as a whole on a time limit or on
-  Ctrl-C, and ``PR_SET_PDEATHSIG`` so it ends when the build is killed.
+  Ctrl-C, ``PR_SET_PDEATHSIG`` so it ends when the build is killed, and a watchdog
+  (:func:`watch_group`) that then ends the rest of its group (pandoc, sass).
 
 Elsewhere than Linux, the parent-death signal is not available; the kernels' watch still applies.
 """
@@ -88,6 +89,37 @@ def kill_group(proc) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         proc.kill()
+
+
+_WATCHDOG = (
+    'while kill -0 "$0" 2>/dev/null && kill -0 -- "-$1" 2>/dev/null; do sleep 0.5; done; '
+    'kill -0 "$0" 2>/dev/null || kill -KILL -- "-$1" 2>/dev/null'
+)
+
+
+def watch_group(pgid: int):
+    """A watchdog (``sh``, in a session of its own) that kills the process group ``pgid`` if this process
+    dies first (SIGKILL): the parent-death signal reaches Quarto itself, not the pandoc and sass
+    processes it starts. It ends by itself when the group ends; :func:`stop_watch` ends it sooner."""
+    import subprocess
+
+    try:
+        return subprocess.Popen(
+            ["sh", "-c", _WATCHDOG, str(os.getpid()), str(pgid)],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:  # no sh: the parent-death signal still ends Quarto itself
+        return None
+
+
+def stop_watch(watchdog) -> None:
+    if watchdog is not None:
+        with contextlib.suppress(OSError):
+            watchdog.kill()
+            watchdog.wait()
 
 
 #: Code run in each kernel before a notebook: a daemon thread that ends the kernel when the process

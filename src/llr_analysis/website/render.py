@@ -144,6 +144,7 @@ def _run_limited(cmd: list[str], project: Path, env: dict, what: str) -> subproc
     proc = subprocess.Popen(
         cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **lifetime.popen_kwargs()
     )
+    watchdog = lifetime.watch_group(proc.pid)
     try:
         out, err = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
@@ -158,6 +159,8 @@ def _run_limited(cmd: list[str], project: Path, env: dict, what: str) -> subproc
         lifetime.kill_group(proc)
         proc.wait()
         raise
+    finally:
+        lifetime.stop_watch(watchdog)
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
