@@ -446,8 +446,12 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
         failed = next(
             (i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), 0
         )
+        where = ""
+        if any(k in str(exc.evalue) for k in ("No space left", "Read-only file system", "Disk quota")):
+            where = f" (the run writes its page and CSV downloads into {out.parent} and {stage / run.downloads})"
         raise BuildError(
-            "notebooks", f"{run.label}: {_failed_cell(run.notebook, failed - 1)} raised {exc.ename}: {exc.evalue}"
+            "notebooks",
+            f"{run.label}: {_failed_cell(run.notebook, failed - 1)} raised {exc.ename}: {exc.evalue}{where}",
         ) from None
     except (DeadKernelError, Exception) as exc:  # noqa: BLE001 - kernel died, timeout, ...
         _SESSION.close()
