@@ -379,3 +379,104 @@ def test_quarto_render_has_a_time_limit_and_its_processes_end_with_it(tmp_path, 
     child = int(pidfile.read_text())
     time.sleep(0.3)
     assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+
+
+# ------------------------------------------------------------------------------ Ctrl-C and SIGKILL of a real command
+def _toy_project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[tool.llr]\n")
+    (root / "_quarto.yml").write_text("project:\n  type: website\n")
+    _toy_notebook(root / "notebooks", "slow", "import time\ntime.sleep(120)")
+    return root
+
+
+def _descendants(pid: int) -> set[int]:
+    """Processes whose parent chain reaches ``pid``, and kernels started in their own session by them."""
+    out: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        found = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) in frontier:
+                found.add(int(stat.parent.name))
+        frontier = found - out
+        out |= found
+    return out
+
+
+def _alive(pids: set[int]) -> set[int]:
+    left = set()
+    for p in pids:
+        try:
+            state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            left.add(p)
+    return left
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _start_notebooks(root: Path) -> tuple[subprocess.Popen, set[int]]:
+    env = {**os.environ, "LLR_CELL_TIMEOUT": "300"}
+    env.pop("LLR_ROOT", None)
+    code = (
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "  # as a terminal's foreground job
+        "from llr_analysis.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    proc = subprocess.Popen(
+        [PY, "-c", code, "--root", str(root), "notebooks", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    kids: set[int] = set()
+    while time.monotonic() < deadline:  # two workers, each with a kernel running the endless cell
+        kids = _descendants(proc.pid)
+        kernels = [p for p in kids if "ipykernel" in _cmdline(p)]
+        if len(kernels) >= 2:
+            time.sleep(3)  # the cells are running
+            return proc, _descendants(proc.pid)
+        time.sleep(0.5)
+    proc.kill()
+    pytest.fail(f"the notebooks did not start: {proc.communicate()}")
+
+
+@pytest.mark.slow
+def test_ctrl_c_prints_one_line_and_stops_workers_and_kernels(tmp_path):
+    proc, kids = _start_notebooks(_toy_project(tmp_path))
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C goes to the terminal's foreground process group
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1] == "llr notebooks: interrupted (Ctrl-C): stopped; site/ was not changed"
+    assert "Traceback" not in err
+    time.sleep(1.5)
+    assert not _alive(kids), "workers or kernels outlived the command"
+
+
+@pytest.mark.slow
+def test_a_killed_command_leaves_no_worker_or_kernel_and_the_next_takes_the_lock(tmp_path):
+    root = _toy_project(tmp_path)
+    proc, kids = _start_notebooks(root)
+    proc.kill()
+    proc.communicate()
+    time.sleep(1.5)
+    assert not _alive(kids), "workers or kernels outlived the killed command"
+    said: list[str] = []
+    with BuildLock(ProjectPaths(root), "build", log=said.append):
+        pass
+    assert said and "that process is gone" in said[0]
