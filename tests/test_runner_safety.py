@@ -480,3 +480,21 @@ def test_a_killed_command_leaves_no_worker_or_kernel_and_the_next_takes_the_lock
     with BuildLock(ProjectPaths(root), "build", log=said.append):
         pass
     assert said and "that process is gone" in said[0]
+
+
+def test_a_places_file_reaches_the_kernels_and_the_cache_keys(tmp_path, monkeypatch):
+    from llr_analysis.website.notebooks import _setup_cell
+
+    places = tmp_path / "places.yml"
+    places.write_text("a: 1\n")
+    monkeypatch.delenv("LLR_PLACES", raising=False)
+    key = hashing.notebook_code_hash(REPO / "notebooks" / "population.ipynb")
+    monkeypatch.setenv("LLR_PLACES", str(places))
+    run = Run(REPO / "notebooks" / "population.ipynb", "population", "P", "rutland", Path("population/rutland.ipynb"))
+    code = _setup_cell(tmp_path / "out" / "x.ipynb", tmp_path, REPO, run).source
+    assert f"_os.environ['LLR_PLACES'] = {str(places)!r}" in code
+    assert "_os.environ['LLR_INPUTS'] = " in code and "population/*" in code
+    with_file = hashing.notebook_code_hash(REPO / "notebooks" / "population.ipynb")
+    assert with_file != key
+    places.write_text("a: 2\n")
+    assert hashing.notebook_code_hash(REPO / "notebooks" / "population.ipynb") not in (key, with_file)

@@ -326,7 +326,7 @@ class BuildLock:
 
     def _holders(self) -> list[int]:
         """Processes that have the lock file open (Linux /proc), for the message."""
-        out = []
+        out: list[int] = []
         try:
             target = os.stat(self.path)
         except OSError:

@@ -47,6 +47,8 @@ def die_with_parent(sig: int = signal.SIGKILL, parent: int | None = None) -> Non
 
 
 def _after_fork_in_child(parent: int) -> None:
+    if not _CLOSE_IN_CHILD:  # no command holds the lock in this process: forks are not the build's
+        return
     for fd in list(_CLOSE_IN_CHILD):
         with contextlib.suppress(OSError):
             os.close(fd)
@@ -56,11 +58,11 @@ def _after_fork_in_child(parent: int) -> None:
     die_with_parent(signal.SIGKILL, parent)
 
 
-def install(lock_fd: int | None = None) -> None:
-    """Make every process forked from now on end with this one (and not hold ``lock_fd``)."""
+def install(lock_fd: int) -> None:
+    """While ``lock_fd`` is held (until :func:`release`), make every process forked end with this one
+    (and not hold ``lock_fd``)."""
     global _INSTALLED
-    if lock_fd is not None:
-        _CLOSE_IN_CHILD.add(lock_fd)
+    _CLOSE_IN_CHILD.add(lock_fd)
     if not _INSTALLED:
         parent = os.getpid()
         os.register_at_fork(after_in_child=lambda: _after_fork_in_child(parent))
