@@ -44,7 +44,11 @@ def test_parameters_go_only_to_notebooks_that_declare_them_with_their_type():
 # ------------------------------------------------------------------------------ one build at a time
 def test_a_second_build_in_the_same_folder_is_refused(tmp_path):
     paths = ProjectPaths(tmp_path)
-    with BuildLock(paths), pytest.raises(BuildError, match="another build is running .* \\(pid \\d+"), BuildLock(paths):
+    with (
+        BuildLock(paths),
+        pytest.raises(BuildError, match="another build or command is running .* \\(pid \\d+"),
+        BuildLock(paths),
+    ):
         pass
     with BuildLock(paths):  # released when the first ended
         pass

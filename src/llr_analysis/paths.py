@@ -3,7 +3,8 @@
 Everything that reads or writes project files asks :func:`project_paths` for the folder.
 The project root is ``$LLR_ROOT`` when set (the build sets it for notebook kernels and tests
 point it at a temporary copy), otherwise the nearest folder above the working directory that
-holds ``pyproject.toml`` and ``_quarto.yml``.
+holds ``pyproject.toml`` and ``_quarto.yml``; outside a project there is none (an error, so that a
+command run in the wrong folder writes nothing there).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from llr_analysis.errors import LLRError
 
 
 @dataclass(frozen=True)
@@ -93,15 +96,30 @@ class ProjectPaths:
         return None
 
 
+def is_project(folder: Path) -> bool:
+    """A project folder holds ``pyproject.toml`` and ``_quarto.yml``."""
+    return (folder / "pyproject.toml").is_file() and (folder / "_quarto.yml").is_file()
+
+
+class NoProjectError(LLRError):
+    """Run outside a project: nothing is read or written."""
+
+
 def find_root(start: Path | None = None) -> Path:
+    """``$LLR_ROOT``, else the nearest folder at or above ``start`` (the working directory) that is a
+    project; outside any project a :class:`NoProjectError` (never the working directory: a command run
+    in the wrong folder must not write there)."""
     env = os.environ.get("LLR_ROOT")
     if env:
         return Path(env).resolve()
     here = (start or Path.cwd()).resolve()
     for candidate in [here, *here.parents]:
-        if (candidate / "pyproject.toml").exists() and (candidate / "_quarto.yml").exists():
+        if is_project(candidate):
             return candidate
-    return here
+    raise NoProjectError(
+        f"no project found here ({here}, or any folder above it, holds pyproject.toml and _quarto.yml): "
+        "run llr inside the project folder, or give it with --root DIR (or LLR_ROOT)"
+    )
 
 
 def project_paths(root: str | os.PathLike | None = None) -> ProjectPaths:

@@ -61,6 +61,7 @@ def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
     from llr_analysis.paths import project_paths
 
     paths = paths or project_paths()
+    _check_declared(table)
     p = table_path(paths, table)
     if not p.exists():
         raise LLRError(f"processed table {table!r} is missing ({p}): run `llr process` first")
@@ -71,6 +72,21 @@ def read_table(table: str, paths: ProjectPaths | None = None) -> pd.DataFrame:
             _TABLES.clear()
         _TABLES[key] = _read_parquet(table, p)
     return _TABLES[key].copy()
+
+
+def _check_declared(table: str) -> None:
+    """In a notebook run, only the tables its metadata ``llr.inputs`` declares may be read (the build
+    sets ``$LLR_INPUTS`` in the kernel: the run's cache key covers exactly those tables)."""
+    import fnmatch
+    import json
+    import os
+
+    declared = os.environ.get("LLR_INPUTS")
+    if declared is not None and not any(fnmatch.fnmatch(table, pat) for pat in json.loads(declared)):
+        raise LLRError(
+            f"{os.environ.get('LLR_INPUTS_OF', 'this notebook')} reads the processed table {table!r}, which its "
+            f"metadata llr.inputs does not declare ({', '.join(json.loads(declared)) or 'none'}): add it there"
+        )
 
 
 def _read_parquet(table: str, p: Path) -> pd.DataFrame:
@@ -178,7 +194,7 @@ def _folder_files(paths: ProjectPaths, folder: str) -> list[Path]:
 def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str], cache: dict[Path, str] | None = None) -> str:
     """Content hash of a step's raw inputs, the processing code and its upstream steps."""
     from llr_analysis.fetch.sources import get_dataset
-    from llr_analysis.hashing import PROCESS_LAYERS, code_hash
+    from llr_analysis.hashing import step_code_hash
 
     h = hashlib.sha256(st.name.encode())
     for ds_id in st.inputs + st.optional_inputs:
@@ -187,7 +203,7 @@ def step_hash(st: Step, paths: ProjectPaths, upstream: dict[str, str], cache: di
     for folder in st.raw_folders:
         for f in _folder_files(paths, folder):
             h.update(f"{f.relative_to(paths.raw)}:{_sha(f, cache)}".encode())
-    h.update(code_hash(PROCESS_LAYERS).encode())  # a change to the code below the analysis layer reruns steps
+    h.update(step_code_hash(st.func).encode())  # the step's module and the modules it imports, transitively
     from llr_analysis.places import places_file
 
     other = places_file()  # another places file ($LLR_PLACES): its content, like the packaged one's

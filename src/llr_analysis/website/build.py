@@ -7,6 +7,7 @@ exits non-zero naming the step and what failed in it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -18,8 +19,8 @@ from llr_analysis.errors import BuildError, LLRError
 from llr_analysis.fetch import sources
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.website.check import check_site
-from llr_analysis.website.notebooks import execute, plan
-from llr_analysis.website.render import find_quarto, render
+from llr_analysis.website.notebooks import cell_timeout, execute, plan
+from llr_analysis.website.render import find_quarto, render, render_timeout
 from llr_analysis.website.sitepages import locality_pages, sources_page
 
 
@@ -269,41 +270,138 @@ def recover(paths: ProjectPaths) -> list[str]:
     return done
 
 
-class BuildLock:
-    """One build at a time in a project folder (an exclusive lock on ``build/.lock``).
+def os_error_text(exc: OSError) -> str:
+    """An OS error as one line naming the file or folder (e.g. disk full, read-only file system)."""
+    import errno
 
-    A second build in the same folder stops at once with a message naming the running one. The
-    lock belongs to the process: it is released when the build ends, however it ends.
+    hint = {
+        errno.ENOSPC: " (the disk is full: free some space, then build again)",
+        errno.EROFS: " (the file system is read-only)",
+        errno.EACCES: " (permission denied: is the folder writable?)",
+        errno.EDQUOT: " (disk quota exceeded)",
+    }.get(exc.errno or 0, "")
+    where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+    return f"{where}{exc.strerror or exc}{hint}"
+
+
+class BuildLock:
+    """One writing command at a time in a project folder (an exclusive lock on ``build/.lock``).
+
+    Every command that writes (fetch, fetch-fingertips, process, notebooks, render, build) takes it:
+    a second one in the same folder stops at once with a message naming the running one. The lock
+    belongs to the process that took it: it is released when that process ends, however it ends.
+    Children never keep it (their copy is closed when they are forked, see
+    :mod:`llr_analysis.website.lifetime`), and they die with the build; a lock left to orphans of a
+    build that is gone is waited for a few seconds, then reported with their process ids. A lock
+    taken after a build that was killed says so.
     """
 
-    def __init__(self, paths: ProjectPaths):
+    #: Seconds to wait for the processes of a build that is gone to end (they die with their parent).
+    ORPHAN_WAIT = 10.0
+
+    def __init__(self, paths: ProjectPaths, command: str = "build", log=None):
         self.path = paths.build / ".lock"
+        self.command = command
+        self.log = log
         self.fd: int | None = None
+
+    @staticmethod
+    def _owner(text: str) -> int | None:
+        import re
+
+        m = re.match(r"\s*pid (\d+)", text)
+        return int(m.group(1)) if m else None
+
+    @staticmethod
+    def _alive(pid: int | None) -> bool:
+        if pid is None:
+            return True
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def _holders(self) -> list[int]:
+        """Processes that have the lock file open (Linux /proc), for the message."""
+        out: list[int] = []
+        try:
+            target = os.stat(self.path)
+        except OSError:
+            return out
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                for fd in (proc / "fd").iterdir():
+                    st = os.stat(fd)
+                    if (st.st_dev, st.st_ino) == (target.st_dev, target.st_ino) and int(proc.name) != os.getpid():
+                        out.append(int(proc.name))
+                        break
+            except OSError:
+                continue
+        return sorted(out)
 
     def __enter__(self):
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        from llr_analysis.website import lifetime
+
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
-            os.close(fd)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
             raise BuildError(
-                "start",
-                f"another build is running in {self.path.parent.parent} ({holder}); "
-                "wait for it to finish, then build again",
+                "start", f"cannot create the lock {self.path}: {exc.strerror or exc} (is the folder writable?)"
             ) from None
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+                owner = self._owner(holder)
+                if not self._alive(owner) and waited < self.ORPHAN_WAIT:
+                    time.sleep(0.5)  # the owner is gone: its workers end with it
+                    waited += 0.5
+                    continue
+                os.close(fd)
+                if not self._alive(owner):
+                    pids = self._holders()
+                    raise BuildError(
+                        "start",
+                        f"the lock {self.path} of a build that is gone ({holder}) is still held by "
+                        f"process(es) {', '.join(map(str, pids)) or 'unknown'}; end them (kill <pid>), then run again",
+                    ) from None
+                raise BuildError(
+                    "start",
+                    f"another build or command is running in {self.path.parent.parent} ({holder}); "
+                    f"wait for it to finish, then run `llr {self.command}` again",
+                ) from None
+        previous = os.pread(fd, 200, 0).decode(errors="replace").strip()
+        if previous and not self._alive(self._owner(previous)):
+            (self.log or (lambda m: print(m, file=__import__("sys").stderr)))(
+                f"lock: taking over {self.path.relative_to(self.path.parent.parent)} from a command that "
+                f"ended without releasing it ({previous}; that process is gone)"
+            )
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+        os.pwrite(
+            fd, f"pid {os.getpid()}, llr {self.command}, started {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0
+        )
         self.fd = fd
+        lifetime.install(fd)
         return self
 
     def __exit__(self, *exc):
         import fcntl
 
+        from llr_analysis.website import lifetime
+
         if self.fd is not None:
+            lifetime.release(self.fd)
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fd, 0)  # a clean end leaves no owner to take over from
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
@@ -410,12 +508,21 @@ def build(
             raise
         except LLRError as exc:
             raise BuildError(step, str(exc)) from exc
+        except OSError as exc:  # disk full, read-only folder, ...: the step and the path, no traceback
+            raise BuildError(step, os_error_text(exc)) from None
         report.timings[step] = time.perf_counter() - t0
         log(f"{step}: done in {report.timings[step]:.1f}s")
         return result
 
     find_quarto(paths.root)  # fail at once, not after the notebooks, when Quarto is missing
-    with BuildLock(paths):
+    try:  # time limits that cannot work are refused before any work
+        cell_timeout(paths)
+        render_timeout()
+    except BuildError:
+        raise
+    except LLRError as exc:
+        raise BuildError("start", str(exc)) from None
+    with BuildLock(paths, "build", log=log):
         for line in recover(paths):
             log(f"recovered: {line}")
         return _build(

@@ -5,26 +5,30 @@ cell); cells run with nbclient on one kernel per worker process, reused across n
 
 Each notebook in ``notebooks/`` declares itself in its metadata (``metadata.llr``):
 ``title`` (the topic's name), ``per_place`` (run once per place, default true),
-``output`` (where a site-wide notebook goes, e.g. ``index.ipynb``) and ``inputs`` (globs of
-the processed tables it reads, default all). A per-place run writes
+``output`` (where a site-wide notebook goes, e.g. ``index.ipynb``), ``inputs`` (globs of
+the processed tables it reads, required: a run that reads a table outside them fails, naming the
+notebook and the table) and ``choices`` (the values a parameter may take, checked before any work). A per-place run writes
 ``build/executed/<topic>/<place>.ipynb`` (plus its ``<place>-data/`` CSV downloads) with a
 front-matter cell (title, breadcrumbs) added at the top for the renderer.
 
 Cache: beside each executed notebook, ``<place>.hash`` records a content hash of the source
-notebook, its parameters, the processed tables it reads and the llr_analysis source code. A
-run whose hash is unchanged is skipped; ``force=True`` runs everything. A failing cell stops
-the build with the notebook, place and cell named.
+notebook, its parameters, the processed tables it declares in ``inputs`` and the llr_analysis
+modules its cells import, transitively (:mod:`llr_analysis.hashing`). A run whose hash is
+unchanged is skipped; ``force=True`` runs everything. A failing cell, or a cell that runs longer
+than the time limit (:func:`cell_timeout`), stops the build with the notebook, place and cell
+named; the first failure stops every other run.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import html
 import json
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,12 +36,34 @@ import nbformat
 import yaml
 
 from llr_analysis.errors import BuildError, ParameterError
-from llr_analysis.hashing import NOTEBOOK_LAYERS, code_hash
+from llr_analysis.hashing import notebook_code_hash
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.places import get_place, load_places
 from llr_analysis.topics import notebook_topic
 
 KERNEL = "python3"
+
+#: Seconds a notebook cell may run (``--cell-timeout``, ``$LLR_CELL_TIMEOUT``, ``[tool.llr] cell-timeout``).
+DEFAULT_CELL_TIMEOUT = 300
+
+
+def cell_timeout(paths: ProjectPaths | None = None) -> float:
+    """The time limit of one notebook cell, in seconds: ``$LLR_CELL_TIMEOUT`` (set by ``--cell-timeout``),
+    else ``cell-timeout`` in ``[tool.llr]`` of pyproject.toml, else :data:`DEFAULT_CELL_TIMEOUT`."""
+    raw = os.environ.get("LLR_CELL_TIMEOUT")
+    where = "LLR_CELL_TIMEOUT"
+    if not raw and paths is not None:
+        raw = paths.settings().get("cell-timeout")
+        where = "[tool.llr] cell-timeout"
+    if raw in (None, ""):
+        return float(DEFAULT_CELL_TIMEOUT)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value > 0:
+        raise ParameterError(f"{where} must be a number of seconds above 0, got {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -133,6 +159,22 @@ def _typed(name: str, value, default, notebook: Path):
         ) from None
 
 
+def _check_choices(notebook: Path, values: dict) -> None:
+    """Refuse a parameter value the notebook does not offer (``metadata.llr.choices``), before any work."""
+    import json as _json
+
+    meta = _json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("llr", {})
+    choices = meta.get("choices") or {}
+    for name, value in values.items():
+        allowed = choices.get(name)
+        fold = lambda v: v.strip().lower() if isinstance(v, str) else v  # noqa: E731
+        if allowed and fold(value) not in [fold(a) for a in allowed]:
+            raise ParameterError(
+                f"parameter {name!r} of {notebook.name} cannot be {value!r}: it takes "
+                f"{', '.join(repr(a) for a in allowed)} (metadata.llr.choices of the notebook)"
+            )
+
+
 def plan(
     paths: ProjectPaths,
     places: list[str] | None = None,
@@ -162,8 +204,14 @@ def plan(
     check_parameters(parameters, declared)
     for nb in sources:
         topic = notebook_topic(nb)
+        if not topic.inputs:
+            raise ParameterError(
+                f"{nb.name} declares no inputs: add the processed tables it reads to its metadata "
+                'llr.inputs, e.g. "inputs": ["population/*", "geography/lsoa21"] (globs under data/processed)'
+            )
         nav = {"role": topic.role, "order": topic.order}
         own = {k: _typed(k, v, declared[nb][k], nb) for k, v in parameters.items() if k in declared[nb]}
+        _check_choices(nb, own)
         if topic.role == "locality-profile":
             if with_profiles:
                 runs.extend(_profile_runs(nb, topic, own, place_ids, paths, nav))
@@ -204,11 +252,13 @@ def table_digests(paths: ProjectPaths) -> dict[Path, str]:
     return {t: _sha(t) for t in sorted(paths.processed.rglob("*.parquet"))}
 
 
-def run_hash(run: Run, paths: ProjectPaths, code: str, tables: dict[Path, str] | None = None) -> str:
-    """Content hash of everything a run depends on."""
+def run_hash(run: Run, paths: ProjectPaths, code: str | None = None, tables: dict[Path, str] | None = None) -> str:
+    """Content hash of everything a run depends on: the notebook, its parameters and page title, the
+    processed tables it declares (``inputs``) and the code its cells import (``code``, default
+    :func:`llr_analysis.hashing.notebook_code_hash` of the notebook)."""
     tables = table_digests(paths) if tables is None else tables
-    patterns = notebook_topic(run.notebook).inputs or ("**/*",)
-    used = sorted({t for pat in patterns for t in paths.processed.glob(f"{pat}.parquet")})
+    code = notebook_code_hash(run.notebook) if code is None else code
+    used = sorted({t for pat in notebook_topic(run.notebook).inputs for t in paths.processed.glob(f"{pat}.parquet")})
     h = hashlib.sha256()
     h.update(_sha(run.notebook).encode())
     h.update(json.dumps(run.parameters, sort_keys=True).encode())
@@ -302,14 +352,26 @@ class _KernelSession:
 
     def __init__(self):
         self.owner = None  # the NotebookClient that started (and owns) the kernel
+        self.cell = -1  # the index of the cell running (for a time-limit message)
 
-    def client(self, nb):
+    def _started(self, cell=None, cell_index: int = -1, **_):
+        self.cell = cell_index
+
+    def client(self, nb, timeout: float = DEFAULT_CELL_TIMEOUT, log: Path | None = None):
+        """A client for ``nb`` on this session's kernel (started on first use; its own messages go to
+        ``log``, e.g. build/kernels.log, not to the build's terminal: cell errors come back through Jupyter)."""
         from nbclient import NotebookClient
 
-        kw = {"timeout": 900, "kernel_name": KERNEL, "allow_errors": False}
+        self.cell = -1
+        kw = {"timeout": int(max(1, round(timeout))), "kernel_name": KERNEL, "allow_errors": False}
+        kw["on_cell_start"] = self._started
         if self.owner is None:
             self.owner = NotebookClient(nb, **kw)
-            return self.owner, {"cleanup_kc": False}
+            start: dict = {"cleanup_kc": False}
+            if log is not None:
+                log.parent.mkdir(parents=True, exist_ok=True)
+                start["stderr"] = open(log, "ab")  # noqa: SIM115 - the kernel writes to it while it runs
+            return self.owner, start
         return NotebookClient(nb, km=self.owner.km, **kw), {}
 
     def close(self):
@@ -324,14 +386,21 @@ _SESSION = _KernelSession()
 atexit.register(_SESSION.close)
 
 
-def _setup_cell(out: Path, stage: Path, root: Path):
+def _setup_cell(out: Path, stage: Path, root: Path, run: Run | None = None):
+    from llr_analysis.website.lifetime import KERNEL_WATCH
+
+    env = {"LLR_STAGE": str(stage), "LLR_ROOT": str(root)}
+    if run is not None:  # the tables the notebook may read (checked by read_table) and who reads them
+        env["LLR_INPUTS"] = json.dumps(list(notebook_topic(run.notebook).inputs))
+        env["LLR_INPUTS_OF"] = run.label
     code = (
         "%reset -f\n"
-        "import os as _os\n"
-        f"_os.chdir({str(out.parent)!r})\n"
-        f"_os.environ['LLR_STAGE'] = {str(stage)!r}\n"
-        f"_os.environ['LLR_ROOT'] = {str(root)!r}\n"
-        "del _os"
+        + KERNEL_WATCH
+        + "import os as _os\n"
+        + f"_os.chdir({str(out.parent)!r})\n"
+        + "".join(f"_os.environ[{k!r}] = {v!r}\n" for k, v in env.items())
+        + "".join(f"_os.environ[{k!r}] = {os.environ[k]!r}\n" for k in ("LLR_PLACES",) if os.environ.get(k))
+        + "del _os"
     )
     cell = nbformat.v4.new_code_cell(code)
     cell["id"] = "llr-setup"
@@ -344,7 +413,7 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
     Parameters are injected the papermill way (a cell tagged ``injected-parameters`` after the
     cell tagged ``parameters``); execution uses nbclient on the reused kernel.
     """
-    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
@@ -359,17 +428,30 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
         nb = parameterize_notebook(load_notebook_node(str(run.notebook)), run.parameters)
     except Exception as exc:  # noqa: BLE001 - unreadable notebook, bad parameters
         raise BuildError("notebooks", f"{run.label}: {type(exc).__name__}: {exc}") from None
-    nb.cells.insert(0, _setup_cell(out, stage, root))
-    client, kwargs = _SESSION.client(nb)
+    nb.cells.insert(0, _setup_cell(out, stage, root, run))
+    limit = cell_timeout(ProjectPaths(root))
+    client, kwargs = _SESSION.client(nb, limit, log=stage.parent / "kernels.log")
     try:
         client.execute(**kwargs)
+    except CellTimeoutError:
+        _SESSION.close()
+        raise BuildError(
+            "notebooks",
+            f"{run.label}: {_failed_cell(run.notebook, _SESSION.cell - 1)} did not finish within the time limit "
+            f"of {limit:g} s per cell; it was stopped (raise the limit with --cell-timeout SECONDS or "
+            "LLR_CELL_TIMEOUT if the cell is only slow)",
+        ) from None
     except CellExecutionError as exc:
         _SESSION.close()
         failed = next(
             (i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), 0
         )
+        where = ""
+        if any(k in str(exc.evalue) for k in ("No space left", "Read-only file system", "Disk quota")):
+            where = f" (the run writes its page and CSV downloads into {out.parent} and {stage / run.downloads})"
         raise BuildError(
-            "notebooks", f"{run.label}: {_failed_cell(run.notebook, failed - 1)} raised {exc.ename}: {exc.evalue}"
+            "notebooks",
+            f"{run.label}: {_failed_cell(run.notebook, failed - 1)} raised {exc.ename}: {exc.evalue}{where}",
         ) from None
     except (DeadKernelError, Exception) as exc:  # noqa: BLE001 - kernel died, timeout, ...
         _SESSION.close()
@@ -388,10 +470,18 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
     nb.cells.insert(0, nbformat.v4.new_raw_cell(front_matter(run)))
     nb.cells[0]["id"] = "front-matter"
     tmp = out.with_name(out.name + ".tmp")
-    nbformat.write(nb, tmp)
-    tmp.replace(out)
-    if digest:
-        (stage / run.hash_file).write_text(f"{digest}\n{_sha(out)}\n")
+    try:
+        nbformat.write(nb, tmp)
+        tmp.replace(out)
+        if digest:
+            (stage / run.hash_file).write_text(f"{digest}\n{_sha(out)}\n")
+    except OSError as exc:  # disk full, read-only: the run and the path
+        from llr_analysis.website.build import os_error_text
+
+        tmp.unlink(missing_ok=True)
+        raise BuildError(
+            "notebooks", f"{run.label}: cannot write the executed notebook: {os_error_text(exc)}"
+        ) from None
     return out
 
 
@@ -412,9 +502,10 @@ def execute(
     from llr_analysis.paths import project_paths
 
     paths = paths or project_paths(root)
-    code = code_hash(NOTEBOOK_LAYERS)
+    cell_timeout(paths)  # a bad time limit is refused before any run
+    codes = {nb: notebook_code_hash(nb) for nb in sorted({r.notebook for r in runs})}
     tables = table_digests(paths)
-    digests = {r.output: run_hash(r, paths, code, tables) for r in runs}
+    digests = {r.output: run_hash(r, paths, codes[r.notebook], tables) for r in runs}
     todo = [r for r in runs if force or not is_current(r, stage, digests[r.output], log=log)]
     skipped = [r for r in runs if r not in todo]
     if workers <= 1 or len(todo) <= 1:
@@ -426,15 +517,51 @@ def execute(
         finally:
             _SESSION.close()
         return todo, skipped
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_execute, r, stage, root, digests[r.output]): r for r in todo}
-        for fut in as_completed(futures):
-            try:
-                fut.result()
-            except BuildError:
-                for f in futures:
-                    f.cancel()
-                raise
-            if progress:
-                progress(futures[fut])
+    _run_parallel(todo, stage, root, digests, workers, progress)
     return todo, skipped
+
+
+def _run_parallel(todo: list[Run], stage: Path, root: Path, digests: dict, workers: int, progress) -> None:
+    """Run ``todo`` in ``workers`` processes, at most one run per worker in flight: the first failure
+    (or Ctrl-C) schedules nothing more and ends the workers at once (their kernels end with them)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pool = ProcessPoolExecutor(max_workers=workers)
+    queue = list(todo)
+    running: dict = {}
+    ok = False
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                r = queue.pop(0)
+                running[pool.submit(_execute, r, stage, root, digests[r.output])] = r
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                r = running.pop(fut)
+                exc = fut.exception()
+                if isinstance(exc, OSError):
+                    from llr_analysis.website.build import os_error_text
+
+                    raise BuildError("notebooks", f"{r.label}: {os_error_text(exc)}") from None
+                if exc is not None:
+                    raise exc
+                if progress:
+                    progress(r)
+        ok = True
+    finally:
+        if ok:
+            pool.shutdown(wait=True)
+        else:
+            _stop_pool(pool)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now (after a failure or Ctrl-C) instead of waiting for their runs."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        with contextlib.suppress(OSError, AttributeError):
+            p.kill()
+    for p in procs:
+        with contextlib.suppress(OSError, AssertionError, AttributeError):
+            p.join(timeout=5)

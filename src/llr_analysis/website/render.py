@@ -80,6 +80,18 @@ def quarto_version(exe: Path) -> str:
 def find_quarto(root: Path | None = None) -> Path:
     """The Quarto 1.7 executable to use (see the module docstring), or a RenderError saying how to get one."""
     seen = []
+    if os.environ.get("LLR_QUARTO"):  # chosen on purpose: used, or an error, never passed over
+        exe = Path(os.environ["LLR_QUARTO"])
+        version = quarto_version(exe) if exe.is_file() and os.access(exe, os.X_OK) else ""
+        if not version.startswith(QUARTO_SERIES + "."):
+            known = version[:1].isdigit()
+            what = f"is version {version}" if known else "is not an executable Quarto (no version number)"
+            raise RenderError(
+                "quarto",
+                f"Quarto {QUARTO_SERIES}.x not found: LLR_QUARTO={exe} {what}; point LLR_QUARTO to a Quarto "
+                f"{QUARTO_SERIES} executable, or unset it to use the one `make quarto` installs ({QUARTO_VERSION})",
+            )
+        return Path(os.path.abspath(exe))
     for exe in _candidates(root):
         if exe.is_file() and os.access(exe, os.X_OK):
             version = quarto_version(exe)
@@ -99,12 +111,57 @@ def find_quarto(root: Path | None = None) -> Path:
 def _run(quarto: Path, project: Path, target: str) -> None:
     cmd = [str(quarto), "render", target, "--no-clean"] if target != "." else [str(quarto), "render", "."]
     env = {**os.environ, "QUARTO_LOG_LEVEL": os.environ.get("QUARTO_LOG_LEVEL", "WARNING")}
-    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, check=False, env=env)
+    proc = _run_limited(cmd, project, env, " ".join(cmd))
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout or "").strip()
         if len(detail) > 6000:
             detail = "...\n" + detail[-6000:]
         raise RenderError(project / target, f"quarto render failed (exit {proc.returncode}): {' '.join(cmd)}\n{detail}")
+
+
+#: Seconds one ``quarto render`` may take ($LLR_RENDER_TIMEOUT, ``llr build --render-timeout``).
+DEFAULT_RENDER_TIMEOUT = 1800
+
+
+def render_timeout() -> float:
+    """The time limit of one ``quarto render``, in seconds ($LLR_RENDER_TIMEOUT, default 1800)."""
+    raw = os.environ.get("LLR_RENDER_TIMEOUT") or str(DEFAULT_RENDER_TIMEOUT)
+    try:
+        limit = float(raw)
+    except ValueError:
+        limit = -1.0
+    if not limit > 0:
+        raise RenderError("LLR_RENDER_TIMEOUT", f"must be a number of seconds above 0, got {raw!r}")
+    return limit
+
+
+def _run_limited(cmd: list[str], project: Path, env: dict, what: str) -> subprocess.CompletedProcess:
+    """Run Quarto in a process group of its own that dies with the build (see
+    :mod:`llr_analysis.website.lifetime`), ended as a whole after the time limit or on Ctrl-C."""
+    from llr_analysis.website import lifetime
+
+    limit = render_timeout()
+    proc = subprocess.Popen(
+        cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **lifetime.popen_kwargs()
+    )
+    watchdog = lifetime.watch_group(proc.pid)
+    try:
+        out, err = proc.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        lifetime.kill_group(proc)
+        proc.communicate()
+        raise RenderError(
+            project,
+            f"quarto render did not finish within {limit:g} s and was stopped ({what}); raise the limit with "
+            "--render-timeout SECONDS or LLR_RENDER_TIMEOUT if the site is only large",
+        ) from None
+    except BaseException:  # Ctrl-C, or the build stopping: Quarto and its children end too
+        lifetime.kill_group(proc)
+        proc.wait()
+        raise
+    finally:
+        lifetime.stop_watch(watchdog)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 PAGE_SUFFIXES = (".ipynb", ".qmd")
