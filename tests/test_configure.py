@@ -274,6 +274,8 @@ def test_the_command_writes_the_file_or_names_the_known_icbs(tmp_path, capsys, m
     out = tmp_path / "alpha.yml"
     root = tmp_path / "project"
     root.mkdir()
+    for name in ("pyproject.toml", "_quarto.yml"):  # what makes a folder a project (paths.is_project)
+        (root / name).write_text("")
     args = ["--root", str(root), "configure", "--mirror", str(mirror)]
     assert main([*args, "--icb", "QA1", "--out", str(out)]) == 0
     assert yaml.safe_load(out.read_text())["llr"]["code"] == "E54000001"
