@@ -212,9 +212,10 @@ def test_a_wrong_llr_quarto_is_an_error_not_ignored(tmp_path, monkeypatch):
 
 
 def test_places_option_sets_llr_places_for_the_command_and_its_kernels(tmp_path, monkeypatch, capsys):
-    monkeypatch.delenv("LLR_PLACES", raising=False)
+    monkeypatch.setenv("LLR_PLACES", "")  # recorded, so that the value main() sets is undone after the test
+    monkeypatch.delenv("LLR_PLACES")
     places = tmp_path / "places.yml"
-    places.write_text("places: {}\n")
+    shutil.copyfile(REPO / "src" / "llr_analysis" / "config" / "places.yml", places)
     monkeypatch.setenv("LLR_ROOT", str(tmp_path / "not-a-project"))
     assert main(["process", "--places", str(places)]) == 1  # refused (no project), but the option was read
     assert os.environ["LLR_PLACES"] == str(places.resolve())
