@@ -359,7 +359,7 @@ def test_overview_headlines(processed_project, mirror):
     r = h[(h["area_id"] == "rutland") & (h["indicator"] == "% aged 65 and over")].iloc[0]
     assert r["value"] == pytest.approx(100 * rut[cols65].to_numpy().sum() / rut["All Ages"].sum())
     assert r["england_value"] == pytest.approx(100 * raw[cols65].to_numpy().sum() / raw["All Ages"].sum())
-    assert r["href"] == "population/rutland.ipynb" and r["comparison"] == "not compared"
+    assert r["href"] == "population/rutland.ipynb" and r["comparison"] == "not tested"
     assert (
         h.loc[(h["area_id"] == "llr") & (h["unit"] == "people"), "value"].item()
         == raw.loc[raw["LA Code (2021 boundaries)"].isin(load_places().all_district_codes), "All Ages"].sum()

@@ -17,7 +17,7 @@ def structure_frame(localities):
     """A :func:`structure_table` of Leicestershire with the given localities (name, population, pct_65_plus)."""
     rows = [
         ("E10000018", "Leicestershire", "place", 700000.4, 49.5, 18.0, 60.0, 22.04, 2.96, 370.4),
-        ("E54000015", "LLR", "LLR", 1100000.0, 100.0, 19.0, 63.0, 18.0, 2.5, 290.0),
+        ("E54000015", "LLR", "ICB", 1100000.0, 100.0, 19.0, 63.0, 18.0, 2.5, 290.0),
         ("E92000001", "England", "England", 56000000.0, float("nan"), 19.2, 62.3, 18.5, 2.45, 296.6),
     ]
     rows += [

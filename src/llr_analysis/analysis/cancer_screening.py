@@ -340,47 +340,84 @@ def england_row(rows: pd.DataFrame, programme: str, period: str, age_group: str,
     return coverage(rows["numerator"], rows["denominator"]) | {"source": "sum of all practices in England"}
 
 
-def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_group: str, paths=None) -> pd.DataFrame:
-    """Coverage for the place, each PCN with practices in the place, LLR and England.
+def area_table(
+    rows: pd.DataFrame,
+    place: str,
+    programme: str,
+    period: str,
+    age_group: str,
+    paths=None,
+    membership: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Coverage for the place, each of its PCNs, the practices counted in no PCN, LLR and England.
 
-    PCN figures are over all of the PCN's practices in the data (a PCN can have practices in two
-    places; ``pcn_places`` names them); PCNs come in alphabetical order. The place's practices with no
-    PCN on record are one ``no_pcn`` row (counted in the place, never a PCN). Each row carries its Wilson 95% CI, the comparison with
-    England, the standard band and the gap to the standard.
+    One membership for every page (:func:`llr_analysis.analysis.localities.pcns`, ePCN January 2023):
+    the place's PCNs are those listed under it (the place of most of their open practices), in
+    alphabetical order of their shown names. A PCN's figure is over its *open* practices in the data
+    (in whichever place they are; ``pcn_places`` names the places). Practices of the place that no
+    PCN of the place counts are shown apart, each group one row and never ranked among the PCNs:
+    ``closed`` (closed since the data period, whatever PCN they were last in), ``no_pcn`` (open, no
+    PCN on record) and ``pcn_elsewhere`` (open, in a PCN listed under another place). Every row has
+    ``practices`` (practices whose counts were used), ``practices_missing`` (suppressed or missing
+    counts, left out) and ``practices_all`` (their sum), with its Wilson 95% CI, the comparison with
+    England, the standard band and the gap to the standard. ``membership``: the PCN list
+    (``locality_code``, ``locality_name``, ``place_id``, ``places``), read when not given.
     """
+    from llr_analysis.analysis.localities import pcns as pcn_membership
+
     the_place = get_place(place)
     cfg = load_places()
     llr = rows[rows["place_id"].notna()]
     here = llr[llr["place_id"] == the_place.id]
     eng = england_row(rows, programme, period, age_group, paths)
+    membership = pcn_membership(paths) if membership is None else membership
+    home = membership.set_index("locality_code")["place_id"]
     out = []
 
     def add(kind, code, name, sub, extra=None):
         c = coverage(sub["numerator"], sub["denominator"])
-        out.append({"level": kind, "area_code": code, "area_name": name, **c, "practices": len(sub), **(extra or {})})
+        out.append(
+            {
+                "level": kind,
+                "area_code": code,
+                "area_name": name,
+                **c,
+                "practices": c["included"],
+                "practices_missing": c["excluded"],
+                "practices_all": len(sub),
+                **(extra or {}),
+            }
+        )
 
     add("place", the_place.code, the_place.name, here)
-    pcn_places = (
-        llr.dropna(subset=["pcn_code"])
-        .groupby("pcn_code")["place_id"]
-        .agg(lambda s: ", ".join(sorted({cfg.places[p].name for p in s})))
-    )
-    groups = llr.dropna(subset=["pcn_code"]).groupby(["pcn_code", "pcn_name"])
-    named = sorted(((pcn_name(n), c, sub) for (c, n), sub in groups), key=lambda t: t[0])
-    for name, code, sub in named:  # PCNs in alphabetical order of their shown names
-        if (sub["place_id"] == the_place.id).any():
-            add("pcn", code, name, sub, {"pcn_places": pcn_places.get(code, "")})
-    no_pcn = here[here["pcn_code"].isna()]
+    is_open = llr["status"].eq("active")
+    in_pcn = llr[llr["pcn_code"].notna() & is_open]
+    for r in membership[membership["place_id"] == the_place.id].itertuples():
+        sub = in_pcn[in_pcn["pcn_code"] == r.locality_code]
+        add("pcn", r.locality_code, r.locality_name, sub, {"pcn_places": r.places})
+    here_open = here["status"].eq("active")
+    closed = here[~here_open]
+    if len(closed):
+        add("closed", "", "Practices closed since (counted in no PCN)", closed)
+    no_pcn = here[here_open & here["pcn_code"].isna()]
     if len(no_pcn):
         add("no_pcn", "", "Practices with no PCN on record", no_pcn)
+    elsewhere = here[here_open & here["pcn_code"].notna() & here["pcn_code"].map(home).ne(the_place.id)]
+    for code, sub in elsewhere.groupby("pcn_code"):
+        where = cfg.places[home[code]].name if code in home.index else "no place"
+        name = membership.set_index("locality_code")["locality_name"].get(code, pcn_name(sub["pcn_name"].iloc[0]))
+        add("pcn_elsewhere", code, f"{name}: its practices here (a PCN listed under {where})", sub)
     add("llr", cfg.llr_code, cfg.llr_short_name, llr)
+    used = rows["numerator"].notna() & rows["denominator"].notna() & (rows["denominator"] > 0)
     out.append(
         {
             "level": "england",
             "area_code": ENGLAND_CODE,
             "area_name": "England",
             **{k: v for k, v in eng.items() if k != "source"},
-            "practices": len(rows),
+            "practices": int(used.sum()),
+            "practices_missing": int((~used).sum()),
+            "practices_all": len(rows),
         }
     )
     df = pd.DataFrame(out)
@@ -576,7 +613,13 @@ def headlines(paths=None) -> pd.DataFrame:
                             "unit": "%",
                             "england_value": t.loc["england", "value"],
                             "comparison": r["comparison"],
-                            "note": f"{int(r['practices'])} GP practices; registered patients",
+                            "note": f"{int(r['practices'])} GP practices used"
+                            + (
+                                f", {int(r['practices_missing'])} left out (counts suppressed)"
+                                if r["practices_missing"]
+                                else ""
+                            )
+                            + "; registered patients",
                             "href": f"cancer_screening/{page_place}.ipynb",
                         }
                     )

@@ -32,6 +32,10 @@ HEADLINE_COLUMNS = [
     "href",
 ]
 
+#: The comparison of a figure without sampling error (a count of areas, a share of population
+#: estimates, an index score): no interval and no better/similar/worse; pages describe it in words.
+NOT_TESTED = "not tested"
+
 COMPARISON_TEXT = {
     "better": "Better than England",
     "similar": "Similar to England",
@@ -39,6 +43,7 @@ COMPARISON_TEXT = {
     "higher": "Higher than England",
     "lower": "Lower than England",
     "not compared": "Not compared",
+    NOT_TESTED: "Not tested (no sampling error)",
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from llr_analysis.analysis.overview import NOT_TESTED
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
@@ -248,7 +249,7 @@ def structure_table(year: int, place: str, level: str, paths=None) -> pd.DataFra
     place_age = place_by_age(year, place, paths)
     llr_age = place_by_age(year, None, paths)
     rows.append({"area_code": p.code, "area_name": p.name, "area_type": "place", **structure(place_age)})
-    rows.append({"area_code": cfg.llr_code, "area_name": cfg.llr_short_name, "area_type": "LLR", **structure(llr_age)})
+    rows.append({"area_code": cfg.llr_code, "area_name": cfg.llr_short_name, "area_type": "ICB", **structure(llr_age)})
     rows.append(
         {
             "area_code": cfg.england_code,
@@ -262,7 +263,7 @@ def structure_table(year: int, place: str, level: str, paths=None) -> pd.DataFra
     is_loc = out["area_type"] == "locality"
     out.loc[is_loc, "share"] = 100 * out.loc[is_loc, "population"] / float(place_age.sum())
     out.loc[out["area_type"] == "place", "share"] = 100 * float(place_age.sum()) / float(llr_age.sum())
-    out.loc[out["area_type"] == "LLR", "share"] = 100.0
+    out.loc[out["area_type"] == "ICB", "share"] = 100.0
     return out
 
 
@@ -356,7 +357,7 @@ def district_totals(place: str, paths=None) -> pd.DataFrame:
 
     out = [
         total(lads[lads["area_code"].isin(p.district_codes)], p.code, p.name, "place"),
-        total(lads, cfg.llr_code, cfg.llr_short_name, "LLR"),
+        total(lads, cfg.llr_code, cfg.llr_short_name, "ICB"),
         t[t["area_code"] == cfg.england_code].assign(area_type="England"),
     ]
     if len(p.districts) > 1:
@@ -450,7 +451,7 @@ def headlines(paths=None, year: int = YEARS[-1]) -> pd.DataFrame:
                     "upper_95": np.nan,
                     "unit": unit,
                     "england_value": england,
-                    "comparison": "not compared",
+                    "comparison": NOT_TESTED,
                     "note": "ONS mid-year estimate (2011-Census-based series)",
                     "href": href,
                 }

@@ -119,8 +119,8 @@ def render_nhs_areas(page: Page, place: str, programme: str, paths=None) -> pd.D
         "latest period; values and 95% confidence limits as published (not recomputed from the practices). An "
         "area is better or worse than England when its 95% interval lies entirely above or below England's value "
         "for the same indicator and period. A PCN is counted in a place by the practice rule of "
-        "config/cancer_screening.yml (its sub-ICB location, and for East Leicestershire and Rutland whether it is a "
-        "Rutland PCN). These can differ slightly from the PCN figures above, which are summed from the practices "
+        "config/cancer_screening.yml (its sub-ICB location, and for a sub-ICB location serving two places whether "
+        "the configuration lists it among that place's PCNs, `rutland_pcns`). These can differ slightly from the PCN figures above, which are summed from the practices "
         "in the data.",
         title="For analysts",
         collapse=True,

@@ -26,8 +26,8 @@ from llr_analysis.analysis.life_expectancy import (
     hle_series,
     latest_values,
     le_series,
-    leicester_gap,
     msoa_counts,
+    place_gap,
     poor_health_years,
     sii_series,
 )
@@ -67,25 +67,46 @@ def _change_words(first_gap: float, latest_gap: float) -> str:
     return f"{'widened' if d > 0 else 'narrowed'} by {abs(d):.1f} years"
 
 
-def leicester_gap_text(paths=None) -> str:
-    """The seeds' concern restated with current figures: Leicester's gap to England at birth."""
-    g = leicester_gap(paths)
-    ft, ons = g["fingertips_90366"], g["ons_la_2019"]
-    m, f = ft["Male"], ft["Female"]
-    text = (
-        f"**Leicester's gap to England.** In {m['latest']['period']}, life expectancy at birth in Leicester was "
+def _gap_direction(gap: float) -> str:
+    r = round(float(gap), 1)
+    return "the same as England" if r == 0 else f"{abs(r):.1f} years {'below' if r < 0 else 'above'}"
+
+
+def place_gap_text(place: str, paths=None) -> str:
+    """The place's own gap to England at birth, in its newest series (or why it has none there).
+
+    From :func:`llr_analysis.analysis.life_expectancy.place_gap`: the latest period, and how the gap
+    moved since the first period of the same series (gaps are never compared across series).
+    """
+    p = get_place(place)
+    g = place_gap(place, paths)
+    newest = LE_SERIES[-1]
+    head = f"**{p.name}'s gap to England.** "
+    usable = [s for s in reversed(LE_SERIES) if {"Male", "Female"} <= set(g.get(s, {}))]
+    if not usable:
+        return head + f"No life expectancy at birth is published for {p.name} as a whole in these sources."
+    series = usable[0]
+    m, f = g[series]["Male"], g[series]["Female"]
+    text = head
+    if series != newest:
+        text += (
+            f"{SERIES_SHORT[newest]} has no figure for {p.name} as a whole (it is published for districts and "
+            f"unitary authorities, not counties), so its own latest figure is older ({SERIES_SHORT[series]}). "
+        )
+    text += (
+        f"In {m['latest']['period']}, life expectancy at birth in {p.name} was "
         f"{m['latest']['value']:.1f} years for males and {f['latest']['value']:.1f} years for females, against "
         f"{m['latest']['england_value']:.1f} and {f['latest']['england_value']:.1f} years in England: "
         f"{_gap_words(m['latest']['gap'])} for males and {_gap_words(f['latest']['gap'])} for females "
-        f"(OHID Fingertips 90366). Since {m['first']['period']}, the first period of that series, the gap has "
-        f"{_change_words(m['first']['gap'], m['latest']['gap'])} for males (from {abs(m['first']['gap']):.1f}) "
-        f"and {_change_words(f['first']['gap'], f['latest']['gap'])} for females "
-        f"(from {abs(f['first']['gap']):.1f}). "
-        f"In the ONS 2019 edition the gap was {abs(ons['Male']['first']['gap']):.1f} years for males and "
-        f"{abs(ons['Female']['first']['gap']):.1f} for females in {ons['Male']['first']['period']}, and "
-        f"{abs(ons['Male']['latest']['gap']):.1f} and {abs(ons['Female']['latest']['gap']):.1f} years in "
-        f"{ons['Male']['latest']['period']}."
+        f"({SERIES_SHORT[series]})."
     )
+    if m["first"]["period"] != m["latest"]["period"]:
+        text += (
+            f" In {m['first']['period']}, the first period of that series, it was "
+            f"{_gap_direction(m['first']['gap'])} for males and {_gap_direction(f['first']['gap'])} for females."
+        )
+    if series != newest:
+        text += " Its districts' own latest figures are in the summary above and the gap chart below."
     return text
 
 
@@ -295,8 +316,8 @@ def caveat_notes(place: str, measure: str, trend: pd.DataFrame) -> list[str]:
         )
     notes.append(
         f"No life expectancy for {load_places().llr_short_name} as a whole is published in these sources, and the "
-        "deaths by age needed to calculate one are not available to this site; the table below sets every LLR "
-        "area side by side instead."
+        f"deaths by age needed to calculate one are not available to this site; the table below sets every "
+        f"{load_places().llr_short_name} area side by side instead."
     )
     return notes
 
@@ -342,7 +363,7 @@ def gap_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths
     page.table(
         llr_latest_display(latest),
         "llr-latest",
-        caption=f"Latest {label} in every LLR area and England, by series (difference = area minus England)",
+        caption=f"Latest {label} in every {load_places().llr_short_name} area and England, by series (difference = area minus England)",
         download=le_download(latest, f"{_label(measure)} (years)", comparison="ohid_comparison"),
     )
 

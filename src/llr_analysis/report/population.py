@@ -104,7 +104,7 @@ def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str,
     nouns = LEVEL_NOUNS[level][1]
     start, end = YEARS[0], YEARS[-1]
     by_type = st.set_index("area_type")
-    row, llr, eng = by_type.loc["place"], by_type.loc["LLR"], by_type.loc["England"]
+    row, llr, eng = by_type.loc["place"], by_type.loc["ICB"], by_type.loc["England"]
     localities = st[st["area_type"] == "locality"]
     ch = change[change["area_type"] == "place"].set_index("measure")
     ch_eng = change[change["area_type"] == "England"].set_index("measure")
@@ -158,7 +158,7 @@ def mapping_text(mapping: dict, place: str) -> str:
         + merged
         + ". Following the ONS exact-fit lookup, merged areas are added together; a split area's estimate is shared "
         "among its 2021 parts in proportion to their mid-2022 populations (published with the English Indices of "
-        "Deprivation 2025), separately for ages 0–15, 16–59 and 60+. Totals for districts, places and LLR are "
+        f"Deprivation 2025), separately for ages 0–15, 16–59 and 60+. Totals for districts, places and {load_places().llr_short_name} are "
         "unchanged by this; locality figures below district level are therefore estimates of estimates and are "
         "shown rounded. The map uses the 2011 LSOAs as published. The old-age dependency ratio here is people "
         "aged 65 and over per 1,000 aged 16–64 (ONS's headline measure uses State Pension age instead)."
