@@ -219,7 +219,11 @@ def test_rutland_localities_name_every_ward(processed_project):
     assert "14 of the 15 wards lie within a single MSOA" in text
     assert "Rutland has 15 electoral wards (May 2024 boundaries)" in text
     pcn = page.named("le-pcns")["frame"]
-    assert list(pcn["PCN"]) == ["Rutland Health PCN"] and pcn["Practices used"].tolist() == [4] and pcn["Practices without a figure"].tolist() == [0]
+    assert (
+        list(pcn["PCN"]) == ["Rutland Health PCN"]
+        and pcn["Practices used"].tolist() == [4]
+        and pcn["Practices without a figure"].tolist() == [0]
+    )
     assert pcn["Males: median of practices"].tolist() == [82.5]
     assert "**GP-practice life expectancy, 2020 (older data).**" in text
     assert "Every practice of Rutland in the file is open and belongs to a PCN." in text
