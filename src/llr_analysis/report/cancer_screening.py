@@ -39,6 +39,7 @@ from llr_analysis.report.cancer_screening_charts import (
     short_age,
     trend_chart,
 )
+from llr_analysis.report.words import at_extreme
 
 COMPARISON_WORDS = {
     "better": "significantly higher than (better than)",
@@ -93,10 +94,10 @@ def age_narrative(
         )
     pcns = table[table["level"] == "pcn"].dropna(subset=["value"])  # never the practices with no PCN
     if len(pcns) > 1:
-        lo, hi = pcns.loc[pcns["value"].idxmin()], pcns.loc[pcns["value"].idxmax()]
+        (lo, lo_names), (hi, hi_names) = (at_extreme(pcns, "value", "area_name", lowest=b) for b in (True, False))
         text += (
-            f"Across the {len(pcns)} PCNs listed under {place_name}, coverage ranged from {fmt_pct(lo['value'])} "
-            f"({lo['area_name']}) to {fmt_pct(hi['value'])} ({hi['area_name']}). "
+            f"Across the {len(pcns)} PCNs listed under {place_name}, coverage ranged from {fmt_pct(lo)} "
+            f"({lo_names}) to {fmt_pct(hi)} ({hi_names}). "
         )
     shown = pts[pts["funnel_position"] != "not compared"]
     if len(shown) == 1:

@@ -17,6 +17,7 @@ from llr_analysis.places import get_place, load_places
 from llr_analysis.report.cancer_screening import COMPARISON_WORDS, older_words
 from llr_analysis.report.cancer_screening_charts import fmt_ci, fmt_pct
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import at_extreme
 
 
 def shown_names(t: pd.DataFrame) -> list[str]:
@@ -73,12 +74,12 @@ def nhs_text(t: pd.DataFrame, programme: str, place: str) -> str:
         )
     elif len(pcns):
         n = {c: int(pcns["comparison"].eq(c).sum()) for c in ("better", "similar", "worse")}
-        lo, hi = pcns.loc[pcns["value"].idxmin()], pcns.loc[pcns["value"].idxmax()]
+        named = pcns.assign(shown_name=pcns["area_name"].map(pcn_name))
+        (lo, lo_names), (hi, hi_names) = (at_extreme(named, "value", "shown_name", lowest=b) for b in (True, False))
         parts.append(
             f"Of the {len(pcns)} primary care networks serving {where}, {n['better']} had coverage significantly "
             f"higher than England, {n['similar']} similar and {n['worse']} significantly lower; coverage ranged from "
-            f"{fmt_pct(lo['value'])} ({pcn_name(lo['area_name'])}) to {fmt_pct(hi['value'])} "
-            f"({pcn_name(hi['area_name'])})."
+            f"{fmt_pct(lo)} ({lo_names}) to {fmt_pct(hi)} ({hi_names})."
         )
     return " ".join(parts)
 

@@ -45,6 +45,7 @@ from llr_analysis.report.life_expectancy_charts import (
     series_break_display,
 )
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import at_extreme
 
 
 def _gap_words(gap: float) -> str:
@@ -151,10 +152,10 @@ def place_summary_text(place: str, measure: str = "birth", paths=None) -> str:
             bits = []
             for sex in SEXES:
                 d = dist[dist["sex"] == sex].sort_values("value")
-                lo, hi = d.iloc[0], d.iloc[-1]
+                (lo, lo_names), (hi, hi_names) = (at_extreme(d, "value", "area_name", lowest=b) for b in (True, False))
                 bits.append(
-                    f"{sex.lower()}s from {lo['value']:.1f} years in {lo['area_name']} to "
-                    f"{hi['value']:.1f} in {hi['area_name']} (England {lo['england_value']:.1f})"
+                    f"{sex.lower()}s from {lo:.1f} years in {lo_names} to "
+                    f"{hi:.1f} in {hi_names} (England {d['england_value'].iloc[0]:.1f})"
                 )
             parts.append(
                 f"No county figure is published after that in these sources; in {period} its "
@@ -201,12 +202,12 @@ def msoa_text(m: pd.DataFrame, fit: dict, place: str, sex: str) -> str:
     p = get_place(place)
     sex = check_sex(sex)
     d = m.dropna(subset=["le"]).sort_values("le")
-    lo, hi = d.iloc[0], d.iloc[-1]
+    (lo, lo_names), (hi, hi_names) = (at_extreme(d, "le", "msoa11_hcl_name", lowest=b) for b in (True, False))
     c = msoa_counts(m).set_index("comparison")
     s = (
         f"Across the {len(m)} MSOAs (2011) in {p.name}, {sex.lower()} life expectancy at birth in 2009-13 ranged "
-        f"from {lo['le']:.1f} years in {lo['msoa11_hcl_name']} to {hi['le']:.1f} years in {hi['msoa11_hcl_name']}, "
-        f"a difference of {hi['le'] - lo['le']:.1f} years. {_were(c.loc['worse', 'vs_england'])} significantly "
+        f"from {lo:.1f} years in {lo_names} to {hi:.1f} years in {hi_names}, "
+        f"a difference of {d['le'].max() - d['le'].min():.1f} years. {_were(c.loc['worse', 'vs_england'])} significantly "
         f"below England ({m['england_le'].iloc[0]:.1f} years) and {c.loc['better', 'vs_england']} significantly "
         f"above; compared with {p.name} as a whole ({m['place_le'].iloc[0]:.1f} years), "
         f"{_were(c.loc['worse', 'vs_place'])} below and {c.loc['better', 'vs_place']} above (95% confidence "
@@ -252,10 +253,8 @@ def sii_text(place: str, paths=None) -> str:
     for sex in SEXES:
         d = dist[dist["sex"] == sex].sort_values("value")
         if len(d):
-            bits.append(
-                f"{sex.lower()}s from {d.iloc[0]['value']:.1f} years in {d.iloc[0]['area_name']} to "
-                f"{d.iloc[-1]['value']:.1f} in {d.iloc[-1]['area_name']}"
-            )
+            (lo, lo_names), (hi, hi_names) = (at_extreme(d, "value", "area_name", lowest=b) for b in (True, False))
+            bits.append(f"{sex.lower()}s from {lo:.1f} years in {lo_names} to {hi:.1f} in {hi_names}")
     return (
         f"The slope index of inequality (the modelled gap in life expectancy between the most and least deprived "
         f"ends of an area) is published for {p.name}'s districts in {latest_period}: {'; '.join(bits)} "

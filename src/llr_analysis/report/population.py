@@ -23,6 +23,7 @@ from llr_analysis.report.population_localities import (  # noqa: F401
     reconciliation_section,
     whole_people,
 )
+from llr_analysis.report.words import at_extreme
 
 PLACE_COLOUR, ENGLAND_COLOUR = "#0072B2", "#000000"  # Okabe-Ito blue; England in black
 MEASURE_COLOURS = {"All ages": "#0072B2", "Aged 65+": "#E69F00", "Aged 85+": "#009E73"}
@@ -108,8 +109,9 @@ def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str,
     localities = st[st["area_type"] == "locality"]
     ch = change[change["area_type"] == "place"].set_index("measure")
     ch_eng = change[change["area_type"] == "England"].set_index("measure")
-    oldest = localities.sort_values("pct_65_plus", ascending=False).iloc[0]
-    youngest = localities.sort_values("pct_65_plus").iloc[0]
+    (old_pct, oldest), (young_pct, youngest) = (
+        at_extreme(localities, "pct_65_plus", "area_name", lowest=b) for b in (False, True)
+    )
     return (
         f"**In summary.** In mid-{year} an estimated **{row['population']:,.0f}** people lived in {name} "
         f"({row['share']:.1f}% of {llr_name}'s {llr['population']:,.0f}). "
@@ -123,9 +125,9 @@ def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str,
         f"and the number aged 85+ {rise(ch.loc['Aged 85+', 'pct_change'])} (England: "
         f"{ch_eng.loc['Aged 65+', 'pct_change']:+.1f}% and {ch_eng.loc['Aged 85+', 'pct_change']:+.1f}%). "
         + (
-            f"Of the {len(localities)} {nouns}, **{oldest['area_name']}** has the highest "
-            f"share aged 65+ ({oldest['pct_65_plus']:.1f}%) and **{youngest['area_name']}** the lowest "
-            f"({youngest['pct_65_plus']:.1f}%)."
+            f"Of the {len(localities)} {nouns}, **{oldest}** {'have' if ' and ' in oldest else 'has'} the highest "
+            f"share aged 65+ ({old_pct:.1f}%) and **{youngest}** the lowest "
+            f"({young_pct:.1f}%)."
             if len(localities) > 1
             else ""
         )
@@ -310,7 +312,7 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None, leve
         ],
         outlines=outlines,
     )
-    hi = geo.sort_values("value", ascending=False).iloc[0]
+    _, hi_names = at_extreme(geo, "value", "lsoa11_name", lowest=False)
     download = geo.drop(columns="geometry").assign(value=shapes["pct_65_plus"])
     download = download.rename(
         columns={
@@ -327,7 +329,7 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None, leve
         description=(
             f"Map of the {len(geo)} LSOAs (2011 boundaries, as the estimates are published) in {name}, "
             f"shaded from light (younger) to dark (older) by the percentage of residents aged 65+, which ranges "
-            f"from {geo['value'].min():.1f}% to {geo['value'].max():.1f}% ({hi['lsoa11_name']})."
+            f"from {geo['value'].min():.1f}% to {geo['value'].max():.1f}% ({hi_names})."
             + (
                 f" The outlines of its {len(outlines)} {plural(lv)} are drawn over the small areas."
                 if outlines is not None and lv is not None
