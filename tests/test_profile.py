@@ -60,10 +60,14 @@ def test_ward_population_is_the_sum_of_its_best_fit_lsoas(processed_project):
     age = read_table("population/lsoa21_age", processed_project)
     age = age[age["year"] == 2020]
     mine = age[age["lsoa21_code"].isin(geo.loc[geo["ward_code"] == ABBEY, "lsoa21_code"])]
-    assert fig.loc["People", "value"] == pytest.approx(mine["population"].sum())
-    assert fig.loc["People", "place_value"] == pytest.approx(
-        age[age["lsoa21_code"].isin(geo.loc[geo["place_id"] == "leicester", "lsoa21_code"])]["population"].sum()
+    # the total is the most recent count, mid-2022 (IoD2025 denominators): one population per area on every page
+    den = read_table("deprivation/iod_population", processed_project)
+    den = den[den["edition"] == "IoD2025"].set_index("lsoa_code")["population"]
+    assert fig.loc["People", "period"] == "mid-2022"
+    assert fig.loc["People", "value"] == pytest.approx(
+        den.reindex(geo.loc[geo["ward_code"] == ABBEY, "lsoa21_code"]).sum()
     )
+    assert fig.loc["People", "place_value"] == pytest.approx(372495)
     # share aged 65+ of a population estimate: no sampling error, so no interval and no verdict
     old = fig.loc["Aged 65 and over (% of people)"]
     n65, n = mine.loc[mine["age"] >= 65, "population"].sum(), mine["population"].sum()
@@ -260,3 +264,17 @@ def test_pcn_screening_counts_no_closed_practice(processed_project):
     mine = cov[cov["practice_code"].isin(open_) & (cov["age_group"] == "25-49") & ~cov["suppressed"].astype(bool)]
     row = prof.key_figures(loc, processed_project).query("indicator == 'Cervical screening coverage, ages 25-49 (%)'")
     assert (row["count"].iloc[0], row["denominator"].iloc[0]) == (mine["numerator"].sum(), mine["denominator"].sum())
+
+
+def test_a_ward_has_one_total_on_every_page(processed_project):
+    """Issue 20 item 6: Spinney Hills was 11,492 (mid-2020) on its profile and 12,194 (mid-2022) on the
+    deprivation page; the total is now the mid-2022 count on both."""
+    geo = read_table("geography/lsoa21", processed_project)
+    code = geo.loc[geo["ward_name"] == "Spinney Hills", "ward_code"].iloc[0]
+    loc = prof.get_locality("ward", code, processed_project)
+    people = prof.key_figures(loc, processed_project).set_index("indicator").loc["People"]
+    assert (people["value"], people["period"]) == (12194, "mid-2022")
+    assert people["vs_england"] == prof.NOT_TESTED
+    dep = read_table("deprivation/iod_population", processed_project)
+    dep = dep[(dep["edition"] == "IoD2025") & dep["lsoa_code"].isin(geo.loc[geo["ward_code"] == code, "lsoa21_code"])]
+    assert dep["population"].sum() == 12194

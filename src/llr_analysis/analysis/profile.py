@@ -220,22 +220,27 @@ def population_figures(loc: Locality, year: int = POPULATION_YEAR, paths=None) -
     """People, and the shares aged 0-15 and 65+ (not tested: estimates), beside place, LLR and England."""
     if not loc.is_area:
         return []
+    from llr_analysis.analysis.population import TOTALS_PERIOD, TOTALS_SOURCE, latest_totals
+
     by_age = population_by_age(loc, year, paths)
     period = f"mid-{year}"
     src = "sape_lsoa11_mid2020; lsoa11_lsoa21_lookup"
+    sets = _area_sets(loc, paths)
+    # the total is the most recent count (mid-2022, the deprivation pages' denominators): one
+    # population per area on every page; the age shares below need single years of age (mid-2020)
     rows = [
         figure_row(
             "population",
             "People",
             "people",
-            period,
-            {"value": by_age["here"].sum(), "tested": False},
-            by_age["place"].sum(),
-            by_age["llr"].sum(),
-            by_age["england"].sum(),
+            TOTALS_PERIOD,
+            {"value": latest_totals(sets["here"], paths), "tested": False},
+            latest_totals(sets["place"], paths),
+            latest_totals(sets["llr"], paths),
+            np.nan,
             "no_judgement",
-            "ONS mid-year estimates for LSOAs 2011, mapped to LSOAs 2021",
-            src,
+            TOTALS_SOURCE + " (England's is not in this build's data)",
+            "iod2025_file7_llr",
         )
     ]
     for label, lo, hi in (("Aged 0-15", 0, 15), ("Aged 65 and over", 65, None)):

@@ -343,6 +343,23 @@ def _life_expectancy_clause(rows: list[dict], today: date | None) -> str:
     return text
 
 
+def _lacking_sentence(x: dict, period: str) -> str:
+    """' Leicestershire is not compared: its latest figure is for 2016-18; in 2023-25 its 7 districts ranged
+    from 80.1 (North West Leicestershire) to 81.6 years (Harborough) for men and ...'."""
+    text = (
+        f" {x['area_name']} is not in this comparison: it has no figure for {period}, its latest is for {x['period']}"
+    )
+    parts = [
+        f"from {r['low']:.1f} ({r['low_names']}) to {r['high']:.1f} years ({r['high_names']}) for {_sex_word(sex)}"
+        for sex, r in x["districts"].items()
+        if r
+    ]
+    if parts:
+        n = next(r["n"] for r in x["districts"].values() if r)
+        text += f"; in {period} its {n} districts ranged " + " and ".join(parts)
+    return text + "."
+
+
 def _band_words(band: str, acceptable: float, achievable: float) -> str:
     if band == "achievable":
         return f"meeting the {achievable:g}% standard to aim for"
@@ -388,8 +405,9 @@ def key_message_sentences(messages: list[dict], today: date | None = None) -> li
     for m in messages:
         kind = m["kind"]
         if kind == "deprivation":
+            n = m.get("n_lsoas")
             share = (
-                f"None of {m['area_name']}'s neighbourhoods are"
+                f"None of {m['area_name']}'s {'' if pd.isna(n) else f'{n:,.0f} '}neighbourhoods are"
                 if m["value"] == 0
                 else f"{_pct(m['value'])} of {m['area_name']}'s neighbourhoods are"
             )
@@ -428,14 +446,20 @@ def key_message_sentences(messages: list[dict], today: date | None = None) -> li
                 f"{_life_expectancy_clause(low['rows'], today)}, {_judgement([r['comparison'] for r in low['rows']], [_sex_word(r['sex']) for r in low['rows']])}. "
                 f"It is highest in {high['area_name']}: {_life_expectancy_clause(high['rows'], today)}, "
                 f"{_judgement([r['comparison'] for r in high['rows']], [_sex_word(r['sex']) for r in high['rows']])}."
+                + "".join(_lacking_sentence(x, m["period"]) for x in m.get("lacking", []))
             )
         elif kind == "screening":
             out.append(_screening_sentence(m, today, overview=m["area_name"] == load_places().llr_short_name))
         elif kind == "population":
             text = f"{m['area_name']} had {m['value']:,.0f} residents ({period_words(m['period'], today)})"
             if pd.notna(m.get("share_65")) and pd.notna(m.get("england_share_65")):
+                same = str(m.get("period_65")) == str(m["period"]) or pd.isna(m.get("period_65"))
                 text += (
                     f", {_pct(m['share_65'])} of them aged 65 and over against {_pct(m['england_share_65'])} in England"
+                    if same
+                    else f"; {_pct(m['share_65'])} of its people were aged 65 and over, against "
+                    f"{_pct(m['england_share_65'])} in England ({period_words(m['period_65'], today)}, the latest "
+                    "estimates by single year of age here)"
                 )
             out.append(text + ".")
     return out

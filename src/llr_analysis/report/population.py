@@ -15,6 +15,7 @@ from llr_analysis.analysis import population as pop
 from llr_analysis.analysis.population import BAND_LABELS, LEVEL_NOUNS, SMALL_BASE, YEARS
 from llr_analysis.analysis.population_localities import lsoa11_locality_names
 from llr_analysis.places import get_locality_level, get_place, load_places
+from llr_analysis.process import read_table
 from llr_analysis.report import charts
 from llr_analysis.report.deprivation_localities import plural
 from llr_analysis.report.page import Page, tidy_download
@@ -112,7 +113,22 @@ def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str,
     (old_pct, oldest), (young_pct, youngest) = (
         at_extreme(localities, "pct_65_plus", "area_name", lowest=b) for b in (False, True)
     )
-    return (
+    from llr_analysis.analysis.population import TOTALS_PERIOD, latest_totals
+    from llr_analysis.analysis.population_localities import reconciliation
+
+    geo = read_table("geography/lsoa21")
+    total = latest_totals(geo.loc[geo["place_id"] == get_place(place).id, "lsoa21_code"])
+    census = reconciliation(place).set_index("source_key")["population"].get("census")
+    lead = (
+        f"**How many people.** In {TOTALS_PERIOD}, the most recent estimate, **{total:,.0f}** people lived in "
+        f"{name} (ONS, based on Census 2021"
+        + (f"; Census 2021 counted {census:,.0f} in March 2021" if pd.notna(census) else "")
+        + "). The rest of this page describes ages and change with the mid-2019 and mid-2020 estimates, the "
+        "latest with single years of age for every small area here.\n\n"
+        if pd.notna(total)
+        else ""
+    )
+    return lead + (
         f"**In summary.** In mid-{year} an estimated **{row['population']:,.0f}** people lived in {name} "
         f"({row['share']:.1f}% of {llr_name}'s {llr['population']:,.0f}). "
         f"**{row['pct_65_plus']:.1f}%** were aged 65 and over ({llr_name} {llr['pct_65_plus']:.1f}%, "

@@ -72,7 +72,12 @@ def intro(page: Page, loc: prof.Locality) -> None:
     }.get(loc.level, f"{loc.name} is a {level.label.lower()} in {loc.place_name}.")
     people = figures.loc[figures["indicator"] == "People", "value"]
     if len(people) and pd.notna(people.iloc[0]):
-        what += f" About {round(people.iloc[0], -2):,.0f} people lived there in mid-2020 (older data: the latest small-area estimates on this site)."
+        period = figures.loc[figures["indicator"] == "People", "period"].iloc[0]
+        what += (
+            f" About {round(people.iloc[0], -2):,.0f} people lived there in {period} (ONS estimates based on "
+            "Census 2021, the population the deprivation pages use too); the shares by age below are from the "
+            "mid-2020 estimates, the latest with single years of age for small areas here."
+        )
     page.markdown(what)
     messages = key_messages(loc, figures)
     if messages:
@@ -313,8 +318,9 @@ def for_analysts(page: Page, loc: prof.Locality) -> None:
         "when its 95% interval lies wholly above or below the comparator's value; screening coverage has Wilson "
         "score intervals. Figures without sampling error (shares of small areas, shares of population "
         "estimates, deprivation scores) have no interval and are not tested, only described in words. Ward figures are sums over the LSOAs 2021 "
-        "assigned to the ward by the ONS best-fit lookup (2024). Population is the ONS mid-2020 LSOA 2011 "
-        "estimate mapped to LSOAs 2021; deprivation uses IoD2025 with its mid-2022 denominators. "
+        "assigned to the ward by the ONS best-fit lookup (2024). Population totals are the ONS mid-2022 LSOA 2021 "
+        "estimates published with IoD2025 (the same on every page); shares by age are the ONS mid-2020 LSOA 2011 "
+        "estimates mapped to LSOAs 2021; deprivation uses IoD2025 with its mid-2022 denominators. "
         f"Level {loc.level}, code {loc.code}.",
         title="For analysts",
         collapse=True,
