@@ -393,10 +393,8 @@ def headlines(paths=None) -> pd.DataFrame:
     population-weighted IMD score (IoD2025), and for the three places the national rank among
     upper-tier authorities on the proportion of LSOAs in the most deprived 10% (IoD2025) and on
     the average score (the latest edition whose population denominators cover all of England:
-    IoD2019 offline). None of these has sampling error (a count of areas, shares of population
-    estimates, an index score): no interval and no better/worse verdict, comparison
-    :data:`~llr_analysis.analysis.overview.NOT_TESTED`; the pages say them in words ("twice
-    England's 10%").
+    IoD2019 offline). None has sampling error (counts of areas, shares of population estimates,
+    scores): no interval or verdict (:data:`~llr_analysis.analysis.overview.NOT_TESTED`), said in words.
     """
     cfg = load_places()
     edition = "IoD2025"

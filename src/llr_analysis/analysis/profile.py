@@ -425,25 +425,6 @@ def domain_table(loc: Locality, paths=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pcn_imd_scores(paths=None) -> pd.DataFrame:
-    """Every LLR PCN once with its place (as listed on every page) and IMD 2019 score.
-
-    Columns ``pcn_code``, ``pcn_name``, ``place_id``, ``pcn_imd_score`` (missing when the
-    derivation has no score for it).
-    """
-    p = localities.practice_places(paths)
-    score = p.dropna(subset=["pcn_code"]).drop_duplicates("pcn_code").set_index("pcn_code")["pcn_imd_score"]
-    listed = localities.pcns(paths)
-    return pd.DataFrame(
-        {
-            "pcn_code": listed["locality_code"],
-            "pcn_name": listed["locality_name"],
-            "place_id": listed["place_id"],
-            "pcn_imd_score": listed["locality_code"].map(score).astype(float),
-        }
-    )
-
-
 def _pcn_deprivation(loc: Locality, paths=None) -> list[dict]:
     p = localities.practice_places(paths)
     pcn = p[p["pcn_code"] == loc.code]
@@ -451,7 +432,7 @@ def _pcn_deprivation(loc: Locality, paths=None) -> list[dict]:
         return []
     # Each PCN once, in the place it is listed under everywhere (localities.pcns: the place of
     # most of its open practices), never the place of whichever practice comes first.
-    llr = pcn_imd_scores(paths)
+    llr = localities.pcn_imd_scores(paths)
     place = llr[llr["place_id"] == loc.place_id]
     n_place, n_llr = int(place["pcn_imd_score"].notna().sum()), int(llr["pcn_imd_score"].notna().sum())
     miss_place, miss_llr = len(place) - n_place, len(llr) - n_llr

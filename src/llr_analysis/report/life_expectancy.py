@@ -27,7 +27,6 @@ from llr_analysis.analysis.life_expectancy import (
     latest_values,
     le_series,
     msoa_counts,
-    place_gap,
     poor_health_years,
     sii_series,
 )
@@ -68,47 +67,11 @@ def _change_words(first_gap: float, latest_gap: float) -> str:
     return f"{'widened' if d > 0 else 'narrowed'} by {abs(d):.1f} years"
 
 
-def _gap_direction(gap: float) -> str:
-    r = round(float(gap), 1)
-    return "the same as England" if r == 0 else f"{abs(r):.1f} years {'below' if r < 0 else 'above'}"
-
-
 def place_gap_text(place: str, paths=None) -> str:
-    """The place's own gap to England at birth, in its newest series (or why it has none there).
+    """The place's own gap to England at birth: see :func:`llr_analysis.report.life_expectancy_gap.place_gap_text`."""
+    from llr_analysis.report.life_expectancy_gap import place_gap_text as text
 
-    From :func:`llr_analysis.analysis.life_expectancy.place_gap`: the latest period, and how the gap
-    moved since the first period of the same series (gaps are never compared across series).
-    """
-    p = get_place(place)
-    g = place_gap(place, paths)
-    newest = LE_SERIES[-1]
-    head = f"**{p.name}'s gap to England.** "
-    usable = [s for s in reversed(LE_SERIES) if {"Male", "Female"} <= set(g.get(s, {}))]
-    if not usable:
-        return head + f"No life expectancy at birth is published for {p.name} as a whole in these sources."
-    series = usable[0]
-    m, f = g[series]["Male"], g[series]["Female"]
-    text = head
-    if series != newest:
-        text += (
-            f"{SERIES_SHORT[newest]} has no figure for {p.name} as a whole (it is published for districts and "
-            f"unitary authorities, not counties), so its own latest figure is older ({SERIES_SHORT[series]}). "
-        )
-    text += (
-        f"In {m['latest']['period']}, life expectancy at birth in {p.name} was "
-        f"{m['latest']['value']:.1f} years for males and {f['latest']['value']:.1f} years for females, against "
-        f"{m['latest']['england_value']:.1f} and {f['latest']['england_value']:.1f} years in England: "
-        f"{_gap_words(m['latest']['gap'])} for males and {_gap_words(f['latest']['gap'])} for females "
-        f"({SERIES_SHORT[series]})."
-    )
-    if m["first"]["period"] != m["latest"]["period"]:
-        text += (
-            f" In {m['first']['period']}, the first period of that series, it was "
-            f"{_gap_direction(m['first']['gap'])} for males and {_gap_direction(f['first']['gap'])} for females."
-        )
-    if series != newest:
-        text += " Its districts' own latest figures are in the summary above and the gap chart below."
-    return text
+    return text(place, paths)
 
 
 def place_summary_text(place: str, measure: str = "birth", paths=None) -> str:
