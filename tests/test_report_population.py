@@ -213,3 +213,12 @@ def test_rutland_real_sentences(processed_project):
         "Census 2021 (21 March 2021) counted **41,051** usual residents in Rutland, 1.4% more than the mid-2020 "
         "estimate; 48.7% were female."
     )
+
+
+def test_the_page_leads_with_the_most_recent_total(processed_project, monkeypatch):
+    """Issue 20 item 6: the population page opens with the mid-2022 total every page uses, Census 2021
+    beside it; the mid-2020 estimates follow only for ages."""
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    text = pop_report.totals_text("leicester", processed_project)
+    assert text.startswith("**How many people.** In mid-2022, the most recent estimate, **372,495** people")
+    assert "Census 2021 counted 368,581 in March 2021" in text

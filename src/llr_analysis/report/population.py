@@ -99,6 +99,27 @@ def rise(v: float) -> str:
     return f"rose by {v:.1f}%" if v > 0 else (f"fell by {-v:.1f}%" if v < 0 else "did not change")
 
 
+def totals_text(place: str, paths=None) -> str:
+    """The page's first sentence: how many people live in the place, by the most recent count (mid-2022,
+    the total every page uses), with Census 2021 beside it ("" when the count is missing)."""
+    from llr_analysis.analysis.population import TOTALS_PERIOD, latest_totals
+    from llr_analysis.analysis.population_localities import reconciliation
+
+    name = get_place(place).name
+    geo = read_table("geography/lsoa21", paths)
+    total = latest_totals(geo.loc[geo["place_id"] == get_place(place).id, "lsoa21_code"], paths)
+    census = reconciliation(place, paths).set_index("source_key")["population"].get("census")
+    if pd.isna(total):
+        return ""
+    return (
+        f"**How many people.** In {TOTALS_PERIOD}, the most recent estimate, **{total:,.0f}** people lived in "
+        f"{name} (ONS, based on Census 2021"
+        + (f"; Census 2021 counted {census:,.0f} in March 2021" if pd.notna(census) else "")
+        + "). The rest of this page describes ages and change with the mid-2019 and mid-2020 estimates, the "
+        "latest with single years of age for every small area here."
+    )
+
+
 def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str, year: int) -> str:
     """The page's summary: size, age shares and ratio against LLR and England, the year's change,
     and (with several localities) the oldest and youngest locality by share aged 65+."""
@@ -113,22 +134,7 @@ def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str,
     (old_pct, oldest), (young_pct, youngest) = (
         at_extreme(localities, "pct_65_plus", "area_name", lowest=b) for b in (False, True)
     )
-    from llr_analysis.analysis.population import TOTALS_PERIOD, latest_totals
-    from llr_analysis.analysis.population_localities import reconciliation
-
-    geo = read_table("geography/lsoa21")
-    total = latest_totals(geo.loc[geo["place_id"] == get_place(place).id, "lsoa21_code"])
-    census = reconciliation(place).set_index("source_key")["population"].get("census")
-    lead = (
-        f"**How many people.** In {TOTALS_PERIOD}, the most recent estimate, **{total:,.0f}** people lived in "
-        f"{name} (ONS, based on Census 2021"
-        + (f"; Census 2021 counted {census:,.0f} in March 2021" if pd.notna(census) else "")
-        + "). The rest of this page describes ages and change with the mid-2019 and mid-2020 estimates, the "
-        "latest with single years of age for every small area here.\n\n"
-        if pd.notna(total)
-        else ""
-    )
-    return lead + (
+    return (
         f"**In summary.** In mid-{year} an estimated **{row['population']:,.0f}** people lived in {name} "
         f"({row['share']:.1f}% of {llr_name}'s {llr['population']:,.0f}). "
         f"**{row['pct_65_plus']:.1f}%** were aged 65 and over ({llr_name} {llr['pct_65_plus']:.1f}%, "
