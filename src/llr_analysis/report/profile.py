@@ -122,7 +122,7 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
     )
     head = (
         f'<tr><th scope="col">Figure and period</th><th scope="col">{html.escape(loc.name)}</th>'
-        f'<th scope="col">{html.escape(loc.name)} compared with England</th>'
+        f'<th scope="col">Compared with England<br><small>({html.escape(loc.name)})</small></th>'
         f'<th scope="col">{html.escape(loc.place_name)}<br><small>({html.escape(loc.name)} compared with it)</small></th>'
         f'<th scope="col">{html.escape(llr)}<br><small>({html.escape(loc.name)} compared with it)</small></th></tr>'
     )
