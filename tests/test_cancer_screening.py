@@ -363,7 +363,8 @@ def test_leicester_cervical_2017_matches_the_raw_file(screening_project, mirror)
     assert place["comparison"] == "worse"
     assert place["screens_to_achievable"] == 14307
     llr = t[t["level"] == "llr"].iloc[0]
-    assert round(llr["value"], 1) == 69.0 and llr["practices"] == 141
+    assert round(llr["value"], 1) == 69.0 and llr["practices_all"] == 141
+    assert (llr["practices"], llr["practices_missing"]) == (136, 5)  # 5 with suppressed counts left out
 
 
 def test_rutland_pcn_is_the_place(screening_project):
@@ -470,13 +471,22 @@ def _rows():
             "place_id": ["rutland", "rutland", "rutland", None],
             "pcn_code": ["U1", "U1", None, None],
             "pcn_name": ["ZED PCN", "ZED PCN", None, None],
+            "status": ["active"] * 4,
             "source_id": ["test"] * 4,
         }
     )
 
 
+def _membership(*extra):
+    """The PCN membership table of :func:`_rows` (as ``localities.pcns`` gives it)."""
+    rows = [("U1", "Zed PCN", "rutland", "Rutland"), *extra]
+    return pd.DataFrame(rows, columns=["locality_code", "locality_name", "place_id", "places"])
+
+
 def test_a_pcn_and_a_place_shown_as_75_0_get_the_same_band():
-    t = screening.area_table(_rows(), "rutland", "cervical", "2017-12-31", "25-49").set_index("level")
+    t = screening.area_table(_rows(), "rutland", "cervical", "2017-12-31", "25-49", membership=_membership()).set_index(
+        "level"
+    )
     pcn, place = t.loc["pcn"], t.loc["place"]
     assert pcn["value"] == pytest.approx(74.99) and place["value"] == pytest.approx(75.0)
     assert f"{pcn['value']:.1f}" == f"{place['value']:.1f}" == "75.0"
@@ -498,7 +508,8 @@ def test_practices_with_no_pcn_are_apart_and_pcns_are_sorted():
     rows = pd.concat(
         [rows, rows.iloc[[0]].assign(practice_code="P4", pcn_code="A1", pcn_name="ALPHA PCN", numerator=1000.0)]
     )
-    t = screening.area_table(rows, "rutland", "cervical", "2017-12-31", "25-49")
+    membership = _membership(("A1", "Alpha PCN", "rutland", "Rutland")).sort_values("locality_name")
+    t = screening.area_table(rows, "rutland", "cervical", "2017-12-31", "25-49", membership=membership)
     assert list(t["level"]) == ["place", "pcn", "pcn", "no_pcn", "llr", "england"]
     assert list(t.loc[t["level"] == "pcn", "area_name"]) == ["Alpha PCN", "Zed PCN"]  # alphabetical
     ranked = loc.pcn_ranking(t)
@@ -529,3 +540,84 @@ def test_area_tabs_say_screening_is_by_practice():
     text = loc.area_tab_text(get_locality_level("ward"), "rutland")
     assert text.startswith("**No screening figures by wards.** Screening coverage is published by GP practice")
     assert "registered with each practice" in text and "Rutland's wards" in text
+
+
+def _epcn_workbook(path: Path, rows: list[tuple]) -> Path:
+    head = [
+        "Partner Organisation Code",
+        "Partner Name",
+        "PCN Code",
+        "PCN Name",
+        "Practice to PCN Relationship Start Date",
+        "Practice to PCN Relationship End Date",
+    ]
+    pd.DataFrame(rows, columns=head).to_excel(path, sheet_name="PCN Core Partner Details", index=False)
+    return path
+
+
+def test_a_practice_listed_under_two_pcns_at_once_is_an_error_naming_file_line_and_practice(tmp_path):
+    """Issue 20 item 9 / bad-input: a practice with two current PCN relationships would be counted in
+    two PCNs (or silently in the later one); processing stops naming the file, the lines and the practice."""
+    f = _epcn_workbook(
+        tmp_path / "epcn.xlsx",
+        [
+            ("C82001", "A Surgery", "U12345", "FIRST PCN", "20190701", None),
+            ("C82002", "B Surgery", "U12345", "FIRST PCN", "20190701", None),
+            ("C82001", "A Surgery", "U54321", "SECOND PCN", "20200401", None),
+        ],
+    )
+    with pytest.raises(DataValidationError) as err:
+        place_rule.read_epcn(f)
+    msg = str(err.value)
+    assert msg.startswith("epcn.xlsx: column 'Partner Organisation Code': line 4: area C82001:")
+    assert (
+        "listed under 2 PCNs at once" in msg
+        and "U12345 FIRST PCN (line 2)" in msg
+        and "U54321 SECOND PCN (line 4)" in msg
+    )
+
+
+def test_a_practice_that_moved_pcn_or_is_listed_twice_the_same_is_accepted(tmp_path):
+    f = _epcn_workbook(
+        tmp_path / "epcn.xlsx",
+        [
+            ("C82001", "A Surgery", "U12345", "FIRST PCN", "20190701", "20200331"),  # ended: history
+            ("C82001", "A Surgery", "U54321", "SECOND PCN", "20200401", None),
+            ("C82002", "B Surgery", "U12345", "FIRST PCN", "20190701", None),
+            ("C82002", "B Surgery", "U12345", "FIRST PCN", "20190701", None),  # the same twice
+        ],
+    )
+    out = place_rule.read_epcn(f)
+    assert len(out) == 4 and set(out.loc[out["end_date"].isna(), "pcn_code"]) == {"U54321", "U12345"}
+
+
+def test_closed_practices_and_other_places_pcns_are_apart_and_counts_say_what_was_used():
+    """Issue 20 item 5 and issue 25 item 5: a closed practice is never counted in its last PCN; a
+    practice in a PCN listed under another place is shown apart; every row says how many practices'
+    counts were used and how many were left out (suppressed), and the two add up."""
+    from llr_analysis.report.cancer_screening_localities import apart_text
+
+    rows = _rows()
+    extra = rows.iloc[[0, 0, 0]].assign(
+        practice_code=["P5", "P6", "P7"],
+        pcn_code=["U1", "U1", "U9"],
+        pcn_name=["ZED PCN", "ZED PCN", "NINE PCN"],
+        status=["closed", "active", "active"],
+        numerator=[100.0, np.nan, 10.0],  # P6: counts suppressed
+        denominator=[100.0, np.nan, 20.0],
+    )
+    rows = pd.concat([rows, extra], ignore_index=True)
+    membership = _membership(("U9", "Nine PCN", "leicestershire", "Leicestershire, Rutland"))
+    t = screening.area_table(rows, "rutland", "cervical", "2017-12-31", "25-49", membership=membership)
+    t = t.set_index(["level", "area_code"])
+    zed = t.loc[("pcn", "U1")]
+    assert (zed["practices"], zed["practices_missing"], zed["practices_all"]) == (2, 1, 3)  # P1, P2 used; P6 blank
+    assert zed["count"] == 3749.0 + 3750.0  # never the closed P5's 100
+    closed = t.loc[("closed", "")]
+    assert (closed["practices_all"], closed["count"]) == (1, 100.0)
+    assert ("pcn", "U9") not in t.index and t.loc[("pcn_elsewhere", "U9"), "practices_all"] == 1
+    place = t.loc[("place", "E06000017")]
+    assert (place["practices"], place["practices_missing"], place["practices_all"]) == (5, 1, 6)
+    text = apart_text(t.reset_index(), "Rutland")
+    assert text.startswith("**Practices not counted in any of Rutland's 1 PCN.**")
+    assert "Practices closed since (counted in no PCN) (1 practice)" in text and "listed under Leicestershire" in text

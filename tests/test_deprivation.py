@@ -453,18 +453,13 @@ def test_headlines(processed_project, mirror):
     assert list(h.columns) == overview.HEADLINE_COLUMNS
     assert (h["topic"] == "deprivation").all()
     share = "LSOAs in England's most deprived 10% (IMD)"
-    # the share of LSOAs in decile 1 is compared with England's 10% (by its Wilson interval); the rest are not
-    assert (h.loc[h["indicator"] != share, "comparison"] == "not compared").all()
-    assert h.loc[h["indicator"] != share, "lower_95"].isna().all()
+    # issue 20 item 2: none of these has sampling error (a count of areas, shares of population
+    # estimates, index scores and ranks): no interval and no better/similar/worse verdict anywhere
+    assert (h["comparison"] == overview.NOT_TESTED).all()
+    assert h["lower_95"].isna().all() and h["upper_95"].isna().all()
     h = h.set_index(["area_id", "indicator"])
-    assert h.xs(share, level="indicator")["comparison"].to_dict() == {
-        "leicester": "worse",  # 40 of 200 (20%): 95% CI 15.0% to 26.1%
-        "leicestershire": "better",  # 3 of 408
-        "rutland": "similar",  # 0 of 26: CI up to 12.9%
-        "llr": "better",  # 43 of 634 (6.8%)
-    }
-    lo, hi = h.loc[("leicester", share), ["lower_95", "upper_95"]]
-    assert (round(lo, 1), round(hi, 1)) == (15.0, 26.1)
+    assert h.loc[("rutland", share), "value"] == 0  # 0 of 26: none, said in words, never "similar"
+    assert h.loc[("leicester", share), "value"] == pytest.approx(20.0)  # 40 of 200: twice England's 10%
     raw = pd.read_csv(mirror / FILE7_2025_LLR, encoding="utf-8-sig")
     eng = pd.read_csv(mirror / ENGLAND_2025, encoding="utf-8-sig")
     leics = raw[raw[LAD24].isin(LEICS)]

@@ -465,14 +465,22 @@ def test_series_break_shows_both_values(processed_project):
 
 
 def test_narratives_are_computed_from_the_data(processed_project):
-    text = le_report.leicester_gap_text(processed_project)
+    text = le_report.place_gap_text("leicester", processed_project)
+    assert text.startswith("**Leicester's gap to England.**")
     assert (
         "In 2023-25, life expectancy at birth in Leicester was 77.5 years for males and 81.7 years for "
         "females, against 79.7 and 83.5 years in England: 2.2 years below England for males and 1.8 years "
         "below England for females"
     ) in text
     # 2015-17 Fingertips: Leicester 77.1 / 81.8, England 79.5 / 83.1 -> gaps 2.4 and 1.3
-    assert "narrowed by 0.2 years for males (from 2.4) and widened by 0.5 years for females (from 1.3)" in text
+    assert "In 2015-17, the first period of that series, it was 2.4 years below for males and 1.3 years below" in text
+    # Each place its own gap (issue 20 item 3): never Leicester's paragraph on another place's page.
+    shire = le_report.place_gap_text("leicestershire", processed_project)
+    assert shire.startswith("**Leicestershire's gap to England.**") and "Leicester " not in shire
+    assert "has no figure for Leicestershire as a whole" in shire and "In 2016-18" in shire
+    rutland = le_report.place_gap_text("rutland", processed_project)
+    assert rutland.startswith("**Rutland's gap to England.**") and "Leicester" not in rutland
+    assert "In 2023-25, life expectancy at birth in Rutland was" in rutland
     county = le_report.place_summary_text("leicestershire", "birth", processed_project)
     assert "Leicestershire's latest published life expectancy at birth is for 2016-18" in county
     assert "males from 80.1 years in North West Leicestershire to 81.6 in Harborough (England 79.7)" in county

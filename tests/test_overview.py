@@ -31,6 +31,14 @@ def test_headline_values(processed_project):
     assert le.loc["leicestershire", "period"] == "2016-18"
     assert le.loc["leicestershire", "comparison"] == "not compared"
     assert "ONS" in le.loc["leicestershire", "note"]
+    assert (
+        "no figure for Leicestershire as a whole after 2016-18; in 2023-25 its 7 districts ranged from 80.1"
+        in (le.loc["leicestershire", "note"])
+    )
+    # one total per area on every page: the mid-2022 estimates the deprivation pages use
+    pop = df[df.indicator == "Population (all ages)"].set_index("area_id")
+    assert pop.loc["leicester", ["period", "value"]].tolist() == ["mid-2022", 372495]
+    assert pop["comparison"].eq(overview.NOT_TESTED).all() and pop["england_value"].isna().all()
 
 
 def test_headline_table_escapes_and_labels(processed_project):
@@ -76,7 +84,11 @@ def test_overview_key_messages_from_the_processed_data(processed_project):
         "Life expectancy at birth is lowest in Leicester: 77.5 years for men, 2.2 years below England's 79.7, "
         "and 81.7 years for women, 1.8 years below England's 83.5 (2023-25), statistically worse than England. "
         "It is highest in Rutland: 82.9 years for men, 3.2 years above England's 79.7, and 85.4 years for "
-        "women, 1.9 years above England's 83.5 (2023-25), statistically better than England."
+        "women, 1.9 years above England's 83.5 (2023-25), statistically better than England. "
+        # issue 20 item 4: like with like; the place without the latest period is named with its districts
+        "Leicestershire is not in this comparison: it has no figure for 2023-25, its latest is for 2016-18; in "
+        "2023-25 its 7 districts ranged from 80.1 (North West Leicestershire) to 81.6 years (Harborough) for men "
+        "and from 83.8 (North West Leicestershire and Oadby and Wigston) to 85.4 years (Harborough) for women."
     )
     assert sentences[2] == (
         "Cervical screening (31 December 2017, older data): 69.0% of women aged 25 to 49 across LLR were "
@@ -85,8 +97,10 @@ def test_overview_key_messages_from_the_processed_data(processed_project):
         "better than England (76.3%). Below the minimum standard: women aged 25 to 49 in Leicester (59.9%) "
         "and Leicestershire (74.8%)."
     )
-    assert sentences[3].startswith("Leicester, Leicestershire and Rutland had 1,107,597 residents (mid-2020")
-    assert "18.1% of them aged 65 and over against 18.5% in England." in sentences[3]
+    # issue 20 item 6: the total is the most recent count (mid-2022), the share by age the latest with
+    # single years of age (mid-2020), each with its period
+    assert sentences[3].startswith("Leicester, Leicestershire and Rutland had 1,136,660 residents (mid-2022")
+    assert "18.1% of its people were aged 65 and over, against 18.5% in England (mid-2020" in sentences[3]
 
 
 def test_place_key_messages_from_the_processed_data(processed_project):
@@ -108,7 +122,7 @@ def test_place_key_messages_from_the_processed_data(processed_project):
     ]
     rutland = said("rutland")
     assert rutland[0].startswith(
-        "None of Rutland's neighbourhoods are among the 10% most deprived in England (English Indices of "
+        "None of Rutland's 26 neighbourhoods are among the 10% most deprived in England (English Indices of "
         "Deprivation 2025), where a tenth of all neighbourhoods are by definition"
     )
     # Leicestershire's latest published county life expectancy is 2016-18: older data, not tested

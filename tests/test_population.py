@@ -359,8 +359,10 @@ def test_overview_headlines(processed_project, mirror):
     r = h[(h["area_id"] == "rutland") & (h["indicator"] == "% aged 65 and over")].iloc[0]
     assert r["value"] == pytest.approx(100 * rut[cols65].to_numpy().sum() / rut["All Ages"].sum())
     assert r["england_value"] == pytest.approx(100 * raw[cols65].to_numpy().sum() / raw["All Ages"].sum())
-    assert r["href"] == "population/rutland.ipynb" and r["comparison"] == "not compared"
-    assert (
-        h.loc[(h["area_id"] == "llr") & (h["unit"] == "people"), "value"].item()
-        == raw.loc[raw["LA Code (2021 boundaries)"].isin(load_places().all_district_codes), "All Ages"].sum()
-    )
+    assert r["href"] == "population/rutland.ipynb" and r["comparison"] == "not tested"
+    # the total is the most recent count (mid-2022, IoD2025 denominators), not the mid-2020 estimate
+    f7 = pd.read_csv(mirror / "imd_2025/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv")
+    llr_f7 = f7[f7["Local Authority District code (2024)"].isin(load_places().all_district_codes)]
+    llr_total = h.loc[(h["area_id"] == "llr") & (h["unit"] == "people")].iloc[0]
+    assert llr_total["value"] == llr_f7["Total population: mid 2022"].sum() == 1136660
+    assert llr_total["period"] == "mid-2022"

@@ -14,8 +14,6 @@ from llr_analysis.analysis import localities
 from llr_analysis.analysis import profile as prof
 from llr_analysis.errors import ParameterError
 from llr_analysis.process import read_table
-from llr_analysis.stats.benchmark import compare_by_ci_overlap
-from llr_analysis.stats.proportions import wilson_ci
 from llr_analysis.website.notebooks import BUILD_PARAMETERS, Run, front_matter, plan
 from llr_analysis.website.sitepages import locality_pages
 
@@ -62,17 +60,20 @@ def test_ward_population_is_the_sum_of_its_best_fit_lsoas(processed_project):
     age = read_table("population/lsoa21_age", processed_project)
     age = age[age["year"] == 2020]
     mine = age[age["lsoa21_code"].isin(geo.loc[geo["ward_code"] == ABBEY, "lsoa21_code"])]
-    assert fig.loc["People", "value"] == pytest.approx(mine["population"].sum())
-    assert fig.loc["People", "place_value"] == pytest.approx(
-        age[age["lsoa21_code"].isin(geo.loc[geo["place_id"] == "leicester", "lsoa21_code"])]["population"].sum()
+    # the total is the most recent count, mid-2022 (IoD2025 denominators): one population per area on every page
+    den = read_table("deprivation/iod_population", processed_project)
+    den = den[den["edition"] == "IoD2025"].set_index("lsoa_code")["population"]
+    assert fig.loc["People", "period"] == "mid-2022"
+    assert fig.loc["People", "value"] == pytest.approx(
+        den.reindex(geo.loc[geo["ward_code"] == ABBEY, "lsoa21_code"]).sum()
     )
-    # share aged 65+: Wilson interval of whole people, compared by CI overlap (no judgement)
+    assert fig.loc["People", "place_value"] == pytest.approx(372495)
+    # share aged 65+ of a population estimate: no sampling error, so no interval and no verdict
     old = fig.loc["Aged 65 and over (% of people)"]
-    n65, n = round(mine.loc[mine["age"] >= 65, "population"].sum()), round(mine["population"].sum())
-    v, lo, hi = wilson_ci(n65, n)
-    assert (old["value"], old["lower_95"], old["upper_95"]) == pytest.approx((v, lo, hi))
-    assert old["vs_england"] == compare_by_ci_overlap(v, lo, hi, old["england_value"], polarity="no_judgement")
-    assert old["vs_england"] == "lower"  # Abbey 12.8% against England 18.5%, mid-2020
+    n65, n = mine.loc[mine["age"] >= 65, "population"].sum(), mine["population"].sum()
+    assert old["value"] == pytest.approx(100 * n65 / n) and pd.isna(old["lower_95"]) and pd.isna(old["upper_95"])
+    assert (old["vs_england"], old["vs_place"], old["vs_llr"]) == (prof.NOT_TESTED,) * 3
+    assert round(old["value"], 1) == 12.8 and round(old["england_value"], 1) == 18.5  # Abbey, mid-2020
 
 
 def test_ward_deprivation_against_england_and_never_a_partial_england(processed_project):
@@ -90,9 +91,10 @@ def test_ward_deprivation_against_england_and_never_a_partial_england(processed_
     idaci = fig.loc["Children aged 0-15 in income-deprived families (IDACI, %)"]
     pop = read_table("deprivation/iod_population", processed_project)
     if pop.loc[pop["edition"] == "IoD2025", "children_0_15"].isna().any():
-        assert math.isnan(idaci["england_value"]) and idaci["vs_england"] == "not compared"
+        assert math.isnan(idaci["england_value"])
     assert idaci["llr_value"] == pytest.approx(34.63, abs=0.01)
-    assert idaci["vs_llr"] == "worse"  # Abbey 57.9% (56.5-59.3)
+    # IDACI is a share of population estimates: described, never tested (Abbey 57.9%)
+    assert idaci["vs_llr"] == prof.NOT_TESTED and pd.isna(idaci["lower_95"])
 
 
 def test_ward_life_expectancy_comes_from_overlapping_msoas_and_says_so(processed_project):
@@ -171,7 +173,7 @@ def test_key_figures_download_layout(processed_project):
     loc = prof.get_locality("ward", "E05012632", processed_project)  # Barleythorpe, Rutland
     fig = prof.key_figures(loc, processed_project)
     assert list(fig.columns) == prof.FIGURE_COLUMNS
-    assert set(fig["vs_england"]) <= {"better", "similar", "worse", "higher", "lower", "not compared"}
+    assert set(fig["vs_england"]) <= {"better", "similar", "worse", "higher", "lower", "not compared", "not tested"}
     assert pd.notna(fig.loc[fig["indicator"] == "People", "value"]).all()
 
 
@@ -182,10 +184,97 @@ def test_key_messages_name_the_comparison_and_period_and_skip_a_missing_place_va
     loc = prof.get_locality("district", "E07000130", processed_project)  # Charnwood
     messages = key_messages(loc, prof.key_figures(loc, processed_project))
     assert 2 <= len(messages) <= 4
+    # a share of a population estimate is described, never given a verdict
     assert (
-        "Aged 0-15 (% of people): 17.0%, lower than England (19.2%), Leicestershire 17.9% (mid-2020, older data)."
-        in messages
+        "Aged 0-15 (% of people): 17.0%, 2.2 points below England's 19.2%, Leicestershire 17.9% "
+        "(mid-2020, older data)." in messages
     )
+    assert not any("lower than England" in m or "higher than England" in m for m in messages if "Aged" in m)
     le = [m for m in messages if m.startswith("Life expectancy at birth, males")]
     # OHID publishes no county figure in this extract: the sentence leaves the place out, never "–"
     assert le == ["Life expectancy at birth, males (years): 80.3 years, better than England (79.7 years) (2023-25)."]
+
+
+def test_pcn_place_median_uses_the_pcns_each_place_lists(processed_project):
+    """Issue 20 item 1: a PCN profile's place comparator is the median of the PCNs its place's pages
+    list (one membership rule), recomputed here from those lists, not from each PCN's first practice."""
+    practices = read_table("cancer_screening/practices", processed_project)
+    score = practices.dropna(subset=["pcn_code"]).groupby("pcn_code")["pcn_imd_score"].first()
+    expected = {}
+    for place in ("leicester", "leicestershire", "rutland"):
+        listed = localities.locality_list(place, "pcn", processed_project)["locality_code"]
+        expected[place] = float(score.reindex(listed).median())
+    assert round(expected["leicester"], 1) == 29.5 and round(expected["leicestershire"], 1) == 13.8
+    targets = localities.profile_targets(processed_project)
+    for place, median in expected.items():
+        code = targets[(targets["level"] == "pcn") & (targets["place_id"] == place)]["code"].iloc[0]
+        loc = prof.get_locality("pcn", code, processed_project)
+        row = prof.key_figures(loc, processed_project).query("topic == 'deprivation'").iloc[0]
+        assert row["place_value"] == pytest.approx(median)
+        n = len(localities.locality_list(place, "pcn", processed_project))
+        assert f"{loc.place_name}: {n} PCN{'' if n == 1 else 's'} used" in row["basis"]
+        assert row["vs_place"] == prof.NOT_TESTED  # an index score, not a sample
+    # LLR: every PCN once
+    all_pcns = localities.pcns(processed_project)["locality_code"]
+    assert row["llr_value"] == pytest.approx(float(score.reindex(all_pcns).median()))
+
+
+NO_SAMPLING_ERROR = (
+    "Small areas in England's most deprived 10% (% of LSOAs)",
+    "Aged 0-15 (% of people)",
+    "Aged 65 and over (% of people)",
+    "Children aged 0-15 in income-deprived families (IDACI, %)",
+    "People aged 60+ who are income deprived (IDAOPI, %)",
+)
+
+
+@pytest.mark.parametrize("level,code", [("ward", ABBEY), ("ward", "E05012632"), ("district", "E07000130")])
+def test_no_interval_or_verdict_on_a_figure_without_sampling_error(processed_project, level, code):
+    """Issue 20 item 2: counts of areas and shares of population estimates get no interval and no
+    better/similar/worse; screening and life expectancy keep theirs."""
+    loc = prof.get_locality(level, code, processed_project)
+    fig = prof.key_figures(loc, processed_project).set_index("indicator")
+    for indicator in NO_SAMPLING_ERROR:
+        r = fig.loc[indicator]
+        assert pd.isna(r["lower_95"]) and pd.isna(r["upper_95"]), indicator
+        assert {r["vs_england"], r["vs_place"], r["vs_llr"]} == {prof.NOT_TESTED}, indicator
+
+
+def test_rutland_with_no_deprived_lsoa_is_none_not_similar(processed_project, monkeypatch):
+    from llr_analysis.report.overview import plain_versus
+
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    loc = prof.get_locality("ward", "E05012632", processed_project)  # Barleythorpe, Rutland
+    r = prof.key_figures(loc, processed_project).set_index("indicator").loc[NO_SAMPLING_ERROR[0]]
+    assert r["value"] == 0 and r["vs_england"] == prof.NOT_TESTED
+    assert plain_versus(0.0, 10.0, "%") == "none (England 10.0%)"
+    assert plain_versus(20.0, 10.0, "%") == "twice England's 10.0%"
+    assert plain_versus(12.8, 18.5, "%") == "5.7 points below England's 18.5%"
+
+
+def test_pcn_screening_counts_no_closed_practice(processed_project):
+    """Issue 20 item 5: a PCN's 2017 cervical totals are those of its practices that are open; a closed
+    practice (Westcotes Medical Centre, Y03587, last in Millennium PCN) is shown apart, never counted."""
+    practices = read_table("cancer_screening/practices", processed_project).set_index("practice_code")
+    assert practices.loc["Y03587", "status"] == "closed"
+    millennium = practices.loc["Y03587", "pcn_code"]
+    loc = prof.get_locality("pcn", millennium, processed_project)
+    cov = read_table("cancer_screening/practice_coverage", processed_project)
+    open_ = practices.index[(practices["pcn_code"] == millennium) & (practices["status"] == "active")]
+    mine = cov[cov["practice_code"].isin(open_) & (cov["age_group"] == "25-49") & ~cov["suppressed"].astype(bool)]
+    row = prof.key_figures(loc, processed_project).query("indicator == 'Cervical screening coverage, ages 25-49 (%)'")
+    assert (row["count"].iloc[0], row["denominator"].iloc[0]) == (mine["numerator"].sum(), mine["denominator"].sum())
+
+
+def test_a_ward_has_one_total_on_every_page(processed_project):
+    """Issue 20 item 6: Spinney Hills was 11,492 (mid-2020) on its profile and 12,194 (mid-2022) on the
+    deprivation page; the total is now the mid-2022 count on both."""
+    geo = read_table("geography/lsoa21", processed_project)
+    code = geo.loc[geo["ward_name"] == "Spinney Hills", "ward_code"].iloc[0]
+    loc = prof.get_locality("ward", code, processed_project)
+    people = prof.key_figures(loc, processed_project).set_index("indicator").loc["People"]
+    assert (people["value"], people["period"]) == (12194, "mid-2022")
+    assert people["vs_england"] == prof.NOT_TESTED
+    dep = read_table("deprivation/iod_population", processed_project)
+    dep = dep[(dep["edition"] == "IoD2025") & dep["lsoa_code"].isin(geo.loc[geo["ward_code"] == code, "lsoa21_code"])]
+    assert dep["population"].sum() == 12194

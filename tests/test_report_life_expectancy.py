@@ -219,7 +219,11 @@ def test_rutland_localities_name_every_ward(processed_project):
     assert "14 of the 15 wards lie within a single MSOA" in text
     assert "Rutland has 15 electoral wards (May 2024 boundaries)" in text
     pcn = page.named("le-pcns")["frame"]
-    assert list(pcn["PCN"]) == ["Rutland Health PCN"] and pcn["Practices"].tolist() == [4]
+    assert (
+        list(pcn["PCN"]) == ["Rutland Health PCN"]
+        and pcn["Practices used"].tolist() == [4]
+        and pcn["Practices without a figure"].tolist() == [0]
+    )
     assert pcn["Males: median of practices"].tolist() == [82.5]
     assert "**GP-practice life expectancy, 2020 (older data).**" in text
     assert "Every practice of Rutland in the file is open and belongs to a PCN." in text
@@ -233,7 +237,7 @@ def test_leicester_and_leicestershire_localities(processed_project):
     assert wards.loc["Abbey", "MSOA holding most of them (share)"] == "Stocking Farm & Mowmacre (58%)"
     assert wards.loc["Abbey", "Males: life expectancy of those MSOAs"] == "75.4 to 81.7"
     pcn = page.named("le-pcns")["frame"]
-    assert len(pcn) == 10 and pcn["Practices"].sum() == 54
+    assert len(pcn) == 10 and pcn["Practices used"].sum() == 54
     assert pcn["Males: median of practices"].is_monotonic_increasing  # lowest first, as the text says
     assert pcn["PCN"].iloc[0] == "Leicester City & University PCN"
     assert len(page.named("le-pcn-practices")["frame"]) == 54

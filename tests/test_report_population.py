@@ -17,7 +17,7 @@ def structure_frame(localities):
     """A :func:`structure_table` of Leicestershire with the given localities (name, population, pct_65_plus)."""
     rows = [
         ("E10000018", "Leicestershire", "place", 700000.4, 49.5, 18.0, 60.0, 22.04, 2.96, 370.4),
-        ("E54000015", "LLR", "LLR", 1100000.0, 100.0, 19.0, 63.0, 18.0, 2.5, 290.0),
+        ("E54000015", "LLR", "ICB", 1100000.0, 100.0, 19.0, 63.0, 18.0, 2.5, 290.0),
         ("E92000001", "England", "England", 56000000.0, float("nan"), 19.2, 62.3, 18.5, 2.45, 296.6),
     ]
     rows += [
@@ -213,3 +213,12 @@ def test_rutland_real_sentences(processed_project):
         "Census 2021 (21 March 2021) counted **41,051** usual residents in Rutland, 1.4% more than the mid-2020 "
         "estimate; 48.7% were female."
     )
+
+
+def test_the_page_leads_with_the_most_recent_total(processed_project, monkeypatch):
+    """Issue 20 item 6: the population page opens with the mid-2022 total every page uses, Census 2021
+    beside it; the mid-2020 estimates follow only for ages."""
+    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+    text = pop_report.totals_text("leicester", processed_project)
+    assert text.startswith("**How many people.** In mid-2022, the most recent estimate, **372,495** people")
+    assert "Census 2021 counted 368,581 in March 2021" in text

@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis import settings
-from llr_analysis.analysis.localities import pcn_name
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_place, load_places
 from llr_analysis.process import read_table
@@ -340,57 +339,12 @@ def england_row(rows: pd.DataFrame, programme: str, period: str, age_group: str,
     return coverage(rows["numerator"], rows["denominator"]) | {"source": "sum of all practices in England"}
 
 
-def area_table(rows: pd.DataFrame, place: str, programme: str, period: str, age_group: str, paths=None) -> pd.DataFrame:
-    """Coverage for the place, each PCN with practices in the place, LLR and England.
+def area_table(*args, **kwargs) -> pd.DataFrame:
+    """Coverage for the place, its PCNs, the practices shown apart, LLR and England: see
+    :func:`llr_analysis.analysis.cancer_screening_areas.area_table`."""
+    from llr_analysis.analysis.cancer_screening_areas import area_table as table
 
-    PCN figures are over all of the PCN's practices in the data (a PCN can have practices in two
-    places; ``pcn_places`` names them); PCNs come in alphabetical order. The place's practices with no
-    PCN on record are one ``no_pcn`` row (counted in the place, never a PCN). Each row carries its Wilson 95% CI, the comparison with
-    England, the standard band and the gap to the standard.
-    """
-    the_place = get_place(place)
-    cfg = load_places()
-    llr = rows[rows["place_id"].notna()]
-    here = llr[llr["place_id"] == the_place.id]
-    eng = england_row(rows, programme, period, age_group, paths)
-    out = []
-
-    def add(kind, code, name, sub, extra=None):
-        c = coverage(sub["numerator"], sub["denominator"])
-        out.append({"level": kind, "area_code": code, "area_name": name, **c, "practices": len(sub), **(extra or {})})
-
-    add("place", the_place.code, the_place.name, here)
-    pcn_places = (
-        llr.dropna(subset=["pcn_code"])
-        .groupby("pcn_code")["place_id"]
-        .agg(lambda s: ", ".join(sorted({cfg.places[p].name for p in s})))
-    )
-    groups = llr.dropna(subset=["pcn_code"]).groupby(["pcn_code", "pcn_name"])
-    named = sorted(((pcn_name(n), c, sub) for (c, n), sub in groups), key=lambda t: t[0])
-    for name, code, sub in named:  # PCNs in alphabetical order of their shown names
-        if (sub["place_id"] == the_place.id).any():
-            add("pcn", code, name, sub, {"pcn_places": pcn_places.get(code, "")})
-    no_pcn = here[here["pcn_code"].isna()]
-    if len(no_pcn):
-        add("no_pcn", "", "Practices with no PCN on record", no_pcn)
-    add("llr", cfg.llr_code, cfg.llr_short_name, llr)
-    out.append(
-        {
-            "level": "england",
-            "area_code": ENGLAND_CODE,
-            "area_name": "England",
-            **{k: v for k, v in eng.items() if k != "source"},
-            "practices": len(rows),
-        }
-    )
-    df = pd.DataFrame(out)
-    df["comparison"] = compare_with_england(df["value"], df["lower_95"], df["upper_95"], eng["value"])
-    df.loc[df["level"] == "england", "comparison"] = "comparator"
-    df["standard_band"] = [standard_band(v, programme) for v in df["value"]]
-    gaps = pd.DataFrame([gap_to_standard(n, d, programme) for n, d in zip(df["count"], df["denominator"], strict=True)])
-    df = pd.concat([df.reset_index(drop=True), gaps], axis=1)
-    df["programme"], df["period"], df["age_group"] = programme, period, age_group
-    return df
+    return table(*args, **kwargs)
 
 
 def local_authority_indicator_ids(programme: str) -> list[int]:
@@ -576,7 +530,13 @@ def headlines(paths=None) -> pd.DataFrame:
                             "unit": "%",
                             "england_value": t.loc["england", "value"],
                             "comparison": r["comparison"],
-                            "note": f"{int(r['practices'])} GP practices; registered patients",
+                            "note": f"{int(r['practices'])} GP practices used"
+                            + (
+                                f", {int(r['practices_missing'])} left out (counts suppressed)"
+                                if r["practices_missing"]
+                                else ""
+                            )
+                            + "; registered patients",
                             "href": f"cancer_screening/{page_place}.ipynb",
                         }
                     )

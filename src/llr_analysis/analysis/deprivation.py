@@ -25,11 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from llr_analysis.analysis.overview import NOT_TESTED
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS
-from llr_analysis.stats import compare_by_ci_overlap, wilson_ci
 from llr_analysis.stats.imd_measures import MEASURES
 
 __all__ = [
@@ -393,8 +393,8 @@ def headlines(paths=None) -> pd.DataFrame:
     population-weighted IMD score (IoD2025), and for the three places the national rank among
     upper-tier authorities on the proportion of LSOAs in the most deprived 10% (IoD2025) and on
     the average score (the latest edition whose population denominators cover all of England:
-    IoD2019 offline). The share of LSOAs in decile 1 is compared with England's 10% by its 95%
-    Wilson interval (k of n LSOAs); the other figures have no interval ("not compared").
+    IoD2019 offline). None has sampling error (counts of areas, shares of population estimates,
+    scores): no interval or verdict (:data:`~llr_analysis.analysis.overview.NOT_TESTED`), said in words.
     """
     cfg = load_places()
     edition = "IoD2025"
@@ -420,7 +420,7 @@ def headlines(paths=None) -> pd.DataFrame:
                 "upper_95": float(ci[1]),
                 "unit": unit,
                 "england_value": float(england),
-                "comparison": compare_by_ci_overlap(value, ci[0], ci[1], england, polarity=polarity),
+                "comparison": NOT_TESTED,
                 "note": note,
                 "href": href,
             }
@@ -442,7 +442,6 @@ def headlines(paths=None) -> pd.DataFrame:
             eng_lsoa10,
             "lower_is_better",
             f"{k} of {len(lsoas)} LSOAs; England {n_lsoas_england // 10:,} of {n_lsoas_england:,} (10%)",
-            ci=wilson_ci(k, len(lsoas))[1:],
         )
         add(
             area_id,

@@ -45,12 +45,12 @@ __all__ = [
     "imd_gradient",
     "latest_values",
     "le_series",
-    "leicester_gap",
     "llr_latest_table",
     "msoa_counts",
     "msoa_imd2019",
     "msoa_le",
     "place_2009_13",
+    "place_gap",
     "poor_health_table",
     "poor_health_years",
     "series_break",
@@ -75,7 +75,6 @@ SERIES_SHORT = {
     "fingertips_92901": "OHID Fingertips 92901",
     "fingertips_92901_2020": "Fingertips 92901, 2020 extract",
 }
-LLR_ICB_NAME = "Leicester, Leicestershire and Rutland"
 
 
 # ------------------------------------------------------------------------------ parameters
@@ -207,18 +206,19 @@ def series_break(place: str, measure: str = "birth", paths=None) -> pd.DataFrame
     return w.reset_index(drop=True)
 
 
-def leicester_gap(paths=None) -> dict:
-    """Leicester's gap to England in life expectancy at birth, latest and earliest period of each series.
+def place_gap(place: str, paths=None) -> dict:
+    """The place's own gap to England in life expectancy at birth, latest and earliest period of each series.
 
     Returns ``{series: {sex: {"first": row, "latest": row}}}`` where each row has period,
-    value, england_value and gap.
+    value, england_value and gap; a series that has no figure for the place as a whole (OHID
+    publishes 90366 for districts and unitary authorities, not counties) is absent.
     """
     le = read_table("life_expectancy/le_la", paths)
     le = le[(le["age"] == "birth") & le["series"].isin(LE_SERIES)]
     cfg = load_places()
-    leic = get_place("leicester").code
-    gaps = gap_to_england(le[le["area_code"].isin([leic, cfg.england_code])])
-    gaps = gaps.dropna(subset=["gap"]).sort_values("period_start")
+    code = get_place(place).code
+    gaps = gap_to_england(le[le["area_code"].isin([code, cfg.england_code])])
+    gaps = gaps[gaps["area_code"] == code].dropna(subset=["gap"]).sort_values("period_start")
     out: dict = {}
     for (series, sex), g in gaps.groupby(["series", "sex"]):
         out.setdefault(series, {})[sex] = {"first": g.iloc[0].to_dict(), "latest": g.iloc[-1].to_dict()}
@@ -415,7 +415,7 @@ def imd_gradient(m: pd.DataFrame) -> dict:
 def gp_practice_le(paths=None) -> pd.DataFrame:
     """GP-practice life expectancy (Fingertips 650) for practices in the LLR ICB, every year in the file."""
     gp = read_table("life_expectancy/gp_practice", paths)
-    gp = gp[gp["icb_name"] == LLR_ICB_NAME]
+    gp = gp[gp["icb_name"] == load_places().llr_name]  # the ICB, named as in places.yml
     return gp.dropna(subset=["value"]).reset_index(drop=True)
 
 
@@ -549,4 +549,6 @@ def headlines(paths=None) -> pd.DataFrame:
             )
     out = pd.DataFrame(rows)
     out["topic"] = "life_expectancy"
-    return out
+    from llr_analysis.analysis.life_expectancy_periods import note_older_periods
+
+    return note_older_periods(out, paths)

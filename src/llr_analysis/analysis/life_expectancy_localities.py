@@ -169,7 +169,13 @@ def pcn_le(practices: pd.DataFrame) -> pd.DataFrame:
     p = practices[practices["group"] == "pcn"]
     rows = []
     for (code, name), g in p.groupby(["pcn_code", "pcn_name"]):
-        row = {"pcn_code": code, "pcn_name": name, "practices": int(g[list(SEXES)].notna().any(axis=1).sum())}
+        has = g[list(SEXES)].notna().any(axis=1)
+        row = {
+            "pcn_code": code,
+            "pcn_name": name,
+            "practices": int(has.sum()),  # practices with a figure (the ones the median uses)
+            "practices_missing": int((~has).sum()),  # open practices without one
+        }
         for sex in SEXES:
             v = g[sex].dropna()
             row[f"{sex.lower()}_median"] = float(v.median()) if len(v) else np.nan

@@ -76,6 +76,25 @@ def pcns(paths=None) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("locality_name").reset_index(drop=True)
 
 
+def pcn_imd_scores(paths=None) -> pd.DataFrame:
+    """Every LLR PCN once with its place (as listed on every page) and IMD 2019 score.
+
+    Columns ``pcn_code``, ``pcn_name``, ``place_id``, ``pcn_imd_score`` (missing when the
+    derivation has no score for it).
+    """
+    p = practice_places(paths)
+    score = p.dropna(subset=["pcn_code"]).drop_duplicates("pcn_code").set_index("pcn_code")["pcn_imd_score"]
+    listed = pcns(paths)
+    return pd.DataFrame(
+        {
+            "pcn_code": listed["locality_code"],
+            "pcn_name": listed["locality_name"],
+            "place_id": listed["place_id"],
+            "pcn_imd_score": listed["locality_code"].map(score).astype(float),
+        }
+    )
+
+
 def locality_list(place: str, level: str, paths=None) -> pd.DataFrame:
     """The localities of ``level`` in ``place``: ``locality_code``, ``locality_name`` (+ level details).
 

@@ -32,6 +32,10 @@ HEADLINE_COLUMNS = [
     "href",
 ]
 
+#: The comparison of a figure without sampling error (a count of areas, a share of population
+#: estimates, an index score): no interval and no better/similar/worse; pages describe it in words.
+NOT_TESTED = "not tested"
+
 COMPARISON_TEXT = {
     "better": "Better than England",
     "similar": "Similar to England",
@@ -39,6 +43,7 @@ COMPARISON_TEXT = {
     "higher": "Higher than England",
     "lower": "Lower than England",
     "not compared": "Not compared",
+    NOT_TESTED: "Not tested (no sampling error)",
 }
 
 
@@ -124,7 +129,10 @@ def _place_ids() -> list[str]:
 def deprivation_figures(headlines: pd.DataFrame) -> pd.DataFrame:
     """Share of LSOAs in England's most deprived 10%, by area, against England's 10%."""
     d = _matching(headlines, _DEPRIVED_SHARE)
-    d = d[d["unit"] == "%"][["area_id", "area_name", "period", "value"]].dropna(subset=["value"]).copy()
+    d = d[d["unit"] == "%"][["area_id", "area_name", "period", "value", "note"]].dropna(subset=["value"]).copy()
+    # how many neighbourhoods (LSOAs) the share is of, from the headline's "k of n LSOAs" note
+    d["n_lsoas"] = pd.to_numeric(d["note"].astype(str).str.extract(r"\d+ of ([\d,]+) LSOAs")[0].str.replace(",", ""))
+    d = d.drop(columns="note")
     d["england_value"] = ENGLAND_DEPRIVED_DECILE_SHARE
     d["ratio"] = d["value"] / ENGLAND_DEPRIVED_DECILE_SHARE
     return d.reset_index(drop=True)
@@ -187,8 +195,26 @@ def population_figures(headlines: pd.DataFrame) -> pd.DataFrame:
     old = _matching(headlines, _AGED_65)[["area_id", "period", "value", "england_value"]].rename(
         columns={"value": "share_65", "england_value": "england_share_65", "period": "period_65"}
     )
-    out = pop.merge(old, on="area_id", how="left")
-    return out[out["period"].eq(out["period_65"]) | out["period_65"].isna()].drop(columns="period_65")
+    # the total (the most recent count) and the share aged 65+ (the latest estimates by single year of
+    # age) may come from different periods: each keeps its own, and the sentence names both
+    return pop.merge(old, on="area_id", how="left")
+
+
+def _lacking(rows: pd.DataFrame, period: str) -> list[dict]:
+    """Places without a life expectancy figure for ``period``: their latest period and their districts'
+    range in ``period`` by sex (from :func:`llr_analysis.analysis.life_expectancy.district_range`)."""
+    from llr_analysis.analysis.life_expectancy_periods import district_range
+
+    out = []
+    for area_id, g in rows.groupby("area_id", sort=False):
+        ranges = {}
+        for sex in ("males", "females"):
+            try:
+                ranges[sex] = district_range(area_id, sex[:-1].capitalize(), period)
+            except LLRError:
+                ranges[sex] = None
+        out.append({"area_name": g["area_name"].iloc[0], "period": str(g["period"].iloc[0]), "districts": ranges})
+    return out
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -239,12 +265,20 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[di
                 }
             )
         e = le[le["area_id"].isin(places)]
-        if e["area_id"].nunique() >= 2:
+        # like with like: only the places with the latest period are compared; a place whose latest
+        # figure is older is named, with what its districts show for the latest period
+        start = e["period"].astype(str).str[:4].astype(int)
+        latest = e[start == start.max()] if len(e) else e
+        lacking = e[~e.index.isin(latest.index)]
+        if latest["area_id"].nunique() >= 2:
+            e = latest
             mean = e.groupby("area_id")["value"].mean().sort_values()
             low, high = mean.index[0], mean.index[-1]
             out.append(
                 {
                     "kind": "life_expectancy_places",
+                    "period": str(e["period"].iloc[0]),
+                    "lacking": _lacking(lacking, str(e["period"].iloc[0])),
                     "low": {
                         "area_name": e.loc[e["area_id"] == low, "area_name"].iloc[0],
                         "rows": _records(e[e["area_id"] == low]),

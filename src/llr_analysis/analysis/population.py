@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from llr_analysis.analysis.overview import NOT_TESTED
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
@@ -248,7 +249,7 @@ def structure_table(year: int, place: str, level: str, paths=None) -> pd.DataFra
     place_age = place_by_age(year, place, paths)
     llr_age = place_by_age(year, None, paths)
     rows.append({"area_code": p.code, "area_name": p.name, "area_type": "place", **structure(place_age)})
-    rows.append({"area_code": cfg.llr_code, "area_name": cfg.llr_short_name, "area_type": "LLR", **structure(llr_age)})
+    rows.append({"area_code": cfg.llr_code, "area_name": cfg.llr_short_name, "area_type": "ICB", **structure(llr_age)})
     rows.append(
         {
             "area_code": cfg.england_code,
@@ -262,7 +263,7 @@ def structure_table(year: int, place: str, level: str, paths=None) -> pd.DataFra
     is_loc = out["area_type"] == "locality"
     out.loc[is_loc, "share"] = 100 * out.loc[is_loc, "population"] / float(place_age.sum())
     out.loc[out["area_type"] == "place", "share"] = 100 * float(place_age.sum()) / float(llr_age.sum())
-    out.loc[out["area_type"] == "LLR", "share"] = 100.0
+    out.loc[out["area_type"] == "ICB", "share"] = 100.0
     return out
 
 
@@ -356,7 +357,7 @@ def district_totals(place: str, paths=None) -> pd.DataFrame:
 
     out = [
         total(lads[lads["area_code"].isin(p.district_codes)], p.code, p.name, "place"),
-        total(lads, cfg.llr_code, cfg.llr_short_name, "LLR"),
+        total(lads, cfg.llr_code, cfg.llr_short_name, "ICB"),
         t[t["area_code"] == cfg.england_code].assign(area_type="England"),
     ]
     if len(p.districts) > 1:
@@ -420,40 +421,92 @@ def wide_change(change: pd.DataFrame, small_base: int = SMALL_BASE) -> pd.DataFr
     return out
 
 
+#: The population series for totals ("how many people live here") on every page: ONS mid-2022 LSOA
+#: estimates (based on Census 2021), as published with the English Indices of Deprivation 2025. It is
+#: the most recent count in the data, exists for every LSOA 2021 (so wards, districts, places and LLR
+#: add up), and is the denominator of the deprivation figures, so an area has one total everywhere.
+#: The mid-2020 estimates (2011-Census-based) are used only where single years of age are needed.
+TOTALS_PERIOD = "mid-2022"
+TOTALS_SOURCE = "ONS mid-2022 small-area estimates (based on Census 2021), as published with IoD2025"
+
+
+def latest_totals(lsoa21_codes=None, paths=None) -> float:
+    """The mid-2022 population of a set of LSOAs 2021 (None: every LLR LSOA); NaN when any is missing
+    (never a partial total)."""
+    den = read_table("deprivation/iod_population", paths)
+    den = den[den["edition"] == "IoD2025"]
+    geo = read_table("geography/lsoa21", paths)
+    codes = pd.Index(geo["lsoa21_code"] if lsoa21_codes is None else lsoa21_codes)
+    vals = den.set_index("lsoa_code")["population"].reindex(codes)
+    return float(vals.sum()) if len(vals) and vals.notna().all() else float("nan")
+
+
 def headlines(paths=None, year: int = YEARS[-1]) -> pd.DataFrame:
     """Headline figures for the overview page (:mod:`llr_analysis.analysis.overview`): population, % aged 65+
     and % aged 85+ for LLR and each place, with England's value.
 
-    Not compared with England: a population estimate is not a sample, so there is no confidence
-    interval to compare, and a larger or smaller share of older people is neither better nor worse.
+    The total is the most recent count (:data:`TOTALS_PERIOD`, :data:`TOTALS_SOURCE`; England's is not
+    in the data offline, so it is left blank rather than taken from another period); the shares by age
+    come from the mid-``year`` estimates, the latest with single years of age here, each labelled with
+    its period. Not compared with England: a population estimate is not a sample, so there is no
+    confidence interval to compare, and a larger or smaller share of older people is neither better
+    nor worse.
     """
     cfg = load_places()
     eng = england_by_age(year, paths)
-    areas = [("llr", cfg.llr_name, place_by_age(year, None, paths), None)]
-    areas += [(p.id, p.name, place_by_age(year, p.id, paths), f"population/{p.id}.ipynb") for p in cfg.places.values()]
+    geo = read_table("geography/lsoa21", paths)
+    areas = [("llr", cfg.llr_name, place_by_age(year, None, paths), None, None)]
+    areas += [
+        (p.id, p.name, place_by_age(year, p.id, paths), f"population/{p.id}.ipynb", p.id) for p in cfg.places.values()
+    ]
     rows = []
-    for area_id, name, by_age, href in areas:
-        for indicator, value, england, unit in (
-            ("Population (all ages)", float(by_age.sum()), float(eng.sum()), "people"),
-            ("% aged 65 and over", percent_aged(by_age, 65), percent_aged(eng, 65), "%"),
-            ("% aged 85 and over", percent_aged(by_age, 85), percent_aged(eng, 85), "%"),
+
+    def row(area_id, name, href, indicator, period, value, england, unit, note):
+        rows.append(
+            {
+                "topic": "population",
+                "indicator": indicator,
+                "area_id": area_id,
+                "area_name": name,
+                "period": period,
+                "value": value,
+                "lower_95": np.nan,
+                "upper_95": np.nan,
+                "unit": unit,
+                "england_value": england,
+                "comparison": NOT_TESTED,
+                "note": note,
+                "href": href,
+            }
+        )
+
+    for area_id, name, by_age, href, place_id in areas:
+        codes = geo["lsoa21_code"] if place_id is None else geo.loc[geo["place_id"] == place_id, "lsoa21_code"]
+        row(
+            area_id,
+            name,
+            href,
+            "Population (all ages)",
+            TOTALS_PERIOD,
+            latest_totals(codes, paths),
+            np.nan,
+            "people",
+            TOTALS_SOURCE + "; the most recent count here",
+        )
+        for indicator, value, england in (
+            ("% aged 65 and over", percent_aged(by_age, 65), percent_aged(eng, 65)),
+            ("% aged 85 and over", percent_aged(by_age, 85), percent_aged(eng, 85)),
         ):
-            rows.append(
-                {
-                    "topic": "population",
-                    "indicator": indicator,
-                    "area_id": area_id,
-                    "area_name": name,
-                    "period": f"mid-{year}",
-                    "value": value,
-                    "lower_95": np.nan,
-                    "upper_95": np.nan,
-                    "unit": unit,
-                    "england_value": england,
-                    "comparison": "not compared",
-                    "note": "ONS mid-year estimate (2011-Census-based series)",
-                    "href": href,
-                }
+            row(
+                area_id,
+                name,
+                href,
+                indicator,
+                f"mid-{year}",
+                value,
+                england,
+                "%",
+                "ONS mid-year estimate (2011-Census-based series), the latest by single year of age here",
             )
     return pd.DataFrame(rows)
 

@@ -56,14 +56,16 @@ RECONCILIATION_SOURCES = [
         "ONS mid-year population estimates for small areas (based on the 2011 Census)",
         f"mid-{YEARS[-1]}",
         f"sape_lsoa11_mid{YEARS[-1]}",
-        "This page: population size, age structure, localities and change; the overview and place pages",
+        "Where single years of age are needed: age structure (shares aged 0-15, 65+, 85+, dependency ratio), "
+        "localities' ages and the change from mid-2019, here and in the profiles",
     ),
     (
         "iod_denominators",
         "Population figures published with the English Indices of Deprivation 2025 (ONS mid-2022 estimates)",
         "mid-2022",
         "iod2025_file7_llr",
-        "Deprivation pages: shares of people in deprived areas, population-weighted scores, IDACI and IDAOPI",
+        "Totals (how many people live here) on every page: the overview, place summaries, this page's opening "
+        "sentence, locality profiles; and the deprivation pages' shares and weights",
     ),
     (
         "census",

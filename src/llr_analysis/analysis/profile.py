@@ -18,7 +18,12 @@ Sources by level (what each profile can honestly say):
   cancer screening the practices' coverage; there is no registered-population source here, so no
   population figures.
 
-Proportions get Wilson score intervals (:func:`llr_analysis.stats.proportions.wilson_ci`).
+Only figures with sampling or random variation get an interval and a verdict: screening coverage
+(Wilson score intervals, :func:`llr_analysis.stats.proportions.wilson_ci`) and life expectancy.
+Counts of areas (the share of LSOAs in a decile) and shares of population estimates (aged 0-15,
+65+, IDACI, IDAOPI) are not samples: they get no interval and their comparison is
+:data:`NOT_TESTED` (words such as "twice England's 10%" describe them instead), as OHID
+Fingertips shows population shares as not compared.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import pandas as pd
 
 from llr_analysis.analysis import localities
 from llr_analysis.analysis.deprivation import SHORT_LABELS
+from llr_analysis.analysis.overview import NOT_TESTED
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table, table_path
@@ -129,6 +135,7 @@ def figure_row(
 ) -> dict:
     """One key figure: ``here`` holds value, lower_95, upper_95 (and count, denominator if a proportion)."""
     v, lo, hi = here.get("value"), here.get("lower_95"), here.get("upper_95")
+    tested = here.get("tested", True)
     return {
         "topic": topic,
         "indicator": indicator,
@@ -142,9 +149,9 @@ def figure_row(
         "place_value": place,
         "llr_value": llr,
         "england_value": england,
-        "vs_place": compare(v, lo, hi, place, polarity),
-        "vs_llr": compare(v, lo, hi, llr, polarity),
-        "vs_england": compare(v, lo, hi, england, polarity),
+        "vs_place": compare(v, lo, hi, place, polarity) if tested else NOT_TESTED,
+        "vs_llr": compare(v, lo, hi, llr, polarity) if tested else NOT_TESTED,
+        "vs_england": compare(v, lo, hi, england, polarity) if tested else NOT_TESTED,
         "polarity": polarity,
         "basis": basis,
         "source_id": source_id,
@@ -157,6 +164,14 @@ def proportion(count: float, denominator: float) -> dict:
         return {"value": np.nan, "lower_95": np.nan, "upper_95": np.nan, "count": count, "denominator": denominator}
     v, lo, hi = wilson_ci(count, denominator)
     return {"value": float(v), "lower_95": float(lo), "upper_95": float(hi), "count": count, "denominator": denominator}
+
+
+def estimate_share(count: float, denominator: float) -> dict:
+    """A percentage without an interval or a verdict: a count of areas or a share of population
+    estimates, which has no sampling error (:data:`NOT_TESTED`)."""
+    ok = not (pd.isna(count) or pd.isna(denominator) or denominator <= 0)
+    value = float(100 * count / denominator) if ok else np.nan
+    return {"value": value, "count": count, "denominator": denominator, "tested": False}
 
 
 # ------------------------------------------------------------------------------ area sets
@@ -202,25 +217,30 @@ def population_by_age(loc: Locality, year: int = POPULATION_YEAR, paths=None) ->
 
 
 def population_figures(loc: Locality, year: int = POPULATION_YEAR, paths=None) -> list[dict]:
-    """People, and the shares aged 0-15 and 65+ (Wilson 95% CI), beside place, LLR and England."""
+    """People, and the shares aged 0-15 and 65+ (not tested: estimates), beside place, LLR and England."""
     if not loc.is_area:
         return []
+    from llr_analysis.analysis.population import TOTALS_PERIOD, TOTALS_SOURCE, latest_totals
+
     by_age = population_by_age(loc, year, paths)
     period = f"mid-{year}"
     src = "sape_lsoa11_mid2020; lsoa11_lsoa21_lookup"
+    sets = _area_sets(loc, paths)
+    # the total is the most recent count (mid-2022, the deprivation pages' denominators): one
+    # population per area on every page; the age shares below need single years of age (mid-2020)
     rows = [
         figure_row(
             "population",
             "People",
             "people",
-            period,
-            {"value": by_age["here"].sum()},
-            by_age["place"].sum(),
-            by_age["llr"].sum(),
-            by_age["england"].sum(),
+            TOTALS_PERIOD,
+            {"value": latest_totals(sets["here"], paths), "tested": False},
+            latest_totals(sets["place"], paths),
+            latest_totals(sets["llr"], paths),
+            np.nan,
             "no_judgement",
-            "ONS mid-year estimates for LSOAs 2011, mapped to LSOAs 2021",
-            src,
+            TOTALS_SOURCE + " (England's is not in this build's data)",
+            "iod2025_file7_llr",
         )
     ]
     for label, lo, hi in (("Aged 0-15", 0, 15), ("Aged 65 and over", 65, None)):
@@ -232,12 +252,12 @@ def population_figures(loc: Locality, year: int = POPULATION_YEAR, paths=None) -
                 f"{label} (% of people)",
                 "%",
                 period,
-                proportion(round(ages["here"].sum()), round(by_age["here"].sum())),
+                estimate_share(ages["here"].sum(), by_age["here"].sum()),
                 share["place"],
                 share["llr"],
                 share["england"],
                 "no_judgement",
-                "share of the mid-year estimate; Wilson 95% interval",
+                "share of the mid-year estimate (an estimate, not a sample: no interval, not tested)",
                 src,
             )
         )
@@ -326,7 +346,7 @@ def deprivation_figures(loc: Locality, paths=None) -> list[dict]:
             "Small areas in England's most deprived 10% (% of LSOAs)",
             "%",
             IOD_EDITION,
-            proportion(int((here["imd_decile"] == 1).sum()), len(here)),
+            estimate_share(int((here["imd_decile"] == 1).sum()), len(here)),
             share["place"],
             share["llr"],
             share["england"],
@@ -342,7 +362,7 @@ def deprivation_figures(loc: Locality, paths=None) -> list[dict]:
             "IMD average score (population-weighted; higher = more deprived)",
             "score",
             IOD_EDITION,
-            {"value": score["here"]},
+            {"value": score["here"], "tested": False},
             score["place"],
             score["llr"],
             score["england"],
@@ -363,12 +383,12 @@ def deprivation_figures(loc: Locality, paths=None) -> list[dict]:
                 label,
                 "%",
                 IOD_EDITION,
-                proportion(round(count), round(here[weight].sum())),
+                estimate_share(count, here[weight].sum()),
                 rate["place"],
                 rate["llr"],
                 rate["england"],
                 "lower_is_better",
-                f"LSOA scores weighted by their {weight.replace('_', ' ')} (mid-2022); Wilson 95% interval",
+                f"LSOA scores weighted by their {weight.replace('_', ' ')} (mid-2022); not tested (no sampling error)",
                 src,
             )
         )
@@ -410,21 +430,29 @@ def _pcn_deprivation(loc: Locality, paths=None) -> list[dict]:
     pcn = p[p["pcn_code"] == loc.code]
     if pcn.empty or pcn["pcn_imd_score"].isna().all():
         return []
-    llr = p.drop_duplicates("pcn_code")
+    # Each PCN once, in the place it is listed under everywhere (localities.pcns: the place of
+    # most of its open practices), never the place of whichever practice comes first.
+    llr = localities.pcn_imd_scores(paths)
     place = llr[llr["place_id"] == loc.place_id]
+    n_place, n_llr = int(place["pcn_imd_score"].notna().sum()), int(llr["pcn_imd_score"].notna().sum())
+    miss_place, miss_llr = len(place) - n_place, len(llr) - n_llr
     return [
         figure_row(
             "deprivation",
             "IMD 2019 score of registered patients (registered-population-weighted; higher = more deprived)",
             "score",
             "IoD2019; registrations about January 2023",
-            {"value": float(pcn["pcn_imd_score"].iloc[0])},
+            {"value": float(pcn["pcn_imd_score"].iloc[0]), "tested": False},
             float(place["pcn_imd_score"].median()),
             float(llr["pcn_imd_score"].median()),
             np.nan,
             "lower_is_better",
-            "third-party derivation (R. Blackwell) from IMD 2019 and patients' LSOAs; place and LLR are "
-            "the median of their PCNs",
+            "third-party derivation (R. Blackwell) from IMD 2019 and patients' LSOAs; place and "
+            f"{load_places().llr_short_name} are the median of their PCNs ({loc.place_name}: {n_place} PCN{'' if n_place == 1 else 's'} used"
+            + (f", {miss_place} without a score" if miss_place else "")
+            + f"; {load_places().llr_short_name}: {n_llr} used"
+            + (f", {miss_llr} without a score" if miss_llr else "")
+            + ")",
             "pcn_imd2019_derived",
         )
     ]
@@ -500,7 +528,8 @@ def life_expectancy_figures(loc: Locality, paths=None) -> tuple[list[dict], pd.D
 def _pcn_life_expectancy(loc: Locality, paths=None) -> tuple[list[dict], pd.DataFrame, str]:
     gp = read_table("life_expectancy/gp_practice", paths)
     p = localities.practice_places(paths)
-    codes = p.loc[p["pcn_code"] == loc.code, ["practice_code", "practice_name", "status"]]
+    # the PCN's open practices (2023 membership); closed practices are never counted in a PCN
+    codes = p.loc[(p["pcn_code"] == loc.code) & p["status"].eq("active"), ["practice_code", "practice_name", "status"]]
     latest = int(gp["year"].max())
     here = gp[(gp["year"] == latest) & gp["practice_code"].isin(codes["practice_code"])]
     detail = here.merge(codes, on="practice_code")[["practice_code", "practice_name", "status", "sex", "value"]]
@@ -524,13 +553,16 @@ def screening_figures(loc: Locality, paths=None) -> tuple[list[dict], str]:
         )
     cov = read_table("cancer_screening/practice_coverage", paths)
     rows = []
-    p = localities.practice_places(paths)[["practice_code", "pcn_code"]]
+    p = localities.practice_places(paths)[["practice_code", "pcn_code", "status"]]
+    members = p[(p["pcn_code"] == loc.code) & p["status"].eq("active")]["practice_code"]
     for (programme, age_group, period_label), g in cov.groupby(["programme", "age_group", "period_label"]):
+        in_pcn = g[g["practice_code"].isin(members)]
+        n_missing = int(in_pcn["suppressed"].astype(bool).sum())
         g = g[~g["suppressed"].astype(bool)]
         llr = g[g["place_id"].notna()]
         place = llr[llr["place_id"] == loc.place_id]
-        here = llr.merge(p, on="practice_code")
-        here = here[here["pcn_code"] == loc.code]
+        # the PCN's open practices only (closed practices are shown apart, never counted in a PCN)
+        here = llr[llr["practice_code"].isin(members)]
         if here.empty:
             continue
 
@@ -548,7 +580,10 @@ def screening_figures(loc: Locality, paths=None) -> tuple[list[dict], str]:
             pct(llr),
             pct(g),
             "higher_is_better",
-            f"sum of the PCN's practices; standard {standard.get('standard', '')}%",
+            f"sum of the PCN's {len(here)} open practices with counts"
+            + (f" ({n_missing} with suppressed counts left out)" if n_missing else "")
+            + "; closed practices not counted; 2023 PCN membership; standards "
+            + f"{standard['acceptable']}% acceptable, {standard['achievable']}% achievable",
             str(g["source_id"].iloc[0]),
         )
         rows.append(row)

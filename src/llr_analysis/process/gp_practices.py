@@ -215,7 +215,35 @@ def read_epcn(path) -> pd.DataFrame:
             path, "PCN Code is not a PCN code (U + 5 digits)", column="PCN Code", example=example_row(out, bad)
         )
     out["start_date"], out["end_date"] = _date(out["start_date"]), _date(out["end_date"])
+    check_one_current_pcn(out, path)
     return out
+
+
+def check_one_current_pcn(epcn: pd.DataFrame, path) -> None:
+    """A practice belongs to one PCN at a time: two current relationships (no end date) to different
+    PCNs is an error naming the file, its lines (spreadsheet rows: the header is line 1) and the
+    practice. The same relationship listed twice is harmless and allowed. Ended relationships are
+    history (a practice that moved keeps them) and are not checked here."""
+    current = epcn[epcn["end_date"].isna()]
+    n = current.groupby("practice_code")["pcn_code"].nunique()
+    bad = n[n > 1]
+    if bad.empty:
+        return
+    code = str(bad.index[0])
+    rows = current[current["practice_code"] == code]
+    lines = [int(i) + 2 for i in rows.index]
+    listed = ", ".join(
+        f"{c} {nm} (line {ln})" for c, nm, ln in zip(rows["pcn_code"], rows["pcn_name"], lines, strict=True)
+    )
+    more = f"; {len(bad) - 1} more practice(s) likewise: {', '.join(map(str, bad.index[1:6]))}" if len(bad) > 1 else ""
+    raise DataValidationError(
+        path,
+        f"practice {code} is listed under {int(bad.iloc[0])} PCNs at once, with no end date: {listed}. A practice "
+        "belongs to one PCN; correct the file (give the old relationship its end date)" + more,
+        column="Partner Organisation Code",
+        line=lines[1],
+        area=code,
+    )
 
 
 def read_gp_mapping_2022(path) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from llr_analysis.report.cancer_screening_charts import (
     short_age,
     trend_chart,
 )
+from llr_analysis.report.words import at_extreme
 
 COMPARISON_WORDS = {
     "better": "significantly higher than (better than)",
@@ -93,10 +94,10 @@ def age_narrative(
         )
     pcns = table[table["level"] == "pcn"].dropna(subset=["value"])  # never the practices with no PCN
     if len(pcns) > 1:
-        lo, hi = pcns.loc[pcns["value"].idxmin()], pcns.loc[pcns["value"].idxmax()]
+        (lo, lo_names), (hi, hi_names) = (at_extreme(pcns, "value", "area_name", lowest=b) for b in (True, False))
         text += (
-            f"Across the {len(pcns)} PCNs with practices here, coverage ranged from {fmt_pct(lo['value'])} "
-            f"({lo['area_name']}) to {fmt_pct(hi['value'])} ({hi['area_name']}). "
+            f"Across the {len(pcns)} PCNs listed under {place_name}, coverage ranged from {fmt_pct(lo)} "
+            f"({lo_names}) to {fmt_pct(hi)} ({hi_names}). "
         )
     shown = pts[pts["funnel_position"] != "not compared"]
     if len(shown) == 1:
@@ -154,9 +155,13 @@ def older_words(period_text: str) -> str:
     return " (older data: more than three years old)" if is_older_data(period_text) else ""
 
 
+#: Rows of the area table for practices that no PCN of the place counts (shown apart, never among the PCNs).
+APART_LEVELS = ("no_pcn", "closed", "pcn_elsewhere")
+
+
 def no_pcn_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The area table without its practices-with-no-PCN row (shown apart, never among the PCNs)."""
-    return table[table["level"] != "no_pcn"]
+    """The area table without its rows of practices shown apart (no PCN, closed, in another place's PCN)."""
+    return table[~table["level"].isin(APART_LEVELS)]
 
 
 def missing_data_message(programme: str) -> str:
@@ -200,12 +205,20 @@ def wide_by_age(df: pd.DataFrame, keys: list[str], values: dict[str, str], key_l
         for col, label in values.items():
             head = f"{short_age(ag)} {label}" if len(ages) > 1 else label[:1].upper() + label[1:]
             vals = out["_k"].map(g[col])
-            if col in ("screens_to_acceptable", "screens_to_achievable", "denominator", "count", "numerator"):
+            if col in (
+                "screens_to_acceptable",
+                "screens_to_achievable",
+                "denominator",
+                "count",
+                "numerator",
+                "practices",
+                "practices_missing",
+            ):
                 vals = pd.to_numeric(vals, errors="coerce").astype("Int64")
             out[head] = vals
     out = out.set_index("_k").loc[order].reset_index(drop=True)
     for k in keys:
-        if k in ("practices", "imd_decile"):
+        if k in ("practices", "practices_all", "imd_decile"):
             out[k] = pd.to_numeric(out[k], errors="coerce").astype("Int64")
     return out.rename(columns=key_labels)
 
@@ -290,27 +303,30 @@ def render_programme(
         page.chart(
             coverage_chart(shown_areas, programme),
             f"{programme}-coverage",
-            title=f"{label} coverage, {the_place.name}, its PCNs, LLR and England, {plabel}",
+            title=f"{label} coverage, {the_place.name}, its PCNs, {load_places().llr_short_name} and England, {plabel}",
             description=(
                 "Dots show coverage and lines the 95% confidence interval (Wilson). Colour gives the "
                 "comparison with England (better, similar or worse by interval overlap; England itself in "
                 f"black). Dashed lines mark the acceptable ({std['acceptable']}%) and achievable "
                 f"({std['achievable']}%) standards. PCNs are in alphabetical order; a PCN's figure includes all "
-                "of its practices. Practices with no PCN on record are counted in the place but not drawn here."
+                "of its open practices (2023 membership). Practices closed since, with no PCN on record, or in a "
+                "PCN listed under another place are counted in the place but not drawn here."
             ),
             data=dl,
         )
         page.table(
             wide_by_age(
                 shown_areas,
-                ["area_name", "practices"],
+                ["area_name", "practices_all"],
                 {
                     "value": "coverage (%)",
                     "ci": "95% CI",
                     "comparison": "vs England",
                     "standard_band": "against standard",
+                    "practices": "practices used",
+                    "practices_missing": "practices left out (counts suppressed)",
                 },
-                {"area_name": "Area", "practices": "Practices"},
+                {"area_name": "Area", "practices_all": "Practices"},
             ),
             f"{programme}-coverage-table",
             caption=f"{label} coverage by area, {the_place.name}, {plabel}{older_words(plabel)} (PCNs in "
@@ -522,7 +538,7 @@ def render_local_authority(page, place: str, programme: str, period: str, la: pd
     page.chart(
         coverage_chart(t.assign(level=t["level"]), programme),
         f"{programme}-local-authority-chart",
-        title=f"{label} coverage of residents, LLR places and England, {period}",
+        title=f"{label} coverage of residents, {load_places().llr_short_name} places and England, {period}",
         description=(
             "Dots show coverage and lines the 95% confidence interval published by Fingertips; colour "
             "gives the comparison with England. Dashed lines mark the acceptable "

@@ -9,6 +9,7 @@ from llr_analysis.analysis.cancer_screening import (
     age_group_label,
     standard,
 )
+from llr_analysis.places import load_places
 
 
 def fmt_pct(v: float) -> str:
@@ -62,7 +63,7 @@ def coverage_chart(table: pd.DataFrame, programme: str):
 
     t = table[table["value"].notna()].copy()
     t["ci"] = [fmt_ci(lo, hi) for lo, hi in zip(t["lower_95"], t["upper_95"], strict=True)]
-    t["level_label"] = t["level"].map(LEVEL_LABELS)
+    t["level_label"] = t["level"].map(level_labels())
     order = list(dict.fromkeys(t["area_name"]))
     lo_x = float(np.floor(min(t["lower_95"].min(), standard(programme)["acceptable"]) / 5) * 5 - 5)
     scale = alt.Scale(domain=[max(0, lo_x), 100])
@@ -78,7 +79,7 @@ def coverage_chart(table: pd.DataFrame, programme: str):
         pts = base.mark_point(filled=True, size=70).encode(
             x="value:Q",
             color=alt.Color("comparison:N", scale=colour, title="Compared with England"),
-            shape=alt.Shape("level_label:N", title="Level", scale=alt.Scale(domain=list(LEVEL_LABELS.values()))),
+            shape=alt.Shape("level_label:N", title="Level", scale=alt.Scale(domain=list(level_labels().values()))),
             tooltip=[
                 alt.Tooltip("area_name:N", title="Area"),
                 alt.Tooltip("value:Q", title="Coverage %", format=".1f"),
@@ -228,14 +229,17 @@ def health_index_chart(hi: pd.DataFrame):
     )
 
 
-LEVEL_LABELS = {
-    "place": "Place",
-    "pcn": "PCN",
-    "no_pcn": "Practices with no PCN",
-    "llr": "LLR",
-    "other_place": "Other LLR place",
-    "england": "England",
-}
+def level_labels() -> dict[str, str]:
+    """The chart labels of the area levels (the ICB's short name from places.yml)."""
+    llr = load_places().llr_short_name
+    return {
+        "place": "Place",
+        "pcn": "PCN",
+        "no_pcn": "Practices with no PCN",
+        "llr": llr,
+        "other_place": f"Other {llr} place",
+        "england": "England",
+    }
 
 
 def short_age(age_group: str) -> str:

@@ -11,7 +11,8 @@ from llr_analysis.analysis.cancer_screening import (
     programme_label,
     unmapped_practices,
 )
-from llr_analysis.places import get_place
+from llr_analysis.analysis.localities import pcn_name
+from llr_analysis.places import get_place, load_places
 from llr_analysis.report.cancer_screening_charts import health_index_chart
 from llr_analysis.report.overview import is_older_data
 from llr_analysis.report.page import Page, tidy_download
@@ -60,7 +61,7 @@ def render_unmapped(page, place: str, paths=None) -> pd.DataFrame:
         "practices-not-fully-mapped",
         caption=(
             f"Practices in {the_place.name}'s coverage data that have closed, have no PCN on record, or "
-            "were placed by premises postcode (all are included in the place and LLR figures)"
+            f"were placed by premises postcode (all are included in the place and {load_places().llr_short_name} figures)"
         ),
         download=tidy_download(
             um.rename(columns={"period": "period_code"}).rename(
@@ -140,7 +141,7 @@ def health_index_section(page: Page, place: str) -> None:
     page.chart(
         health_index_chart(hi),
         "health-index-screening",
-        title="Cancer screening composite (ONS Health Index), Leicester, Leicestershire and Rutland, 2015 to 2018",
+        title=f"Cancer screening composite (ONS Health Index), {load_places().llr_name}, 2015 to 2018",
         description=(
             "Lines show each place's cancer screening composite by year; the dashed black line is the median "
             "of England's upper-tier local authorities. No confidence intervals are available."
@@ -156,3 +157,30 @@ def health_index_section(page: Page, place: str) -> None:
         caption="Cancer screening composite (%), ONS Health Index (beta), by year",
         download=download,
     )
+
+
+def place_rule_text() -> str:
+    """The practice -> place rule of ``config/cancer_screening.yml`` in words, with the CCGs and
+    places named from the configuration and places.yml (nothing written into the notebook)."""
+    rule = settings.cancer_screening()["place_rule"]
+    names: dict[str, str] = {}
+    for name, code in rule["ccg_names"].items():
+        names.setdefault(code, name.replace("NHS ", "").replace(" And ", " and "))
+    places = load_places().places
+    parts, shared = [], []
+    for code, target in rule["ccg_place"].items():
+        if target in places:
+            parts.append(f"{names.get(code, code)} ({code}) practices belong to {places[target].name}")
+        else:
+            shared.append((code, str(target).split("_or_")))
+    text = "**The practice place rule.** " + "; ".join(parts) + "."
+    pcns = " or ".join(f"{pcn_name(n)} ({c})" for c, n in rule["rutland_pcns"].items())
+    districts = ", ".join(rule["rutland_postcode_districts"])
+    for code, (usual, other) in shared:
+        big, small = places[usual].name, places[other].name
+        text += (
+            f" {names.get(code, code)} ({code}) served both {big} and {small}: its practices belong to {small} "
+            f"when their primary care network is {pcns}, otherwise to {big}; a practice with no PCN on record "
+            f"is placed by its premises postcode district ({districts} = {small}), which is approximate."
+        )
+    return text

@@ -17,6 +17,7 @@ from llr_analysis.places import get_place, load_places
 from llr_analysis.report.cancer_screening import COMPARISON_WORDS, older_words
 from llr_analysis.report.cancer_screening_charts import fmt_ci, fmt_pct
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import at_extreme
 
 
 def shown_names(t: pd.DataFrame) -> list[str]:
@@ -73,12 +74,12 @@ def nhs_text(t: pd.DataFrame, programme: str, place: str) -> str:
         )
     elif len(pcns):
         n = {c: int(pcns["comparison"].eq(c).sum()) for c in ("better", "similar", "worse")}
-        lo, hi = pcns.loc[pcns["value"].idxmin()], pcns.loc[pcns["value"].idxmax()]
+        named = pcns.assign(shown_name=pcns["area_name"].map(pcn_name))
+        (lo, lo_names), (hi, hi_names) = (at_extreme(named, "value", "shown_name", lowest=b) for b in (True, False))
         parts.append(
             f"Of the {len(pcns)} primary care networks serving {where}, {n['better']} had coverage significantly "
             f"higher than England, {n['similar']} similar and {n['worse']} significantly lower; coverage ranged from "
-            f"{fmt_pct(lo['value'])} ({pcn_name(lo['area_name'])}) to {fmt_pct(hi['value'])} "
-            f"({pcn_name(hi['area_name'])})."
+            f"{fmt_pct(lo)} ({lo_names}) to {fmt_pct(hi)} ({hi_names})."
         )
     return " ".join(parts)
 
@@ -119,8 +120,8 @@ def render_nhs_areas(page: Page, place: str, programme: str, paths=None) -> pd.D
         "latest period; values and 95% confidence limits as published (not recomputed from the practices). An "
         "area is better or worse than England when its 95% interval lies entirely above or below England's value "
         "for the same indicator and period. A PCN is counted in a place by the practice rule of "
-        "config/cancer_screening.yml (its sub-ICB location, and for East Leicestershire and Rutland whether it is a "
-        "Rutland PCN). These can differ slightly from the PCN figures above, which are summed from the practices "
+        "config/cancer_screening.yml (its sub-ICB location, and for a sub-ICB location serving two places whether "
+        "the configuration lists it among that place's PCNs, `rutland_pcns`). These can differ slightly from the PCN figures above, which are summed from the practices "
         "in the data.",
         title="For analysts",
         collapse=True,

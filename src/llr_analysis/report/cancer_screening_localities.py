@@ -13,7 +13,7 @@ import pandas as pd
 from llr_analysis.analysis.cancer_screening import age_group_label, programme_label, standard
 from llr_analysis.places import LocalityLevel, get_place
 from llr_analysis.report import localities as loc_report
-from llr_analysis.report.cancer_screening import older_words
+from llr_analysis.report.cancer_screening import APART_LEVELS, older_words
 from llr_analysis.report.cancer_screening_charts import fmt_ci, fmt_pct
 from llr_analysis.report.page import Page, tidy_download
 
@@ -34,7 +34,8 @@ def pcn_display(ranked: pd.DataFrame, programme: str) -> pd.DataFrame:
         {
             "Age": [age_group_label(programme, a) for a in ranked["age_group"]],
             "PCN": ranked["area_name"],
-            "Practices": ranked["practices"].astype("Int64"),
+            "Practices used": ranked["practices"].astype("Int64"),
+            "Practices left out (counts suppressed)": ranked["practices_missing"].astype("Int64"),
             "Coverage (%)": ranked["value"],
             "95% CI": [fmt_ci(lo, hi) for lo, hi in zip(ranked["lower_95"], ranked["upper_95"], strict=True)],
             "vs England": ranked["comparison"],
@@ -69,6 +70,24 @@ def no_pcn_text(points: dict[str, pd.DataFrame], place_name: str, programme: str
     )
 
 
+def apart_text(table: pd.DataFrame, place_name: str) -> str:
+    """The groups of the place's practices that no PCN of the place counts (closed since, no PCN on record,
+    in a PCN listed under another place), each with how many practices (its counts are in the place's
+    figure). '' when there are none."""
+    apart = table[table["level"].isin(APART_LEVELS)].drop_duplicates(["level", "area_code"])
+    if apart.empty:
+        return ""
+    n_pcns = table.loc[table["level"] == "pcn", "area_code"].nunique()
+    bits = [
+        f"{r.area_name} ({int(r.practices_all)} practice{'' if r.practices_all == 1 else 's'})"
+        for r in apart.itertuples()
+    ]
+    return (
+        f"**Practices not counted in any of {place_name}'s {n_pcns} PCN{'' if n_pcns == 1 else 's'}.** They are counted in {place_name}'s "
+        "own figure, and shown apart here: " + "; ".join(bits) + "."
+    )
+
+
 def _pcn_tab(page: Page, place: str, results: dict[str, dict]) -> None:
     the_place = get_place(place)
     page.markdown(loc_report.pcn_basis_text())
@@ -93,6 +112,9 @@ def _pcn_tab(page: Page, place: str, results: dict[str, dict]) -> None:
                 period=plabel,
             ),
         )
+        apart = apart_text(out["table"], the_place.name)
+        if apart:
+            page.markdown(apart)
         points = {ag: o["points"] for ag, o in out.items() if isinstance(o, dict) and "points" in o}
         text = no_pcn_text(points, the_place.name, programme)
         if text:

@@ -209,8 +209,15 @@ def comparison_scale(domain: list[str] | None = None) -> alt.Scale:
     return alt.Scale(domain=domain, range=[COMPARISON_COLOURS.get(d, "#999999") for d in domain])
 
 
-#: Okabe-Ito colours for the three places (colour-blind safe; maps also carry names in tooltips).
-PLACE_COLOURS = {"Leicester": "#0072B2", "Leicestershire": "#E69F00", "Rutland": "#009E73"}
+#: Okabe-Ito colours for the places, in places.yml order (colour-blind safe; maps also carry names in tooltips).
+PLACE_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
+
+
+def place_colours() -> dict[str, str]:
+    """Place name (from places.yml) -> its colour."""
+    from llr_analysis.places import load_places
+
+    return dict(zip((p.name for p in load_places().places.values()), PLACE_PALETTE, strict=False))
 
 
 def choropleth_categories(
@@ -223,7 +230,7 @@ def choropleth_categories(
     height: int = 480,
 ) -> alt.Chart:
     """Polygons coloured by a category (e.g. place), with a tooltip naming each shape."""
-    colours = colours or PLACE_COLOURS
+    colours = colours or place_colours()
     data = geo_data(gdf)
     return (
         alt.Chart(data)

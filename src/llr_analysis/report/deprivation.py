@@ -333,7 +333,7 @@ def national_ranks(page: Page, d: PlaceDeprivation) -> None:
         )
         page.note(
             f"The population denominators for all of England are in the full {d.edition} File 7, which `llr fetch` "
-            "downloads when online; offline builds have the LLR extract only.",
+            f"downloads when online; offline builds have the {load_places().llr_short_name} extract only.",
             title="For analysts",
             collapse=True,
         )

@@ -26,7 +26,6 @@ from llr_analysis.analysis.life_expectancy import (
     hle_series,
     latest_values,
     le_series,
-    leicester_gap,
     msoa_counts,
     poor_health_years,
     sii_series,
@@ -45,6 +44,7 @@ from llr_analysis.report.life_expectancy_charts import (
     series_break_display,
 )
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import at_extreme
 
 
 def _gap_words(gap: float) -> str:
@@ -67,26 +67,11 @@ def _change_words(first_gap: float, latest_gap: float) -> str:
     return f"{'widened' if d > 0 else 'narrowed'} by {abs(d):.1f} years"
 
 
-def leicester_gap_text(paths=None) -> str:
-    """The seeds' concern restated with current figures: Leicester's gap to England at birth."""
-    g = leicester_gap(paths)
-    ft, ons = g["fingertips_90366"], g["ons_la_2019"]
-    m, f = ft["Male"], ft["Female"]
-    text = (
-        f"**Leicester's gap to England.** In {m['latest']['period']}, life expectancy at birth in Leicester was "
-        f"{m['latest']['value']:.1f} years for males and {f['latest']['value']:.1f} years for females, against "
-        f"{m['latest']['england_value']:.1f} and {f['latest']['england_value']:.1f} years in England: "
-        f"{_gap_words(m['latest']['gap'])} for males and {_gap_words(f['latest']['gap'])} for females "
-        f"(OHID Fingertips 90366). Since {m['first']['period']}, the first period of that series, the gap has "
-        f"{_change_words(m['first']['gap'], m['latest']['gap'])} for males (from {abs(m['first']['gap']):.1f}) "
-        f"and {_change_words(f['first']['gap'], f['latest']['gap'])} for females "
-        f"(from {abs(f['first']['gap']):.1f}). "
-        f"In the ONS 2019 edition the gap was {abs(ons['Male']['first']['gap']):.1f} years for males and "
-        f"{abs(ons['Female']['first']['gap']):.1f} for females in {ons['Male']['first']['period']}, and "
-        f"{abs(ons['Male']['latest']['gap']):.1f} and {abs(ons['Female']['latest']['gap']):.1f} years in "
-        f"{ons['Male']['latest']['period']}."
-    )
-    return text
+def place_gap_text(place: str, paths=None) -> str:
+    """The place's own gap to England at birth: see :func:`llr_analysis.report.life_expectancy_gap.place_gap_text`."""
+    from llr_analysis.report.life_expectancy_gap import place_gap_text as text
+
+    return text(place, paths)
 
 
 def place_summary_text(place: str, measure: str = "birth", paths=None) -> str:
@@ -130,10 +115,10 @@ def place_summary_text(place: str, measure: str = "birth", paths=None) -> str:
             bits = []
             for sex in SEXES:
                 d = dist[dist["sex"] == sex].sort_values("value")
-                lo, hi = d.iloc[0], d.iloc[-1]
+                (lo, lo_names), (hi, hi_names) = (at_extreme(d, "value", "area_name", lowest=b) for b in (True, False))
                 bits.append(
-                    f"{sex.lower()}s from {lo['value']:.1f} years in {lo['area_name']} to "
-                    f"{hi['value']:.1f} in {hi['area_name']} (England {lo['england_value']:.1f})"
+                    f"{sex.lower()}s from {lo:.1f} years in {lo_names} to "
+                    f"{hi:.1f} in {hi_names} (England {d['england_value'].iloc[0]:.1f})"
                 )
             parts.append(
                 f"No county figure is published after that in these sources; in {period} its "
@@ -180,12 +165,12 @@ def msoa_text(m: pd.DataFrame, fit: dict, place: str, sex: str) -> str:
     p = get_place(place)
     sex = check_sex(sex)
     d = m.dropna(subset=["le"]).sort_values("le")
-    lo, hi = d.iloc[0], d.iloc[-1]
+    (lo, lo_names), (hi, hi_names) = (at_extreme(d, "le", "msoa11_hcl_name", lowest=b) for b in (True, False))
     c = msoa_counts(m).set_index("comparison")
     s = (
         f"Across the {len(m)} MSOAs (2011) in {p.name}, {sex.lower()} life expectancy at birth in 2009-13 ranged "
-        f"from {lo['le']:.1f} years in {lo['msoa11_hcl_name']} to {hi['le']:.1f} years in {hi['msoa11_hcl_name']}, "
-        f"a difference of {hi['le'] - lo['le']:.1f} years. {_were(c.loc['worse', 'vs_england'])} significantly "
+        f"from {lo:.1f} years in {lo_names} to {hi:.1f} years in {hi_names}, "
+        f"a difference of {d['le'].max() - d['le'].min():.1f} years. {_were(c.loc['worse', 'vs_england'])} significantly "
         f"below England ({m['england_le'].iloc[0]:.1f} years) and {c.loc['better', 'vs_england']} significantly "
         f"above; compared with {p.name} as a whole ({m['place_le'].iloc[0]:.1f} years), "
         f"{_were(c.loc['worse', 'vs_place'])} below and {c.loc['better', 'vs_place']} above (95% confidence "
@@ -231,10 +216,8 @@ def sii_text(place: str, paths=None) -> str:
     for sex in SEXES:
         d = dist[dist["sex"] == sex].sort_values("value")
         if len(d):
-            bits.append(
-                f"{sex.lower()}s from {d.iloc[0]['value']:.1f} years in {d.iloc[0]['area_name']} to "
-                f"{d.iloc[-1]['value']:.1f} in {d.iloc[-1]['area_name']}"
-            )
+            (lo, lo_names), (hi, hi_names) = (at_extreme(d, "value", "area_name", lowest=b) for b in (True, False))
+            bits.append(f"{sex.lower()}s from {lo:.1f} years in {lo_names} to {hi:.1f} in {hi_names}")
     return (
         f"The slope index of inequality (the modelled gap in life expectancy between the most and least deprived "
         f"ends of an area) is published for {p.name}'s districts in {latest_period}: {'; '.join(bits)} "
@@ -295,8 +278,8 @@ def caveat_notes(place: str, measure: str, trend: pd.DataFrame) -> list[str]:
         )
     notes.append(
         f"No life expectancy for {load_places().llr_short_name} as a whole is published in these sources, and the "
-        "deaths by age needed to calculate one are not available to this site; the table below sets every LLR "
-        "area side by side instead."
+        f"deaths by age needed to calculate one are not available to this site; the table below sets every "
+        f"{load_places().llr_short_name} area side by side instead."
     )
     return notes
 
@@ -342,7 +325,7 @@ def gap_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths
     page.table(
         llr_latest_display(latest),
         "llr-latest",
-        caption=f"Latest {label} in every LLR area and England, by series (difference = area minus England)",
+        caption=f"Latest {label} in every {load_places().llr_short_name} area and England, by series (difference = area minus England)",
         download=le_download(latest, f"{_label(measure)} (years)", comparison="ohid_comparison"),
     )
 

@@ -17,6 +17,7 @@ from llr_analysis.analysis.life_expectancy import SEXES, _versus, check_measure
 from llr_analysis.places import get_place
 from llr_analysis.report import life_expectancy as le_report
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import at_extreme
 
 INDICATOR = "Life expectancy at birth (years)"
 
@@ -52,11 +53,11 @@ def official_summary_text(t: pd.DataFrame, place: str) -> str:
             d = dist[dist["sex"] == sex].sort_values("value")
             if d.empty:
                 continue
-            lo, hi = d.iloc[0], d.iloc[-1]
+            (lo, lo_names), (hi, hi_names) = (at_extreme(d, "value", "area_name", lowest=b) for b in (True, False))
             worse, better = int(d["comparison"].eq("worse").sum()), int(d["comparison"].eq("better").sum())
             bits.append(
-                f"{sex.lower()}s from {lo['value']:.1f} years in {lo['area_name']} to {hi['value']:.1f} in "
-                f"{hi['area_name']} ({better} of the {len(d)} better than England, {worse} worse)"
+                f"{sex.lower()}s from {lo:.1f} years in {lo_names} to {hi:.1f} in "
+                f"{hi_names} ({better} of the {len(d)} better than England, {worse} worse)"
             )
         text += f" Across its {dist['area_code'].nunique()} districts, life expectancy ranged: {'; '.join(bits)}."
     return text

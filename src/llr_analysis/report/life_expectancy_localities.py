@@ -208,7 +208,8 @@ def pcn_display(pcns: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "PCN": pcns["pcn_name"],
-            "Practices": pcns["practices"],
+            "Practices used": pcns["practices"],
+            "Practices without a figure": pcns.get("practices_missing", pd.Series(0, index=pcns.index)),
             "Males: median of practices": pcns["male_median"].round(1),
             "Males: lowest to highest": [
                 _range(a, b) for a, b in zip(pcns["male_low"], pcns["male_high"], strict=True)

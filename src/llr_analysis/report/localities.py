@@ -85,6 +85,8 @@ def pcn_basis_text() -> str:
     return (
         "Primary care networks (PCNs) are groups of GP practices, not areas: a PCN's figures describe the "
         "patients registered with its practices, wherever they live. Each PCN is listed under the place "
-        "where most of its practices are. Practices that have closed or belong to no PCN are shown "
-        "separately, never as a PCN."
+        "where most of its open practices are, the same on every page of this site; membership is the NHS "
+        "(ODS) list of January 2023. PCNs were formed in July 2019: figures for earlier periods group that "
+        "period's practices by their 2023 PCN. Practices that have closed or belong to no PCN are shown "
+        "separately, never counted in a PCN."
     )

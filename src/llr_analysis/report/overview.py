@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from llr_analysis.analysis.overview import COMPARISON_TEXT
+from llr_analysis.analysis.overview import COMPARISON_TEXT, NOT_TESTED
 from llr_analysis.places import load_places
 from llr_analysis.process import read_table
 from llr_analysis.report.charts import choropleth_categories
@@ -45,6 +45,41 @@ def comparison_chip(comparison) -> str:
         f'<span class="cmp"><span class="cmp-swatch" style="background:{colour}" aria-hidden="true"></span>'
         f"{html.escape(COMPARISON_TEXT.get(comp, comp))}</span>"
     )
+
+
+def plain_versus(value, comparator, unit: str, who: str = "England") -> str:
+    """A figure without sampling error against a comparator, in words and without a verdict:
+    "twice England's 10.0%", "none (England 10.0%)", "2.0 points above England's 18.5%",
+    "about the same as England's 21.4". "" when either value is missing or the figure is a count."""
+    if pd.isna(value) or pd.isna(comparator) or unit in ("people", "rank"):
+        return ""
+    shown = format_value(pd.Series({"value": comparator, "unit": unit}))
+    if value == 0:
+        return f"none ({who} {shown})"
+    if round(value, 1) == round(comparator, 1):
+        return f"the same as {who}'s {shown}"
+    if comparator > 0 and value / comparator >= 1.5:
+        return f"{_times(value / comparator)} {who}'s {shown}"
+    gap = abs(value - comparator)
+    what = "points" if unit == "%" else ""
+    return f"{gap:.1f} {what} {'above' if value > comparator else 'below'} {who}'s {shown}".replace("  ", " ")
+
+
+def comparison_cell(comparison, value=None, comparator=None, unit: str = "", who: str = "England") -> str:
+    """The comparison chip, or for a figure without sampling error the plain words of
+    :func:`plain_versus` (with a grey swatch and "not tested")."""
+    if comparison == NOT_TESTED:
+        words = plain_versus(value, comparator, unit, who)
+        return (
+            '<span class="cmp"><span class="cmp-swatch" style="background:#C9C9C9" aria-hidden="true"></span>'
+            + (
+                html.escape(words[0].upper() + words[1:]) + "<br><small>not tested: no sampling error</small>"
+                if words
+                else "Not tested: no sampling error"
+            )
+            + "</span>"
+        )
+    return comparison_chip(comparison)
 
 
 #: A figure whose period ended more than this many years before the build is marked as older data.
@@ -96,7 +131,8 @@ def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -
             f'<td data-label="Period">{period_cell(r["period"])}</td>'
             f'<td data-label="Value">{html.escape(format_value(r))}</td>'
             f'<td data-label="England">{html.escape(eng)}</td>'
-            f'<td data-label="Compared with England">{comparison_chip(r.get("comparison"))}</td></tr>'
+            f'<td data-label="Compared with England">'
+            f"{comparison_cell(r.get('comparison'), r['value'], r.get('england_value'), r.get('unit') or '')}</td></tr>"
         )
     head = (
         '<tr><th scope="col">Topic</th><th scope="col">Indicator</th><th scope="col">Period</th>'
@@ -156,7 +192,9 @@ def topic_links_list(topics: list[Topic], place_id: str, place_name: str) -> str
 COMPARISON_NOTE = (
     "Comparisons with England use 95% confidence intervals: *better* or *worse* means the interval "
     "lies wholly above or below England's value (allowing for which direction is good); "
-    "colours are colour-blind safe and always come with the words."
+    "colours are colour-blind safe and always come with the words. Figures without sampling error "
+    "(shares of neighbourhoods, shares of population estimates, deprivation scores) are not tested: "
+    "they are described in words, such as *twice England's 10%* (see the Methods page)."
 )
 
 
@@ -168,13 +206,21 @@ def missing_sentence(missing: list[tuple[str, str]]) -> str:
 def places_map(page: Page) -> None:
     """Map of LLR's nine districts coloured by place."""
     districts = read_table("geography/district_boundaries")
+    cfg = load_places()
+    kinds = [
+        f"the {len(p.districts)} districts of {p.name} ({p.type.lower()})"
+        if len(p.districts) > 1
+        else f"{p.name} ({p.type.lower()})"
+        for p in cfg.places.values()
+    ]
     page.chart(
         choropleth_categories(districts, "place_name", "lad_name", legend_title="Place"),
         "places-map",
-        title="Leicester, Leicestershire and Rutland",
+        title=cfg.llr_name,
         description=(
-            "Map of LLR's nine districts coloured by place: Leicester (a unitary authority), the seven "
-            "districts of Leicestershire county, and Rutland (a unitary authority)."
+            f"Map of {cfg.llr_short_name}'s {len(districts)} districts coloured by place: "
+            + ", ".join(kinds[:-1])
+            + f" and {kinds[-1]}."
         ),
         data=tidy_download(
             districts.drop(columns="geometry").rename(columns={"lad_code": "area_code", "lad_name": "area_name"}),
@@ -297,6 +343,23 @@ def _life_expectancy_clause(rows: list[dict], today: date | None) -> str:
     return text
 
 
+def _lacking_sentence(x: dict, period: str) -> str:
+    """' Leicestershire is not compared: its latest figure is for 2016-18; in 2023-25 its 7 districts ranged
+    from 80.1 (North West Leicestershire) to 81.6 years (Harborough) for men and ...'."""
+    text = (
+        f" {x['area_name']} is not in this comparison: it has no figure for {period}, its latest is for {x['period']}"
+    )
+    parts = [
+        f"from {r['low']:.1f} ({r['low_names']}) to {r['high']:.1f} years ({r['high_names']}) for {_sex_word(sex)}"
+        for sex, r in x["districts"].items()
+        if r
+    ]
+    if parts:
+        n = next(r["n"] for r in x["districts"].values() if r)
+        text += f"; in {period} its {n} districts ranged " + " and ".join(parts)
+    return text + "."
+
+
 def _band_words(band: str, acceptable: float, achievable: float) -> str:
     if band == "achievable":
         return f"meeting the {achievable:g}% standard to aim for"
@@ -320,7 +383,7 @@ def _screening_clause(r: dict, acceptable: float, achievable: float, where: str)
 
 def _screening_sentence(m: dict, today: date | None, overview: bool) -> str:
     rows = m["rows"]
-    where = "across LLR" if overview else f"in {m['area_name']}"
+    where = f"across {load_places().llr_short_name}" if overview else f"in {m['area_name']}"
     period = period_words(rows[0]["period"], today)
     parts = [_screening_clause(r, m["acceptable"], m["achievable"], where) for r in rows]
     text = f"{m['label']} ({period}): " + "; ".join(parts) + "."
@@ -342,8 +405,9 @@ def key_message_sentences(messages: list[dict], today: date | None = None) -> li
     for m in messages:
         kind = m["kind"]
         if kind == "deprivation":
+            n = m.get("n_lsoas")
             share = (
-                f"None of {m['area_name']}'s neighbourhoods are"
+                f"None of {m['area_name']}'s {'' if pd.isna(n) else f'{n:,.0f} '}neighbourhoods are"
                 if m["value"] == 0
                 else f"{_pct(m['value'])} of {m['area_name']}'s neighbourhoods are"
             )
@@ -353,7 +417,7 @@ def key_message_sentences(messages: list[dict], today: date | None = None) -> li
                 + (", where a tenth of all neighbourhoods are by definition" if m["value"] == 0 else "")
             )
             if m.get("llr") is not None:
-                text += f"; across Leicester, Leicestershire and Rutland it is {_pct(m['llr']['value'])}"
+                text += f"; across {load_places().llr_name} it is {_pct(m['llr']['value'])}"
             out.append(text + ".")
         elif kind == "deprivation_places":
             lead = m["lead"]
@@ -367,7 +431,7 @@ def key_message_sentences(messages: list[dict], today: date | None = None) -> li
             )
             text += f" ({others}" if others else " ("
             if m.get("llr") is not None:
-                text += f"{'; ' if others else ''}LLR as a whole {_pct(m['llr']['value'])}"
+                text += f"{'; ' if others else ''}{load_places().llr_short_name} as a whole {_pct(m['llr']['value'])}"
             out.append(text + ").")
         elif kind == "life_expectancy":
             rows = m["rows"]
@@ -382,14 +446,20 @@ def key_message_sentences(messages: list[dict], today: date | None = None) -> li
                 f"{_life_expectancy_clause(low['rows'], today)}, {_judgement([r['comparison'] for r in low['rows']], [_sex_word(r['sex']) for r in low['rows']])}. "
                 f"It is highest in {high['area_name']}: {_life_expectancy_clause(high['rows'], today)}, "
                 f"{_judgement([r['comparison'] for r in high['rows']], [_sex_word(r['sex']) for r in high['rows']])}."
+                + "".join(_lacking_sentence(x, m["period"]) for x in m.get("lacking", []))
             )
         elif kind == "screening":
-            out.append(_screening_sentence(m, today, overview=m["area_name"] == "LLR"))
+            out.append(_screening_sentence(m, today, overview=m["area_name"] == load_places().llr_short_name))
         elif kind == "population":
             text = f"{m['area_name']} had {m['value']:,.0f} residents ({period_words(m['period'], today)})"
             if pd.notna(m.get("share_65")) and pd.notna(m.get("england_share_65")):
+                same = str(m.get("period_65")) == str(m["period"]) or pd.isna(m.get("period_65"))
                 text += (
                     f", {_pct(m['share_65'])} of them aged 65 and over against {_pct(m['england_share_65'])} in England"
+                    if same
+                    else f"; {_pct(m['share_65'])} of its people were aged 65 and over, against "
+                    f"{_pct(m['england_share_65'])} in England ({period_words(m['period_65'], today)}, the latest "
+                    "estimates by single year of age here)"
                 )
             out.append(text + ".")
     return out

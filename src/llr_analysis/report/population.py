@@ -15,6 +15,7 @@ from llr_analysis.analysis import population as pop
 from llr_analysis.analysis.population import BAND_LABELS, LEVEL_NOUNS, SMALL_BASE, YEARS
 from llr_analysis.analysis.population_localities import lsoa11_locality_names
 from llr_analysis.places import get_locality_level, get_place, load_places
+from llr_analysis.process import read_table
 from llr_analysis.report import charts
 from llr_analysis.report.deprivation_localities import plural
 from llr_analysis.report.page import Page, tidy_download
@@ -23,6 +24,7 @@ from llr_analysis.report.population_localities import (  # noqa: F401
     reconciliation_section,
     whole_people,
 )
+from llr_analysis.report.words import at_extreme
 
 PLACE_COLOUR, ENGLAND_COLOUR = "#0072B2", "#000000"  # Okabe-Ito blue; England in black
 MEASURE_COLOURS = {"All ages": "#0072B2", "Aged 65+": "#E69F00", "Aged 85+": "#009E73"}
@@ -97,6 +99,27 @@ def rise(v: float) -> str:
     return f"rose by {v:.1f}%" if v > 0 else (f"fell by {-v:.1f}%" if v < 0 else "did not change")
 
 
+def totals_text(place: str, paths=None) -> str:
+    """The page's first sentence: how many people live in the place, by the most recent count (mid-2022,
+    the total every page uses), with Census 2021 beside it ("" when the count is missing)."""
+    from llr_analysis.analysis.population import TOTALS_PERIOD, latest_totals
+    from llr_analysis.analysis.population_localities import reconciliation
+
+    name = get_place(place).name
+    geo = read_table("geography/lsoa21", paths)
+    total = latest_totals(geo.loc[geo["place_id"] == get_place(place).id, "lsoa21_code"], paths)
+    census = reconciliation(place, paths).set_index("source_key")["population"].get("census")
+    if pd.isna(total):
+        return ""
+    return (
+        f"**How many people.** In {TOTALS_PERIOD}, the most recent estimate, **{total:,.0f}** people lived in "
+        f"{name} (ONS, based on Census 2021"
+        + (f"; Census 2021 counted {census:,.0f} in March 2021" if pd.notna(census) else "")
+        + "). The rest of this page describes ages and change with the mid-2019 and mid-2020 estimates, the "
+        "latest with single years of age for every small area here."
+    )
+
+
 def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str, year: int) -> str:
     """The page's summary: size, age shares and ratio against LLR and England, the year's change,
     and (with several localities) the oldest and youngest locality by share aged 65+."""
@@ -104,12 +127,13 @@ def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str,
     nouns = LEVEL_NOUNS[level][1]
     start, end = YEARS[0], YEARS[-1]
     by_type = st.set_index("area_type")
-    row, llr, eng = by_type.loc["place"], by_type.loc["LLR"], by_type.loc["England"]
+    row, llr, eng = by_type.loc["place"], by_type.loc["ICB"], by_type.loc["England"]
     localities = st[st["area_type"] == "locality"]
     ch = change[change["area_type"] == "place"].set_index("measure")
     ch_eng = change[change["area_type"] == "England"].set_index("measure")
-    oldest = localities.sort_values("pct_65_plus", ascending=False).iloc[0]
-    youngest = localities.sort_values("pct_65_plus").iloc[0]
+    (old_pct, oldest), (young_pct, youngest) = (
+        at_extreme(localities, "pct_65_plus", "area_name", lowest=b) for b in (False, True)
+    )
     return (
         f"**In summary.** In mid-{year} an estimated **{row['population']:,.0f}** people lived in {name} "
         f"({row['share']:.1f}% of {llr_name}'s {llr['population']:,.0f}). "
@@ -123,9 +147,9 @@ def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str,
         f"and the number aged 85+ {rise(ch.loc['Aged 85+', 'pct_change'])} (England: "
         f"{ch_eng.loc['Aged 65+', 'pct_change']:+.1f}% and {ch_eng.loc['Aged 85+', 'pct_change']:+.1f}%). "
         + (
-            f"Of the {len(localities)} {nouns}, **{oldest['area_name']}** has the highest "
-            f"share aged 65+ ({oldest['pct_65_plus']:.1f}%) and **{youngest['area_name']}** the lowest "
-            f"({youngest['pct_65_plus']:.1f}%)."
+            f"Of the {len(localities)} {nouns}, **{oldest}** {'have' if ' and ' in oldest else 'has'} the highest "
+            f"share aged 65+ ({old_pct:.1f}%) and **{youngest}** the lowest "
+            f"({young_pct:.1f}%)."
             if len(localities) > 1
             else ""
         )
@@ -158,7 +182,7 @@ def mapping_text(mapping: dict, place: str) -> str:
         + merged
         + ". Following the ONS exact-fit lookup, merged areas are added together; a split area's estimate is shared "
         "among its 2021 parts in proportion to their mid-2022 populations (published with the English Indices of "
-        "Deprivation 2025), separately for ages 0–15, 16–59 and 60+. Totals for districts, places and LLR are "
+        f"Deprivation 2025), separately for ages 0–15, 16–59 and 60+. Totals for districts, places and {load_places().llr_short_name} are "
         "unchanged by this; locality figures below district level are therefore estimates of estimates and are "
         "shown rounded. The map uses the 2011 LSOAs as published. The old-age dependency ratio here is people "
         "aged 65 and over per 1,000 aged 16–64 (ONS's headline measure uses State Pension age instead)."
@@ -310,7 +334,7 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None, leve
         ],
         outlines=outlines,
     )
-    hi = geo.sort_values("value", ascending=False).iloc[0]
+    _, hi_names = at_extreme(geo, "value", "lsoa11_name", lowest=False)
     download = geo.drop(columns="geometry").assign(value=shapes["pct_65_plus"])
     download = download.rename(
         columns={
@@ -327,7 +351,7 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None, leve
         description=(
             f"Map of the {len(geo)} LSOAs (2011 boundaries, as the estimates are published) in {name}, "
             f"shaded from light (younger) to dark (older) by the percentage of residents aged 65+, which ranges "
-            f"from {geo['value'].min():.1f}% to {geo['value'].max():.1f}% ({hi['lsoa11_name']})."
+            f"from {geo['value'].min():.1f}% to {geo['value'].max():.1f}% ({hi_names})."
             + (
                 f" The outlines of its {len(outlines)} {plural(lv)} are drawn over the small areas."
                 if outlines is not None and lv is not None

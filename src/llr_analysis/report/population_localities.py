@@ -116,11 +116,12 @@ def reconciliation_section(page: Page, place: str, paths=None) -> None:
     by = t.set_index("source_key")["population"]
     page.markdown(
         f"The three figures differ because they count at different dates and by different methods: "
-        f"{by['estimates']:,} is the ONS estimate for mid-2020, rolled forward from the 2011 Census (the series "
-        f"this page uses, as it is the latest with ages for every small area here); {by['census']:,} is what "
-        f"Census 2021 counted in March 2021, which corrected the 2011-based estimates; {by['iod_denominators']:,} "
-        "is the ONS estimate for mid-2022, based on Census 2021, which the Indices of Deprivation 2025 use. Each "
-        "page uses one of them for each purpose, as listed; they should not be read as growth over time."
+        f"{by['iod_denominators']:,} is the ONS estimate for mid-2022, based on Census 2021: the most recent, "
+        "and the total every page of this site gives for a place, district or ward; "
+        f"{by['census']:,} is what Census 2021 counted in March 2021, which corrected the 2011-based estimates; "
+        f"{by['estimates']:,} is the ONS estimate for mid-2020, rolled forward from the 2011 Census, used only "
+        "where single years of age are needed (it is the latest with ages for every small area here). "
+        "They should not be read as growth over time."
         if not by.isna().any()
         else f"Some of {name}'s populations are not available from the site's data."
     )

@@ -15,7 +15,7 @@ from llr_analysis.analysis import profile as prof
 from llr_analysis.places import get_locality_level, load_places
 from llr_analysis.report import charts
 from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
-from llr_analysis.report.overview import comparison_chip, format_value, is_older_data, period_cell
+from llr_analysis.report.overview import comparison_cell, format_value, is_older_data, period_cell, plain_versus
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.topics import topic_pages
 
@@ -35,11 +35,11 @@ def fmt(value, unit: str) -> str:
 
 
 def key_messages(loc: prof.Locality, figures: pd.DataFrame) -> list[str]:
-    """Up to four sentences from the figures that differ from England (else the first figures),
-    each with its comparison and its period; older data said in words."""
-    picked = figures[figures["vs_england"].isin(["better", "worse", "higher", "lower"])]
-    if len(picked) < 2:
-        picked = figures
+    """Up to four sentences: first the figures that differ from England by the significance test, then
+    the others in table order (a figure without sampling error described in plain words), each with
+    its comparison and its period; older data said in words."""
+    differs = figures["vs_england"].isin(["better", "worse", "higher", "lower"])
+    picked = pd.concat([figures[differs], figures[~differs]])
     out = []
     for r in picked.head(4).itertuples():
         period = f"{r.period}" + (", older data" if is_older_data(r.period) else "")
@@ -51,6 +51,11 @@ def key_messages(loc: prof.Locality, figures: pd.DataFrame) -> list[str]:
                 f"{r.indicator}: {fmt(r.value, r.unit)}, {versus} England ({fmt(r.england_value, r.unit)})"
                 f"{place} ({period})."
             )
+        elif r.vs_england == prof.NOT_TESTED and plain_versus(r.value, r.england_value, r.unit):
+            words = plain_versus(r.value, r.england_value, r.unit)
+            if r.value == 0 and pd.notna(r.denominator) and "LSOAs" in r.indicator:
+                words = f"none of its {r.denominator:,.0f} small areas (England {fmt(r.england_value, r.unit)})"
+            out.append(f"{r.indicator}: {fmt(r.value, r.unit)}, {words}{place} ({period}).")
         else:
             out.append(f"{r.indicator}: {fmt(r.value, r.unit)}{place}{england} ({period}).")
     return out
@@ -67,7 +72,12 @@ def intro(page: Page, loc: prof.Locality) -> None:
     }.get(loc.level, f"{loc.name} is a {level.label.lower()} in {loc.place_name}.")
     people = figures.loc[figures["indicator"] == "People", "value"]
     if len(people) and pd.notna(people.iloc[0]):
-        what += f" About {round(people.iloc[0], -2):,.0f} people lived there in mid-2020 (older data: the latest small-area estimates on this site)."
+        period = figures.loc[figures["indicator"] == "People", "period"].iloc[0]
+        what += (
+            f" About {round(people.iloc[0], -2):,.0f} people lived there in {period} (ONS estimates based on "
+            "Census 2021, the population the deprivation pages use too); the shares by age below are from the "
+            "mid-2020 estimates, the latest with single years of age for small areas here."
+        )
     page.markdown(what)
     messages = key_messages(loc, figures)
     if messages:
@@ -79,6 +89,16 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
     """The key figures as an accessible table, with its CSV."""
     llr = load_places().llr_short_name
     rows = []
+
+    def versus(comparison: str) -> str:
+        # The locality compared with the column's area (said in the column header); none for a
+        # figure without sampling error.
+        return (
+            ""
+            if comparison == prof.NOT_TESTED
+            else f" <small>({html.escape(_VERSUS.get(comparison, comparison))})</small>"
+        )
+
     for r in figures.itertuples():
         ci = (
             f" <small>({r.lower_95:.1f}–{r.upper_95:.1f})</small>"
@@ -88,18 +108,23 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
         rows.append(
             f'<tr><th scope="row">{html.escape(r.indicator)}<br><small>{period_cell(r.period)}</small></th>'
             f'<td data-label="{html.escape(loc.name)}">{html.escape(fmt(r.value, r.unit))}{ci}</td>'
-            f'<td data-label="Compared with England">{comparison_chip(r.vs_england)}<br>'
+            f'<td data-label="{html.escape(loc.name)} compared with England">'
+            f"{comparison_cell(r.vs_england, r.value, r.england_value, r.unit)}<br>"
             f"<small>England {html.escape(fmt(r.england_value, r.unit))}</small></td>"
-            f'<td data-label="{html.escape(loc.place_name)}">{html.escape(fmt(r.place_value, r.unit))} '
-            f"<small>({html.escape(r.vs_place)})</small></td>"
-            f'<td data-label="{html.escape(llr)}">{html.escape(fmt(r.llr_value, r.unit))} '
-            f"<small>({html.escape(r.vs_llr)})</small></td></tr>"
+            f'<td data-label="{html.escape(loc.place_name)}">{html.escape(fmt(r.place_value, r.unit))}'
+            f"{versus(r.vs_place)}</td>"
+            f'<td data-label="{html.escape(llr)}">{html.escape(fmt(r.llr_value, r.unit))}'
+            f"{versus(r.vs_llr)}</td></tr>"
         )
-    caption = f"Key figures for {loc.title} (95% confidence intervals in brackets)"
+    caption = (
+        f"Key figures for {loc.title} (95% confidence intervals in brackets). In the {loc.place_name} and "
+        f"{llr} columns, the words in brackets compare {loc.name} with that column's figure."
+    )
     head = (
         f'<tr><th scope="col">Figure and period</th><th scope="col">{html.escape(loc.name)}</th>'
-        f'<th scope="col">Compared with England</th>'
-        f'<th scope="col">{html.escape(loc.place_name)}</th><th scope="col">{html.escape(llr)}</th></tr>'
+        f'<th scope="col">Compared with England<br><small>({html.escape(loc.name)})</small></th>'
+        f'<th scope="col">{html.escape(loc.place_name)}<br><small>({html.escape(loc.name)} compared with it)</small></th>'
+        f'<th scope="col">{html.escape(llr)}<br><small>({html.escape(loc.name)} compared with it)</small></th></tr>'
     )
     download = tidy_download(
         figures.rename(columns={"vs_england": "comparison"}),
@@ -120,7 +145,7 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
             "England's population-weighted IoD2025 figures ("
             + ", ".join(f"*{i}*" for i in missing["indicator"])
             + ") are not shown: they need the IoD2025 population denominators for all of England, and the copy "
-            "of the data this site was built from has them for Leicester, Leicestershire and Rutland only."
+            f"of the data this site was built from has them for {load_places().llr_name} only."
         )
 
 
@@ -194,7 +219,8 @@ def deprivation_section(page: Page, loc: prof.Locality) -> None:
             "For a PCN, deprivation is the IMD 2019 score of the small areas its registered patients live "
             "in, weighted by how many patients live in each: a third-party derivation (R. Blackwell, from "
             "NHS Digital registrations and MHCLG's IMD 2019), an older edition than the IoD2025 used for "
-            "areas. Its place and LLR figures are the median of their PCNs. " + pcn_basis_text()
+            f"areas. Its place and {load_places().llr_short_name} figures are the median of their PCNs (each "
+            "PCN counted once, in the place it is listed under). " + pcn_basis_text()
         )
         return
     mix = prof.decile_mix(loc)
@@ -228,7 +254,7 @@ def deprivation_section(page: Page, loc: prof.Locality) -> None:
         dom.rename(columns={"domain": "Domain"}),
         "domains",
         caption=f"Share of small areas (LSOAs) in England's most deprived 10% on each domain, IoD2025 (%): "
-        f"{loc.name}, {loc.place_name}, LLR and England (10% by definition)",
+        f"{loc.name}, {loc.place_name}, {load_places().llr_short_name} and England (10% by definition)",
     )
 
 
@@ -289,10 +315,12 @@ def links(page: Page, loc: prof.Locality) -> None:
 def for_analysts(page: Page, loc: prof.Locality) -> None:
     page.note(
         "Comparisons use OHID's confidence-interval overlap test: a figure is higher or lower than a comparator "
-        "when its 95% interval lies wholly above or below the comparator's value; proportions have Wilson score "
-        "intervals; figures without an interval are not compared. Ward figures are sums over the LSOAs 2021 "
-        "assigned to the ward by the ONS best-fit lookup (2024). Population is the ONS mid-2020 LSOA 2011 "
-        "estimate mapped to LSOAs 2021; deprivation uses IoD2025 with its mid-2022 denominators. "
+        "when its 95% interval lies wholly above or below the comparator's value; screening coverage has Wilson "
+        "score intervals. Figures without sampling error (shares of small areas, shares of population "
+        "estimates, deprivation scores) have no interval and are not tested, only described in words. Ward figures are sums over the LSOAs 2021 "
+        "assigned to the ward by the ONS best-fit lookup (2024). Population totals are the ONS mid-2022 LSOA 2021 "
+        "estimates published with IoD2025 (the same on every page); shares by age are the ONS mid-2020 LSOA 2011 "
+        "estimates mapped to LSOAs 2021; deprivation uses IoD2025 with its mid-2022 denominators. "
         f"Level {loc.level}, code {loc.code}.",
         title="For analysts",
         collapse=True,
