@@ -413,6 +413,13 @@ class Page:
         _aria_off(spec)
         datasets = compact_datasets(spec)
         parts = []
+        # issue 22: map shapes go to a file shared by every page that draws them (report/charts.py)
+        from llr_analysis.report.charts import externalise_geometry
+
+        for geo_name, tag in externalise_geometry(spec, datasets, self.stage, self.asset_prefix):
+            if geo_name not in self._datasets_written:
+                parts.append(tag)
+                self._datasets_written.add(geo_name)
         if not self._bundle_included:
             parts.append(
                 f'<script src="{self.asset_prefix}assets/vega-bundle.js"></script>'
@@ -548,19 +555,63 @@ def compact_datasets(spec: dict) -> dict[str, object]:
 _JSON_BLOCK = re.compile(r'<script type="application/json" (data-llr-(?:spec|dataset))="([^"]+)">(.*?)</script>', re.S)
 
 
-def chart_specs(page_html: str) -> dict[str, dict]:
+def chart_specs(page_html: str, folder: Path | str | None = None) -> dict[str, dict]:
     """The Vega-Lite spec of every chart in a built page, ``{div id: spec}``, its datasets filled in.
 
-    The inverse of :meth:`Page.chart`, for tests and for analysts who want a chart's data back.
+    The inverse of :meth:`Page.chart`, for tests and for analysts who want a chart's data back. Map
+    shapes live in files beside the pages (``<script src=... data-llr-geo=...>``): given the page's
+    ``folder`` they are read and joined to their attributes again (TopoJSON with ``properties``, as
+    the chart was made); without it they are left out.
     """
     import html as _h
 
     blocks: dict[str, dict] = {"data-llr-spec": {}, "data-llr-dataset": {}}
     for kind, name, text in _JSON_BLOCK.findall(page_html):
         blocks[kind][_h.unescape(name)] = json.loads(text)
+    if folder is not None:
+        for src, name in re.findall(r'<script src="([^"]+)" data-llr-geo="([^"]+)"></script>', page_html):
+            text = (Path(folder) / _h.unescape(src)).read_text(encoding="utf-8")
+            blocks["data-llr-dataset"][name] = json.loads(text[text.index("]=") + 2 :].rstrip().rstrip(";"))
     names = dict(re.findall(r'<div id="([^"]+)" class="vega-chart"[^>]*data-llr-datasets="([^"]*)"', page_html))
     out = {}
     for div_id, spec in blocks["data-llr-spec"].items():
-        spec["datasets"] = {n: blocks["data-llr-dataset"][n] for n in names.get(div_id, "").split()}
+        datasets = blocks["data-llr-dataset"]
+        spec["datasets"] = {n: datasets[n] for n in names.get(div_id, "").split() if n in datasets}
+        _join_geometry(spec)
         out[div_id] = spec
     return out
+
+
+def _join_geometry(spec: dict) -> None:
+    """Undo :func:`llr_analysis.report.charts.externalise_geometry` where the shapes were read: the
+    attributes back in each shape's ``properties`` and the ``lookup`` that joined them removed."""
+    datasets = spec["datasets"]
+    original = dict(datasets)
+    joined: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            transforms = node.get("transform") or []
+            data = node.get("data") or {}
+            if transforms and transforms[0].get("as") == "properties" and data.get("name") in original:
+                attrs_name = transforms[0]["from"]["data"]["name"]
+                attrs = original[attrs_name]
+                topo = json.loads(json.dumps(original[data["name"]]))
+                for g in topo["objects"]["areas"]["geometries"]:
+                    g["properties"] = {k: v for k, v in attrs[g["properties"]["_i"]].items() if k != "_i"}
+                datasets[data["name"]] = topo
+                joined.add(attrs_name)
+                if transforms[1:]:
+                    node["transform"] = transforms[1:]
+                else:
+                    node.pop("transform")
+            for k, v in node.items():
+                if k != "datasets":
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    for name in joined:
+        datasets.pop(name, None)

@@ -107,7 +107,7 @@ def _run(quarto: Path, project: Path, target: str) -> None:
         raise RenderError(project / target, f"quarto render failed (exit {proc.returncode}): {' '.join(cmd)}\n{detail}")
 
 
-PAGE_SUFFIXES = (".ipynb", ".qmd")
+PAGE_SUFFIXES = (".ipynb", ".qmd", ".md")
 _QUARTO_OWN = (OUTPUT_DIR, ".quarto")
 
 
