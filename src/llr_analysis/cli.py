@@ -184,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("site", nargs="?")
     p.set_defaults(func=cmd_check)
 
+    from llr_analysis.website.preview import add_parser as add_preview  # llr preview (issue 22)
+
+    add_preview(sub)
     args = ap.parse_args(argv)
     paths = project_paths(args.root)
     try:

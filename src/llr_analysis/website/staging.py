@@ -117,16 +117,21 @@ def breadcrumbs(run, runs) -> str:
     return "```{=html}\n" + nav + "\n```\n"
 
 
-def staged_page(run, executed: Path, runs=()) -> bytes:
-    """The ``.md`` page Quarto renders for one run, from its executed notebook ``executed``."""
-    front, body = _cached_body(executed)
+def staged_page_text(run, front: str, body: str, runs=()) -> str:
+    """The ``.md`` page of one run from its executed notebook's front matter and body."""
     if run.locality:
-        fm = yaml.safe_load(front.strip().strip("-").strip() or "{}") if front else {}
-        fm = fm or {}
+        lines = front.strip().splitlines()
+        fm = (yaml.safe_load("\n".join(lines[1:-1])) if len(lines) > 2 else {}) or {}
         fm["sidebar"] = str(run.place)  # the place's sidebar (profiles are not listed in it)
         front = "---\n" + yaml.safe_dump(fm, sort_keys=False, allow_unicode=True) + "---"
         body = breadcrumbs(run, runs) + "\n" + body
-    return (front.strip() + "\n\n" + body).encode("utf-8")
+    return front.strip() + "\n\n" + body
+
+
+def staged_page(run, executed: Path, runs=()) -> bytes:
+    """The ``.md`` page Quarto renders for one run, from its executed notebook ``executed``."""
+    front, body = _cached_body(executed)
+    return staged_page_text(run, front, body, runs).encode("utf-8")
 
 
 _GEO = re.compile(r"assets/(geo-[0-9a-f]{20}\.js)")
