@@ -55,6 +55,7 @@ class State:
     def __init__(self):
         self.version = 0
         self.error = ""
+        self.viewing = ""  # the last page the browser asked for (rendered first after a text edit)
         self.lock = threading.Lock()
 
     def bump(self) -> None:
@@ -86,6 +87,7 @@ def make_handler(site: Path, state: State):
             if target.is_dir():
                 target = target / "index.html"
             if target.suffix == ".html" and target.is_file():
+                state.viewing = str(target.relative_to(site))
                 text = target.read_text(encoding="utf-8")
                 text = (
                     text.replace("</body>", RELOAD_SCRIPT + "</body>", 1) if "</body>" in text else text + RELOAD_SCRIPT
@@ -139,19 +141,37 @@ def patch_markdown(executed_nb: dict, new_markdown: list[str]) -> dict:
     return executed_nb
 
 
-def apply_text_edit(paths: ProjectPaths, notebook: Path, after: list[tuple[str, str]], log=print) -> list[str]:
+def render_pages(stage: Path, pages: list[str], root: Path) -> None:
+    """Render ``pages`` of the staged project into its ``_site`` quickly: Quarto renders a hard-linked
+    copy of the project whose render list is only these pages (a render of some pages of the whole
+    project makes Quarto walk all 200+ of them), and the pages are copied into ``_site``."""
+    import shutil
+
+    from llr_analysis.website.render import OUTPUT_DIR, _linked_copy, _output, _run, find_quarto
+
+    copy = stage.parent / f"{stage.name}.preview"
+    try:
+        _linked_copy(stage, copy, pages)
+        _run(find_quarto(root), copy, ".")
+        for page in pages:
+            shutil.copyfile(copy / OUTPUT_DIR / _output(page), stage / OUTPUT_DIR / _output(page))
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def apply_text_edit(
+    paths: ProjectPaths, notebook: Path, after: list[tuple[str, str]], runs, state: State | None = None, log=print
+) -> list[str]:
     """Show a text-only notebook edit: restage and re-render that notebook's pages, running no code.
 
-    Returns the staged pages re-rendered. The stage's render record marks them as changed, so the next
-    ``llr build`` executes the notebook and renders them again.
+    The page the browser shows (``state.viewing``) is rendered first and the browser reloaded, then the
+    notebook's other pages. Returns the staged pages re-rendered. The stage's render record marks them
+    as changed, so the next ``llr build`` executes the notebook and renders them again.
     """
-    from llr_analysis.website.build import BuildLock, render_plan
-    from llr_analysis.website.notebooks import plan
-    from llr_analysis.website.render import render
+    from llr_analysis.website.build import BuildLock
     from llr_analysis.website.staging import body_markdown, staged_name, staged_page_text
 
     stage = paths.stage
-    runs = plan(paths)
     mine = [r for r in runs if r.notebook.resolve() == notebook.resolve()]
     markdown = [text for kind, text in after if kind == "markdown"]
     changed: dict[str, str] = {}
@@ -167,46 +187,53 @@ def apply_text_edit(paths: ProjectPaths, notebook: Path, after: list[tuple[str, 
             changed[staged_name(r.output)] = text
     if not changed:
         return []
+    viewing = state.viewing if state else ""
+    first = [p for p in changed if str(Path(p).with_suffix(".html")) == viewing]
     with BuildLock(paths):
         manifest = stage.parent / f"{stage.name}.rendered.json"
-        record = json.loads(manifest.read_text()) if manifest.exists() else {}
         for rel, text in changed.items():
             (stage / rel).write_text(text, encoding="utf-8")
-            record[rel] = "changed-by-preview"  # the next build renders it again from the executed notebook
-        if manifest.exists():
+        if manifest.exists():  # the next build renders these pages again from the executed notebooks
+            record = json.loads(manifest.read_text())
+            record.update({rel: "changed-by-preview" for rel in changed})
             manifest.write_text(json.dumps(record, indent=0, sort_keys=True))
-        now = {k: ("x" if k in changed else "") for k in record}
-        before = {k: "" for k in record}
-        targets = render_plan(before, now) or sorted(changed)
-        render(stage, targets, root=paths.root)
-    log(f"preview: text of {notebook.name} re-rendered ({', '.join(targets)}), no code run")
-    return targets
+        for batch in (first, sorted(set(changed) - set(first))):
+            if batch:
+                render_pages(stage, batch, paths.root)
+                if state is not None:
+                    state.bump()
+    log(f"preview: text of {notebook.name} shown ({len(changed)} page(s) re-rendered, no code run)")
+    return sorted(changed)
 
 
-def rebuild(paths: ProjectPaths, changed: list[Path], last: dict[Path, list], log=print) -> None:
-    """Rebuild what ``changed`` touches (see the module docstring)."""
+def rebuild(paths: ProjectPaths, changed: list[Path], last: dict[Path, list], runs: list, state=None, log=print):
+    """Rebuild what ``changed`` touches (see the module docstring); returns the runs of the build."""
     from llr_analysis.website.build import build
+    from llr_analysis.website.notebooks import plan
 
     notebooks = [f for f in changed if f.suffix == ".ipynb" and f.parent == paths.notebooks]
     others = [f for f in changed if f not in notebooks]
-    if notebooks and not others:
+    if notebooks and not others and runs:
         try:
             afters = {nb: _cells(nb) for nb in notebooks}
             if all(nb in last and text_only_change(last[nb], afters[nb]) for nb in notebooks):
                 for nb in notebooks:
-                    apply_text_edit(paths, nb, afters[nb], log=log)
+                    apply_text_edit(paths, nb, afters[nb], runs, state=state, log=log)
                     last[nb] = afters[nb]
-                return
+                return runs
         except (OSError, ValueError, KeyError) as exc:
             log(f"preview: text-only update not possible ({exc}); building")
     t0 = time.perf_counter()
     report = build(paths, fetch=False, log=lambda *_: None)
     for nb in paths.notebooks.glob("*.ipynb"):
         last[nb] = _cells(nb)
+    if state is not None:
+        state.bump()
     log(
         f"preview: built in {time.perf_counter() - t0:.1f}s "
         f"({report.executed} notebooks executed, {report.skipped} unchanged)"
     )
+    return plan(paths)
 
 
 def preview(paths: ProjectPaths, port: int = 8000, build_first: bool = True, interval: float = 0.3, log=print):
@@ -223,7 +250,10 @@ def preview(paths: ProjectPaths, port: int = 8000, build_first: bool = True, int
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, state))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     log(f"preview: serving http://127.0.0.1:{server.server_port}/ (watching {', '.join(WATCHED)}; Ctrl+C stops)")
+    from llr_analysis.website.notebooks import plan
+
     last = {nb: _cells(nb) for nb in paths.notebooks.glob("*.ipynb")}
+    runs = plan(paths)
     seen = snapshot(paths)
     try:
         while True:
@@ -238,8 +268,7 @@ def preview(paths: ProjectPaths, port: int = 8000, build_first: bool = True, int
             seen = now
             log(f"preview: changed {', '.join(str(f.relative_to(paths.root)) for f in changed[:5])}")
             try:
-                rebuild(paths, changed, last, log=log)
-                state.bump()
+                runs = rebuild(paths, changed, last, runs, state=state, log=log)
             except Exception as exc:  # noqa: BLE001 - show it and keep serving the last good site
                 state.error = str(exc)
                 log(f"preview: rebuild failed, the browser keeps the last good pages:\n{exc}")
