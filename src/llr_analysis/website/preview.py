@@ -236,10 +236,11 @@ def rebuild(paths: ProjectPaths, changed: list[Path], last: dict[Path, list], ru
     return plan(paths)
 
 
-def preview(paths: ProjectPaths, port: int = 8000, build_first: bool = True, interval: float = 0.3, log=print):
+def preview(paths: ProjectPaths, port: int = 8000, build_first: bool = True, interval: float = 0.3, log=None):
     """Serve the site and rebuild on changes until interrupted (Ctrl+C)."""
     from llr_analysis.website.build import build
 
+    log = log or functools.partial(print, flush=True)
     if build_first:
         log("preview: bringing the site up to date (llr build)...")
         build(paths, log=lambda *_: None)
