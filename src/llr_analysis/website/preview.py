@@ -141,22 +141,48 @@ def patch_markdown(executed_nb: dict, new_markdown: list[str]) -> dict:
     return executed_nb
 
 
+def _page_project(stage: Path, dest: Path, pages: list[str]) -> None:
+    """A hard-linked copy of the staged project's pages and assets (not its CSV downloads or map files:
+    a page's raw HTML links to those, Quarto never reads them) whose render list is only ``pages``."""
+    import os
+    import shutil
+
+    import yaml
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    for f in stage.rglob("*"):
+        rel = f.relative_to(stage)
+        if rel.parts[0] in ("_site", ".quarto") or not f.is_file() or str(rel) == "_quarto.yml":
+            continue
+        if f.suffix not in (".md", ".qmd") and not (rel.parts[0] == "assets" and not f.name.startswith("geo-")):
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(f, dest / rel)
+        except OSError:
+            shutil.copyfile(f, dest / rel)
+    cfg = yaml.safe_load((stage / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    cfg.setdefault("project", {})["render"] = pages
+    (dest / "_quarto.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
 def render_pages(stage: Path, pages: list[str], root: Path) -> None:
     """Render ``pages`` of the staged project into its ``_site`` quickly: Quarto renders a hard-linked
     copy of the project whose render list is only these pages (a render of some pages of the whole
     project makes Quarto walk all 200+ of them), and the pages are copied into ``_site``."""
     import shutil
 
-    from llr_analysis.website.render import OUTPUT_DIR, _linked_copy, _output, _run, find_quarto
+    from llr_analysis.website.render import OUTPUT_DIR, _output, _run, find_quarto
 
-    copy = stage.parent / f"{stage.name}.preview"
+    copy = stage.parent / f"{stage.name}.preview-{time.monotonic_ns()}"
     try:
-        _linked_copy(stage, copy, pages)
+        _page_project(stage, copy, pages)
         _run(find_quarto(root), copy, ".")
         for page in pages:
             shutil.copyfile(copy / OUTPUT_DIR / _output(page), stage / OUTPUT_DIR / _output(page))
-    finally:
-        shutil.rmtree(copy, ignore_errors=True)
+    finally:  # removed in the background: the browser can reload now
+        threading.Thread(target=shutil.rmtree, args=(copy,), kwargs={"ignore_errors": True}).start()
 
 
 def apply_text_edit(
