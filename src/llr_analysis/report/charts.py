@@ -62,14 +62,26 @@ def geo_data(gdf: gpd.GeoDataFrame) -> alt.InlineData:
         if pd.api.types.is_float_dtype(attrs[c]):
             attrs[c] = attrs[c].round(4)
     records = json.loads(attrs.to_json(orient="records")) if len(attrs.columns) else [{} for _ in range(len(gdf))]
+    if os.environ.get("LLR_STAGE"):
+        # in a build the chart only names its map (Altair never walks the shapes, which cost a quarter
+        # of a second a map); the page writes the shapes to their shared file (externalise_geometry)
+        import hashlib
+
+        text = json.dumps(records, sort_keys=True, separators=(",", ":"))
+        name = "llr-map-" + hashlib.sha256((topo["llr_key"] + text).encode()).hexdigest()[:20]
+        _MAPS[name] = (topo, records)
+        return alt.NamedData(name=name, format=alt.DataFormat(type="topojson", feature="areas"))
     geometries = [dict(g) for g in topo["objects"]["areas"]["geometries"]]
     for g in geometries:
         g["properties"] = records[g.pop("properties")["_i"]]
+    topo = {k: v for k, v in topo.items() if k != "llr_key"}
     topo = {**topo, "objects": {"areas": {**topo["objects"]["areas"], "geometries": geometries}}}
     return alt.InlineData(values=topo, format=alt.DataFormat(type="topojson", feature="areas"))
 
 
 _TOPOLOGIES: dict[str, dict] = {}
+#: Maps named by :func:`geo_data` in a build: ``{name: (shapes, attribute records)}``.
+_MAPS: dict[str, tuple[dict, list]] = {}
 
 
 def _topology(geometry: gpd.GeoSeries) -> dict:
@@ -86,9 +98,10 @@ def _topology(geometry: gpd.GeoSeries) -> dict:
             geometry=orient_polygons(geometry.values, exterior_cw=True),
             crs=geometry.crs,
         )
-        _TOPOLOGIES[key] = topojson.Topology(
+        topo = topojson.Topology(
             shapes, prequantize=QUANTIZATION, toposimplify=SIMPLIFY_TOLERANCE, object_name="areas"
         ).to_dict()
+        _TOPOLOGIES[key] = {**topo, "llr_key": key}
     return _TOPOLOGIES[key]
 
 
@@ -109,6 +122,12 @@ def externalise_geometry(spec: dict, datasets: dict, stage: str | os.PathLike, a
     import hashlib
 
     scripts = []
+    for name in sorted(_named_maps(spec)):  # maps named by geo_data: shapes and attributes kept apart
+        shapes, records = _MAPS[name]
+        shapes = {k: v for k, v in shapes.items() if k != "llr_key"}
+        datasets[name] = {**shapes, "objects": {"areas": {**shapes["objects"]["areas"], "geometries": [
+            {**g, "properties": records[g["properties"]["_i"]]} for g in shapes["objects"]["areas"]["geometries"]
+        ]}}}  # fmt: skip
     for name, values in list(datasets.items()):
         if not _is_topology(values):
             continue
@@ -137,6 +156,21 @@ def externalise_geometry(spec: dict, datasets: dict, stage: str | os.PathLike, a
             (geo_name, f'<script src="{asset_prefix}assets/{geo_name}.js" data-llr-geo="{geo_name}"></script>')
         )
     return scripts
+
+
+def _named_maps(node, found: set | None = None) -> set[str]:
+    """Names of the maps of :func:`geo_data` that ``node`` (a spec) reads."""
+    found = set() if found is None else found
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and data.get("name") in _MAPS:
+            found.add(data["name"])
+        for v in node.values():
+            _named_maps(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _named_maps(v, found)
+    return found
 
 
 def _rename_data(node, old: str, new: str, attrs: str) -> None:
