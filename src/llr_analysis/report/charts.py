@@ -158,6 +158,41 @@ def externalise_geometry(spec: dict, datasets: dict, stage: str | os.PathLike, a
     return scripts
 
 
+def join_geometry(spec: dict) -> None:
+    """Undo :func:`externalise_geometry` where the shapes were read: the
+    attributes back in each shape's ``properties`` and the ``lookup`` that joined them removed."""
+    datasets = spec["datasets"]
+    original = dict(datasets)
+    joined: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            transforms = node.get("transform") or []
+            data = node.get("data") or {}
+            if transforms and transforms[0].get("as") == "properties" and data.get("name") in original:
+                attrs_name = transforms[0]["from"]["data"]["name"]
+                attrs = original[attrs_name]
+                topo = json.loads(json.dumps(original[data["name"]]))
+                for g in topo["objects"]["areas"]["geometries"]:
+                    g["properties"] = {k: v for k, v in attrs[g["properties"]["_i"]].items() if k != "_i"}
+                datasets[data["name"]] = topo
+                joined.add(attrs_name)
+                if transforms[1:]:
+                    node["transform"] = transforms[1:]
+                else:
+                    node.pop("transform")
+            for k, v in node.items():
+                if k != "datasets":
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    for name in joined:
+        datasets.pop(name, None)
+
+
 def _named_maps(node, found: set | None = None) -> set[str]:
     """Names of the maps of :func:`geo_data` that ``node`` (a spec) reads."""
     found = set() if found is None else found

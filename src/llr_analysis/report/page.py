@@ -565,6 +565,8 @@ def chart_specs(page_html: str, folder: Path | str | None = None) -> dict[str, d
     """
     import html as _h
 
+    from llr_analysis.report.charts import join_geometry
+
     blocks: dict[str, dict] = {"data-llr-spec": {}, "data-llr-dataset": {}}
     for kind, name, text in _JSON_BLOCK.findall(page_html):
         blocks[kind][_h.unescape(name)] = json.loads(text)
@@ -577,41 +579,6 @@ def chart_specs(page_html: str, folder: Path | str | None = None) -> dict[str, d
     for div_id, spec in blocks["data-llr-spec"].items():
         datasets = blocks["data-llr-dataset"]
         spec["datasets"] = {n: datasets[n] for n in names.get(div_id, "").split() if n in datasets}
-        _join_geometry(spec)
+        join_geometry(spec)
         out[div_id] = spec
     return out
-
-
-def _join_geometry(spec: dict) -> None:
-    """Undo :func:`llr_analysis.report.charts.externalise_geometry` where the shapes were read: the
-    attributes back in each shape's ``properties`` and the ``lookup`` that joined them removed."""
-    datasets = spec["datasets"]
-    original = dict(datasets)
-    joined: set[str] = set()
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            transforms = node.get("transform") or []
-            data = node.get("data") or {}
-            if transforms and transforms[0].get("as") == "properties" and data.get("name") in original:
-                attrs_name = transforms[0]["from"]["data"]["name"]
-                attrs = original[attrs_name]
-                topo = json.loads(json.dumps(original[data["name"]]))
-                for g in topo["objects"]["areas"]["geometries"]:
-                    g["properties"] = {k: v for k, v in attrs[g["properties"]["_i"]].items() if k != "_i"}
-                datasets[data["name"]] = topo
-                joined.add(attrs_name)
-                if transforms[1:]:
-                    node["transform"] = transforms[1:]
-                else:
-                    node.pop("transform")
-            for k, v in node.items():
-                if k != "datasets":
-                    walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
-    for name in joined:
-        datasets.pop(name, None)
