@@ -7,12 +7,15 @@ In one run, on a temporary copy of the project fetched from the mirror, it measu
 1. cold full build      `llr build --force` (no caches: processing, every notebook, render, check)
 2. no-op rebuild        `llr build` again with nothing changed (interpreter start-up included)
 3. one notebook changed `llr build` after editing one topic notebook (its three places rerun)
-4. profiles changed     `llr build` after editing the locality profile notebook (only its 69 pages
+4. profiles changed     `llr build` after editing the locality profile notebook (only its profile pages
                         rerun: the benchmark reads the build's own count of executed notebooks)
 5. national processing  processing the England-wide IoD files + MHCLG summary measures for every
                         English district and upper-tier authority, in-process
 6. naive path           the usual Quarto workflow: papermill for each notebook and place, one at a
-                        time, then one `quarto render` of the project (on processed data)
+                        time, then one `quarto render` of the project (on processed data), on the
+                        pages of ``--naive-place`` (default Rutland: its topic pages, summary and
+                        locality profiles, and the overview), against `llr build --place` of the
+                        same pages from processed data with no executed notebooks or rendered pages
 
 and prints the median of each over ``--repeat`` runs, the ratios to the naive path, and the peak
 resident memory of the largest process in each.
@@ -85,15 +88,20 @@ def national_processing(root: Path) -> float:
     return time.perf_counter() - t0
 
 
-def naive(root: Path, env: dict, out: Path) -> float:
-    """The usual Quarto workflow: papermill for every notebook and place, then one `quarto render`."""
+def naive(root: Path, env: dict, out: Path, places: list[str] | None = None) -> float:
+    """The usual Quarto workflow: papermill for every notebook and place (a fresh kernel each), one at a
+    time, then one `quarto render` of the project (the same pages, configuration and assets as the
+    build's, the executed notebooks staged as .ipynb)."""
+    import yaml
+
     from llr_analysis.paths import project_paths
     from llr_analysis.website.build import stage_files
     from llr_analysis.website.notebooks import plan
     from llr_analysis.website.render import find_quarto
+    from llr_analysis.website.staging import staged_name
 
     paths = project_paths(root)
-    runs = plan(paths)
+    runs = plan(paths, places=places)
     quarto = find_quarto(REPO)
     out.mkdir(parents=True, exist_ok=True)
     run_env = {**env, "LLR_STAGE": str(out)}
@@ -118,15 +126,35 @@ def naive(root: Path, env: dict, out: Path) -> float:
             stderr=subprocess.DEVNULL,
         )
     # the same Quarto project as the build's (configuration, pages, assets), then one render
+    built = {staged_name(r.output) for r in runs}
     for rel, content in stage_files(paths, runs, out).items():
-        if rel.endswith(".ipynb") or "-data/" in rel:
-            continue
+        if rel in built or rel.startswith("assets/geo-") or "-data/" in rel:
+            continue  # the naive run's own pages, map files and downloads are in `out` already
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(content.read_bytes() if isinstance(content, Path) else content)
+    cfg = yaml.safe_load((out / "_quarto.yml").read_text(encoding="utf-8"))
+    cfg["project"]["render"] = sorted(str(r.output) for r in runs) + [
+        p for p in cfg["project"]["render"] if p not in built
+    ]
+    (out / "_quarto.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
     subprocess.run(
         [str(quarto), "render", str(out)], check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     return time.perf_counter() - t0
+
+
+def subset_cold(root: Path, env: dict, llr: list[str], places: list[str]) -> float:
+    """`llr build --place ...` from processed data with no executed notebooks and no rendered pages
+    (the build's side of the naive comparison: the same pages)."""
+    for name in ("executed", "stage-partial", "stage-partial.rendered.json", "site-partial", "site-partial.stage-hash"):
+        target = root / "build" / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    cmd = llr + ["build", "--no-fetch"] + [a for p in places for a in ("--place", p)]
+    t, _ = timed_subprocess(cmd, env)
+    return t
 
 
 def main() -> int:
@@ -134,6 +162,12 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--mirror", default=os.environ.get("LLR_MIRROR", str(REPO.parent / "shared/data/raw-mirror")))
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument(
+        "--naive-place",
+        action="append",
+        help="compare with the naive path on these places only (their topic pages, summary and locality "
+        "profiles, plus the overview); default: rutland. 'all' compares the whole site",
+    )
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args()
 
@@ -145,7 +179,8 @@ def main() -> int:
     llr = [str(BIN / "llr"), "--root", str(root)]
     subprocess.run(llr + ["fetch"], check=True, env=env, stdout=subprocess.DEVNULL)
 
-    keys = ("cold", "noop", "one_notebook", "profiles", "national", "naive")
+    naive_places = None if args.naive_place == ["all"] else (args.naive_place or ["rutland"])
+    keys = ("cold", "noop", "one_notebook", "profiles", "national", "subset_cold", "naive")
     results: dict[str, list[float]] = {k: [] for k in keys}
     executed: dict[str, str] = {}
     peaks: dict[str, float] = {}
@@ -153,12 +188,16 @@ def main() -> int:
     original = topic_nb.read_text()
     profile_nb = root / "notebooks" / "locality.ipynb"
     profile_original = profile_nb.read_text()
+    loads: list[str] = []
+    pages = 0
     for i in range(args.repeat):
         print(f"run {i + 1}/{args.repeat}", flush=True)
+        loads.append(os.getloadavg()[0])
         shutil.rmtree(root / "build", ignore_errors=True)
         shutil.rmtree(root / "data" / "processed", ignore_errors=True)
         t, peaks["cold"] = timed_subprocess(llr + ["build", "--force"], env)
         results["cold"].append(t)
+        pages = sum(1 for p in (root / "site").rglob("*.html") if "site_libs" not in p.parts)
         t, peaks["noop"] = timed_subprocess(llr + ["build"], env)
         results["noop"].append(t)
         nb = json.loads(original)
@@ -183,15 +222,17 @@ def main() -> int:
         subprocess.run(llr + ["build"], check=True, env=env, capture_output=True)  # back to the original
         results["national"].append(national_processing(root))
         if not args.skip_naive:
+            results["subset_cold"].append(subset_cold(root, env, llr, naive_places or []))
             out = tmp / f"naive-{i}"
-            results["naive"].append(naive(root, env, out))
+            results["naive"].append(naive(root, env, out, naive_places))
             peaks["naive"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             shutil.rmtree(out, ignore_errors=True)
 
     med = {k: statistics.median(v) for k, v in results.items() if v}
     print(
         f"\nllr-analysis build benchmark — {platform.node()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, median of {args.repeat}"
+        f"Python {platform.python_version()}, median of {args.repeat}; load average (1 min) at the start "
+        f"of each run: {', '.join(f'{x:.1f}' for x in loads)}; {pages} pages"
     )
     labels = {
         "cold": "cold full build",
@@ -199,17 +240,23 @@ def main() -> int:
         "one_notebook": "rebuild, one notebook changed",
         "profiles": "rebuild, profile notebook changed",
         "national": "national processing (IoD + LA measures)",
+        "subset_cold": "cold build of the naive path's pages",
         "naive": "naive papermill + quarto render",
     }
     for k, v in med.items():
         print(f"  {labels[k]:<42} {v:7.1f} s   (runs: {', '.join(f'{x:.1f}' for x in results[k])})")
     for k, text in executed.items():
         print(f"  {labels[k] + ':':<42} {text}")
+    if pages:
+        print(f"  cold build per page:                      {med['cold'] / pages:.2f} s")
     if "naive" in med:
-        print(f"  speed-up, cold build vs naive:            {med['naive'] / med['cold']:.1f}x")
+        what = "the whole site" if naive_places is None else f"places {', '.join(naive_places)} (+ overview)"
+        print(f"  speed-up, cold build vs naive, on {what}: {med['naive'] / med['subset_cold']:.1f}x")
     print(f"  peak memory of the largest process:       {max(peaks.values()):.0f} MB")
     if args.json:
-        Path(args.json).write_text(json.dumps({"median_s": med, "runs_s": results, "peak_mb": peaks}, indent=2))
+        Path(args.json).write_text(
+            json.dumps({"median_s": med, "runs_s": results, "peak_mb": peaks, "load": loads, "pages": pages}, indent=2)
+        )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -83,6 +83,21 @@ def all_pages(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
 
 
+def sample_pages(site: Path) -> list[str]:
+    """Every page but the locality profiles (200+ pages of one notebook), and the first profile of each
+    place and level: for the slowest checks (accessibility)."""
+    pages, seen = [], set()
+    for rel in all_pages(site):
+        parts = rel.split("/")
+        if parts[0] == "localities" and len(parts) == 3:
+            key = (parts[1], parts[2].split("-")[0])
+            if key in seen:
+                continue
+            seen.add(key)
+        pages.append(rel)
+    return pages
+
+
 def test_every_page_loads_offline_with_charts_drawn(server, browser):
     base, site = server
     pages = all_pages(site)
@@ -134,7 +149,7 @@ def test_every_internal_link_resolves(server, browser):
 def test_accessibility_no_serious_or_critical_violations(server, browser):
     base, site = server
     failures = []
-    for rel in all_pages(site):
+    for rel in sample_pages(site):
         page, _, _ = open_page(browser, base, rel)
         if page.locator(".vega-chart").count():
             page.wait_for_function(
@@ -234,18 +249,21 @@ def test_phone_width_no_sideways_scroll_and_maps_redrawn_to_fit(server, browser)
 
 
 def test_locality_profiles_are_reached_from_menu_breadcrumbs_and_search(server, browser):
-    """Every Leicester and Rutland ward, Leicestershire district and LLR PCN has a profile page; the
+    """Every ward of the three places, Leicestershire district and LLR PCN has a profile page (207); the
     Localities index lists them, breadcrumbs read Home › place › Localities › locality, search finds them."""
     base, site = server
     profiles = [p for p in all_pages(site) if p.startswith("localities/") and p.count("/") == 2]
-    assert len(profiles) == 69
+    assert len(profiles) == 21 + 138 + 15 + 7 + 26
     assert sum(p.startswith("localities/leicester/ward-") for p in profiles) == 21
+    assert sum(p.startswith("localities/leicestershire/ward-") for p in profiles) == 138
     assert sum(p.startswith("localities/rutland/ward-") for p in profiles) == 15
     assert sum("/district-" in p for p in profiles) == 7 and sum("/pcn-" in p for p in profiles) == 26
     page, errors, _ = open_page(browser, base, "localities/leicester/ward-e05010458.html")
     page.wait_for_function(DRAWN_JS, timeout=20000)
     assert page.locator("h1").first.inner_text().strip() == "Abbey ward"
-    crumbs = page.locator(".quarto-page-breadcrumbs").first.locator(".breadcrumb-item").all_inner_texts()
+    # profiles are not in the sidebar: their breadcrumbs are written by the staging, Quarto's are hidden
+    assert page.locator(".quarto-page-breadcrumbs:not(.llr-breadcrumbs)").first.is_hidden()
+    crumbs = page.locator(".llr-breadcrumbs").first.locator(".breadcrumb-item").all_inner_texts()
     assert [c.strip() for c in crumbs] == ["Home", "Leicester", "Localities", "Abbey ward"]
     assert "Compared with England" in page.locator("table.profile-figures").inner_text()
     assert errors == []
@@ -260,3 +278,101 @@ def test_locality_profiles_are_reached_from_menu_breadcrumbs_and_search(server, 
     page.wait_for_selector(".aa-Item", timeout=10000)
     assert any("Abbey ward" in h for h in page.locator(".aa-Item").all_inner_texts())
     page.context.close()
+
+
+def _first_profile(site: Path, place: str, level: str) -> str:
+    return sorted(str(p.relative_to(site)) for p in (site / "localities" / place).glob(f"{level}-*.html"))[0]
+
+
+def test_a_leicestershire_ward_profile_has_its_place_sidebar_breadcrumbs_and_locator_map(server, browser):
+    """A county ward's profile: the Leicestershire sidebar (short: no list of 138 wards), breadcrumbs to
+    the place and its localities index, and its locator map drawn from the shared map file."""
+    base, site = server
+    rel = _first_profile(site, "leicestershire", "ward")
+    page, errors, _ = open_page(browser, base, rel)
+    page.wait_for_function(DRAWN_JS, timeout=20000)
+    title = page.locator("h1").first.inner_text().strip()
+    assert title.endswith(" ward")
+    assert page.locator(".llr-breadcrumbs").is_visible()
+    crumbs = page.locator(".llr-breadcrumbs").first.locator(".breadcrumb-item").all_inner_texts()
+    assert [c.strip() for c in crumbs] == ["Home", "Leicestershire", "Localities", title]
+    sidebar = page.locator("#quarto-sidebar a[href]").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert any(h.endswith("localities/leicestershire.html") for h in sidebar)
+    assert not any("/ward-" in h for h in sidebar) and len(sidebar) < 15
+    # the locator map: every ward of the county drawn, one highlighted, from assets/geo-*.js
+    assert page.locator("script[data-llr-geo]").count() >= 1
+    shapes = page.locator("#chart-locator-map svg .mark-shape.role-mark path")
+    assert shapes.count() == 138
+    fills = shapes.evaluate_all("els => els.map(e => e.getAttribute('fill'))")
+    assert fills.count("#0072B2") == 1
+    assert errors == []
+    page.context.close()
+
+
+def test_localities_index_pages_list_every_profile_by_level(server, browser):
+    base, _ = server
+    expected = {"leicester": {"ward": 21}, "leicestershire": {"district": 7, "ward": 138}, "rutland": {"ward": 15}}
+    for place, levels in expected.items():
+        page, errors, _ = open_page(browser, base, f"localities/{place}.html")
+        headings = page.locator("main h2").all_inner_texts()
+        assert any(h.startswith("Wards (") for h in headings), headings
+        for level, n in levels.items():
+            assert page.locator(f"main a[href*='{place}/{level}-']").count() == n, (place, level)
+        assert page.locator(f"main a[href*='{place}/pcn-']").count() >= 1
+        assert errors == []
+        page.context.close()
+    menu = open_page(browser, base, "index.html")[0]
+    hrefs = menu.locator("#navbarCollapse a.dropdown-item").evaluate_all("els => els.map(e => e.href)")
+    assert {urljoin(base, f"localities/{p}.html") for p in expected} <= set(hrefs), hrefs
+    menu.context.close()
+
+
+def test_leicestershire_life_expectancy_page_has_its_ward_map(server, browser):
+    """The county's 138 ward outlines over MSOA life expectancy, drawn from the shared map files."""
+    base, _ = server
+    page, errors, _ = open_page(browser, base, "life_expectancy/leicestershire.html")
+    tabs = page.locator(".panel-tabset .nav-link", has_text="Wards")
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+    maps = page.locator(".vega-chart[id^='chart-le-wards-map']")
+    assert maps.count() >= 1
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\".vega-chart[id^='chart-le-wards-map']\")]"
+        ".every(d => d.querySelectorAll('svg .mark-shape.role-mark path').length > 138)",
+        timeout=20000,
+    )
+    assert errors == []
+    page.context.close()
+
+
+def test_every_page_with_its_map_files_is_at_most_500_kb(server):
+    """Each page's HTML plus the map files it loads (assets/geo-*.js; the Vega bundle and Quarto's
+    libraries are shared by every page and left out) stays within 500 KB."""
+    import re
+
+    _, site = server
+    heavy = []
+    for page in sorted(site.rglob("*.html")):
+        if "site_libs" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        geo = {(page.parent / src).resolve() for src in re.findall(r'<script src="([^"]+)" data-llr-geo=', text)}
+        total = page.stat().st_size + sum(f.stat().st_size for f in geo)
+        if total > 500_000:
+            heavy.append(f"{page.relative_to(site)}: {total:,} bytes")
+    assert heavy == []
+
+
+def test_maps_draw_from_file_urls(server, browser):
+    """Opened as a file (no server), a page still draws its maps: the shared map files are scripts, not
+    fetched data (browsers block fetch on file:// addresses)."""
+    _, site = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "deprivation" / "rutland.html").as_uri(), wait_until="load")
+    page.wait_for_selector("#chart-imd-decile-map svg .mark-shape.role-mark path", state="attached", timeout=20000)
+    assert page.locator("#chart-imd-decile-map svg .mark-shape.role-mark path").count() == 26
+    assert not [e for e in errors if "dataset" in e]
+    context.close()

@@ -66,7 +66,7 @@ def test_downloads_are_tidy_csvs(built_site):
 def test_map_spec_has_every_lsoa_with_tooltips(built_site):
     site, _ = built_site
     html = (site / "deprivation" / "rutland.html").read_text()
-    spec = chart_specs(html)["chart-imd-decile-map"]
+    spec = chart_specs(html, site / "deprivation")["chart-imd-decile-map"]  # map shapes: assets/geo-*.js
     assert spec["data"]["format"] == {"type": "topojson", "feature": "areas"}
     topology = spec["datasets"][spec["data"]["name"]]
     features = topology["objects"]["areas"]["geometries"]

@@ -81,3 +81,16 @@ def test_script_that_is_not_the_sites_own_fails(tmp_path):
         ("bad.html", "<img onerror=...>"),
         ("bad.html", "<a href='javascript:alert(1)'>"),
     ]
+
+
+def test_shared_map_files_are_resources_a_page_must_find(tmp_path):
+    """Map shapes live in assets/geo-<hash>.js beside the pages, loaded by relative <script src>."""
+    tag = '<script src="../assets/geo-0123456789abcdef0123.js" data-llr-geo="geo-0123456789abcdef0123"></script>'
+    site = _site(tmp_path, {"index.html": "<p>home</p>", "deprivation/rutland.html": tag})
+    problems = [(p.page, p.kind, p.detail) for p in check_site(site)]
+    assert problems == [
+        ("deprivation/rutland.html", "missing resource", "<script> ../assets/geo-0123456789abcdef0123.js")
+    ]
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "geo-0123456789abcdef0123.js").write_text("(window.LLR_DATA=window.LLR_DATA||{})")
+    assert check_site(site) == []

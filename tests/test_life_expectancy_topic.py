@@ -532,7 +532,7 @@ def test_life_expectancy_pages(built_site):
     assert "<title>Life expectancy: Leicester" in html
     assert "2.2 years below England for males and 1.8 years below England for females" in html
     assert 'href="leicester-data/le-trend.csv"' in html and 'href="leicester-data/msoa-le-maps.csv"' in html
-    spec = chart_specs(html)["chart-msoa-le-maps"]
+    spec = chart_specs(html, site / "life_expectancy")["chart-msoa-le-maps"]  # map shapes: assets/geo-*.js
     data = [spec.get("data")] + [panel.get("data") for panel in spec["hconcat"]]
     names = {d["name"] for d in data if d}
     assert len(names) == 1 and len(spec["datasets"]) == 1  # the two maps share one TopoJSON

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from llr_analysis.report.page import raw_html_markdown
 from llr_analysis.website import render as render_mod
@@ -113,13 +115,13 @@ def test_navigation_is_generated_from_places_and_notebook_metadata(tmp_path):
     section = home["contents"][0]
     assert section["section"] == "Rutland" and section["href"] == "summary/rutland.html"
     assert [c["href"] for c in section["contents"]] == ["population/rutland.html", "deprivation/rutland.html"]
-    assert cfg["project"]["output-dir"] == "_site" and "deprivation/leicester.ipynb" in cfg["project"]["render"]
+    assert cfg["project"]["output-dir"] == "_site" and "deprivation/leicester.md" in cfg["project"]["render"]
     assert cfg["website"]["title"] == "T"
 
 
-def test_locality_profiles_get_a_menu_an_index_page_and_a_sidebar_section(tmp_path):
+def _profiles():
     nb = Path("notebooks/locality.ipynb")
-    profiles = [
+    return [
         Run(nb, "locality", "Locality profile", "rutland", Path("localities/rutland/ward-e05012633.ipynb"),
             role="locality-profile", locality=("ward", "E05012633", "Braunston & Martinsthorpe")),
         Run(nb, "locality", "Locality profile", "rutland", Path("localities/rutland/pcn-u67590.ipynb"),
@@ -127,22 +129,54 @@ def test_locality_profiles_get_a_menu_an_index_page_and_a_sidebar_section(tmp_pa
         Run(nb, "locality", "Locality profile", "rutland", Path("localities/rutland/ward-e05012632.ipynb"),
             role="locality-profile", locality=("ward", "E05012632", "Barleythorpe")),
     ]  # fmt: skip
+
+
+def test_locality_profiles_get_a_menu_and_an_index_page_but_no_sidebar_entry_each(tmp_path):
     pages = {tmp_path / "localities/rutland.qmd": "---\ntitle: Localities of Rutland\n---\n"}
-    cfg = quarto_config({}, _runs() + profiles, pages, tmp_path)
+    cfg = quarto_config({}, _runs() + _profiles(), pages, tmp_path)
     left = cfg["website"]["navbar"]["left"]
     assert left[2] == {"text": "Localities", "menu": [{"text": "Rutland", "href": "localities/rutland.html"}]}
     assert cfg["website"]["navbar"]["right"] == []  # the index pages are not About pages
     section = {s["id"]: s for s in cfg["website"]["sidebar"]}["rutland"]["contents"][0]["contents"][0]
-    local = section["contents"][-1]
-    assert local["section"] == "Localities" and local["href"] == "localities/rutland.html"
-    # wards (places.yml profiles order: ward, pcn), each by name, then PCNs
-    assert [c["text"] for c in local["contents"]] == [
-        "Barleythorpe ward",
-        "Braunston &amp; Martinsthorpe ward",
-        "Rutland Health PCN",
+    # the place's sidebar ends with its localities index: one link, however many profiles (138 wards)
+    assert section["contents"][-1] == {"text": "Localities", "href": "localities/rutland.html"}
+    assert "ward-" not in yaml.safe_dump(cfg["website"]["sidebar"])
+    assert "localities/rutland/pcn-u67590.md" in cfg["project"]["render"]
+
+
+def test_profiles_are_staged_as_markdown_with_their_place_sidebar_and_breadcrumbs(tmp_path):
+    from llr_analysis.website.staging import body_markdown, staged_name, staged_page
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_raw_cell("---\ntitle: Barleythorpe ward\nplace: rutland\n---"),
+        nbformat.v4.new_markdown_cell("## Who lives here"),
+        nbformat.v4.new_code_cell("page.table(...)"),
+        nbformat.v4.new_code_cell("print('hi')"),
     ]
-    assert local["contents"][0]["href"] == "localities/rutland/ward-e05012632.html"
-    assert "localities/rutland/pcn-u67590.ipynb" in cfg["project"]["render"]
+    nb.cells[2].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": "```{=html}\n<table></table>\n```"})
+    ]
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hi\n")]
+    front, body = body_markdown(nb)
+    assert front.startswith("---\ntitle: Barleythorpe ward")
+    assert body == "## Who lives here\n\n```{=html}\n<table></table>\n```\n\n```\nhi\n```\n"
+    run = _profiles()[2]
+    executed = tmp_path / run.output
+    executed.parent.mkdir(parents=True)
+    nbformat.write(nb, executed)
+    text = staged_page(run, executed, _runs() + _profiles()).decode()
+    assert staged_name(run.output) == "localities/rutland/ward-e05012632.md"
+    fm = yaml.safe_load(text.split("---")[1])
+    assert fm["sidebar"] == "rutland" and fm["title"] == "Barleythorpe ward"
+    crumbs = re.findall(r'<li class="breadcrumb-item[^"]*"[^>]*>(?:<a href="([^"]+)">)?([^<]+)', text)
+    assert crumbs == [
+        ("../../index.html", "Home"),
+        ("../../summary/rutland.html", "Rutland"),
+        ("../../localities/rutland.html", "Localities"),
+        ("", "Barleythorpe ward"),
+    ]
+    assert text.endswith(body)
 
 
 def test_navigation_of_a_partial_build_lists_only_its_pages(tmp_path):

@@ -300,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_configure)
     # --- end llr configure ---
 
+    from llr_analysis.website.preview import add_parser as add_preview  # llr preview (issue 22)
+
+    add_preview(sub)
     args = ap.parse_args(argv)
     try:
         _options(args)

@@ -2,7 +2,8 @@
  *
  * Each chart is a <div class="vega-chart" data-llr-datasets="name …"> followed by its Vega-Lite
  * spec in <script type="application/json" data-llr-spec="div id">; each dataset a page uses is
- * written once in <script type="application/json" data-llr-dataset="name"> (llr_analysis.page).
+ * written once in <script type="application/json" data-llr-dataset="name"> (llr_analysis.page); map
+ * shapes are in assets/geo-<hash>.js files (window.LLR_DATA), loaded by a <script> before the charts.
  * Nothing is loaded from outside the site.
  *
  * On a narrow screen (a phone) each chart is redrawn to the width it has, never shrunk: panels side by
@@ -16,8 +17,10 @@
   function dataset(name) {
     if (!(name in cache)) {
       var block = document.querySelector('script[data-llr-dataset="' + name + '"]');
-      if (!block) { throw new Error("dataset " + name + " is missing from the page"); }
-      cache[name] = JSON.parse(block.textContent);
+      var shared = window.LLR_DATA || {};   // map shapes: assets/geo-<hash>.js, shared by pages
+      if (block) { cache[name] = JSON.parse(block.textContent); }
+      else if (name in shared) { cache[name] = shared[name]; }
+      else { throw new Error("dataset " + name + " is missing from the page"); }
     }
     return cache[name];
   }

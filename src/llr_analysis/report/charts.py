@@ -9,6 +9,10 @@ Colours are colour-blind safe: comparisons use :data:`llr_analysis.stats.COMPARI
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import altair as alt
 import geopandas as gpd
 import pandas as pd
@@ -45,19 +49,179 @@ def geo_data(gdf: gpd.GeoDataFrame) -> alt.InlineData:
     rings are made clockwise first, as d3-geo (which Vega uses) expects on the sphere: with
     GeoJSON's usual anticlockwise rings each shape would be drawn as "everything except this
     polygon". Attributes are read in charts as ``properties.<column>``.
+
+    The simplification is done once per set of shapes (:func:`_topology`, cached by content): the
+    same wards drawn on many pages are simplified once per worker. In a build a page writes the
+    geometry to a file shared by every page that draws the same shapes (:func:`externalise_geometry`).
     """
+    gdf = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf.copy()
+    gdf = gdf.reset_index(drop=True)
+    topo = _topology(gdf.geometry)
+    attrs = gdf.drop(columns=gdf.geometry.name)
+    for c in attrs.columns:  # plain JSON types for the attributes (no numpy scalars, NaN as null)
+        if pd.api.types.is_float_dtype(attrs[c]):
+            attrs[c] = attrs[c].round(4)
+    records = json.loads(attrs.to_json(orient="records")) if len(attrs.columns) else [{} for _ in range(len(gdf))]
+    if os.environ.get("LLR_STAGE"):
+        # in a build the chart only names its map (Altair never walks the shapes, which cost a quarter
+        # of a second a map); the page writes the shapes to their shared file (externalise_geometry)
+        import hashlib
+
+        text = json.dumps(records, sort_keys=True, separators=(",", ":"))
+        name = "llr-map-" + hashlib.sha256((topo["llr_key"] + text).encode()).hexdigest()[:20]
+        _MAPS[name] = (topo, records)
+        return alt.NamedData(name=name, format=alt.DataFormat(type="topojson", feature="areas"))
+    geometries = [dict(g) for g in topo["objects"]["areas"]["geometries"]]
+    for g in geometries:
+        g["properties"] = records[g.pop("properties")["_i"]]
+    topo = {k: v for k, v in topo.items() if k != "llr_key"}
+    topo = {**topo, "objects": {"areas": {**topo["objects"]["areas"], "geometries": geometries}}}
+    return alt.InlineData(values=topo, format=alt.DataFormat(type="topojson", feature="areas"))
+
+
+_TOPOLOGIES: dict[str, dict] = {}
+#: Maps named by :func:`geo_data` in a build: ``{name: (shapes, attribute records)}``.
+_MAPS: dict[str, tuple[dict, list]] = {}
+
+
+def _topology(geometry: gpd.GeoSeries) -> dict:
+    """Simplified, quantised TopoJSON of ``geometry`` (EPSG:4326) whose features carry only their row
+    number (``properties._i``); cached by the shapes' content for the life of the process."""
+    import hashlib
+
     import topojson
 
-    gdf = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf.copy()
-    gdf["geometry"] = orient_polygons(gdf.geometry.values, exterior_cw=True)
-    gdf = gdf.reset_index(drop=True)
-    for c in gdf.columns:  # plain JSON types for the attributes (no numpy scalars, NaN as null)
-        if c != "geometry" and pd.api.types.is_float_dtype(gdf[c]):
-            gdf[c] = gdf[c].round(4)
-    topo = topojson.Topology(
-        gdf, prequantize=QUANTIZATION, toposimplify=SIMPLIFY_TOLERANCE, object_name="areas"
-    ).to_dict()
-    return alt.InlineData(values=topo, format=alt.DataFormat(type="topojson", feature="areas"))
+    key = hashlib.sha256(b"".join(geometry.to_wkb(hex=False)) + f"{len(geometry)}".encode()).hexdigest()
+    if key not in _TOPOLOGIES:
+        shapes = gpd.GeoDataFrame(
+            {"_i": range(len(geometry))},
+            geometry=orient_polygons(geometry.values, exterior_cw=True),
+            crs=geometry.crs,
+        )
+        topo = topojson.Topology(
+            shapes, prequantize=QUANTIZATION, toposimplify=SIMPLIFY_TOLERANCE, object_name="areas"
+        ).to_dict()
+        _TOPOLOGIES[key] = {**topo, "llr_key": key}
+    return _TOPOLOGIES[key]
+
+
+def _is_topology(values) -> bool:
+    return isinstance(values, dict) and values.get("type") == "Topology"
+
+
+def externalise_geometry(spec: dict, datasets: dict, stage: str | os.PathLike, asset_prefix: str) -> list[tuple]:
+    """Take map geometry out of a page: each TopoJSON dataset of ``datasets`` (from
+    :func:`llr_analysis.report.page.compact_datasets`) is split into its shapes, written once to
+    ``<stage>/assets/geo-<content hash>.js`` (a script that adds it to ``window.LLR_DATA``, so it
+    loads from ``file://`` too and the browser caches it for every page drawing the same shapes),
+    and its attributes, kept in the page as a small dataset that each map joins to its shapes with
+    a Vega-Lite ``lookup`` (``as: properties``), so encodings keep reading ``properties.<column>``.
+
+    Changes ``spec`` and ``datasets`` in place; returns ``[(dataset name, script tag)]``.
+    """
+    import hashlib
+
+    scripts = []
+    for name in sorted(_named_maps(spec)):  # maps named by geo_data: shapes and attributes kept apart
+        shapes, records = _MAPS[name]
+        shapes = {k: v for k, v in shapes.items() if k != "llr_key"}
+        datasets[name] = {**shapes, "objects": {"areas": {**shapes["objects"]["areas"], "geometries": [
+            {**g, "properties": records[g["properties"]["_i"]]} for g in shapes["objects"]["areas"]["geometries"]
+        ]}}}  # fmt: skip
+    for name, values in list(datasets.items()):
+        if not _is_topology(values):
+            continue
+        geometries = values["objects"]["areas"]["geometries"]
+        shapes = {
+            **values,
+            "objects": {"areas": {**values["objects"]["areas"], "geometries": [
+                {**{k: v for k, v in g.items() if k != "properties"}, "properties": {"_i": i}}
+                for i, g in enumerate(geometries)
+            ]}},
+        }  # fmt: skip
+        text = json.dumps(shapes, separators=(",", ":"), allow_nan=False)
+        geo_name = "geo-" + hashlib.sha256(text.encode()).hexdigest()[:20]
+        attrs_name = name + "-attributes"
+        datasets.pop(name)
+        datasets[geo_name] = None  # named on the chart, loaded by the script (never written in the page)
+        datasets[attrs_name] = [{**(g.get("properties") or {}), "_i": i} for i, g in enumerate(geometries)]
+        _rename_data(spec, name, geo_name, attrs_name)
+        target = Path(stage) / "assets" / f"{geo_name}.js"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            tmp.write_text(f"(window.LLR_DATA=window.LLR_DATA||{{}})[{json.dumps(geo_name)}]={text};\n")
+            os.replace(tmp, target)
+        scripts.append(
+            (geo_name, f'<script src="{asset_prefix}assets/{geo_name}.js" data-llr-geo="{geo_name}"></script>')
+        )
+    return scripts
+
+
+def join_geometry(spec: dict) -> None:
+    """Undo :func:`externalise_geometry` where the shapes were read: the
+    attributes back in each shape's ``properties`` and the ``lookup`` that joined them removed."""
+    datasets = spec["datasets"]
+    original = dict(datasets)
+    joined: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            transforms = node.get("transform") or []
+            data = node.get("data") or {}
+            if transforms and transforms[0].get("as") == "properties" and data.get("name") in original:
+                attrs_name = transforms[0]["from"]["data"]["name"]
+                attrs = original[attrs_name]
+                topo = json.loads(json.dumps(original[data["name"]]))
+                for g in topo["objects"]["areas"]["geometries"]:
+                    g["properties"] = {k: v for k, v in attrs[g["properties"]["_i"]].items() if k != "_i"}
+                datasets[data["name"]] = topo
+                joined.add(attrs_name)
+                if transforms[1:]:
+                    node["transform"] = transforms[1:]
+                else:
+                    node.pop("transform")
+            for k, v in node.items():
+                if k != "datasets":
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    for name in joined:
+        datasets.pop(name, None)
+
+
+def _named_maps(node, found: set | None = None) -> set[str]:
+    """Names of the maps of :func:`geo_data` that ``node`` (a spec) reads."""
+    found = set() if found is None else found
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and data.get("name") in _MAPS:
+            found.add(data["name"])
+        for v in node.values():
+            _named_maps(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _named_maps(v, found)
+    return found
+
+
+def _rename_data(node, old: str, new: str, attrs: str) -> None:
+    """Point every view reading dataset ``old`` at ``new`` and join the attributes ``attrs`` to it."""
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and data.get("name") == old:
+            data["name"] = new
+            lookup = {"lookup": "properties._i", "from": {"data": {"name": attrs}, "key": "_i"}, "as": "properties"}
+            node["transform"] = [lookup, *node.get("transform", [])]
+        for k, v in node.items():
+            if k != "datasets":
+                _rename_data(v, old, new, attrs)
+    elif isinstance(node, list):
+        for v in node:
+            _rename_data(v, old, new, attrs)
 
 
 def _tooltip(t) -> alt.Tooltip:

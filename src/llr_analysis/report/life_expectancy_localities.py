@@ -20,9 +20,9 @@ from llr_analysis.report.page import Page, tidy_download
 
 MSOA_SOURCE = "le_hle_msoa_2009_13"
 GP_SOURCE = "le_gp_practice_heec"
-#: Ward maps (MSOA colours with ward outlines) are drawn for places with at most this many wards: Leicestershire's
-#: 138 ward outlines would take its page near the 500 KB limit.
-MAX_WARDS_MAPPED = 40
+#: Ward maps (MSOA colours with ward outlines) are drawn for places with at most this many wards. Map shapes are
+#: in files shared by the pages (report/charts.py), so Leicestershire's 138 ward outlines no longer weigh on its page.
+MAX_WARDS_MAPPED = 200
 
 
 def older(period) -> str:

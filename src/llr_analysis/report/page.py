@@ -417,6 +417,13 @@ class Page:
         _aria_off(spec)
         datasets = compact_datasets(spec)
         parts = []
+        # issue 22: map shapes go to a file shared by every page that draws them (report/charts.py)
+        from llr_analysis.report.charts import externalise_geometry
+
+        for geo_name, tag in externalise_geometry(spec, datasets, self.stage, self.asset_prefix):
+            if geo_name not in self._datasets_written:
+                parts.append(tag)
+                self._datasets_written.add(geo_name)
         if not self._bundle_included:
             parts.append(
                 f'<script src="{self.asset_prefix}assets/vega-bundle.js"></script>'
@@ -552,19 +559,30 @@ def compact_datasets(spec: dict) -> dict[str, object]:
 _JSON_BLOCK = re.compile(r'<script type="application/json" (data-llr-(?:spec|dataset))="([^"]+)">(.*?)</script>', re.S)
 
 
-def chart_specs(page_html: str) -> dict[str, dict]:
+def chart_specs(page_html: str, folder: Path | str | None = None) -> dict[str, dict]:
     """The Vega-Lite spec of every chart in a built page, ``{div id: spec}``, its datasets filled in.
 
-    The inverse of :meth:`Page.chart`, for tests and for analysts who want a chart's data back.
+    The inverse of :meth:`Page.chart`, for tests and for analysts who want a chart's data back. Map
+    shapes live in files beside the pages (``<script src=... data-llr-geo=...>``): given the page's
+    ``folder`` they are read and joined to their attributes again (TopoJSON with ``properties``, as
+    the chart was made); without it they are left out.
     """
     import html as _h
+
+    from llr_analysis.report.charts import join_geometry
 
     blocks: dict[str, dict] = {"data-llr-spec": {}, "data-llr-dataset": {}}
     for kind, name, text in _JSON_BLOCK.findall(page_html):
         blocks[kind][_h.unescape(name)] = json.loads(text)
+    if folder is not None:
+        for src, name in re.findall(r'<script src="([^"]+)" data-llr-geo="([^"]+)"></script>', page_html):
+            text = (Path(folder) / _h.unescape(src)).read_text(encoding="utf-8")
+            blocks["data-llr-dataset"][name] = json.loads(text[text.index("]=") + 2 :].rstrip().rstrip(";"))
     names = dict(re.findall(r'<div id="([^"]+)" class="vega-chart"[^>]*data-llr-datasets="([^"]*)"', page_html))
     out = {}
     for div_id, spec in blocks["data-llr-spec"].items():
-        spec["datasets"] = {n: blocks["data-llr-dataset"][n] for n in names.get(div_id, "").split()}
+        datasets = blocks["data-llr-dataset"]
+        spec["datasets"] = {n: datasets[n] for n in names.get(div_id, "").split() if n in datasets}
+        join_geometry(spec)
         out[div_id] = spec
     return out

@@ -89,8 +89,14 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     files["assets/vega-bundle.js"] = vega_bundle(paths)
     for name in ("llr-charts.js", "site.css", "favicon.svg", "a11y.html"):
         files[f"assets/{name}"] = _packaged_asset(name)
+    # --- issue 22 (site scale): pages staged as Markdown, map geometry shared by pages (website/staging.py)
+    from llr_analysis.website.staging import geometry_files, staged_name, staged_page
+
     for run in runs:
-        files[str(run.output)] = paths.executed / run.output
+        files[staged_name(run.output)] = staged_page(run, paths.executed / run.output, runs)
+    files.update(geometry_files(paths.executed, runs))
+    # --- end issue 22
+    for run in runs:
         downloads = paths.executed / run.downloads
         if downloads.exists():
             for f in sorted(downloads.rglob("*")):
@@ -139,7 +145,7 @@ def assemble_stage(paths: ProjectPaths, runs=(), stage: Path | None = None) -> P
     return stage
 
 
-PAGE_SUFFIXES = (".ipynb", ".qmd")
+PAGE_SUFFIXES = (".ipynb", ".qmd", ".md")
 
 
 def input_digests(stage: Path) -> dict[str, str]:

@@ -9,9 +9,12 @@ from ``places.yml`` and the notebooks' metadata (``metadata.llr`` in each notebo
   the head of each place's sidebar) or, by default, a topic page per place;
 * ``order`` — the topic's position in the navbar (then alphabetical).
 
-Locality profiles (role ``locality-profile``, one page per ward, district or PCN) are reached from
-the Localities menu (one index page per place, ``localities/<place>.qmd``) and sit in their
-place's sidebar under "Localities". Hand-written pages (``pages/*.qmd``, and the generated Data
+Locality profiles (role ``locality-profile``, one page per ward, district or PCN; over 200) are
+reached from the Localities menu (one index page per place, ``localities/<place>.qmd``, a section
+per level) and from search. The place's sidebar lists that index, not the profiles: every page
+carries the sidebar, so a list of 138 wards would make every page slower to render and to use.
+Profiles show their place's sidebar and breadcrumbs written by the staging
+(:mod:`llr_analysis.website.staging`). Hand-written pages (``pages/*.qmd``, and the generated Data
 sources page) go in the About menu on the right of the navbar, ordered by their front matter
 ``order``. Each place gets a sidebar (Home, then its summary, topic pages and localities), which
 gives Quarto's breadcrumbs (Home › place › topic, Home › place › Localities › locality) and
@@ -47,7 +50,9 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
     places = load_places().places
     project = cfg.setdefault("project", {})
     project["output-dir"] = "_site"
-    inputs = sorted(str(r.output) for r in runs) + sorted(str(p.relative_to(stage)) for p in pages)
+    from llr_analysis.website.staging import staged_name
+
+    inputs = sorted(staged_name(r.output) for r in runs) + sorted(str(p.relative_to(stage)) for p in pages)
     project["render"] = inputs
     website = cfg.setdefault("website", {})
 
@@ -119,15 +124,9 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
             {"text": _text(rs[0].title), "href": _href(r.output)} for rs in ordered for r in rs if r.place == p
         ]
         if p in locality_index:
-            level_order = {lv: i for i, lv in enumerate(places[p].profiles)}
-            local = sorted(profiles[p], key=lambda r: (level_order.get(r.locality[0], 99), r.locality[2]))
-            entries.append(
-                {
-                    "section": "Localities",
-                    "href": locality_index[p],
-                    "contents": [{"text": _text(r.page_title), "href": _href(r.output)} for r in local],
-                }
-            )
+            # the place's localities index only, never a link per profile: a sidebar of 138 wards is
+            # unusable and every page carries it (profiles choose this sidebar in their front matter)
+            entries.append({"text": "Localities", "href": locality_index[p]})
         if p in summaries:
             section = {"section": _text(places[p].name), "href": _href(summaries[p].output), "contents": entries}
         else:

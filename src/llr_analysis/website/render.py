@@ -164,7 +164,7 @@ def _run_limited(cmd: list[str], project: Path, env: dict, what: str) -> subproc
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
-PAGE_SUFFIXES = (".ipynb", ".qmd")
+PAGE_SUFFIXES = (".ipynb", ".qmd", ".md")
 _QUARTO_OWN = (OUTPUT_DIR, ".quarto")
 
 

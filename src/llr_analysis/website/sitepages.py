@@ -83,14 +83,21 @@ def locality_pages(runs) -> dict[str, str]:
             "---",
             "",
             f"A profile page for each locality of {_cell(place.name)}: population, deprivation, life expectancy "
-            "and cancer screening where a source covers it, each figure beside the place, LLR and England.",
+            "and cancer screening where a source covers it, each figure beside the place, LLR and England. "
+            "To go straight to one, type its name in the search box at the top of any page.",
             "",
         ]
+        levels = [lv for lv in place.profiles if any(r.locality[0] == lv for r in place_runs)]
+        if len(levels) > 1:  # a long page (Leicestershire: 171 links): the levels first
+            lines += [
+                " · ".join(f"[{_cell(get_locality_level(lv).plural)}](#{lv})" for lv in levels),
+                "",
+            ]
         for level in place.profiles:
             level_runs = sorted((r for r in place_runs if r.locality[0] == level), key=lambda r: r.locality[2])
             if not level_runs:
                 continue
-            lines += [f"## {_cell(get_locality_level(level).plural)} ({len(level_runs)})", ""]
+            lines += [f"## {_cell(get_locality_level(level).plural)} ({len(level_runs)}) {{#{level}}}", ""]
             lines += [f"- [{_cell(r.page_title)}]({place_id}/{r.output.stem}.html)" for r in level_runs]
             lines.append("")
         out[f"localities/{place_id}.qmd"] = "\n".join(lines)
