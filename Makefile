@@ -9,8 +9,8 @@ BIN := $(VENV)/bin
 
 # Folders ruff lints and formats (notebooks are checked by pre-commit: nbstripout and ruff).
 LINT_PATHS := src tests benchmarks tools
-# The stages mypy holds to the configuration in pyproject.toml [tool.mypy].
-TYPECHECK_PATHS := src/llr_analysis/stats src/llr_analysis/process src/llr_analysis/fetch src/llr_analysis/errors.py
+# mypy checks the whole package against the configuration in pyproject.toml [tool.mypy].
+TYPECHECK_PATHS := src/llr_analysis
 # Unit tests: no raw-data mirror, no whole-site build, no browser (markers applied in tests/conftest.py).
 FAST_TESTS := not mirror and not slow and not browser
 
@@ -68,7 +68,7 @@ format: $(VENV)/.dev-installed ## ruff: apply safe lint fixes, then format
 	$(BIN)/ruff check --fix-only $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
-typecheck: $(VENV)/.dev-installed ## mypy on stats/, process/, fetch/ and errors.py
+typecheck: $(VENV)/.dev-installed ## mypy on the whole package (src/llr_analysis)
 	$(BIN)/mypy $(TYPECHECK_PATHS)
 
 check: lint typecheck quarto ## fast checks: lint, typecheck, unit tests without the mirror
