@@ -57,8 +57,10 @@ browser-deps: ## install Debian chromium and axe-core for the browser tests
 	  else echo "chromium is not installed: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 	@[ -f node_modules/axe-core/axe.min.js ] || { command -v npm >/dev/null 2>&1 && npm ci --silent --no-audit --no-fund || echo "npm not available: accessibility checks will be skipped"; }
 
+# Two pytest-xdist workers: the tests of the built site stay in one (tests/conftest.py groups them, so
+# the site is built once) while the other runs the rest.
 test: $(VENV)/.installed quarto browser-deps ## run the whole test suite
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.dev-installed ## ruff: lint and check formatting (changes nothing)
 	$(BIN)/ruff check $(LINT_PATHS)
