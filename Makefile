@@ -9,8 +9,8 @@ BIN := $(VENV)/bin
 
 # Folders ruff lints and formats (notebooks are checked by pre-commit: nbstripout and ruff).
 LINT_PATHS := src tests benchmarks tools
-# The stages mypy holds to the configuration in pyproject.toml [tool.mypy].
-TYPECHECK_PATHS := src/llr_analysis/stats src/llr_analysis/process src/llr_analysis/fetch src/llr_analysis/errors.py
+# mypy checks the whole package against the configuration in pyproject.toml [tool.mypy].
+TYPECHECK_PATHS := src/llr_analysis
 # Unit tests: no raw-data mirror, no whole-site build, no browser (markers applied in tests/conftest.py).
 FAST_TESTS := not mirror and not slow and not browser
 
@@ -57,8 +57,10 @@ browser-deps: ## install Debian chromium and axe-core for the browser tests
 	  else echo "chromium is not installed: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 	@[ -f node_modules/axe-core/axe.min.js ] || { command -v npm >/dev/null 2>&1 && npm ci --silent --no-audit --no-fund || echo "npm not available: accessibility checks will be skipped"; }
 
+# Two pytest-xdist workers: the tests of the built site stay in one (tests/conftest.py groups them, so
+# the site is built once) while the other runs the rest.
 test: $(VENV)/.installed quarto browser-deps ## run the whole test suite
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.dev-installed ## ruff: lint and check formatting (changes nothing)
 	$(BIN)/ruff check $(LINT_PATHS)
@@ -68,7 +70,7 @@ format: $(VENV)/.dev-installed ## ruff: apply safe lint fixes, then format
 	$(BIN)/ruff check --fix-only $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
-typecheck: $(VENV)/.dev-installed ## mypy on stats/, process/, fetch/ and errors.py
+typecheck: $(VENV)/.dev-installed ## mypy on the whole package (src/llr_analysis)
 	$(BIN)/mypy $(TYPECHECK_PATHS)
 
 check: lint typecheck quarto ## fast checks: lint, typecheck, unit tests without the mirror

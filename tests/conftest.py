@@ -85,20 +85,28 @@ def site_url(built_site):
 
 # Markers follow the fixtures a test needs (directly or through other fixtures), so that
 # `pytest -m "not mirror and not slow and not browser"` (make check) runs exactly the tests that need
-# neither the raw-data mirror nor a whole-site build nor a browser.
+# neither the raw-data mirror nor a whole-site build nor a browser, nor take more than a few seconds:
+# a test marked `quarto` (a real Quarto render, 5-20 s each) is slow too, and tests that wait for a
+# Jupyter kernel are marked `slow` where they are defined.
 MIRROR_FIXTURES = {"mirror", "processed_project", "built_site", "site_url"}
 SLOW_FIXTURES = {"processed_project", "built_site", "site_url"}
 BROWSER_FIXTURES = {"site_url"}
 BROWSER_FILES = {"test_browser.py"}
+# With pytest-xdist (`make test` runs `pytest -n 2 --dist loadgroup`), every test of the processed
+# project or the built site runs in one worker, so the session fixtures build them once, not once per
+# worker; the other worker runs the rest meanwhile.
+SITE_GROUP = "site"
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection sees the items
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection (and xdist's grouping) sees the items
 def pytest_collection_modifyitems(config, items):
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if used & MIRROR_FIXTURES:
             item.add_marker(pytest.mark.mirror)
-        if used & SLOW_FIXTURES:
+        if used & SLOW_FIXTURES or item.get_closest_marker("quarto"):
             item.add_marker(pytest.mark.slow)
+        if used & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.xdist_group(SITE_GROUP))
         if used & BROWSER_FIXTURES or item.path.name in BROWSER_FILES:
             item.add_marker(pytest.mark.browser)

@@ -334,6 +334,7 @@ def test_unknown_place_in_a_notebook_fails_the_run(built_site):
     shutil.rmtree(stage, ignore_errors=True)
 
 
+@pytest.mark.slow  # runs notebooks on a Jupyter kernel
 def test_a_cell_that_returns_a_value_fails_the_run(tmp_path):
     """A value left on a cell's last line would show on the page as raw text: the run stops, naming the cell."""
     import nbformat

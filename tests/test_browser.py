@@ -98,9 +98,26 @@ def sample_pages(site: Path) -> list[str]:
     return pages
 
 
+def browser_pages(site: Path, every: int = 10) -> list[str]:
+    """Every page but the locality profiles, and a fixed sample of the profiles: the first and last of
+    each place and level, and every ``every``-th in name order. All profiles come from one notebook;
+    each one's links, resources, size and chart data are checked without a browser (test_build.py,
+    test_site_pages.py)."""
+    pages, groups = [], {}
+    for rel in all_pages(site):
+        parts = rel.split("/")
+        if parts[0] == "localities" and len(parts) == 3:
+            groups.setdefault((parts[1], parts[2].split("-")[0]), []).append(rel)
+        else:
+            pages.append(rel)
+    for profiles in groups.values():
+        pages += sorted({profiles[0], profiles[-1], *profiles[::every]})
+    return sorted(pages)
+
+
 def test_every_page_loads_offline_with_charts_drawn(server, browser):
     base, site = server
-    pages = all_pages(site)
+    pages = browser_pages(site)
     assert "index.html" in pages and "deprivation/leicester.html" in pages
     for rel in pages:
         page, errors, blocked = open_page(browser, base, rel)
@@ -129,7 +146,7 @@ def test_every_internal_link_resolves(server, browser):
     base, site = server
     context = browser.new_context()
     checked: set[str] = set()
-    for rel in all_pages(site):
+    for rel in browser_pages(site):
         page = context.new_page()
         page.goto(urljoin(base, rel))
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")

@@ -229,6 +229,7 @@ def project(tmp_path_factory):
     return root, result
 
 
+@pytest.mark.quarto  # a real Quarto render (slow: tests/conftest.py)
 def test_quarto_renders_every_page_with_its_generator_tag(project):
     root, result = project
     assert [str(p) for p in result.pages] == ["index.html", "topic/a.html", "topic/b.html"]
@@ -236,6 +237,7 @@ def test_quarto_renders_every_page_with_its_generator_tag(project):
         assert '<meta name="generator" content="quarto-1.7.' in (root / "_site" / page).read_text()
 
 
+@pytest.mark.quarto  # a real Quarto render (slow: tests/conftest.py)
 def test_raw_html_outputs_pass_through_without_cdn_scripts(project):
     root, _ = project
     html = (root / "_site" / "topic" / "a.html").read_text()
@@ -249,6 +251,7 @@ def test_raw_html_outputs_pass_through_without_cdn_scripts(project):
     assert check_site(root / "_site") == []
 
 
+@pytest.mark.quarto  # a real Quarto render (slow: tests/conftest.py)
 def test_callouts_and_search_index(project):
     root, _ = project
     assert "callout-note" in (root / "_site" / "index.html").read_text()
@@ -256,6 +259,7 @@ def test_callouts_and_search_index(project):
     assert any("Leicester" in entry["text"] for entry in search)
 
 
+@pytest.mark.quarto  # a real Quarto render (slow: tests/conftest.py)
 def test_incremental_render_touches_only_the_changed_page(project):
     root, _ = project
     site = root / "_site"
@@ -271,6 +275,7 @@ def test_incremental_render_touches_only_the_changed_page(project):
     assert {e["href"].split("#")[0] for e in search} >= {"index.html", "topic/a.html", "topic/b.html"}
 
 
+@pytest.mark.quarto  # a real Quarto render (slow: tests/conftest.py)
 def test_render_failure_names_the_input(tmp_path):
     (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n  output-dir: _site\n")
     (tmp_path / "index.qmd").write_text("---\ntitle: [unclosed\n---\n")
@@ -300,6 +305,7 @@ def test_pages_are_split_between_quarto_processes_by_size():
     assert _shards({"index.ipynb": 1}, 2) == [["index.ipynb"]]
 
 
+@pytest.mark.quarto  # a real Quarto render (slow: tests/conftest.py)
 def test_a_whole_render_in_two_processes_gives_every_page_and_one_search_index(tmp_path):
     import shutil as _sh
 

@@ -306,6 +306,7 @@ def _toy_notebook(folder: Path, name: str, body: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # waits for a 15 s cell time limit on a Jupyter kernel
 def test_a_cell_that_never_ends_stops_at_the_time_limit_naming_notebook_place_and_cell(tmp_path, monkeypatch):
     nb = _toy_notebook(tmp_path, "endless", "import time\nwhile True:\n    time.sleep(0.1)")
     run = Run(nb, "endless", "Endless", "rutland", Path("endless/rutland.ipynb"), {"place": "rutland"})
@@ -323,6 +324,7 @@ def test_a_cell_that_never_ends_stops_at_the_time_limit_naming_notebook_place_an
     assert not (tmp_path / "out" / run.output).exists()
 
 
+@pytest.mark.slow  # runs notebooks on a Jupyter kernel
 def test_the_first_failed_run_stops_the_others(tmp_path, monkeypatch):
     """With two workers, a run that fails at once ends the build: the slow runs queued after it never start."""
     bad = _toy_notebook(tmp_path, "bad", "raise OSError(28, 'No space left on device', '/full/disk/file')")
@@ -343,6 +345,7 @@ def test_the_first_failed_run_stops_the_others(tmp_path, monkeypatch):
     assert took < 60
 
 
+@pytest.mark.slow  # runs notebooks on a Jupyter kernel
 def test_an_unwritable_output_names_the_run_and_the_path(tmp_path, monkeypatch):
     nb = _toy_notebook(tmp_path, "fine", "x = 1")
     run = Run(nb, "fine", "Fine", "rutland", Path("fine/rutland.ipynb"), {"place": "rutland"})

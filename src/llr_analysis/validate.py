@@ -168,6 +168,8 @@ def csv_structure_problem(text: str, delimiter: str = ",") -> tuple[str, int] | 
     if not text:
         return None
     n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    width: int | None = None  # fields in the first row with content
+    ragged: list[tuple[int, int]] = []  # (line, fields) of the rows whose width differs
     # Fast path: with quoted fields taken out (when none spans lines), a line's fields are its separators + 1.
     plain = _QUOTED.sub("", text) if '"' in text else text
     if '"' not in plain and plain.count("\n") == text.count("\n") and "\r" not in plain.replace("\r\n", "\n"):
@@ -190,9 +192,7 @@ def csv_structure_problem(text: str, delimiter: str = ",") -> tuple[str, int] | 
             ragged += [(int(bad[-1]) + 1, int(fields[bad[-1]]))] * (len(bad) - 1000)
         return _structure_verdict(text, n_lines, width, ragged)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    width = None
     prev = 0
-    ragged: list[tuple[int, int]] = []
     try:
         for row in reader:
             start = prev + 1
@@ -210,7 +210,9 @@ def csv_structure_problem(text: str, delimiter: str = ",") -> tuple[str, int] | 
     return _structure_verdict(text, n_lines, width, ragged)
 
 
-def _structure_verdict(text: str, n_lines: int, width, ragged: list[tuple[int, int]]) -> tuple[str, int] | None:
+def _structure_verdict(
+    text: str, n_lines: int, width: int | None, ragged: list[tuple[int, int]]
+) -> tuple[str, int] | None:
     if not text.endswith(("\n", "\r")):
         last = ragged[-1] if ragged and ragged[-1][0] >= n_lines else None
         fields = f", with {last[1]} of the header's {width} fields" if last else ""

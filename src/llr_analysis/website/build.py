@@ -20,7 +20,7 @@ from llr_analysis.fetch import sources
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.website.check import check_site
 from llr_analysis.website.notebooks import cell_timeout, execute, plan
-from llr_analysis.website.render import find_quarto, render, render_timeout
+from llr_analysis.website.render import RenderResult, find_quarto, render, render_timeout
 from llr_analysis.website.sitepages import locality_pages, sources_page
 
 
@@ -51,11 +51,14 @@ def vega_bundle(paths: ProjectPaths) -> Path:
     import vl_convert as vlc
 
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    cached = paths.build / "cache" / f"vega-bundle-vl{version}-vlc{vlc.__version__}.js"
+    # vl_convert's own stub (__init__.pyi) omits __version__, which the module has, and types
+    # javascript_bundle's snippet as required, though None (the default) gives the standard bundle.
+    vlc_version = vlc.__version__  # type: ignore[attr-defined]
+    cached = paths.build / "cache" / f"vega-bundle-vl{version}-vlc{vlc_version}.js"
     if not cached.exists():
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp")
-        tmp.write_text(vlc.javascript_bundle(vl_version=version))
+        tmp.write_text(vlc.javascript_bundle(vl_version=version))  # type: ignore[call-arg]
         tmp.replace(cached)
     return cached
 
@@ -125,9 +128,9 @@ def assemble_stage(paths: ProjectPaths, runs=(), stage: Path | None = None) -> P
     stage = stage or paths.stage
     stage.mkdir(parents=True, exist_ok=True)
     files = stage_files(paths, runs, stage)
-    for rel, content in files.items():
+    for name, content in files.items():
         data = content.read_bytes() if isinstance(content, Path) else content
-        dest = stage / rel
+        dest = stage / name
         if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -423,7 +426,7 @@ def render_and_publish(
     timed=None,
     log=print,
     workers: int = 1,
-) -> tuple[object | None, Path]:
+) -> tuple[RenderResult | None, Path]:
     """Render ``stage`` (only what changed since its last render), check, and publish to ``target``.
 
     Returns the render result (None when the published site was already rendered from this exact

@@ -141,8 +141,8 @@ def check_site(site: Path) -> list[Problem]:
             target = _local_target(page, url, site)
             if target is not None and not target.exists():
                 problems.append(Problem(rel, "broken link", url))
-    for css in sorted(site.rglob("*.css")):
-        for url in CSS_URL.findall(css.read_text(encoding="utf-8", errors="replace")):
+    for sheet in sorted(site.rglob("*.css")):
+        for url in CSS_URL.findall(sheet.read_text(encoding="utf-8", errors="replace")):
             if REMOTE.match(url):
-                problems.append(Problem(str(css.relative_to(site)), "external resource", f"CSS loads {url}"))
+                problems.append(Problem(str(sheet.relative_to(site)), "external resource", f"CSS loads {url}"))
     return problems

@@ -31,6 +31,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import yaml
@@ -39,7 +40,7 @@ from llr_analysis.errors import BuildError, ParameterError
 from llr_analysis.hashing import notebook_code_hash
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.places import get_place, load_places
-from llr_analysis.topics import notebook_topic
+from llr_analysis.topics import Topic, notebook_topic
 
 KERNEL = "python3"
 
@@ -209,38 +210,43 @@ def plan(
                 f"{nb.name} declares no inputs: add the processed tables it reads to its metadata "
                 'llr.inputs, e.g. "inputs": ["population/*", "geography/lsoa21"] (globs under data/processed)'
             )
-        nav = {"role": topic.role, "order": topic.order}
         own = {k: _typed(k, v, declared[nb][k], nb) for k, v in parameters.items() if k in declared[nb]}
         _check_choices(nb, own)
         if topic.role == "locality-profile":
             if with_profiles:
-                runs.extend(_profile_runs(nb, topic, own, place_ids, paths, nav))
+                runs.extend(_profile_runs(nb, topic, own, place_ids, paths))
         elif topic.per_place:
             for p in place_ids:
-                runs.append(Run(nb, nb.stem, topic.title, p, Path(nb.stem) / f"{p}.ipynb", {**own, "place": p}, **nav))
+                out = Path(nb.stem) / f"{p}.ipynb"
+                runs.append(Run(nb, nb.stem, topic.title, p, out, {**own, "place": p}, topic.role, topic.order))
         else:
-            runs.append(Run(nb, nb.stem, topic.title, None, Path(topic.output or f"{nb.stem}.ipynb"), own, **nav))
+            out = Path(topic.output or f"{nb.stem}.ipynb")
+            runs.append(Run(nb, nb.stem, topic.title, None, out, own, topic.role, topic.order))
     return runs
 
 
-def _profile_runs(nb: Path, topic, own: dict, place_ids: list[str], paths: ProjectPaths, nav: dict) -> list[Run]:
+def _profile_runs(nb: Path, topic: Topic, own: dict, place_ids: list[str], paths: ProjectPaths) -> list[Run]:
     from llr_analysis.analysis.localities import profile_targets
 
-    targets = profile_targets(paths)
-    return [
-        Run(
-            nb,
-            nb.stem,
-            topic.title,
-            t.place_id,
-            Path(LOCALITIES_FOLDER) / t.place_id / f"{t.slug}.ipynb",
-            {**own, "level": t.level, "code": t.code},
-            locality=(t.level, t.code, t.name),
-            **nav,
-        )
-        for t in targets.itertuples()
-        if t.place_id in place_ids
-    ]
+    runs = []
+    for t in profile_targets(paths).itertuples():
+        # The targets' columns are text; itertuples() is typed as scalars, so name the type once here.
+        place, slug, level, code, name = str(t.place_id), str(t.slug), str(t.level), str(t.code), str(t.name)
+        if place in place_ids:
+            runs.append(
+                Run(
+                    nb,
+                    nb.stem,
+                    topic.title,
+                    place,
+                    Path(LOCALITIES_FOLDER) / place / f"{slug}.ipynb",
+                    {**own, "level": level, "code": code},
+                    topic.role,
+                    topic.order,
+                    locality=(level, code, name),
+                )
+            )
+    return runs
 
 
 def _sha(path: Path) -> str:
@@ -293,6 +299,7 @@ def is_current(run: Run, executed: Path, digest: str, log=None) -> bool:
 def front_matter(run: Run) -> str:
     """Title and subtitle of a run's page (navigation and breadcrumbs come from the site config)."""
     cfg = load_places()
+    fm: dict[str, str | bool | None]
     if run.locality:
         from llr_analysis.places import get_locality_level
 
@@ -319,7 +326,10 @@ def front_matter(run: Run) -> str:
         if run.role == "home":
             fm["sidebar"] = False
     # Quarto reads titles as Markdown: names from configuration are escaped so they stay text.
-    fm = {k: html.escape(v, quote=False) if k in ("title", "subtitle") else v for k, v in fm.items()}
+    fm = {
+        k: html.escape(v, quote=False) if k in ("title", "subtitle") and isinstance(v, str) else v
+        for k, v in fm.items()
+    }
     return "---\n" + yaml.safe_dump(fm, sort_keys=False, allow_unicode=True) + "---"
 
 
@@ -363,8 +373,12 @@ class _KernelSession:
         from nbclient import NotebookClient
 
         self.cell = -1
-        kw = {"timeout": int(max(1, round(timeout))), "kernel_name": KERNEL, "allow_errors": False}
-        kw["on_cell_start"] = self._started
+        kw: dict[str, Any] = {  # NotebookClient's traitlets options, of mixed types
+            "timeout": int(max(1, round(timeout))),
+            "kernel_name": KERNEL,
+            "allow_errors": False,
+            "on_cell_start": self._started,
+        }
         if self.owner is None:
             self.owner = NotebookClient(nb, **kw)
             start: dict = {"cleanup_kc": False}

@@ -104,9 +104,9 @@ def make_handler(site: Path, state: State):
     return functools.partial(Handler, directory=str(site))
 
 
-def snapshot(paths: ProjectPaths) -> dict[Path, float]:
-    """Modification times of the watched files."""
-    out = {}
+def snapshot(paths: ProjectPaths) -> dict[Path, int]:
+    """Modification times of the watched files (nanoseconds)."""
+    out: dict[Path, int] = {}
     for name in WATCHED:
         folder = paths.root / name
         if folder.exists():

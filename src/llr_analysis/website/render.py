@@ -227,7 +227,7 @@ def _merge_sites(parts: list[tuple[Path, list[str]]], site: Path) -> None:
     import json
 
     site.mkdir(parents=True)
-    entries = []
+    entries: list[dict] = []  # search.json entries of the pages each part owns
     for part_site, pages in parts:
         own = {_output(p) for p in pages}
         index = part_site / "search.json"

@@ -101,7 +101,7 @@ def breadcrumbs(run, runs) -> str:
     home = next((r for r in runs if r.role == "home"), None)
     summary = next((r for r in runs if r.role == "place-summary" and r.place == run.place), None)
     place = load_places().places[str(run.place)]
-    items = []
+    items: list[tuple[str, str | None]] = []  # (text, link or None)
     if home is not None:
         items.append(("Home", _href(home.output, prefix)))
     items.append((place.name, _href(summary.output, prefix) if summary is not None else None))

@@ -1,0 +1,57 @@
+"""Every page of the built site, without a browser: each chart has its spec and the data it draws.
+
+The browser tests (test_browser.py) open every page but the locality profiles, and a fixed sample of
+the 200+ profiles (all made by one notebook); this check, and ``llr check`` (test_build.py: links,
+resources, page size on every page), cover the profiles they do not open.
+"""
+
+from __future__ import annotations
+
+import re
+
+from llr_analysis.report.page import chart_specs
+
+CHART_DIV = re.compile(r'<div id="([^"]+)" class="vega-chart"')
+
+
+def _data_names(node) -> set[str]:
+    """The named datasets a Vega-Lite spec draws (``"data": {"name": ...}`` at any depth)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and "name" in data:
+            found.add(data["name"])
+        for key, value in node.items():
+            if key != "datasets":
+                found |= _data_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _data_names(value)
+    return found
+
+
+def test_every_chart_on_every_page_has_its_spec_and_data(built_site):
+    site, _ = built_site
+    pages = [p for p in sorted(site.rglob("*.html")) if "site_libs" not in p.parts]
+    problems, charts = [], 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        specs = chart_specs(html, page.parent)
+        for div_id in CHART_DIV.findall(html):
+            charts += 1
+            rel = page.relative_to(site)
+            spec = specs.get(div_id)
+            if spec is None:
+                problems.append(f"{rel} {div_id}: no spec")
+                continue
+            names = _data_names(spec)
+            if not names:
+                problems.append(f"{rel} {div_id}: draws no named dataset")
+            problems += [
+                f"{rel} {div_id}: dataset {n} missing or empty" for n in sorted(names) if not spec["datasets"].get(n)
+            ]
+    profiles = [
+        p for p in pages if p.relative_to(site).parts[0] == "localities" and len(p.relative_to(site).parts) == 3
+    ]
+    assert len(profiles) > 200 and charts > len(profiles)
+    assert problems == []
