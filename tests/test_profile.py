@@ -21,14 +21,14 @@ ABBEY = "E05010458"  # Abbey ward, Leicester
 ORION = "U36231"  # Orion PCN, Leicester
 
 
-def test_every_leicester_and_rutland_ward_every_district_and_pcn_has_a_profile(processed_project):
+def test_every_ward_every_district_and_pcn_has_a_profile(processed_project):
     t = localities.profile_targets(processed_project)
     counts = t.groupby(["place_id", "level"]).size().to_dict()
     assert counts[("leicester", "ward")] == 21 and counts[("rutland", "ward")] == 15
+    assert counts[("leicestershire", "ward")] == 138  # every county ward (issue 22)
     assert counts[("leicestershire", "district")] == 7
     assert t[t["level"] == "pcn"]["code"].nunique() == 26 == len(t[t["level"] == "pcn"])
-    assert len(t) == 69 and t["slug"].is_unique
-    assert ("leicestershire", "ward") not in counts  # 138 county wards: not yet (speed), see the README
+    assert len(t) == 21 + 138 + 15 + 7 + 26 == 207 and t["slug"].is_unique
     geo = read_table("geography/lsoa21", processed_project)
     assert set(t.loc[(t["place_id"] == "rutland") & (t["level"] == "ward"), "code"]) == set(
         geo.loc[geo["place_id"] == "rutland", "ward_code"]
@@ -133,7 +133,7 @@ def test_area_profiles_say_screening_is_by_practice(processed_project):
 
 def test_the_build_plans_a_run_per_locality_with_its_parameters(processed_project):
     runs = [r for r in plan(processed_project) if r.role == "locality-profile"]
-    assert len(runs) == 69
+    assert len(runs) == 207
     abbey = next(r for r in runs if r.locality and r.locality[1] == ABBEY)
     assert abbey.output == Path("localities/leicester/ward-e05010458.ipynb")
     assert abbey.parameters == {"level": "ward", "code": ABBEY}
