@@ -295,6 +295,7 @@ def test_failing_notebook_leaves_the_site_byte_identical(built_site):
     bad = paths.notebooks / "zz_broken.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["llr"] = {"title": "Broken", "inputs": ["population/*"]}  # every notebook declares its inputs
     params = nbformat.v4.new_code_cell('place = "leicester"')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [
