@@ -105,7 +105,7 @@ def test_the_packaged_places_keep_their_attribute_and_dict_api():
     cfg = places.load_places()
     assert list(cfg.places) == ["leicester", "leicestershire", "rutland"]
     assert cfg.places["leicestershire"].district_codes[0] == "E07000129"
-    assert cfg.locality_levels["pcn"].is_area is False and cfg.expected["lsoa21_in_llr"] == 634
+    assert cfg.locality_levels["pcn"].is_area is False and cfg.expected["lsoa21_in_ics"] == 634
     assert cfg.district_to_place["E07000135"] == "leicestershire" and cfg.england_code == "E92000001"
 
 

@@ -316,20 +316,20 @@ def configure_icb(lk: Lookups, icb_code: str) -> dict:
     name = icb_display_name(icb["icb_name"])
     short = short_name(name)
     expected = {
-        "lsoa21_in_llr": len(mine),
-        "lsoa11_in_llr": (
+        "lsoa21_in_ics": len(mine),
+        "lsoa11_in_ics": (
             int(lk.lsoa11.loc[lk.lsoa11["lsoa21_code"].isin(mine["lsoa21_code"]), "lsoa11_code"].nunique())
             if lk.lsoa11 is not None
             else None
         ),
-        "msoa21_in_llr": int(mine["lsoa21_name"].str[:-1].nunique()),
-        "districts_in_llr": int(mine["lad_code"].nunique()),
-        "wards_in_llr": int(mine["ward_code"].nunique()),
-        "pcns_in_llr": None,
+        "msoa21_in_ics": int(mine["lsoa21_name"].str[:-1].nunique()),
+        "districts_in_ics": int(mine["lad_code"].nunique()),
+        "wards_in_ics": int(mine["ward_code"].nunique()),
+        "pcns_in_ics": None,
     }
     return {
         "england": dict(lk.template["england"]),
-        "llr": {
+        "ics": {
             "id": slug(short),
             "code": icb["icb_code"],
             "ods_code": icb["icb_ods_code"],
@@ -376,7 +376,7 @@ def _mapping(d: dict, indent: int, comments: dict | None = None) -> list[str]:
 
 def render_places_yaml(doc: dict) -> str:
     """The places file as text: the same keys as config/places.yml, with comments that explain it."""
-    ics = doc["llr"]
+    ics = doc["ics"]
     src = doc.get("sources", {})
     lines = [
         f"# Places and localities of {ics['name']} ({ics['code']}, ODS {ics['ods_code']}),",
@@ -387,8 +387,8 @@ def render_places_yaml(doc: dict) -> str:
         "",
         *_mapping({"england": doc["england"]}, 0),
         "",
-        "# The integrated care system (the key is `llr` because that is what places.py reads).",
-        *_mapping({"llr": ics}, 0, {"llr": {"code": "ONS code", "ods_code": "NHS (ODS) code"}}),
+        "# The integrated care system (older files call this key `llr`; places.py reads both).",
+        *_mapping({"ics": ics}, 0, {"ics": {"code": "ONS code", "ods_code": "NHS (ODS) code"}}),
         "",
         "# Places: the ICB's upper-tier authorities (county, unitary authority, metropolitan district,",
         "# London borough: from the code prefix E10/E06/E08/E09 and LAD23_CTYUA23), each with its",
@@ -427,8 +427,8 @@ def render_places_yaml(doc: dict) -> str:
         "",
         *_mapping({"default_locality_level": doc["default_locality_level"]}, 0),
         "",
-        "# Expected sizes, checked by processing (a failed check stops the build). The keys keep the",
-        "# `_in_llr` names places.py and processing read; they count this ICB. PCNs are groups of practices,",
+        "# Expected sizes, checked by processing (a failed check stops the build); they count this ICB.",
+        "# PCNs are groups of practices,",
         "# not in the ONS lookups: null until processing counts them.",
         *_mapping({"expected": doc["expected"]}, 0),
         "",
@@ -440,8 +440,8 @@ def render_places_yaml(doc: dict) -> str:
 
 def summary(doc: dict) -> list[str]:
     """A few lines for the terminal: the ICB, its places and what is partial or renamed."""
-    ics = doc["llr"]
-    out = [f"{ics['code']} ({ics['ods_code']}) {ics['name']}: {doc['expected']['lsoa21_in_llr']} LSOAs (2021)"]
+    ics = doc["ics"]
+    out = [f"{ics['code']} ({ics['ods_code']}) {ics['name']}: {doc['expected']['lsoa21_in_ics']} LSOAs (2021)"]
     for p in doc["places"].values():
         note = f", part of the authority ({p['lsoas_in_icb']} LSOAs)" if p.get("part_of_authority") else ""
         for d, part in p.get("partial_districts", {}).items():
@@ -468,5 +468,5 @@ def configure(paths: ProjectPaths, icb: str, out: str | Path | None = None, mirr
         print(text, end="")
     else:
         print("\n".join(summary(doc)))
-        print(f"wrote {out}; build with: LLR_PLACES={out} llr build")
+        print(f"wrote {out}; build with: llr build --places {out}")
     return 0

@@ -1,6 +1,6 @@
 """Places and localities: the single configuration every topic reads (config/places.yml).
 
-``places.yml`` (package data) names the three places, their districts and the locality
+``places.yml`` (package data) names the places of the default integrated care system, their districts and the locality
 levels; ``$LLR_PLACES`` (set by ``llr build --places FILE``) names another places file instead
 (:func:`places_file`). Use :func:`load_places` (cached) and :func:`get_place` rather than typing
 codes. The file is parsed into a pydantic model: a duplicated key, an unknown key or a value that is
@@ -10,6 +10,7 @@ not allowed is a :class:`~llr_analysis.errors.ConfigError` naming the file, the 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -58,15 +59,35 @@ class LocalityLevel:
 class PlacesConfig:
     places: dict[str, Place]
     locality_levels: dict[str, LocalityLevel]
-    llr_name: str
-    llr_short_name: str
-    llr_code: str
+    #: the integrated care system as a whole: its area id in tables, name, short name and ONS code
+    ics_id: str
+    ics_name: str
+    ics_short_name: str
+    ics_code: str
     england_code: str
     default_locality_level: str
     #: expected sizes checked by processing; None where the places file does not give one (not checked)
     expected: dict[str, int | None]
     #: the file the configuration was read from, for messages ("config/places.yml" or a path)
     source: str = "config/places.yml"
+
+    # the names used before the `ics:` key (kept for callers not yet renamed)
+    @property
+    def llr_name(self) -> str:
+        return self.ics_name
+
+    @property
+    def llr_short_name(self) -> str:
+        return self.ics_short_name
+
+    @property
+    def llr_code(self) -> str:
+        return self.ics_code
+
+    @property
+    def place_count_words(self) -> str:
+        """"two places", "three places" ...: the number of configured places in words."""
+        return count_words(len(self.places), "place")
 
     @property
     def district_to_place(self) -> dict[str, str]:
@@ -79,6 +100,15 @@ class PlacesConfig:
     @property
     def all_district_codes(self) -> list[str]:
         return list(self.district_to_place)
+
+
+_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def count_words(n: int, noun: str) -> str:
+    """``count_words(3, "place")`` -> "three places"; numbers above twelve in digits."""
+    word = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    return f"{word} {noun}{'' if n == 1 else 's'}"
 
 
 #: ONS GSS code patterns of what places.yml names.
@@ -133,7 +163,9 @@ class _Level(Strict):
 
 class _PlacesFile(Strict):
     england: _England
-    llr: _Ics
+    #: the integrated care system; ``llr:`` is the key's older name (still read)
+    ics: _Ics | None = None
+    llr: _Ics | None = None
     places: dict[Annotated[str, StringConstraints(pattern=_ID)], _Place]
     locality_levels: dict[Annotated[str, StringConstraints(pattern=_ID)], _Level]
     default_locality_level: str
@@ -142,6 +174,8 @@ class _PlacesFile(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> _PlacesFile:
+        if (self.ics is None) == (self.llr is None):
+            raise ValueError("give the integrated care system under the key 'ics' (exactly one of 'ics' or 'llr')")
         if not self.places:
             raise ValueError("'places' names no place")
         levels = sorted(self.locality_levels)
@@ -219,15 +253,19 @@ def _load_places(path: str | None) -> PlacesConfig:
         )
         for pid, p in doc.places.items()
     }
+    ics = doc.ics or doc.llr
+    assert ics is not None  # the model validator requires one of them
     return PlacesConfig(
         places=places,
         locality_levels=levels,
-        llr_name=doc.llr.name,
-        llr_short_name=doc.llr.short_name,
-        llr_code=doc.llr.code,
+        ics_id=ics.id,
+        ics_name=ics.name,
+        ics_short_name=ics.short_name,
+        ics_code=ics.code,
         england_code=doc.england.code,
         default_locality_level=doc.default_locality_level,
-        expected=dict(doc.expected),
+        # expected sizes are named `<what>_in_ics`; the older `<what>_in_llr` names are read as the same
+        expected={re.sub(r"_in_llr$", "_in_ics", k): v for k, v in doc.expected.items()},
         source=where,
     )
 
@@ -236,7 +274,7 @@ load_places.cache_clear = _load_places.cache_clear  # type: ignore[attr-defined]
 
 
 def get_place(place_id: str) -> Place:
-    """The configured place for ``place_id`` (``leicester``, ``leicestershire``, ``rutland``)."""
+    """The configured place for ``place_id`` (a key of ``places:`` in the places file)."""
     cfg = load_places()
     key = str(place_id).strip().lower()
     if key not in cfg.places:
@@ -259,3 +297,15 @@ def place_locality_levels(place_id: str, areas_only: bool = False) -> list[Local
     """
     levels = [get_locality_level(lv) for lv in get_place(place_id).localities]
     return [lv for lv in levels if lv.is_area or not areas_only]
+
+
+def place_id_check():
+    """A pandera check: every value is the id of a place in the places file in use (read when the check
+    runs, so a schema built at import time follows ``--places``)."""
+    import pandera.pandas as pa
+
+    return pa.Check(
+        lambda s: s.isin(list(load_places().places)),
+        name="configured_place",
+        error="a place id of the places file in use",
+    )

@@ -70,7 +70,7 @@ PRACTICE_COVERAGE_SCHEMA = pa.DataFrameSchema(
         "ccg_code": pa.Column(str, nullable=True),
         "ccg_name": pa.Column(str, nullable=True),
         "in_llr": pa.Column(bool),
-        "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"]), nullable=True),
+        "place_id": pa.Column(str, place_id_check(), nullable=True),
         "place_basis": pa.Column(str),
         "numerator": pa.Column(float, pa.Check.ge(0), nullable=True),
         "denominator": pa.Column(float, pa.Check.ge(0), nullable=True),

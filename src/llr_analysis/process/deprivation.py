@@ -298,8 +298,8 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
 
     # LLR coverage.
     for lsoas, tidy, path, n in (
-        (geo21["lsoa21_code"], t25, f7, cfg.expected["lsoa21_in_llr"]),
-        (geo11["lsoa11_code"], t19, f19, cfg.expected["lsoa11_in_llr"]),
+        (geo21["lsoa21_code"], t25, f7, cfg.expected["lsoa21_in_ics"]),
+        (geo11["lsoa11_code"], t19, f19, cfg.expected["lsoa11_in_ics"]),
     ):
         have = set(tidy.loc[tidy["index_id"] == "imd", "lsoa_code"])
         missing = sorted(set(lsoas) - have)

@@ -22,7 +22,7 @@ Sources (all registered in config/sources.yml):
   MSOAs (2011) in England, 2009-13, with 95% intervals; also upper-tier and England rows.
 * ``le_gp_practice_heec`` - Fingertips 650 (MSOA-based practice life expectancy) by GP
   practice with IMD quintile and ICB, as reshaped by the Health Equity Evidence Centre.
-* ``msoa11_boundaries_llr`` and ``msoa11_names`` - MSOA 2011 boundaries and readable names.
+* ``msoa11_boundaries`` and ``msoa11_names`` - MSOA 2011 boundaries and readable names.
 
 Periods are written "2016-18" everywhere, with ``period_start`` and ``period_end`` years.
 """
@@ -37,7 +37,7 @@ import pandera.pandas as pa
 
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
-from llr_analysis.places import load_places
+from llr_analysis.places import load_places, place_id_check
 from llr_analysis.process import read_table, step
 from llr_analysis.process.geography import read_boundaries, require_boundaries
 from llr_analysis.process.life_expectancy_local import (
@@ -140,7 +140,7 @@ MSOA_SCHEMA = pa.DataFrameSchema(
         "msoa11_hcl_name": pa.Column(str),
         "lad_code": pa.Column(str),
         "lad_name": pa.Column(str),
-        "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"])),
+        "place_id": pa.Column(str, place_id_check()),
         "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
         **{
             f"{m}{s}": pa.Column(float, pa.Check.in_range(30, 100), nullable=True)
@@ -400,7 +400,7 @@ def read_sii(lad_path, utla_path) -> pd.DataFrame:
         "le_hle_msoa_2009_13",
         "le_dfle_msoa_2009_13",
         "le_gp_practice_heec",
-        "msoa11_boundaries_llr",
+        "msoa11_boundaries",
         "msoa11_names",
     ],
     after=["geography"],
@@ -509,17 +509,17 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     areas["period"], areas["series"], areas["source_id"] = "2009-13", "ons_msoa_2015", "le_hle_msoa_2009_13"
 
     # MSOA 2011 boundaries (LLR), WGS84.
-    fb = raw_path("msoa11_boundaries_llr", paths)
+    fb = raw_path("msoa11_boundaries", paths)
     # Every feature has a known MSOA 2011 code, once; CRS, lon/lat inside England, no null/empty/invalid
     # polygons (geography.read_boundaries).
-    bnd = read_boundaries(fb, "MSOA11CD", known=set(msoas["msoa11_code"]), known_from="LLR (the 2009-13 workbook)")
+    bnd = read_boundaries(fb, "MSOA11CD", codes=set(msoas["msoa11_code"]))
     bnd = bnd[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"})
     require_boundaries(
         fb,
         "MSOA11CD",
         expected=set(msoas["msoa11_code"]),
         present=set(bnd["msoa11_code"]),
-        what="LLR MSOAs (2011) have no boundary",
+        what="MSOAs (2011) of the configured places have no boundary",
     )
     bnd = bnd[bnd["msoa11_code"].isin(msoas["msoa11_code"])].reset_index(drop=True)
 

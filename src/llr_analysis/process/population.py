@@ -327,7 +327,7 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
                 column="LSOA Code",
                 area=absent[0],
             )
-        check_count(int(in_llr.sum()), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f)
+        check_count(int(in_llr.sum()), cfg.expected["lsoa11_in_ics"], "LSOAs (2011)", f)
         wrong_lad = in_llr & ~ids["lad_code"].isin(llr_lads)
         if wrong_lad.any():
             raise DataValidationError(
