@@ -77,7 +77,7 @@ def test_a_key_given_twice_inside_a_place_is_refused(tmp_path):
         ),
         ("    name: Rutland\n", "", r"key 'places.rutland.name': this required key is missing"),
         ("default_locality_level: district", "default_locality_level: county", r"key 'default_locality_level'"),
-        ("  code: E54000015", "  code: QK1", r"key 'llr.code': String should match pattern"),
+        ("  code: E54000015", "  code: QK1", r"key 'ics.code': String should match pattern"),
     ],
 )
 def test_places_errors_name_file_key_and_what_is_allowed(tmp_path, old, new, message):

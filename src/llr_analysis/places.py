@@ -86,7 +86,7 @@ class PlacesConfig:
 
     @property
     def place_count_words(self) -> str:
-        """"two places", "three places" ...: the number of configured places in words."""
+        """ "two places", "three places" ...: the number of configured places in words."""
         return count_words(len(self.places), "place")
 
     @property

@@ -106,7 +106,9 @@ def read_boundaries(
         wanted = sorted({str(c) for c in codes if re.fullmatch(r"[A-Z0-9]+", str(c))})
         where = f"{code_column} IN ({', '.join(repr(c) for c in wanted) or repr('')})"
     try:
-        shapes = gpd.read_file(path, where=where) if where is not None else gpd.read_file(path)
+        # with ``codes``, the code checks below run on every feature's properties (cheap: no geometry);
+        # the geometries are then read for the selected codes only
+        shapes = gpd.read_file(path, ignore_geometry=True) if where is not None else gpd.read_file(path)
     except Exception as exc:  # noqa: BLE001 - pyogrio/fiona raise many types for unreadable files
         raise DataValidationError(
             path, f"cannot be read as a boundary file (truncated or not GeoJSON?): {type(exc).__name__}: {exc}"
@@ -140,14 +142,21 @@ def read_boundaries(
     padded = code.ne(code.str.strip())
     if padded.any():
         fail(padded, f"{int(padded.sum())} area codes have leading or trailing spaces")
+    if where is not None:
+        try:
+            shapes = gpd.read_file(path, where=where)
+        except Exception as exc:  # noqa: BLE001 - as above
+            raise DataValidationError(path, f"cannot read the selected features: {type(exc).__name__}: {exc}") from None
+        shapes = shapes.reset_index(drop=True)
+        shapes.index = pd.Index(range(1, len(shapes) + 1), name="feature")
+        code = shapes[code_column].astype("string")
+    # an England and Wales (or UK) file holds other nations' codes too: the layer's pattern is checked on
+    # the features selected (every feature when no ``codes`` are given)
     pattern = pattern or code_pattern(code_column)
     if pattern is not None:
         wrong = ~code.str.match(pattern).fillna(False).astype(bool)
         if wrong.any():
             fail(wrong, f"{int(wrong.sum())} area codes are not codes of this layer (expected {pattern})")
-    if codes is not None:
-        keep = code.isin(list(codes))
-        shapes, code = shapes[keep], code[keep]
     dup = code.duplicated(keep="first")
     if dup.any():
         fail(dup, f"{int(dup.sum())} areas have more than one boundary (duplicate codes)")
@@ -383,9 +392,9 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
 
     # Boundaries, WGS84, the configured areas only.
     fb = raw_path("lsoa21_boundaries", paths)
-    b21 = read_boundaries(fb, "LSOA21CD", codes=set(lsoa21["lsoa21_code"]))[
-        ["LSOA21CD", "geometry"]
-    ].rename(columns={"LSOA21CD": "lsoa21_code"})
+    b21 = read_boundaries(fb, "LSOA21CD", codes=set(lsoa21["lsoa21_code"]))[["LSOA21CD", "geometry"]].rename(
+        columns={"LSOA21CD": "lsoa21_code"}
+    )
     require_boundaries(
         fb,
         "LSOA21CD",
@@ -394,9 +403,9 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         what="LSOAs of the configured places have no boundary",
     )
     fb11 = raw_path("lsoa11_boundaries", paths)
-    b11 = read_boundaries(fb11, "LSOA11CD", codes=set(lsoa11["lsoa11_code"]))[
-        ["LSOA11CD", "geometry"]
-    ].rename(columns={"LSOA11CD": "lsoa11_code"})
+    b11 = read_boundaries(fb11, "LSOA11CD", codes=set(lsoa11["lsoa11_code"]))[["LSOA11CD", "geometry"]].rename(
+        columns={"LSOA11CD": "lsoa11_code"}
+    )
     require_boundaries(
         fb11,
         "LSOA11CD",
@@ -405,9 +414,9 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         what="LSOAs (2011) of the configured places have no boundary",
     )
     fbm = raw_path("msoa21_boundaries", paths)
-    bm = read_boundaries(fbm, "MSOA21CD", codes=set(lsoa21["msoa21_code"]))[
-        ["MSOA21CD", "geometry"]
-    ].rename(columns={"MSOA21CD": "msoa21_code"})
+    bm = read_boundaries(fbm, "MSOA21CD", codes=set(lsoa21["msoa21_code"]))[["MSOA21CD", "geometry"]].rename(
+        columns={"MSOA21CD": "msoa21_code"}
+    )
     require_boundaries(
         fbm,
         "MSOA21CD",
