@@ -102,7 +102,7 @@ class PlacesConfig:
         return list(self.district_to_place)
 
 
-_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 
 
 def count_words(n: int, noun: str) -> str:

@@ -30,8 +30,8 @@ import pandera.pandas as pa
 from llr_analysis import settings
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
-from llr_analysis.process import fingertips, step
 from llr_analysis.places import place_id_check
+from llr_analysis.process import fingertips, step
 from llr_analysis.process.gp_practices import (
     PCN_CODE,
     PRACTICES_SCHEMA,

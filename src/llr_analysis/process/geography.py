@@ -11,7 +11,6 @@ LSOA11 -> LSOA21 lookup (CHGIND: U unchanged, S split, M merged, X redrawn).
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import geopandas as gpd
