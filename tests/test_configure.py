@@ -323,10 +323,25 @@ def test_llr_reproduces_the_packaged_places_file(real):
     doc = cf.configure_icb(real, "E54000015")
     assert doc["ics"] == packaged["ics"]
     assert list(doc["places"]) == list(packaged["places"])
-    keys = ["code", "name", "type", "districts", "localities", "profiles"]
+    keys = ["code", "name", "type", "districts", "localities"]
     for pid, place in packaged["places"].items():
         assert {k: doc["places"][pid][k] for k in keys} == {k: place[k] for k in keys}, pid
-        assert "part_of_authority" not in doc["places"][pid]
+        # LLR's file adds ward profiles to the county (as configure's comment suggests); nothing else differs
+        assert [lv for lv in place["profiles"] if lv != "ward" or place["type"] != "County"] == [
+            lv for lv in doc["places"][pid]["profiles"] if lv != "ward" or place["type"] != "County"
+        ], pid
+    # the practice rule's sub-ICB locations: 04C and 04V lie in one place each, 03W covers two
+    assert (
+        doc["practices"]["sub_icbs"]
+        == packaged["practices"]["sub_icbs"]
+        == {
+            "04C": "leicester",
+            "04V": "leicestershire",
+            "03W": None,
+        }
+    )
+    assert doc["practices"]["ons_codes"] == packaged["practices"]["ons_codes"]
+    assert not any("part_of_authority" in p for p in doc["places"].values())
     for key in ["lsoa21_in_ics", "lsoa11_in_ics", "msoa21_in_ics", "districts_in_ics", "wards_in_ics"]:
         assert doc["expected"][key] == packaged["expected"][key], key
     assert doc["locality_levels"] == packaged["locality_levels"]

@@ -39,6 +39,7 @@ LOOKUPS: dict[str, tuple[str, dict[str, str], bool]] = {
         {
             "LSOA21CD": "lsoa21_code",
             "SICBL24CD": "sicbl_code",
+            "SICBL24CDH": "sicbl_ods_code",
             "ICB24CD": "icb_code",
             "ICB24CDH": "icb_ods_code",
             "ICB24NM": "icb_name",
@@ -313,6 +314,18 @@ def configure_icb(lk: Lookups, icb_code: str) -> dict:
             raise ConfigError(f"two places of {icb['icb_code']} would have the id {pid!r}")
         places[pid] = place
 
+    # GP practices: a sub-ICB location whose LSOAs lie in one place gives its practices that place; one
+    # that covers more than one place is null (its practices are not placed unless the file is edited).
+    pid_of = {p["code"]: pid for pid, p in places.items()}
+    subs: dict[str, str | None] = {}
+    ons_codes: dict[str, str] = {}
+    if "sicbl_ods_code" in mine:
+        for (ons, ods), g in sorted(mine.groupby(["sicbl_code", "sicbl_ods_code"])):
+            inside = sorted({pid_of.get(u) for u in g["utla_code"]} - {None})
+            subs[ods] = inside[0] if len(inside) == 1 else None
+            ons_codes[ons] = ods
+    practices = {"sub_icbs": subs, "ons_codes": ons_codes}
+
     name = icb_display_name(icb["icb_name"])
     short = short_name(name)
     expected = {
@@ -341,6 +354,7 @@ def configure_icb(lk: Lookups, icb_code: str) -> dict:
         "default_locality_level": lk.template["default_locality_level"],
         "expected": expected,
         "sources": dict(lk.files),
+        "practices": practices,
     }
 
 
@@ -434,6 +448,12 @@ def render_places_yaml(doc: dict) -> str:
         "",
         "# The lookup files this was made from.",
         *_mapping({"sources": src}, 0),
+        "",
+        "# GP practices -> places (the rule is on the Methods page): a practice of a sub-ICB location that lies",
+        "# in one place belongs to that place. null: the sub-ICB location covers more than one place, and its",
+        "# practices are listed as not placed unless you add `pcns: {PCN code: place}`,",
+        "# `postcode_districts: {district: place}` (approximate) or `rest: {sub-ICB code: place}` here.",
+        *_mapping({"practices": doc.get("practices", {"sub_icbs": {}})}, 0),
     ]
     return "\n".join(lines) + "\n"
 

@@ -70,6 +70,8 @@ class PlacesConfig:
     expected: dict[str, int | None]
     #: the file the configuration was read from, for messages ("config/places.yml" or a path)
     source: str = "config/places.yml"
+    #: the GP practice -> place rule (keys of ``practices:`` in the places file; empty when not given)
+    practices: dict[str, Any] = field(default_factory=dict)
 
     # the names used before the `ics:` key (kept for callers not yet renamed)
     @property
@@ -102,7 +104,21 @@ class PlacesConfig:
         return list(self.district_to_place)
 
 
-_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
 
 
 def count_words(n: int, noun: str) -> str:
@@ -161,6 +177,25 @@ class _Level(Strict):
     basis: Literal["lsoa", "practice"] = "lsoa"
 
 
+class _Practices(Strict):
+    """The GP practice -> place rule of this ICS (see :func:`llr_analysis.process.gp_practices.assign_place`)."""
+
+    #: ODS code of each sub-ICB location (and former CCG) of the ICS -> its place; null: it covers more than one
+    sub_icbs: dict[str, str | None]
+    #: ONS (E38) code -> ODS code of the same sub-ICB locations / CCGs (Fingertips parent codes)
+    ons_codes: dict[Annotated[str, StringConstraints(pattern=r"^E38\d{6}$")], str] = Field(default_factory=dict)
+    #: names of the CCGs as sources write them -> ODS code (the Dec 2017 workbook names CCGs)
+    names: dict[str, str] = Field(default_factory=dict)
+    #: for a sub-ICB location that covers more than one place: PCN code -> place
+    pcns: dict[Annotated[str, StringConstraints(pattern=r"^U\d{5}$")], str] = Field(default_factory=dict)
+    #: ... and, for a practice with no PCN, premises postcode district -> place (approximate)
+    postcode_districts: dict[str, str] = Field(default_factory=dict)
+    #: ... and the place of its other practices (none: they are not placed)
+    rest: dict[str, str] = Field(default_factory=dict)
+    #: practices of the ICS in the Dec 2017 cervical screening workbook (checked when given)
+    practices_2017: int | None = None
+
+
 class _PlacesFile(Strict):
     england: _England
     #: the integrated care system; ``llr:`` is the key's older name (still read)
@@ -171,6 +206,7 @@ class _PlacesFile(Strict):
     default_locality_level: str
     expected: dict[str, int | None]
     sources: dict[str, Any] | None = None  # written by `llr configure`: the lookups it was made from
+    practices: _Practices | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> _PlacesFile:
@@ -191,6 +227,16 @@ class _PlacesFile(Strict):
                 f"default_locality_level: {self.default_locality_level!r} is not a locality level; "
                 f"allowed: {', '.join(levels)}"
             )
+        if self.practices is not None:
+            pr = self.practices
+            targets = [("sub_icbs", k, v) for k, v in pr.sub_icbs.items() if v is not None]
+            for key in ("pcns", "postcode_districts", "rest"):
+                targets += [(key, k, v) for k, v in getattr(pr, key).items()]
+            for key, k, v in targets:
+                if v not in self.places:
+                    raise ValueError(
+                        f"practices.{key}.{k}: {v!r} is not a place; allowed: {', '.join(sorted(self.places))}"
+                    )
         seen: dict[str, str] = {}
         for pid, p in self.places.items():
             for d in p.districts:
@@ -267,6 +313,7 @@ def _load_places(path: str | None) -> PlacesConfig:
         # expected sizes are named `<what>_in_ics`; the older `<what>_in_llr` names are read as the same
         expected={re.sub(r"_in_llr$", "_in_ics", k): v for k, v in doc.expected.items()},
         source=where,
+        practices=doc.practices.model_dump() if doc.practices is not None else {"sub_icbs": {}},
     )
 
 
