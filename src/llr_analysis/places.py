@@ -356,3 +356,10 @@ def place_id_check():
         name="configured_place",
         error="a place id of the places file in use",
     )
+
+
+def fill_ics_names(text: str) -> str:
+    """``text`` with ``{ics_name}`` and ``{ics_short_name}`` replaced by the configured ICS's names (titles
+    in notebook metadata and ``_quarto.yml`` are written this way, so that they follow the places file)."""
+    cfg = load_places()
+    return str(text).replace("{ics_name}", cfg.ics_name).replace("{ics_short_name}", cfg.ics_short_name)
