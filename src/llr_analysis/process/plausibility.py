@@ -375,7 +375,7 @@ def completeness_gaps(table: str, df: pd.DataFrame, file: str | Path) -> pd.Data
             missing = llr & df[col].isna()
             known = pd.Series(False, index=df.index)
             for code, series, reason in rule.known_gaps:
-                hit = missing if code == "*" else missing & df[rule.area_column].eq(code)
+                hit = missing.copy() if code == "*" else missing & df[rule.area_column].eq(code)
                 if series and "series" in df:
                     hit &= df["series"].eq(series)
                 known |= hit
