@@ -87,7 +87,7 @@ PRACTICE_COVERAGE_SCHEMA = pa.DataFrameSchema(
             lambda d: ~d["suppressed"] | d["numerator"].isna() | d["denominator"].isna(),
             name="suppressed rows have a missing count",
         ),
-        pa.Check(lambda d: d["in_llr"] == d["place_id"].notna(), name="every LLR row has a place"),
+        pa.Check(lambda d: d["in_llr"] == d["place_id"].notna(), name="every row of the ICS has a place"),
     ],
 )
 

@@ -228,7 +228,7 @@ def _name_missing_lsoas(lk: pd.DataFrame, paths, llr_lads, f) -> None:
     if missing:
         raise DataValidationError(
             f,
-            f"{len(missing)} LLR LSOAs (2021) have no row (they are in LLR's districts in {f11.name}): "
+            f"{len(missing)} LSOAs (2021) of the configured districts have no row (they are in those districts in {f11.name}): "
             + ", ".join(missing[:5])
             + (" …" if len(missing) > 5 else ""),
             column="LSOA21CD",
