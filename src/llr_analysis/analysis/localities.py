@@ -73,7 +73,8 @@ def pcns(paths=None) -> pd.DataFrame:
                 "places": ", ".join(cfg.places[pid].name for pid in sorted(counts.index, key=order.get)),
             }
         )
-    return pd.DataFrame(rows).sort_values("locality_name").reset_index(drop=True)
+    columns = ["locality_code", "locality_name", "place_id", "n_practices", "places"]
+    return pd.DataFrame(rows, columns=columns).sort_values("locality_name").reset_index(drop=True)
 
 
 def pcn_imd_scores(paths=None) -> pd.DataFrame:
