@@ -158,6 +158,20 @@ def health_index_section(page: Page, place: str) -> None:
     )
 
 
+def unplaced_text(paths=None) -> str:
+    """The open practices of the ICS that the practice rule cannot place, listed by name (empty when none)."""
+    from llr_analysis.analysis.localities import pcn_name, unplaced_practices
+
+    un = unplaced_practices(paths)
+    if un.empty:
+        return ""
+    names = "; ".join(f"{pcn_name(n)} ({c})" for c, n in zip(un["practice_code"], un["practice_name"], strict=True))
+    return (
+        f"**Practices not placed ({len(un)}).** The rule cannot place these open practices of "
+        f"{load_places().ics_short_name} in one of its places, so their figures are in no place's tables: {names}."
+    )
+
+
 def place_rule_text() -> str:
     """The practice -> place rule of the places file (``practices:``) in words, with the CCGs and places
     named from the configuration (nothing written into the notebook)."""
