@@ -497,3 +497,13 @@ def configure(paths: ProjectPaths, icb: str, out: str | Path | None = None, mirr
         print("\n".join(summary(doc)))
         print(f"wrote {out}; build with: llr build --places {out}")
     return 0
+
+
+def list_icbs(paths: ProjectPaths, mirror: str | None = None) -> int:
+    """``llr configure --list``: every ICB's ONS code as a JSON list (one CI matrix job per ICB)."""
+    import json
+
+    files = locate_lookups(paths, mirror)
+    icb = load_lookups(files).icb
+    print(json.dumps(list(icb_list(icb)["icb_code"])))
+    return 0
