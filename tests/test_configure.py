@@ -93,7 +93,11 @@ def write_lookups(folder: Path, upper_rows=UPPER_ROWS, with_lsoa11: bool = True)
         "icb": _write(
             folder / "lookups/LSOA21_SICBL24_ICB24_EN_LU.csv",
             ["LSOA21CD", "LSOA21NM", "SICBL24CD", "SICBL24CDH", "SICBL24NM", "ICB24CD", "ICB24CDH", "ICB24NM"],
-            [(lsoa, nm, "E38000001", "01A", "sub-ICB", icb, ods, name) for lsoa, nm, icb, ods, name in ICB_ROWS],
+            # one sub-ICB location per LSOA, so that each lies in one place (the practice rule can place practices)
+            [
+                (lsoa, nm, f"E38{i:06d}", f"{i:02d}A", "sub-ICB", icb, ods, name)
+                for i, (lsoa, nm, icb, ods, name) in enumerate(ICB_ROWS, 1)
+            ],
         ),
         "wards": _write(
             folder / "lookups/LSOA21_WD24_LAD24_EW_LU.csv",

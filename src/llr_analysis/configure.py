@@ -325,11 +325,11 @@ def configure_icb(lk: Lookups, icb_code: str) -> dict:
             subs[ods] = inside[0] if len(inside) == 1 else None
             ons_codes[ons] = ods
     practices = {"sub_icbs": subs, "ons_codes": ons_codes}
-    # a place no sub-ICB location lies wholly in has no placed practice (until the file names PCNs for it):
-    # no PCN tab or profiles for it
+    # when no sub-ICB location lies wholly in one place, the rule places no practice at all (until the file
+    # names PCNs): no PCN tab or profiles then
     placed = {p for p in subs.values() if p is not None}
     for pid, place in places.items():
-        if pid not in placed:
+        if subs and not placed:
             place["localities"] = [lv for lv in place["localities"] if lv != "pcn"]
             place["profiles"] = [lv for lv in place["profiles"] if lv != "pcn"]
 
