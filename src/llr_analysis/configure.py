@@ -328,8 +328,8 @@ def configure_icb(lk: Lookups, icb_code: str) -> dict:
     # when no sub-ICB location lies wholly in one place, the rule places no practice at all (until the file
     # names PCNs): no PCN tab or profiles then
     placed = {p for p in subs.values() if p is not None}
-    for pid, place in places.items():
-        if subs and not placed:
+    if subs and not placed:
+        for place in places.values():
             place["localities"] = [lv for lv in place["localities"] if lv != "pcn"]
             place["profiles"] = [lv for lv in place["profiles"] if lv != "pcn"]
 
