@@ -419,8 +419,8 @@ def test_a_missing_lsoa_is_named(mirror, tmp_path):
         build_geography(paths)
     assert e.value.area == code and e.value.column == "LSOA21CD"
     assert str(e.value).startswith(
-        f"LSOA21_WD24_LAD24_EW_LU.csv: column 'LSOA21CD': area {code}: 1 LLR LSOAs (2021) have no row "
-        f"(they are in LLR's districts in LSOA11_LSOA21_LAD22_EW_LU.csv): {code}"
+        f"LSOA21_WD24_LAD24_EW_LU.csv: column 'LSOA21CD': area {code}: 1 LSOAs (2021) of the configured districts have no row "
+        f"(they are in those districts in LSOA11_LSOA21_LAD22_EW_LU.csv): {code}"
     )
 
 

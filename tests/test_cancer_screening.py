@@ -39,18 +39,38 @@ def wilson_by_hand(x, n):
     [
         ("04C", "U05642", "LE4 0QR", "leicester", "CCG 04C"),
         ("04V", "U42007", "LE67 5HX", "leicestershire", "CCG 04V"),
-        ("03W", "U67590", "LE15 6NT", "rutland", "Rutland PCN U67590"),
-        ("03W", "U50165", "LE16 9BX", "leicestershire", "not a Rutland PCN"),
-        ("03W", "U12169", "LE15 1AA", "leicestershire", "not a Rutland PCN"),  # the PCN decides, not the postcode
+        ("03W", "U67590", "LE15 6NT", "rutland", "PCN U67590 is listed"),
+        ("03W", "U50165", "LE16 9BX", "leicestershire", "PCN U50165 is not listed"),
+        (
+            "03W",
+            "U12169",
+            "LE15 1AA",
+            "leicestershire",
+            "PCN U12169 is not listed",
+        ),  # the PCN decides, not the postcode
         ("03W", None, "LE15 9EG", "rutland", "approximate"),
         ("03W", None, "LE8 0LN", "leicestershire", "approximate"),
-        ("16C", "U89141", "TS18 1HU", None, "not in LLR"),
+        ("16C", "U89141", "TS18 1HU", None, "not in this ICS"),
     ],
 )
 def test_assign_place(ccg, pcn, postcode, place, basis_part):
     got, basis = place_rule.assign_place(ccg, pcn, postcode)
     assert got == place
     assert basis_part in basis
+
+
+def test_assign_place_a_sub_icb_over_two_places_without_overrides_is_not_placed():
+    """Derby and Derbyshire's one sub-ICB location (15M) covers both places: with nothing listed for it the
+    rule places no practice, and says so (pages list these practices)."""
+    rule = {"sub_icbs": {"15M": None}, "pcns": {}, "postcode_districts": {}, "rest": {}}
+    assert place_rule.assign_place("15M", "U12345", "DE1 2AB", rule) == (
+        None,
+        "not placed: CCG 15M covers more than one place and PCN U12345 is not listed",
+    )
+    assert place_rule.assign_place("15M", None, "DE1 2AB", rule)[0] is None
+    assert place_rule.assign_place("04C", "U05642", None, rule) == (None, "not in this ICS")
+    one = {"sub_icbs": {"15M": "derby"}}
+    assert place_rule.assign_place("15M", None, None, one) == ("derby", "CCG 15M")
 
 
 def test_postcode_district():

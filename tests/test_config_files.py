@@ -77,7 +77,7 @@ def test_a_key_given_twice_inside_a_place_is_refused(tmp_path):
         ),
         ("    name: Rutland\n", "", r"key 'places.rutland.name': this required key is missing"),
         ("default_locality_level: district", "default_locality_level: county", r"key 'default_locality_level'"),
-        ("  code: E54000015", "  code: QK1", r"key 'llr.code': String should match pattern"),
+        ("  code: E54000015", "  code: QK1", r"key 'ics.code': String should match pattern"),
     ],
 )
 def test_places_errors_name_file_key_and_what_is_allowed(tmp_path, old, new, message):
@@ -105,7 +105,7 @@ def test_the_packaged_places_keep_their_attribute_and_dict_api():
     cfg = places.load_places()
     assert list(cfg.places) == ["leicester", "leicestershire", "rutland"]
     assert cfg.places["leicestershire"].district_codes[0] == "E07000129"
-    assert cfg.locality_levels["pcn"].is_area is False and cfg.expected["lsoa21_in_llr"] == 634
+    assert cfg.locality_levels["pcn"].is_area is False and cfg.expected["lsoa21_in_ics"] == 634
     assert cfg.district_to_place["E07000135"] == "leicestershire" and cfg.england_code == "E92000001"
 
 

@@ -93,7 +93,11 @@ def write_lookups(folder: Path, upper_rows=UPPER_ROWS, with_lsoa11: bool = True)
         "icb": _write(
             folder / "lookups/LSOA21_SICBL24_ICB24_EN_LU.csv",
             ["LSOA21CD", "LSOA21NM", "SICBL24CD", "SICBL24CDH", "SICBL24NM", "ICB24CD", "ICB24CDH", "ICB24NM"],
-            [(lsoa, nm, "E38000001", "01A", "sub-ICB", icb, ods, name) for lsoa, nm, icb, ods, name in ICB_ROWS],
+            # one sub-ICB location per LSOA, so that each lies in one place (the practice rule can place practices)
+            [
+                (lsoa, nm, f"E38{i:06d}", f"{i:02d}A", "sub-ICB", icb, ods, name)
+                for i, (lsoa, nm, icb, ods, name) in enumerate(ICB_ROWS, 1)
+            ],
         ),
         "wards": _write(
             folder / "lookups/LSOA21_WD24_LAD24_EW_LU.csv",
@@ -149,7 +153,7 @@ def test_an_icb_is_found_by_its_ons_or_ods_code(lookups):
 
 def test_places_are_the_upper_tier_authorities_with_their_districts(lookups):
     doc = cf.configure_icb(lookups, "QA1")
-    assert doc["llr"] == {
+    assert doc["ics"] == {
         "id": "abg",
         "code": "E54000001",
         "ods_code": "QA1",
@@ -176,12 +180,12 @@ def test_places_are_the_upper_tier_authorities_with_their_districts(lookups):
     assert beta["lsoas_in_icb"] == "3 of 4"
     assert beta["partial_districts"] == {"E07000002": "1 of 2"}
     assert doc["expected"] == {
-        "lsoa21_in_llr": 5,
-        "lsoa11_in_llr": 4,  # E01100003 became E01000003 and E01000004
-        "msoa21_in_llr": 4,  # LSOA names minus their letter: Alpha 001, Bee 001, Bee 002, Cee 001
-        "districts_in_llr": 3,
-        "wards_in_llr": 4,
-        "pcns_in_llr": None,
+        "lsoa21_in_ics": 5,
+        "lsoa11_in_ics": 4,  # E01100003 became E01000003 and E01000004
+        "msoa21_in_ics": 4,  # LSOA names minus their letter: Alpha 001, Bee 001, Bee 002, Cee 001
+        "districts_in_ics": 3,
+        "wards_in_ics": 4,
+        "pcns_in_ics": None,
     }
     # the parts of the packaged file that are not about the area are copied from it
     packaged = yaml.safe_load(resources.files("llr_analysis.config").joinpath("places.yml").read_text())
@@ -229,7 +233,7 @@ def test_a_lookup_without_a_publisher_column_is_an_error_naming_file_and_column(
 def test_without_the_lsoa11_lookup_the_counts_it_gives_are_unknown(tmp_path):
     lk = cf.load_lookups(write_lookups(tmp_path, with_lsoa11=False))
     doc = cf.configure_icb(lk, "QB2")
-    assert doc["expected"]["lsoa11_in_llr"] is None
+    assert doc["expected"]["lsoa11_in_ics"] is None
     assert "lad22_codes" not in doc["places"]["new_town"]
 
 
@@ -278,11 +282,11 @@ def test_the_command_writes_the_file_or_names_the_known_icbs(tmp_path, capsys, m
         (root / name).write_text("")
     args = ["--root", str(root), "configure", "--mirror", str(mirror)]
     assert main([*args, "--icb", "QA1", "--out", str(out)]) == 0
-    assert yaml.safe_load(out.read_text())["llr"]["code"] == "E54000001"
+    assert yaml.safe_load(out.read_text())["ics"]["code"] == "E54000001"
     printed = capsys.readouterr().out
     assert "Betashire E10000001 (County): 2 district(s), part of the authority (3 of 4 LSOAs)" in printed
     assert main([*args, "--icb", "E54000002"]) == 0  # no --out: the file is printed
-    assert yaml.safe_load(capsys.readouterr().out)["llr"]["name"] == "Delta"
+    assert yaml.safe_load(capsys.readouterr().out)["ics"]["name"] == "Delta"
     assert main([*args, "--icb", "E54000009"]) == 1
     assert "llr configure: error: unknown ICB 'E54000009'" in capsys.readouterr().err
 
@@ -321,13 +325,28 @@ def _independent(by_csv, icb_code):
 def test_llr_reproduces_the_packaged_places_file(real):
     packaged = yaml.safe_load(resources.files("llr_analysis.config").joinpath("places.yml").read_text())
     doc = cf.configure_icb(real, "E54000015")
-    assert doc["llr"] == packaged["llr"]
+    assert doc["ics"] == packaged["ics"]
     assert list(doc["places"]) == list(packaged["places"])
-    keys = ["code", "name", "type", "districts", "localities", "profiles"]
+    keys = ["code", "name", "type", "districts", "localities"]
     for pid, place in packaged["places"].items():
         assert {k: doc["places"][pid][k] for k in keys} == {k: place[k] for k in keys}, pid
-        assert "part_of_authority" not in doc["places"][pid]
-    for key in ["lsoa21_in_llr", "lsoa11_in_llr", "msoa21_in_llr", "districts_in_llr", "wards_in_llr"]:
+        # LLR's file adds ward profiles to the county (as configure's comment suggests); nothing else differs
+        assert [lv for lv in place["profiles"] if lv != "ward" or place["type"] != "County"] == [
+            lv for lv in doc["places"][pid]["profiles"] if lv != "ward" or place["type"] != "County"
+        ], pid
+    # the practice rule's sub-ICB locations: 04C and 04V lie in one place each, 03W covers two
+    assert (
+        doc["practices"]["sub_icbs"]
+        == packaged["practices"]["sub_icbs"]
+        == {
+            "04C": "leicester",
+            "04V": "leicestershire",
+            "03W": None,
+        }
+    )
+    assert doc["practices"]["ons_codes"] == packaged["practices"]["ons_codes"]
+    assert not any("part_of_authority" in p for p in doc["places"].values())
+    for key in ["lsoa21_in_ics", "lsoa11_in_ics", "msoa21_in_ics", "districts_in_ics", "wards_in_ics"]:
         assert doc["expected"][key] == packaged["expected"][key], key
     assert doc["locality_levels"] == packaged["locality_levels"]
     assert doc["default_locality_level"] == packaged["default_locality_level"]
@@ -343,7 +362,7 @@ def test_derby_and_derbyshire(real, by_csv):
     n, lads, wards, lad_totals = _independent(by_csv, "E54000058")
     assert (n, wards) == (651, 176)  # counted with the csv module on the command line too
     doc = cf.configure_icb(real, "QJ2")
-    assert doc["llr"] == {
+    assert doc["ics"] == {
         "id": "derby_and_derbyshire",
         "code": "E54000058",
         "ods_code": "QJ2",
@@ -374,12 +393,12 @@ def test_derby_and_derbyshire(real, by_csv):
     assert all(lads[d] == lad_totals[d] for d in lads)  # every district wholly inside the ICB
     assert not any(p.get("part_of_authority") or p.get("lad22_codes") for p in doc["places"].values())
     assert doc["expected"] == {
-        "lsoa21_in_llr": 651,
-        "lsoa11_in_llr": 642,
-        "msoa21_in_llr": 130,
-        "districts_in_llr": 9,
-        "wards_in_llr": 176,
-        "pcns_in_llr": None,
+        "lsoa21_in_ics": 651,
+        "lsoa11_in_ics": 642,
+        "msoa21_in_ics": 130,
+        "districts_in_ics": 9,
+        "wards_in_ics": 176,
+        "pcns_in_ics": None,
     }
 
 
@@ -387,15 +406,15 @@ def test_nottingham_and_nottinghamshire(real, by_csv):
     n, lads, wards, lad_totals = _independent(by_csv, "E54000060")
     assert (n, len(lads), wards) == (684, 8, 187)
     doc = cf.configure_icb(real, "E54000060")
-    assert doc["llr"]["ods_code"] == "QT1"
-    assert doc["llr"]["name"] == "Nottingham and Nottinghamshire"
+    assert doc["ics"]["ods_code"] == "QT1"
+    assert doc["ics"]["name"] == "Nottingham and Nottinghamshire"
     city, shire = doc["places"]["nottingham"], doc["places"]["nottinghamshire"]
     assert (city["code"], city["type"], city["counts"]["lsoa21"]) == ("E06000018", "Unitary authority", 179)
     assert (shire["code"], shire["type"], len(shire["districts"])) == ("E10000024", "County", 7)
     assert list(shire["districts"]) == [f"E0700017{i}" for i in range(7)]
     assert shire["counts"]["lsoa21"] == sum(lads[d] for d in shire["districts"]) == 505
     assert all(lads[d] == lad_totals[d] for d in lads)
-    assert doc["expected"]["lsoa21_in_llr"] == n and doc["expected"]["wards_in_llr"] == wards
+    assert doc["expected"]["lsoa21_in_ics"] == n and doc["expected"]["wards_in_ics"] == wards
 
 
 def test_authorities_split_between_icbs_in_england(real):
@@ -473,7 +492,7 @@ def test_the_written_file_is_read_by_places_py(lookups, monkeypatch):
     try:
         cfg = places.load_places()
         assert list(cfg.places) == ["betashire", "dee", "eee", "new_town"]
-        assert cfg.llr_code == "E54000002" and cfg.llr_short_name == "Delta"
+        assert cfg.ics_code == "E54000002" and cfg.ics_short_name == "Delta"
         assert cfg.district_to_place == {
             "E07000002": "betashire",
             "E08000001": "dee",
@@ -481,6 +500,6 @@ def test_the_written_file_is_read_by_places_py(lookups, monkeypatch):
             "E06000099": "new_town",
         }
         assert cfg.places["betashire"].localities == ("ward", "msoa", "pcn")
-        assert cfg.expected["lsoa21_in_llr"] == 5
+        assert cfg.expected["lsoa21_in_ics"] == 5
     finally:
         places.load_places.cache_clear()

@@ -130,11 +130,12 @@ def test_completeness_missing_figure_for_an_llr_area_fails_unless_known():
             "source_id": "sii_lad_fingertips_2015_2024",
         }
     )
-    gaps = pl.completeness_gaps("life_expectancy/sii", df, "step")  # Rutland: known, recorded
+    gaps = pl.completeness_gaps("life_expectancy/sii", df, "step")  # blank in the extract: recorded, by area
     assert gaps[["area_code", "rows"]].values.tolist() == [["E06000017", 1]]
     assert "publishes no slope index" in gaps["reason"].iloc[0]
-    df.loc[0, "value"] = None  # Leicester blank: not known
+    df.loc[0, "value"] = None  # Leicester blank in a series with no recorded gap: not known
+    df.loc[0, "series"] = "ons_other"
     with pytest.raises(DataValidationError) as e:
         pl.completeness_gaps("life_expectancy/sii", df, "step")
     assert e.value.area == "E06000016" and e.value.column == "value"
-    assert e.value.file.endswith(".csv") and "1 figures missing for LLR areas" in str(e.value)
+    assert e.value.file.endswith(".csv") and "1 figures missing for areas of the ICS" in str(e.value)

@@ -54,7 +54,7 @@ def test_registry_declares_every_dataset_once_with_provenance():
         assert ds.url and ds.licence and ds.publisher and ds.vintage and ds.filename
         assert ds.mirror_path and ds.filename.rsplit(".", 1)[-1] == ds.mirror_path.rsplit(".", 1)[-1]
     # the foundation's datasets are declared
-    for i in ("iod2025_file7_llr", "iod2019_file7", "lsoa21_wd24_lad24_lookup", "lsoa21_boundaries_llr"):
+    for i in ("iod2025_file7_llr", "iod2019_file7", "lsoa21_wd24_lad24_lookup", "lsoa21_boundaries"):
         assert i in reg
 
 

@@ -165,6 +165,12 @@ def cmd_build(args, paths) -> int:
 def cmd_configure(args, paths) -> int:
     from llr_analysis.configure import configure
 
+    if args.list:
+        from llr_analysis.configure import list_icbs
+
+        return list_icbs(paths, mirror=args.mirror)
+    if not args.icb:
+        raise SystemExit("llr configure: give --icb CODE (or --list)")
     return configure(paths, args.icb, out=args.out, mirror=args.mirror)
 
 
@@ -294,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # --- llr configure (issue 24) ---
     p = sub.add_parser("configure", help="write a places file (like config/places.yml) for any English ICB")
-    p.add_argument("--icb", required=True, help="the ICB's ONS code (E54000058) or ODS code (QJ2)")
+    p.add_argument("--icb", help="the ICB's ONS code (E54000058) or ODS code (QJ2)")
+    p.add_argument("--list", action="store_true", help="print every English ICB's ONS code as a JSON list")
     p.add_argument("--out", help="file to write (default: print the file)")
     p.add_argument("--mirror", help="mirror folder to read the lookups from when they are not in data/raw")
     p.set_defaults(func=cmd_configure)

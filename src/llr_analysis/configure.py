@@ -39,6 +39,7 @@ LOOKUPS: dict[str, tuple[str, dict[str, str], bool]] = {
         {
             "LSOA21CD": "lsoa21_code",
             "SICBL24CD": "sicbl_code",
+            "SICBL24CDH": "sicbl_ods_code",
             "ICB24CD": "icb_code",
             "ICB24CDH": "icb_ods_code",
             "ICB24NM": "icb_name",
@@ -313,23 +314,42 @@ def configure_icb(lk: Lookups, icb_code: str) -> dict:
             raise ConfigError(f"two places of {icb['icb_code']} would have the id {pid!r}")
         places[pid] = place
 
+    # GP practices: a sub-ICB location whose LSOAs lie in one place gives its practices that place; one
+    # that covers more than one place is null (its practices are not placed unless the file is edited).
+    pid_of = {p["code"]: pid for pid, p in places.items()}
+    subs: dict[str, str | None] = {}
+    ons_codes: dict[str, str] = {}
+    if "sicbl_ods_code" in mine:
+        for (ons, ods), g in sorted(mine.groupby(["sicbl_code", "sicbl_ods_code"])):
+            inside = sorted({pid_of.get(u) for u in g["utla_code"]} - {None})
+            subs[ods] = inside[0] if len(inside) == 1 else None
+            ons_codes[ons] = ods
+    practices = {"sub_icbs": subs, "ons_codes": ons_codes}
+    # when no sub-ICB location lies wholly in one place, the rule places no practice at all (until the file
+    # names PCNs): no PCN tab or profiles then
+    placed = {p for p in subs.values() if p is not None}
+    if subs and not placed:
+        for place in places.values():
+            place["localities"] = [lv for lv in place["localities"] if lv != "pcn"]
+            place["profiles"] = [lv for lv in place["profiles"] if lv != "pcn"]
+
     name = icb_display_name(icb["icb_name"])
     short = short_name(name)
     expected = {
-        "lsoa21_in_llr": len(mine),
-        "lsoa11_in_llr": (
+        "lsoa21_in_ics": len(mine),
+        "lsoa11_in_ics": (
             int(lk.lsoa11.loc[lk.lsoa11["lsoa21_code"].isin(mine["lsoa21_code"]), "lsoa11_code"].nunique())
             if lk.lsoa11 is not None
             else None
         ),
-        "msoa21_in_llr": int(mine["lsoa21_name"].str[:-1].nunique()),
-        "districts_in_llr": int(mine["lad_code"].nunique()),
-        "wards_in_llr": int(mine["ward_code"].nunique()),
-        "pcns_in_llr": None,
+        "msoa21_in_ics": int(mine["lsoa21_name"].str[:-1].nunique()),
+        "districts_in_ics": int(mine["lad_code"].nunique()),
+        "wards_in_ics": int(mine["ward_code"].nunique()),
+        "pcns_in_ics": None,
     }
     return {
         "england": dict(lk.template["england"]),
-        "llr": {
+        "ics": {
             "id": slug(short),
             "code": icb["icb_code"],
             "ods_code": icb["icb_ods_code"],
@@ -341,6 +361,7 @@ def configure_icb(lk: Lookups, icb_code: str) -> dict:
         "default_locality_level": lk.template["default_locality_level"],
         "expected": expected,
         "sources": dict(lk.files),
+        "practices": practices,
     }
 
 
@@ -376,7 +397,7 @@ def _mapping(d: dict, indent: int, comments: dict | None = None) -> list[str]:
 
 def render_places_yaml(doc: dict) -> str:
     """The places file as text: the same keys as config/places.yml, with comments that explain it."""
-    ics = doc["llr"]
+    ics = doc["ics"]
     src = doc.get("sources", {})
     lines = [
         f"# Places and localities of {ics['name']} ({ics['code']}, ODS {ics['ods_code']}),",
@@ -387,8 +408,8 @@ def render_places_yaml(doc: dict) -> str:
         "",
         *_mapping({"england": doc["england"]}, 0),
         "",
-        "# The integrated care system (the key is `llr` because that is what places.py reads).",
-        *_mapping({"llr": ics}, 0, {"llr": {"code": "ONS code", "ods_code": "NHS (ODS) code"}}),
+        "# The integrated care system (older files call this key `llr`; places.py reads both).",
+        *_mapping({"ics": ics}, 0, {"ics": {"code": "ONS code", "ods_code": "NHS (ODS) code"}}),
         "",
         "# Places: the ICB's upper-tier authorities (county, unitary authority, metropolitan district,",
         "# London borough: from the code prefix E10/E06/E08/E09 and LAD23_CTYUA23), each with its",
@@ -427,21 +448,27 @@ def render_places_yaml(doc: dict) -> str:
         "",
         *_mapping({"default_locality_level": doc["default_locality_level"]}, 0),
         "",
-        "# Expected sizes, checked by processing (a failed check stops the build). The keys keep the",
-        "# `_in_llr` names places.py and processing read; they count this ICB. PCNs are groups of practices,",
+        "# Expected sizes, checked by processing (a failed check stops the build); they count this ICB.",
+        "# PCNs are groups of practices,",
         "# not in the ONS lookups: null until processing counts them.",
         *_mapping({"expected": doc["expected"]}, 0),
         "",
         "# The lookup files this was made from.",
         *_mapping({"sources": src}, 0),
+        "",
+        "# GP practices -> places (the rule is on the Methods page): a practice of a sub-ICB location that lies",
+        "# in one place belongs to that place. null: the sub-ICB location covers more than one place, and its",
+        "# practices are listed as not placed unless you add `pcns: {PCN code: place}`,",
+        "# `postcode_districts: {district: place}` (approximate) or `rest: {sub-ICB code: place}` here.",
+        *_mapping({"practices": doc.get("practices", {"sub_icbs": {}})}, 0),
     ]
     return "\n".join(lines) + "\n"
 
 
 def summary(doc: dict) -> list[str]:
     """A few lines for the terminal: the ICB, its places and what is partial or renamed."""
-    ics = doc["llr"]
-    out = [f"{ics['code']} ({ics['ods_code']}) {ics['name']}: {doc['expected']['lsoa21_in_llr']} LSOAs (2021)"]
+    ics = doc["ics"]
+    out = [f"{ics['code']} ({ics['ods_code']}) {ics['name']}: {doc['expected']['lsoa21_in_ics']} LSOAs (2021)"]
     for p in doc["places"].values():
         note = f", part of the authority ({p['lsoas_in_icb']} LSOAs)" if p.get("part_of_authority") else ""
         for d, part in p.get("partial_districts", {}).items():
@@ -468,5 +495,15 @@ def configure(paths: ProjectPaths, icb: str, out: str | Path | None = None, mirr
         print(text, end="")
     else:
         print("\n".join(summary(doc)))
-        print(f"wrote {out}; build with: LLR_PLACES={out} llr build")
+        print(f"wrote {out}; build with: llr build --places {out}")
+    return 0
+
+
+def list_icbs(paths: ProjectPaths, mirror: str | None = None) -> int:
+    """``llr configure --list``: every ICB's ONS code as a JSON list (one CI matrix job per ICB)."""
+    import json
+
+    files = locate_lookups(paths, mirror)
+    icb = load_lookups(files).icb
+    print(json.dumps(list(icb_list(icb)["icb_code"])))
     return 0

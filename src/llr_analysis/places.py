@@ -1,6 +1,6 @@
 """Places and localities: the single configuration every topic reads (config/places.yml).
 
-``places.yml`` (package data) names the three places, their districts and the locality
+``places.yml`` (package data) names the places of the default integrated care system, their districts and the locality
 levels; ``$LLR_PLACES`` (set by ``llr build --places FILE``) names another places file instead
 (:func:`places_file`). Use :func:`load_places` (cached) and :func:`get_place` rather than typing
 codes. The file is parsed into a pydantic model: a duplicated key, an unknown key or a value that is
@@ -10,6 +10,7 @@ not allowed is a :class:`~llr_analysis.errors.ConfigError` naming the file, the 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -58,15 +59,37 @@ class LocalityLevel:
 class PlacesConfig:
     places: dict[str, Place]
     locality_levels: dict[str, LocalityLevel]
-    llr_name: str
-    llr_short_name: str
-    llr_code: str
+    #: the integrated care system as a whole: its area id in tables, name, short name and ONS code
+    ics_id: str
+    ics_name: str
+    ics_short_name: str
+    ics_code: str
     england_code: str
     default_locality_level: str
     #: expected sizes checked by processing; None where the places file does not give one (not checked)
     expected: dict[str, int | None]
     #: the file the configuration was read from, for messages ("config/places.yml" or a path)
     source: str = "config/places.yml"
+    #: the GP practice -> place rule (keys of ``practices:`` in the places file; empty when not given)
+    practices: dict[str, Any] = field(default_factory=dict)
+
+    # the names used before the `ics:` key (kept for callers not yet renamed)
+    @property
+    def llr_name(self) -> str:
+        return self.ics_name
+
+    @property
+    def llr_short_name(self) -> str:
+        return self.ics_short_name
+
+    @property
+    def llr_code(self) -> str:
+        return self.ics_code
+
+    @property
+    def place_count_words(self) -> str:
+        """ "two places", "three places" ...: the number of configured places in words."""
+        return count_words(len(self.places), "place")
 
     @property
     def district_to_place(self) -> dict[str, str]:
@@ -79,6 +102,29 @@ class PlacesConfig:
     @property
     def all_district_codes(self) -> list[str]:
         return list(self.district_to_place)
+
+
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+
+
+def count_words(n: int, noun: str) -> str:
+    """``count_words(3, "place")`` -> "three places"; numbers above twelve in digits."""
+    word = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    return f"{word} {noun}{'' if n == 1 else 's'}"
 
 
 #: ONS GSS code patterns of what places.yml names.
@@ -131,17 +177,41 @@ class _Level(Strict):
     basis: Literal["lsoa", "practice"] = "lsoa"
 
 
+class _Practices(Strict):
+    """The GP practice -> place rule of this ICS (see :func:`llr_analysis.process.gp_practices.assign_place`)."""
+
+    #: ODS code of each sub-ICB location (and former CCG) of the ICS -> its place; null: it covers more than one
+    sub_icbs: dict[str, str | None]
+    #: ONS (E38) code -> ODS code of the same sub-ICB locations / CCGs (Fingertips parent codes)
+    ons_codes: dict[Annotated[str, StringConstraints(pattern=r"^E38\d{6}$")], str] = Field(default_factory=dict)
+    #: names of the CCGs as sources write them -> ODS code (the Dec 2017 workbook names CCGs)
+    names: dict[str, str] = Field(default_factory=dict)
+    #: for a sub-ICB location that covers more than one place: PCN code -> place
+    pcns: dict[Annotated[str, StringConstraints(pattern=r"^U\d{5}$")], str] = Field(default_factory=dict)
+    #: ... and, for a practice with no PCN, premises postcode district -> place (approximate)
+    postcode_districts: dict[str, str] = Field(default_factory=dict)
+    #: ... and the place of its other practices (none: they are not placed)
+    rest: dict[str, str] = Field(default_factory=dict)
+    #: practices of the ICS in the Dec 2017 cervical screening workbook (checked when given)
+    practices_2017: int | None = None
+
+
 class _PlacesFile(Strict):
     england: _England
-    llr: _Ics
+    #: the integrated care system; ``llr:`` is the key's older name (still read)
+    ics: _Ics | None = None
+    llr: _Ics | None = None
     places: dict[Annotated[str, StringConstraints(pattern=_ID)], _Place]
     locality_levels: dict[Annotated[str, StringConstraints(pattern=_ID)], _Level]
     default_locality_level: str
     expected: dict[str, int | None]
     sources: dict[str, Any] | None = None  # written by `llr configure`: the lookups it was made from
+    practices: _Practices | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> _PlacesFile:
+        if (self.ics is None) == (self.llr is None):
+            raise ValueError("give the integrated care system under the key 'ics' (exactly one of 'ics' or 'llr')")
         if not self.places:
             raise ValueError("'places' names no place")
         levels = sorted(self.locality_levels)
@@ -157,6 +227,16 @@ class _PlacesFile(Strict):
                 f"default_locality_level: {self.default_locality_level!r} is not a locality level; "
                 f"allowed: {', '.join(levels)}"
             )
+        if self.practices is not None:
+            pr = self.practices
+            targets = [("sub_icbs", k, v) for k, v in pr.sub_icbs.items() if v is not None]
+            for key in ("pcns", "postcode_districts", "rest"):
+                targets += [(key, k, v) for k, v in getattr(pr, key).items()]
+            for key, k, v in targets:
+                if v not in self.places:
+                    raise ValueError(
+                        f"practices.{key}.{k}: {v!r} is not a place; allowed: {', '.join(sorted(self.places))}"
+                    )
         seen: dict[str, str] = {}
         for pid, p in self.places.items():
             for d in p.districts:
@@ -219,16 +299,21 @@ def _load_places(path: str | None) -> PlacesConfig:
         )
         for pid, p in doc.places.items()
     }
+    ics = doc.ics or doc.llr
+    assert ics is not None  # the model validator requires one of them
     return PlacesConfig(
         places=places,
         locality_levels=levels,
-        llr_name=doc.llr.name,
-        llr_short_name=doc.llr.short_name,
-        llr_code=doc.llr.code,
+        ics_id=ics.id,
+        ics_name=ics.name,
+        ics_short_name=ics.short_name,
+        ics_code=ics.code,
         england_code=doc.england.code,
         default_locality_level=doc.default_locality_level,
-        expected=dict(doc.expected),
+        # expected sizes are named `<what>_in_ics`; the older `<what>_in_llr` names are read as the same
+        expected={re.sub(r"_in_llr$", "_in_ics", k): v for k, v in doc.expected.items()},
         source=where,
+        practices=doc.practices.model_dump() if doc.practices is not None else {"sub_icbs": {}},
     )
 
 
@@ -236,7 +321,7 @@ load_places.cache_clear = _load_places.cache_clear  # type: ignore[attr-defined]
 
 
 def get_place(place_id: str) -> Place:
-    """The configured place for ``place_id`` (``leicester``, ``leicestershire``, ``rutland``)."""
+    """The configured place for ``place_id`` (a key of ``places:`` in the places file)."""
     cfg = load_places()
     key = str(place_id).strip().lower()
     if key not in cfg.places:
@@ -259,3 +344,22 @@ def place_locality_levels(place_id: str, areas_only: bool = False) -> list[Local
     """
     levels = [get_locality_level(lv) for lv in get_place(place_id).localities]
     return [lv for lv in levels if lv.is_area or not areas_only]
+
+
+def place_id_check():
+    """A pandera check: every value is the id of a place in the places file in use (read when the check
+    runs, so a schema built at import time follows ``--places``)."""
+    import pandera.pandas as pa
+
+    return pa.Check(
+        lambda s: s.isin(list(load_places().places)),
+        name="configured_place",
+        error="a place id of the places file in use",
+    )
+
+
+def fill_ics_names(text: str) -> str:
+    """``text`` with ``{ics_name}`` and ``{ics_short_name}`` replaced by the configured ICS's names (titles
+    in notebook metadata and ``_quarto.yml`` are written this way, so that they follow the places file)."""
+    cfg = load_places()
+    return str(text).replace("{ics_name}", cfg.ics_name).replace("{ics_short_name}", cfg.ics_short_name)

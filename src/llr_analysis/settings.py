@@ -126,7 +126,7 @@ class CancerScreeningConfig(Strict):
     programme_order: list[str]
     cervical_2017: Cervical2017
     expected: dict[str, int]
-    place_rule: PlaceRule
+    place_rule: PlaceRule | None = None  # moved to the places file (`practices:`), issue 24
     fingertips: Fingertips
 
     @model_validator(mode="after")

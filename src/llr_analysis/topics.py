@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llr_analysis.paths import ProjectPaths, project_paths
+from llr_analysis.places import fill_ics_names
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def notebook_topic(path: Path) -> Topic:
     meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("llr", {})
     return Topic(
         id=path.stem,
-        title=meta.get("title") or path.stem.replace("_", " ").capitalize(),
+        title=fill_ics_names(meta["title"]) if meta.get("title") else path.stem.replace("_", " ").capitalize(),
         role=meta.get("role", "topic"),
         order=int(meta.get("order", 99)),
         per_place=bool(meta.get("per_place", True)),

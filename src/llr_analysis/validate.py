@@ -448,7 +448,9 @@ def check_not_greater(df: pd.DataFrame, numerator: str, denominator: str, file: 
         )
 
 
-def check_count(found: int, expected: int | None, what: str, file: str | Path, where: str = "in LLR") -> None:
+def check_count(
+    found: int, expected: int | None, what: str, file: str | Path, where: str = "in the configured areas"
+) -> None:
     """An expected number of rows or areas (e.g. 634 LSOAs in LLR); ``where`` completes the sentence.
     ``expected`` None (a places file that does not give the number) checks nothing."""
     if expected is not None and found != expected:

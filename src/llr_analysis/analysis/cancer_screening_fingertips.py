@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis import settings
 from llr_analysis.analysis.cancer_screening import ENGLAND_CODE, area_coverage, compare_with_england, standard_band
 from llr_analysis.places import get_place, load_places
-from llr_analysis.process.gp_practices import assign_place
+from llr_analysis.process.gp_practices import assign_place, practice_rule, sub_icb_places
 
 #: The NHS levels Fingertips publishes, in the order a table shows them.
 LEVELS = ("pcn", "sub_icb", "icb")
@@ -48,9 +47,9 @@ COLUMNS = [
 
 def former_ccg_names() -> dict[str, str]:
     """ONS code of each LLR sub-ICB location -> the name of the CCG it was ("NHS West Leicestershire CCG")."""
-    rule = settings.cancer_screening()["place_rule"]
-    names = {code: name for name, code in rule["ccg_names"].items()}  # the last spelling of a code wins
-    return {ons: names[ccg] for ons, ccg in rule["ccg_ons_codes"].items() if ccg in names}
+    rule = practice_rule()
+    names = {code: name for name, code in rule.get("names", {}).items()}  # the last spelling of a code wins
+    return {ons: names[ccg] for ons, ccg in rule.get("ons_codes", {}).items() if ccg in names}
 
 
 def nhs_area_rows(programme: str, paths=None) -> pd.DataFrame:
@@ -63,21 +62,14 @@ def nhs_area_rows(programme: str, paths=None) -> pd.DataFrame:
     ac = ac[(ac["programme"] == programme) & ac["area_level"].isin([*LEVELS, "england"])]
     if not ac["area_level"].isin(LEVELS).any():
         return pd.DataFrame(columns=[*COLUMNS, "places"])
-    rule = settings.cancer_screening()["place_rule"]
+    rule = practice_rule()
     cfg = load_places()
-    ccg_places = {
-        ons: (
-            ["leicestershire", "rutland"]
-            if rule["ccg_place"][ccg] == "leicestershire_or_rutland"
-            else [rule["ccg_place"][ccg]]
-        )
-        for ons, ccg in rule["ccg_ons_codes"].items()
-    }
+    ccg_places = {ons: sub_icb_places(ccg, rule) for ons, ccg in rule.get("ons_codes", {}).items()}
     out = []
     for level in LEVELS:
         rows = ac[ac["area_level"] == level].copy()
         if level == "pcn":
-            ons = rule["ccg_ons_codes"]
+            ons = rule.get("ons_codes", {})
             placed = [
                 assign_place(ons.get(pc), c, None, rule)[0]
                 for pc, c in zip(rows["parent_code"], rows["area_code"], strict=True)

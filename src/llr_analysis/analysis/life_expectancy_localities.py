@@ -182,7 +182,10 @@ def pcn_le(practices: pd.DataFrame) -> pd.DataFrame:
             row[f"{sex.lower()}_low"] = float(v.min()) if len(v) else np.nan
             row[f"{sex.lower()}_high"] = float(v.max()) if len(v) else np.nan
         rows.append(row)
-    out = pd.DataFrame(rows)
+    columns = ["pcn_code", "pcn_name", "practices", "practices_missing"] + [
+        f"{sex.lower()}_{k}" for sex in SEXES for k in ("median", "low", "high")
+    ]
+    out = pd.DataFrame(rows, columns=columns)
     if out.empty:
         return out
     return out.sort_values(["male_median", "pcn_name"], na_position="last").reset_index(drop=True)

@@ -50,6 +50,21 @@ def practice_places(paths=None) -> pd.DataFrame:
     return p[p["place_id"].notna()].reset_index(drop=True)
 
 
+def unplaced_practices(paths=None) -> pd.DataFrame:
+    """Open GP practices of the ICS that the practice rule cannot place (``place_basis`` says why), by name.
+
+    Columns ``practice_code``, ``practice_name``, ``pcn_code``, ``pcn_name``, ``postcode``, ``place_basis``.
+    """
+    from llr_analysis.process.gp_practices import NOT_PLACED
+
+    p = read_table("cancer_screening/practices", paths)
+    basis = [assign_place(r.current_ccg_code, r.pcn_code, r.postcode)[1] for r in p.itertuples(index=False)]
+    p = p.assign(place_basis=basis)
+    p = p[p["place_basis"].str.startswith(NOT_PLACED) & p["status"].eq("active")]
+    cols = ["practice_code", "practice_name", "pcn_code", "pcn_name", "postcode", "place_basis"]
+    return p[cols].sort_values(["practice_name", "practice_code"]).reset_index(drop=True)
+
+
 def pcns(paths=None) -> pd.DataFrame:
     """Every LLR PCN: code, name, home place (most of its open practices), practices by place.
 
@@ -73,7 +88,8 @@ def pcns(paths=None) -> pd.DataFrame:
                 "places": ", ".join(cfg.places[pid].name for pid in sorted(counts.index, key=order.get)),
             }
         )
-    return pd.DataFrame(rows).sort_values("locality_name").reset_index(drop=True)
+    columns = ["locality_code", "locality_name", "place_id", "n_practices", "places"]
+    return pd.DataFrame(rows, columns=columns).sort_values("locality_name").reset_index(drop=True)
 
 
 def pcn_imd_scores(paths=None) -> pd.DataFrame:

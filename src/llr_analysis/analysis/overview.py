@@ -78,7 +78,7 @@ def collect_headlines(paths=None) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
 def areas() -> list[tuple[str, str]]:
     cfg = load_places()
-    return [("llr", cfg.llr_name)] + [(p.id, p.name) for p in cfg.places.values()]
+    return [(cfg.ics_id, cfg.ics_name)] + [(p.id, p.name) for p in cfg.places.values()]
 
 
 def topic_titles(paths=None) -> dict[str, str]:
@@ -246,7 +246,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[di
     if area_id is not None:
         d = dep[dep["area_id"] == area_id]
         if len(d):
-            llr = dep[dep["area_id"] == "llr"]
+            llr = dep[dep["area_id"] == load_places().ics_id]
             out.append({"kind": "deprivation", **_records(d)[0], "llr": _records(llr)[0] if len(llr) else None})
         e = le[le["area_id"] == area_id]
         if len(e):
@@ -255,7 +255,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[di
     else:
         d = dep[dep["area_id"].isin(places)].sort_values("value", ascending=False)
         if len(d):
-            llr = dep[dep["area_id"] == "llr"]
+            llr = dep[dep["area_id"] == load_places().ics_id]
             out.append(
                 {
                     "kind": "deprivation_places",
@@ -289,7 +289,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[di
                     },
                 }
             )
-        scr_area = scr[scr["area_id"] == "llr"]
+        scr_area = scr[scr["area_id"] == load_places().ics_id]
     for programme, g in scr_area.groupby("programme", sort=False):
         below = (
             scr[(scr["programme"] == programme) & scr["area_id"].isin(places) & (scr["band"] == "below")]
@@ -308,7 +308,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[di
                 "below": _records(below),
             }
         )
-    p = pop[pop["area_id"] == (area_id or "llr")]
+    p = pop[pop["area_id"] == (area_id or load_places().ics_id)]
     if len(p):
         out.append({"kind": "population", **_records(p)[0]})
     return out[:MAX_KEY_MESSAGES]

@@ -455,7 +455,7 @@ def headlines(paths=None, year: int = YEARS[-1]) -> pd.DataFrame:
     cfg = load_places()
     eng = england_by_age(year, paths)
     geo = read_table("geography/lsoa21", paths)
-    areas = [("llr", cfg.llr_name, place_by_age(year, None, paths), None, None)]
+    areas = [(cfg.ics_id, cfg.ics_name, place_by_age(year, None, paths), None, None)]
     areas += [
         (p.id, p.name, place_by_age(year, p.id, paths), f"population/{p.id}.ipynb", p.id) for p in cfg.places.values()
     ]

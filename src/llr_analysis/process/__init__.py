@@ -321,7 +321,10 @@ def _run_step(st: Step, paths: ProjectPaths, digest: str) -> tuple[list[Path], l
         if missing:
             raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")
         plausibility.check_tables(tables, f"step '{st.name}'")
+        own = tables.pop(f"quality/known_gaps_{st.name}", None)  # gaps a step records itself
         gaps = plausibility.check_complete(tables, f"step '{st.name}'")
+        if own is not None and len(own):
+            gaps = pd.concat([gaps, own], ignore_index=True) if len(gaps) else own.reset_index(drop=True)
         for g in gaps.itertuples():
             lines.append(
                 f"process {st.name}: known gap, recorded in quality/known_gaps: {g.table} {g.column} for "

@@ -30,12 +30,15 @@ import pandera.pandas as pa
 from llr_analysis import settings
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
+from llr_analysis.places import load_places, place_id_check
 from llr_analysis.process import fingertips, step
 from llr_analysis.process.gp_practices import (
+    NOT_IN_ICS,
     PCN_CODE,
     PRACTICES_SCHEMA,
     assign_place,
     ccg_code_from_name,
+    practice_rule,
     read_epcn,
     read_epraccur,
     read_gp_mapping_2022,
@@ -70,7 +73,7 @@ PRACTICE_COVERAGE_SCHEMA = pa.DataFrameSchema(
         "ccg_code": pa.Column(str, nullable=True),
         "ccg_name": pa.Column(str, nullable=True),
         "in_llr": pa.Column(bool),
-        "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"]), nullable=True),
+        "place_id": pa.Column(str, place_id_check(), nullable=True),
         "place_basis": pa.Column(str),
         "numerator": pa.Column(float, pa.Check.ge(0), nullable=True),
         "denominator": pa.Column(float, pa.Check.ge(0), nullable=True),
@@ -84,7 +87,7 @@ PRACTICE_COVERAGE_SCHEMA = pa.DataFrameSchema(
             lambda d: ~d["suppressed"] | d["numerator"].isna() | d["denominator"].isna(),
             name="suppressed rows have a missing count",
         ),
-        pa.Check(lambda d: d["in_llr"] == d["place_id"].notna(), name="every LLR row has a place"),
+        pa.Check(lambda d: d["in_llr"] == d["place_id"].notna(), name="every row of the ICS has a place"),
     ],
 )
 
@@ -291,7 +294,7 @@ def _fingertips_practice_rows(ft: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     g = ft[ft["area_level"] == "gp_practice"].copy()
     if g.empty:
         return pd.DataFrame()
-    ons = cfg["place_rule"]["ccg_ons_codes"]
+    ons = practice_rule().get("ons_codes", {})
     out = pd.DataFrame(
         {
             "source_id": "fingertips",
@@ -346,13 +349,19 @@ def _fingertips_practice_rows(ft: pd.DataFrame, cfg: dict) -> pd.DataFrame:
 )
 def build_screening(paths) -> dict[str, pd.DataFrame]:
     cfg = settings.cancer_screening()
-    rule = cfg["place_rule"]
-    llr_ccgs = set(rule["ccg_place"])
+    rule = practice_rule()
+    llr_ccgs = set(rule["sub_icbs"])
 
     f17 = raw_path("cervical_coverage_gp_2017_12", paths)
     cov = read_cervical_2017(f17, cfg)
     llr17 = cov[cov["ccg_code"].notna()]["practice_code"].unique()
-    check_count(len(llr17), cfg["expected"]["llr_practices_2017"], "practices in the three LLR CCGs (Dec 2017)", f17)
+    if rule.get("practices_2017") is not None:
+        check_count(
+            len(llr17),
+            rule["practices_2017"],
+            f"practices in the CCGs of {load_places().ics_short_name} (Dec 2017)",
+            f17,
+        )
 
     # Fingertips extracts, if any were fetched (none offline).
     ft = fingertips.read_fetched(paths.raw / cfg["fingertips"]["raw_folder"], cfg)
@@ -368,15 +377,12 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
     imd = read_imd(raw_path("practice_imd2019_derived", paths), "practice_code")
     pcn_imd = read_imd(raw_path("pcn_imd2019_derived", paths), "pcn_code")
 
-    # Rutland PCNs named in the config must exist with that name (a stale code would silently
-    # move every Rutland practice to Leicestershire).
-    for code, name in rule["rutland_pcns"].items():
-        names = set(epcn.loc[epcn["pcn_code"] == code, "pcn_name"])
-        if name not in names:
+    # PCNs named in the places file must exist (a stale code would silently move its practices).
+    for code, place in rule.get("pcns", {}).items():
+        if not epcn["pcn_code"].eq(code).any():
             raise DataValidationError(
                 raw_path("ods_epcn_2023_01", paths),
-                f"config/cancer_screening.yml names Rutland PCN {code} {name!r}, but ePCN has "
-                f"{sorted(names) or 'no such PCN'}",
+                f"{load_places().source} practices.pcns names PCN {code} (for {place}), but ePCN has no such PCN",
                 column="PCN Code",
             )
 
@@ -399,12 +405,12 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
     cov.loc[no_ccg, "ccg_code"] = cov.loc[no_ccg, "practice_code"].map(cur).where(lambda s: s.isin(llr_ccgs))
     lk = lookup.set_index("practice_code")
     places = [
-        assign_place(c, lk["pcn_code"].get(p), lk["postcode"].get(p), rule) if pd.notna(c) else (None, "not in LLR")
+        assign_place(c, lk["pcn_code"].get(p), lk["postcode"].get(p), rule) if pd.notna(c) else (None, NOT_IN_ICS)
         for c, p in zip(cov["ccg_code"], cov["practice_code"], strict=True)
     ]
     cov["place_id"] = [p for p, _ in places]
     cov["place_basis"] = [b for _, b in places]
-    cov["in_llr"] = cov["place_id"].notna()
+    cov["in_llr"] = cov["place_id"].notna()  # placed in a place of the ICS (see place_basis for the rest)
     for c in ("file", "practice_name", "ccg_code", "ccg_name", "place_id", "suppression_note"):
         cov[c] = cov[c].astype(object).where(cov[c].notna(), None)
     cov = (

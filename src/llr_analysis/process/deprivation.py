@@ -296,40 +296,67 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
         validate(tidy, TIDY_SCHEMA, path)
         _check_deciles(tidy, path)
 
-    # LLR coverage.
+    # Coverage of the ICS's LSOAs.
     for lsoas, tidy, path, n in (
-        (geo21["lsoa21_code"], t25, f7, cfg.expected["lsoa21_in_llr"]),
-        (geo11["lsoa11_code"], t19, f19, cfg.expected["lsoa11_in_llr"]),
+        (geo21["lsoa21_code"], t25, f7, cfg.expected["lsoa21_in_ics"]),
+        (geo11["lsoa11_code"], t19, f19, cfg.expected["lsoa11_in_ics"]),
     ):
         have = set(tidy.loc[tidy["index_id"] == "imd", "lsoa_code"])
         missing = sorted(set(lsoas) - have)
         if missing:
             raise DataValidationError(
                 path,
-                f"{len(missing)} of the {n} LLR LSOAs are missing: {', '.join(missing[:5])}"
+                f"{len(missing)} of the {n} LSOAs of {cfg.ics_short_name} are missing: {', '.join(missing[:5])}"
                 + (" …" if len(missing) > 5 else ""),
                 column="LSOA code (2021)" if path == f7 else "LSOA code (2011)",
                 area=missing[0],
             )
-    # Denominators of every LLR LSOA: they weight the LSOA 2011 -> 2021 split of the population
-    # estimates and every area summary; a blank one would silently change both.
+    # Denominators of every LSOA of the ICS: they weight the LSOA 2011 -> 2021 split of the population
+    # estimates and every area summary. IoD2019's File 7 covers England, so a gap there is an error. The
+    # offline IoD2025 File 7 holds one ICS's rows only (the England-wide rebuild has scores and ranks but
+    # no denominators): a place whose LSOAs it lacks is recorded as a known gap (quality/known_gaps_deprivation)
+    # and the pages say which figures cannot be made, instead of failing the build.
+    gaps = []
     for lsoas, pop, path in ((geo21["lsoa21_code"], p25, f7), (geo11["lsoa11_code"], p19, f19)):
         rows = pop[pop["lsoa_code"].isin(lsoas)]
+        edition = pop["edition"].iloc[0]
         for col in ("population", "children_0_15", "older_60_plus", "working_age"):
-            header = next(k for k, v in _population_columns(pop["edition"].iloc[0]).items() if v == col)
+            header = next(k for k, v in _population_columns(edition).items() if v == col)
             missing = sorted(set(lsoas) - set(rows["lsoa_code"])) if col == "population" else []
             blank = rows[rows[col].isna()]["lsoa_code"].tolist() if col in rows else sorted(lsoas)
-            gaps = missing + blank
-            if gaps:
+            lacking = missing + blank
+            if not lacking:
+                continue
+            if edition != "IoD2025":
                 raise DataValidationError(
                     path,
-                    f"{len(gaps)} LLR LSOAs have no denominator (the column is missing or the cell is blank)",
+                    f"{len(lacking)} LSOAs of {cfg.ics_short_name} have no denominator (the column is missing or "
+                    "the cell is blank)",
                     column=header,
-                    area=gaps[0],
+                    area=lacking[0],
+                )
+            by_place = geo21[geo21["lsoa21_code"].isin(lacking)].groupby("place_code")["lsoa21_code"].size()
+            for place_code, n in by_place.items():
+                gaps.append(
+                    {
+                        "table": "deprivation/iod_population",
+                        "area_code": str(place_code),
+                        "column": col,
+                        "series": "IoD2025",
+                        "rows": int(n),
+                        "reason": f"{path.name} has no '{header}' for {n} of the place's LSOAs (the offline "
+                        "File 7 holds one ICS's rows; the England-wide IoD2025 file has no denominators): "
+                        "figures weighted by this population cannot be made for IoD2025",
+                    }
                 )
     tidy = pd.concat([t25, t19], ignore_index=True)[list(TIDY_SCHEMA.columns)]
     pop = pd.concat([p25, p19], ignore_index=True)
-    return {"deprivation/iod_lsoa": tidy, "deprivation/iod_population": pop}
+    gap_table = pd.DataFrame(gaps, columns=["table", "area_code", "column", "series", "rows", "reason"])
+    return {
+        "deprivation/iod_lsoa": tidy,
+        "deprivation/iod_population": pop,
+        "quality/known_gaps_deprivation": gap_table,
+    }
 
 
 # ------------------------------------------------------------------ local-authority summaries

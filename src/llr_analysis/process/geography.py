@@ -10,6 +10,7 @@ LSOA11 -> LSOA21 lookup (CHGIND: U unchanged, S split, M merged, X redrawn).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import pandera.pandas as pa
 
 from llr_analysis.errors import ConfigError, DataValidationError
 from llr_analysis.fetch.sources import raw_path
-from llr_analysis.places import load_places
+from llr_analysis.places import load_places, place_id_check
 from llr_analysis.process import step
 from llr_analysis.validate import (
     LAD_CODE,
@@ -45,7 +46,7 @@ LSOA21_SCHEMA = pa.DataFrameSchema(
         "ward_name": pa.Column(str),
         "lad_code": code_column(LAD_CODE),
         "lad_name": pa.Column(str),
-        "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"])),
+        "place_id": pa.Column(str, place_id_check()),
         "place_name": pa.Column(str),
         "place_code": pa.Column(str),
     },
@@ -95,15 +96,23 @@ def read_boundaries(
     with ``known`` (a set of codes, ``known_from`` saying where they come from), every feature's code
     is one of them; its coordinate reference system is EPSG:27700 or EPSG:4326; no geometry is null or
     empty, every one is a (multi)polygon and valid; and, after conversion to lon/lat, every area lies
-    inside England. ``codes`` limits the checks after the code checks, and the result, to those areas.
+    inside England. ``codes`` limits the result to those areas: the file is filtered by code as it is
+    read (an England-wide file holds ~35,000 polygons; only the configured areas are built and checked),
+    and the checks apply to the features selected.
     """
+    where = None
+    if codes is not None:
+        wanted = sorted({str(c) for c in codes if re.fullmatch(r"[A-Z0-9]+", str(c))})
+        where = f"{code_column} IN ({', '.join(repr(c) for c in wanted) or repr('')})"
     try:
-        shapes = gpd.read_file(path)
+        # with ``codes``, the code checks below run on every feature's properties (cheap: no geometry);
+        # the geometries are then read for the selected codes only
+        shapes = gpd.read_file(path, ignore_geometry=True) if where is not None else gpd.read_file(path)
     except Exception as exc:  # noqa: BLE001 - pyogrio/fiona raise many types for unreadable files
         raise DataValidationError(
             path, f"cannot be read as a boundary file (truncated or not GeoJSON?): {type(exc).__name__}: {exc}"
         ) from None
-    if shapes.empty:
+    if shapes.empty and where is None:
         raise DataValidationError(path, "the boundary file has no features")
     select_columns(shapes, {code_column: code_column}, path)  # a clear error if the code column is renamed
     shapes = shapes.reset_index(drop=True)
@@ -132,14 +141,21 @@ def read_boundaries(
     padded = code.ne(code.str.strip())
     if padded.any():
         fail(padded, f"{int(padded.sum())} area codes have leading or trailing spaces")
+    if where is not None:
+        try:
+            shapes = gpd.read_file(path, where=where)
+        except Exception as exc:  # noqa: BLE001 - as above
+            raise DataValidationError(path, f"cannot read the selected features: {type(exc).__name__}: {exc}") from None
+        shapes = shapes.reset_index(drop=True)
+        shapes.index = pd.Index(range(1, len(shapes) + 1), name="feature")
+        code = shapes[code_column].astype("string")
+    # an England and Wales (or UK) file holds other nations' codes too: the layer's pattern is checked on
+    # the features selected (every feature when no ``codes`` are given)
     pattern = pattern or code_pattern(code_column)
     if pattern is not None:
         wrong = ~code.str.match(pattern).fillna(False).astype(bool)
         if wrong.any():
             fail(wrong, f"{int(wrong.sum())} area codes are not codes of this layer (expected {pattern})")
-    if codes is not None:
-        keep = code.isin(list(codes))
-        shapes, code = shapes[keep], code[keep]
     dup = code.duplicated(keep="first")
     if dup.any():
         fail(dup, f"{int(dup.sum())} areas have more than one boundary (duplicate codes)")
@@ -212,7 +228,7 @@ def _name_missing_lsoas(lk: pd.DataFrame, paths, llr_lads, f) -> None:
     if missing:
         raise DataValidationError(
             f,
-            f"{len(missing)} LLR LSOAs (2021) have no row (they are in LLR's districts in {f11.name}): "
+            f"{len(missing)} LSOAs (2021) of the configured districts have no row (they are in those districts in {f11.name}): "
             + ", ".join(missing[:5])
             + (" …" if len(missing) > 5 else ""),
             column="LSOA21CD",
@@ -251,10 +267,10 @@ def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
         "lsoa11_lsoa21_lookup",
         "lsoa11_msoa11_lookup",
         "lad23_ctyua23_lookup",
-        "lsoa21_boundaries_llr",
-        "lsoa11_boundaries_llr",
-        "msoa21_boundaries_llr",
-        "wards22_boundaries_llr",
+        "lsoa21_boundaries",
+        "lsoa11_boundaries",
+        "msoa21_boundaries",
+        "wards22_boundaries",
         "lad24_boundaries",
     ],
     outputs=[
@@ -289,11 +305,11 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     check_config_codes(cfg, "districts", set(lk["lad_code"]), f, "LAD24CD")
     lk = lk[lk["lad_code"].isin(llr_lads)].copy()
     check_unique(lk, ["lsoa21_code"], f)
-    if len(lk) < (cfg.expected["lsoa21_in_llr"] or 0):
+    if len(lk) < (cfg.expected["lsoa21_in_ics"] or 0):
         _name_missing_lsoas(lk, paths, llr_lads, f)
-    check_count(len(lk), cfg.expected["lsoa21_in_llr"], "LSOAs (2021)", f)
-    check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_llr"], "districts", f)
-    check_count(lk["ward_code"].nunique(), cfg.expected["wards_in_llr"], "wards (2024)", f)
+    check_count(len(lk), cfg.expected["lsoa21_in_ics"], "LSOAs (2021)", f)
+    check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_ics"], "districts", f)
+    check_count(lk["ward_code"].nunique(), cfg.expected["wards_in_ics"], "wards (2024)", f)
 
     fn = raw_path("msoa21_names", paths)
     names = select_columns(
@@ -311,7 +327,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
             column="msoa21nm",
             example=lk.loc[unmatched].iloc[0].to_dict(),
         )
-    check_count(lk["msoa21_code"].nunique(), cfg.expected["msoa21_in_llr"], "MSOAs (2021)", fn)
+    check_count(lk["msoa21_code"].nunique(), cfg.expected["msoa21_in_ics"], "MSOAs (2021)", fn)
     lk["msoa21_label"] = lk["msoa21_hcl_name"].fillna(lk["msoa21_name"])
     lk = _place_columns(lk)
     lsoa21 = validate(
@@ -343,7 +359,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         ),
         f11,
     )
-    check_count(m["lsoa11_code"].nunique(), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f11)
+    check_count(m["lsoa11_code"].nunique(), cfg.expected["lsoa11_in_ics"], "LSOAs (2011)", f11)
 
     fm = raw_path("lsoa11_msoa11_lookup", paths)
     msoa11 = select_columns(
@@ -357,7 +373,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     if lsoa11["msoa11_code"].isna().any():
         raise DataValidationError(
             fm,
-            "LLR LSOA (2011) missing from the LSOA-MSOA lookup",
+            "LSOA (2011) of the configured places missing from the LSOA-MSOA lookup",
             column="LSOA11CD",
             example=lsoa11[lsoa11["msoa11_code"].isna()].iloc[0].to_dict(),
         )
@@ -373,48 +389,48 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     lad_utla = lad_utla[lad_utla["lad_code"].str.startswith("E")].reset_index(drop=True)
     check_config_codes(cfg, "code", set(lad_utla["utla_code"]) | set(lad_utla["lad_code"]), fu, "CTYUA23CD")
 
-    # Boundaries, WGS84, LLR only.
-    fb = raw_path("lsoa21_boundaries_llr", paths)
-    b21 = read_boundaries(fb, "LSOA21CD", known=set(lsoa21["lsoa21_code"]), known_from=f"LLR in {f.name}")[
-        ["LSOA21CD", "geometry"]
-    ].rename(columns={"LSOA21CD": "lsoa21_code"})
+    # Boundaries, WGS84, the configured areas only.
+    fb = raw_path("lsoa21_boundaries", paths)
+    b21 = read_boundaries(fb, "LSOA21CD", codes=set(lsoa21["lsoa21_code"]))[["LSOA21CD", "geometry"]].rename(
+        columns={"LSOA21CD": "lsoa21_code"}
+    )
     require_boundaries(
         fb,
         "LSOA21CD",
         expected=set(lsoa21["lsoa21_code"]),
         present=set(b21["lsoa21_code"]),
-        what="LLR LSOAs have no boundary",
+        what="LSOAs of the configured places have no boundary",
     )
-    fb11 = raw_path("lsoa11_boundaries_llr", paths)
-    b11 = read_boundaries(fb11, "LSOA11CD", known=set(lsoa11["lsoa11_code"]), known_from=f"LLR in {f11.name}")[
-        ["LSOA11CD", "geometry"]
-    ].rename(columns={"LSOA11CD": "lsoa11_code"})
+    fb11 = raw_path("lsoa11_boundaries", paths)
+    b11 = read_boundaries(fb11, "LSOA11CD", codes=set(lsoa11["lsoa11_code"]))[["LSOA11CD", "geometry"]].rename(
+        columns={"LSOA11CD": "lsoa11_code"}
+    )
     require_boundaries(
         fb11,
         "LSOA11CD",
         expected=set(lsoa11["lsoa11_code"]),
         present=set(b11["lsoa11_code"]),
-        what="LLR LSOAs (2011) have no boundary",
+        what="LSOAs (2011) of the configured places have no boundary",
     )
-    fbm = raw_path("msoa21_boundaries_llr", paths)
-    bm = read_boundaries(fbm, "MSOA21CD", known=set(lsoa21["msoa21_code"]), known_from=f"LLR in {fn.name}")[
-        ["MSOA21CD", "geometry"]
-    ].rename(columns={"MSOA21CD": "msoa21_code"})
+    fbm = raw_path("msoa21_boundaries", paths)
+    bm = read_boundaries(fbm, "MSOA21CD", codes=set(lsoa21["msoa21_code"]))[["MSOA21CD", "geometry"]].rename(
+        columns={"MSOA21CD": "msoa21_code"}
+    )
     require_boundaries(
         fbm,
         "MSOA21CD",
         expected=set(lsoa21["msoa21_code"]),
         present=set(bm["msoa21_code"]),
-        what="LLR MSOAs have no boundary",
+        what="MSOAs of the configured places have no boundary",
     )
     fl = raw_path("lad24_boundaries", paths)
     bl = read_boundaries(fl, "LAD24CD", codes=llr_lads)
     bl = bl[["LAD24CD", "LAD24NM", "geometry"]].rename(columns={"LAD24CD": "lad_code", "LAD24NM": "lad_name"})
     require_boundaries(
-        fl, "LAD24CD", expected=set(llr_lads), present=set(bl["lad_code"]), what="LLR districts have no boundary"
+        fl, "LAD24CD", expected=set(llr_lads), present=set(bl["lad_code"]), what="configured districts have no boundary"
     )
     bl = _place_columns(bl.reset_index(drop=True))
-    wards = ward_outlines(lsoa21, b21, raw_path("wards22_boundaries_llr", paths))
+    wards = ward_outlines(lsoa21, b21, raw_path("wards22_boundaries", paths))
     return {
         "geography/lsoa21": lsoa21,
         "geography/lsoa11": lsoa11,
@@ -439,7 +455,7 @@ def ward_outlines(lsoa21: pd.DataFrame, lsoa_shapes: gpd.GeoDataFrame, wards22_f
     (``published_boundary``: "December 2022" or "none: ward created after December 2022"). Nothing is
     matched by name and no 2022 shape stands in for a 2024 ward.
     """
-    published = read_boundaries(wards22_file, "WD22CD")
+    published = read_boundaries(wards22_file, "WD22CD", codes=set(lsoa21["ward_code"]))
     codes22 = set(published["WD22CD"])
     keys = ["ward_code", "ward_name", "lad_code", "lad_name", "place_id", "place_name"]
     shapes = lsoa_shapes.merge(lsoa21[["lsoa21_code", *keys]], on="lsoa21_code", how="inner")

@@ -1,4 +1,4 @@
-"""GP practices, their primary care networks and their place: readers of the NHS Digital practice file (epraccur), the ePCN workbook and the practice-PCN mappings, and the rule that assigns a practice to Leicester, Leicestershire or Rutland (config/cancer_screening.yml, place_rule)."""
+"""GP practices, their primary care networks and their place: readers of the NHS Digital practice file (epraccur), the ePCN workbook and the practice-PCN mappings, and the rule that assigns a practice to a place of the ICS (the places file's ``practices:``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from llr_analysis import settings
 from llr_analysis.errors import DataValidationError
+from llr_analysis.places import load_places
 from llr_analysis.validate import (
     PRACTICE_CODE,
     check_unique,
@@ -90,50 +90,83 @@ def postcode_district(postcode) -> str | None:
     return text.split()[0] if " " in text else text[:-3]
 
 
-def assign_place(ccg_code, pcn_code=None, postcode=None, rule: dict | None = None) -> tuple[str | None, str]:
-    """The place of a practice and the basis of the decision.
+def practice_rule() -> dict:
+    """The practice -> place rule of the ICS in use (the places file's ``practices:``)."""
+    return load_places().practices
 
-    Rule (``config/cancer_screening.yml`` ``place_rule``): the practice's CCG / sub-ICB location decides
-    (04C Leicester City -> Leicester, 04V West Leicestershire -> Leicestershire). East
-    Leicestershire and Rutland (03W) practices go to Rutland when their PCN is a Rutland PCN,
-    else to Leicestershire; with no PCN known, a premises postcode district in the configured
-    Rutland list (LE15) means Rutland (basis marked approximate), anything else Leicestershire.
-    Returns ``(None, "not in LLR")`` for other CCGs.
+
+def _blank(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
+
+
+#: ``place_basis`` of a practice that is not one of the ICS's
+NOT_IN_ICS = "not in this ICS"
+#: ``place_basis`` prefix of a practice of the ICS that the rule cannot place
+NOT_PLACED = "not placed"
+
+
+def assign_place(ccg_code, pcn_code=None, postcode=None, rule: dict | None = None) -> tuple[str | None, str]:
+    """The place of a practice and the basis of the decision, by one rule for every ICS.
+
+    ``rule`` is the places file's ``practices:`` (default: the places file in use). A practice belongs to
+    the ICS when its CCG / sub-ICB location (``ccg_code``, ODS) is one of ``sub_icbs``:
+
+    1. a sub-ICB location that lies in one place gives that place;
+    2. for one that covers more than one place, the practice's PCN, when ``pcns`` names it;
+    3. with no PCN, its premises postcode district, when ``postcode_districts`` names it (approximate:
+       postcode districts do not follow authority boundaries);
+    4. otherwise the place ``rest`` names for the sub-ICB location's other practices;
+    5. otherwise the practice is not placed (``place_id`` None, basis starting "not placed"): pages
+       list such practices.
+
+    Returns ``(None, NOT_IN_ICS)`` for a practice of another ICS.
     """
-    rule = rule or settings.cancer_screening()["place_rule"]
-    code = (
-        None
-        if ccg_code is None or ccg_code is pd.NA or (isinstance(ccg_code, float) and math.isnan(ccg_code))
-        else str(ccg_code).strip()
-    )
-    target = rule["ccg_place"].get(code)
-    if target is None:
-        return None, "not in LLR"
-    if target != "leicestershire_or_rutland":
-        return target, f"CCG {code}"
-    has_pcn = (
-        pcn_code is not None
-        and pcn_code is not pd.NA
-        and not (isinstance(pcn_code, float) and math.isnan(pcn_code))
-        and str(pcn_code)
-    )
-    if has_pcn:
-        if str(pcn_code) in rule["rutland_pcns"]:
-            return "rutland", f"CCG {code}, Rutland PCN {pcn_code}"
-        return "leicestershire", f"CCG {code}, PCN {pcn_code} is not a Rutland PCN"
+    rule = rule if rule is not None else practice_rule()
+    code = None if _blank(ccg_code) else str(ccg_code).strip()
+    subs = rule.get("sub_icbs", {})
+    if code not in subs:
+        return None, NOT_IN_ICS
+    if subs[code] is not None:
+        return subs[code], f"CCG {code}"
+    pcns = rule.get("pcns", {})
+    rest = rule.get("rest", {}).get(code)
+    if not _blank(pcn_code):
+        pcn = str(pcn_code).strip()
+        if pcn in pcns:
+            return pcns[pcn], f"CCG {code} covers more than one place; PCN {pcn} is listed for it"
+        if rest:
+            return rest, f"CCG {code} covers more than one place; PCN {pcn} is not listed, so the rest of the CCG"
+        return None, f"{NOT_PLACED}: CCG {code} covers more than one place and PCN {pcn} is not listed"
     district = postcode_district(postcode)
-    if district in rule["rutland_postcode_districts"]:
-        return "rutland", f"CCG {code}, no PCN; premises postcode district {district} (approximate)"
-    return "leicestershire", (
-        f"CCG {code}, no PCN; premises postcode district {district} is not a Rutland district (approximate)"
-        if district
-        else f"CCG {code}, no PCN or postcode"
-    )
+    listed = rule.get("postcode_districts", {})
+    if district in listed:
+        return listed[district], f"CCG {code}, no PCN; premises postcode district {district} (approximate)"
+    if rest:
+        return rest, (
+            f"CCG {code}, no PCN; premises postcode district {district} is not listed (approximate)"
+            if district
+            else f"CCG {code}, no PCN or postcode (approximate)"
+        )
+    return None, f"{NOT_PLACED}: CCG {code} covers more than one place and the practice has no PCN"
+
+
+def sub_icb_places(code: str, rule: dict | None = None) -> list[str]:
+    """The places a CCG / sub-ICB location of the ICS serves: its place, or for one that covers more than
+    one place the places its practices can be given (``pcns``, ``postcode_districts``, ``rest``), else every place."""
+    rule = rule if rule is not None else practice_rule()
+    place = rule.get("sub_icbs", {}).get(code)
+    if place is not None:
+        return [place]
+    named = {*rule.get("pcns", {}).values(), *rule.get("postcode_districts", {}).values()}
+    if rule.get("rest", {}).get(code):
+        named.add(rule["rest"][code])
+    order = list(load_places().places)
+    return [p for p in order if p in named] or order
 
 
 def ccg_code_from_name(name) -> str | None:
-    """ODS code of an LLR CCG from its name as written in a source (None for other CCGs)."""
-    names = settings.cancer_screening()["place_rule"]["ccg_names"]
+    """ODS code of a CCG of the ICS from its name as written in a source (None for other CCGs)."""
+    names = practice_rule().get("names", {})
     key = None if name is None or name is pd.NA else str(name).strip()
     return names.get(key)
 

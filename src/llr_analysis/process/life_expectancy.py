@@ -22,7 +22,7 @@ Sources (all registered in config/sources.yml):
   MSOAs (2011) in England, 2009-13, with 95% intervals; also upper-tier and England rows.
 * ``le_gp_practice_heec`` - Fingertips 650 (MSOA-based practice life expectancy) by GP
   practice with IMD quintile and ICB, as reshaped by the Health Equity Evidence Centre.
-* ``msoa11_boundaries_llr`` and ``msoa11_names`` - MSOA 2011 boundaries and readable names.
+* ``msoa11_boundaries`` and ``msoa11_names`` - MSOA 2011 boundaries and readable names.
 
 Periods are written "2016-18" everywhere, with ``period_start`` and ``period_end`` years.
 """
@@ -37,7 +37,7 @@ import pandera.pandas as pa
 
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
-from llr_analysis.places import load_places
+from llr_analysis.places import load_places, place_id_check
 from llr_analysis.process import read_table, step
 from llr_analysis.process.geography import read_boundaries, require_boundaries
 from llr_analysis.process.life_expectancy_local import (
@@ -140,7 +140,7 @@ MSOA_SCHEMA = pa.DataFrameSchema(
         "msoa11_hcl_name": pa.Column(str),
         "lad_code": pa.Column(str),
         "lad_name": pa.Column(str),
-        "place_id": pa.Column(str, pa.Check.isin(["leicester", "leicestershire", "rutland"])),
+        "place_id": pa.Column(str, place_id_check()),
         "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
         **{
             f"{m}{s}": pa.Column(float, pa.Check.in_range(30, 100), nullable=True)
@@ -213,7 +213,7 @@ def _require_areas(df: pd.DataFrame, codes: list[str], file, column: str, what: 
     if missing:
         raise DataValidationError(
             file,
-            f"{len(missing)} {what} missing (the file no longer covers LLR?): {', '.join(missing[:5])}"
+            f"{len(missing)} {what} missing (the file no longer covers these areas?): {', '.join(missing[:5])}"
             + (" …" if len(missing) > 5 else ""),
             column=column,
             area=missing[0],
@@ -400,7 +400,7 @@ def read_sii(lad_path, utla_path) -> pd.DataFrame:
         "le_hle_msoa_2009_13",
         "le_dfle_msoa_2009_13",
         "le_gp_practice_heec",
-        "msoa11_boundaries_llr",
+        "msoa11_boundaries",
         "msoa11_names",
     ],
     after=["geography"],
@@ -423,10 +423,10 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     # Life expectancy by local authority: two series, kept apart.
     f_ons = raw_path("le_ons_la_2001_2018", paths)
     ons = read_ons_la(f_ons)
-    _require_areas(ons, llr_areas, f_ons, "Area Codes", "LLR areas (districts, county, UAs) or England")
+    _require_areas(ons, llr_areas, f_ons, "Area Codes", "areas of the ICS (districts, counties, UAs) or England")
     f_ft = raw_path("le_lad_fingertips_2015_2025", paths)
     ft = read_fingertips_le(f_ft)
-    _require_areas(ft, lads, f_ft, "area_code", "LLR districts/UAs or England")
+    _require_areas(ft, lads, f_ft, "area_code", "districts/UAs of the ICS or England")
     le = pd.concat([ons, ft], ignore_index=True)[list(LE_SCHEMA.columns)]
     le = validate(le.reset_index(drop=True), LE_SCHEMA, f_ft)
 
@@ -436,14 +436,16 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
         f_els, raw_path("hle_utla_fingertips_2009_2018", paths), raw_path("hle_lad_fingertips_2015_2024", paths)
     )
     _require_areas(
-        hle[hle["series"] == "ons_els_2026"], utlas, f_els, "areacd", "LLR upper-tier authorities or England"
+        hle[hle["series"] == "ons_els_2026"], utlas, f_els, "areacd", "upper-tier authorities of the ICS or England"
     )
     hle = validate(hle[list(HLE_SCHEMA.columns)].reset_index(drop=True), HLE_SCHEMA, f_els)
 
     # Slope index of inequality.
     f_sii = raw_path("sii_lad_fingertips_2015_2024", paths)
     sii = read_sii(f_sii, raw_path("sii_utla_fingertips_2010_2017", paths))
-    _require_areas(sii[sii["series"] == "fingertips_92901"], lads, f_sii, "area_code", "LLR districts/UAs or England")
+    _require_areas(
+        sii[sii["series"] == "fingertips_92901"], lads, f_sii, "area_code", "districts/UAs of the ICS or England"
+    )
     sii = validate(sii.reset_index(drop=True), SII_SCHEMA, f_sii)
 
     # MSOA (2011) LE, HLE and DFLE 2009-13, LLR only; upper-tier and England comparators.
@@ -480,7 +482,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     if missing.any():
         raise DataValidationError(
             f_hle,
-            f"{int(missing.sum())} LLR MSOAs (2011) are missing from the MSOA sheets",
+            f"{int(missing.sum())} MSOAs (2011) of the ICS are missing from the MSOA sheets",
             column="MSOA Codes",
             example=llr.loc[missing, "msoa11_code"].iloc[0],
         )
@@ -489,7 +491,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
         if counts.get(sex, 0) != len(msoas):
             raise DataValidationError(
                 f_hle,
-                f"expected {len(msoas)} LLR MSOAs for {sex.lower()}s, found {counts.get(sex, 0)}",
+                f"expected {len(msoas)} MSOAs of the ICS for {sex.lower()}s, found {counts.get(sex, 0)}",
                 column="MSOA Codes",
             )
     msoa_llr = validate(
@@ -502,24 +504,24 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     if set(utlas) - set(areas["area_code"]):
         raise DataValidationError(
             f_hle,
-            "LLR upper-tier authorities or England missing from the UTLA/Region sheets",
+            "upper-tier authorities of the ICS or England missing from the UTLA/Region sheets",
             column="UTLA Codes",
             example=min(set(utlas) - set(areas["area_code"])),
         )
     areas["period"], areas["series"], areas["source_id"] = "2009-13", "ons_msoa_2015", "le_hle_msoa_2009_13"
 
     # MSOA 2011 boundaries (LLR), WGS84.
-    fb = raw_path("msoa11_boundaries_llr", paths)
+    fb = raw_path("msoa11_boundaries", paths)
     # Every feature has a known MSOA 2011 code, once; CRS, lon/lat inside England, no null/empty/invalid
     # polygons (geography.read_boundaries).
-    bnd = read_boundaries(fb, "MSOA11CD", known=set(msoas["msoa11_code"]), known_from="LLR (the 2009-13 workbook)")
+    bnd = read_boundaries(fb, "MSOA11CD", codes=set(msoas["msoa11_code"]))
     bnd = bnd[["MSOA11CD", "geometry"]].rename(columns={"MSOA11CD": "msoa11_code"})
     require_boundaries(
         fb,
         "MSOA11CD",
         expected=set(msoas["msoa11_code"]),
         present=set(bnd["msoa11_code"]),
-        what="LLR MSOAs (2011) have no boundary",
+        what="MSOAs (2011) of the configured places have no boundary",
     )
     bnd = bnd[bnd["msoa11_code"].isin(msoas["msoa11_code"])].reset_index(drop=True)
 

@@ -305,17 +305,17 @@ def check_tables(tables: dict[str, pd.DataFrame], default_file: str) -> None:
 
 @dataclass(frozen=True)
 class Complete:
-    """Every row of an LLR area (or England) in ``table`` has ``columns`` filled in.
+    """Every row of an area of the ICS (or England) in ``table`` has ``columns`` filled in.
 
-    ``areas`` names the set of codes that must be complete ("llr_lads": LLR districts/UAs and
-    England; "llr_utlas": LLR upper-tier authorities and England; "llr_all": both).
-    ``known_gaps`` maps an area code to the reason its source does not publish the figure: such
+    ``areas`` names the set of codes that must be complete ("ics_lads": the ICS's districts/UAs and
+    England; "ics_utlas": its upper-tier authorities and England; "ics_all": both).
+    ``known_gaps`` maps an area code ("*": any area of the ICS) to the reason its source does not publish the figure: such
     rows are allowed, and recorded in the ``quality/known_gaps`` table, never silently blank.
     """
 
     table: str
     columns: tuple[str, ...]
-    areas: str = "llr_all"
+    areas: str = "ics_all"
     area_column: str = "area_code"
     known_gaps: tuple[tuple[str, str, str], ...] = ()  # (area code, series or "", reason)
 
@@ -326,65 +326,67 @@ COMPLETENESS: tuple[Complete, ...] = (
     Complete(
         "life_expectancy/sii",
         ("value",),
+        # the slope index of inequality is not published for some areas (blank in the extract): recorded
+        # for whichever area of the ICS has the blank ("*": any area), never silently
         known_gaps=(
             (
-                "E06000017",
+                "*",
                 "fingertips_92901",
-                "OHID Fingertips 92901 publishes no slope index of inequality for "
-                "Rutland (the value is blank in the extract)",
+                "OHID Fingertips 92901 publishes no slope index of inequality for this area (the value is blank "
+                "in the extract)",
             ),
             (
-                "E06000017",
+                "*",
                 "fingertips_92901_2020",
-                "OHID Fingertips 92901 (2020 extract) publishes no slope index "
-                "of inequality for Rutland (the value is blank)",
+                "OHID Fingertips 92901 (2020 extract) publishes no slope index of inequality for this area (the "
+                "value is blank)",
             ),
         ),
     ),
-    Complete("life_expectancy/areas_2009_13", ("le", "hle", "dfle"), areas="llr_utlas"),
-    Complete("cancer_screening/health_index", ("value",), areas="llr_utlas"),
-    Complete("population/lad_totals", ("persons",), areas="llr_lads"),
+    Complete("life_expectancy/areas_2009_13", ("le", "hle", "dfle"), areas="ics_utlas"),
+    Complete("cancer_screening/health_index", ("value",), areas="ics_utlas"),
+    Complete("population/lad_totals", ("persons",), areas="ics_lads"),
 )
 
 
-def _llr_codes(kind: str) -> set[str]:
+def _ics_codes(kind: str) -> set[str]:
     from llr_analysis.places import load_places
 
     cfg = load_places()
     lads = {cfg.england_code, *cfg.all_district_codes}
     utlas = {cfg.england_code, *(p.code for p in cfg.places.values())}
-    return {"llr_lads": lads, "llr_utlas": utlas, "llr_all": lads | utlas}[kind]
+    return {"ics_lads": lads, "ics_utlas": utlas, "ics_all": lads | utlas}[kind]
 
 
 def completeness_gaps(table: str, df: pd.DataFrame, file: str | Path) -> pd.DataFrame:
-    """Known gaps of ``table`` (rows of LLR areas whose figure the source does not publish).
+    """Known gaps of ``table`` (rows of the ICS's areas whose figure the source does not publish).
 
-    Any other missing figure for an LLR area is a :class:`DataValidationError` naming the file,
+    Any other missing figure for an area of the ICS is a :class:`DataValidationError` naming the file,
     the column and the area.
     """
     gaps = []
     for rule in (r for r in COMPLETENESS if r.table == table):
         if rule.area_column not in df:
             continue
-        llr = df[rule.area_column].isin(_llr_codes(rule.areas))
+        llr = df[rule.area_column].isin(_ics_codes(rule.areas))
         for col in rule.columns:
             if col not in df:
                 continue
             missing = llr & df[col].isna()
             known = pd.Series(False, index=df.index)
             for code, series, reason in rule.known_gaps:
-                hit = missing & df[rule.area_column].eq(code)
+                hit = missing.copy() if code == "*" else missing & df[rule.area_column].eq(code)
                 if series and "series" in df:
                     hit &= df["series"].eq(series)
                 known |= hit
-                if hit.any():
+                for area, n in df.loc[hit, rule.area_column].value_counts().sort_index().items():
                     gaps.append(
                         {
                             "table": table,
-                            "area_code": code,
+                            "area_code": str(area),
                             "column": col,
                             "series": series,
-                            "rows": int(hit.sum()),
+                            "rows": int(n),
                             "reason": reason,
                         }
                     )
@@ -395,7 +397,7 @@ def completeness_gaps(table: str, df: pd.DataFrame, file: str | Path) -> pd.Data
                 what = {c: row[c] for c in ("series", "period", "sex", "age", "year") if c in row.index}
                 raise DataValidationError(
                     _file_of(row, file),
-                    f"{int(unknown.sum())} figures missing for LLR areas (a headline "
+                    f"{int(unknown.sum())} figures missing for areas of the ICS (a headline "
                     f"would be blank); e.g. {what}. If the publisher does not publish it, record the reason "
                     "in plausibility.COMPLETENESS",
                     column=col,

@@ -322,17 +322,17 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         if absent:
             raise DataValidationError(
                 f,
-                f"{len(absent)} LLR LSOAs (2011) have no row: {', '.join(absent[:5])}"
+                f"{len(absent)} LSOAs (2011) of the ICS have no row: {', '.join(absent[:5])}"
                 + (" …" if len(absent) > 5 else ""),
                 column="LSOA Code",
                 area=absent[0],
             )
-        check_count(int(in_llr.sum()), cfg.expected["lsoa11_in_llr"], "LSOAs (2011)", f)
+        check_count(int(in_llr.sum()), cfg.expected["lsoa11_in_ics"], "LSOAs (2011)", f)
         wrong_lad = in_llr & ~ids["lad_code"].isin(llr_lads)
         if wrong_lad.any():
             raise DataValidationError(
                 f,
-                f"{int(wrong_lad.sum())} LLR LSOAs are assigned to a district outside LLR",
+                f"{int(wrong_lad.sum())} LSOAs of the ICS are assigned to a district outside it",
                 column=spec["la_code"],
                 example=example_row(ids, wrong_lad),
             )
@@ -385,7 +385,7 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
     if len(pub) != len(llr_lads) * (TOP_AGE + 1):
         raise DataValidationError(
             fm,
-            "the LLR districts are not all in the file",
+            "the configured districts are not all in the file",
             column="Code",
             example=sorted(set(llr_lads) - set(mye["area_code"]))[:1],
         )
@@ -410,7 +410,7 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
     missing = sorted(set(llr_lads) - set(census["area_code"]))
     if missing:
         raise DataValidationError(
-            fc, f"{len(missing)} LLR districts are missing", column="geography code", example=missing[0]
+            fc, f"{len(missing)} configured districts are missing", column="geography code", example=missing[0]
         )
     eng_census = census[census["area_code"].str.startswith("E")][["persons", "female", "male"]].sum()
     census = pd.concat(
@@ -444,7 +444,7 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         missing = sorted(set(geo21["lsoa21_code"]) - got)
         raise DataValidationError(
             "population/lsoa21_age",
-            f"{len(missing)} LLR LSOAs (2021) have no population: {', '.join(missing[:5])}",
+            f"{len(missing)} LSOAs (2021) of the ICS have no population: {', '.join(missing[:5])}",
             column="lsoa21_code",
             area=missing[0],
         )

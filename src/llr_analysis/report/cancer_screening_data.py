@@ -11,7 +11,6 @@ from llr_analysis.analysis.cancer_screening import (
     programme_label,
     unmapped_practices,
 )
-from llr_analysis.analysis.localities import pcn_name
 from llr_analysis.places import get_place, load_places
 from llr_analysis.report.cancer_screening_charts import health_index_chart
 from llr_analysis.report.overview import is_older_data
@@ -159,28 +158,52 @@ def health_index_section(page: Page, place: str) -> None:
     )
 
 
+def unplaced_text(paths=None) -> str:
+    """The open practices of the ICS that the practice rule cannot place, listed by name (empty when none)."""
+    from llr_analysis.analysis.localities import pcn_name, unplaced_practices
+
+    un = unplaced_practices(paths)
+    if un.empty:
+        return ""
+    names = "; ".join(f"{pcn_name(n)} ({c})" for c, n in zip(un["practice_code"], un["practice_name"], strict=True))
+    return (
+        f"**Practices not placed ({len(un)}).** The rule cannot place these open practices of "
+        f"{load_places().ics_short_name} in one of its places, so their figures are in no place's tables: {names}."
+    )
+
+
 def place_rule_text() -> str:
-    """The practice -> place rule of ``config/cancer_screening.yml`` in words, with the CCGs and
-    places named from the configuration and places.yml (nothing written into the notebook)."""
-    rule = settings.cancer_screening()["place_rule"]
+    """The practice -> place rule of the places file (``practices:``) in words, with the CCGs and places
+    named from the configuration (nothing written into the notebook)."""
+    from llr_analysis.process.gp_practices import practice_rule
+
+    rule = practice_rule()
     names: dict[str, str] = {}
-    for name, code in rule["ccg_names"].items():
+    for name, code in rule.get("names", {}).items():
         names.setdefault(code, name.replace("NHS ", "").replace(" And ", " and "))
     places = load_places().places
     parts, shared = [], []
-    for code, target in rule["ccg_place"].items():
+    for code, target in rule.get("sub_icbs", {}).items():
+        label = f"{names[code]} ({code})" if code in names else code
         if target in places:
-            parts.append(f"{names.get(code, code)} ({code}) practices belong to {places[target].name}")
+            parts.append(f"{label} practices belong to {places[target].name}")
         else:
-            shared.append((code, str(target).split("_or_")))
-    text = "**The practice place rule.** " + "; ".join(parts) + "."
-    pcns = " or ".join(f"{pcn_name(n)} ({c})" for c, n in rule["rutland_pcns"].items())
-    districts = ", ".join(rule["rutland_postcode_districts"])
-    for code, (usual, other) in shared:
-        big, small = places[usual].name, places[other].name
+            shared.append((code, label))
+    text = (
+        "**The practice place rule.** A practice belongs to a place by its CCG (sub-ICB location since July "
+        "2022) when that lies in one place" + (": " + "; ".join(parts) if parts else "") + "."
+    )
+    for code, label in shared:
+        pcns = [f"PCN {c} to {places[p].name}" for c, p in rule.get("pcns", {}).items()]
+        districts = [f"{d} to {places[p].name}" for d, p in rule.get("postcode_districts", {}).items()]
+        rest = rule.get("rest", {}).get(code)
+        text += f" {label} covers more than one place: its practices are placed by their primary care network"
+        text += f" ({', '.join(pcns)})" if pcns else " where the places file lists it"
+        if districts:
+            text += f"; a practice with no PCN on record by its premises postcode district ({', '.join(districts)}), which is approximate"
         text += (
-            f" {names.get(code, code)} ({code}) served both {big} and {small}: its practices belong to {small} "
-            f"when their primary care network is {pcns}, otherwise to {big}; a practice with no PCN on record "
-            f"is placed by its premises postcode district ({districts} = {small}), which is approximate."
+            f"; its other practices belong to {places[rest].name}."
+            if rest
+            else "; a practice the rule cannot place is listed as not placed, and its figures are in no place's tables."
         )
     return text

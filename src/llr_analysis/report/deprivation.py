@@ -86,7 +86,7 @@ def summary_sentence(d: PlaceDeprivation) -> str:
     locality = (
         f"The most deprived {noun(d.level, d.edition)} on population-weighted average IMD score is "
         f"**{most['area_name']}** ({most['avg_imd_score']:.1f})."
-        if len(d.localities) > 1
+        if len(d.localities) > 1 and pd.notna(most["avg_imd_score"])
         else ""
     )
     no_pop = (
@@ -475,16 +475,20 @@ def data_notes(d: PlaceDeprivation) -> list[str]:
             f"{d.edition} population denominators are missing for some LSOAs of {d.the_place.name}: "
             "population-weighted figures are not shown."
         )
+    own = not d.lsoas["population"].isna().any()  # this place has them (the offline File 7 covers one ICS)
     if not all(d.ranks_available.values()):
         notes.append(
-            f"{d.edition} population denominators are available for {cfg.llr_short_name} only on this site, "
-            "so England's population-weighted figures and the national ranks that need population come from "
+            f"{d.edition} population denominators are available "
+            + (f"for {cfg.ics_short_name} only on this site, " if own else "for one ICS's LSOAs only on this site, ")
+            + "so England's population-weighted figures and the national ranks that need population come from "
             f"{d.full_edition} or are not shown."
         )
     no_rank = unranked_indices(d)
     if no_rank:
         notes.append(
-            f"{d.edition}: {', '.join(no_rank)} are available on this site for {cfg.llr_short_name}'s LSOAs only, so no "
+            f"{d.edition}: {', '.join(no_rank)} are available on this site for "
+            + (f"{cfg.ics_short_name}'s LSOAs only" if own else "one ICS's LSOAs only (not this place's)")
+            + ", so no "
             "authority ranks are given for them; the LSOAs' own national ranks and deciles are complete."
         )
     return notes

@@ -149,7 +149,7 @@ def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -
 def headlines_download(df: pd.DataFrame) -> pd.DataFrame:
     """Headlines in the standard download layout, with GSS area codes (LLR: the ICB code)."""
     cfg = load_places()
-    codes = {"llr": cfg.llr_code} | {p.id: p.code for p in cfg.places.values()}
+    codes = {cfg.ics_id: cfg.ics_code} | {p.id: p.code for p in cfg.places.values()}
     out = df.drop(columns=["topic_title"], errors="ignore").assign(area_code=df["area_id"].map(codes))
     return tidy_download(out)
 

@@ -78,6 +78,7 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     """
     import yaml
 
+    from llr_analysis.website.config_text import fill
     from llr_analysis.website.navigation import config_yaml, quarto_config
 
     stage = stage or paths.stage
@@ -85,7 +86,10 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     if paths.pages.exists():
         for f in sorted(paths.pages.rglob("*")):
             if f.is_file():
-                files[str(f.relative_to(paths.pages))] = f
+                # hand-written pages name no place: {ics_name} etc. are filled from the places file
+                files[str(f.relative_to(paths.pages))] = (
+                    fill(f.read_text(encoding="utf-8")).encode() if f.suffix == ".qmd" else f
+                )
     files["sources.qmd"] = sources_page(paths).encode()
     for rel, text in locality_pages(runs).items():
         files[rel] = text.encode()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from llr_analysis.places import load_places
+from llr_analysis.places import fill_ics_names, load_places
 
 
 def _front_matter(text: str) -> dict:
@@ -55,6 +55,9 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
     inputs = sorted(staged_name(r.output) for r in runs) + sorted(str(p.relative_to(stage)) for p in pages)
     project["render"] = inputs
     website = cfg.setdefault("website", {})
+    for key in ("title", "description"):  # "{ics_short_name} public health": from the places file
+        if isinstance(website.get(key), str):
+            website[key] = fill_ics_names(website[key])
 
     home = [r for r in runs if r.role == "home"]
     summaries = {r.place: r for r in runs if r.role == "place-summary"}

@@ -83,7 +83,7 @@ def locality_pages(runs) -> dict[str, str]:
             "---",
             "",
             f"A profile page for each locality of {_cell(place.name)}: population, deprivation, life expectancy "
-            "and cancer screening where a source covers it, each figure beside the place, LLR and England. "
+            f"and cancer screening where a source covers it, each figure beside the place, {cfg.ics_short_name} and England. "
             "To go straight to one, type its name in the search box at the top of any page.",
             "",
         ]

@@ -1,0 +1,85 @@
+"""Sentences of the hand-written pages that depend on the configured ICS (issue 24).
+
+``pages/*.qmd`` name no place, code or count: they write ``{ics_name}``, ``{ics_short_name}`` and a few
+``{...}`` blocks that :func:`fill` replaces at staging time from the places file (and, for the practice
+rule, :func:`llr_analysis.report.cancer_screening_data.place_rule_text`).
+"""
+
+from __future__ import annotations
+
+from llr_analysis.places import count_words, load_places
+
+
+def _join(items: list[str]) -> str:
+    items = [i for i in items if i]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def places_sentence() -> str:
+    cfg = load_places()
+    parts = []
+    for p in cfg.places.values():
+        own = list(p.districts) == [p.code]
+        districts = "" if own else ": " + ", ".join(p.districts.values())
+        parts.append(f"{p.name} ({p.type.lower()}, {p.code}{districts})")
+    return f"The {count_words(len(cfg.places), 'place')} of {cfg.ics_name} are {_join(parts)}."
+
+
+def localities_sentence() -> str:
+    cfg = load_places()
+    by: dict[tuple, list[str]] = {}
+    for p in cfg.places.values():
+        by.setdefault(p.localities, []).append(p.name)
+    parts = [
+        f"{_join(names)} by {_join([cfg.locality_levels[lv].plural.lower() or lv for lv in levels])}"
+        for levels, names in by.items()
+    ]
+    return "; ".join(parts) + "."
+
+
+def profiles_sentence() -> str:
+    cfg = load_places()
+    parts = []
+    for p in cfg.places.values():
+        levels = [cfg.locality_levels[lv].label.lower() for lv in p.profiles]
+        if levels:
+            parts.append(f"every {_join(levels)} of {p.name}")
+    return _join(parts) if parts else "no locality"
+
+
+def counts_sentence() -> str:
+    cfg = load_places()
+    e = cfg.expected
+    n21, n11, nd = e.get("lsoa21_in_ics"), e.get("lsoa11_in_ics"), e.get("districts_in_ics")
+    if n21 is None or nd is None:
+        return f"{cfg.ics_short_name} is built from its LSOAs (2021)."
+    text = f"{cfg.ics_short_name} has {n21:,} LSOAs (2021) in {nd} districts."
+    if n11 is not None:
+        text += f" Sources still on 2011 geography (IoD2019) use its {n11:,} LSOAs (2011),"
+    else:
+        text += " Sources still on 2011 geography (IoD2019) use its LSOAs (2011),"
+    return text
+
+
+def practice_rule() -> str:
+    from llr_analysis.report.cancer_screening_data import place_rule_text
+
+    return place_rule_text().replace("**The practice place rule.** ", "")
+
+
+BLOCKS = {
+    "{places_sentence}": places_sentence,
+    "{localities_sentence}": localities_sentence,
+    "{profiles_sentence}": profiles_sentence,
+    "{counts_sentence}": counts_sentence,
+    "{practice_rule}": practice_rule,
+}
+
+
+def fill(text: str) -> str:
+    """``text`` with the ICS's names and the blocks above filled in (blocks not present cost nothing)."""
+    cfg = load_places()
+    for key, make in BLOCKS.items():
+        if key in text:
+            text = text.replace(key, make())
+    return text.replace("{ics_name}", cfg.ics_name).replace("{ics_short_name}", cfg.ics_short_name)
