@@ -491,7 +491,8 @@ def test_a_places_file_reaches_the_kernels_and_the_cache_keys(tmp_path, monkeypa
     from llr_analysis.website.notebooks import _setup_cell
 
     places = tmp_path / "places.yml"
-    places.write_text("a: 1\n")
+    packaged = (REPO / "src" / "llr_analysis" / "config" / "places.yml").read_text()
+    places.write_text(packaged)
     monkeypatch.delenv("LLR_PLACES", raising=False)
     key = hashing.notebook_code_hash(REPO / "notebooks" / "population.ipynb")
     monkeypatch.setenv("LLR_PLACES", str(places))
@@ -501,5 +502,5 @@ def test_a_places_file_reaches_the_kernels_and_the_cache_keys(tmp_path, monkeypa
     assert "_os.environ['LLR_INPUTS'] = " in code and "population/*" in code
     with_file = hashing.notebook_code_hash(REPO / "notebooks" / "population.ipynb")
     assert with_file != key
-    places.write_text("a: 2\n")
+    places.write_text(packaged + "# another version of the file\n")
     assert hashing.notebook_code_hash(REPO / "notebooks" / "population.ipynb") not in (key, with_file)

@@ -83,13 +83,10 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
 
     stage = stage or paths.stage
     files: dict[str, bytes | Path] = {}
-    if paths.pages.exists():
-        for f in sorted(paths.pages.rglob("*")):
-            if f.is_file():
-                # hand-written pages name no place: {ics_name} etc. are filled from the places file
-                files[str(f.relative_to(paths.pages))] = (
-                    fill(f.read_text(encoding="utf-8")).encode() if f.suffix == ".qmd" else f
-                )
+    # hand-written pages name no place: {ics_name} etc. are filled from the places file
+    for f in sorted(paths.pages.rglob("*")) if paths.pages.exists() else []:
+        if f.is_file():
+            files[str(f.relative_to(paths.pages))] = fill(f.read_text("utf-8")).encode() if f.suffix == ".qmd" else f
     files["sources.qmd"] = sources_page(paths).encode()
     for rel, text in locality_pages(runs).items():
         files[rel] = text.encode()
