@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely import orient_polygons
 
+from llr_analysis.report.colours import place_colours
 from llr_analysis.stats.benchmark import COMPARISON_COLOURS
 
 DECILE_SCHEME = "viridis"
@@ -371,17 +372,6 @@ def comparison_scale(domain: list[str] | None = None) -> alt.Scale:
     """Colour scale for better / similar / worse / not compared (colour-blind safe)."""
     domain = domain or ["better", "similar", "worse", "not compared"]
     return alt.Scale(domain=domain, range=[COMPARISON_COLOURS.get(d, "#999999") for d in domain])
-
-
-#: Okabe-Ito colours for the places, in places.yml order (colour-blind safe; maps also carry names in tooltips).
-PLACE_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
-
-
-def place_colours() -> dict[str, str]:
-    """Place name (from places.yml) -> its colour."""
-    from llr_analysis.places import load_places
-
-    return dict(zip((p.name for p in load_places().places.values()), PLACE_PALETTE, strict=False))
 
 
 def choropleth_categories(

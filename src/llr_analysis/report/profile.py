@@ -10,10 +10,11 @@ import html
 import altair as alt
 import pandas as pd
 
-from llr_analysis.analysis import localities
+from llr_analysis.analysis import localities, pcn_practices
 from llr_analysis.analysis import profile as prof
 from llr_analysis.places import get_locality_level, load_places
 from llr_analysis.report import charts
+from llr_analysis.report import colours as site_colours
 from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
 from llr_analysis.report.overview import comparison_cell, format_value, is_older_data, period_cell, plain_versus
 from llr_analysis.report.page import Page, tidy_download
@@ -144,18 +145,64 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
         page.markdown(
             "England's population-weighted IoD2025 figures ("
             + ", ".join(f"*{i}*" for i in missing["indicator"])
-            + ") are not shown: they need the IoD2025 population denominators for all of England, and the copy "
-            f"of the data this site was built from has them for {load_places().llr_name} only."
+            + ") are not shown: they need the IoD2025 population figures for every area of England, and the "
+            f"sources this site reads give them for {load_places().llr_name} only."
         )
 
 
+def pcn_where(page: Page, loc: prof.Locality) -> None:
+    """Where a PCN is, in words (its practices' postcode districts and places), and its member practices."""
+    m = pcn_practices.members(loc.code)
+    active = m[m["status"].eq("active")]
+    districts = sorted(active["postcode_district"].dropna().unique())
+    places = list(dict.fromkeys(active["place"].dropna()))
+    text = (
+        f"{loc.name} is a primary care network: {len(active)} GP practice{'s' if len(active) != 1 else ''} "
+        f"working together, listed under {loc.place_name}. "
+    )
+    if len(active):
+        text += (
+            f"Its surgeries are in the postcode district{'s' if len(districts) != 1 else ''} "
+            f"{', '.join(districts)} ({' and '.join(places)}). A PCN has no boundary of its own: its patients "
+            "live wherever they are registered from, so it is not drawn on a map."
+        )
+    if len(m) > len(active):
+        text += f" {len(m) - len(active)} closed or inactive practice(s) once listed in it are shown below too."
+    page.markdown(text)
+    if m.empty:
+        return
+    period = m["eligible_period"].iloc[0]
+    shown = pd.DataFrame(
+        {
+            "Practice": m["practice_name"],
+            "Code": m["practice_code"],
+            "Status": m["status"],
+            "Opened": m["open_date"],
+            "Membership (list and date)": m["membership"],
+            "Postcode district": m["postcode_district"],
+            f"Women eligible for cervical screening, {period}": m["eligible_women"].astype("Int64"),
+        }
+    )
+    page.table(
+        shown,
+        "member-practices",
+        caption=f"Member practices of {loc.name}. Registered list sizes are not among the sources this site "
+        "reads; the number of women eligible for cervical screening shows each practice's size.",
+        download=tidy_download(m.rename(columns={"practice_code": "area_code", "practice_name": "area_name"})),
+    )
+
+
 def locator_map(page: Page, loc: prof.Locality) -> None:
-    """Where the locality is: its place's localities of the same level, this one highlighted."""
+    """Where the locality is: its place's localities of the same level, this one highlighted (a PCN,
+    which has no boundary: its practices, in words and a table)."""
+    if loc.level == "pcn":
+        pcn_where(page, loc)
+        return
     if loc.level not in localities.OUTLINES:
         return
     shapes = localities.outlines(loc.place_id, loc.level)
     shapes["this"] = (shapes["locality_code"] == loc.code).map({True: loc.name, False: "other"})
-    colours = {loc.name: "#0072B2", "other": "#e6e6e6"}
+    colours = site_colours.focus_colours(loc.name)
     chart = charts.choropleth_categories(
         shapes.rename(columns={"locality_name": "name"}),
         "this",
@@ -185,14 +232,15 @@ def population_section(page: Page, loc: prof.Locality) -> None:
         )
         return
     ap = prof.age_profile(loc)
+    areas = list(dict.fromkeys(ap["area"]))
     chart = (
         alt.Chart(ap)
         .mark_line(point=True)
         .encode(
             x=alt.X("age_band:N", sort=list(dict.fromkeys(ap["age_band"])), title="Age"),
             y=alt.Y("percent:Q", title="% of people"),
-            color=alt.Color("area:N", title="Area", scale=alt.Scale(range=["#0072B2", "#E69F00", "#555555"])),
-            strokeDash=alt.StrokeDash("area:N", title="Area"),
+            color=alt.Color("area:N", title="Area", scale=site_colours.series_scale(areas, focus=loc.name)),
+            strokeDash=alt.StrokeDash("area:N", title="Area", scale=site_colours.dash_scale(areas, focus=loc.name)),
             tooltip=["area:N", "age_band:N", alt.Tooltip("percent:Q", format=".1f")],
         )
         .properties(width=520, height=260)
@@ -231,7 +279,11 @@ def deprivation_section(page: Page, loc: prof.Locality) -> None:
             x=alt.X("decile:O", title="National IMD decile (1 = most deprived 10% of England)"),
             y=alt.Y("percent:Q", title="% of people"),
             xOffset="area:N",
-            color=alt.Color("area:N", title="Area", scale=alt.Scale(range=["#0072B2", "#E69F00"])),
+            color=alt.Color(
+                "area:N",
+                title="Area",
+                scale=site_colours.series_scale(list(dict.fromkeys(mix["area"])), focus=loc.name),
+            ),
             tooltip=["area:N", "decile:O", alt.Tooltip("percent:Q", format=".1f")],
         )
         .properties(width=520, height=240)
@@ -296,9 +348,42 @@ def screening_section(page: Page, loc: prof.Locality) -> None:
     page.markdown(text)
     if rows:
         page.markdown(
-            "The only screening data this site has offline is cervical screening coverage at 31 December 2017, "
-            "older data: the key figures above give it beside the standard. Current coverage (all three "
-            "programmes) is published by OHID Fingertips for GP practices and PCNs."
+            "The practice figures here are cervical screening coverage at 31 December 2017, older data: the key "
+            "figures above give the PCN's beside the standard, and the tables below each practice's. Current "
+            "coverage (all three programmes) is published by OHID Fingertips for GP practices and PCNs."
+        )
+    if loc.level == "pcn":
+        practice_screening(page, loc)
+
+
+def practice_screening(page: Page, loc: prof.Locality) -> None:
+    """Each open member practice's cervical screening coverage with its interval and comparison."""
+    sc = pcn_practices.screening(loc.code)
+    if sc.empty:
+        return
+    for (age, period), g in sc.groupby(["age_group", "period"], sort=True):
+        shown = pd.DataFrame(
+            {
+                "Practice": g["practice_name"],
+                "Screened": g["numerator"].astype("Int64"),
+                "Eligible": g["denominator"].astype("Int64"),
+                "Coverage (%)": g["value"],
+                "95% interval": [
+                    "–" if pd.isna(a) else f"{a:.1f}–{b:.1f}" for a, b in zip(g["lower_95"], g["upper_95"], strict=True)
+                ],
+                "Compared with England": g["comparison"],
+            }
+        )
+        england = g["england_value"].iloc[0]
+        page.table(
+            shown,
+            f"practice-screening-{age}",
+            caption=f"Cervical screening coverage, women aged {age}, {period} (older data), in each practice of "
+            f"{loc.name}; England {england:.1f}%. Suppressed counts are shown as –.",
+            download=tidy_download(
+                g.rename(columns={"practice_code": "area_code", "practice_name": "area_name"}),
+                indicator=f"Cervical screening coverage, ages {age} (%)",
+            ),
         )
 
 
