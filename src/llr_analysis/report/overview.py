@@ -230,22 +230,118 @@ def places_map(page: Page) -> None:
     )
 
 
-def headline_sections(page: Page, headlines: pd.DataFrame, missing: list[tuple[str, str]]) -> None:
-    """The overview's headline tables: LLR, then each place; the CSV of them all; what is missing."""
-    from llr_analysis.analysis.overview import areas
+def _cell_value(row: pd.Series) -> str:
+    """A figure for the places table: the value alone (its interval is on the topic page and in the CSV)."""
+    return format_value(pd.Series({"value": row["value"], "unit": row.get("unit")}))
 
+
+def places_table_html(headlines: pd.DataFrame, link_prefix: str = "") -> str:
+    """One table of the headline figures with the places, the ICS and England as columns (a row per
+    figure, grouped by topic): each value with its comparison with England in words, and its period
+    where it differs from the row's. Rendered by ``templates/places_table.html`` (escaped)."""
+    from llr_analysis.report.templating import render
+
+    cfg = load_places()
+    columns = [
+        {"id": p.id, "name": p.name, "role": "place", "href": f"{link_prefix}summary/{p.id}.html"}
+        for p in cfg.places.values()
+    ]
+    columns += [
+        {"id": "llr", "name": cfg.llr_short_name, "role": "ics", "href": ""},
+        {"id": "england", "name": "England", "role": "england", "href": ""},
+    ]
+    groups = []
+    for title, g in headlines.groupby("topic_title", sort=False):
+        rows = []
+        for indicator, r in g.groupby("indicator", sort=False):
+            period = str(r["period"].astype(str).mode().iloc[0])
+            cells = []
+            for col in columns[:-1]:
+                x = r[r["area_id"] == col["id"]]
+                if x.empty:
+                    cells.append(
+                        {"area": col["name"], "value": "", "comparison": "", "colour": "", "period": "", "older": False}
+                    )
+                    continue
+                x = x.iloc[0]
+                comp = x.get("comparison")
+                comp = comp if isinstance(comp, str) and comp and comp != NOT_TESTED else ""
+                cells.append(
+                    {
+                        "area": col["name"],
+                        "value": _cell_value(x),
+                        "comparison": comp,
+                        "colour": COMPARISON_COLOURS.get(comp, "#C9C9C9"),
+                        "period": "" if str(x["period"]) == period else str(x["period"]),
+                        "older": is_older_data(x["period"]),
+                    }
+                )
+            eng = r[(r["period"].astype(str) == period) & r["england_value"].notna()]
+            cells.append(
+                {
+                    "area": "England",
+                    "value": ""
+                    if eng.empty
+                    else _cell_value(pd.Series({"value": eng["england_value"].iloc[0], "unit": eng["unit"].iloc[0]})),
+                    "comparison": "",
+                    "colour": "",
+                    "period": "",
+                    "older": False,
+                }
+            )
+            rows.append({"indicator": indicator, "period": period, "older": is_older_data(period), "cells": cells})
+        groups.append({"title": title, "href": "", "rows": rows})
+    caption = (
+        f"Headline figures side by side: {', '.join(p.name for p in cfg.places.values())}, "
+        f"{cfg.llr_short_name} (all {len(cfg.places)} together) and England. Under each figure, how it compares "
+        "with England (95% confidence intervals); figures without sampling error are not tested."
+    )
+    return render("places_table.html", caption=caption, columns=columns, groups=groups)
+
+
+def ways_in_html(topics: list[Topic]) -> str:
+    """Links into the place summaries, the topic pages and the localities (from the site's root page)."""
+    from llr_analysis.places import get_locality_level
+    from llr_analysis.report.templating import render
+
+    cfg = load_places()
+    places = [
+        {"href": f"summary/{p.id}.html", "text": f"{p.name}: every topic in one page"} for p in cfg.places.values()
+    ]
+    topic_links = [
+        {"title": t.title, "links": [{"href": f"{t.id}/{p.id}.html", "text": p.name} for p in cfg.places.values()]}
+        for t in topics
+    ]
+    localities = [
+        {
+            "href": f"localities/{p.id}.html",
+            "text": f"Localities of {p.name}: "
+            + " and ".join((get_locality_level(lv).plural or lv).lower() for lv in p.profiles),
+        }
+        for p in cfg.places.values()
+        if p.profiles
+    ]
+    return render("ways_in.html", places=places, topics=topic_links, localities=localities)
+
+
+def headline_sections(page: Page, headlines: pd.DataFrame, missing: list[tuple[str, str]]) -> None:
+    """The overview's one table of headline figures (places, the ICS and England side by side), the CSV
+    of them all, and what is missing."""
     if headlines.empty:
         page.note("No topic has headline figures in this build.")
-    for area_id, area_name in areas():
-        rows = headlines[headlines["area_id"] == area_id]
-        if rows.empty:
-            continue
-        page.markdown(f"### {area_name}")
-        page.html(headline_table_html(rows, caption=f"Headline figures for {area_name}"))
-    page.write_csv(headlines_download(headlines), "headlines")
+    else:
+        page.html(places_table_html(headlines))
+    link, _ = page.write_csv(headlines_download(headlines), "headlines")
+    page.html(render_download(link, "Download every headline figure with its confidence interval (CSV)"))
     if missing:
         page.markdown(missing_sentence(missing))
-    page.markdown(COMPARISON_NOTE)
+    page.note(COMPARISON_NOTE, title="How to read the comparisons", collapse=True)
+
+
+def render_download(link: str, text: str) -> str:
+    from llr_analysis.report.templating import render
+
+    return render("download_line.html", href=link, text=text)
 
 
 def place_headlines(page: Page, headlines: pd.DataFrame, missing: list[tuple[str, str]], place_name: str) -> None:

@@ -84,7 +84,7 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
             if f.is_file():
                 files[str(f.relative_to(paths.pages))] = f
     files["sources.qmd"] = sources_page(paths).encode()
-    for rel, text in locality_pages(runs).items():
+    for rel, text in locality_pages(runs, paths).items():
         files[rel] = text.encode()
     files["assets/vega-bundle.js"] = vega_bundle(paths)
     for name in ("llr-charts.js", "site.css", "favicon.svg", "a11y.html"):
