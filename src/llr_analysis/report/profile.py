@@ -5,8 +5,6 @@ Every figure comes from :mod:`llr_analysis.analysis.profile`; this module only w
 
 from __future__ import annotations
 
-import html
-
 import altair as alt
 import pandas as pd
 
@@ -16,8 +14,16 @@ from llr_analysis.places import get_locality_level, load_places
 from llr_analysis.report import charts
 from llr_analysis.report import colours as site_colours
 from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
-from llr_analysis.report.overview import comparison_cell, format_value, is_older_data, period_cell, plain_versus
+from llr_analysis.report.overview import (
+    comparison_cell_parts,
+    format_value,
+    is_older_data,
+    key_messages_html,
+    period_parts,
+    plain_versus,
+)
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.templating import render
 from llr_analysis.topics import topic_pages
 
 #: Comparison words in sentences ("higher than England").
@@ -80,52 +86,42 @@ def intro(page: Page, loc: prof.Locality) -> None:
             "mid-2020 estimates, the latest with single years of age for small areas here."
         )
     page.markdown(what)
+    page.word_link("this profile")
     messages = key_messages(loc, figures)
     if messages:
-        page.html('<ul class="key-messages">' + "".join(f"<li>{html.escape(m)}</li>" for m in messages) + "</ul>")
+        page.html(key_messages_html(messages))
     key_table(page, loc, figures)
 
 
 def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
-    """The key figures as an accessible table, with its CSV."""
+    """The key figures as an accessible table (``templates/profile_key_table.html``), with its CSV."""
     llr = load_places().llr_short_name
-    rows = []
 
     def versus(comparison: str) -> str:
         # The locality compared with the column's area (said in the column header); none for a
         # figure without sampling error.
-        return (
-            ""
-            if comparison == prof.NOT_TESTED
-            else f" <small>({html.escape(_VERSUS.get(comparison, comparison))})</small>"
-        )
+        return "" if comparison == prof.NOT_TESTED else _VERSUS.get(comparison, comparison)
 
-    for r in figures.itertuples():
-        ci = (
-            f" <small>({r.lower_95:.1f}–{r.upper_95:.1f})</small>"
+    rows = [
+        {
+            "indicator": r.indicator,
+            "period": period_parts(r.period),
+            "value": fmt(r.value, r.unit),
+            "ci": f"{r.lower_95:.1f}–{r.upper_95:.1f}"
             if pd.notna(r.lower_95) and pd.notna(r.upper_95) and r.unit != "people"
-            else ""
-        )
-        rows.append(
-            f'<tr><th scope="row">{html.escape(r.indicator)}<br><small>{period_cell(r.period)}</small></th>'
-            f'<td data-label="{html.escape(loc.name)}">{html.escape(fmt(r.value, r.unit))}{ci}</td>'
-            f'<td data-label="{html.escape(loc.name)} compared with England">'
-            f"{comparison_cell(r.vs_england, r.value, r.england_value, r.unit)}<br>"
-            f"<small>England {html.escape(fmt(r.england_value, r.unit))}</small></td>"
-            f'<td data-label="{html.escape(loc.place_name)}">{html.escape(fmt(r.place_value, r.unit))}'
-            f"{versus(r.vs_place)}</td>"
-            f'<td data-label="{html.escape(llr)}">{html.escape(fmt(r.llr_value, r.unit))}'
-            f"{versus(r.vs_llr)}</td></tr>"
-        )
+            else "",
+            "vs_england": comparison_cell_parts(r.vs_england, r.value, r.england_value, r.unit),
+            "england": fmt(r.england_value, r.unit),
+            "place_value": fmt(r.place_value, r.unit),
+            "vs_place": versus(r.vs_place),
+            "llr_value": fmt(r.llr_value, r.unit),
+            "vs_llr": versus(r.vs_llr),
+        }
+        for r in figures.itertuples()
+    ]
     caption = (
         f"Key figures for {loc.title} (95% confidence intervals in brackets). In the {loc.place_name} and "
         f"{llr} columns, the words in brackets compare {loc.name} with that column's figure."
-    )
-    head = (
-        f'<tr><th scope="col">Figure and period</th><th scope="col">{html.escape(loc.name)}</th>'
-        f'<th scope="col">Compared with England<br><small>({html.escape(loc.name)})</small></th>'
-        f'<th scope="col">{html.escape(loc.place_name)}<br><small>({html.escape(loc.name)} compared with it)</small></th>'
-        f'<th scope="col">{html.escape(llr)}<br><small>({html.escape(loc.name)} compared with it)</small></th></tr>'
     )
     download = tidy_download(
         figures.rename(columns={"vs_england": "comparison"}),
@@ -134,11 +130,15 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
     )
     link, _ = page.write_csv(download, "key-figures")
     page.html(
-        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-        f'<table class="data-table profile-figures cards" data-quarto-disable-processing="true"><caption>{html.escape(caption)}</caption>'
-        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
-        f'<p class="download-line"><a class="download" href="{html.escape(link)}" download>'
-        "Download the key figures (CSV)</a></p>"
+        render(
+            "profile_key_table.html",
+            caption=caption,
+            name=loc.name,
+            place=loc.place_name,
+            llr=llr,
+            rows=rows,
+            csv_href=link,
+        )
     )
     missing = figures[(figures["topic"] == "deprivation") & figures["england_value"].isna() & loc.is_area]
     if len(missing):
@@ -389,12 +389,10 @@ def practice_screening(page: Page, loc: prof.Locality) -> None:
 
 def links(page: Page, loc: prof.Locality) -> None:
     """Links to the place's topic pages (one folder up from localities/<place>/)."""
-    items = "".join(
-        f'<li><a href="../../{html.escape(t.id)}/{html.escape(loc.place_id)}.html">{html.escape(t.title)}: '
-        f"{html.escape(loc.place_name)}</a></li>"
-        for t in topic_pages()
-    )
-    page.html(f"<ul>{items}</ul>")
+    links_ = [
+        {"href": f"../../{t.id}/{loc.place_id}.html", "text": f"{t.title}: {loc.place_name}"} for t in topic_pages()
+    ]
+    page.html(render("link_list.html", links=links_))
 
 
 def for_analysts(page: Page, loc: prof.Locality) -> None:

@@ -28,10 +28,10 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render(name: str, **context) -> str:
-    """The template ``name`` rendered with ``context`` (escaped), with blank lines removed so that the
+def render(template: str, /, **context) -> str:
+    """The template ``template`` rendered with ``context`` (escaped), with blank lines removed so that the
     HTML stays one block when it is written into Markdown."""
-    text = environment().get_template(name).render(**context)
+    text = environment().get_template(template).render(**context)
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 

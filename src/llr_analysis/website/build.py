@@ -95,6 +95,9 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     for run in runs:
         files[staged_name(run.output)] = staged_page(run, paths.executed / run.output, runs)
     files.update(geometry_files(paths.executed, runs))
+    from llr_analysis.website.documents import word_documents  # issue 23: .docx of profiles and summaries
+
+    files.update(word_documents(paths, runs))
     # --- end issue 22
     for run in runs:
         downloads = paths.executed / run.downloads
