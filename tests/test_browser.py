@@ -565,3 +565,32 @@ def test_a_profile_prints_to_a_clean_a4_document(server, browser):
     assert abs(width - 595) < 3  # A4 portrait, in points
     assert errors == []
     page.context.close()
+
+
+def test_every_profile_and_place_summary_links_a_word_document_that_opens(server):
+    """Each locality profile and place summary links its .docx; python-docx reads one of each kind and finds
+    the page's headings, its tables and its charts (as pictures)."""
+    docx = pytest.importorskip("docx")
+    import re
+
+    _, site = server
+    pages = sorted((site / "localities").glob("*/*.html")) + sorted((site / "summary").glob("*.html"))
+    assert len(pages) > 60
+    missing = []
+    for page in pages:
+        links = re.findall(r'<a class="download" href="([^"]+\.docx)" download>', page.read_text(encoding="utf-8"))
+        if not links or not (page.parent / links[0]).is_file():
+            missing.append(str(page.relative_to(site)))
+    assert missing == []
+    ward = docx.Document(str(site / "localities" / "leicester" / "ward-e05010458.docx"))
+    headings = [p.text for p in ward.paragraphs if p.style.name.startswith("Heading")]
+    assert {"Where it is", "Population", "Deprivation", "Life expectancy", "Cancer screening"} <= set(headings)
+    assert len(ward.inline_shapes) >= 3  # locator map, age profile, deprivation deciles
+    assert len(ward.tables) >= 2
+    assert any("Abbey" in p.text for p in ward.paragraphs[:3])
+    pcn = sorted((site / "localities" / "leicester").glob("pcn-*.docx"))[0]
+    pcn_doc = docx.Document(str(pcn))
+    assert "Where it is" in [p.text for p in pcn_doc.paragraphs if p.style.name.startswith("Heading")]
+    assert len(pcn_doc.tables) >= 3  # key figures, member practices, practices' screening
+    summary = docx.Document(str(site / "summary" / "leicester.docx"))
+    assert "Key messages" in [p.text for p in summary.paragraphs if p.style.name.startswith("Heading")]

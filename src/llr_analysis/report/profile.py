@@ -212,12 +212,21 @@ def locator_map(page: Page, loc: prof.Locality) -> None:
         width=360,
         height=300,
     )
+    # name the locality and its neighbours (those touching it) where the names do not collide
+    focus = shapes[shapes["locality_code"] == loc.code]
+    near = shapes[shapes.intersects(focus.union_all().buffer(1e-4))] if len(focus) else focus
+    named = list(dict.fromkeys([*focus["locality_name"].astype(str), *near["locality_name"].astype(str)]))
+    labels = charts.label_layers(shapes, 360, 300, only=named)
+    base = chart.copy()
+    base.width = base.height = alt.Undefined
+    chart = alt.layer(base, *labels).project(type="mercator").properties(width=360, height=300)
     page.chart(
         chart,
         "locator-map",
         title=f"Where {loc.title} is in {loc.place_name}",
         description=f"Map of the {get_locality_level(loc.level).plural.lower()} of {loc.place_name}, "
-        f"{loc.name} highlighted.",
+        f"{loc.name} highlighted, with the names of its neighbours ({', '.join(n for n in named if n != loc.name)}) "
+        "where they fit.",
         data=tidy_download(
             shapes.drop(columns="geometry").rename(columns={"locality_code": "area_code", "locality_name": "area_name"})
         ),
