@@ -23,8 +23,9 @@ import altair as alt
 
 #: The locality in focus (Paul Tol "bright" purple): never a comparison colour.
 FOCUS = "#AA3377"
-#: The places, in places.yml order (Okabe-Ito blue, bluish green; Tol muted wine).
-PLACE_PALETTE = ["#0072B2", "#009E73", "#882255", "#56B4E9", "#999933"]
+#: The places, in places.yml order (Paul Tol "muted": green, indigo, olive, teal, cyan): none is a
+#: comparison colour (the Okabe-Ito blue of "better" is not a place).
+PLACE_PALETTE = ["#117733", "#332288", "#999933", "#44AA99", "#88CCEE"]
 #: The integrated care system (all places together).
 ICS = "#666666"
 #: England.
@@ -36,7 +37,25 @@ SOLID = [1, 0]
 #: Localities shown only for context (locator maps, "other" areas).
 CONTEXT = "#e0e0e0"
 #: Other series (e.g. districts), in the chart's order; none is a role or comparison colour.
-SERIES = ["#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#999933", "#44AA99", "#DDCC77", "#999999"]
+SERIES = ["#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#882255", "#DDCC77", "#AA4499", "#999999"]
+
+
+#: Plain names of the colours, for chart descriptions ("Leicester is the green line").
+COLOUR_NAMES = {
+    FOCUS: "purple",
+    "#117733": "green",
+    "#332288": "indigo",
+    "#999933": "olive",
+    "#44AA99": "teal",
+    "#88CCEE": "light blue",
+    ICS: "dark grey",
+    ENGLAND: "black",
+}
+
+
+def colour_name(colour: str) -> str:
+    """The plain name of one of the site's colours (the hex code when it has none)."""
+    return COLOUR_NAMES.get(colour, colour)
 
 
 def place_colours() -> dict[str, str]:

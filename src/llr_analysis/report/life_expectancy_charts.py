@@ -57,7 +57,7 @@ def line_chart(
     width: int = 330,
     height: int = 260,
 ) -> alt.FacetChart:
-    """Lines over periods, one dash per series, one panel per sex: the place highlighted (blue, thick), England
+    """Lines over periods, one dash per series, one panel per sex: the place highlighted (its own colour, thick), England
     black, and any districts thin grey lines behind (named in their tooltips), so that nine areas stay readable
     in a narrow panel."""
     df = df.copy()
