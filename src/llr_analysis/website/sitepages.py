@@ -75,7 +75,6 @@ def locality_pages(runs, paths: ProjectPaths | None = None) -> dict[str, str]:
     from llr_analysis.places import get_locality_level, load_places
     from llr_analysis.report import locality_index
     from llr_analysis.report.csv_safety import neutralise_formulas
-    from llr_analysis.report.templating import render
 
     paths = paths or project_paths()
     cfg = load_places()
@@ -134,6 +133,5 @@ def locality_pages(runs, paths: ProjectPaths | None = None) -> dict[str, str]:
             if wide.empty:  # no figures to tabulate: the profiles as a list
                 lines += [f"- [{_cell(r.page_title)}]({place_id}/{r.output.stem}.html)" for r in level_runs]
                 lines.append("")
-        lines += ["```{=html}", render("table_sort.html"), "```", ""]
         out[f"localities/{place_id}.qmd"] = "\n".join(lines)
     return out
