@@ -338,7 +338,8 @@ def test_localities_index_pages_list_every_profile_by_level(server, browser):
         for level, n in levels.items():
             # one table of every locality (each name a link), and a map with each locality a link
             assert page.locator(f"main table.locality-table a[href*='{place}/{level}-']").count() == n, (place, level)
-            assert page.locator(f"main .locality-map a[href*='{place}/{level}-']").count() == n, (place, level)
+            if level != "pcn":
+                assert page.locator(f"main .locality-map [data-href*='{place}/{level}-']").count() == n, (place, level)
         assert page.locator(f"main table.locality-table a[href*='{place}/pcn-']").count() >= 1
         # sortable: a click on a column heading orders the rows by it; every level has its CSV
         table = page.locator("main table.locality-table").first
@@ -519,7 +520,7 @@ def test_no_profile_has_a_heading_with_nothing_under_it(server):
             heading = section.find(["h2", "h3"])
             rest = [c for c in section.children if c is not heading and getattr(c, "name", None) != "h2"]
             text = "".join(c.get_text(" ", strip=True) if getattr(c, "name", None) else str(c).strip() for c in rest)
-            has_thing = any(getattr(c, "find", None) and c.find(["table", "figure", "svg", "ul"]) for c in rest)
+            has_thing = any(getattr(c, "name", None) and c.find(["table", "figure", "svg", "ul"]) for c in rest)
             if not text.strip() and not has_thing:
                 empty.append(f"{path.relative_to(site)}: {heading.get_text(strip=True) if heading else '?'}")
     assert empty == []
@@ -560,6 +561,9 @@ def test_a_profile_prints_to_a_clean_a4_document(server, browser):
     print(f"{rel} printed to {len(reader.pages)} A4 pages")
     assert 2 <= len(reader.pages) <= 8, len(reader.pages)
     assert brand and brand not in text
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)  # the PDF's ligatures ("ﬁ") as letters
     assert "Key figures" in text and "Where it is" in text
     width = float(reader.pages[0].mediabox.width)
     assert abs(width - 595) < 3  # A4 portrait, in points

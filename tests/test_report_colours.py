@@ -96,7 +96,7 @@ def test_localities_map_links_every_locality_and_drops_colliding_names():
         crs=27700,
     )
     svg = locality_index.map_svg(shapes, wide, "Wards", "Place")
-    assert svg.count("<a href=") == 3 and 'href="p/B2.html"' in svg
+    assert svg.count("data-href=") == 3 and 'data-href="p/B2.html"' in svg
     labels = [t for t in ("Alpha", "Beta", "Gamma") if f">{t}</text>" in svg]
     assert "Alpha" in labels and len(labels) <= 2
     assert f'font-size="{locality_index.LABEL_SIZE}"' in svg and locality_index.LABEL_SIZE >= 10
