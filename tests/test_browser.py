@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 
 import pytest
 
+from llr_analysis.report.colours import ENGLAND, FOCUS
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,9 +39,26 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(built_site, site_url):
-    site, _ = built_site
-    return site_url, site
+def server(request):
+    """The built site and its address. ``LLR_TEST_SITE=site`` checks an already built site instead of
+    building one (served on a loopback port for this module); by default the session's build."""
+    import os
+
+    given = os.environ.get("LLR_TEST_SITE")
+    if not given:
+        site, _ = request.getfixturevalue("built_site")
+        return request.getfixturevalue("site_url"), site
+    import functools
+    import http.server
+    import threading
+
+    site = Path(given).resolve()
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    request.addfinalizer(httpd.shutdown)
+    return f"http://127.0.0.1:{httpd.server_address[1]}/", site
 
 
 @pytest.fixture(scope="module")
@@ -321,7 +340,7 @@ def test_a_leicestershire_ward_profile_has_its_place_sidebar_breadcrumbs_and_loc
     shapes = page.locator("#chart-locator-map svg .mark-shape.role-mark path")
     assert shapes.count() == 138
     fills = shapes.evaluate_all("els => els.map(e => e.getAttribute('fill'))")
-    assert fills.count("#0072B2") == 1
+    assert fills.count(FOCUS) == 1  # the locality in focus: the site's accent colour (report/colours.py)
     assert errors == []
     page.context.close()
 
@@ -334,8 +353,20 @@ def test_localities_index_pages_list_every_profile_by_level(server, browser):
         headings = page.locator("main h2").all_inner_texts()
         assert any(h.startswith("Wards (") for h in headings), headings
         for level, n in levels.items():
-            assert page.locator(f"main a[href*='{place}/{level}-']").count() == n, (place, level)
-        assert page.locator(f"main a[href*='{place}/pcn-']").count() >= 1
+            # one table of every locality (each name a link), and a map with each locality a link
+            assert page.locator(f"main table.locality-table a[href*='{place}/{level}-']").count() == n, (place, level)
+            if level != "pcn":
+                assert page.locator(f"main .locality-map [data-href*='{place}/{level}-']").count() == n, (place, level)
+        assert page.locator(f"main table.locality-table a[href*='{place}/pcn-']").count() >= 1
+        # sortable: a click on a column heading orders the rows by it; every level has its CSV
+        table = page.locator("main table.locality-table").first
+        table.get_by_role("button", name="People", exact=True).click()
+        values = table.locator("tbody tr").evaluate_all(
+            "rows => rows.map(r => r.querySelector('td[data-sort]:nth-of-type(2)').dataset.sort)"
+        )
+        numbers = [float(v) for v in values if v]
+        assert numbers == sorted(numbers), numbers[:5]
+        assert page.locator("main a.download[href$='-key-figures.csv']").count() == len(levels) + 1
         assert errors == []
         page.context.close()
     menu = open_page(browser, base, "index.html")[0]
@@ -393,3 +424,194 @@ def test_maps_draw_from_file_urls(server, browser):
     assert page.locator("#chart-imd-decile-map svg .mark-shape.role-mark path").count() == 26
     assert not [e for e in errors if "dataset" in e]
     context.close()
+
+
+# ---------------------------------------------------------------- issue 23: pages a committee can use
+
+SPECS_JS = "() => [...document.querySelectorAll('script[data-llr-spec]')].map(s => [s.dataset.llrSpec, JSON.parse(s.textContent)])"
+
+
+def _colour_encodings(node, found):
+    """Every colour encoding of a Vega-Lite spec (layers, facets and concatenations included)."""
+    if isinstance(node, dict):
+        enc = node.get("encoding")
+        if isinstance(enc, dict) and isinstance(enc.get("color"), dict):
+            found.append(enc["color"])
+        for k, v in node.items():
+            if k not in ("datasets", "data"):
+                _colour_encodings(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _colour_encodings(v, found)
+    return found
+
+
+def _series_colours(page) -> dict[str, dict[str, str]]:
+    """Series name -> {chart id: colour} for every nominal or ordinal colour scale of the page's charts,
+    read from the specs the page draws. Fails on a categorical colour with no explicit domain and range
+    (a scale that would follow the alphabet)."""
+    seen: dict[str, dict[str, str]] = {}
+    for chart_id, spec in page.evaluate(SPECS_JS):
+        for enc in _colour_encodings(spec, []):
+            if "field" not in enc or enc.get("type") not in ("nominal", "ordinal"):
+                continue
+            scale = enc.get("scale") or {}
+            assert scale.get("domain") and scale.get("range"), (
+                f"{chart_id}: colour of {enc['field']} has no fixed domain and range"
+            )
+            assert len(scale["domain"]) <= len(scale["range"]), (
+                f"{chart_id}: {enc['field']} has more series than colours"
+            )
+            for name, colour in zip(scale["domain"], scale["range"], strict=False):
+                seen.setdefault(str(name), {})[chart_id] = str(colour).lower()
+    return seen
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "localities/leicester/ward-e05010458.html",
+        "life_expectancy/leicestershire.html",
+        "cancer_screening/leicester.html",
+        "population/rutland.html",
+    ],
+)
+def test_one_series_has_one_colour_on_every_chart_of_a_page(server, browser, rel):
+    """The colour language (report/colours.py): a series (a locality, a place, England) has one colour on
+    every chart of a page; the locality in focus is the accent colour and England black, on the drawn map too."""
+    base, site = server
+    if not (site / rel).exists():
+        pytest.skip(f"{rel} not in this build")
+    page, errors, _ = open_page(browser, base, rel)
+    page.wait_for_function(DRAWN_JS, timeout=30000)
+    seen = _series_colours(page)
+    assert seen, f"{rel}: no categorical colour scale"
+    mixed = {name: charts for name, charts in seen.items() if len(set(charts.values())) > 1}
+    assert mixed == {}, f"{rel}: a series with more than one colour: {mixed}"
+    if "England" in seen:
+        assert set(seen["England"].values()) == {ENGLAND.lower()}
+    if rel.startswith("localities/"):
+        name = page.locator("h1").first.inner_text().strip().removesuffix(" ward")
+        assert set(seen[name].values()) == {FOCUS.lower()}, seen.get(name)
+        assert len(seen[name]) >= 3  # locator map, age profile, deprivation deciles
+        fills = page.locator("#chart-locator-map svg .mark-shape.role-mark path").evaluate_all(
+            "els => els.map(e => e.getAttribute('fill'))"
+        )
+        assert [f.lower() for f in fills].count(FOCUS.lower()) == 1
+    assert errors == []
+    page.context.close()
+
+
+#: The overview's height on a 390 px wide phone may be at most four screens of 844 px.
+PHONE = {"width": 390, "height": 844}
+
+
+def test_overview_fits_four_phone_screens_with_one_table_of_the_places(server, browser):
+    base, _ = server
+    page, errors, _ = open_page(browser, base, "index.html", width=PHONE["width"])
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    print(f"overview height at 390 px: {height} px ({height / PHONE['height']:.2f} screens)")
+    assert height <= 4 * PHONE["height"], height
+    tables = page.locator("main table.places-table")
+    assert tables.count() == 1
+    heads = [h.strip() for h in tables.first.locator("thead th").all_inner_texts()]
+    assert heads[-1] == "England" and len(heads) == 6, heads  # figure, three places, the ICS, England
+    assert page.locator("main table.headlines").count() == 0  # no repeated per-place tables
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert errors == []
+    page.context.close()
+
+
+def test_no_profile_has_a_heading_with_nothing_under_it(server):
+    """Every section of every locality profile holds text, a table or a chart, not only its heading."""
+    from bs4 import BeautifulSoup
+
+    _, site = server
+    empty = []
+    profiles = sorted((site / "localities").glob("*/*.html"))
+    assert len(profiles) > 60
+    for path in profiles:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        main = soup.find("main") or soup
+        for section in main.find_all("section", class_=["level2", "level3"]):
+            heading = section.find(["h2", "h3"])
+            rest = [c for c in section.children if c is not heading and getattr(c, "name", None) != "h2"]
+            text = "".join(c.get_text(" ", strip=True) if getattr(c, "name", None) else str(c).strip() for c in rest)
+            has_thing = any(getattr(c, "name", None) and c.find(["table", "figure", "svg", "ul"]) for c in rest)
+            if not text.strip() and not has_thing:
+                empty.append(f"{path.relative_to(site)}: {heading.get_text(strip=True) if heading else '?'}")
+    assert empty == []
+
+
+def test_a_pcn_profile_says_where_it_is_and_lists_its_practices_and_their_screening(server, browser):
+    base, site = server
+    rel = _first_profile(site, "leicester", "pcn")
+    page, errors, _ = open_page(browser, base, rel)
+    where = page.locator("section#where-it-is")
+    assert "postcode district" in where.inner_text()
+    members = page.locator("#member-practices table tbody tr")
+    assert members.count() >= 2
+    assert page.locator("[id^='practice-screening-'] table tbody tr").count() >= members.count()
+    assert errors == []
+    page.context.close()
+
+
+def test_a_profile_prints_to_a_clean_a4_document(server, browser):
+    """Printed (Chromium's PDF), a profile has no navbar, sidebar or table of contents, and a few A4 pages."""
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    base, _ = server
+    rel = "localities/leicester/ward-e05010458.html"
+    page, errors, _ = open_page(browser, base, rel)
+    page.wait_for_function(DRAWN_JS, timeout=30000)
+    brand = page.locator(".navbar-title").first.inner_text().strip()
+    page.emulate_media(media="print")
+    for selector in ("#quarto-header", "#quarto-sidebar", "#TOC", "#quarto-search", ".llr-breadcrumbs"):
+        loc = page.locator(selector)
+        assert loc.count() == 0 or not loc.first.is_visible(), selector
+    pdf = page.pdf(format="A4", print_background=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "profile-print.pdf").write_bytes(pdf)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = "\n".join(p.extract_text() or "" for p in reader.pages)
+    print(f"{rel} printed to {len(reader.pages)} A4 pages")
+    assert 2 <= len(reader.pages) <= 8, len(reader.pages)
+    assert brand and brand not in text
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)  # the PDF's ligatures ("ﬁ") as letters
+    assert "Key figures" in text and "Where it is" in text
+    width = float(reader.pages[0].mediabox.width)
+    assert abs(width - 595) < 3  # A4 portrait, in points
+    assert errors == []
+    page.context.close()
+
+
+def test_every_profile_and_place_summary_links_a_word_document_that_opens(server):
+    """Each locality profile and place summary links its .docx; python-docx reads one of each kind and finds
+    the page's headings, its tables and its charts (as pictures)."""
+    docx = pytest.importorskip("docx")
+    import re
+
+    _, site = server
+    pages = sorted((site / "localities").glob("*/*.html")) + sorted((site / "summary").glob("*.html"))
+    assert len(pages) > 60
+    missing = []
+    for page in pages:
+        links = re.findall(r'href="([^"]+\.docx)"', page.read_text(encoding="utf-8"))
+        if not links or not (page.parent / links[0]).is_file():
+            missing.append(str(page.relative_to(site)))
+    assert missing == []
+    ward = docx.Document(str(site / "localities" / "leicester" / "ward-e05010458.docx"))
+    headings = [p.text for p in ward.paragraphs if p.style.name.startswith("Heading")]
+    assert {"Where it is", "Population", "Deprivation", "Life expectancy", "Cancer screening"} <= set(headings)
+    assert len(ward.inline_shapes) >= 3  # locator map, age profile, deprivation deciles
+    assert len(ward.tables) >= 2
+    assert any("Abbey" in p.text for p in ward.paragraphs[:3])
+    pcn = sorted((site / "localities" / "leicester").glob("pcn-*.docx"))[0]
+    pcn_doc = docx.Document(str(pcn))
+    assert "Where it is" in [p.text for p in pcn_doc.paragraphs if p.style.name.startswith("Heading")]
+    assert len(pcn_doc.tables) >= 3  # key figures, member practices, practices' screening
+    summary = docx.Document(str(site / "summary" / "leicester.docx"))
+    assert "Key messages" in [p.text for p in summary.paragraphs if p.style.name.startswith("Heading")]

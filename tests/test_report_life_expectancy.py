@@ -186,6 +186,7 @@ def test_rutland_sections(processed_project):
 
 
 def test_trend_chart_highlights_the_place_against_grey_districts(processed_project):
+    from llr_analysis.report import colours
     from llr_analysis.report.life_expectancy_charts import DISTRICT_GREY, DISTRICTS_LABEL, line_chart
 
     trend = le.le_series("leicestershire", "birth", processed_project)
@@ -193,7 +194,8 @@ def test_trend_chart_highlights_the_place_against_grey_districts(processed_proje
     colour = spec["spec"]["layer"][0]["encoding"]["color"]
     assert colour["field"] == "shown_as"
     assert colour["scale"]["domain"] == ["Leicestershire", DISTRICTS_LABEL, "England"]
-    assert colour["scale"]["range"] == ["#0072B2", DISTRICT_GREY, "#000000"]
+    # the place's own colour on every page (report/colours.py), England black
+    assert colour["scale"]["range"] == [colours.place_colour("leicestershire"), DISTRICT_GREY, colours.ENGLAND]
     page = RecordingPage()
     le_report.trend_section(page, "leicestershire", "birth", trend)
     assert "each of its districts a thin grey line" in page.named("le-trend")["description"]

@@ -10,6 +10,7 @@ from llr_analysis.analysis.cancer_screening import (
     standard,
 )
 from llr_analysis.places import load_places
+from llr_analysis.report import colours
 
 
 def fmt_pct(v: float) -> str:
@@ -210,7 +211,8 @@ def health_index_chart(hi: pd.DataFrame):
                 "area_name:N",
                 title="Area",
                 scale=alt.Scale(
-                    domain=names + england, range=["#0072B2", "#E69F00", "#009E73"][: len(names)] + ["#000000"]
+                    domain=names + england,
+                    range=[colours.series_colours(names)[n] for n in names] + [colours.ENGLAND] * len(england),
                 ),
             ),
             strokeDash=alt.StrokeDash(
@@ -251,15 +253,22 @@ def trend_chart(trend: pd.DataFrame):
 
     t = trend.assign(series=trend["area_name"] + " " + trend["age_group"].map(short_age))
     order = list(dict.fromkeys(t.sort_values("period_sort")["period"]))
+    areas = list(dict.fromkeys(t["area_name"]))
+    ages = list(dict.fromkeys(t["age_group"].map(short_age)))
+    t = t.assign(age=t["age_group"].map(short_age))
     base = alt.Chart(t).encode(
         x=alt.X("period:O", sort=order, title="Period", axis=alt.Axis(labelAngle=0)),
-        color=alt.Color("series:N", title="Area and age"),
+        color=alt.Color("area_name:N", title="Area", scale=colours.series_scale(areas)),
+        detail="series:N",
     )
     band = base.mark_area(opacity=0.2).encode(
         y=alt.Y("lower_95:Q", title="Coverage (%)", scale=alt.Scale(zero=False)), y2="upper_95:Q"
     )
     line = base.mark_line(point=True).encode(
         y="value:Q",
+        strokeDash=alt.StrokeDash(
+            "age:N", title="Age", scale=alt.Scale(domain=ages, range=[[1, 0], [5, 3], [2, 2], [8, 2]][: len(ages)])
+        ),
         tooltip=[
             alt.Tooltip("area_name:N", title="Area"),
             alt.Tooltip("age_group:N", title="Age"),

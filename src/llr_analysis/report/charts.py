@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely import orient_polygons
 
+from llr_analysis.report.colours import place_colours
 from llr_analysis.stats.benchmark import COMPARISON_COLOURS
 
 DECILE_SCHEME = "viridis"
@@ -316,14 +317,61 @@ def with_outlines(base: alt.Chart, outlines: gpd.GeoDataFrame, label: bool | Non
     base.width = base.height = alt.Undefined  # the layer carries the size
     layers: list[alt.Chart] = [base, lines]
     if label if label is not None else len(shapes) <= MAX_MAP_LABELS:
-        points = shapes.to_crs(4326).representative_point()
-        names = pd.DataFrame(
-            {"name": shapes["locality_name"].astype(str), "lon": points.x.round(4), "lat": points.y.round(4)}
-        )
-        text = alt.Chart(names).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
-        layers.append(text.mark_text(fontSize=10, fontWeight="bold", stroke="white", strokeWidth=3, strokeOpacity=0.8))
-        layers.append(text.mark_text(fontSize=10, fontWeight="bold", color=OUTLINE_COLOUR))
+        layers += label_layers(shapes, width, height)
     return alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
+
+
+#: Map labels: never smaller than this (px), and never overlapping (colliding names are left to tooltips).
+LABEL_SIZE = 10
+
+
+def label_positions(
+    shapes: gpd.GeoDataFrame, width: float, height: float, only: list[str] | None = None, size: int = LABEL_SIZE
+) -> pd.DataFrame:
+    """Where to write the localities' names (``locality_name``) on a map ``width`` x ``height`` px drawn
+    in Mercator fitted to the shapes: the largest areas first, and a name whose box would overlap one
+    already placed (or leave the map) is dropped. ``only``: the names that may be written (others are
+    still drawn but unnamed). Columns ``name``, ``lon``, ``lat``."""
+    import numpy as np
+
+    g = shapes.to_crs(4326)
+    points = g.representative_point()
+    x = np.radians(points.x.to_numpy())
+    y = np.log(np.tan(np.pi / 4 + np.radians(points.y.to_numpy()) / 2))
+    b = g.total_bounds
+    x0, x1 = np.radians(b[0]), np.radians(b[2])
+    y0, y1 = (np.log(np.tan(np.pi / 4 + np.radians(v) / 2)) for v in (b[1], b[3]))
+    k = min(width / max(x1 - x0, 1e-9), height / max(y1 - y0, 1e-9))
+    px, py = (x - x0) * k, (y1 - y) * k
+    order = np.argsort(-g.to_crs(27700).area.to_numpy())
+    names = shapes["locality_name"].astype(str).to_numpy()
+    boxes: list[tuple] = []
+    keep = []
+    for i in order:
+        if only is not None and names[i] not in only:
+            continue
+        w = 0.6 * size * len(names[i])
+        box = (px[i] - w / 2, py[i] - size / 2, px[i] + w / 2, py[i] + size / 2)
+        if box[0] < -2 or box[2] > width + 2:
+            continue
+        if any(not (box[2] < o[0] or o[2] < box[0] or box[3] < o[1] or o[3] < box[1]) for o in boxes):
+            continue
+        boxes.append(box)
+        keep.append(i)
+    keep = sorted(keep)
+    return pd.DataFrame(
+        {"name": names[keep], "lon": points.x.to_numpy()[keep].round(4), "lat": points.y.to_numpy()[keep].round(4)}
+    )
+
+
+def label_layers(shapes: gpd.GeoDataFrame, width: float, height: float, only: list[str] | None = None) -> list:
+    """Two text layers (a white halo, then the name) of :func:`label_positions`."""
+    names = label_positions(shapes, width, height, only)
+    text = alt.Chart(names).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+    return [
+        text.mark_text(fontSize=LABEL_SIZE, fontWeight="bold", stroke="white", strokeWidth=3, strokeOpacity=0.8),
+        text.mark_text(fontSize=LABEL_SIZE, fontWeight="bold", color=OUTLINE_COLOUR),
+    ]
 
 
 def bar_with_reference(
@@ -371,17 +419,6 @@ def comparison_scale(domain: list[str] | None = None) -> alt.Scale:
     """Colour scale for better / similar / worse / not compared (colour-blind safe)."""
     domain = domain or ["better", "similar", "worse", "not compared"]
     return alt.Scale(domain=domain, range=[COMPARISON_COLOURS.get(d, "#999999") for d in domain])
-
-
-#: Okabe-Ito colours for the places, in places.yml order (colour-blind safe; maps also carry names in tooltips).
-PLACE_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
-
-
-def place_colours() -> dict[str, str]:
-    """Place name (from places.yml) -> its colour."""
-    from llr_analysis.places import load_places
-
-    return dict(zip((p.name for p in load_places().places.values()), PLACE_PALETTE, strict=False))
 
 
 def choropleth_categories(

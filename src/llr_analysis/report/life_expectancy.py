@@ -33,6 +33,7 @@ from llr_analysis.analysis.life_expectancy import (
 from llr_analysis.places import get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.life_expectancy import SERIES
+from llr_analysis.report import colours
 from llr_analysis.report.life_expectancy_charts import (
     gp_chart,
     hle_chart,
@@ -252,9 +253,13 @@ def _where(place: str, trend: pd.DataFrame) -> str:
 def _colours(place: str, trend: pd.DataFrame) -> str:
     """How the trend charts colour their areas (a sentence for the chart descriptions)."""
     name = get_place(place).name
+    colour = colours.colour_name(colours.place_colour(place))
     if (trend["role"] == "district").any():
-        return f" {name} is the thick blue line, England black, and each of its districts a thin grey line (hover to name it)."
-    return f" {name} is blue and England black."
+        return (
+            f" {name} is the thick {colour} line, England black, and each of its districts a thin grey line "
+            "(hover to name it)."
+        )
+    return f" {name} is {colour} and England black."
 
 
 def _label(measure: str) -> str:

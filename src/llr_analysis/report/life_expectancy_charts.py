@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.analysis.life_expectancy import SERIES_SHORT, SEXES
+from llr_analysis.report import colours
 from llr_analysis.report.charts import geo_data
 from llr_analysis.stats import COMPARISON_COLOURS
 
-# Okabe-Ito colours (colour-blind safe): England black, the place blue, districts the rest.
-ENGLAND_COLOUR = "#000000"
-PLACE_COLOUR = "#0072B2"
-DISTRICT_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#999999", "#F0E442"]
+# The site's colour language (report/colours.py): England black, each place its own colour, districts the rest.
+ENGLAND_COLOUR = colours.ENGLAND
+PLACE_COLOUR = colours.PLACE_PALETTE[0]  # only where no place is named (scatter dots)
+DISTRICT_COLOURS = colours.SERIES
 
 
 DISTRICTS_LABEL = "Its districts (grey)"
@@ -24,13 +25,9 @@ DISTRICT_GREY = "#B0B0B0"
 def _colour_scale(names: list[str], place_name: str) -> alt.Scale:
     if DISTRICTS_LABEL in names:  # the place highlighted against its districts in grey
         domain = [n for n in [place_name, DISTRICTS_LABEL, "England"] if n in names]
-        colours = {place_name: PLACE_COLOUR, DISTRICTS_LABEL: DISTRICT_GREY, "England": ENGLAND_COLOUR}
-        return alt.Scale(domain=domain, range=[colours[n] for n in domain])
-    others = [n for n in names if n not in ("England", place_name)]
-    domain = [n for n in [place_name, *others, "England"] if n in names]
-    colours = {place_name: PLACE_COLOUR, "England": ENGLAND_COLOUR}
-    colours.update({n: DISTRICT_COLOURS[i % len(DISTRICT_COLOURS)] for i, n in enumerate(others)})
-    return alt.Scale(domain=domain, range=[colours[n] for n in domain])
+        fixed = {DISTRICTS_LABEL: DISTRICT_GREY, **colours.series_colours([place_name, "England"])}
+        return alt.Scale(domain=domain, range=[fixed[n] for n in domain])
+    return colours.series_scale([n for n in [place_name, *names] if n in names])
 
 
 def _series_encoding(series: list[str]):
@@ -60,7 +57,7 @@ def line_chart(
     width: int = 330,
     height: int = 260,
 ) -> alt.FacetChart:
-    """Lines over periods, one dash per series, one panel per sex: the place highlighted (blue, thick), England
+    """Lines over periods, one dash per series, one panel per sex: the place highlighted (its own colour, thick), England
     black, and any districts thin grey lines behind (named in their tooltips), so that nine areas stay readable
     in a narrow panel."""
     df = df.copy()
@@ -197,7 +194,7 @@ def imd_scatter(m: pd.DataFrame, fit: dict, place_name: str) -> alt.LayerChart:
     colour = (
         alt.Color("lad_name:N", title="District", scale=_colour_scale(names, place_name))
         if len(names) > 1
-        else alt.value(PLACE_COLOUR)
+        else alt.value(colours.series_colours([place_name])[place_name])
     )
     pts = (
         alt.Chart(d)
@@ -274,7 +271,7 @@ def poor_health_chart(ph: pd.DataFrame, place_name: str) -> alt.FacetChart:
             color=alt.Color(
                 "part:N",
                 title=None,
-                scale=alt.Scale(domain=order, range=[PLACE_COLOUR, "#E69F00"]),
+                scale=alt.Scale(domain=order, range=["#88CCEE", "#DDCC77"]),  # parts of a life, not areas
                 legend=alt.Legend(orient="bottom"),
             ),
             order=alt.Order("part_order:Q"),

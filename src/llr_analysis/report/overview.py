@@ -6,7 +6,6 @@ name escaped) and downloads.
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date
 
@@ -17,6 +16,7 @@ from llr_analysis.places import load_places
 from llr_analysis.process import read_table
 from llr_analysis.report.charts import choropleth_categories
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.templating import render
 from llr_analysis.stats.benchmark import COMPARISON_COLOURS
 from llr_analysis.topics import Topic
 
@@ -37,14 +37,15 @@ def format_value(row: pd.Series) -> str:
     return text
 
 
-def comparison_chip(comparison) -> str:
-    """A comparison as text plus a colour swatch (colour is never the only carrier of meaning)."""
+def comparison_parts(comparison) -> dict:
+    """A comparison as its words and colour swatch (colour is never the only carrier of meaning)."""
     comp = comparison if isinstance(comparison, str) and comparison else "not compared"
-    colour = COMPARISON_COLOURS.get(comp, "#C9C9C9")
-    return (
-        f'<span class="cmp"><span class="cmp-swatch" style="background:{colour}" aria-hidden="true"></span>'
-        f"{html.escape(COMPARISON_TEXT.get(comp, comp))}</span>"
-    )
+    return {"colour": COMPARISON_COLOURS.get(comp, "#C9C9C9"), "text": COMPARISON_TEXT.get(comp, comp), "note": ""}
+
+
+def comparison_chip(comparison) -> str:
+    """A comparison as text plus a colour swatch (``templates/comparison.html``)."""
+    return render("comparison.html", c=comparison_parts(comparison))
 
 
 def plain_versus(value, comparator, unit: str, who: str = "England") -> str:
@@ -65,21 +66,21 @@ def plain_versus(value, comparator, unit: str, who: str = "England") -> str:
     return f"{gap:.1f} {what} {'above' if value > comparator else 'below'} {who}'s {shown}".replace("  ", " ")
 
 
+def comparison_cell_parts(comparison, value=None, comparator=None, unit: str = "", who: str = "England") -> dict:
+    """What :func:`comparison_cell` shows: the comparison, or for a figure without sampling error the
+    plain words of :func:`plain_versus` with a grey swatch and "not tested"."""
+    if comparison == NOT_TESTED:
+        words = plain_versus(value, comparator, unit, who)
+        if words:
+            return {"colour": "#C9C9C9", "text": words[0].upper() + words[1:], "note": "not tested: no sampling error"}
+        return {"colour": "#C9C9C9", "text": "Not tested: no sampling error", "note": ""}
+    return comparison_parts(comparison)
+
+
 def comparison_cell(comparison, value=None, comparator=None, unit: str = "", who: str = "England") -> str:
     """The comparison chip, or for a figure without sampling error the plain words of
     :func:`plain_versus` (with a grey swatch and "not tested")."""
-    if comparison == NOT_TESTED:
-        words = plain_versus(value, comparator, unit, who)
-        return (
-            '<span class="cmp"><span class="cmp-swatch" style="background:#C9C9C9" aria-hidden="true"></span>'
-            + (
-                html.escape(words[0].upper() + words[1:]) + "<br><small>not tested: no sampling error</small>"
-                if words
-                else "Not tested: no sampling error"
-            )
-            + "</span>"
-        )
-    return comparison_chip(comparison)
+    return render("comparison.html", c=comparison_cell_parts(comparison, value, comparator, unit, who))
 
 
 #: A figure whose period ended more than this many years before the build is marked as older data.
@@ -101,49 +102,42 @@ def is_older_data(period, today: date | None = None) -> bool:
     return end is not None and end < (today or date.today()).year - OLDER_AFTER_YEARS
 
 
+def period_parts(period, today: date | None = None) -> dict:
+    return {"text": str(period), "older": is_older_data(period, today)}
+
+
 def period_cell(period, today: date | None = None) -> str:
     """A period for a table cell, with a visible "older data" label (words, not colour) when it is old."""
-    text = html.escape(str(period))
-    if is_older_data(period, today):
-        text += ' <span class="older-data">older data</span>'
-    return text
+    return render("period.html", p=period_parts(period, today))
 
 
 def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -> str:
-    """An accessible HTML table of headlines (names escaped; links relative to the page)."""
+    """An accessible HTML table of headlines (``templates/headline_table.html``; links relative to the page)."""
     rows = []
     for _, r in df.iterrows():
-        topic = html.escape(str(r["topic_title"]))
+        href = ""
         if isinstance(r.get("href"), str) and r["href"]:
             href = link_prefix + r["href"].replace(".ipynb", ".html").replace(".qmd", ".html")
-            topic = f'<a href="{html.escape(href)}">{topic}</a>'
         eng = (
             "–"
             if pd.isna(r.get("england_value"))
             else format_value(pd.Series({"value": r["england_value"], "unit": r.get("unit")}))
         )
-        note = (
-            "" if pd.isna(r.get("note")) or not r.get("note") else f"<br><small>{html.escape(str(r['note']))}</small>"
-        )
         rows.append(
-            f'<tr><td data-label="Topic">{topic}</td><td data-label="Indicator">'
-            f"{html.escape(str(r['indicator']))}{note}</td>"
-            f'<td data-label="Period">{period_cell(r["period"])}</td>'
-            f'<td data-label="Value">{html.escape(format_value(r))}</td>'
-            f'<td data-label="England">{html.escape(eng)}</td>'
-            f'<td data-label="Compared with England">'
-            f"{comparison_cell(r.get('comparison'), r['value'], r.get('england_value'), r.get('unit') or '')}</td></tr>"
+            {
+                "topic": str(r["topic_title"]),
+                "href": href,
+                "indicator": str(r["indicator"]),
+                "note": "" if pd.isna(r.get("note")) or not r.get("note") else str(r["note"]),
+                "period": period_parts(r["period"]),
+                "value": format_value(r),
+                "england": eng,
+                "comparison": comparison_cell_parts(
+                    r.get("comparison"), r["value"], r.get("england_value"), r.get("unit") or ""
+                ),
+            }
         )
-    head = (
-        '<tr><th scope="col">Topic</th><th scope="col">Indicator</th><th scope="col">Period</th>'
-        '<th scope="col">Value (95% CI)</th><th scope="col">England</th>'
-        '<th scope="col">Compared with England</th></tr>'
-    )
-    return (
-        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-        f'<table class="data-table headlines cards"><caption>{html.escape(caption)}</caption>'
-        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
-    )
+    return render("headline_table.html", caption=caption, rows=rows)
 
 
 def headlines_download(df: pd.DataFrame) -> pd.DataFrame:
@@ -157,36 +151,28 @@ def headlines_download(df: pd.DataFrame) -> pd.DataFrame:
 def topic_links_table(topics: list[Topic]) -> str:
     """A table of every topic page, by place (links relative to the site's root page)."""
     places = load_places().places.values()
-    cells = []
-    for t in topics:
-        links = " · ".join(
-            f'<a href="{html.escape(t.id)}/{html.escape(p.id)}.html">{html.escape(p.name)}</a>' for p in places
-        )
-        cells.append(f"<tr><th scope='row'>{html.escape(t.title)}</th><td>{links}</td></tr>")
-    return (
-        "<table class='data-table'><caption>Every topic page, by place</caption>"
-        "<thead><tr><th scope='col'>Topic</th><th scope='col'>Places</th></tr></thead>"
-        f"<tbody>{''.join(cells)}</tbody></table>"
-    )
+    rows = [
+        {"title": t.title, "links": [{"href": f"{t.id}/{p.id}.html", "text": p.name} for p in places]} for t in topics
+    ]
+    return render("topic_links_table.html", topics=rows)
 
 
 def topic_links_list(topics: list[Topic], place_id: str, place_name: str) -> str:
     """A list of a place's topic pages (links relative to a page one folder down)."""
-    items = [
-        f'<li><a href="../{html.escape(t.id)}/{html.escape(place_id)}.html">{html.escape(t.title)} in '
-        f"{html.escape(place_name)}</a></li>"
-        for t in topics
-    ]
     from llr_analysis.places import get_locality_level, get_place
 
+    items = [{"href": f"../{t.id}/{place_id}.html", "text": f"{t.title} in {place_name}", "after": ""} for t in topics]
     profiles = get_place(place_id).profiles
     if profiles:
         kinds = " and ".join((get_locality_level(lv).plural or lv).lower() for lv in profiles)
         items.append(
-            f'<li><a href="../localities/{html.escape(place_id)}.html">Localities of {html.escape(place_name)}</a>: '
-            f"a profile of each of its {html.escape(kinds)}</li>"
+            {
+                "href": f"../localities/{place_id}.html",
+                "text": f"Localities of {place_name}",
+                "after": f"a profile of each of its {kinds}",
+            }
         )
-    return "<ul class='topic-links'>" + "".join(items) + "</ul>"
+    return render("topic_links_list.html", items=items)
 
 
 COMPARISON_NOTE = (
@@ -230,26 +216,118 @@ def places_map(page: Page) -> None:
     )
 
 
-def headline_sections(page: Page, headlines: pd.DataFrame, missing: list[tuple[str, str]]) -> None:
-    """The overview's headline tables: LLR, then each place; the CSV of them all; what is missing."""
-    from llr_analysis.analysis.overview import areas
+def _cell_value(row: pd.Series) -> str:
+    """A figure for the places table: the value alone (its interval is on the topic page and in the CSV)."""
+    return format_value(pd.Series({"value": row["value"], "unit": row.get("unit")}))
 
+
+def places_table_html(headlines: pd.DataFrame, link_prefix: str = "") -> str:
+    """One table of the headline figures with the places, the ICS and England as columns (a row per
+    figure, grouped by topic): each value with its comparison with England in words, and its period
+    where it differs from the row's. Rendered by ``templates/places_table.html`` (escaped)."""
+    cfg = load_places()
+    columns = [
+        {"id": p.id, "name": p.name, "role": "place", "href": f"{link_prefix}summary/{p.id}.html"}
+        for p in cfg.places.values()
+    ]
+    columns += [
+        {"id": "llr", "name": cfg.llr_short_name, "role": "ics", "href": ""},
+        {"id": "england", "name": "England", "role": "england", "href": ""},
+    ]
+    groups = []
+    for title, g in headlines.groupby("topic_title", sort=False):
+        rows = []
+        for indicator, r in g.groupby("indicator", sort=False):
+            period = str(r["period"].astype(str).mode().iloc[0])
+            cells = []
+            for col in columns[:-1]:
+                x = r[r["area_id"] == col["id"]]
+                if x.empty:
+                    cells.append(
+                        {"area": col["name"], "value": "", "comparison": "", "colour": "", "period": "", "older": False}
+                    )
+                    continue
+                x = x.iloc[0]
+                comp = x.get("comparison")
+                comp = comp if isinstance(comp, str) and comp and comp != NOT_TESTED else ""
+                cells.append(
+                    {
+                        "area": col["name"],
+                        "value": _cell_value(x),
+                        "comparison": comp,
+                        "colour": COMPARISON_COLOURS.get(comp, "#C9C9C9"),
+                        "period": "" if str(x["period"]) == period else str(x["period"]),
+                        "older": is_older_data(x["period"]),
+                    }
+                )
+            eng = r[(r["period"].astype(str) == period) & r["england_value"].notna()]
+            cells.append(
+                {
+                    "area": "England",
+                    "value": ""
+                    if eng.empty
+                    else _cell_value(pd.Series({"value": eng["england_value"].iloc[0], "unit": eng["unit"].iloc[0]})),
+                    "comparison": "",
+                    "colour": "",
+                    "period": "",
+                    "older": False,
+                }
+            )
+            rows.append({"indicator": indicator, "period": period, "older": is_older_data(period), "cells": cells})
+        groups.append({"title": title, "href": "", "rows": rows})
+    caption = (
+        f"Headline figures side by side: {', '.join(p.name for p in cfg.places.values())}, "
+        f"{cfg.llr_short_name} (the places together) and England. Under each figure, how it compares "
+        "with England (95% confidence intervals); figures without sampling error are not tested."
+    )
+    return render("places_table.html", caption=caption, columns=columns, groups=groups)
+
+
+def ways_in_html(topics: list[Topic]) -> str:
+    """Links into the place summaries, the topic pages and the localities (from the site's root page)."""
+    from llr_analysis.places import get_locality_level
+
+    cfg = load_places()
+    places = [
+        {"href": f"summary/{p.id}.html", "text": f"{p.name}: every topic in one page"} for p in cfg.places.values()
+    ]
+    topic_links = [
+        {"title": t.title, "links": [{"href": f"{t.id}/{p.id}.html", "text": p.name} for p in cfg.places.values()]}
+        for t in topics
+    ]
+    localities = [
+        {
+            "href": f"localities/{p.id}.html",
+            "text": f"Localities of {p.name}: "
+            + " and ".join((get_locality_level(lv).plural or lv).lower() for lv in p.profiles),
+        }
+        for p in cfg.places.values()
+        if p.profiles
+    ]
+    return render("ways_in.html", places=places, topics=topic_links, localities=localities)
+
+
+def headline_sections(page: Page, headlines: pd.DataFrame, missing: list[tuple[str, str]]) -> None:
+    """The overview's one table of headline figures (places, the ICS and England side by side), the CSV
+    of them all, and what is missing."""
     if headlines.empty:
         page.note("No topic has headline figures in this build.")
-    for area_id, area_name in areas():
-        rows = headlines[headlines["area_id"] == area_id]
-        if rows.empty:
-            continue
-        page.markdown(f"### {area_name}")
-        page.html(headline_table_html(rows, caption=f"Headline figures for {area_name}"))
-    page.write_csv(headlines_download(headlines), "headlines")
+    else:
+        page.html(places_table_html(headlines))
+    link, _ = page.write_csv(headlines_download(headlines), "headlines")
+    page.html(render_download(link, "Download every headline figure with its confidence interval (CSV)"))
     if missing:
         page.markdown(missing_sentence(missing))
-    page.markdown(COMPARISON_NOTE)
+    page.note(COMPARISON_NOTE, title="How to read the comparisons", collapse=True)
+
+
+def render_download(link: str, text: str) -> str:
+    return render("download_line.html", href=link, text=text)
 
 
 def place_headlines(page: Page, headlines: pd.DataFrame, missing: list[tuple[str, str]], place_name: str) -> None:
-    """A place summary's headline table (links one folder up), its CSV, and what is missing."""
+    """A place summary's Word version, its headline table (links one folder up), its CSV, and what is missing."""
+    page.word_link(f"this summary of {place_name}")
     if headlines.empty:
         page.note(f"No topic has headline figures for {place_name} in this build.")
     else:
@@ -466,9 +544,8 @@ def key_message_sentences(messages: list[dict], today: date | None = None) -> li
 
 
 def key_messages_html(sentences: list[str]) -> str:
-    """The key messages as a list (names escaped)."""
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
-    return f'<ul class="key-messages">{items}</ul>'
+    """The key messages as a list (``templates/key_messages.html``)."""
+    return render("key_messages.html", sentences=sentences)
 
 
 def key_messages(

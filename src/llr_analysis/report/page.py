@@ -349,6 +349,15 @@ class Page:
         text and can never be read as HTML (the Markdown formatting of the text itself still works)."""
         self._emit_markdown(escape_markup(text))
 
+    def word_link(self, what: str) -> None:
+        """A link to this page's Word version (``<page>.docx`` beside it, made by the build:
+        :mod:`llr_analysis.website.documents`)."""
+        from llr_analysis.report.templating import render
+
+        self._emit_html(
+            render("docx_link.html", href=f"{self.download_dir_name.removesuffix('-data')}.docx", what=what)
+        )
+
     def html(self, text: str) -> None:
         """Show HTML built by llr_analysis (which escapes every name and value it puts in)."""
         self._emit_html(text)

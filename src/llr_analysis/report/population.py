@@ -16,7 +16,7 @@ from llr_analysis.analysis.population import BAND_LABELS, LEVEL_NOUNS, SMALL_BAS
 from llr_analysis.analysis.population_localities import lsoa11_locality_names
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
-from llr_analysis.report import charts
+from llr_analysis.report import charts, colours
 from llr_analysis.report.deprivation_localities import plural
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.population_localities import (  # noqa: F401
@@ -26,15 +26,16 @@ from llr_analysis.report.population_localities import (  # noqa: F401
 )
 from llr_analysis.report.words import at_extreme
 
-PLACE_COLOUR, ENGLAND_COLOUR = "#0072B2", "#000000"  # Okabe-Ito blue; England in black
-MEASURE_COLOURS = {"All ages": "#0072B2", "Aged 65+": "#E69F00", "Aged 85+": "#009E73"}
+ENGLAND_COLOUR = colours.ENGLAND
+MEASURE_COLOURS = dict(zip(["All ages", "Aged 65+", "Aged 85+"], colours.SERIES, strict=False))  # not area colours
 
 
 def age_profile_chart(profile: pd.DataFrame, place_name: str, width: int = 460) -> alt.Chart:
     """Horizontal bars: % of the place's population in each five-year band (oldest at the top),
     with England's percentage in the same band as a black tick (its age shape overlaid)."""
     order = list(reversed(BAND_LABELS))
-    domain, colours = [place_name, "England"], [PLACE_COLOUR, ENGLAND_COLOUR]
+    fixed = colours.series_colours([place_name, "England"])  # the site's colours (report/colours.py)
+    domain, range_ = list(fixed), list(fixed.values())
     y = alt.Y("band:N", sort=order, title="Age band (years)")
     tip = [
         alt.Tooltip("area_name:N", title="Area"),
@@ -43,7 +44,7 @@ def age_profile_chart(profile: pd.DataFrame, place_name: str, width: int = 460) 
         alt.Tooltip("count:Q", title="People", format=",.0f"),
     ]
     colour = alt.Color(
-        "area_name:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(title=None, orient="bottom")
+        "area_name:N", scale=alt.Scale(domain=domain, range=range_), legend=alt.Legend(title=None, orient="bottom")
     )
     place = profile[profile["area_name"] == place_name]
     eng = profile[profile["area_name"] == "England"]

@@ -5,18 +5,25 @@ Every figure comes from :mod:`llr_analysis.analysis.profile`; this module only w
 
 from __future__ import annotations
 
-import html
-
 import altair as alt
 import pandas as pd
 
-from llr_analysis.analysis import localities
+from llr_analysis.analysis import localities, pcn_practices
 from llr_analysis.analysis import profile as prof
 from llr_analysis.places import get_locality_level, load_places
 from llr_analysis.report import charts
+from llr_analysis.report import colours as site_colours
 from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
-from llr_analysis.report.overview import comparison_cell, format_value, is_older_data, period_cell, plain_versus
+from llr_analysis.report.overview import (
+    comparison_cell_parts,
+    format_value,
+    is_older_data,
+    key_messages_html,
+    period_parts,
+    plain_versus,
+)
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.templating import render
 from llr_analysis.topics import topic_pages
 
 #: Comparison words in sentences ("higher than England").
@@ -79,52 +86,42 @@ def intro(page: Page, loc: prof.Locality) -> None:
             "mid-2020 estimates, the latest with single years of age for small areas here."
         )
     page.markdown(what)
+    page.word_link("this profile")
     messages = key_messages(loc, figures)
     if messages:
-        page.html('<ul class="key-messages">' + "".join(f"<li>{html.escape(m)}</li>" for m in messages) + "</ul>")
+        page.html(key_messages_html(messages))
     key_table(page, loc, figures)
 
 
 def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
-    """The key figures as an accessible table, with its CSV."""
+    """The key figures as an accessible table (``templates/profile_key_table.html``), with its CSV."""
     llr = load_places().llr_short_name
-    rows = []
 
     def versus(comparison: str) -> str:
         # The locality compared with the column's area (said in the column header); none for a
         # figure without sampling error.
-        return (
-            ""
-            if comparison == prof.NOT_TESTED
-            else f" <small>({html.escape(_VERSUS.get(comparison, comparison))})</small>"
-        )
+        return "" if comparison == prof.NOT_TESTED else _VERSUS.get(comparison, comparison)
 
-    for r in figures.itertuples():
-        ci = (
-            f" <small>({r.lower_95:.1f}–{r.upper_95:.1f})</small>"
+    rows = [
+        {
+            "indicator": r.indicator,
+            "period": period_parts(r.period),
+            "value": fmt(r.value, r.unit),
+            "ci": f"{r.lower_95:.1f}–{r.upper_95:.1f}"
             if pd.notna(r.lower_95) and pd.notna(r.upper_95) and r.unit != "people"
-            else ""
-        )
-        rows.append(
-            f'<tr><th scope="row">{html.escape(r.indicator)}<br><small>{period_cell(r.period)}</small></th>'
-            f'<td data-label="{html.escape(loc.name)}">{html.escape(fmt(r.value, r.unit))}{ci}</td>'
-            f'<td data-label="{html.escape(loc.name)} compared with England">'
-            f"{comparison_cell(r.vs_england, r.value, r.england_value, r.unit)}<br>"
-            f"<small>England {html.escape(fmt(r.england_value, r.unit))}</small></td>"
-            f'<td data-label="{html.escape(loc.place_name)}">{html.escape(fmt(r.place_value, r.unit))}'
-            f"{versus(r.vs_place)}</td>"
-            f'<td data-label="{html.escape(llr)}">{html.escape(fmt(r.llr_value, r.unit))}'
-            f"{versus(r.vs_llr)}</td></tr>"
-        )
+            else "",
+            "vs_england": comparison_cell_parts(r.vs_england, r.value, r.england_value, r.unit),
+            "england": fmt(r.england_value, r.unit),
+            "place_value": fmt(r.place_value, r.unit),
+            "vs_place": versus(r.vs_place),
+            "llr_value": fmt(r.llr_value, r.unit),
+            "vs_llr": versus(r.vs_llr),
+        }
+        for r in figures.itertuples()
+    ]
     caption = (
         f"Key figures for {loc.title} (95% confidence intervals in brackets). In the {loc.place_name} and "
         f"{llr} columns, the words in brackets compare {loc.name} with that column's figure."
-    )
-    head = (
-        f'<tr><th scope="col">Figure and period</th><th scope="col">{html.escape(loc.name)}</th>'
-        f'<th scope="col">Compared with England<br><small>({html.escape(loc.name)})</small></th>'
-        f'<th scope="col">{html.escape(loc.place_name)}<br><small>({html.escape(loc.name)} compared with it)</small></th>'
-        f'<th scope="col">{html.escape(llr)}<br><small>({html.escape(loc.name)} compared with it)</small></th></tr>'
     )
     download = tidy_download(
         figures.rename(columns={"vs_england": "comparison"}),
@@ -133,29 +130,79 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
     )
     link, _ = page.write_csv(download, "key-figures")
     page.html(
-        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-        f'<table class="data-table profile-figures cards" data-quarto-disable-processing="true"><caption>{html.escape(caption)}</caption>'
-        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
-        f'<p class="download-line"><a class="download" href="{html.escape(link)}" download>'
-        "Download the key figures (CSV)</a></p>"
+        render(
+            "profile_key_table.html",
+            caption=caption,
+            name=loc.name,
+            place=loc.place_name,
+            llr=llr,
+            rows=rows,
+            csv_href=link,
+        )
     )
     missing = figures[(figures["topic"] == "deprivation") & figures["england_value"].isna() & loc.is_area]
     if len(missing):
         page.markdown(
             "England's population-weighted IoD2025 figures ("
             + ", ".join(f"*{i}*" for i in missing["indicator"])
-            + ") are not shown: they need the IoD2025 population denominators for all of England, and the copy "
-            f"of the data this site was built from has them for {load_places().llr_name} only."
+            + ") are not shown: they need the IoD2025 population figures for every area of England, and the "
+            f"sources this site reads give them for {load_places().llr_name} only."
         )
 
 
+def pcn_where(page: Page, loc: prof.Locality) -> None:
+    """Where a PCN is, in words (its practices' postcode districts and places), and its member practices."""
+    m = pcn_practices.members(loc.code)
+    active = m[m["status"].eq("active")]
+    districts = sorted(active["postcode_district"].dropna().unique())
+    places = list(dict.fromkeys(active["place"].dropna()))
+    text = (
+        f"{loc.name} is a primary care network: {len(active)} GP practice{'s' if len(active) != 1 else ''} "
+        f"working together, listed under {loc.place_name}. "
+    )
+    if len(active):
+        text += (
+            f"Its surgeries are in the postcode district{'s' if len(districts) != 1 else ''} "
+            f"{', '.join(districts)} ({' and '.join(places)}). A PCN has no boundary of its own: its patients "
+            "live wherever they are registered from, so it is not drawn on a map."
+        )
+    if len(m) > len(active):
+        text += f" {len(m) - len(active)} closed or inactive practice(s) once listed in it are shown below too."
+    page.markdown(text)
+    if m.empty:
+        return
+    period = m["eligible_period"].iloc[0]
+    shown = pd.DataFrame(
+        {
+            "Practice": m["practice_name"],
+            "Code": m["practice_code"],
+            "Status": m["status"],
+            "Opened": m["open_date"],
+            "Membership (list and date)": m["membership"],
+            "Postcode district": m["postcode_district"],
+            f"Women eligible for cervical screening, {period}": m["eligible_women"].astype("Int64"),
+        }
+    )
+    page.table(
+        shown,
+        "member-practices",
+        caption=f"Member practices of {loc.name}. Registered list sizes are not among the sources this site "
+        "reads; the number of women eligible for cervical screening shows each practice's size.",
+        download=tidy_download(m.rename(columns={"practice_code": "area_code", "practice_name": "area_name"})),
+    )
+
+
 def locator_map(page: Page, loc: prof.Locality) -> None:
-    """Where the locality is: its place's localities of the same level, this one highlighted."""
+    """Where the locality is: its place's localities of the same level, this one highlighted (a PCN,
+    which has no boundary: its practices, in words and a table)."""
+    if loc.level == "pcn":
+        pcn_where(page, loc)
+        return
     if loc.level not in localities.OUTLINES:
         return
     shapes = localities.outlines(loc.place_id, loc.level)
     shapes["this"] = (shapes["locality_code"] == loc.code).map({True: loc.name, False: "other"})
-    colours = {loc.name: "#0072B2", "other": "#e6e6e6"}
+    colours = site_colours.focus_colours(loc.name)
     chart = charts.choropleth_categories(
         shapes.rename(columns={"locality_name": "name"}),
         "this",
@@ -165,12 +212,21 @@ def locator_map(page: Page, loc: prof.Locality) -> None:
         width=360,
         height=300,
     )
+    # name the locality and its neighbours (those touching it) where the names do not collide
+    focus = shapes[shapes["locality_code"] == loc.code]
+    near = shapes[shapes.intersects(focus.union_all().buffer(1e-4))] if len(focus) else focus
+    named = list(dict.fromkeys([*focus["locality_name"].astype(str), *near["locality_name"].astype(str)]))
+    labels = charts.label_layers(shapes, 360, 300, only=named)
+    base = chart.copy()
+    base.width = base.height = alt.Undefined
+    chart = alt.layer(base, *labels).project(type="mercator").properties(width=360, height=300)
     page.chart(
         chart,
         "locator-map",
         title=f"Where {loc.title} is in {loc.place_name}",
         description=f"Map of the {get_locality_level(loc.level).plural.lower()} of {loc.place_name}, "
-        f"{loc.name} highlighted.",
+        f"{loc.name} highlighted, with the names of its neighbours ({', '.join(n for n in named if n != loc.name)}) "
+        "where they fit.",
         data=tidy_download(
             shapes.drop(columns="geometry").rename(columns={"locality_code": "area_code", "locality_name": "area_name"})
         ),
@@ -185,14 +241,15 @@ def population_section(page: Page, loc: prof.Locality) -> None:
         )
         return
     ap = prof.age_profile(loc)
+    areas = list(dict.fromkeys(ap["area"]))
     chart = (
         alt.Chart(ap)
         .mark_line(point=True)
         .encode(
             x=alt.X("age_band:N", sort=list(dict.fromkeys(ap["age_band"])), title="Age"),
             y=alt.Y("percent:Q", title="% of people"),
-            color=alt.Color("area:N", title="Area", scale=alt.Scale(range=["#0072B2", "#E69F00", "#555555"])),
-            strokeDash=alt.StrokeDash("area:N", title="Area"),
+            color=alt.Color("area:N", title="Area", scale=site_colours.series_scale(areas, focus=loc.name)),
+            strokeDash=alt.StrokeDash("area:N", title="Area", scale=site_colours.dash_scale(areas, focus=loc.name)),
             tooltip=["area:N", "age_band:N", alt.Tooltip("percent:Q", format=".1f")],
         )
         .properties(width=520, height=260)
@@ -231,7 +288,11 @@ def deprivation_section(page: Page, loc: prof.Locality) -> None:
             x=alt.X("decile:O", title="National IMD decile (1 = most deprived 10% of England)"),
             y=alt.Y("percent:Q", title="% of people"),
             xOffset="area:N",
-            color=alt.Color("area:N", title="Area", scale=alt.Scale(range=["#0072B2", "#E69F00"])),
+            color=alt.Color(
+                "area:N",
+                title="Area",
+                scale=site_colours.series_scale(list(dict.fromkeys(mix["area"])), focus=loc.name),
+            ),
             tooltip=["area:N", "decile:O", alt.Tooltip("percent:Q", format=".1f")],
         )
         .properties(width=520, height=240)
@@ -296,20 +357,51 @@ def screening_section(page: Page, loc: prof.Locality) -> None:
     page.markdown(text)
     if rows:
         page.markdown(
-            "The only screening data this site has offline is cervical screening coverage at 31 December 2017, "
-            "older data: the key figures above give it beside the standard. Current coverage (all three "
-            "programmes) is published by OHID Fingertips for GP practices and PCNs."
+            "The practice figures here are cervical screening coverage at 31 December 2017, older data: the key "
+            "figures above give the PCN's beside the standard, and the tables below each practice's. Current "
+            "coverage (all three programmes) is published by OHID Fingertips for GP practices and PCNs."
+        )
+    if loc.level == "pcn":
+        practice_screening(page, loc)
+
+
+def practice_screening(page: Page, loc: prof.Locality) -> None:
+    """Each open member practice's cervical screening coverage with its interval and comparison."""
+    sc = pcn_practices.screening(loc.code)
+    if sc.empty:
+        return
+    for (age, period), g in sc.groupby(["age_group", "period"], sort=True):
+        shown = pd.DataFrame(
+            {
+                "Practice": g["practice_name"],
+                "Screened": g["numerator"].astype("Int64"),
+                "Eligible": g["denominator"].astype("Int64"),
+                "Coverage (%)": g["value"],
+                "95% interval": [
+                    "–" if pd.isna(a) else f"{a:.1f}–{b:.1f}" for a, b in zip(g["lower_95"], g["upper_95"], strict=True)
+                ],
+                "Compared with England": g["comparison"],
+            }
+        )
+        england = g["england_value"].iloc[0]
+        page.table(
+            shown,
+            f"practice-screening-{age}",
+            caption=f"Cervical screening coverage, women aged {age}, {period} (older data), in each practice of "
+            f"{loc.name}; England {england:.1f}%. Suppressed counts are shown as –.",
+            download=tidy_download(
+                g.rename(columns={"practice_code": "area_code", "practice_name": "area_name"}),
+                indicator=f"Cervical screening coverage, ages {age} (%)",
+            ),
         )
 
 
 def links(page: Page, loc: prof.Locality) -> None:
     """Links to the place's topic pages (one folder up from localities/<place>/)."""
-    items = "".join(
-        f'<li><a href="../../{html.escape(t.id)}/{html.escape(loc.place_id)}.html">{html.escape(t.title)}: '
-        f"{html.escape(loc.place_name)}</a></li>"
-        for t in topic_pages()
-    )
-    page.html(f"<ul>{items}</ul>")
+    links_ = [
+        {"href": f"../../{t.id}/{loc.place_id}.html", "text": f"{t.title}: {loc.place_name}"} for t in topic_pages()
+    ]
+    page.html(render("link_list.html", links=links_))
 
 
 def for_analysts(page: Page, loc: prof.Locality) -> None:

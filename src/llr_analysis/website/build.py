@@ -88,7 +88,7 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
         if f.is_file():
             files[str(f.relative_to(paths.pages))] = fill(f.read_text("utf-8")).encode() if f.suffix == ".qmd" else f
     files["sources.qmd"] = sources_page(paths).encode()
-    for rel, text in locality_pages(runs).items():
+    for rel, text in locality_pages(runs, paths).items():
         files[rel] = text.encode()
     files["assets/vega-bundle.js"] = vega_bundle(paths)
     for name in ("llr-charts.js", "site.css", "favicon.svg", "a11y.html"):
@@ -99,6 +99,9 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     for run in runs:
         files[staged_name(run.output)] = staged_page(run, paths.executed / run.output, runs)
     files.update(geometry_files(paths.executed, runs))
+    from llr_analysis.website.documents import word_documents  # issue 23: .docx of profiles and summaries
+
+    files.update(word_documents(paths, runs))
     # --- end issue 22
     for run in runs:
         downloads = paths.executed / run.downloads

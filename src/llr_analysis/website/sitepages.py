@@ -61,14 +61,22 @@ def sources_page(paths: ProjectPaths) -> str:
     return "\n".join(lines) + "\n"
 
 
-def locality_pages(runs) -> dict[str, str]:
-    """The index of each place's locality profiles, ``{"localities/<place>.qmd": text}``.
+def locality_pages(runs, paths: ProjectPaths | None = None) -> dict[str, str]:
+    """The index of each place's locality profiles, ``{"localities/<place>.qmd": text}`` (and the CSV of
+    each level's key figures, ``{"localities/<place>-data/<level>-key-figures.csv": text}``).
 
-    One page per place with profiles in the build: its profiles grouped by level (in places.yml
-    order), each a link, so the Localities menu and search reach every profile.
+    One page per place with profiles in the build: for each level (in places.yml order) a map of its
+    localities (each a link to its profile; not for PCNs, which have no boundary), one sortable table
+    of every locality's key figures read from the profiles' own downloads, with a rank and a CSV, and
+    the list of profiles, so the Localities menu and search reach every profile.
     """
+    from llr_analysis.analysis import localities
+    from llr_analysis.paths import project_paths
     from llr_analysis.places import get_locality_level, load_places
+    from llr_analysis.report import locality_index
+    from llr_analysis.report.csv_safety import neutralise_formulas
 
+    paths = paths or project_paths()
     cfg = load_places()
     by_place: dict[str, list] = {}
     for r in runs:
@@ -83,12 +91,14 @@ def locality_pages(runs) -> dict[str, str]:
             "---",
             "",
             f"A profile page for each locality of {_cell(place.name)}: population, deprivation, life expectancy "
-            f"and cancer screening where a source covers it, each figure beside the place, {cfg.ics_short_name} and England. "
-            "To go straight to one, type its name in the search box at the top of any page.",
+            f"and cancer screening where a source covers it, each figure beside the place, {_cell(cfg.ics_short_name)} "
+            "and England. Below, for each kind of locality: a map (select an area to open its profile), one table "
+            "of key figures to sort and rank (each name opens its profile). To go straight to one, type its name in the "
+            "search box at the top of any page.",
             "",
         ]
         levels = [lv for lv in place.profiles if any(r.locality[0] == lv for r in place_runs)]
-        if len(levels) > 1:  # a long page (Leicestershire: 171 links): the levels first
+        if len(levels) > 1:
             lines += [
                 " · ".join(f"[{_cell(get_locality_level(lv).plural)}](#{lv})" for lv in levels),
                 "",
@@ -97,8 +107,31 @@ def locality_pages(runs) -> dict[str, str]:
             level_runs = sorted((r for r in place_runs if r.locality[0] == level), key=lambda r: r.locality[2])
             if not level_runs:
                 continue
-            lines += [f"## {_cell(get_locality_level(level).plural)} ({len(level_runs)}) {{#{level}}}", ""]
-            lines += [f"- [{_cell(r.page_title)}]({place_id}/{r.output.stem}.html)" for r in level_runs]
-            lines.append("")
+            plural = get_locality_level(level).plural or level
+            lines += [f"## {_cell(plural)} ({len(level_runs)}) {{#{level}}}", ""]
+            files = {
+                f"{place_id}/{r.output.stem}.html": paths.executed / r.downloads / "key-figures.csv" for r in level_runs
+            }
+            long = locality_index.key_figures(files)
+            wide, cols = locality_index.wide_table(long)
+            blocks = []
+            if level in localities.OUTLINES and not wide.empty:
+                try:
+                    shapes = localities.outlines(place_id, level, paths)
+                except Exception:  # noqa: BLE001 - no outlines in this build: the table and list still inform
+                    shapes = None
+                if shapes is not None and len(shapes):
+                    blocks.append(locality_index.map_svg(shapes, wide, plural, place.name))
+            if not wide.empty:
+                csv = f"localities/{place_id}-data/{level}-key-figures.csv"
+                blocks.append(
+                    locality_index.table_html(wide, cols, plural, place.name, csv.removeprefix("localities/"))
+                )
+                out[csv] = neutralise_formulas(long.drop(columns="href")).to_csv(index=False)
+            if blocks:
+                lines += ["```{=html}", *blocks, "```", ""]
+            if wide.empty:  # no figures to tabulate: the profiles as a list
+                lines += [f"- [{_cell(r.page_title)}]({place_id}/{r.output.stem}.html)" for r in level_runs]
+                lines.append("")
         out[f"localities/{place_id}.qmd"] = "\n".join(lines)
     return out
