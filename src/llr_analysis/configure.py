@@ -144,13 +144,22 @@ def load_lookups(files: dict[str, Path | None]) -> Lookups:
         frames[key] = None if f is None else select_columns(read_csv(f, dtype=str), columns, f)
     template = yaml.safe_load(resources.files("llr_analysis.config").joinpath("places.yml").read_text())
     return Lookups(
-        icb=frames["icb"],
-        wards=frames["wards"],
-        upper=frames["upper"],
+        icb=_required(frames, "icb"),
+        wards=_required(frames, "wards"),
+        upper=_required(frames, "upper"),
         lsoa11=frames["lsoa11"],
         template=template,
         files={LOOKUPS[k][0]: Path(f).name for k, f in files.items() if f is not None},
     )
+
+
+def _required(frames: dict[str, pd.DataFrame | None], key: str) -> pd.DataFrame:
+    """A required lookup's frame (:func:`locate_lookups` has already refused to go on without it)."""
+    frame = frames[key]
+    if frame is None:
+        dataset_id = LOOKUPS[key][0]
+        raise ConfigError(f"the lookup {dataset_id} is required: run `llr fetch {dataset_id}` (or give --mirror DIR)")
+    return frame
 
 
 # ---------------------------------------------------------------------------- pure functions
@@ -190,7 +199,9 @@ def resolve_icb(code: str, icb: pd.DataFrame) -> pd.Series:
     key = str(code).strip().upper()
     hit = icbs[(icbs["icb_code"].str.upper() == key) | (icbs["icb_ods_code"].str.upper() == key)]
     if hit.empty:
-        known = "; ".join(f"{r.icb_code} ({r.icb_ods_code}) {icb_display_name(r.icb_name)}" for r in icbs.itertuples())
+        known = "; ".join(
+            f"{r.icb_code} ({r.icb_ods_code}) {icb_display_name(str(r.icb_name))}" for r in icbs.itertuples()
+        )
         raise ConfigError(f"unknown ICB {code!r} (give its ONS code E54... or its ODS code), known: {known}")
     return hit.iloc[0]
 
@@ -255,7 +266,7 @@ def _older_codes(areas: dict[str, set[str]], lsoa11: pd.DataFrame | None) -> dic
     if lsoa11 is None:
         return {}
     lad22 = set(lsoa11["lad22_code"])
-    out = {}
+    out: dict[str, dict[str, str]] = {}
     for code, lsoas in areas.items():
         if code not in lad22:
             was = lsoa11.loc[lsoa11["lsoa21_code"].isin(lsoas), ["lad22_code", "lad22_name"]].drop_duplicates()
@@ -321,7 +332,7 @@ def configure_icb(lk: Lookups, icb_code: str) -> dict:
     ons_codes: dict[str, str] = {}
     if "sicbl_ods_code" in mine:
         for (ons, ods), g in sorted(mine.groupby(["sicbl_code", "sicbl_ods_code"])):
-            inside = sorted({pid_of.get(u) for u in g["utla_code"]} - {None})
+            inside = sorted({pid_of[u] for u in g["utla_code"] if u in pid_of})
             subs[ods] = inside[0] if len(inside) == 1 else None
             ons_codes[ons] = ods
     practices = {"sub_icbs": subs, "ons_codes": ons_codes}

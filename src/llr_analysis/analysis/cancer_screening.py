@@ -29,6 +29,7 @@ Methods (each in one function below):
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -530,7 +531,8 @@ def headlines(paths=None) -> pd.DataFrame:
                             "unit": "%",
                             "england_value": t.loc["england", "value"],
                             "comparison": r["comparison"],
-                            "note": f"{int(r['practices'])} GP practices used"
+                            # r is one row (levels are unique): the stubs type r[label] as Any | Series
+                            "note": f"{int(cast(int, r['practices']))} GP practices used"
                             + (
                                 f", {int(r['practices_missing'])} left out (counts suppressed)"
                                 if r["practices_missing"]

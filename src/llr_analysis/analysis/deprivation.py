@@ -21,6 +21,7 @@ What is here, one function per statistic:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -187,8 +188,9 @@ def summarise_lsoas(g: pd.DataFrame) -> pd.Series:
 def locality_summary(df: pd.DataFrame, edition: str, level: str) -> pd.DataFrame:
     """:func:`summarise_lsoas` for each locality of ``level``, most deprived first."""
     code_col, name_col = _locality_columns(check_edition(edition), level)
+    # cast: pandas-stubs lack apply's include_groups (pandas >= 2.2 has it; 2.x needs it to leave the keys out)
     out = (
-        df.groupby([code_col, name_col])
+        cast(Any, df.groupby([code_col, name_col]))
         .apply(summarise_lsoas, include_groups=False)
         .reset_index()
         .rename(columns={code_col: "area_code", name_col: "area_name"})
@@ -266,8 +268,9 @@ def supplementary_summary(
 ) -> pd.DataFrame:
     """:func:`weighted_rate` for each locality (most deprived first), plus a total row when ``total_name``."""
     code_col, name_col = _locality_columns(check_edition(edition), level)
+    # cast: pandas-stubs lack apply's include_groups (pandas >= 2.2 has it; 2.x needs it to leave the keys out)
     out = (
-        df.groupby([code_col, name_col])
+        cast(Any, df.groupby([code_col, name_col]))
         .apply(weighted_rate, weight_col, include_groups=False)
         .reset_index()
         .rename(columns={code_col: "area_code", name_col: "area_name"})

@@ -20,6 +20,8 @@ What the sources allow (and what the page says when they do not):
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -120,7 +122,7 @@ def area_roles(place: str) -> pd.DataFrame:
 
 def _llr_areas() -> pd.DataFrame:
     cfg = load_places()
-    rows = []
+    rows: list[dict[str, str | None]] = []
     for p in cfg.places.values():
         rows.append({"area_code": p.code, "area_name": p.name, "area_type": p.type, "place_id": p.id})
         rows += [
@@ -359,8 +361,9 @@ def msoa_le(place: str, sex: str, paths=None) -> pd.DataFrame:
     areas = read_table("life_expectancy/areas_2009_13", paths)
     areas = areas[areas["sex"] == sex].set_index("area_code")
     eng = load_places().england_code
-    m["place_le"] = float(areas.loc[p.code, "le"])
-    m["england_le"] = float(areas.loc[eng, "le"])
+    # one value each (area_code is unique in the table): the stubs allow any scalar, None included
+    m["place_le"] = float(cast(float, areas.loc[p.code, "le"]))
+    m["england_le"] = float(cast(float, areas.loc[eng, "le"]))
     m["vs_place"] = compare_by_ci_overlap(m["le"], m["le_lower_95"], m["le_upper_95"], m["place_le"], polarity=POLARITY)
     m["vs_england"] = compare_by_ci_overlap(
         m["le"], m["le_lower_95"], m["le_upper_95"], m["england_le"], polarity=POLARITY

@@ -139,10 +139,10 @@ def headline(place: str, sex: str, paths=None) -> dict | None:
     """The place's latest 90366 figure for one sex in the overview's headline layout (when preferred,
     :func:`preferred_table`), or None."""
     t = preferred_table(place, paths)
-    r = t[(t["role"] == "place") & (t["sex"] == sex)]
-    if r.empty:
+    rows = t[(t["role"] == "place") & (t["sex"] == sex)]
+    if rows.empty:
         return None
-    r = r.iloc[0]
+    r = rows.iloc[0]
     return {
         "period": r["period"],
         "value": r["value"],

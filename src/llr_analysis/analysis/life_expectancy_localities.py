@@ -19,6 +19,8 @@ What the sources allow, and how each level is built (the page says the same in w
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -34,7 +36,8 @@ def lsoa21_residents(paths=None) -> pd.DataFrame:
     """Residents of each LLR LSOA 2021 in the latest year of the population table: lsoa21_code, residents, year."""
     pop = read_table("population/lsoa21_age", paths)
     year = int(pop["year"].max())
-    pop = pop[pop["year"] == year].groupby("lsoa21_code", as_index=False)["population"].sum()
+    # as_index=False: the sum is a DataFrame (pandas-stubs type it as a Series)
+    pop = cast(pd.DataFrame, pop[pop["year"] == year].groupby("lsoa21_code", as_index=False)["population"].sum())
     return pop.rename(columns={"population": "residents"}).assign(year=year)
 
 
@@ -54,7 +57,8 @@ def ward_msoa_overlap(place: str, paths=None) -> pd.DataFrame:
     d = geo.merge(pop, on="lsoa21_code", how="left").merge(look, on="lsoa21_code", how="left")
     d = d.merge(msoa, on="lsoa11_code", how="left")
     d["residents"] = d["residents"] / d["parts"]
-    out = d.groupby(["ward_code", "ward_name", "msoa11_code"], as_index=False)["residents"].sum()
+    # as_index=False: the sum is a DataFrame (pandas-stubs type it as a Series)
+    out = cast(pd.DataFrame, d.groupby(["ward_code", "ward_name", "msoa11_code"], as_index=False)["residents"].sum())
     out["share"] = out["residents"] / out.groupby("ward_code")["residents"].transform("sum")
     out["residents_year"] = int(pop["year"].iloc[0])
     return out.sort_values(["ward_name", "share"], ascending=[True, False]).reset_index(drop=True)

@@ -52,13 +52,14 @@ def note_older_periods(h: pd.DataFrame, paths=None) -> pd.DataFrame:
     latest_period = str(latest.iloc[0])
     h = h.copy()
     for i in h.index[le_rows & (h["period"].astype(str) != latest_period)]:
-        sex = "Female" if "females" in h.at[i, "indicator"] else "Male"
-        r = district_range(h.at[i, "area_id"], sex, latest_period, paths)
-        extra = f"no figure for {h.at[i, 'area_name']} as a whole after {h.at[i, 'period']}"
+        # le_rows are the rows whose indicator starts with "Life expectancy at birth": str values
+        sex = "Female" if "females" in str(h.at[i, "indicator"]) else "Male"
+        r = district_range(str(h.at[i, "area_id"]), sex, latest_period, paths)
+        extra = f"no figure for {h.at[i, 'area_name']!s} as a whole after {h.at[i, 'period']!s}"
         if r is not None:
             extra += (
                 f"; in {latest_period} its {r['n']} districts ranged from {r['low']:.1f} ({r['low_names']}) to "
                 f"{r['high']:.1f} years ({r['high_names']})"
             )
-        h.at[i, "note"] = f"{h.at[i, 'note']}; {extra}"
+        h.at[i, "note"] = f"{h.at[i, 'note']!s}; {extra}"
     return h

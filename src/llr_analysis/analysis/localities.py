@@ -82,10 +82,10 @@ def pcns(paths=None) -> pd.DataFrame:
         rows.append(
             {
                 "locality_code": code,
-                "locality_name": pcn_name(name),
+                "locality_name": pcn_name(str(name)),
                 "place_id": best,
                 "n_practices": len(g),
-                "places": ", ".join(cfg.places[pid].name for pid in sorted(counts.index, key=order.get)),
+                "places": ", ".join(cfg.places[pid].name for pid in sorted(counts.index, key=lambda pid: order[pid])),
             }
         )
     columns = ["locality_code", "locality_name", "place_id", "n_practices", "places"]
@@ -180,7 +180,7 @@ def profile_targets(paths=None) -> pd.DataFrame:
                         "code": r.locality_code,
                         "name": r.locality_name,
                         "place_id": the_place.id,
-                        "slug": profile_slug(level, r.locality_code),
+                        "slug": profile_slug(level, str(r.locality_code)),
                     }
                 )
     return pd.DataFrame(rows, columns=["level", "code", "name", "place_id", "slug"])

@@ -210,7 +210,7 @@ def _lacking(rows: pd.DataFrame, period: str) -> list[dict]:
         ranges = {}
         for sex in ("males", "females"):
             try:
-                ranges[sex] = district_range(area_id, sex[:-1].capitalize(), period)
+                ranges[sex] = district_range(str(area_id), sex[:-1].capitalize(), period)
             except LLRError:
                 ranges[sex] = None
         out.append({"area_name": g["area_name"].iloc[0], "period": str(g["period"].iloc[0]), "districts": ranges})

@@ -18,6 +18,8 @@ are given (as in ONS and OHID population profiles).
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -158,8 +160,8 @@ def percent_change(before, after):
     Works on numbers or aligned Series; NaN where ``before`` is zero or missing.
     """
     if np.ndim(before) == 0 and np.ndim(after) == 0:
-        b, a = float(before), float(after)
-        return 100 * (a - b) / b if b != 0 and not np.isnan(b) else float("nan")
+        bf, af = float(before), float(after)
+        return 100 * (af - bf) / bf if bf != 0 and not np.isnan(bf) else float("nan")
     b = pd.to_numeric(pd.Series(before), errors="coerce").astype(float)
     a = pd.to_numeric(pd.Series(after), errors="coerce").astype(float)
     return (100 * (a - b) / b.where(b != 0)).astype(float)
@@ -215,12 +217,9 @@ def locality_by_age(year: int, place: str, level: str, paths=None) -> pd.DataFra
     df = t.merge(geo, on="lsoa21_code", how="inner").rename(
         columns={lv.code_column: "locality_code", lv.name_column: "locality_name"}
     )
-    return (
-        df.groupby(["locality_code", "locality_name", "age"], as_index=False)["population"]
-        .sum()
-        .sort_values(["locality_name", "age"])
-        .reset_index(drop=True)
-    )
+    # as_index=False: the sum is a DataFrame (pandas-stubs type it as a Series)
+    sums = cast(pd.DataFrame, df.groupby(["locality_code", "locality_name", "age"], as_index=False)["population"].sum())
+    return sums.sort_values(["locality_name", "age"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------ summaries
@@ -455,7 +454,9 @@ def headlines(paths=None, year: int = YEARS[-1]) -> pd.DataFrame:
     cfg = load_places()
     eng = england_by_age(year, paths)
     geo = read_table("geography/lsoa21", paths)
-    areas = [(cfg.ics_id, cfg.ics_name, place_by_age(year, None, paths), None, None)]
+    areas: list[tuple[str, str, pd.Series, str | None, str | None]] = [
+        (cfg.ics_id, cfg.ics_name, place_by_age(year, None, paths), None, None)
+    ]
     areas += [
         (p.id, p.name, place_by_age(year, p.id, paths), f"population/{p.id}.ipynb", p.id) for p in cfg.places.values()
     ]

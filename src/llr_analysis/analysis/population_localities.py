@@ -91,12 +91,14 @@ def reconciliation(place: str, paths=None) -> pd.DataFrame:
     den = read_table("deprivation/iod_population", paths)
     geo = read_table("geography/lsoa21", paths)
     codes = geo.loc[geo["place_id"] == p.id, "lsoa21_code"]
-    den = den[(den["edition"] == "IoD2025") & den["lsoa_code"].isin(codes)]["population"]
+    den_population = den[(den["edition"] == "IoD2025") & den["lsoa_code"].isin(codes)]["population"]
     lads = read_table("population/lad_totals", paths)
     census_rows = lads[(lads["period"] == "Census 2021") & lads["area_code"].isin(p.district_codes)]
     values = {
         "estimates": float(estimates),
-        "iod_denominators": float(den.sum()) if len(den) == len(codes) and not den.isna().any() else float("nan"),
+        "iod_denominators": float(den_population.sum())
+        if len(den_population) == len(codes) and not den_population.isna().any()
+        else float("nan"),
         "census": float(census_rows["persons"].sum()) if len(census_rows) == len(p.district_codes) else float("nan"),
     }
     source_ids = {"census": "; ".join(sorted(set(census_rows["source_id"].astype(str)))) or None}

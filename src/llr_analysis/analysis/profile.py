@@ -29,6 +29,7 @@ Fingertips shows population shares as not compared.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -209,7 +210,9 @@ def population_by_age(loc: Locality, year: int = POPULATION_YEAR, paths=None) ->
     sets = _area_sets(loc, paths)
     cols = {}
     for key in ("here", "place", "llr"):
-        sub = t[t["lsoa21_code"].isin(sets[key])]
+        codes = sets[key]
+        assert codes is not None, key  # only "england" is None (all of England)
+        sub = t[t["lsoa21_code"].isin(codes)]
         cols[key] = sub.groupby("age")["population"].sum()
     eng = read_table("population/england_age", paths)
     cols["england"] = eng[eng["year"] == year].groupby("age")["population"].sum()
@@ -301,7 +304,8 @@ def _iod_wide(edition: str, paths=None) -> pd.DataFrame:
     iod = read_table("deprivation/iod_lsoa", paths)
     iod = iod[iod["edition"] == edition]
     wide = iod.pivot_table(index="lsoa_code", columns="index_id", values=["score", "decile"], aggfunc="first")
-    wide.columns = [f"{idx}_{what}" for what, idx in wide.columns]
+    # values= a list: the columns are a MultiIndex (value, index_id), which the stubs cannot tell
+    wide.columns = [f"{idx}_{what}" for what, idx in cast(pd.MultiIndex, wide.columns)]
     pop = read_table("deprivation/iod_population", paths)
     pop = pop[pop["edition"] == edition].set_index("lsoa_code")[["population", "children_0_15", "older_60_plus"]]
     return wide.join(pop, how="left")
@@ -418,7 +422,7 @@ def domain_table(loc: Locality, paths=None) -> pd.DataFrame:
     subsets = {col: _iod_subset(IOD_EDITION, sets[key], paths) for col, key in columns.items()}
     rows = []
     for idx, label in DOMAINS.items():
-        rec = {"domain": label}
+        rec: dict[str, str | float] = {"domain": label}
         for col, s in subsets.items():
             rec[col] = 100 * float((s[f"{idx}_decile"] == 1).mean())
         rows.append(rec)
@@ -509,8 +513,8 @@ def life_expectancy_figures(loc: Locality, paths=None) -> tuple[list[dict], pd.D
     detail = detail[
         ["msoa11_code", "msoa11_name", "msoa11_hcl_name", "lsoas11_shared", "sex", "le", "le_lower_95", "le_upper_95"]
     ]
-    eng = read_table("life_expectancy/areas_2009_13", paths)
-    eng = eng[eng["area_code"] == load_places().england_code].set_index("sex")["le"]
+    areas = read_table("life_expectancy/areas_2009_13", paths)
+    eng = areas[areas["area_code"] == load_places().england_code].set_index("sex")["le"]
     detail = detail.copy()
     detail["vs_england"] = [
         compare(r.le, r.le_lower_95, r.le_upper_95, eng.get(r.sex, np.nan), "higher_is_better")
@@ -572,7 +576,7 @@ def screening_figures(loc: Locality, paths=None) -> tuple[list[dict], str]:
         standard = screening_config()["programmes"][programme]["standard"]
         row = figure_row(
             "cancer_screening",
-            f"{programme.capitalize()} screening coverage, ages {age_group} (%)",
+            f"{str(programme).capitalize()} screening coverage, ages {age_group} (%)",
             "%",
             str(period_label),
             proportion(here["numerator"].sum(), here["denominator"].sum()),
