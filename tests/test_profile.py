@@ -163,10 +163,11 @@ def test_each_place_gets_an_index_of_its_profiles():
         [run("rutland", "pcn", "U67590", "Rutland Health PCN"), run("rutland", "ward", "E05012633", "Braunston <x>")]
     )
     text = pages["localities/rutland.qmd"]
-    assert list(pages) == ["localities/rutland.qmd"]
+    assert [p for p in pages if p.endswith(".qmd")] == ["localities/rutland.qmd"]  # and the key-figure CSVs
     assert text.index("## Wards (1)") < text.index("## Primary care networks (1)")
-    assert "- [Braunston &lt;x&gt; ward](rutland/ward-e05012633.html)" in text
-    assert "- [Rutland Health PCN](rutland/pcn-u67590.html)" in text
+    # the index's map and table name each locality from its key figures (escaped) and link its profile
+    assert '<a href="rutland/ward-e05012633.html">Braunston &amp; Martinsthorpe</a>' in text
+    assert '<a href="rutland/pcn-u67590.html">Rutland Health PCN</a>' in text
 
 
 def test_key_figures_download_layout(processed_project):

@@ -1,8 +1,7 @@
 """``llr build``: fetch -> process -> notebooks -> stage -> render (Quarto) -> check -> publish.
 
-Everything is written into ``build/`` first. ``site/`` is replaced only when every step
-succeeded (an atomic rename), so a failed build leaves the previous site untouched and
-exits non-zero naming the step and what failed in it.
+Everything is written into ``build/`` first. ``site/`` is replaced only when every step succeeded (an
+atomic rename), so a failed build leaves the previous site untouched and exits non-zero naming the step.
 """
 
 from __future__ import annotations
@@ -93,16 +92,14 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     files["assets/vega-bundle.js"] = vega_bundle(paths)
     for name in ("llr-charts.js", "site.css", "favicon.svg", "a11y.html"):
         files[f"assets/{name}"] = _packaged_asset(name)
-    # --- issue 22 (site scale): pages staged as Markdown, map geometry shared by pages (website/staging.py)
+    # pages staged as Markdown, map geometry shared by pages (website/staging.py), Word versions (documents.py)
+    from llr_analysis.website.documents import word_documents
     from llr_analysis.website.staging import geometry_files, staged_name, staged_page
 
     for run in runs:
         files[staged_name(run.output)] = staged_page(run, paths.executed / run.output, runs)
     files.update(geometry_files(paths.executed, runs))
-    from llr_analysis.website.documents import word_documents  # issue 23: .docx of profiles and summaries
-
     files.update(word_documents(paths, runs))
-    # --- end issue 22
     for run in runs:
         downloads = paths.executed / run.downloads
         if downloads.exists():
