@@ -504,3 +504,18 @@ def test_a_places_file_reaches_the_kernels_and_the_cache_keys(tmp_path, monkeypa
     assert with_file != key
     places.write_text(packaged + "# another version of the file\n")
     assert hashing.notebook_code_hash(REPO / "notebooks" / "population.ipynb") not in (key, with_file)
+
+
+def test_a_template_edit_changes_the_key_of_the_notebooks_that_render_templates(tmp_path, monkeypatch):
+    """Page templates are code: editing one re-runs the notebooks whose modules render templates."""
+    template = hashing.PACKAGE / "report" / "templates" / "period.html"
+    original = template.read_bytes()
+    overview = REPO / "notebooks" / "overview.ipynb"
+    assert "llr_analysis.report.templating" in hashing.notebook_modules(overview)
+    before = hashing.notebook_code_hash(overview)
+    try:
+        template.write_bytes(original + b"\n{# edited #}\n")
+        assert hashing.notebook_code_hash(overview) != before
+    finally:
+        template.write_bytes(original)
+    assert hashing.notebook_code_hash(overview) == before

@@ -212,7 +212,8 @@ def config_files(modules: Iterable[str]) -> list[Path]:
 
 
 def modules_hash(modules: Iterable[str]) -> str:
-    """sha256 of the source of ``modules`` and of the configuration files they name."""
+    """sha256 of the source of ``modules``, of the configuration files they name and of the page
+    templates (``report/templates``) when one of them renders templates."""
     mods = sorted(set(modules))
     h = hashlib.sha256()
     for m in mods:
@@ -220,7 +221,10 @@ def modules_hash(modules: Iterable[str]) -> str:
         if f is not None:
             h.update(f"{f.relative_to(PACKAGE)}\0".encode())
             h.update(f.read_bytes())
-    for c in config_files(mods):
+    # configuration files the modules name, and the page templates when they render any (templates
+    # include each other, so all of them count)
+    templates = sorted((PACKAGE / "report" / "templates").glob("*")) if "llr_analysis.report.templating" in mods else []
+    for c in [*config_files(mods), *templates]:
         h.update(f"{c.relative_to(PACKAGE)}\0".encode())
         h.update(c.read_bytes())
     places = os.environ.get("LLR_PLACES")  # a places file given with --places replaces config/places.yml
