@@ -189,12 +189,8 @@ def locality_summary(df: pd.DataFrame, edition: str, level: str) -> pd.DataFrame
     """:func:`summarise_lsoas` for each locality of ``level``, most deprived first."""
     code_col, name_col = _locality_columns(check_edition(edition), level)
     # cast: pandas-stubs lack apply's include_groups (pandas >= 2.2 has it; 2.x needs it to leave the keys out)
-    out = (
-        cast(Any, df.groupby([code_col, name_col]))
-        .apply(summarise_lsoas, include_groups=False)
-        .reset_index()
-        .rename(columns={code_col: "area_code", name_col: "area_name"})
-    )
+    out = cast(Any, df.groupby([code_col, name_col])).apply(summarise_lsoas, include_groups=False)
+    out = out.reset_index().rename(columns={code_col: "area_code", name_col: "area_name"})
     out["lsoas"] = out["lsoas"].astype(int)
     out["population"] = out["population"].round().astype("Int64")
     return out.sort_values("avg_imd_score", ascending=False, na_position="last").reset_index(drop=True)
@@ -268,8 +264,7 @@ def supplementary_summary(
 ) -> pd.DataFrame:
     """:func:`weighted_rate` for each locality (most deprived first), plus a total row when ``total_name``."""
     code_col, name_col = _locality_columns(check_edition(edition), level)
-    # cast: pandas-stubs lack apply's include_groups (pandas >= 2.2 has it; 2.x needs it to leave the keys out)
-    out = (
+    out = (  # cast: as in locality_summary
         cast(Any, df.groupby([code_col, name_col]))
         .apply(weighted_rate, weight_col, include_groups=False)
         .reset_index()

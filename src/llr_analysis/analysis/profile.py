@@ -210,9 +210,8 @@ def population_by_age(loc: Locality, year: int = POPULATION_YEAR, paths=None) ->
     sets = _area_sets(loc, paths)
     cols = {}
     for key in ("here", "place", "llr"):
-        codes = sets[key]
-        assert codes is not None, key  # only "england" is None (all of England)
-        sub = t[t["lsoa21_code"].isin(codes)]
+        codes = sets[key]  # only "england" is None (all of England)
+        sub = t[t["lsoa21_code"].isin(cast(set, codes))]
         cols[key] = sub.groupby("age")["population"].sum()
     eng = read_table("population/england_age", paths)
     cols["england"] = eng[eng["year"] == year].groupby("age")["population"].sum()
