@@ -144,27 +144,12 @@ def patch_markdown(executed_nb: dict, new_markdown: list[str]) -> dict:
 def _page_project(stage: Path, dest: Path, pages: list[str]) -> None:
     """A hard-linked copy of the staged project's pages and assets (not its CSV downloads or map files:
     a page's raw HTML links to those, Quarto never reads them) whose render list is only ``pages``."""
-    import os
-    import shutil
+    from llr_analysis.website.render import _linked_copy
 
-    import yaml
+    def page_or_asset(rel: Path) -> bool:
+        return rel.suffix in (".md", ".qmd") or (rel.parts[0] == "assets" and not rel.name.startswith("geo-"))
 
-    if dest.exists():
-        shutil.rmtree(dest)
-    for f in stage.rglob("*"):
-        rel = f.relative_to(stage)
-        if rel.parts[0] in ("_site", ".quarto") or not f.is_file() or str(rel) == "_quarto.yml":
-            continue
-        if f.suffix not in (".md", ".qmd") and not (rel.parts[0] == "assets" and not f.name.startswith("geo-")):
-            continue
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(f, dest / rel)
-        except OSError:
-            shutil.copyfile(f, dest / rel)
-    cfg = yaml.safe_load((stage / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    cfg.setdefault("project", {})["render"] = pages
-    (dest / "_quarto.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    _linked_copy(stage, dest, pages, keep=page_or_asset)
 
 
 def render_pages(stage: Path, pages: list[str], root: Path) -> None:

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,9 +197,9 @@ def _shards(sizes: dict[str, int], n: int) -> list[list[str]]:
     return [sorted(g) for g in groups if g]
 
 
-def _linked_copy(project: Path, dest: Path, pages: list[str]) -> None:
+def _linked_copy(project: Path, dest: Path, pages: list[str], keep: Callable[[Path], bool] | None = None) -> None:
     """A copy of the project's inputs (hard links: instant, no extra space) without Quarto's output,
-    whose ``_quarto.yml`` renders only ``pages``."""
+    whose ``_quarto.yml`` renders only ``pages``; ``keep(relative path)`` may leave more files out."""
     import yaml
 
     if dest.exists():
@@ -206,6 +207,8 @@ def _linked_copy(project: Path, dest: Path, pages: list[str]) -> None:
     for f in project.rglob("*"):
         rel = f.relative_to(project)
         if rel.parts[0] in _QUARTO_OWN or not f.is_file() or str(rel) == "_quarto.yml":
+            continue
+        if keep is not None and not keep(rel):
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         try:
