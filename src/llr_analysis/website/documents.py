@@ -45,11 +45,14 @@ def _chart_png(spec: dict, out: Path) -> None:
     out.write_bytes(vlc.vegalite_to_png(spec, scale=2))
 
 
-def page_html(body_html: str, folder: Path, workdir: Path) -> str:
-    """The page's HTML with each chart replaced by its PNG (in ``workdir``) and its caption, and no scripts."""
+def page_html(body_html: str, folder: Path, workdir: Path, specs: dict[str, dict] | None = None) -> str:
+    """The page's HTML with each chart replaced by its PNG (in ``workdir``) and its caption, and no scripts.
+
+    ``specs``: the charts (:func:`~llr_analysis.report.page.chart_specs`) read from the staged page itself;
+    Pandoc's Markdown reader may rewrite text inside the JSON blocks of its HTML output, so read them before."""
     from llr_analysis.report.page import chart_specs
 
-    specs = chart_specs(body_html, folder)
+    specs = chart_specs(body_html, folder) if specs is None else specs
 
     def figure(m: re.Match) -> str:
         block = m.group(0)
@@ -82,7 +85,9 @@ def make_docx(title: str, body_markdown: str, folder: Path, target: Path, pandoc
             text=True,
             check=True,
         )
-        doc = page_html(step1.stdout, folder, work)
+        from llr_analysis.report.page import chart_specs
+
+        doc = page_html(step1.stdout, folder, work, specs=chart_specs(body_markdown, folder))
         src = work / "page.html"
         src.write_text(
             f"<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
