@@ -73,7 +73,7 @@ TODAY = date(2026, 11, 27)  # the periods that are "older data" depend on the da
 
 def test_overview_key_messages_from_the_processed_data(processed_project):
     headlines, _ = overview.collect_headlines(processed_project)
-    sentences = overview_report.key_message_sentences(overview.key_messages(headlines), TODAY)
+    sentences = overview_report.key_message_sentences(overview.key_messages(headlines, paths=processed_project), TODAY)
     assert 3 <= len(sentences) <= 5
     assert sentences[0] == (
         "Leicester is the most deprived of the three places: 20.0% of its neighbourhoods are among the 10% most "
@@ -107,7 +107,7 @@ def test_place_key_messages_from_the_processed_data(processed_project):
     headlines, _ = overview.collect_headlines(processed_project)
 
     def said(place):
-        return overview_report.key_message_sentences(overview.key_messages(headlines, place), TODAY)
+        return overview_report.key_message_sentences(overview.key_messages(headlines, place, processed_project), TODAY)
 
     leicester = said("leicester")
     assert leicester[:3] == [

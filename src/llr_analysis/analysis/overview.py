@@ -200,7 +200,7 @@ def population_figures(headlines: pd.DataFrame) -> pd.DataFrame:
     return pop.merge(old, on="area_id", how="left")
 
 
-def _lacking(rows: pd.DataFrame, period: str) -> list[dict]:
+def _lacking(rows: pd.DataFrame, period: str, paths=None) -> list[dict]:
     """Places without a life expectancy figure for ``period``: their latest period and their districts'
     range in ``period`` by sex (from :func:`llr_analysis.analysis.life_expectancy.district_range`)."""
     from llr_analysis.analysis.life_expectancy_periods import district_range
@@ -210,7 +210,7 @@ def _lacking(rows: pd.DataFrame, period: str) -> list[dict]:
         ranges = {}
         for sex in ("males", "females"):
             try:
-                ranges[sex] = district_range(str(area_id), sex[:-1].capitalize(), period)
+                ranges[sex] = district_range(str(area_id), sex[:-1].capitalize(), period, paths)
             except LLRError:
                 ranges[sex] = None
         out.append({"area_name": g["area_name"].iloc[0], "period": str(g["period"].iloc[0]), "districts": ranges})
@@ -226,7 +226,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 MAX_KEY_MESSAGES = 5
 
 
-def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[dict]:
+def key_messages(headlines: pd.DataFrame, area_id: str | None = None, paths=None) -> list[dict]:
     """The figures of a page's key messages, in order, at most :data:`MAX_KEY_MESSAGES`.
 
     ``headlines`` are :func:`collect_headlines`' (every area). With ``area_id`` (a place summary), the
@@ -235,7 +235,8 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[di
     deprived place first, with the others and LLR), ``life_expectancy_places`` (the places with the
     lowest and the highest life expectancy), one ``screening`` per programme for LLR naming the places
     below the standard, and LLR's ``population``. Each message is a dict with ``kind`` and its figures
-    (records with area, period, value, comparator and comparison).
+    (records with area, period, value, comparator and comparison). ``paths``: the project whose processed
+    tables give a place's districts when it lacks the latest life expectancy period.
     """
     places = _place_ids()
     out: list[dict] = []
@@ -278,7 +279,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None) -> list[di
                 {
                     "kind": "life_expectancy_places",
                     "period": str(e["period"].iloc[0]),
-                    "lacking": _lacking(lacking, str(e["period"].iloc[0])),
+                    "lacking": _lacking(lacking, str(e["period"].iloc[0]), paths),
                     "low": {
                         "area_name": e.loc[e["area_id"] == low, "area_name"].iloc[0],
                         "rows": _records(e[e["area_id"] == low]),

@@ -563,7 +563,7 @@ def key_messages(
 
     if headlines is None:
         headlines, _ = overview.collect_headlines(paths)
-    sentences = key_message_sentences(overview.key_messages(headlines, area_id), today)
+    sentences = key_message_sentences(overview.key_messages(headlines, area_id, paths), today)
     if sentences:
         page.html(key_messages_html(sentences))
     else:

@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from llr_analysis.errors import BuildError
+
 #: Page roles that get a Word version.
 ROLES = ("place-summary", "locality-profile")
 #: Bump to remake every document (a change in how they are made).
@@ -129,8 +131,14 @@ def word_documents(paths, runs, log=lambda *_: None) -> dict[str, Path]:
 
     def one(item) -> None:
         run, executed, target, stamp, key = item
-        _, body = _cached_body(executed)
-        make_docx(run.page_title, body, executed.parent, target, pandoc)
+        try:
+            _, body = _cached_body(executed)
+            make_docx(run.page_title, body, executed.parent, target, pandoc)
+        except (OSError, ValueError, subprocess.CalledProcessError) as exc:  # a message, not a traceback
+            detail = getattr(exc, "stderr", None) or exc
+            raise BuildError(
+                "stage", f"the Word version of {run.label} could not be made ({target}): {detail}"
+            ) from None
         stamp.write_text(key)
 
     # Pandoc runs as its own process: two documents at a time keep both cores busy
