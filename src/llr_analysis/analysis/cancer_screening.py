@@ -5,11 +5,10 @@ topic's analysis; the notebook ``notebooks/cancer_screening.ipynb`` only calls i
 
 Methods (each in one function below):
 
-* **Practice -> PCN -> place** (:func:`llr_analysis.process.cancer_screening.assign_place`, rule in ``config/cancer_screening.yml``):
-  Leicester City CCG (04C) practices belong to Leicester, West Leicestershire CCG (04V) to
-  Leicestershire; East Leicestershire and Rutland CCG (03W) practices to Rutland when their PCN
-  is a Rutland PCN (Rutland Health PCN, U67590), otherwise to Leicestershire; a 03W practice with
-  no known PCN is placed by its premises postcode district (LE15 -> Rutland), flagged approximate.
+* **Practice -> PCN -> place** (processing, rule in the places file's ``practices:`` section): a
+  practice whose sub-ICB location lies wholly in one place belongs to it; otherwise its PCN, then its
+  premises postcode district (flagged approximate), then the sub-ICB's `rest` place decide; a practice no rule places is listed as
+  not placed (the Methods page states the rule for the configured ICS).
 * **Coverage of a group of practices** (:func:`coverage`): sum of the screened (numerators) over
   the sum of the eligible (denominators) of the practices with both counts published, with a
   Wilson score 95% interval (:func:`llr_analysis.stats.wilson_ci`, OHID method). Practices whose
