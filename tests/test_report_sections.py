@@ -6,6 +6,7 @@ import pandas as pd
 
 from llr_analysis.report import cancer_screening_data as scr_data
 from llr_analysis.report import overview as overview_report
+from llr_analysis.report import words
 
 
 def test_missing_sentence():
@@ -57,12 +58,12 @@ def test_old_figures_are_marked_as_older_data():
 
     today = date(2026, 11, 27)
     assert [
-        overview_report.period_end_year(p)
+        words.period_end_year(p)
         for p in ("2023-25", "mid-2020", "31 December 2017", "2015 to 2018", "IoD2025", "latest")
     ] == [2025, 2020, 2017, 2018, 2025, None]
-    assert overview_report.is_older_data("2016-18", today) and overview_report.is_older_data("mid-2020", today)
-    assert not overview_report.is_older_data("2023-25", today) and not overview_report.is_older_data("IoD2025", today)
-    assert not overview_report.is_older_data("2023", today)  # three years back is not yet "older"
+    assert words.is_older_data("2016-18", today) and words.is_older_data("mid-2020", today)
+    assert not words.is_older_data("2023-25", today) and not words.is_older_data("IoD2025", today)
+    assert not words.is_older_data("2023", today)  # three years back is not yet "older"
     assert overview_report.period_cell("31 December 2017", today) == (
         '31 December 2017 <span class="older-data">older data</span>'
     )

@@ -26,12 +26,13 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.overview import NOT_TESTED
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.deprivation import DOMAINS, EDITIONS, INDEX_LABELS
+from llr_analysis.stats.benchmark import NOT_TESTED
 from llr_analysis.stats.imd_measures import MEASURES
+from llr_analysis.stats.weighted import weighted_mean
 
 __all__ = [
     "EDITIONS",
@@ -153,13 +154,6 @@ def _locality_columns(edition: str, level: str) -> tuple[str, str]:
             f"(use one of {sorted(mapping)})"
         )
     return mapping[level]
-
-
-def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
-    """Population-weighted mean; NaN if any weight is missing (missing is never zero)."""
-    if weights.isna().any() or weights.sum() == 0:
-        return float("nan")
-    return float(np.average(values, weights=weights))
 
 
 def summarise_lsoas(g: pd.DataFrame) -> pd.Series:

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.analysis import localities
-from llr_analysis.analysis.deprivation import check_edition, weighted_mean
+from llr_analysis.analysis.deprivation import check_edition
 from llr_analysis.places import LocalityLevel, get_place, place_locality_levels
 from llr_analysis.process import read_table
 from llr_analysis.process.deprivation import EDITIONS
+from llr_analysis.stats.weighted import weighted_mean
 
 #: Area levels each LSOA vintage supports (IoD2019: LSOA 2011, no best-fit wards).
 LEVELS_BY_VINTAGE = {2021: ("district", "ward", "msoa", "lsoa"), 2011: ("district", "msoa", "lsoa")}

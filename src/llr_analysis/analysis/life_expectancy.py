@@ -25,13 +25,13 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.deprivation import weighted_mean
 from llr_analysis.analysis.life_expectancy_fingertips import headline as official_headline
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.life_expectancy import SERIES
 from llr_analysis.stats import compare_by_ci_overlap
+from llr_analysis.stats.weighted import weighted_mean
 
 __all__ = [
     "MEASURES",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from llr_analysis.errors import LLRError
 from llr_analysis.places import load_places
+from llr_analysis.stats.benchmark import NOT_TESTED
 
 HEADLINE_COLUMNS = [
     "topic",
@@ -31,10 +32,6 @@ HEADLINE_COLUMNS = [
     "note",
     "href",
 ]
-
-#: The comparison of a figure without sampling error (a count of areas, a share of population
-#: estimates, an index score): no interval and no better/similar/worse; pages describe it in words.
-NOT_TESTED = "not tested"
 
 COMPARISON_TEXT = {
     "better": "Better than England",

@@ -23,11 +23,11 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.overview import NOT_TESTED
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.population import TOP_AGE, YEARS
+from llr_analysis.stats.benchmark import NOT_TESTED
 
 __all__ = [
     "BAND_LABELS",

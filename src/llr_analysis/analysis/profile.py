@@ -36,12 +36,11 @@ import pandas as pd
 
 from llr_analysis.analysis import localities
 from llr_analysis.analysis.deprivation import SHORT_LABELS
-from llr_analysis.analysis.overview import NOT_TESTED
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table, table_path
 from llr_analysis.settings import cancer_screening as screening_config
-from llr_analysis.stats.benchmark import compare_by_ci_overlap
+from llr_analysis.stats.benchmark import NOT_TESTED, compare_by_ci_overlap
 from llr_analysis.stats.proportions import wilson_ci
 
 POPULATION_YEAR = 2020

@@ -150,7 +150,7 @@ def association_note(assocs: dict[str, dict], programme: str) -> str:
 
 def older_words(period_text: str) -> str:
     """' (older data: more than three years old)' for a period that ended more than three years ago, else ''."""
-    from llr_analysis.report.overview import is_older_data
+    from llr_analysis.report.words import is_older_data
 
     return " (older data: more than three years old)" if is_older_data(period_text) else ""
 

@@ -13,8 +13,8 @@ from llr_analysis.analysis.cancer_screening import (
 )
 from llr_analysis.places import get_place, load_places
 from llr_analysis.report.cancer_screening_charts import health_index_chart
-from llr_analysis.report.overview import is_older_data
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import is_older_data
 
 
 def render_unmapped(page, place: str, paths=None) -> pd.DataFrame:

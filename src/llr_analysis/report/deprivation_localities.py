@@ -16,6 +16,7 @@ from llr_analysis.places import LocalityLevel
 from llr_analysis.report import charts
 from llr_analysis.report import localities as loc_report
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import plural
 
 #: Tooltip fields of the LSOA decile maps (the locality names each LSOA belongs to are in every map's data).
 MAP_TOOLTIP = [
@@ -37,11 +38,6 @@ def noun(level: LocalityLevel, edition: str = "IoD2025") -> str:
     if level.id == "msoa" and EDITIONS[edition]["lsoa_vintage"] == 2011:
         return "MSOA (2011)"
     return level.label if level.label[:2].isupper() else level.label.lower()
-
-
-def plural(level: LocalityLevel) -> str:
-    """The level's plural in a sentence: "wards", "districts", "MSOAs"."""
-    return level.plural if level.plural[:2].isupper() else level.plural.lower()
 
 
 def map_frame(d: PlaceDeprivation):

@@ -27,7 +27,7 @@ MAX_WARDS_MAPPED = 200
 
 def older(period) -> str:
     """' (older data)' for a period that ended more than three years ago."""
-    from llr_analysis.report.overview import is_older_data
+    from llr_analysis.report.words import is_older_data
 
     return " (older data)" if is_older_data(period) else ""
 

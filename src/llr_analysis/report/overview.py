@@ -11,13 +11,14 @@ from datetime import date
 
 import pandas as pd
 
-from llr_analysis.analysis.overview import COMPARISON_TEXT, NOT_TESTED
+from llr_analysis.analysis.overview import COMPARISON_TEXT
 from llr_analysis.places import load_places
 from llr_analysis.process import read_table
 from llr_analysis.report.charts import choropleth_categories
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.templating import render
-from llr_analysis.stats.benchmark import COMPARISON_COLOURS
+from llr_analysis.report.words import is_older_data
+from llr_analysis.stats.benchmark import COMPARISON_COLOURS, NOT_TESTED
 from llr_analysis.topics import Topic
 
 
@@ -81,25 +82,6 @@ def comparison_cell(comparison, value=None, comparator=None, unit: str = "", who
     """The comparison chip, or for a figure without sampling error the plain words of
     :func:`plain_versus` (with a grey swatch and "not tested")."""
     return render("comparison.html", c=comparison_cell_parts(comparison, value, comparator, unit, who))
-
-
-#: A figure whose period ended more than this many years before the build is marked as older data.
-OLDER_AFTER_YEARS = 3
-
-
-def period_end_year(period) -> int | None:
-    """The last calendar year a period label covers: '2023-25' -> 2025, 'mid-2020' -> 2020,
-    '31 December 2017' -> 2017, '2015 to 2018' -> 2018, 'IoD2025' -> 2025; None without a year."""
-    text = str(period)
-    years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", text)]
-    years += [int(a[:2] + b) for a, b in re.findall(r"(?<!\d)(\d{4})-(\d{2})(?!\d)", text)]
-    return max(years) if years else None
-
-
-def is_older_data(period, today: date | None = None) -> bool:
-    """True when the period ended more than :data:`OLDER_AFTER_YEARS` years before ``today``."""
-    end = period_end_year(period)
-    return end is not None and end < (today or date.today()).year - OLDER_AFTER_YEARS
 
 
 def period_parts(period, today: date | None = None) -> dict:

@@ -17,14 +17,13 @@ from llr_analysis.analysis.population_localities import lsoa11_locality_names
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.report import charts, colours
-from llr_analysis.report.deprivation_localities import plural
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.population_localities import (  # noqa: F401
     localities_section,
     reconciliation_section,
     whole_people,
 )
-from llr_analysis.report.words import at_extreme
+from llr_analysis.report.words import at_extreme, plural
 
 ENGLAND_COLOUR = colours.ENGLAND
 MEASURE_COLOURS = dict(zip(["All ages", "Aged 65+", "Aged 85+"], colours.SERIES, strict=False))  # not area colours

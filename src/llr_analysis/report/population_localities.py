@@ -13,9 +13,8 @@ from llr_analysis.analysis import population as pop
 from llr_analysis.analysis.population_localities import reconciliation
 from llr_analysis.places import LocalityLevel, get_place
 from llr_analysis.report import localities as loc_report
-from llr_analysis.report.deprivation_localities import plural
-from llr_analysis.report.overview import is_older_data
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import is_older_data, plural
 
 #: Shown in the PCN tab: why there are no population figures for primary care networks.
 PCN_POPULATION_TEXT = (

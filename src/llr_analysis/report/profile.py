@@ -17,13 +17,13 @@ from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
 from llr_analysis.report.overview import (
     comparison_cell_parts,
     format_value,
-    is_older_data,
     key_messages_html,
     period_parts,
     plain_versus,
 )
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.templating import render
+from llr_analysis.report.words import is_older_data
 from llr_analysis.topics import topic_pages
 
 #: Comparison words in sentences ("higher than England").

@@ -6,7 +6,14 @@ precision the sentence prints, so two districts both shown as 83.8 years are bot
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from llr_analysis.places import LocalityLevel
 
 
 def join_names(names: list[str]) -> str:
@@ -29,3 +36,27 @@ def at_extreme(df: pd.DataFrame, value: str, name: str, lowest: bool, decimals: 
     best = shown.min() if lowest else shown.max()
     hits = sorted(set(d.loc[shown == best, name].astype(str)))
     return float(best), join_names(hits)
+
+
+def plural(level: LocalityLevel) -> str:
+    """The level's plural in a sentence: "wards", "districts", "MSOAs"."""
+    return level.plural if level.plural[:2].isupper() else level.plural.lower()
+
+
+#: A figure whose period ended more than this many years before the build is marked as older data.
+OLDER_AFTER_YEARS = 3
+
+
+def period_end_year(period) -> int | None:
+    """The last calendar year a period label covers: '2023-25' -> 2025, 'mid-2020' -> 2020,
+    '31 December 2017' -> 2017, '2015 to 2018' -> 2018, 'IoD2025' -> 2025; None without a year."""
+    text = str(period)
+    years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", text)]
+    years += [int(a[:2] + b) for a, b in re.findall(r"(?<!\d)(\d{4})-(\d{2})(?!\d)", text)]
+    return max(years) if years else None
+
+
+def is_older_data(period, today: date | None = None) -> bool:
+    """True when the period ended more than :data:`OLDER_AFTER_YEARS` years before ``today``."""
+    end = period_end_year(period)
+    return end is not None and end < (today or date.today()).year - OLDER_AFTER_YEARS

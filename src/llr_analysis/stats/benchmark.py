@@ -70,6 +70,10 @@ OUTCOMES = ("better", "similar", "worse", "higher", "lower", "not compared")
 #   Fingertips' amber "similar" under protanopia, deuteranopia and tritanopia.
 # Always show the outcome as text as well (legend or label): colour alone is not
 # accessible, and "better" (blue) and "lower" (dark blue) are both blues.
+#: The comparison of a figure without sampling error (a count of areas, a share of population
+#: estimates, an index score): no interval and no better/similar/worse; pages describe it in words.
+NOT_TESTED = "not tested"
+
 COMPARISON_COLOURS: dict[str, str] = {
     "better": "#0072B2",  # Okabe-Ito blue
     "similar": "#FFC000",  # Fingertips amber ("same")
