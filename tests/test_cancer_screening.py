@@ -498,7 +498,7 @@ def _rows():
 
 
 def _membership(*extra):
-    """The PCN membership table of :func:`_rows` (as ``localities.pcns`` gives it)."""
+    """The PCN membership table of :func:`_rows` (as ``localities.pcns.pcns`` gives it)."""
     rows = [("U1", "Zed PCN", "rutland", "Rutland"), *extra]
     return pd.DataFrame(rows, columns=["locality_code", "locality_name", "place_id", "places"])
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from llr_analysis.analysis import geography
+from llr_analysis.analysis.localities import areas
+from llr_analysis.analysis.localities import load as localities_load
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_place, load_places
 
@@ -19,19 +20,18 @@ def test_places_config():
 
 
 def test_lsoa_counts_per_place(processed_project):
-    p = processed_project
-    counts = {pl: len(geography.lsoas(pl, paths=p)) for pl in ("leicester", "leicestershire", "rutland")}
+    lsoa21 = localities_load.load(processed_project, practices=False).lsoa21
+    lsoa11 = localities_load.load_lsoa11(processed_project)
+    counts = {pl: len(areas.lsoas(lsoa21, pl)) for pl in ("leicester", "leicestershire", "rutland")}
     assert counts == {"leicester": 200, "leicestershire": 408, "rutland": 26}
-    assert len(geography.lsoas(paths=p)) == 634
-    counts11 = {
-        pl: len(geography.lsoas(pl, vintage=2011, paths=p)) for pl in ("leicester", "leicestershire", "rutland")
-    }
+    assert len(areas.lsoas(lsoa21)) == 634
+    counts11 = {pl: len(areas.lsoas(lsoa11, pl)) for pl in ("leicester", "leicestershire", "rutland")}
     assert sum(counts11.values()) == 611 and counts11["leicester"] == 192
 
 
 def test_localities(processed_project):
-    p = processed_project
-    d = geography.localities("leicestershire", "district", paths=p)
+    lsoa21 = localities_load.load(processed_project, practices=False).lsoa21
+    d = areas.localities(lsoa21, "leicestershire", "district")
     assert list(d["locality_name"]) == [
         "Blaby",
         "Charnwood",
@@ -42,15 +42,16 @@ def test_localities(processed_project):
         "Oadby and Wigston",
     ]
     assert d.set_index("locality_name").loc["Charnwood", "n_lsoas"] == 102
-    assert len(geography.localities("leicester", "msoa", paths=p)) == 38
-    assert len(geography.localities("rutland", "msoa", paths=p)) == 5
-    assert len(geography.lsoas("leicestershire", "district", "E07000133", paths=p)) == 30
-    wards = geography.localities("leicester", "ward", paths=p)
+    assert len(areas.localities(lsoa21, "leicester", "msoa")) == 38
+    assert len(areas.localities(lsoa21, "rutland", "msoa")) == 5
+    assert len(areas.lsoas(lsoa21, "leicestershire", "district", "E07000133")) == 30
+    wards = areas.localities(lsoa21, "leicester", "ward")
     assert wards["n_lsoas"].sum() == 200
 
 
 def test_unknown_locality_is_a_clear_error(processed_project):
+    lsoa21 = localities_load.load(processed_project, practices=False).lsoa21
     with pytest.raises(ParameterError, match="no LSOAs found for district 'E07000999'"):
-        geography.lsoas("leicestershire", "district", "E07000999", paths=processed_project)
+        areas.lsoas(lsoa21, "leicestershire", "district", "E07000999")
     with pytest.raises(ParameterError, match="unknown locality level 'county'"):
-        geography.lsoas("leicestershire", "county", "x", paths=processed_project)
+        areas.lsoas(lsoa21, "leicestershire", "county", "x")

@@ -227,11 +227,13 @@ def test_cervical_coverage(raw, headlines, processed_project):
 
 
 def test_pcn_deprivation_medians(raw, processed_project):
-    from llr_analysis.analysis import localities, profile
+    from llr_analysis.analysis import profile
+    from llr_analysis.analysis.localities import load as localities_load
+    from llr_analysis.analysis.localities import targets as locality_targets
 
     medians = pcn_medians(raw)
     assert round(medians["leicester"], 1) == 29.5 and round(medians["leicestershire"], 1) == 13.8
-    targets = localities.profile_targets(processed_project)
+    targets = locality_targets.profile_targets(localities_load.load(processed_project))
     for pid, median in medians.items():
         code = targets[(targets["level"] == "pcn") & (targets["place_id"] == pid)]["code"].iloc[0]
         fig = profile.key_figures(profile.get_locality("pcn", code, processed_project), processed_project)

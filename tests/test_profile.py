@@ -10,8 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import localities
 from llr_analysis.analysis import profile as prof
+from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.analysis.localities import pcns as localities
+from llr_analysis.analysis.localities import targets as locality_targets
 from llr_analysis.errors import ParameterError
 from llr_analysis.process import read_table
 from llr_analysis.website.notebooks import BUILD_PARAMETERS, Run, front_matter, plan
@@ -22,7 +24,7 @@ ORION = "U36231"  # Orion PCN, Leicester
 
 
 def test_every_ward_every_district_and_pcn_has_a_profile(processed_project):
-    t = localities.profile_targets(processed_project)
+    t = locality_targets.profile_targets(localities_load.load(processed_project))
     counts = t.groupby(["place_id", "level"]).size().to_dict()
     assert counts[("leicester", "ward")] == 21 and counts[("rutland", "ward")] == 15
     assert counts[("leicestershire", "ward")] == 138  # every county ward (issue 22)
@@ -36,10 +38,10 @@ def test_every_ward_every_district_and_pcn_has_a_profile(processed_project):
 
 
 def test_a_pcn_belongs_to_the_place_of_most_of_its_open_practices(processed_project):
-    pcns = localities.pcns(processed_project).set_index("locality_code")
+    pcns = localities.pcns(localities_load.load(processed_project).practice_table()).set_index("locality_code")
     assert pcns.loc["U67590", "place_id"] == "rutland"  # Rutland Health PCN
     assert pcns.loc["U87499", "places"] == "Leicester, Leicestershire"  # G3 PCN spans two places
-    practices = localities.practice_places(processed_project)
+    practices = localities.practice_places(localities_load.load(processed_project).practice_table())
     open_ = practices[practices["pcn_code"].eq("U87499") & practices["status"].eq("active")]
     assert pcns.loc["U87499", "place_id"] == open_["place_id"].value_counts().idxmax()
     assert pcns["n_practices"].sum() == int((practices["pcn_code"].notna() & practices["status"].eq("active")).sum())
@@ -204,20 +206,20 @@ def test_pcn_place_median_uses_the_pcns_each_place_lists(processed_project):
     score = practices.dropna(subset=["pcn_code"]).groupby("pcn_code")["pcn_imd_score"].first()
     expected = {}
     for place in ("leicester", "leicestershire", "rutland"):
-        listed = localities.locality_list(place, "pcn", processed_project)["locality_code"]
+        listed = locality_targets.locality_list(localities_load.load(processed_project), place, "pcn")["locality_code"]
         expected[place] = float(score.reindex(listed).median())
     assert round(expected["leicester"], 1) == 29.5 and round(expected["leicestershire"], 1) == 13.8
-    targets = localities.profile_targets(processed_project)
+    targets = locality_targets.profile_targets(localities_load.load(processed_project))
     for place, median in expected.items():
         code = targets[(targets["level"] == "pcn") & (targets["place_id"] == place)]["code"].iloc[0]
         loc = prof.get_locality("pcn", code, processed_project)
         row = prof.key_figures(loc, processed_project).query("topic == 'deprivation'").iloc[0]
         assert row["place_value"] == pytest.approx(median)
-        n = len(localities.locality_list(place, "pcn", processed_project))
+        n = len(locality_targets.locality_list(localities_load.load(processed_project), place, "pcn"))
         assert f"{loc.place_name}: {n} PCN{'' if n == 1 else 's'} used" in row["basis"]
         assert row["vs_place"] == prof.NOT_TESTED  # an index score, not a sample
     # LLR: every PCN once
-    all_pcns = localities.pcns(processed_project)["locality_code"]
+    all_pcns = localities.pcns(localities_load.load(processed_project).practice_table())["locality_code"]
     assert row["llr_value"] == pytest.approx(float(score.reindex(all_pcns).median()))
 
 

@@ -91,11 +91,13 @@ def test_a_module_only_a_function_that_never_runs_would_import_does_not_count():
 def test_dynamic_imports_by_name_are_followed():
     names, prefixes = hashing.imports_in(
         'import importlib\nm = importlib.import_module("llr_analysis.report.population")\n'
-        'n = __import__("llr_analysis.stats.proportions")\nTARGET = "llr_analysis.analysis.geography:areas"\n'
+        'n = __import__("llr_analysis.stats.proportions")\nTARGET = "llr_analysis.analysis.localities.areas:areas"\n'
     )
-    assert {"llr_analysis.report.population", "llr_analysis.stats.proportions", "llr_analysis.analysis.geography"} <= (
-        names
-    )
+    assert {
+        "llr_analysis.report.population",
+        "llr_analysis.stats.proportions",
+        "llr_analysis.analysis.localities.areas",
+    } <= (names)
     assert prefixes == set()
 
 

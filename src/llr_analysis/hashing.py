@@ -211,6 +211,20 @@ def config_files(modules: Iterable[str]) -> list[Path]:
     return [c for c in configs if any(c.name in t for t in texts)]
 
 
+def _templates(mods: list[str]) -> list[Path]:
+    root = PACKAGE / "report" / "templates"
+    shared = [f for f in sorted(root.glob("*")) if f.is_file()]
+    own = [
+        f
+        for d in sorted(root.iterdir())
+        if d.is_dir()
+        and any(m == f"llr_analysis.report.{d.name}" or m.startswith(f"llr_analysis.report.{d.name}.") for m in mods)
+        for f in sorted(d.rglob("*"))
+        if f.is_file()
+    ]
+    return shared + own
+
+
 def modules_hash(modules: Iterable[str]) -> str:
     """sha256 of the source of ``modules``, of the configuration files they name and of the page
     templates (``report/templates``) when one of them renders templates."""
@@ -221,9 +235,10 @@ def modules_hash(modules: Iterable[str]) -> str:
         if f is not None:
             h.update(f"{f.relative_to(PACKAGE)}\0".encode())
             h.update(f.read_bytes())
-    # configuration files the modules name, and the page templates when they render any (templates
-    # include each other, so all of them count)
-    templates = sorted((PACKAGE / "report" / "templates").glob("*")) if "llr_analysis.report.templating" in mods else []
+    # configuration files the modules name, and the page templates when they render any: the shared
+    # ones (report/templates/*, which include each other) and a topic's own (report/templates/<name>/)
+    # when a module of report.<name> is among them
+    templates = _templates(mods) if "llr_analysis.report.templating" in mods else []
     for c in [*config_files(mods), *templates]:
         h.update(f"{c.relative_to(PACKAGE)}\0".encode())
         h.update(c.read_bytes())

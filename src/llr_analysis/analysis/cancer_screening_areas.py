@@ -14,8 +14,9 @@ from llr_analysis.analysis.cancer_screening import (
     gap_to_standard,
     standard_band,
 )
-from llr_analysis.analysis.localities import pcn_name
-from llr_analysis.analysis.localities import pcns as pcn_membership
+from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.analysis.localities.pcns import pcn_name
+from llr_analysis.analysis.localities.pcns import pcns as pcn_membership
 from llr_analysis.places import get_place, load_places
 
 
@@ -47,7 +48,7 @@ def area_table(
     llr = rows[rows["place_id"].notna()]
     here = llr[llr["place_id"] == the_place.id]
     eng = england_row(rows, programme, period, age_group, paths)
-    membership = pcn_membership(paths) if membership is None else membership
+    membership = pcn_membership(_practices(paths)) if membership is None else membership
     home = membership.set_index("locality_code")["place_id"]
     out = []
 
@@ -105,3 +106,9 @@ def area_table(
     df = pd.concat([df.reset_index(drop=True), gaps], axis=1)
     df["programme"], df["period"], df["age_group"] = programme, period, age_group
     return df
+
+
+def _practices(paths):
+    from llr_analysis.paths import project_paths
+
+    return localities_load.load(paths or project_paths()).practice_table()

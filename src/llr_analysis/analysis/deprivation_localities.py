@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis import localities
 from llr_analysis.analysis.deprivation import check_edition
+from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.analysis.localities import pcns as localities
 from llr_analysis.places import LocalityLevel, get_place, place_locality_levels
 from llr_analysis.process import read_table
 from llr_analysis.process.deprivation import EDITIONS
@@ -82,8 +83,11 @@ def pcn_deprivation(place: str, paths=None) -> PcnDeprivation:
     the place where most of its open practices are (:func:`llr_analysis.analysis.localities.pcns`).
     """
     the_place = get_place(place)
-    allp = localities.practice_places(paths)
-    home = localities.pcns(paths)
+    from llr_analysis.paths import project_paths
+
+    practice_table = localities_load.load(paths or project_paths()).practice_table()
+    allp = localities.practice_places(practice_table)
+    home = localities.pcns(practice_table)
     home = home[home["place_id"] == the_place.id]
     open_ = allp[allp["status"].eq("active") & allp["pcn_code"].notna()]
     practices = open_[open_["pcn_code"].isin(home["locality_code"])].copy()

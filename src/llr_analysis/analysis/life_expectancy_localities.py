@@ -24,8 +24,10 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis import localities
 from llr_analysis.analysis.life_expectancy import SEXES, gap_to_england, gp_practice_le, latest_values, le_series
+from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.analysis.localities import pcns as localities
+from llr_analysis.analysis.localities import targets
 from llr_analysis.places import get_place
 from llr_analysis.process import read_table
 
@@ -95,7 +97,7 @@ def ward_summary(place: str, paths=None) -> pd.DataFrame:
     female_high. MSOAs holding under 5% of a ward's residents are counted but not used for the range.
     """
     long = ward_le_long(place, paths)
-    wards = localities.locality_list(place, "ward", paths)[["locality_code", "locality_name"]]
+    wards = targets.locality_list(_localities(paths), place, "ward")[["locality_code", "locality_name"]]
     rows = []
     for w in wards.itertuples():
         g = long[long["ward_code"] == w.locality_code]
@@ -148,11 +150,12 @@ def practice_le(place: str, paths=None) -> pd.DataFrame:
     gp = gp[gp["year"] == year]
     wide = gp.pivot_table(index=["practice_code", "imd_quintile"], columns="sex", values="value").reset_index()
     wide.columns.name = None
-    pp = localities.practice_places(paths)[
+    loc_data = _localities(paths)
+    pp = localities.practice_places(loc_data.practice_table())[
         ["practice_code", "practice_name", "pcn_code", "pcn_name", "status", "place_id"]
     ]
     d = wide.merge(pp, on="practice_code", how="left")
-    mine = set(localities.locality_list(place, "pcn", paths)["locality_code"])
+    mine = set(targets.locality_list(loc_data, place, "pcn")["locality_code"])
     the_place = get_place(place).id
     in_pcn = d["pcn_code"].isin(mine) & d["status"].eq("active")
     apart = (d["place_id"].eq(the_place) | d["place_id"].isna()) & (d["pcn_code"].isna() | d["status"].ne("active"))
@@ -193,3 +196,9 @@ def pcn_le(practices: pd.DataFrame) -> pd.DataFrame:
     if out.empty:
         return out
     return out.sort_values(["male_median", "pcn_name"], na_position="last").reset_index(drop=True)
+
+
+def _localities(paths) -> localities_load.LocalitiesData:
+    from llr_analysis.paths import project_paths
+
+    return localities_load.load(paths or project_paths())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis import localities
+from llr_analysis.analysis.localities import pcns as localities
 from llr_analysis.places import load_places
 from llr_analysis.process import read_table
 from llr_analysis.stats import compare_by_ci_overlap, wilson_ci
@@ -21,7 +21,7 @@ def members(pcn_code: str, paths=None) -> pd.DataFrame:
     eligible for cervical screening (the latest period's denominators, both age groups): the size of
     the practice in the sources this site reads (registered list sizes are not among them)."""
     cfg = load_places()
-    p = localities.practice_places(paths)
+    p = localities.practice_places(read_table("cancer_screening/practices", paths))
     p = p[p["pcn_code"] == pcn_code].copy()
     cov = read_table("cancer_screening/practice_coverage", paths)
     latest = cov[cov["period_sort"] == cov["period_sort"].max()]
@@ -48,7 +48,7 @@ def screening(pcn_code: str, paths=None) -> pd.DataFrame:
     value with its 95% Wilson interval, England's coverage (all practices of the file) and the
     comparison. A practice with suppressed counts is kept with no value (missing, never zero)."""
     cov = read_table("cancer_screening/practice_coverage", paths)
-    p = localities.practice_places(paths)
+    p = localities.practice_places(read_table("cancer_screening/practices", paths))
     open_members = p[(p["pcn_code"] == pcn_code) & p["status"].eq("active")]["practice_code"]
     names = p.set_index("practice_code")["practice_name"].map(localities.pcn_name)
     rows = []

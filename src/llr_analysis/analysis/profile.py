@@ -1,11 +1,9 @@
 """Locality profiles: every figure of one ward, district or PCN, beside its place, LLR and England.
 
-One profile per locality listed by :func:`llr_analysis.analysis.localities.profile_targets`.
-Each figure is a row of :func:`key_figures` with the locality's value and 95% confidence
-interval, the same figure for its place, LLR and England, and the comparison with each of the
-three made by the one shared benchmarking function
-(:func:`llr_analysis.stats.benchmark.compare_by_ci_overlap`, OHID's CI-overlap test with the
-indicator's polarity). Where no interval exists the comparison is "not compared".
+One profile per locality listed by :func:`llr_analysis.analysis.localities.targets.profile_targets`.
+Each figure is a row of :func:`key_figures`: value and 95% interval of the locality, its place, the ICS
+and England, compared by :func:`llr_analysis.stats.benchmark.compare_by_ci_overlap` (OHID's CI-overlap
+test with the indicator's polarity); where no interval exists the comparison is "not compared".
 
 Sources by level (what each profile can honestly say):
 
@@ -15,15 +13,13 @@ Sources by level (what each profile can honestly say):
   districts), and no cancer screening (published by GP practice, not by area).
 * **PCNs** are groups of GP practices: deprivation is the registered-population-weighted IMD 2019
   of its practices (a third-party derivation), life expectancy the GP-practice estimates,
-  cancer screening the practices' coverage; there is no registered-population source here, so no
-  population figures.
+  cancer screening the practices' coverage; no registered-population source here: no population figures.
 
 Only figures with sampling or random variation get an interval and a verdict: screening coverage
 (Wilson score intervals, :func:`llr_analysis.stats.proportions.wilson_ci`) and life expectancy.
-Counts of areas (the share of LSOAs in a decile) and shares of population estimates (aged 0-15,
-65+, IDACI, IDAOPI) are not samples: they get no interval and their comparison is
-:data:`NOT_TESTED` (words such as "twice England's 10%" describe them instead), as OHID
-Fingertips shows population shares as not compared.
+Counts of areas (the share of LSOAs in a decile) and shares of population estimates (aged 0-15, 65+,
+IDACI, IDAOPI) are not samples: no interval, comparison :data:`NOT_TESTED`, described in words instead
+("twice England's 10%"), as OHID Fingertips shows population shares as not compared.
 """
 
 from __future__ import annotations
@@ -34,8 +30,10 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis import localities
 from llr_analysis.analysis.deprivation import SHORT_LABELS
+from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.analysis.localities import pcns as localities
+from llr_analysis.analysis.localities import targets
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table, table_path
@@ -90,20 +88,21 @@ class Locality:
     @property
     def title(self) -> str:
         """The page's h1: the locality named with its kind ("Abbey ward", "Orion PCN", "Blaby district")."""
-        return localities.locality_title(self.level, self.name)
+        return targets.locality_title(self.level, self.name)
 
     @property
     def slug(self) -> str:
-        return localities.profile_slug(self.level, self.code)
+        return targets.profile_slug(self.level, self.code)
 
 
 def get_locality(level: str, code: str, paths=None) -> Locality:
     """The profiled locality of ``level`` with ``code`` (a ParameterError lists valid codes if unknown)."""
-    targets = localities.profile_targets(paths)
+    lsoa21, practices = (read_table(t, paths) for t in ("geography/lsoa21", "cancer_screening/practices"))
+    listed = targets.profile_targets(localities_load.LocalitiesData(lsoa21, practices))
     lv = get_locality_level(level).id
-    hit = targets[(targets["level"] == lv) & (targets["code"].str.upper() == str(code).strip().upper())]
+    hit = listed[(listed["level"] == lv) & (listed["code"].str.upper() == str(code).strip().upper())]
     if hit.empty:
-        valid = targets.loc[targets["level"] == lv, "code"].tolist()
+        valid = listed.loc[listed["level"] == lv, "code"].tolist()
         raise ParameterError(
             f"no locality profile for {lv} {code!r}; valid codes: {', '.join(valid[:12])}"
             + (" …" if len(valid) > 12 else "")
@@ -428,13 +427,13 @@ def domain_table(loc: Locality, paths=None) -> pd.DataFrame:
 
 
 def _pcn_deprivation(loc: Locality, paths=None) -> list[dict]:
-    p = localities.practice_places(paths)
+    p = localities.practice_places(read_table("cancer_screening/practices", paths))
     pcn = p[p["pcn_code"] == loc.code]
     if pcn.empty or pcn["pcn_imd_score"].isna().all():
         return []
     # Each PCN once, in the place it is listed under everywhere (localities.pcns: the place of
     # most of its open practices), never the place of whichever practice comes first.
-    llr = localities.pcn_imd_scores(paths)
+    llr = localities.pcn_imd_scores(read_table("cancer_screening/practices", paths))
     place = llr[llr["place_id"] == loc.place_id]
     n_place, n_llr = int(place["pcn_imd_score"].notna().sum()), int(llr["pcn_imd_score"].notna().sum())
     miss_place, miss_llr = len(place) - n_place, len(llr) - n_llr
@@ -529,7 +528,7 @@ def life_expectancy_figures(loc: Locality, paths=None) -> tuple[list[dict], pd.D
 
 def _pcn_life_expectancy(loc: Locality, paths=None) -> tuple[list[dict], pd.DataFrame, str]:
     gp = read_table("life_expectancy/gp_practice", paths)
-    p = localities.practice_places(paths)
+    p = localities.practice_places(read_table("cancer_screening/practices", paths))
     # the PCN's open practices (2023 membership); closed practices are never counted in a PCN
     codes = p.loc[(p["pcn_code"] == loc.code) & p["status"].eq("active"), ["practice_code", "practice_name", "status"]]
     latest = int(gp["year"].max())
@@ -555,7 +554,9 @@ def screening_figures(loc: Locality, paths=None) -> tuple[list[dict], str]:
         )
     cov = read_table("cancer_screening/practice_coverage", paths)
     rows = []
-    p = localities.practice_places(paths)[["practice_code", "pcn_code", "status"]]
+    p = localities.practice_places(read_table("cancer_screening/practices", paths))[
+        ["practice_code", "pcn_code", "status"]
+    ]
     members = p[(p["pcn_code"] == loc.code) & p["status"].eq("active")]["practice_code"]
     for (programme, age_group, period_label), g in cov.groupby(["programme", "age_group", "period_label"]):
         in_pcn = g[g["practice_code"].isin(members)]

@@ -160,9 +160,10 @@ def health_index_section(page: Page, place: str) -> None:
 
 def unplaced_text(paths=None) -> str:
     """The open practices of the ICS that the practice rule cannot place, listed by name (empty when none)."""
-    from llr_analysis.analysis.localities import pcn_name, unplaced_practices
+    from llr_analysis.analysis.localities.pcns import pcn_name, unplaced_practices
+    from llr_analysis.process import read_table
 
-    un = unplaced_practices(paths)
+    un = unplaced_practices(read_table("cancer_screening/practices", paths))
     if un.empty:
         return ""
     names = "; ".join(f"{pcn_name(n)} ({c})" for c, n in zip(un["practice_code"], un["practice_name"], strict=True))

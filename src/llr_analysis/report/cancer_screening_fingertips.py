@@ -12,7 +12,7 @@ import pandas as pd
 
 from llr_analysis.analysis.cancer_screening import age_group_label, programme_label, standard
 from llr_analysis.analysis.cancer_screening_fingertips import LEVEL_LABELS, former_ccg_names, place_nhs_table
-from llr_analysis.analysis.localities import pcn_name
+from llr_analysis.analysis.localities.pcns import pcn_name
 from llr_analysis.places import get_place, load_places
 from llr_analysis.report.cancer_screening import COMPARISON_WORDS, older_words
 from llr_analysis.report.cancer_screening_charts import fmt_ci, fmt_pct

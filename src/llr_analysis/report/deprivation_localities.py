@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis import localities
 from llr_analysis.analysis.deprivation import EDITIONS, PlaceDeprivation, locality_summary
 from llr_analysis.analysis.deprivation_localities import PCN_SOURCE, lsoa_map_frame, pcn_deprivation
+from llr_analysis.analysis.localities import areas
+from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.paths import project_paths
 from llr_analysis.places import LocalityLevel
 from llr_analysis.report import charts
 from llr_analysis.report import localities as loc_report
@@ -87,7 +89,8 @@ def locality_map(page: Page, d: PlaceDeprivation, level: LocalityLevel, geo) -> 
     """The LSOA decile map with the level's outlines (named on the map when there are few)."""
     if EDITIONS[d.edition]["lsoa_vintage"] != 2021 and level.id != "district":
         return  # 2021 outlines over 2011 LSOAs would not match
-    shapes = localities.outlines(d.place, level.id)
+    loc_data = localities_load.load(project_paths(), practices=False, outline_levels=[level.id])
+    shapes = areas.outlines(loc_data, d.place, level.id)
     if len(shapes) < 2:
         return
     name = d.the_place.name
@@ -251,7 +254,11 @@ def localities_section(page: Page, d: PlaceDeprivation) -> None:
             pcn_tab(page, d)
             return
         if level.id == "ward":
-            page.markdown(loc_report.ward_basis_text(d.place))
+            page.markdown(
+                loc_report.ward_basis_text(
+                    localities_load.load(project_paths(), practices=False, outline_levels=["ward"]), d.place
+                )
+            )
         locality_table(page, d, level)
         locality_map(page, d, level, geo)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from llr_analysis.analysis import life_expectancy_localities as lel
-from llr_analysis.analysis import localities
+from llr_analysis.analysis.localities import areas
+from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.paths import project_paths
 from llr_analysis.places import LocalityLevel, get_place
 from llr_analysis.process import read_table
 from llr_analysis.report import localities as loc_report
@@ -126,7 +128,8 @@ def ward_tab(page: Page, place: str, sex: str, paths=None) -> None:
     summary = lel.ward_summary(place, paths)
     long = lel.ward_le_long(place, paths)
     year = int(lel.ward_msoa_overlap(place, paths)["residents_year"].iloc[0])
-    page.markdown(loc_report.ward_basis_text(place, paths))
+    loc_data = localities_load.load(paths or project_paths(), practices=False, outline_levels=["ward"])
+    page.markdown(loc_report.ward_basis_text(loc_data, place))
     page.markdown(ward_text(summary, place, year))
     download = tidy_download(
         long.rename(
@@ -173,7 +176,7 @@ def ward_tab(page: Page, place: str, sex: str, paths=None) -> None:
             legend_title="Years",
             width=330,
             height=330,
-            outlines=localities.outlines(place, "ward", paths),
+            outlines=areas.outlines(loc_data, place, "ward"),
         ),
         "le-wards-map",
         title=f"{sex} life expectancy at birth by MSOA (2011), {lel.MSOA_PERIOD}, with {name}'s wards outlined",

@@ -12,12 +12,12 @@ A topic's locality section is one Quarto tabset with a tab per locality level of
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
+from llr_analysis.analysis.localities.load import LocalitiesData
 from llr_analysis.places import LocalityLevel, get_locality_level, get_place, place_locality_levels
-from llr_analysis.process import read_table
 from llr_analysis.report.page import Page
+from llr_analysis.report.templating import render
 
 
 def locality_tabs(
@@ -51,18 +51,13 @@ def profiles_link(place: str) -> str:
         return ""
     kinds = [(get_locality_level(lv).plural or lv).lower() for lv in the_place.profiles]
     what = " and ".join(kinds) if len(kinds) < 3 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
-    name = html.escape(the_place.name)
-    return (
-        f'<p class="profiles-link">Every one of the {html.escape(what)} of {name} has its own profile page, '
-        f'with all topics together: <a href="../localities/{html.escape(the_place.id)}.html">localities of '
-        f"{name}</a>.</p>"
-    )
+    return render("localities/profiles_link.html", what=what, name=the_place.name, place_id=the_place.id)
 
 
-def ward_basis_text(place: str, paths=None) -> str:
+def ward_basis_text(data: LocalitiesData, place: str) -> str:
     """How ward figures and outlines are made, for the place's ward tab (plain words, from the data)."""
     the_place = get_place(place)
-    wards = read_table("geography/ward_boundaries", paths)
+    wards, _ = data.boundary("ward")
     wards = wards[wards["place_id"] == the_place.id]
     unpublished = wards[wards["published_boundary"].str.startswith("none")]
     text = (

@@ -10,8 +10,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from llr_analysis.analysis import localities as loc
 from llr_analysis.analysis import population as pop
+from llr_analysis.analysis.localities import areas
+from llr_analysis.analysis.localities import load as localities_load
 from llr_analysis.analysis.population import BAND_LABELS, LEVEL_NOUNS, SMALL_BASE, YEARS
 from llr_analysis.analysis.population_localities import lsoa11_locality_names
 from llr_analysis.places import get_locality_level, get_place, load_places
@@ -306,9 +307,12 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None, leve
     name, period = get_place(place).name, f"mid-{year}"
     shapes = pop.lsoa11_map_frame(year, place, paths)
     outlines, lv = None, get_locality_level(level) if level else None
-    if lv is not None and lv.id in loc.OUTLINES:
+    if lv is not None and lv.id in localities_load.OUTLINES:
         shapes = shapes.merge(lsoa11_locality_names(place, lv.id, paths), on="lsoa11_code", how="left")
-        outlines = loc.outlines(place, lv.id, paths)
+        from llr_analysis.paths import project_paths
+
+        loc_data = localities_load.load(paths or project_paths(), practices=False, outline_levels=[lv.id])
+        outlines = areas.outlines(loc_data, place, lv.id)
         outlines = outlines if len(outlines) > 1 else None
     else:
         shapes = shapes.assign(locality_name=shapes["lad_name"])

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from llr_analysis.analysis import population as pop
+from llr_analysis.analysis.localities import load as localities_load
 from llr_analysis.analysis.population_localities import reconciliation
+from llr_analysis.paths import project_paths
 from llr_analysis.places import LocalityLevel, get_place
 from llr_analysis.report import localities as loc_report
 from llr_analysis.report.page import Page, tidy_download
@@ -74,7 +76,11 @@ def localities_section(page: Page, place: str, year: int, levels: list[str], st:
             page.note(PCN_POPULATION_TEXT, title="No population figures for primary care networks")
             return
         if level.id == "ward":
-            page.markdown(loc_report.ward_basis_text(place))
+            page.markdown(
+                loc_report.ward_basis_text(
+                    localities_load.load(project_paths(), practices=False, outline_levels=["ward"]), place
+                )
+            )
         if first[0] and st is not None:
             from llr_analysis.report.population import locality_section
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from llr_analysis.analysis import localities, pcn_practices
+from llr_analysis.analysis import pcn_practices
 from llr_analysis.analysis import profile as prof
+from llr_analysis.analysis.localities import areas
+from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.paths import project_paths
 from llr_analysis.places import get_locality_level, load_places
 from llr_analysis.report import charts
 from llr_analysis.report import colours as site_colours
@@ -198,9 +201,10 @@ def locator_map(page: Page, loc: prof.Locality) -> None:
     if loc.level == "pcn":
         pcn_where(page, loc)
         return
-    if loc.level not in localities.OUTLINES:
+    if loc.level not in localities_load.OUTLINES:
         return
-    shapes = localities.outlines(loc.place_id, loc.level)
+    loc_data = localities_load.load(project_paths(), practices=False, outline_levels=[loc.level])
+    shapes = areas.outlines(loc_data, loc.place_id, loc.level)
     shapes["this"] = (shapes["locality_code"] == loc.code).map({True: loc.name, False: "other"})
     colours = site_colours.focus_colours(loc.name)
     chart = charts.choropleth_categories(
@@ -267,7 +271,11 @@ def population_section(page: Page, loc: prof.Locality) -> None:
         ),
     )
     if loc.level == "ward":
-        page.markdown(ward_basis_text(loc.place_id))
+        page.markdown(
+            ward_basis_text(
+                localities_load.load(project_paths(), practices=False, outline_levels=["ward"]), loc.place_id
+            )
+        )
 
 
 def deprivation_section(page: Page, loc: prof.Locality) -> None:

@@ -83,7 +83,7 @@ class Run:
     def page_title(self) -> str:
         """The page's title (h1)."""
         if self.locality:
-            from llr_analysis.analysis.localities import locality_title
+            from llr_analysis.analysis.localities.targets import locality_title
 
             return locality_title(self.locality[0], self.locality[2])
         return self.title
@@ -226,10 +226,11 @@ def plan(
 
 
 def _profile_runs(nb: Path, topic: Topic, own: dict, place_ids: list[str], paths: ProjectPaths) -> list[Run]:
-    from llr_analysis.analysis.localities import profile_targets
+    from llr_analysis.analysis.localities import load as localities_load
+    from llr_analysis.analysis.localities.targets import profile_targets
 
     runs = []
-    for t in profile_targets(paths).itertuples():
+    for t in profile_targets(localities_load.load(paths)).itertuples():
         # The targets' columns are text; itertuples() is typed as scalars, so name the type once here.
         place, slug, level, code, name = str(t.place_id), str(t.slug), str(t.level), str(t.code), str(t.name)
         if place in place_ids:

@@ -70,7 +70,8 @@ def locality_pages(runs, paths: ProjectPaths | None = None) -> dict[str, str]:
     of every locality's key figures read from the profiles' own downloads, with a rank and a CSV, and
     the list of profiles, so the Localities menu and search reach every profile.
     """
-    from llr_analysis.analysis import localities
+    from llr_analysis.analysis.localities import areas
+    from llr_analysis.analysis.localities import load as localities_load
     from llr_analysis.paths import project_paths
     from llr_analysis.places import get_locality_level, load_places
     from llr_analysis.report import locality_index
@@ -115,9 +116,10 @@ def locality_pages(runs, paths: ProjectPaths | None = None) -> dict[str, str]:
             long = locality_index.key_figures(files)
             wide, cols = locality_index.wide_table(long)
             blocks = []
-            if level in localities.OUTLINES and not wide.empty:
+            if level in localities_load.OUTLINES and not wide.empty:
                 try:
-                    shapes = localities.outlines(place_id, level, paths)
+                    loc_data = localities_load.load(paths, practices=False, outline_levels=[level])
+                    shapes = areas.outlines(loc_data, place_id, level)
                 except Exception:  # noqa: BLE001 - no outlines in this build: the table and list still inform
                     shapes = None
                 if shapes is not None and len(shapes):
