@@ -16,12 +16,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import deprivation as dep
-from llr_analysis.analysis import deprivation_change as dep_change
 from llr_analysis.analysis import overview
+from llr_analysis.analysis.deprivation import change as dep_change
+from llr_analysis.analysis.deprivation import domains, lsoas
+from llr_analysis.analysis.deprivation import headlines as dep_headlines
+from llr_analysis.analysis.deprivation import summaries as dep_summaries
+from llr_analysis.analysis.deprivation.load import load
 from llr_analysis.errors import DataValidationError
 from llr_analysis.process.deprivation import COUNTIES_2019, upper_tier
-from llr_analysis.report import deprivation as dep_report
+from llr_analysis.report.deprivation import text as dep_text
+from llr_analysis.stats.imd_measures import MEASURES
 
 FILE7_2019 = "imd_2019/File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv"
 FILE7_2025_LLR = "imd_2025/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"
@@ -55,7 +59,7 @@ def localities_example() -> pd.DataFrame:
 
 
 def test_locality_summary_hand_computed():
-    out = dep.locality_summary(localities_example(), "IoD2025", "district").set_index("area_code")
+    out = lsoas.locality_summary(localities_example(), "IoD2025", "district").set_index("area_code")
     # Alpha: (40*1000 + 20*2000 + 10*1000) / 4000 = 90000 / 4000 = 22.5
     # Beta:  (30*500 + 5*1500) / 2000 = 22500 / 2000 = 11.25  -> Alpha first (most deprived)
     assert list(out.index) == ["A", "B"]
@@ -75,19 +79,19 @@ def test_locality_summary_hand_computed():
 def test_missing_population_is_missing_not_zero():
     df = localities_example()
     df.loc[4, "population"] = np.nan
-    out = dep.locality_summary(df, "IoD2025", "district").set_index("area_code")
+    out = lsoas.locality_summary(df, "IoD2025", "district").set_index("area_code")
     assert pd.isna(out.loc["B", "avg_imd_score"]) and pd.isna(out.loc["B", "population"])
     assert pd.isna(out.loc["B", "pct_pop_most_deprived_10"])
     assert out.loc["B", "pct_lsoas_most_deprived_10"] == pytest.approx(50.0)  # a count of LSOAs still works
     assert out.loc["A", "avg_imd_score"] == pytest.approx(22.5)  # other localities unaffected
     # the decile distribution falls back to LSOAs rather than treating the missing population as 0
-    dist = dep.decile_distribution(df)
+    dist = lsoas.decile_distribution(df)
     assert dist["basis"].iloc[0] == "LSOAs"
     assert dist.set_index("decile").loc[1, "percent"] == pytest.approx(40.0)  # 2 of 5 LSOAs
 
 
 def test_decile_distribution_population_weighted():
-    dist = dep.decile_distribution(localities_example()).set_index("decile")["percent"]
+    dist = lsoas.decile_distribution(localities_example()).set_index("decile")["percent"]
     # decile 1: 1000 + 500 of 6000 people = 25%; decile 2: 2000/6000; decile 6: 1000/6000; decile 9: 1500/6000
     assert dist.loc[1] == pytest.approx(25.0)
     assert dist.loc[2] == pytest.approx(100 / 3)
@@ -104,12 +108,12 @@ def test_weighted_rate_uses_the_index_denominator():
             "population": [1000, 1000, 8000],
         }
     )
-    r = dep.weighted_rate(df, "children_0_15")
+    r = domains.weighted_rate(df, "children_0_15")
     # (0.5*100 + 0.1*300 + 0.2*100) / 500 = (50 + 30 + 20) / 500 = 0.2 -> 20% of children
     assert r["pct_income_deprived"] == pytest.approx(20.0)
     assert r["people"] == 500 and r["pct_lsoas_decile1"] == pytest.approx(100 / 3)
     # weighting by the total population instead would give (500 + 100 + 1600) / 10000 = 22%
-    assert dep.weighted_rate(df, "population")["pct_income_deprived"] == pytest.approx(22.0)
+    assert domains.weighted_rate(df, "population")["pct_income_deprived"] == pytest.approx(22.0)
 
 
 def test_domain_profile_counts_decile_one_per_index():
@@ -121,7 +125,9 @@ def test_domain_profile_counts_decile_one_per_index():
             {"edition": "IoD2025", "lsoa_code": code, "index_id": "crime", "decile": crime},
         ]
     rows.append({"edition": "IoD2025", "lsoa_code": "E01000009", "index_id": "imd", "decile": 1})  # not in the set
-    out = dep.domain_profile(pd.DataFrame(rows), [f"E0100000{i}" for i in range(4)], "IoD2025").set_index("index_id")
+    out = domains.domain_profile(pd.DataFrame(rows), [f"E0100000{i}" for i in range(4)], "IoD2025").set_index(
+        "index_id"
+    )
     assert list(out.index) == ["imd", "crime"]  # MHCLG order; absent indices left out
     assert out.loc["imd", "lsoas_decile1"] == 1 and out.loc["imd", "pct_lsoas_decile1"] == pytest.approx(25.0)
     assert out.loc["crime", "lsoas_decile1"] == 3 and out.loc["crime", "pct_lsoas_decile1"] == pytest.approx(75.0)
@@ -130,7 +136,7 @@ def test_domain_profile_counts_decile_one_per_index():
 
 
 def test_ordinal_and_rank_phrase():
-    assert [dep_report.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+    assert [dep_text.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st",
         "2nd",
         "3rd",
@@ -143,8 +149,8 @@ def test_ordinal_and_rank_phrase():
         "101st",
         "111th",
     ]
-    assert dep_report.rank_phrase(26, 151) == "26th most deprived of 151"
-    assert dep_report.rank_phrase(131, 153, ties=23) == "joint 131st most deprived of 153"
+    assert dep_text.rank_phrase(26, 151) == "26th most deprived of 151"
+    assert dep_text.rank_phrase(131, 153, ties=23) == "joint 131st most deprived of 153"
 
 
 # ----------------------------------------------------------------- valid change between editions
@@ -254,8 +260,13 @@ def test_upper_tier_rejects_unknown_and_stale_districts():
 
 
 @pytest.fixture(scope="module")
-def summaries(processed_project):
-    return dep.la_summaries(processed_project)
+def data(processed_project):
+    return load(processed_project, maps=False)
+
+
+@pytest.fixture(scope="module")
+def summaries(data):
+    return data.summaries
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +291,7 @@ def test_la_summaries_cover_every_english_authority(summaries):
     }
     # IMD, seven domains, IDACI, IDAOPI for every area in IoD2019
     i19 = summaries[(summaries["edition"] == "IoD2019") & (summaries["area_level"] == "district")]
-    assert i19.groupby("index_id").size().to_dict() == {i: 317 for i in dep.PROFILE_INDICES}
+    assert i19.groupby("index_id").size().to_dict() == {i: 317 for i in domains.PROFILE_INDICES}
 
 
 def test_iod2019_district_table_matches_an_independent_computation_from_the_raw_file(summaries, raw2019):
@@ -417,13 +428,13 @@ def test_iod2025_ranks_only_what_needs_no_population(summaries, mirror):
     # IDACI / IDAOPI: LLR LSOAs only offline, so LLR areas only and no ranks at all
     ida = summaries[(summaries["edition"] == "IoD2025") & (summaries["index_id"] == "idaci")]
     assert sorted(ida.loc[ida["area_level"] == "upper_tier", "area_code"]) == ["E06000016", "E06000017", "E10000018"]
-    assert ida[[f"rank_{m}" for m in dep.MEASURES]].isna().all().all()
-    assert not dep.national_ranks_available(summaries, "IoD2025")["average_score"]
-    assert all(dep.national_ranks_available(summaries, "IoD2019").values())
+    assert ida[[f"rank_{m}" for m in MEASURES]].isna().all().all()
+    assert not dep_summaries.national_ranks_available(summaries, "IoD2025")["average_score"]
+    assert all(dep_summaries.national_ranks_available(summaries, "IoD2019").values())
 
 
-def test_valid_change_matches_the_raw_files(processed_project, mirror, raw2019):
-    moves, n_all = dep_change.valid_change("leicestershire", paths=processed_project)
+def test_valid_change_matches_the_raw_files(data, mirror, raw2019):
+    moves, n_all = dep_change.valid_change(data, "leicestershire")
     lk = pd.read_csv(mirror / LSOA_LOOKUP)
     u = lk[(lk["CHGIND"] == "U") & lk["LAD22CD"].isin(LEICS)]
     eng = pd.read_csv(mirror / ENGLAND_2025, encoding="utf-8-sig")
@@ -448,7 +459,7 @@ def test_valid_change_matches_the_raw_files(processed_project, mirror, raw2019):
 
 
 def test_headlines(processed_project, mirror):
-    h = dep.headlines(processed_project)
+    h = dep_headlines.headlines(processed_project)
     assert set(h["area_id"]) == {"leicester", "leicestershire", "rutland", "llr"}
     assert list(h.columns) == overview.HEADLINE_COLUMNS
     assert (h["topic"] == "deprivation").all()

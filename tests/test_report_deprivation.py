@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import deprivation as dep
-from llr_analysis.report import deprivation as dep_report
+from llr_analysis.analysis.deprivation.domains import england_supplementary
+from llr_analysis.analysis.deprivation.load import load
+from llr_analysis.analysis.deprivation.place import place_deprivation, upper_tier_rank
+from llr_analysis.report.deprivation import change as dep_change
+from llr_analysis.report.deprivation import localities as dep_localities
+from llr_analysis.report.deprivation import sections, text
 from recording_page import RecordingPage
 
 
@@ -23,7 +27,7 @@ def test_movement_table_counts_the_left_out_lsoas():
             "decile1_both": 50,
         }
     )
-    t = dep_report.movement_table(ms, n_all=200)
+    t = dep_change.movement_table(ms, n_all=200)
     assert t.set_index("Measure")["LSOAs"].to_dict() == {
         "LSOAs compared (boundaries unchanged 2011-2021)": 180,
         "LSOAs left out (split, merged or redrawn)": 20,
@@ -37,42 +41,41 @@ def test_movement_table_counts_the_left_out_lsoas():
 
 
 @pytest.fixture(scope="module")
-def leicester(processed_project):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LLR_ROOT", str(processed_project.root))
-    yield dep.place_deprivation("leicester")
-    mp.undo()
+def data(processed_project):
+    return load(processed_project)
 
 
-def test_place_figures_and_rank(leicester, processed_project, monkeypatch):
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+@pytest.fixture(scope="module")
+def leicester(data):
+    return place_deprivation(data, "leicester")
+
+
+def test_place_figures_and_rank(leicester):
     assert len(leicester.lsoas) == 200 and leicester.locality_level == "ward" and leicester.pop_year == "mid-2022"
     assert leicester.levels == ("ward", "msoa", "pcn") and len(leicester.localities) == 21
     # IoD2025 has population for LLR only in this build: the complete edition for population ranks is IoD2019
     assert leicester.full_edition == "IoD2019" and not leicester.ranks_available["average_score"]
-    assert dep.upper_tier_rank(leicester, "IoD2019", "average_score")[:2] == (26, 151)
+    assert upper_tier_rank(leicester, "IoD2019", "average_score")[:2] == (26, 151)
 
 
-def test_summary_sentence(leicester, processed_project, monkeypatch):
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
-    text = dep_report.summary_sentence(leicester)
+def test_summary_sentence(leicester):
+    sentence = text.summary_sentence(leicester)
     p = leicester.place_row
-    assert text.startswith(
+    assert sentence.startswith(
         f"**In summary.** Of the 200 LSOAs in Leicester, {p['pct_lsoas_most_deprived_10']:.1f}% "
         "are among the most deprived 10% in England"
     )
-    assert "in England they are 10% and 20% by definition" in text
-    assert "on average IMD score it was 26th most deprived of 151 in IoD2019" in text
+    assert "in England they are 10% and 20% by definition" in sentence
+    assert "on average IMD score it was 26th most deprived of 151 in IoD2019" in sentence
     top = leicester.localities.iloc[0]
-    assert text.endswith(
+    assert sentence.endswith(
         f"The most deprived ward on population-weighted average IMD score is **{top['area_name']}** "
         f"({top['avg_imd_score']:.1f})."
     )
 
 
-def test_data_notes_say_what_the_build_lacks(leicester, processed_project, monkeypatch):
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
-    notes = dep_report.data_notes(leicester)
+def test_data_notes_say_what_the_build_lacks(leicester):
+    notes = text.data_notes(leicester)
     assert any(n.startswith("IoD2025 population denominators are available for LLR only on this site") for n in notes)
     assert not any("this build" in n for n in notes)
     assert any("Income Deprivation Affecting Children Index (IDACI)" in n for n in notes)
@@ -81,20 +84,17 @@ def test_data_notes_say_what_the_build_lacks(leicester, processed_project, monke
 # ------------------------------------------------------------------------------ locality tabs
 
 
-def _page(place, processed_project, monkeypatch, edition="IoD2025"):
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
-    d = dep.place_deprivation(place, edition)
+def _page(data, place, edition="IoD2025"):
+    d = place_deprivation(data, place, edition)
     page = RecordingPage()
-    dep_report.localities_section(page, d)
+    dep_localities.localities_section(page, d)
     return d, page, page.tabs()
 
 
-def test_leicester_tabs_every_ward_and_pcn(processed_project, monkeypatch):
-    from llr_analysis.process import read_table
-
-    _, page, titles = _page("leicester", processed_project, monkeypatch)
+def test_leicester_tabs_every_ward_and_pcn(data):
+    _, page, titles = _page(data, "leicester")
     assert titles == ["Wards", "MSOAs", "Primary care networks"]
-    geo = read_table("geography/lsoa21", processed_project)
+    geo = data.lsoa21
     wards = set(geo.loc[geo["place_id"] == "leicester", "ward_code"])
     dl = page.named("localities-ward")["download"]
     assert len(dl) == 21 and set(dl["area_code"]) == wards and dl["lsoas"].sum() == 200
@@ -119,12 +119,12 @@ def test_leicester_tabs_every_ward_and_pcn(processed_project, monkeypatch):
     assert any("IMD 2019" in t and "not official statistics" in t for t in page.texts("note"))
 
 
-def test_rutland_has_its_15_wards_and_leicestershire_districts_first(processed_project, monkeypatch):
-    _, page, titles = _page("rutland", processed_project, monkeypatch)
+def test_rutland_has_its_15_wards_and_leicestershire_districts_first(data):
+    _, page, titles = _page(data, "rutland")
     assert titles == ["Wards", "MSOAs", "Primary care networks"]
     assert len(page.named("localities-ward")["download"]) == 15
     assert page.texts("markdown")[-1].startswith("Every GP practice listed in Rutland is open")
-    _, page, titles = _page("leicestershire", processed_project, monkeypatch)
+    _, page, titles = _page(data, "leicestershire")
     assert titles == ["Districts", "Wards", "MSOAs", "Primary care networks"]
     assert len(page.named("localities-district")["download"]) == 7
     assert len(page.named("localities-ward")["download"]) == 138
@@ -135,16 +135,14 @@ def test_rutland_has_its_15_wards_and_leicestershire_districts_first(processed_p
     assert not apart["area_code"].isin(page.named("practice-deprivation")["download"]["area_code"]).any()
 
 
-def test_iod2019_tabs_leave_out_wards(processed_project, monkeypatch):
-    _, _, titles = _page("leicester", processed_project, monkeypatch, edition="IoD2019")
+def test_iod2019_tabs_leave_out_wards(data):
+    _, _, titles = _page(data, "leicester", edition="IoD2019")
     assert titles == ["MSOAs", "Primary care networks"]
 
 
-def test_idaci_idaopi_with_england_computed(processed_project, monkeypatch):
-    from llr_analysis.analysis.deprivation_localities import england_supplementary
+def test_idaci_idaopi_with_england_computed(processed_project, data):
     from llr_analysis.process import read_table
 
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
     iod = read_table("deprivation/iod_lsoa", processed_project)
     pop = read_table("deprivation/iod_population", processed_project)
     s = iod[(iod["edition"] == "IoD2019") & (iod["index_id"] == "idaci")].merge(
@@ -152,15 +150,15 @@ def test_idaci_idaopi_with_england_computed(processed_project, monkeypatch):
     )
     assert len(s) == 32844
     expected = 100 * (s["score"] * s["children_0_15"]).sum() / s["children_0_15"].sum()
-    eng = england_supplementary("IoD2019", processed_project)
+    eng = england_supplementary(data, "IoD2019")
     assert eng["idaci"] == pytest.approx(expected) and round(eng["idaci"], 1) == 17.1
-    assert np.isnan(england_supplementary("IoD2025", processed_project)["idaci"])  # LLR-only denominators here
-    d = dep.place_deprivation("leicester")
-    t = dep_report.supplementary_table(d)
+    assert np.isnan(england_supplementary(data, "IoD2025")["idaci"])  # LLR-only denominators here
+    d = place_deprivation(data, "leicester")
+    t = sections.supplementary_table(d)
     assert t["area_name"].tolist()[-2:] == ["Leicester", "England (IoD2019: other edition, not comparable)"]
     assert t["edition"].tolist()[-2:] == ["IoD2025", "IoD2019"]  # labelled per row
     assert round(t.iloc[-2]["pct_income_deprived_children"], 1) == 51.4
     assert t.iloc[-1]["pct_income_deprived_children"] == pytest.approx(expected)
     page = RecordingPage()
-    dep_report.supplementary_indices(page, d)
+    sections.supplementary_indices(page, d)
     assert "in IoD2019 England's were 17.1% and 14.2%" in page.texts("markdown")[0]

@@ -30,7 +30,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.deprivation import SHORT_LABELS
+from llr_analysis.analysis.deprivation.domains import SHORT_LABELS
 from llr_analysis.analysis.localities import load as localities_load
 from llr_analysis.analysis.localities import pcns as localities
 from llr_analysis.analysis.localities import targets

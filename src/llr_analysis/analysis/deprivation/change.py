@@ -1,12 +1,13 @@
-"""Change between IoD editions: national decile movement of the LSOAs whose boundaries did not change between 2011 and 2021 (the one comparison between IoD2019 and IoD2025 the page makes; see :mod:`llr_analysis.analysis.deprivation` for the rest)."""
+"""Change between IoD editions: national decile movement of the LSOAs whose boundaries did not change
+between 2011 and 2021 (the one comparison between IoD2019 and IoD2025 the page makes)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from llr_analysis.analysis.deprivation.load import DeprivationData
 from llr_analysis.places import get_place
-from llr_analysis.process import read_table
 
 
 def decile_movement(old: pd.DataFrame, new: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
@@ -43,18 +44,17 @@ def decile_movement(old: pd.DataFrame, new: pd.DataFrame, lookup: pd.DataFrame) 
     return m.sort_values("lsoa21_code").reset_index(drop=True)
 
 
-def valid_change(place: str | None = None, index_id: str = "imd", paths=None) -> tuple[pd.DataFrame, int]:
+def valid_change(data: DeprivationData, place: str | None = None, index_id: str = "imd") -> tuple[pd.DataFrame, int]:
     """:func:`decile_movement` IoD2019 -> IoD2025 for the place's (or all LLR's) LSOAs, with names.
 
     Returns the movement table (with ``lsoa_name``, ``msoa_name``) and the number of the place's
     LSOAs (2021) in all, so the page can say how many were left out.
     """
-    iod = read_table("deprivation/iod_lsoa", paths)
-    iod = iod[iod["index_id"] == index_id]
-    geo = read_table("geography/lsoa21", paths)
+    iod = data.iod[data.iod["index_id"] == index_id]
+    geo = data.lsoa21
     if place is not None:
         geo = geo[geo["place_id"] == get_place(place).id]
-    lookup = read_table("geography/lsoa11_lsoa21", paths)
+    lookup = data.lsoa11_lsoa21
     lookup = lookup[lookup["lsoa21_code"].isin(geo["lsoa21_code"])]
     m = decile_movement(iod[iod["edition"] == "IoD2019"], iod[iod["edition"] == "IoD2025"], lookup)
     m = m.merge(geo[["lsoa21_code", "lsoa21_name", "msoa21_label"]], on="lsoa21_code", how="left").rename(

@@ -1,7 +1,6 @@
 """The deprivation page's locality tabs: a table and an outlined map per area level, and the PCN tab.
 
-Numbers from :mod:`llr_analysis.analysis.deprivation` and
-:mod:`llr_analysis.analysis.deprivation_localities`; the tabs from
+Numbers from :mod:`llr_analysis.analysis.deprivation`; the tabs from
 :func:`llr_analysis.report.localities.locality_tabs`.
 """
 
@@ -9,46 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis.deprivation import EDITIONS, PlaceDeprivation, locality_summary
-from llr_analysis.analysis.deprivation_localities import PCN_SOURCE, lsoa_map_frame, pcn_deprivation
-from llr_analysis.analysis.localities import areas
-from llr_analysis.analysis.localities import load as localities_load
-from llr_analysis.paths import project_paths
+from llr_analysis.analysis.deprivation.localities import PCN_SOURCE, pcn_deprivation
+from llr_analysis.analysis.deprivation.lsoas import locality_summary
+from llr_analysis.analysis.deprivation.place import PlaceDeprivation
 from llr_analysis.places import LocalityLevel
-from llr_analysis.report import charts
 from llr_analysis.report import localities as loc_report
+from llr_analysis.report.deprivation.maps import locality_map, map_frame
+from llr_analysis.report.deprivation.text import noun
 from llr_analysis.report.page import Page, tidy_download
-from llr_analysis.report.words import plural
-
-#: Tooltip fields of the LSOA decile maps (the locality names each LSOA belongs to are in every map's data).
-MAP_TOOLTIP = [
-    ("lsoa_name", "LSOA"),
-    ("lsoa_code", "LSOA code"),
-    ("ward_name", "Ward (2024)"),
-    ("msoa_name", "MSOA"),
-    ("district_name", "District"),
-    ("score", "IMD score"),
-    ("rank", "National rank (1 = most deprived)"),
-    ("decile", "National decile"),
-]
-
-
-def noun(level: LocalityLevel, edition: str = "IoD2025") -> str:
-    """The level in a sentence: "district", "ward", "MSOA (2021)" ("MSOA (2011)" on IoD2019's geography)."""
-    if level.id == "ward":
-        return "ward"
-    if level.id == "msoa" and EDITIONS[edition]["lsoa_vintage"] == 2011:
-        return "MSOA (2011)"
-    return level.label if level.label[:2].isupper() else level.label.lower()
-
-
-def map_frame(d: PlaceDeprivation):
-    """The page's LSOA map data (one frame, so every map of the page shares one dataset)."""
-    return lsoa_map_frame(d.lsoas, d.edition)
-
-
-def map_tooltip(geo) -> list:
-    return [t for t in MAP_TOOLTIP if t[0] in geo.columns]
 
 
 def locality_table(page: Page, d: PlaceDeprivation, level: LocalityLevel) -> pd.DataFrame:
@@ -85,52 +52,10 @@ def locality_table(page: Page, d: PlaceDeprivation, level: LocalityLevel) -> pd.
     return table
 
 
-def locality_map(page: Page, d: PlaceDeprivation, level: LocalityLevel, geo) -> None:
-    """The LSOA decile map with the level's outlines (named on the map when there are few)."""
-    if EDITIONS[d.edition]["lsoa_vintage"] != 2021 and level.id != "district":
-        return  # 2021 outlines over 2011 LSOAs would not match
-    loc_data = localities_load.load(project_paths(), practices=False, outline_levels=[level.id])
-    shapes = areas.outlines(loc_data, d.place, level.id)
-    if len(shapes) < 2:
-        return
-    name = d.the_place.name
-    chart = charts.decile_map(
-        geo,
-        "decile",
-        legend_title="IMD decile (1 = most deprived)",
-        tooltip=map_tooltip(geo),
-        outlines=shapes,
-    )
-    named = "named on the map and " if len(shapes) <= charts.MAX_MAP_LABELS else ""
-    page.chart(
-        chart,
-        f"imd-decile-map-{level.id}",
-        title=f"IMD decile of each LSOA with {plural(level)} outlined, {name}, {d.edition}",
-        description=(
-            f"Map of the {len(geo)} LSOAs in {name} coloured by national IMD decile (dark red: most deprived 10% "
-            f"in England; dark blue: least deprived), with the outlines of its {len(shapes)} "
-            f"{plural(level)} drawn over them, {named}given in each small area's tooltip."
-        ),
-        data=decile_map_download(geo, d),
-    )
-
-
-def decile_map_download(geo, d: PlaceDeprivation) -> pd.DataFrame:
-    """The CSV behind a decile map: one row per LSOA with its IMD score, rank and decile."""
-    return tidy_download(
-        geo.drop(columns="geometry").rename(
-            columns={"lsoa_code": "area_code", "lsoa_name": "area_name", "score": "value"}
-        ),
-        indicator="IMD score (rank and decile national)",
-        period=d.edition,
-        source_id=d.source_id,
-    )
-
-
 def pcn_tab(page: Page, d: PlaceDeprivation) -> None:
     """Registered-population-weighted IMD 2019 by PCN and practice (third-party), practices apart."""
     name = d.the_place.name
-    r = pcn_deprivation(d.place)
+    r = pcn_deprivation(d.data.localities.practice_table(), d.place)
     page.markdown(loc_report.pcn_basis_text())
     page.note(
         "These PCN and practice figures are not official statistics: they are a third-party calculation "
@@ -254,11 +179,7 @@ def localities_section(page: Page, d: PlaceDeprivation) -> None:
             pcn_tab(page, d)
             return
         if level.id == "ward":
-            page.markdown(
-                loc_report.ward_basis_text(
-                    localities_load.load(project_paths(), practices=False, outline_levels=["ward"]), d.place
-                )
-            )
+            page.markdown(loc_report.ward_basis_text(d.data.localities, d.place))
         locality_table(page, d, level)
         locality_map(page, d, level, geo)
 

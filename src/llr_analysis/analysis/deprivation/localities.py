@@ -1,29 +1,26 @@
-"""Deprivation by locality level (the tabs of the deprivation page), by PCN, and England's IDACI/IDAOPI.
+"""Deprivation by locality level (the tabs of the deprivation page) and by PCN.
 
-* :func:`area_levels`: the place's area levels the edition's LSOA geography supports (IoD2019 is on
-  LSOA 2011, which has no best-fit wards);
+* :func:`area_levels` / :func:`tab_levels`: the place's area levels the edition's LSOA geography supports
+  (IoD2019 is on LSOA 2011, which has no best-fit wards), then PCNs;
 * :func:`lsoa_map_frame`: the place's LSOAs with their national decile and the names of the ward,
   MSOA and district each belongs to (one dataset shared by every map of the page);
 * :func:`pcn_deprivation`: registered-population-weighted IMD 2019 by PCN and practice, a
   third-party derivation (Richard Blackwell, ``practice_imd2019_derived`` / ``pcn_imd2019_derived``)
-  read through ``cancer_screening/practices``; practices that closed or have no PCN apart;
-* :func:`england_supplementary`: England's IDACI and IDAOPI (population-weighted average score).
+  read through ``cancer_screening/practices``; practices that closed or have no PCN apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.deprivation import check_edition
-from llr_analysis.analysis.localities import load as localities_load
+from llr_analysis.analysis.deprivation.lsoas import check_edition
 from llr_analysis.analysis.localities import pcns as localities
 from llr_analysis.places import LocalityLevel, get_place, place_locality_levels
-from llr_analysis.process import read_table
 from llr_analysis.process.deprivation import EDITIONS
-from llr_analysis.stats.weighted import weighted_mean
 
 #: Area levels each LSOA vintage supports (IoD2019: LSOA 2011, no best-fit wards).
 LEVELS_BY_VINTAGE = {2021: ("district", "ward", "msoa", "lsoa"), 2011: ("district", "msoa", "lsoa")}
@@ -44,16 +41,17 @@ def tab_levels(place: str, edition: str) -> list[str]:
     return areas + [lv.id for lv in place_locality_levels(place) if not lv.is_area]
 
 
-def lsoa_map_frame(lsoas: pd.DataFrame, edition: str, paths=None):
+def lsoa_map_frame(shapes: gpd.GeoDataFrame, lsoas: pd.DataFrame, edition: str) -> gpd.GeoDataFrame:
     """The place's LSOA polygons with score, rank, decile and the names of their localities.
 
-    Columns ``geometry``, ``lsoa_code``, ``lsoa_name``, ``msoa_name``, ``district_name`` and, on
-    LSOA 2021, ``ward_name``; then ``score``, ``rank``, ``decile``.
+    ``shapes``: the LSOA boundaries of the edition's vintage (``lsoa21_code`` / ``lsoa11_code``,
+    ``geometry``); ``lsoas``: :func:`.lsoas.lsoa_frame` of the place. Columns ``geometry``,
+    ``lsoa_code``, ``lsoa_name``, ``msoa_name``, ``district_name`` and, on LSOA 2021, ``ward_name``;
+    then ``score``, ``rank``, ``decile``.
     """
     vintage = EDITIONS[check_edition(edition)]["lsoa_vintage"]
     short = str(vintage)[2:]
-    shapes = read_table(f"geography/lsoa{short}_boundaries", paths).rename(columns={f"lsoa{short}_code": "lsoa_code"})
-    geo = shapes.merge(lsoas, on="lsoa_code")
+    geo = shapes.rename(columns={f"lsoa{short}_code": "lsoa_code"}).merge(lsoas, on="lsoa_code")
     names = {"msoa21_label" if vintage == 2021 else "msoa11_name": "msoa_name", "lad_name": "district_name"}
     if vintage == 2021:
         names["ward_name"] = "ward_name"
@@ -74,18 +72,16 @@ class PcnDeprivation:
     apart: pd.DataFrame
 
 
-def pcn_deprivation(place: str, paths=None) -> PcnDeprivation:
+def pcn_deprivation(practice_table: pd.DataFrame, place: str) -> PcnDeprivation:
     """Registered-population-weighted IMD 2019 score and decile of each PCN of ``place`` and its practices.
 
-    The scores are a third-party derivation (each practice's registered patients by LSOA 2011 of
-    residence, January 2023, weighting the LSOAs' IMD 2019 scores; a PCN's score weights its
-    practices the same way; deciles are national deciles of practices / PCNs). A PCN belongs to
-    the place where most of its open practices are (:func:`llr_analysis.analysis.localities.pcns`).
+    ``practice_table``: the processed GP practices (``LocalitiesData.practice_table()``). The scores are
+    a third-party derivation (each practice's registered patients by LSOA 2011 of residence, January
+    2023, weighting the LSOAs' IMD 2019 scores; a PCN's score weights its practices the same way;
+    deciles are national deciles of practices / PCNs). A PCN belongs to the place where most of its
+    open practices are (:func:`llr_analysis.analysis.localities.pcns.pcns`).
     """
     the_place = get_place(place)
-    from llr_analysis.paths import project_paths
-
-    practice_table = localities_load.load(paths or project_paths()).practice_table()
     allp = localities.practice_places(practice_table)
     home = localities.pcns(practice_table)
     home = home[home["place_id"] == the_place.id]
@@ -113,27 +109,3 @@ def pcn_deprivation(place: str, paths=None) -> PcnDeprivation:
     apart["former_pcn"] = apart["pcn_name"].map(lambda n: localities.pcn_name(n) if isinstance(n, str) else "")
     apart = apart.sort_values(["reason", "practice_name"])
     return PcnDeprivation(pcns=pcns.reset_index(drop=True), practices=practices.reset_index(drop=True), apart=apart)
-
-
-# ------------------------------------------------------------------------------ England's IDACI / IDAOPI
-
-#: The population denominator of each supplementary index.
-SUPPLEMENTARY_WEIGHTS = {"idaci": "children_0_15", "idaopi": "older_60_plus"}
-
-
-def england_supplementary(edition: str, paths=None) -> dict[str, float]:
-    """England's IDACI and IDAOPI as % of children / people aged 60+: every LSOA's score weighted by
-    its own denominator (MHCLG's average score), from the edition's LSOA data. NaN for an index whose
-    scores or denominators do not cover every LSOA in England (IoD2025 offline: LLR only)."""
-    edition = check_edition(edition)
-    n = EDITIONS[edition]["n_lsoas"]
-    iod = read_table("deprivation/iod_lsoa", paths)
-    pop = read_table("deprivation/iod_population", paths)
-    pop = pop[pop["edition"] == edition]
-    out = {}
-    for index_id, weight in SUPPLEMENTARY_WEIGHTS.items():
-        s = iod[(iod["edition"] == edition) & (iod["index_id"] == index_id)][["lsoa_code", "score"]]
-        e = s.merge(pop[["lsoa_code", weight]], on="lsoa_code", how="left")
-        complete = len(e) == n and not e[weight].isna().any() and not e["score"].isna().any()
-        out[index_id] = 100 * weighted_mean(e["score"], e[weight]) if complete else float("nan")
-    return out
