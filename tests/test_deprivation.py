@@ -21,8 +21,10 @@ from llr_analysis.analysis.deprivation import change as dep_change
 from llr_analysis.analysis.deprivation import domains, lsoas
 from llr_analysis.analysis.deprivation import headlines as dep_headlines
 from llr_analysis.analysis.deprivation import summaries as dep_summaries
-from llr_analysis.analysis.deprivation.load import load
-from llr_analysis.errors import DataValidationError
+from llr_analysis.analysis.deprivation.load import DeprivationData, load
+from llr_analysis.analysis.localities.load import LocalitiesData
+from llr_analysis.errors import DataValidationError, ParameterError
+from llr_analysis.places import load_places
 from llr_analysis.process.deprivation import COUNTIES_2019, upper_tier
 from llr_analysis.report.deprivation import text as dep_text
 from llr_analysis.stats.imd_measures import MEASURES
@@ -215,6 +217,119 @@ def test_decile_movement_keeps_only_unchanged_one_to_one_lsoas():
     assert list(d.index) == [-2, -1, 0, 1, 2] and d["lsoas"].tolist() == [1, 0, 1, 0, 1]
     assert d.loc[0, "label"] == "0 (same decile)" and d.loc[-2, "label"] == "-2 (more deprived)"
     assert d["percent"].sum() == pytest.approx(100.0)
+
+
+# ----------------------------------------------------------------- the loaded tables, as small frames
+
+
+def small_data(iod: pd.DataFrame | None = None, population: pd.DataFrame | None = None) -> DeprivationData:
+    """A DeprivationData of four LSOAs 2021 (three in Rutland, one in Leicester) and their 2011 predecessors."""
+    lsoa21 = pd.DataFrame(
+        {
+            "lsoa21_code": ["E01000001", "E01000002", "E01099993", "E01000009"],
+            "lsoa21_name": ["Rutland 001A", "Rutland 001B", "Rutland 002A", "Leicester 001A"],
+            "msoa21_label": ["Oakham North", "Oakham North", "Uppingham", "City Centre"],
+            "ward_name": ["Oakham N", "Oakham N", "Uppingham", "Castle"],
+            "lad_code": ["E06000017", "E06000017", "E06000017", "E06000016"],
+            "lad_name": ["Rutland", "Rutland", "Rutland", "Leicester"],
+            "place_id": ["rutland", "rutland", "rutland", "leicester"],
+        }
+    )
+    lsoa11 = pd.DataFrame(
+        {
+            "lsoa11_code": ["E01000001", "E01000002", "E01000003", "E01000004", "E01000009"],
+            "lsoa11_name": ["Rutland 001A", "Rutland 001B", "Rutland 002A", "Rutland 002B", "Leicester 001A"],
+            "lad_code": ["E06000017"] * 4 + ["E06000016"],
+            "place_id": ["rutland"] * 4 + ["leicester"],
+        }
+    )
+    lookup = pd.DataFrame(
+        {
+            "lsoa11_code": ["E01000001", "E01000002", "E01000003", "E01000004", "E01000009"],
+            "lsoa21_code": ["E01000001", "E01000002", "E01099993", "E01099993", "E01000009"],
+            "change": ["U", "U", "M", "M", "U"],
+        }
+    )
+    if iod is None:
+        rows = [
+            ("IoD2019", c, 1000 + i, d)
+            for i, (c, d) in enumerate(zip(lsoa11["lsoa11_code"], [3, 1, 1, 2, 5], strict=True))
+        ]
+        rows += [
+            ("IoD2025", c, 2000 + i, d)
+            for i, (c, d) in enumerate(zip(lsoa21["lsoa21_code"], [1, 1, 4, 5], strict=True))
+        ]
+        iod = pd.DataFrame(rows, columns=["edition", "lsoa_code", "rank", "decile"]).assign(
+            index_id="imd", lad_code="", score=lambda x: 50.0 - x["decile"]
+        )
+    if population is None:
+        population = pd.DataFrame(
+            {
+                "edition": "IoD2025",
+                "lsoa_code": ["E01000001", "E01000002", "E01099993"],  # none for Leicester's LSOA
+                "population": [1000.0, 1500.0, 2000.0],
+            }
+        )
+    return DeprivationData(
+        places=load_places(),
+        iod=iod,
+        population=population,
+        summaries=pd.DataFrame(),
+        lsoa11=lsoa11,
+        lsoa11_lsoa21=lookup,
+        localities=LocalitiesData(lsoa21=lsoa21),
+    )
+
+
+def test_lsoa_frame_joins_names_scores_and_population_of_the_edition_geography():
+    data = small_data()
+    r = lsoas.lsoa_frame(data, "iod2025", "rutland").set_index("lsoa_code")
+    assert list(r.index) == ["E01000001", "E01000002", "E01099993"]  # Rutland only, LSOA 2021
+    assert r.loc["E01099993", ["lsoa_name", "decile", "population"]].tolist() == ["Rutland 002A", 4, 2000.0]
+    everyone = lsoas.lsoa_frame(data, "IoD2025").set_index("lsoa_code")
+    assert len(everyone) == 4 and np.isnan(everyone.loc["E01000009", "population"])  # missing, never 0
+    s = lsoas.summarise_lsoas(everyone)
+    assert np.isnan(s["population"]) and s["pct_lsoas_most_deprived_10"] == pytest.approx(50.0)
+    old = lsoas.lsoa_frame(data, "IoD2019", "rutland")
+    assert old["lsoa_code"].tolist() == ["E01000001", "E01000002", "E01000003", "E01000004"]  # LSOA 2011
+    assert old["population"].isna().all()  # no IoD2019 denominators in these tables
+    with pytest.raises(ParameterError, match="unknown IoD edition 'IoD2031'"):
+        lsoas.lsoa_frame(data, "IoD2031")
+
+
+def test_valid_change_of_a_place_from_small_tables():
+    moves, n_all = dep_change.valid_change(small_data(), "rutland")
+    # Rutland has 3 LSOAs 2021; E01099993 merged two 2011 LSOAs ("M"): left out
+    assert n_all == 3 and moves["lsoa21_code"].tolist() == ["E01000001", "E01000002"]
+    assert moves["decile_change"].tolist() == [1 - 3, 1 - 1]  # IoD2025 decile - IoD2019 decile
+    assert moves["msoa_name"].tolist() == ["Oakham North", "Oakham North"]
+    moves, n_all = dep_change.valid_change(small_data())  # all of LLR
+    assert n_all == 4 and moves["lsoa21_code"].tolist() == ["E01000001", "E01000002", "E01000009"]
+
+
+def test_england_supplementary_weights_each_lsoa_by_its_own_denominator():
+    n = 32844  # LSOAs in England, IoD2019
+    codes = [f"E{i:08d}" for i in range(n)]
+    half = np.arange(n) < n // 2
+    iod = pd.concat(
+        [
+            pd.DataFrame({"lsoa_code": codes, "score": np.where(half, 0.3, 0.1), "index_id": "idaci"}),
+            pd.DataFrame({"lsoa_code": codes, "score": 0.2, "index_id": "idaopi"}),
+        ]
+    ).assign(edition="IoD2019", decile=1, rank=1)
+    pop = pd.DataFrame(
+        {
+            "edition": "IoD2019",
+            "lsoa_code": codes,
+            "children_0_15": np.where(half, 100.0, 300.0),
+            "older_60_plus": [np.nan] + [50.0] * (n - 1),
+        }
+    )
+    eng = domains.england_supplementary(small_data(iod, pop), "IoD2019")
+    # (0.3 * 100 + 0.1 * 300) / (100 + 300) = 0.15 per pair of LSOAs -> 15% (unweighted mean: 20%)
+    assert eng["idaci"] == pytest.approx(15.0)
+    assert np.isnan(eng["idaopi"])  # one LSOA without its denominator: no England figure, not a partial one
+    assert np.isnan(domains.england_supplementary(small_data(iod.iloc[1:], pop), "IoD2019")["idaci"])
 
 
 # ----------------------------------------------------------------- upper-tier geography (constructed)

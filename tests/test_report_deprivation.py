@@ -1,4 +1,4 @@
-"""The deprivation page's sections (report/deprivation.py): sentences and tables from tested numbers."""
+"""The deprivation page's sections (report/deprivation/): sentences and tables from tested numbers."""
 
 from __future__ import annotations
 
