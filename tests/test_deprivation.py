@@ -27,6 +27,7 @@ from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.places import load_places
 from llr_analysis.process.deprivation import COUNTIES_2019, upper_tier
 from llr_analysis.report.deprivation import text as dep_text
+from llr_analysis.stats.benchmark import NOT_TESTED
 from llr_analysis.stats.imd_measures import MEASURES
 
 FILE7_2019 = "imd_2019/File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv"
@@ -581,7 +582,7 @@ def test_headlines(processed_project, mirror):
     share = "LSOAs in England's most deprived 10% (IMD)"
     # issue 20 item 2: none of these has sampling error (a count of areas, shares of population
     # estimates, index scores and ranks): no interval and no better/similar/worse verdict anywhere
-    assert (h["comparison"] == overview.NOT_TESTED).all()
+    assert (h["comparison"] == NOT_TESTED).all()
     assert h["lower_95"].isna().all() and h["upper_95"].isna().all()
     h = h.set_index(["area_id", "indicator"])
     assert h.loc[("rutland", share), "value"] == 0  # 0 of 26: none, said in words, never "similar"
