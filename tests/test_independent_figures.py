@@ -157,7 +157,7 @@ def test_population_totals(raw, headlines):
 
 
 def test_population_shares_and_mid_2020(raw, headlines, processed_project):
-    from llr_analysis.analysis import population
+    from llr_analysis.analysis.population import ages as population
 
     s = mid2020(raw)
     rut = s[s["LA Code (2021 boundaries)"].isin(DISTRICTS["rutland"])]

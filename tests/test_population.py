@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import population as pop
+from llr_analysis.analysis.population import ages as pop
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.places import load_places
 from llr_analysis.process.population import (

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import population as pop
+from llr_analysis.analysis.population import ages as pop
 from llr_analysis.places import get_place
-from llr_analysis.report import population as pop_report
+from llr_analysis.report.population import sections as pop_report
 from recording_page import RecordingPage
 
 
@@ -111,7 +111,7 @@ def test_structure_display_rounds_and_renames():
 
 @pytest.mark.parametrize("place", ["leicester", "rutland"])
 def test_sections_write_the_page_in_order(processed_project, monkeypatch, place):
-    from llr_analysis.analysis import population_localities as pop_loc
+    from llr_analysis.analysis.population import localities as pop_loc
 
     monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
     levels = pop_loc.tab_levels(place)
@@ -167,7 +167,7 @@ def test_every_ward_in_the_ward_tab_download(processed_project, monkeypatch):
 
 
 def test_reconciliation_table_equals_the_processed_tables(processed_project, monkeypatch):
-    from llr_analysis.analysis import population_localities as pop_loc
+    from llr_analysis.analysis.population import localities as pop_loc
     from llr_analysis.process import read_table
 
     monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
@@ -192,7 +192,7 @@ def test_reconciliation_table_equals_the_processed_tables(processed_project, mon
 
 
 def test_tab_levels_checks_the_level():
-    from llr_analysis.analysis import population_localities as pop_loc
+    from llr_analysis.analysis.population import localities as pop_loc
     from llr_analysis.errors import ParameterError
 
     assert pop_loc.tab_levels("leicestershire") == ["district", "ward", "msoa", "pcn"]

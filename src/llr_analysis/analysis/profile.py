@@ -220,7 +220,7 @@ def population_figures(loc: Locality, year: int = POPULATION_YEAR, paths=None) -
     """People, and the shares aged 0-15 and 65+ (not tested: estimates), beside place, LLR and England."""
     if not loc.is_area:
         return []
-    from llr_analysis.analysis.population import TOTALS_PERIOD, TOTALS_SOURCE, latest_totals
+    from llr_analysis.analysis.population.ages import TOTALS_PERIOD, TOTALS_SOURCE, latest_totals
 
     by_age = population_by_age(loc, year, paths)
     period = f"mid-{year}"

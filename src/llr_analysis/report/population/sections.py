@@ -10,16 +10,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from llr_analysis.analysis import population as pop
 from llr_analysis.analysis.localities import areas
 from llr_analysis.analysis.localities import load as localities_load
-from llr_analysis.analysis.population import BAND_LABELS, LEVEL_NOUNS, SMALL_BASE, YEARS
-from llr_analysis.analysis.population_localities import lsoa11_locality_names
+from llr_analysis.analysis.population import ages as pop
+from llr_analysis.analysis.population.ages import BAND_LABELS, LEVEL_NOUNS, SMALL_BASE, YEARS
+from llr_analysis.analysis.population.localities import lsoa11_locality_names
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.report import charts, colours
 from llr_analysis.report.page import Page, tidy_download
-from llr_analysis.report.population_localities import (  # noqa: F401
+from llr_analysis.report.population.localities import (  # noqa: F401
     localities_section,
     reconciliation_section,
     whole_people,
@@ -103,8 +103,8 @@ def rise(v: float) -> str:
 def totals_text(place: str, paths=None) -> str:
     """The page's first sentence: how many people live in the place, by the most recent count (mid-2022,
     the total every page uses), with Census 2021 beside it ("" when the count is missing)."""
-    from llr_analysis.analysis.population import TOTALS_PERIOD, latest_totals
-    from llr_analysis.analysis.population_localities import reconciliation
+    from llr_analysis.analysis.population.ages import TOTALS_PERIOD, latest_totals
+    from llr_analysis.analysis.population.localities import reconciliation
 
     name = get_place(place).name
     geo = read_table("geography/lsoa21", paths)

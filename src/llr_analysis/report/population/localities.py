@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis import population as pop
 from llr_analysis.analysis.localities import load as localities_load
-from llr_analysis.analysis.population_localities import reconciliation
+from llr_analysis.analysis.population import ages as pop
+from llr_analysis.analysis.population.localities import reconciliation
 from llr_analysis.paths import project_paths
 from llr_analysis.places import LocalityLevel, get_place
 from llr_analysis.report import localities as loc_report
@@ -34,7 +34,7 @@ def level_noun(level: LocalityLevel) -> str:
 
 def locality_table(page: Page, place: str, level: LocalityLevel, year: int, st: pd.DataFrame | None = None) -> None:
     """Population and age structure of every locality of ``level`` (``locality-population-<level>.csv``)."""
-    from llr_analysis.report.population import structure_display
+    from llr_analysis.report.population.sections import structure_display
 
     name, period = get_place(place).name, f"mid-{year}"
     st = pop.structure_table(year, place, level.id) if st is None else st
@@ -82,7 +82,7 @@ def localities_section(page: Page, place: str, year: int, levels: list[str], st:
                 )
             )
         if first[0] and st is not None:
-            from llr_analysis.report.population import locality_section
+            from llr_analysis.report.population.sections import locality_section
 
             locality_section(page, st, place, level.id, year)
         locality_table(page, place, level, year, st if first[0] else None)
