@@ -1,250 +1,42 @@
-"""Charts, sentences and page sections for the population pages.
+"""The population page's sections (written through :class:`llr_analysis.report.page.Page`): age structure,
+change, the older people map, district totals against Census 2021, and the populations of the site's sources.
 
-The numbers come from :mod:`llr_analysis.analysis.population`; everything here turns them into what a
-page shows (Altair charts, narrative sentences, display tables, sections written through
-:class:`llr_analysis.report.page.Page`).
+Each section takes the page and the loaded :class:`~llr_analysis.analysis.population.load.PopulationData`
+(or a table already computed from it, such as the change table), and reads no file. The locality tabs
+are in :mod:`llr_analysis.report.population.localities`.
 """
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from llr_analysis.analysis.localities import areas
-from llr_analysis.analysis.localities import load as localities_load
-from llr_analysis.analysis.population import ages as pop
-from llr_analysis.analysis.population.ages import BAND_LABELS, LEVEL_NOUNS, SMALL_BASE, YEARS
-from llr_analysis.analysis.population.localities import lsoa11_locality_names
+from llr_analysis.analysis.localities.load import OUTLINES
+from llr_analysis.analysis.population import ages, small_areas
+from llr_analysis.analysis.population import change as pop_change
+from llr_analysis.analysis.population import totals as pop_totals
+from llr_analysis.analysis.population.change import SMALL_BASE
+from llr_analysis.analysis.population.load import PopulationData
+from llr_analysis.analysis.population.localities import LEVEL_NOUNS
 from llr_analysis.places import get_locality_level, get_place, load_places
-from llr_analysis.process import read_table
-from llr_analysis.report import charts, colours
+from llr_analysis.process.population import YEARS
+from llr_analysis.report import charts
 from llr_analysis.report.page import Page, tidy_download
-from llr_analysis.report.population.localities import (  # noqa: F401
-    localities_section,
-    reconciliation_section,
-    whole_people,
-)
-from llr_analysis.report.words import at_extreme, plural
-
-ENGLAND_COLOUR = colours.ENGLAND
-MEASURE_COLOURS = dict(zip(["All ages", "Aged 65+", "Aged 85+"], colours.SERIES, strict=False))  # not area colours
+from llr_analysis.report.population import charts as pop_charts
+from llr_analysis.report.population import text
+from llr_analysis.report.population.tables import structure_display
+from llr_analysis.report.words import at_extreme, is_older_data, plural
 
 
-def age_profile_chart(profile: pd.DataFrame, place_name: str, width: int = 460) -> alt.Chart:
-    """Horizontal bars: % of the place's population in each five-year band (oldest at the top),
-    with England's percentage in the same band as a black tick (its age shape overlaid)."""
-    order = list(reversed(BAND_LABELS))
-    fixed = colours.series_colours([place_name, "England"])  # the site's colours (report/colours.py)
-    domain, range_ = list(fixed), list(fixed.values())
-    y = alt.Y("band:N", sort=order, title="Age band (years)")
-    tip = [
-        alt.Tooltip("area_name:N", title="Area"),
-        alt.Tooltip("band:N", title="Age band"),
-        alt.Tooltip("percent:Q", title="% of population", format=".1f"),
-        alt.Tooltip("count:Q", title="People", format=",.0f"),
-    ]
-    colour = alt.Color(
-        "area_name:N", scale=alt.Scale(domain=domain, range=range_), legend=alt.Legend(title=None, orient="bottom")
-    )
-    place = profile[profile["area_name"] == place_name]
-    eng = profile[profile["area_name"] == "England"]
-    bars = (
-        alt.Chart(place).mark_bar().encode(x=alt.X("percent:Q", title="% of all ages"), y=y, color=colour, tooltip=tip)
-    )
-    ticks = alt.Chart(eng).mark_tick(thickness=3, size=16).encode(x="percent:Q", y=y, color=colour, tooltip=tip)
-    return (bars + ticks).properties(width=width, height=22 * len(BAND_LABELS))
-
-
-def change_chart(change: pd.DataFrame, width: int = 170) -> alt.FacetChart:
-    """% change by area, one panel per measure (all ages, 65+, 85+), areas in the table's order."""
-    order = list(dict.fromkeys(change["area_name"]))
-    base = (
-        alt.Chart(change)
-        .mark_bar()
-        .encode(
-            x=alt.X("pct_change:Q", title="% change"),
-            y=alt.Y("area_name:N", sort=order, title=None),
-            color=alt.Color(
-                "measure:N",
-                scale=alt.Scale(domain=list(MEASURE_COLOURS), range=list(MEASURE_COLOURS.values())),
-                legend=None,
-            ),
-            tooltip=[
-                alt.Tooltip("area_name:N", title="Area"),
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("count_start:Q", title="Start", format=",.0f"),
-                alt.Tooltip("count_end:Q", title="End", format=",.0f"),
-                alt.Tooltip("pct_change:Q", title="% change", format="+.1f"),
-            ],
-        )
-        .properties(width=width, height=max(120, 20 * len(order)))
-    )
-    return base.facet(column=alt.Column("measure:N", sort=list(MEASURE_COLOURS), title=None))
-
-
-# ------------------------------------------------------------------------------ sentences
-
-#: The caveat under the summary: which estimates these are and what they cannot show.
-ESTIMATES_NOTE = (
-    "These are the ONS estimates based on the 2011 Census (mid-2019 and mid-2020), the latest small-area "
-    "estimates by single year of age available on this site; ONS has since revised them to the 2021 Census, so "
-    "they are older data (see the table of populations by source below). They give persons only: "
-    "no small-area or district source here has age by sex, so the age chart shows all persons and sex is given "
-    "from Census 2021 district totals. Change over a single year partly reflects how the estimates are made, "
-    "most of all for small groups such as the over-85s of one neighbourhood."
-)
-
-
-def rise(v: float) -> str:
-    """'rose by 1.2%' / 'fell by 0.3%' / 'did not change' (1 dp)."""
-    return f"rose by {v:.1f}%" if v > 0 else (f"fell by {-v:.1f}%" if v < 0 else "did not change")
-
-
-def totals_text(place: str, paths=None) -> str:
-    """The page's first sentence: how many people live in the place, by the most recent count (mid-2022,
-    the total every page uses), with Census 2021 beside it ("" when the count is missing)."""
-    from llr_analysis.analysis.population.ages import TOTALS_PERIOD, latest_totals
-    from llr_analysis.analysis.population.localities import reconciliation
-
-    name = get_place(place).name
-    geo = read_table("geography/lsoa21", paths)
-    total = latest_totals(geo.loc[geo["place_id"] == get_place(place).id, "lsoa21_code"], paths)
-    census = reconciliation(place, paths).set_index("source_key")["population"].get("census")
-    if pd.isna(total):
-        return ""
-    return (
-        f"**How many people.** In {TOTALS_PERIOD}, the most recent estimate, **{total:,.0f}** people lived in "
-        f"{name} (ONS, based on Census 2021"
-        + (f"; Census 2021 counted {census:,.0f} in March 2021" if pd.notna(census) else "")
-        + "). The rest of this page describes ages and change with the mid-2019 and mid-2020 estimates, the "
-        "latest with single years of age for every small area here."
-    )
-
-
-def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str, year: int) -> str:
-    """The page's summary: size, age shares and ratio against LLR and England, the year's change,
-    and (with several localities) the oldest and youngest locality by share aged 65+."""
-    name, llr_name = get_place(place).name, load_places().llr_short_name
-    nouns = LEVEL_NOUNS[level][1]
-    start, end = YEARS[0], YEARS[-1]
-    by_type = st.set_index("area_type")
-    row, llr, eng = by_type.loc["place"], by_type.loc["ICB"], by_type.loc["England"]
-    localities = st[st["area_type"] == "locality"]
-    ch = change[change["area_type"] == "place"].set_index("measure")
-    ch_eng = change[change["area_type"] == "England"].set_index("measure")
-    (old_pct, oldest), (young_pct, youngest) = (
-        at_extreme(localities, "pct_65_plus", "area_name", lowest=b) for b in (False, True)
-    )
-    return (
-        f"**In summary.** In mid-{year} an estimated **{row['population']:,.0f}** people lived in {name} "
-        f"({row['share']:.1f}% of {llr_name}'s {llr['population']:,.0f}). "
-        f"**{row['pct_65_plus']:.1f}%** were aged 65 and over ({llr_name} {llr['pct_65_plus']:.1f}%, "
-        f"England {eng['pct_65_plus']:.1f}%) and {row['pct_85_plus']:.1f}% were aged 85 and over "
-        f"({llr_name} {llr['pct_85_plus']:.1f}%, England {eng['pct_85_plus']:.1f}%); "
-        f"{row['pct_0_15']:.1f}% were children aged 0–15 (England {eng['pct_0_15']:.1f}%). "
-        f"There were {row['oadr']:.0f} people aged 65+ for every 1,000 aged 16–64 (England {eng['oadr']:.0f}). "
-        f"Between mid-{start} and mid-{end} the population {rise(ch.loc['All ages', 'pct_change'])} "
-        f"({ch.loc['All ages', 'change']:+,.0f} people), the number aged 65+ {rise(ch.loc['Aged 65+', 'pct_change'])} "
-        f"and the number aged 85+ {rise(ch.loc['Aged 85+', 'pct_change'])} (England: "
-        f"{ch_eng.loc['Aged 65+', 'pct_change']:+.1f}% and {ch_eng.loc['Aged 85+', 'pct_change']:+.1f}%). "
-        + (
-            f"Of the {len(localities)} {nouns}, **{oldest}** {'have' if ' and ' in oldest else 'has'} the highest "
-            f"share aged 65+ ({old_pct:.1f}%) and **{youngest}** the lowest "
-            f"({young_pct:.1f}%)."
-            if len(localities) > 1
-            else ""
-        )
-    )
-
-
-def census_text(table: pd.DataFrame, place: str) -> str:
-    """Census 2021 against the mid-2020 estimate for the place, from :func:`census_comparison`'s table."""
-    name = get_place(place).name
-    c = table.set_index("Area").loc[name]
-    diff = c["Census vs mid-2020 estimate (%)"]
-    return (
-        f"Census 2021 (21 March 2021) counted **{int(c['Census 2021']):,}** usual residents in {name}, "
-        f"{abs(diff):.1f}% {'more' if diff > 0 else 'fewer'} "
-        f"than the mid-2020 estimate; {c['% female (Census 2021)']:.1f}% were female. The difference is mostly a "
-        "correction of the 2011-based estimates rather than growth in nine months, so the census and the estimates "
-        "should not be read as a time series."
-    )
-
-
-def mapping_text(mapping: dict, place: str) -> str:
-    """How the 2011 LSOAs of the estimates map to the 2021 LSOAs of the localities (:func:`mapping_summary`)."""
-    merged = (
-        f" and {mapping['merged_from']} were merged into {mapping['merged_into']}" if mapping["merged_from"] else ""
-    )
-    return (
-        f"The estimates are published for LSOAs of the 2011 Census; localities are defined on 2021 LSOAs. "
-        f"In {get_place(place).name}, {mapping['unchanged']} of the {mapping['lsoa11']} LSOAs (2011) are unchanged "
-        f"in 2021, {mapping['split_from']} were split into {mapping['split_into']} LSOAs (2021)"
-        + merged
-        + ". Following the ONS exact-fit lookup, merged areas are added together; a split area's estimate is shared "
-        "among its 2021 parts in proportion to their mid-2022 populations (published with the English Indices of "
-        f"Deprivation 2025), separately for ages 0–15, 16–59 and 60+. Totals for districts, places and {load_places().llr_short_name} are "
-        "unchanged by this; locality figures below district level are therefore estimates of estimates and are "
-        "shown rounded. The map uses the 2011 LSOAs as published. The old-age dependency ratio here is people "
-        "aged 65 and over per 1,000 aged 16–64 (ONS's headline measure uses State Pension age instead)."
-    )
-
-
-# ------------------------------------------------------------------------------ page sections
-
-
-def locality_section(page: Page, st: pd.DataFrame, place: str, level: str, year: int) -> None:
-    """Bars of the population of each locality, with its download."""
-    name, lv = get_place(place).name, get_locality_level(level)
-    noun, nouns = LEVEL_NOUNS[level]
-    period, localities = f"mid-{year}", st[st["area_type"] == "locality"]
-    total = st.set_index("area_type").loc["place", "population"]
-    bars = charts.bar_with_reference(
-        localities.assign(population=localities["population"].round()),
-        "population",
-        "area_name",
-        x_title=f"Population, {period}",
-        y_title=lv.label,
-        tooltip=["area_name", "population", "share"],
-    )
-    tidy = pop.tidy_structure(localities, period, f"sape_lsoa11_mid{year}")
-    page.chart(
-        bars,
-        "locality-population",
-        title=f"Population by {noun}, {name}, {period}",
-        description=(
-            f"Horizontal bars give the estimated population of each of the {len(localities)} {nouns} "
-            f"({lv.label}) of {name}; together they make up its {total:,.0f} residents."
-        ),
-        data=tidy_download(whole_people(tidy.query("indicator == 'Population (all ages)'")), denominator=total).assign(
-            share_of_place=localities["share"].to_numpy()
-        ),
-    )
-
-
-def structure_display(st: pd.DataFrame) -> pd.DataFrame:
-    """:func:`structure_table` for display: population rounded, readable column names."""
-    names = {
-        "area_name": "Area",
-        "population": "Population",
-        "share": "Share (%)",
-        "pct_0_15": "% aged 0-15",
-        "pct_16_64": "% aged 16-64",
-        "pct_65_plus": "% aged 65+",
-        "pct_85_plus": "% aged 85+",
-        "oadr": "Aged 65+ per 1,000 aged 16-64",
-    }
-    shown = st.assign(population=st["population"].round().astype("Int64")).rename(columns=names)
-    return shown[list(names.values())]
-
-
-def age_structure_section(page: Page, st: pd.DataFrame, place: str, level: str, year: int, paths=None) -> None:
+def age_structure_section(
+    page: Page, data: PopulationData, st: pd.DataFrame, place: str, level: str, year: int
+) -> None:
     """The age profile against England (chart) and the age structure of every area (table)."""
     name, llr_name, noun = get_place(place).name, load_places().llr_short_name, LEVEL_NOUNS[level][0]
     period, source_id = f"mid-{year}", f"sape_lsoa11_mid{year}"
-    profile = pop.age_profile(year, place, paths)
+    profile = ages.age_profile(data, year, place)
     page.chart(
-        age_profile_chart(profile, name),
+        pop_charts.age_profile_chart(profile, name),
         "age-profile",
         title=f"Age profile of {name} against England, {period} (persons)",
         description=(
@@ -267,7 +59,7 @@ def age_structure_section(page: Page, st: pd.DataFrame, place: str, level: str, 
             f"Population and age structure of {name}, {llr_name} and England, {period}. Share: the place's % of "
             f"{llr_name} (each {noun}'s figures are in the tabs above)"
         ),
-        download=tidy_download(pop.tidy_structure(areas, period, source_id)),
+        download=tidy_download(ages.tidy_structure(areas, period, source_id)),
     )
 
 
@@ -279,7 +71,7 @@ def change_section(page: Page, change: pd.DataFrame, place: str, level: str) -> 
     many = (change[change["area_type"] == "locality"]["area_code"].nunique()) > 12
     shown = change[change["area_type"] != "locality"] if many else change
     page.chart(
-        change_chart(shown),
+        pop_charts.change_chart(shown),
         "change",
         title=f"Population change, {name}, mid-{start} to mid-{end}",
         description=(
@@ -288,31 +80,28 @@ def change_section(page: Page, change: pd.DataFrame, place: str, level: str) -> 
             + (", for" if many else f", for each {noun} and")
             + f" {name}, {llr_name} and England. Bars to the right of zero are growth."
         ),
-        data=tidy_download(pop.tidy_change(shown, source_id)),
+        data=tidy_download(pop_change.tidy_change(shown, source_id)),
     )
     page.table(
-        pop.wide_change(change),
+        pop_change.wide_change(change),
         "change-table",
         caption=(
             f"Population change, {name}, {llr_name}, England and each {noun}, "
             f"mid-{start} to mid-{end} (% change not shown for groups of fewer than {SMALL_BASE} people)"
         ),
-        download=tidy_download(pop.tidy_change(change, source_id)),
+        download=tidy_download(pop_change.tidy_change(change, source_id)),
     )
 
 
-def older_people_map_section(page: Page, place: str, year: int, paths=None, level: str | None = None) -> None:
+def older_people_map_section(page: Page, data: PopulationData, place: str, year: int, level: str | None = None) -> None:
     """Map of the share of residents aged 65+ by LSOA (2011), with the outlines of the localities of ``level``
     (named in each LSOA's tooltip) and its download."""
     name, period = get_place(place).name, f"mid-{year}"
-    shapes = pop.lsoa11_map_frame(year, place, paths)
+    shapes = small_areas.lsoa11_map_frame(data, year, place)
     outlines, lv = None, get_locality_level(level) if level else None
-    if lv is not None and lv.id in localities_load.OUTLINES:
-        shapes = shapes.merge(lsoa11_locality_names(place, lv.id, paths), on="lsoa11_code", how="left")
-        from llr_analysis.paths import project_paths
-
-        loc_data = localities_load.load(paths or project_paths(), practices=False, outline_levels=[lv.id])
-        outlines = areas.outlines(loc_data, place, lv.id)
+    if lv is not None and lv.id in OUTLINES:
+        shapes = shapes.merge(small_areas.lsoa11_locality_names(data, place, lv.id), on="lsoa11_code", how="left")
+        outlines = areas.outlines(data.localities, place, lv.id)
         outlines = outlines if len(outlines) > 1 else None
     else:
         shapes = shapes.assign(locality_name=shapes["lad_name"])
@@ -366,12 +155,12 @@ def older_people_map_section(page: Page, place: str, year: int, paths=None, leve
     )
 
 
-def district_totals_section(page: Page, place: str, paths=None) -> None:
+def district_totals_section(page: Page, data: PopulationData, place: str) -> None:
     """Published totals (estimates and Census 2021) of the place, its districts, LLR and England,
     and the sentence comparing the census with the mid-2020 estimate."""
     p, llr_name = get_place(place), load_places().llr_short_name
-    totals = pop.district_totals(place, paths)
-    table = pop.census_comparison(totals)
+    totals = pop_totals.district_totals(data, place)
+    table = pop_totals.census_comparison(totals)
     page.table(
         table,
         "district-totals",
@@ -382,4 +171,45 @@ def district_totals_section(page: Page, place: str, paths=None) -> None:
         ),
         download=tidy_download(totals.rename(columns={"persons": "value"}), indicator="Population (all ages)"),
     )
-    page.markdown(census_text(table, place))
+    page.markdown(text.census_text(table, place))
+
+
+def older_words(period: str) -> str:
+    return "older data: more than three years old" if is_older_data(period) else ""
+
+
+def reconciliation_section(page: Page, data: PopulationData, place: str) -> None:
+    """The place's population in each source the site uses, with its period and use, older data marked."""
+    name = get_place(place).name
+    t = pop_totals.reconciliation(data, place)
+    t["age_note"] = t["period"].map(older_words)
+    page.table(
+        t[["source", "period", "population", "use", "age_note"]].rename(
+            columns={
+                "source": "Source",
+                "period": "Period",
+                "population": f"Population of {name}",
+                "use": "Used on this site for",
+                "age_note": "Older data",
+            }
+        ),
+        "population-sources",
+        caption=f"{name}'s population in each source used on this site, with the period it describes and its use",
+        download=tidy_download(
+            t.rename(columns={"population": "value", "source": "indicator"}),
+            area_code=get_place(place).code,
+            area_name=name,
+        ),
+    )
+    by = t.set_index("source_key")["population"]
+    page.markdown(
+        f"The three figures differ because they count at different dates and by different methods: "
+        f"{by['iod_denominators']:,} is the ONS estimate for mid-2022, based on Census 2021: the most recent, "
+        "and the total every page of this site gives for a place, district or ward; "
+        f"{by['census']:,} is what Census 2021 counted in March 2021, which corrected the 2011-based estimates; "
+        f"{by['estimates']:,} is the ONS estimate for mid-2020, rolled forward from the 2011 Census, used only "
+        "where single years of age are needed (it is the latest with ages for every small area here). "
+        "They should not be read as growth over time."
+        if not by.isna().any()
+        else f"Some of {name}'s populations are not available from the site's data."
+    )
