@@ -157,14 +157,15 @@ def test_population_totals(raw, headlines):
 
 
 def test_population_shares_and_mid_2020(raw, headlines, processed_project):
-    from llr_analysis.analysis import population
+    from llr_analysis.analysis.population import ages as population
+    from llr_analysis.analysis.population.load import load
 
     s = mid2020(raw)
     rut = s[s["LA Code (2021 boundaries)"].isin(DISTRICTS["rutland"])]
     assert headlines.loc[("rutland", "% aged 65 and over"), "value"] == pytest.approx(share_65_plus(rut))
     assert headlines.loc[("rutland", "% aged 65 and over"), "england_value"] == pytest.approx(share_65_plus(s))
     leic = s[s["LA Code (2021 boundaries)"].isin(DISTRICTS["leicester"])]["All Ages"].sum()
-    st = population.structure_table(2020, "leicester", "ward", processed_project).set_index("area_type")
+    st = population.structure_table(load(processed_project), 2020, "leicester", "ward").set_index("area_type")
     assert st.loc["place", "population"] == pytest.approx(leic) == 354036
 
 

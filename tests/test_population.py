@@ -3,17 +3,24 @@ LSOA 2011 -> 2021 mapping, and the processed tables against the raw files in the
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import population as pop
+from llr_analysis.analysis.population import ages, measures
+from llr_analysis.analysis.population import change as pop_change
+from llr_analysis.analysis.population import localities as pop_loc
+from llr_analysis.analysis.population import totals as pop_totals
+from llr_analysis.analysis.population.headlines import headlines
+from llr_analysis.analysis.population.load import PopulationData, load
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.places import load_places
 from llr_analysis.process.population import (
     AGE_HEADERS,
+    YEARS,
     read_census_sex_totals,
     read_single_year_of_age,
     split_weights,
@@ -24,7 +31,7 @@ from llr_analysis.process.population import (
 
 
 def test_age_band_edges():
-    assert [pop.age_band(a) for a in (0, 4, 5, 9, 64, 65, 67, 84, 85, 89, 90, 104)] == [
+    assert [measures.age_band(a) for a in (0, 4, 5, 9, 64, 65, 67, 84, 85, 89, 90, 104)] == [
         "0-4",
         "0-4",
         "5-9",
@@ -38,15 +45,17 @@ def test_age_band_edges():
         "90+",
         "90+",
     ]
-    s = pop.age_band(pd.Series([3, 16, 90]))
+    s = measures.age_band(pd.Series([3, 16, 90]))
     assert s.tolist() == ["0-4", "15-19", "90+"]
     with pytest.raises(ValueError, match="negative age"):
-        pop.age_band(-1)
+        measures.age_band(-1)
 
 
 def test_band_labels():
-    assert len(pop.BAND_LABELS) == 19
-    assert pop.BAND_LABELS[0] == "0-4" and pop.BAND_LABELS[-2] == "85-89" and pop.BAND_LABELS[-1] == "90+"
+    assert len(measures.BAND_LABELS) == 19
+    assert (
+        measures.BAND_LABELS[0] == "0-4" and measures.BAND_LABELS[-2] == "85-89" and measures.BAND_LABELS[-1] == "90+"
+    )
 
 
 def _ten_each() -> pd.Series:
@@ -55,54 +64,54 @@ def _ten_each() -> pd.Series:
 
 
 def test_band_counts_hand_computed():
-    b = pop.band_counts(_ten_each())
-    assert list(b.index) == pop.BAND_LABELS
+    b = measures.band_counts(_ten_each())
+    assert list(b.index) == measures.BAND_LABELS
     assert (b.iloc[:-1] == 50).all()  # five single years x 10 people
     assert b["90+"] == 10 and b.sum() == 910
     # one person aged 7 and three aged 93 (held at 90 = 90+)
-    b2 = pop.band_counts(pd.Series({7: 1, 90: 3}))
+    b2 = measures.band_counts(pd.Series({7: 1, 90: 3}))
     assert b2["5-9"] == 1 and b2["90+"] == 3 and b2["0-4"] == 0
 
 
 def test_broad_groups_and_ratio_hand_computed():
     s = _ten_each()
-    assert pop.count_aged(s, 0, 15) == 160  # 16 years x 10
-    assert pop.count_aged(s, 16, 64) == 490  # 49 years x 10
-    assert pop.count_aged(s, 65) == 260  # 65..90 = 26 years x 10
-    assert pop.count_aged(s, 85) == 60  # 85..90
-    assert pop.percent_aged(s, 65) == pytest.approx(100 * 260 / 910)  # 28.571...
-    assert pop.percent_aged(s, 85) == pytest.approx(6.593406593)
-    assert pop.old_age_dependency_ratio(s) == pytest.approx(1000 * 260 / 490)  # 530.612...
-    st = pop.structure(s)
+    assert measures.count_aged(s, 0, 15) == 160  # 16 years x 10
+    assert measures.count_aged(s, 16, 64) == 490  # 49 years x 10
+    assert measures.count_aged(s, 65) == 260  # 65..90 = 26 years x 10
+    assert measures.count_aged(s, 85) == 60  # 85..90
+    assert measures.percent_aged(s, 65) == pytest.approx(100 * 260 / 910)  # 28.571...
+    assert measures.percent_aged(s, 85) == pytest.approx(6.593406593)
+    assert measures.old_age_dependency_ratio(s) == pytest.approx(1000 * 260 / 490)  # 530.612...
+    st = measures.structure(s)
     assert st["population"] == 910 and st["pct_0_15"] + st["pct_16_64"] + st["pct_65_plus"] == pytest.approx(100)
     # nobody of working age: ratio undefined, not zero or infinite
-    assert math.isnan(pop.old_age_dependency_ratio(pd.Series({70: 5, 3: 2})))
-    assert math.isnan(pop.percent_aged(pd.Series({3: 0}), 65))
+    assert math.isnan(measures.old_age_dependency_ratio(pd.Series({70: 5, 3: 2})))
+    assert math.isnan(measures.percent_aged(pd.Series({3: 0}), 65))
 
 
 def test_old_age_dependency_ratio_small_example():
     # 2 children, 4 aged 16-64, 3 aged 65+: 3 / 4 x 1000 = 750
     s = pd.Series({5: 2, 20: 1, 40: 2, 64: 1, 65: 1, 80: 1, 90: 1})
-    assert pop.old_age_dependency_ratio(s) == 750
+    assert measures.old_age_dependency_ratio(s) == 750
 
 
 def test_percent_change():
-    assert pop.percent_change(200, 250) == 25.0
-    assert pop.percent_change(400, 300) == -25.0
-    assert math.isnan(pop.percent_change(0, 5))
-    out = pop.percent_change(pd.Series([100.0, 0.0, np.nan]), pd.Series([110.0, 3.0, 4.0]))
+    assert measures.percent_change(200, 250) == 25.0
+    assert measures.percent_change(400, 300) == -25.0
+    assert math.isnan(measures.percent_change(0, 5))
+    out = measures.percent_change(pd.Series([100.0, 0.0, np.nan]), pd.Series([110.0, 3.0, 4.0]))
     assert out.iloc[0] == pytest.approx(10.0) and out.iloc[1:].isna().all()
 
 
 def test_parameters():
-    assert pop.check_year("mid-2020") == 2020 and pop.check_year(2019) == 2019
+    assert measures.check_year("mid-2020") == 2020 and measures.check_year(2019) == 2019
     with pytest.raises(ParameterError, match="2021"):
-        pop.check_year(2021)
-    assert pop.resolve_locality_level("leicestershire") == "district"
-    assert pop.resolve_locality_level("leicester") == "msoa"
-    assert pop.resolve_locality_level("rutland", "ward") == "ward"
+        measures.check_year(2021)
+    assert pop_loc.resolve_locality_level("leicestershire") == "district"
+    assert pop_loc.resolve_locality_level("leicester") == "msoa"
+    assert pop_loc.resolve_locality_level("rutland", "ward") == "ward"
     with pytest.raises(ParameterError):
-        pop.resolve_locality_level("rutland", "county")
+        pop_loc.resolve_locality_level("rutland", "county")
 
 
 def test_wide_change_hides_small_bases():
@@ -116,9 +125,121 @@ def test_wide_change_hides_small_bases():
             "period": "mid-2019 to mid-2020",
         }
     )
-    w = pop.wide_change(ch).iloc[0]
+    w = pop_change.wide_change(ch).iloc[0]
     assert w["% change, all ages"] == 1.0 and w["% change, 65+"] == 5.0
     assert pd.isna(w["% change, 85+"]) and w["Aged 85+, mid-2020"] == 25
+
+
+# ------------------------------------------------------------- tables from small frames (pure)
+
+RUTLAND = "E06000017"
+
+
+def _tiny_data() -> PopulationData:
+    """Rutland as two LSOAs (unchanged 2011 -> 2021), one ward each, and a small England."""
+    import geopandas as gpd
+
+    from llr_analysis.analysis.localities.load import LocalitiesData
+
+    ages_2011 = pd.DataFrame(
+        [
+            # year, lsoa, age, people: A = 100 (60 aged 10, 40 aged 70) and B = 200 (150 aged 30, 50 aged 90+)
+            (2020, "E01000001", 10, 60),
+            (2020, "E01000001", 70, 40),
+            (2020, "E01000002", 30, 150),
+            (2020, "E01000002", 90, 50),
+            (2019, "E01000001", 10, 50),
+            (2019, "E01000001", 70, 30),
+            (2019, "E01000002", 30, 150),
+            (2019, "E01000002", 90, 45),
+        ],
+        columns=["year", "lsoa11_code", "age", "population"],
+    ).assign(lad_code=RUTLAND)
+    england = pd.DataFrame(
+        [(y, a, n) for y in (2019, 2020) for a, n in ((10, 1000), (30, 2000), (70, 700), (90, 300))],
+        columns=["year", "age", "population"],
+    )
+    lsoa21 = pd.DataFrame(
+        {
+            "lsoa21_code": ["E01000001", "E01000002"],
+            "ward_code": ["E05000001", "E05000002"],
+            "ward_name": ["Alpha", "Beta"],
+            "place_id": "rutland",
+        }
+    )
+    lad_totals = pd.DataFrame(
+        {
+            "area_code": [RUTLAND] * 3,
+            "area_name": "Rutland",
+            "period": ["mid-2019", "mid-2020", "Census 2021"],
+            "source_id": ["sape_lsoa11_mid2019", "sape_lsoa11_mid2020", "census2021_ts009_lad_totals"],
+            "persons": [275, 300, 320],
+            "female": pd.array([None, None, 160], dtype="Int64"),
+            "male": pd.array([None, None, 160], dtype="Int64"),
+        }
+    )
+    iod = pd.DataFrame(
+        {
+            "lsoa_code": ["E01000001", "E01000002", "E01000001"],
+            "population": [310.0, 220.0, 999.0],
+            "edition": ["IoD2025", "IoD2025", "IoD2019"],
+        }
+    )
+    empty = pd.DataFrame()
+    return PopulationData(
+        lsoa11_age=ages_2011,
+        lsoa21_age=ages_2011.rename(columns={"lsoa11_code": "lsoa21_code"}).drop(columns="lad_code"),
+        england_age=england,
+        lad_totals=lad_totals,
+        weights=empty,
+        iod_population=iod,
+        lsoa11=empty,
+        lsoa11_lsoa21=empty,
+        lsoa11_boundaries=gpd.GeoDataFrame(),
+        localities=LocalitiesData(lsoa21=lsoa21),
+    )
+
+
+def test_structure_table_from_small_frames():
+    st = ages.structure_table(_tiny_data(), 2020, "rutland", "ward").set_index("area_name")
+    assert list(st.index) == ["Rutland", load_places().llr_short_name, "England", "Alpha", "Beta"]
+    rut = st.loc["Rutland"]
+    assert rut["population"] == 300 and rut["count_65_plus"] == 90 and rut["pct_65_plus"] == pytest.approx(30.0)
+    assert rut["oadr"] == pytest.approx(600.0)  # 90 aged 65+ per 150 aged 16-64, x 1000
+    assert rut["share"] == 100.0  # the whole of this tiny LLR
+    assert st.loc["Alpha", "share"] == pytest.approx(100 / 3) and st.loc["Beta", "pct_65_plus"] == 25.0
+    assert st.loc["England", "population"] == 4000 and st.loc["England", "pct_85_plus"] == 7.5
+
+
+def test_change_table_from_small_frames():
+    ch = pop_change.change_table(_tiny_data(), "rutland", "ward")
+    place = ch[ch["area_type"] == "place"].set_index("measure")
+    assert place.loc["All ages", ["count_start", "count_end", "change"]].tolist() == [275, 300, 25]
+    assert place.loc["All ages", "pct_change"] == pytest.approx(100 * 25 / 275)
+    assert place.loc["Aged 65+", "pct_change"] == pytest.approx(20.0)  # 75 -> 90
+    assert place.loc["Aged 85+", "pct_change"] == pytest.approx(100 * 5 / 45)
+    assert (ch["period"] == "mid-2019 to mid-2020").all()
+
+
+def test_latest_totals_are_never_partial():
+    iod = _tiny_data().iod_population
+    assert pop_totals.latest_totals(iod, ["E01000001", "E01000002"]) == 530  # IoD2025 only
+    assert math.isnan(pop_totals.latest_totals(iod, ["E01000001", "E01000003"]))  # one LSOA missing
+    assert math.isnan(pop_totals.latest_totals(iod, []))
+    gap = iod.assign(population=[310.0, np.nan, 999.0])
+    assert math.isnan(pop_totals.latest_totals(gap, ["E01000001", "E01000002"]))  # suppressed: missing, not 0
+
+
+def test_reconciliation_from_small_frames():
+    data = _tiny_data()
+    t = pop_totals.reconciliation(data, "rutland")
+    assert t["source_key"].tolist() == ["estimates", "iod_denominators", "census"]
+    assert t["population"].tolist() == [300, 530, 320]
+    assert t["source_id"].iloc[2] == "census2021_ts009_lad_totals"
+    partial = pop_totals.reconciliation(
+        dataclasses.replace(data, iod_population=data.iod_population.iloc[[0, 2]]), "rutland"
+    )
+    assert pd.isna(partial["population"].iloc[1]) and partial["population"].iloc[0] == 300
 
 
 # ------------------------------------------------------------------------- reading and checks
@@ -252,6 +373,12 @@ def test_redrawn_lsoas_are_rejected():
 # ----------------------------------------------------------------- processed data (mirror)
 
 
+@pytest.fixture(scope="module")
+def pop_data(processed_project) -> PopulationData:
+    """The population tables of the processed mirror data, loaded once (the notebook's edge)."""
+    return load(processed_project)
+
+
 def _raw_sape(mirror, year):
     from llr_analysis.fetch.sources import get_dataset
 
@@ -259,7 +386,7 @@ def _raw_sape(mirror, year):
     return pd.read_csv(mirror / ds.mirror_path, dtype={"LSOA Code": str})
 
 
-def test_llr_mid2020_total_reproduced_from_the_raw_file(processed_project, mirror):
+def test_llr_mid2020_total_reproduced_from_the_raw_file(processed_project, mirror, pop_data):
     from llr_analysis.process import read_table
 
     cfg = load_places()
@@ -269,7 +396,7 @@ def test_llr_mid2020_total_reproduced_from_the_raw_file(processed_project, mirro
     assert int(t.loc[t["year"] == 2020, "population"].sum()) == expected
     t21 = read_table("population/lsoa21_age", processed_project)
     assert t21.loc[t21["year"] == 2020, "population"].sum() == pytest.approx(expected, abs=1e-6)
-    assert pop.place_by_age(2020, None, processed_project).sum() == expected
+    assert ages.place_by_age(pop_data, 2020, None).sum() == expected
     # the same total from the published district file (MYE2)
     from llr_analysis.fetch.sources import get_dataset
 
@@ -277,27 +404,27 @@ def test_llr_mid2020_total_reproduced_from_the_raw_file(processed_project, mirro
     assert int(mye.loc[mye["Code"].isin(cfg.all_district_codes), "All ages"].sum()) == expected
 
 
-def test_each_year_and_england_match_the_raw_files(processed_project, mirror):
+def test_each_year_and_england_match_the_raw_files(mirror, pop_data):
     cfg = load_places()
-    for year in pop.YEARS:
+    for year in YEARS:
         raw = _raw_sape(mirror, year)
-        assert pop.england_by_age(year, processed_project).sum() == raw["All Ages"].sum()
-        assert pop.england_by_age(year, processed_project)[90] == raw["90+"].sum()
+        assert ages.england_by_age(pop_data, year).sum() == raw["All Ages"].sum()
+        assert ages.england_by_age(pop_data, year)[90] == raw["90+"].sum()
         for place in cfg.places.values():
             la = "LA Code (2021 boundaries)" if year == 2020 else "LA Code (2020 boundaries)"
             rows = raw[raw[la].isin(place.district_codes)]
-            got = pop.place_by_age(year, place.id, processed_project)
+            got = ages.place_by_age(pop_data, year, place.id)
             assert got.sum() == rows["All Ages"].sum()
             assert got[65:].sum() == rows[[str(a) for a in range(65, 90)] + ["90+"]].to_numpy().sum()
 
 
 @pytest.mark.parametrize("level", ["district", "msoa", "ward"])
-def test_localities_add_up_to_places_and_places_to_llr(processed_project, level):
+def test_localities_add_up_to_places_and_places_to_llr(level, pop_data):
     cfg = load_places()
-    llr = pop.place_by_age(2020, None, processed_project).sum()
+    llr = ages.place_by_age(pop_data, 2020, None).sum()
     place_sum = 0
     for place in cfg.places:
-        st = pop.structure_table(2020, place, level, processed_project)
+        st = ages.structure_table(pop_data, 2020, place, level)
         loc = st[st["area_type"] == "locality"]
         whole = st.loc[st["area_type"] == "place", "population"].item()
         assert loc["population"].sum() == pytest.approx(whole, abs=1e-6)
@@ -307,11 +434,11 @@ def test_localities_add_up_to_places_and_places_to_llr(processed_project, level)
     assert place_sum == llr
 
 
-def test_change_table_reproduces_raw_counts(processed_project, mirror):
+def test_change_table_reproduces_raw_counts(mirror, pop_data):
     r19, r20 = _raw_sape(mirror, 2019), _raw_sape(mirror, 2020)
     rut19 = r19[r19["LA Code (2020 boundaries)"] == "E06000017"]
     rut20 = r20[r20["LA Code (2021 boundaries)"] == "E06000017"]
-    ch = pop.change_table("rutland", "msoa", paths=processed_project)
+    ch = pop_change.change_table(pop_data, "rutland", "msoa")
     row = ch[(ch["area_type"] == "place") & (ch["measure"] == "Aged 85+")].iloc[0]
     cols85 = [str(a) for a in range(85, 90)] + ["90+"]
     n19, n20 = rut19[cols85].to_numpy().sum(), rut20[cols85].to_numpy().sum()
@@ -335,11 +462,11 @@ def test_split_lsoas_keep_their_people_by_age(processed_project):
     assert np.allclose(a.sort_index(), b.sort_index())
 
 
-def test_census_totals_match_the_raw_file(processed_project, mirror):
+def test_census_totals_match_the_raw_file(mirror, pop_data):
     from llr_analysis.fetch.sources import get_dataset
 
     raw = pd.read_csv(mirror / get_dataset("census2021_ts009_lad_totals").mirror_path).set_index("geography code")
-    t = pop.district_totals("leicestershire", processed_project)
+    t = pop_totals.district_totals(pop_data, "leicestershire")
     census = t[t["period"] == "Census 2021"].set_index("area_code")
     assert census.loc["E07000130", "persons"] == raw.loc["E07000130", "Sex: All persons; Age: Total; measures: Value"]
     lcs = load_places().places["leicestershire"].district_codes
@@ -351,7 +478,7 @@ def test_census_totals_match_the_raw_file(processed_project, mirror):
 
 
 def test_overview_headlines(processed_project, mirror):
-    h = pop.headlines(processed_project)
+    h = headlines(processed_project)
     assert set(h["area_id"]) == {"llr", "leicester", "leicestershire", "rutland"} and len(h) == 12
     raw = _raw_sape(mirror, 2020)
     rut = raw[raw["LA Code (2021 boundaries)"] == "E06000017"]

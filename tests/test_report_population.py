@@ -1,5 +1,5 @@
-"""The population page's sentences and sections (report/population.py) and the census comparison
-(analysis/population.py): hand-made inputs with hand-written expected text, and the real pages'
+"""The population page's sentences and sections (report/population/) and the census comparison
+(analysis/population/totals.py): hand-made inputs with hand-written expected text, and the real pages'
 sections written through a recording page (the ``processed_project`` fixture, slow)."""
 
 from __future__ import annotations
@@ -7,9 +7,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import population as pop
+from llr_analysis.analysis.population import ages
+from llr_analysis.analysis.population import change as pop_change
+from llr_analysis.analysis.population import localities as pop_loc
+from llr_analysis.analysis.population import totals as pop_totals
+from llr_analysis.analysis.population.load import PopulationData, load
 from llr_analysis.places import get_place
-from llr_analysis.report import population as pop_report
+from llr_analysis.report.population import localities as loc_report
+from llr_analysis.report.population import sections
+from llr_analysis.report.population import text as pop_text
+from llr_analysis.report.population.tables import structure_display
 from recording_page import RecordingPage
 
 
@@ -37,14 +44,14 @@ def change_frame():
 
 
 def test_rise_words():
-    assert pop_report.rise(1.25) == "rose by 1.2%"  # Python rounds half to even on the binary value
-    assert pop_report.rise(-0.34) == "fell by 0.3%"
-    assert pop_report.rise(0.0) == "did not change"
+    assert pop_text.rise(1.25) == "rose by 1.2%"  # Python rounds half to even on the binary value
+    assert pop_text.rise(-0.34) == "fell by 0.3%"
+    assert pop_text.rise(0.0) == "did not change"
 
 
 def test_summary_text_by_hand():
     st = structure_frame([("Blaby", 100000.0, 21.5), ("Melton", 51000.0, 25.04), ("Oadby", 57000.0, 19.96)])
-    text = pop_report.summary_text(st, change_frame(), "leicestershire", "district", 2020)
+    text = pop_text.summary_text(st, change_frame(), "leicestershire", "district", 2020)
     assert text == (
         "**In summary.** In mid-2020 an estimated **700,000** people lived in Leicestershire (49.5% of LLR's "
         "1,100,000). **22.0%** were aged 65 and over (LLR 18.0%, England 18.5%) and 3.0% were aged 85 and over "
@@ -58,7 +65,7 @@ def test_summary_text_by_hand():
 
 def test_summary_text_with_one_locality_names_none():
     st = structure_frame([("Rutland", 40000.0, 26.0)])
-    text = pop_report.summary_text(st, change_frame(), "rutland", "msoa", 2019)
+    text = pop_text.summary_text(st, change_frame(), "rutland", "msoa", 2019)
     assert text.startswith("**In summary.** In mid-2019 an estimated **700,000** people lived in Rutland ")
     assert text.endswith("(England: +1.2% and +0.0%). ")
 
@@ -73,7 +80,7 @@ def test_census_comparison_and_text_by_hand():
             "female": [None, None, 20000.0, None, None, 75.0],
         }
     )
-    table = pop.census_comparison(totals)
+    table = pop_totals.census_comparison(totals)
     assert list(table.columns) == [
         "Area",
         "Estimate, mid-2019",
@@ -86,7 +93,7 @@ def test_census_comparison_and_text_by_hand():
     assert table["Census 2021"].tolist() == [41000, 150]
     assert table["Census vs mid-2020 estimate (%)"].tolist() == [1.2, -25.0]  # 500/40500 = 1.23%
     assert table["% female (Census 2021)"].tolist() == pytest.approx([100 * 20000 / 41000, 50.0])
-    assert pop_report.census_text(table, "rutland").startswith(
+    assert pop_text.census_text(table, "rutland").startswith(
         "Census 2021 (21 March 2021) counted **41,000** usual residents in Rutland, 1.2% more "
         "than the mid-2020 estimate; 48.8% were female. The difference is mostly a correction"
     )
@@ -94,14 +101,14 @@ def test_census_comparison_and_text_by_hand():
 
 def test_mapping_text_mentions_merges_only_when_there_are_some():
     m = {"lsoa11": 23, "unchanged": 20, "split_from": 3, "split_into": 7, "merged_from": 0, "merged_into": 0}
-    text = pop_report.mapping_text(m, "rutland")
+    text = pop_text.mapping_text(m, "rutland")
     assert "In Rutland, 20 of the 23 LSOAs (2011) are unchanged in 2021, 3 were split into 7 LSOAs (2021). " in text
-    text = pop_report.mapping_text({**m, "merged_from": 4, "merged_into": 2}, "rutland")
+    text = pop_text.mapping_text({**m, "merged_from": 4, "merged_into": 2}, "rutland")
     assert "3 were split into 7 LSOAs (2021) and 4 were merged into 2. Following the ONS" in text
 
 
 def test_structure_display_rounds_and_renames():
-    shown = pop_report.structure_display(structure_frame([("Blaby", 100000.6, 21.5)]))
+    shown = structure_display(structure_frame([("Blaby", 100000.6, 21.5)]))
     assert shown.columns[0] == "Area" and shown.columns[-1] == "Aged 65+ per 1,000 aged 16-64"
     assert shown["Population"].tolist() == [700000, 1100000, 56000000, 100001]
 
@@ -109,22 +116,25 @@ def test_structure_display_rounds_and_renames():
 # ------------------------------------------------------------------------------ real data
 
 
-@pytest.mark.parametrize("place", ["leicester", "rutland"])
-def test_sections_write_the_page_in_order(processed_project, monkeypatch, place):
-    from llr_analysis.analysis import population_localities as pop_loc
+@pytest.fixture(scope="module")
+def pop_data(processed_project) -> PopulationData:
+    """The population tables of the processed mirror data, loaded once (the notebook's edge)."""
+    return load(processed_project)
 
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
+
+@pytest.mark.parametrize("place", ["leicester", "rutland"])
+def test_sections_write_the_page_in_order(pop_data, place):
     levels = pop_loc.tab_levels(place)
     level = pop_loc.first_area_level(levels)
     assert levels == ["ward", "msoa", "pcn"] and level == "ward"
-    st = pop.structure_table(2020, place, level, processed_project)
-    change = pop.change_table(place, level, paths=processed_project)
+    st = ages.structure_table(pop_data, 2020, place, level)
+    change = pop_change.change_table(pop_data, place, level)
     page = RecordingPage()
-    pop_report.localities_section(page, place, 2020, levels, st)
-    pop_report.age_structure_section(page, st, place, level, 2020, processed_project)
-    pop_report.change_section(page, change, place, level)
-    pop_report.older_people_map_section(page, place, 2020, processed_project, level=level)
-    pop_report.district_totals_section(page, place, processed_project)
+    loc_report.localities_section(page, pop_data, place, 2020, levels, st)
+    sections.age_structure_section(page, pop_data, st, place, level, 2020)
+    sections.change_section(page, change, place, level)
+    sections.older_people_map_section(page, pop_data, place, 2020, level=level)
+    sections.district_totals_section(page, pop_data, place)
     assert page.tabs() == ["Wards", "MSOAs", "Primary care networks"]
     names = [n for k, n, _ in page.outputs if k in ("chart", "table")]
     assert names == [
@@ -147,16 +157,15 @@ def test_sections_write_the_page_in_order(processed_project, monkeypatch, place)
     assert set(page.named("age-structure")["frame"]["Area"]) == {get_place(place).name, "LLR", "England"}
 
 
-def test_every_ward_in_the_ward_tab_download(processed_project, monkeypatch):
+def test_every_ward_in_the_ward_tab_download(processed_project, pop_data):
     from llr_analysis.process import read_table
 
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
     geo = read_table("geography/lsoa21", processed_project)
     raw = read_table("population/lsoa21_age", processed_project)
     raw = raw[raw["year"] == 2020].merge(geo, on="lsoa21_code")
     for place, n in (("leicester", 21), ("rutland", 15), ("leicestershire", 138)):
         page = RecordingPage()
-        pop_report.localities_section(page, place, 2020, ["ward"])
+        loc_report.localities_section(page, pop_data, place, 2020, ["ward"])
         dl = page.named("locality-population-ward")["download"]
         total = dl[dl["indicator"] == "Population (all ages)"]
         wards = set(geo.loc[geo["place_id"] == place, "ward_code"])
@@ -166,14 +175,12 @@ def test_every_ward_in_the_ward_tab_download(processed_project, monkeypatch):
         assert (total["count"] == total["count"].round()).all()
 
 
-def test_reconciliation_table_equals_the_processed_tables(processed_project, monkeypatch):
-    from llr_analysis.analysis import population_localities as pop_loc
+def test_reconciliation_table_equals_the_processed_tables(processed_project, pop_data):
     from llr_analysis.process import read_table
 
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
     page = RecordingPage()
-    pop_report.reconciliation_section(page, "leicester", processed_project)
-    t = pop_loc.reconciliation("leicester", processed_project)
+    sections.reconciliation_section(page, pop_data, "leicester")
+    t = pop_totals.reconciliation(pop_data, "leicester")
     lsoa11 = read_table("population/lsoa11_age", processed_project)
     est = lsoa11[(lsoa11["year"] == 2020) & (lsoa11["lad_code"] == "E06000016")]["population"].sum()
     den = read_table("deprivation/iod_population", processed_project)
@@ -192,7 +199,6 @@ def test_reconciliation_table_equals_the_processed_tables(processed_project, mon
 
 
 def test_tab_levels_checks_the_level():
-    from llr_analysis.analysis import population_localities as pop_loc
     from llr_analysis.errors import ParameterError
 
     assert pop_loc.tab_levels("leicestershire") == ["district", "ward", "msoa", "pcn"]
@@ -203,10 +209,10 @@ def test_tab_levels_checks_the_level():
         pop_loc.first_area_level(["pcn"])
 
 
-def test_rutland_real_sentences(processed_project):
+def test_rutland_real_sentences(pop_data):
     page = RecordingPage()
-    pop_report.older_people_map_section(page, "rutland", 2020, processed_project)
-    pop_report.district_totals_section(page, "rutland", processed_project)
+    sections.older_people_map_section(page, pop_data, "rutland", 2020)
+    sections.district_totals_section(page, pop_data, "rutland")
     assert page.named("pct-65-plus-map")["description"].endswith("which ranges from 15.6% to 37.9% (Rutland 005C).")
     assert page.named("pct-65-plus-map")["description"].startswith("Map of the 23 LSOAs (2011 boundaries")
     assert page.outputs[-1][2]["text"].startswith(
@@ -215,10 +221,9 @@ def test_rutland_real_sentences(processed_project):
     )
 
 
-def test_the_page_leads_with_the_most_recent_total(processed_project, monkeypatch):
+def test_the_page_leads_with_the_most_recent_total(pop_data):
     """Issue 20 item 6: the population page opens with the mid-2022 total every page uses, Census 2021
     beside it; the mid-2020 estimates follow only for ages."""
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
-    text = pop_report.totals_text("leicester", processed_project)
+    text = pop_text.totals_text(pop_data, "leicester")
     assert text.startswith("**How many people.** In mid-2022, the most recent estimate, **372,495** people")
     assert "Census 2021 counted 368,581 in March 2021" in text

@@ -63,7 +63,7 @@ def test_editing_a_cancer_screening_module_changes_only_the_keys_of_pages_that_i
 def test_editing_a_population_report_module_reruns_only_the_population_pages(tmp_path, monkeypatch):
     package = _package_copy(tmp_path)
     before = _notebook_keys(monkeypatch, package)
-    target = package / "report" / "population.py"
+    target = package / "report" / "population" / "sections.py"
     target.write_text(target.read_text() + "\n# a comment\n")
     after = _notebook_keys(monkeypatch, package)
     assert sorted(k for k in before if before[k] != after[k]) == ["population"]

@@ -220,10 +220,10 @@ def population_figures(loc: Locality, year: int = POPULATION_YEAR, paths=None) -
     """People, and the shares aged 0-15 and 65+ (not tested: estimates), beside place, LLR and England."""
     if not loc.is_area:
         return []
-    from llr_analysis.analysis.population import TOTALS_PERIOD, TOTALS_SOURCE, latest_totals
+    from llr_analysis.analysis.population.totals import TOTALS_PERIOD, TOTALS_SOURCE, latest_totals
 
     by_age = population_by_age(loc, year, paths)
-    period = f"mid-{year}"
+    period, iod_population = f"mid-{year}", read_table("deprivation/iod_population", paths)
     src = "sape_lsoa11_mid2020; lsoa11_lsoa21_lookup"
     sets = _area_sets(loc, paths)
     # the total is the most recent count (mid-2022, the deprivation pages' denominators): one
@@ -234,9 +234,9 @@ def population_figures(loc: Locality, year: int = POPULATION_YEAR, paths=None) -
             "People",
             "people",
             TOTALS_PERIOD,
-            {"value": latest_totals(sets["here"], paths), "tested": False},
-            latest_totals(sets["place"], paths),
-            latest_totals(sets["llr"], paths),
+            {"value": latest_totals(iod_population, cast(list, sets["here"])), "tested": False},
+            latest_totals(iod_population, cast(list, sets["place"])),
+            latest_totals(iod_population, cast(list, sets["llr"])),
             np.nan,
             "no_judgement",
             TOTALS_SOURCE + " (England's is not in this build's data)",
