@@ -19,6 +19,8 @@ import pandas as pd
 from shapely import orient_polygons
 
 from llr_analysis.report.colours import place_colours
+from llr_analysis.report.stage import stage_folder
+from llr_analysis.report.templating import render
 from llr_analysis.stats.benchmark import COMPARISON_COLOURS
 
 DECILE_SCHEME = "viridis"
@@ -63,7 +65,7 @@ def geo_data(gdf: gpd.GeoDataFrame) -> alt.InlineData:
         if pd.api.types.is_float_dtype(attrs[c]):
             attrs[c] = attrs[c].round(4)
     records = json.loads(attrs.to_json(orient="records")) if len(attrs.columns) else [{} for _ in range(len(gdf))]
-    if os.environ.get("LLR_STAGE"):
+    if stage_folder():
         # in a build the chart only names its map (Altair never walks the shapes, which cost a quarter
         # of a second a map); the page writes the shapes to their shared file (externalise_geometry)
         import hashlib
@@ -153,9 +155,7 @@ def externalise_geometry(spec: dict, datasets: dict, stage: str | os.PathLike, a
             tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
             tmp.write_text(f"(window.LLR_DATA=window.LLR_DATA||{{}})[{json.dumps(geo_name)}]={text};\n")
             os.replace(tmp, target)
-        scripts.append(
-            (geo_name, f'<script src="{asset_prefix}assets/{geo_name}.js" data-llr-geo="{geo_name}"></script>')
-        )
+        scripts.append((geo_name, render("geo_script.html", prefix=asset_prefix, name=geo_name)))
     return scripts
 
 
