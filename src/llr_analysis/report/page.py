@@ -243,7 +243,7 @@ class Page:
         self.stage = stage_folder()
         self.in_build = bool(self.stage)
         here = Path.cwd()
-        self.asset_prefix = (os.path.relpath(self.stage, here) + "/") if self.in_build else ""
+        self.asset_prefix = (os.path.relpath(self.stage, here) + "/") if self.stage else ""
         if self.asset_prefix == "./":
             self.asset_prefix = ""
         stem = name or place or topic
@@ -399,7 +399,7 @@ class Page:
 
     def chart(self, chart, name: str, title: str, description: str, data: pd.DataFrame | None = None) -> None:
         """Show an Altair chart with its text alternative and a CSV of its data."""
-        if not self.in_build:
+        if not self.in_build or self.stage is None:
             _display(chart.properties(title=title))
             return
         link = self.write_csv(data if data is not None else pd.DataFrame(), name)
