@@ -89,23 +89,28 @@ def _with_toy_topic(tmp_path: Path) -> tuple[Path, list[Path]]:
 
 
 def _keys(monkeypatch, package: Path, notebooks: list[Path]) -> dict[str, str]:
+    # the parsed modules stay cached (keyed by module name and mtime): a copy keeps the files' mtimes and
+    # content, and an edited or new file has a new mtime
     monkeypatch.setattr(hashing, "PACKAGE", package)
-    hashing._units.cache_clear()
     return {nb.stem: hashing.notebook_code_hash(nb) for nb in notebooks}
 
 
-def _changed_by_editing(monkeypatch, package: Path, notebooks: list[Path], rel: str) -> list[str]:
-    before = _keys(monkeypatch, package, notebooks)
-    target = package / rel
-    target.write_text(target.read_text() + "\n# an analyst's comment\n")
-    after = _keys(monkeypatch, package, notebooks)
-    return sorted(k for k in before if before[k] != after[k])
+def _changes(monkeypatch, package: Path, notebooks: list[Path], edits: list[str]) -> list[list[str]]:
+    """For each file of ``edits`` in turn, the notebooks whose code key the edit changes."""
+    keys = _keys(monkeypatch, package, notebooks)
+    out = []
+    for rel in edits:
+        target = package / rel
+        target.write_text(target.read_text() + "\n# an analyst's comment\n")
+        new = _keys(monkeypatch, package, notebooks)
+        out.append(sorted(k for k in keys if keys[k] != new[k]))
+        keys = new
+    return out
 
 
 def test_the_overview_imports_each_topic_packages_headlines_module_and_what_it_imports(tmp_path, monkeypatch):
     package, _ = _with_toy_topic(tmp_path)
     monkeypatch.setattr(hashing, "PACKAGE", package)
-    hashing._units.cache_clear()
     mods = hashing.notebook_modules(REPO / "notebooks" / "overview.ipynb")
     toy = {m for m in mods if ".toyt" in m}
     assert toy == {
@@ -119,17 +124,16 @@ def test_the_overview_imports_each_topic_packages_headlines_module_and_what_it_i
 def test_editing_a_module_only_a_topics_report_imports_reruns_only_that_topic(tmp_path, monkeypatch):
     """Issue 21 item 1: the topic's page re-runs; the overview, the place summaries and population do not."""
     package, notebooks = _with_toy_topic(tmp_path)
-    for rel in ("report/toyt/charts.py", "report/toyt/sections.py", "analysis/toyt/localities.py"):
-        assert _changed_by_editing(monkeypatch, package, notebooks, rel) == ["toyt"], rel
+    edits = ["report/toyt/charts.py", "report/toyt/sections.py", "analysis/toyt/localities.py"]
+    assert _changes(monkeypatch, package, notebooks, edits) == [["toyt"]] * 3
 
 
 def test_editing_what_a_topics_headlines_import_reruns_the_overview_never_another_topic(tmp_path, monkeypatch):
     package, notebooks = _with_toy_topic(tmp_path)
     others = {"population", "deprivation", "life_expectancy", "cancer_screening"}
-    for rel, page in (("analysis/toyt/figures.py", set()), ("analysis/toyt/load.py", {"toyt"})):
-        changed = set(_changed_by_editing(monkeypatch, package, notebooks, rel))
-        assert {"overview", "summary"} | page <= changed, rel
-        assert not changed & (others | ({"toyt"} - page)), rel
+    figures, load = _changes(monkeypatch, package, notebooks, ["analysis/toyt/figures.py", "analysis/toyt/load.py"])
+    assert {"overview", "summary"} <= set(figures) and not set(figures) & (others | {"toyt"})
+    assert {"overview", "summary", "toyt"} <= set(load) and not set(load) & others
 
 
 def test_editing_a_population_report_module_reruns_only_the_population_pages(tmp_path, monkeypatch):
@@ -137,9 +141,8 @@ def test_editing_a_population_report_module_reruns_only_the_population_pages(tmp
     # a flat module (before issue 21) or a package of modules (after): each edit re-runs population only
     targets = sorted(package.glob("report/population.py")) + sorted(package.glob("report/population/*.py"))
     assert targets
-    for target in targets:
-        rel = str(target.relative_to(package))
-        assert _changed_by_editing(monkeypatch, package, NOTEBOOKS, rel) == ["population"], rel
+    edits = [str(t.relative_to(package)) for t in targets]
+    assert _changes(monkeypatch, package, NOTEBOOKS, edits) == [["population"]] * len(edits)
 
 
 def test_a_module_only_a_function_that_never_runs_would_import_does_not_count():
