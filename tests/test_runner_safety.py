@@ -57,6 +57,7 @@ TOY_TOPIC = {
     "analysis/toyt/localities.py": "def by_ward(df):\n    return df\n",
     "report/toyt/__init__.py": '"""The toy topic\'s page."""\n',
     "report/toyt/charts.py": "def bars(df):\n    return df\n",
+    "report/templates/toyt/wards.html": "<p>{{ ward }}</p>\n",
     "report/toyt/sections.py": (
         "from llr_analysis.analysis.toyt.localities import by_ward\n"
         "from llr_analysis.report.toyt.charts import bars\n\n\n"
@@ -124,8 +125,19 @@ def test_the_overview_imports_each_topic_packages_headlines_module_and_what_it_i
 def test_editing_a_module_only_a_topics_report_imports_reruns_only_that_topic(tmp_path, monkeypatch):
     """Issue 21 item 1: the topic's page re-runs; the overview, the place summaries and population do not."""
     package, notebooks = _with_toy_topic(tmp_path)
-    edits = ["report/toyt/charts.py", "report/toyt/sections.py", "analysis/toyt/localities.py"]
-    assert _changes(monkeypatch, package, notebooks, edits) == [["toyt"]] * 3
+    edits = [
+        "report/toyt/charts.py",
+        "report/toyt/sections.py",
+        "analysis/toyt/localities.py",
+        "report/templates/toyt/wards.html",  # the topic's own templates count for its pages only
+    ]
+    assert _changes(monkeypatch, package, notebooks, edits) == [["toyt"]] * 4
+    # a shared template counts for every page that renders templates
+    assert set(_changes(monkeypatch, package, notebooks, ["report/templates/period.html"])[0]) >= {
+        "overview",
+        "population",
+        "toyt",
+    }
 
 
 def test_editing_what_a_topics_headlines_import_reruns_the_overview_never_another_topic(tmp_path, monkeypatch):

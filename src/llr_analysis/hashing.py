@@ -22,7 +22,8 @@ steps). A step module imports its package, but the package's loop over its sibli
 the build, not the step: counting it would make every step depend on every other step's code.
 
 Configuration files in ``config/`` (``places.yml``, ``sources.yml``, ...) count for a module whose
-source names them.
+source names them; page templates for the notebooks that render them (:func:`templates_of`: the shared
+ones, and a topic's folder ``report/templates/<topic>/`` for the notebooks that import its report code).
 """
 
 from __future__ import annotations
@@ -233,9 +234,24 @@ def config_files(modules: Iterable[str]) -> list[Path]:
     return [c for c in configs if any(c.name in t for t in texts)]
 
 
+def templates_of(modules: Iterable[str]) -> list[Path]:
+    """The page templates ``modules`` can render: none unless one of them renders templates
+    (:mod:`llr_analysis.report.templating`); then the shared ones at the top of ``report/templates/``
+    (every template may include them) and the folder ``report/templates/<topic>/`` of each topic whose
+    report package (``llr_analysis.report.<topic>``) is among ``modules``."""
+    mods = set(modules)
+    if "llr_analysis.report.templating" not in mods:
+        return []
+    root = PACKAGE / "report" / "templates"
+    topics = {m.split(".")[2] for m in mods if m.startswith("llr_analysis.report.") and len(m.split(".")) > 2}
+    return sorted(
+        f for f in root.rglob("*") if f.is_file() and (f.parent == root or f.relative_to(root).parts[0] in topics)
+    )
+
+
 def modules_hash(modules: Iterable[str]) -> str:
     """sha256 of the source of ``modules``, of the configuration files they name and of the page
-    templates (``report/templates``) when one of them renders templates."""
+    templates they can render (:func:`templates_of`)."""
     mods = sorted(set(modules))
     h = hashlib.sha256()
     for m in mods:
@@ -243,14 +259,7 @@ def modules_hash(modules: Iterable[str]) -> str:
         if f is not None:
             h.update(f"{f.relative_to(PACKAGE)}\0".encode())
             h.update(f.read_bytes())
-    # configuration files the modules name, and the page templates when they render any (templates
-    # include each other, so all of them count)
-    templates = (
-        sorted(f for f in (PACKAGE / "report" / "templates").rglob("*") if f.is_file())
-        if "llr_analysis.report.templating" in mods
-        else []
-    )
-    for c in [*config_files(mods), *templates]:
+    for c in [*config_files(mods), *templates_of(mods)]:
         h.update(f"{c.relative_to(PACKAGE)}\0".encode())
         h.update(c.read_bytes())
     places = os.environ.get("LLR_PLACES")  # a places file given with --places replaces config/places.yml
