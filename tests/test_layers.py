@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -37,13 +38,19 @@ def module_name(path: Path, root: Path = PKG) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@cache
+def parsed(path: Path) -> ast.Module:
+    """A module's syntax tree, parsed once for all the checks."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
     """Every llr_analysis module a file (or notebook code ``source``) imports, at any depth, with its line:
     import statements and dynamic imports (``importlib.import_module``, ``__import__``) of a string."""
     found: list[tuple[int, str]] = []
     text = path.read_text(encoding="utf-8") if source is None else source
     module = module_name(path) if source is None and path.is_relative_to(PKG) else "llr_analysis"
-    for node in ast.walk(ast.parse(text)):
+    for node in ast.walk(parsed(path) if source is None else ast.parse(text)):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module.startswith("llr_analysis"):
                 found.append((node.lineno, node.module))
@@ -185,7 +192,7 @@ def _module_level_imports(path: Path) -> set[str]:
     """The llr_analysis modules a module imports when it is imported: its module-level import statements
     (not those inside functions, nor under ``if TYPE_CHECKING:``), submodules named in ``from x import y``
     included."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     found: set[str] = set()
 
     def visit(nodes: list[ast.stmt]) -> None:
@@ -333,7 +340,7 @@ PAGE_ENVIRONMENT = {"report/stage.py": {"os.environ"}}
 def file_reads(path: Path) -> list[str]:
     """Where a module reads data itself: calls of ``read_table``, ``table_path``, ``project_paths`` and
     ``open``, uses of ``os.environ`` and parameters ``paths=None`` (by line)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -401,7 +408,7 @@ def test_the_read_check_can_fail(tmp_path):
 
 def html_escapes(path: Path) -> list[int]:
     """Lines where a module escapes HTML by hand (``html.escape``, or ``escape`` imported from ``html``)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr == "escape" and isinstance(node.value, ast.Name):
@@ -434,7 +441,7 @@ _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*[\s>/]")
 def fstring_html(path: Path) -> list[int]:
     """Lines of f-strings that build HTML (a literal part holds a tag): markup by hand, escaped only if
     every value was escaped by hand."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     return sorted(
         node.lineno
         for node in ast.walk(tree)
