@@ -22,8 +22,8 @@ steps). A step module imports its package, but the package's loop over its sibli
 the build, not the step: counting it would make every step depend on every other step's code.
 
 Configuration files in ``config/`` (``places.yml``, ``sources.yml``, ...) count for a module whose
-source names them; page templates for the notebooks that render them (:func:`templates_of`: the shared
-ones, and a topic's folder ``report/templates/<topic>/`` for the notebooks that import its report code).
+source names them; page templates for the notebooks that render them (the shared ones, and a topic's
+folder ``report/templates/<topic>/`` for the notebooks that import its report code).
 """
 
 from __future__ import annotations
@@ -234,24 +234,23 @@ def config_files(modules: Iterable[str]) -> list[Path]:
     return [c for c in configs if any(c.name in t for t in texts)]
 
 
-def templates_of(modules: Iterable[str]) -> list[Path]:
-    """The page templates ``modules`` can render: none unless one of them renders templates
-    (:mod:`llr_analysis.report.templating`); then the shared ones at the top of ``report/templates/``
-    (every template may include them) and the folder ``report/templates/<topic>/`` of each topic whose
-    report package (``llr_analysis.report.<topic>``) is among ``modules``."""
-    mods = set(modules)
-    if "llr_analysis.report.templating" not in mods:
-        return []
+def _templates(mods: list[str]) -> list[Path]:
     root = PACKAGE / "report" / "templates"
-    topics = {m.split(".")[2] for m in mods if m.startswith("llr_analysis.report.") and len(m.split(".")) > 2}
-    return sorted(
-        f for f in root.rglob("*") if f.is_file() and (f.parent == root or f.relative_to(root).parts[0] in topics)
-    )
+    shared = [f for f in sorted(root.glob("*")) if f.is_file()]
+    own = [
+        f
+        for d in sorted(root.iterdir())
+        if d.is_dir()
+        and any(m == f"llr_analysis.report.{d.name}" or m.startswith(f"llr_analysis.report.{d.name}.") for m in mods)
+        for f in sorted(d.rglob("*"))
+        if f.is_file()
+    ]
+    return shared + own
 
 
 def modules_hash(modules: Iterable[str]) -> str:
     """sha256 of the source of ``modules``, of the configuration files they name and of the page
-    templates they can render (:func:`templates_of`)."""
+    templates (``report/templates``) when one of them renders templates."""
     mods = sorted(set(modules))
     h = hashlib.sha256()
     for m in mods:
@@ -259,7 +258,11 @@ def modules_hash(modules: Iterable[str]) -> str:
         if f is not None:
             h.update(f"{f.relative_to(PACKAGE)}\0".encode())
             h.update(f.read_bytes())
-    for c in [*config_files(mods), *templates_of(mods)]:
+    # configuration files the modules name, and the page templates when they render any: the shared
+    # ones (report/templates/*, which include each other) and a topic's own (report/templates/<name>/)
+    # when a module of report.<name> is among them
+    templates = _templates(mods) if "llr_analysis.report.templating" in mods else []
+    for c in [*config_files(mods), *templates]:
         h.update(f"{c.relative_to(PACKAGE)}\0".encode())
         h.update(c.read_bytes())
     places = os.environ.get("LLR_PLACES")  # a places file given with --places replaces config/places.yml
