@@ -141,9 +141,9 @@ def raw(processed_project) -> Path:
 
 @pytest.fixture(scope="module")
 def headlines(processed_project):
-    from llr_analysis.analysis import overview
+    from llr_analysis.analysis.overview.load import load
 
-    h, _ = overview.collect_headlines(processed_project)
+    h = load(processed_project).headlines
     return h.set_index(["area_id", "indicator"])
 
 

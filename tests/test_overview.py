@@ -8,11 +8,16 @@ import pandas as pd
 import pytest
 
 from llr_analysis.analysis import overview
-from llr_analysis.report import overview as overview_report
+from llr_analysis.analysis.overview import key_messages as figures
+from llr_analysis.analysis.overview.load import OverviewData, load, screening_standards
+from llr_analysis.places import load_places
+from llr_analysis.report.overview import key_messages as words
+from llr_analysis.report.overview import tables
 
 
 def test_headline_values(processed_project):
-    df, missing = overview.collect_headlines(processed_project)
+    data = load(processed_project)
+    df, missing = data.headlines, data.missing
     assert missing == []
     assert set(df["topic"]) == {"population", "deprivation", "life_expectancy", "cancer_screening"}
     assert set(df["area_id"]) >= {"leicester", "leicestershire", "rutland", "llr"}
@@ -41,7 +46,7 @@ def test_headline_values(processed_project):
     assert pop["comparison"].eq(overview.NOT_TESTED).all() and pop["england_value"].isna().all()
 
 
-def test_headline_table_escapes_and_labels(processed_project):
+def test_headline_table_escapes_and_labels():
     row = pd.DataFrame(
         [
             {
@@ -59,7 +64,7 @@ def test_headline_table_escapes_and_labels(processed_project):
             }
         ]
     )
-    html = overview_report.headline_table_html(row, caption="Headlines <Leicester>")
+    html = tables.headline_table_html(row, caption="Headlines <Leicester>")
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<caption>Headlines &lt;Leicester&gt;</caption>" in html
     assert 'href="d/l.html"' in html
     assert "Worse than England" in html  # the comparison is in words, not only colour
@@ -72,8 +77,7 @@ TODAY = date(2026, 11, 27)  # the periods that are "older data" depend on the da
 
 
 def test_overview_key_messages_from_the_processed_data(processed_project):
-    headlines, _ = overview.collect_headlines(processed_project)
-    sentences = overview_report.key_message_sentences(overview.key_messages(headlines, paths=processed_project), TODAY)
+    sentences = words.key_message_sentences(figures.key_messages(load(processed_project)), TODAY)
     assert 3 <= len(sentences) <= 5
     assert sentences[0] == (
         "Leicester is the most deprived of the three places: 20.0% of its neighbourhoods are among the 10% most "
@@ -104,10 +108,10 @@ def test_overview_key_messages_from_the_processed_data(processed_project):
 
 
 def test_place_key_messages_from_the_processed_data(processed_project):
-    headlines, _ = overview.collect_headlines(processed_project)
+    data = load(processed_project)
 
     def said(place):
-        return overview_report.key_message_sentences(overview.key_messages(headlines, place, processed_project), TODAY)
+        return words.key_message_sentences(figures.key_messages(data, place), TODAY)
 
     leicester = said("leicester")
     assert leicester[:3] == [
@@ -154,6 +158,22 @@ def _headline(topic, indicator, area_id, area_name, period, value, england, comp
         "note": "",
         "href": "",
     }
+
+
+def _data(headlines: pd.DataFrame, district_life_expectancy: pd.DataFrame | None = None) -> OverviewData:
+    """Overview data built from small frames (no files read but the configuration)."""
+    return OverviewData(
+        headlines=headlines,
+        missing=[],
+        topics=[],
+        places=load_places(),
+        district_life_expectancy=pd.DataFrame(
+            columns=["series", "age", "sex", "period", "area_code", "area_name", "value"]
+        )
+        if district_life_expectancy is None
+        else district_life_expectancy,
+        screening_standards=screening_standards(),
+    )
 
 
 def test_key_message_rules_on_a_small_table():
@@ -204,22 +224,26 @@ def test_key_message_rules_on_a_small_table():
             ),
         ]
     )
-    msgs = overview.key_messages(h, "rutland")
+    data = _data(h)
+    msgs = figures.key_messages(data, "rutland")
     assert [m["kind"] for m in msgs] == ["life_expectancy", "screening"]
-    assert [r["band"] for r in overview.screening_figures(h).to_dict("records")] == ["acceptable", "below"]
-    assert overview_report.key_message_sentences(msgs, TODAY) == [
+    assert [r["band"] for r in figures.screening_figures(h, data.screening_standards).to_dict("records")] == [
+        "acceptable",
+        "below",
+    ]
+    assert words.key_message_sentences(msgs, TODAY) == [
         "Life expectancy at birth in Rutland is 80.0 years for men, 0.5 years above England's 79.5, and 83.0 "
         "years for women, 0.1 years below England's 83.1 (2015-17, older data): not tested against England for men; "
         "statistically similar to England for women.",
         "Bowel screening (2024): 55.0% of people aged 60 to 74 in Rutland were screened, meeting the 55% minimum "
         "standard but statistically worse than England (70.0%).",
     ]
-    leic = overview_report.key_message_sentences(overview.key_messages(h, "leicester"), TODAY)
+    leic = words.key_message_sentences(figures.key_messages(data, "leicester"), TODAY)
     assert leic == [
         "Bowel screening (2024): 54.9% of people aged 60 to 74 in Leicester were screened, below the 55% minimum "
         "standard and statistically worse than England (70.0%)."
     ]
-    assert overview.key_messages(h.iloc[0:0], "leicester") == []
+    assert figures.key_messages(_data(h.iloc[0:0]), "leicester") == []
 
 
 def test_key_messages_open_the_pages_before_the_headline_tables():
@@ -227,25 +251,132 @@ def test_key_messages_open_the_pages_before_the_headline_tables():
     from pathlib import Path
 
     for name, call in (
-        ("overview", "overview_report.key_messages(page, headlines=headlines)"),
-        ("summary", "overview_report.key_messages(page, the_place.id)"),
+        ("overview", "sections.key_messages_section(page, data)"),
+        ("summary", "sections.key_messages_section(page, data, the_place.id)"),
     ):
         nb = json.loads((Path(__file__).parents[1] / "notebooks" / f"{name}.ipynb").read_text())
         sources = ["".join(c["source"]) for c in nb["cells"]]
-        first_output = next(
-            i for i, s in enumerate(sources) if s.startswith("overview_report.") or s.startswith("page.")
-        )
+        first_output = next(i for i, s in enumerate(sources) if s.startswith("sections.") or s.startswith("page."))
         assert sources[first_output] == call
         assert sources[first_output - 1] == "## Key messages"
 
 
 def test_place_topic_links_end_with_its_locality_profiles():
-    from llr_analysis.report.overview import topic_links_list
+    from llr_analysis.report.overview.links import topic_links_list
     from llr_analysis.topics import Topic
 
-    text = topic_links_list([Topic("deprivation", "Deprivation")], "rutland", "Rutland")
+    text = topic_links_list([Topic("deprivation", "Deprivation")], load_places(), "rutland")
     assert '<a href="../deprivation/rutland.html">Deprivation in Rutland</a>' in text
     assert text.endswith(
         '<li><a href="../localities/rutland.html">Localities of Rutland</a>: a profile of each of its wards and '
         "primary care networks</li></ul>"
     )
+
+
+# ------------------------------------------------------------------------------ pure functions on small frames
+
+
+def test_a_place_without_the_latest_life_expectancy_is_named_with_its_districts_range():
+    cfg = load_places()
+    leics = cfg.places["leicestershire"]
+    codes = [c for c in leics.district_codes if c != leics.code][:3]
+    h = pd.DataFrame(
+        [
+            _headline(
+                "life_expectancy", f"Life expectancy at birth, {sex}", pid, name, period, v, 80.0, "similar", "years"
+            )
+            for pid, name, period, v in (
+                ("leicester", "Leicester", "2023-25", 77.5),
+                ("rutland", "Rutland", "2023-25", 82.9),
+                ("leicestershire", "Leicestershire", "2016-18", 80.7),
+            )
+            for sex in ("males", "females")
+        ]
+    )
+    le = pd.DataFrame(
+        {
+            "series": "fingertips_90366",
+            "age": "birth",
+            "sex": "Male",
+            "period": "2023-25",
+            "area_code": codes,
+            "area_name": ["District A", "District B", "District C"],
+            "value": [80.14, 81.6, 80.1],
+        }
+    )
+    msg = figures.key_messages(_data(h, le))[0]
+    assert msg["kind"] == "life_expectancy_places"
+    assert [x["area_name"] for x in msg["lacking"]] == ["Leicestershire"]
+    ranges = msg["lacking"][0]["districts"]
+    # ties at the value shown (1 dp) are all named; no female rows in the table: no range for women
+    assert ranges["males"] == {
+        "n": 3,
+        "low": 80.1,
+        "low_names": "District A and District C",
+        "high": 81.6,
+        "high_names": "District B",
+        "period": "2023-25",
+    }
+    assert ranges["females"] is None
+
+
+def test_page_headlines_select_topics_and_an_area_with_titles():
+    from llr_analysis.analysis.overview.selection import page_headlines
+    from llr_analysis.topics import Topic
+
+    h = pd.DataFrame(
+        [
+            _headline("deprivation", "Score", "rutland", "Rutland", "IoD2025", 10.0, None, "not tested", "score"),
+            _headline("deprivation", "Score", "leicester", "Leicester", "IoD2025", 30.0, None, "not tested", "score"),
+            _headline("toy", "Toy", "rutland", "Rutland", "2024", 1.0, None, "not tested", "score"),
+        ]
+    )
+    data = OverviewData(
+        headlines=h,
+        missing=[],
+        topics=[Topic("deprivation", "Deprivation")],
+        places=load_places(),
+        district_life_expectancy=pd.DataFrame(),
+        screening_standards=pd.DataFrame(),
+    )
+    rutland = page_headlines(data, area_id="rutland")
+    assert rutland[["topic", "topic_title"]].values.tolist() == [["deprivation", "Deprivation"], ["toy", "toy"]]
+    assert page_headlines(data, topics="deprivation")["area_id"].tolist() == ["rutland", "leicester"]
+
+
+HEADLINES_MODULE = """
+import pandas as pd
+from llr_analysis.analysis.overview import HEADLINE_COLUMNS
+
+
+def headlines(paths):
+    row = dict.fromkeys(HEADLINE_COLUMNS)
+    row.update(topic="toyh", indicator="Toy figure", area_id="rutland", area_name="Rutland", value=7.3)
+    return pd.DataFrame([row])
+"""
+
+
+def test_collect_headlines_calls_each_topic_packages_headlines_module(tmp_path, monkeypatch):
+    """The overview's contract: ``llr_analysis.analysis.<topic id>.headlines.headlines(paths)``; a topic
+    without that module is listed as missing, not left out."""
+    import sys
+
+    import llr_analysis.analysis as analysis_pkg
+    from llr_analysis.analysis.overview.load import collect_headlines
+    from llr_analysis.paths import ProjectPaths
+    from llr_analysis.topics import Topic
+
+    (tmp_path / "toyh").mkdir()
+    (tmp_path / "toyh" / "__init__.py").write_text('"""A toy topic."""\n')
+    (tmp_path / "toyh" / "headlines.py").write_text(HEADLINES_MODULE)
+    monkeypatch.setattr(analysis_pkg, "__path__", [*analysis_pkg.__path__, str(tmp_path)])
+    try:
+        df, missing = collect_headlines(
+            ProjectPaths(tmp_path), [Topic("toyh", "Toy topic"), Topic("nothing_here", "Nothing here")]
+        )
+    finally:
+        for name in ("llr_analysis.analysis.toyh", "llr_analysis.analysis.toyh.headlines"):
+            sys.modules.pop(name, None)
+    assert list(df.columns) == overview.HEADLINE_COLUMNS
+    assert df[["topic", "area_id", "value"]].values.tolist() == [["toyh", "rutland", 7.3]]
+    assert missing == [("Nothing here", "this topic is not part of the build yet")]

@@ -29,7 +29,7 @@ def test_table_escapes_names_and_has_caption_and_csv(built_page):
     page.table(df, "areas", caption=f"Areas {EVIL}")
     out = shown[0]
     assert "<script>" not in out
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons" in out
+    assert "Areas &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Sons" in out  # caption and label
     assert "<caption>Areas &lt;script&gt;" in out
     assert 'href="leicester-data/areas.csv"' in out
     assert pd.read_csv(here / "leicester-data" / "areas.csv")["area_name"][0] == EVIL
@@ -81,7 +81,7 @@ def test_note_is_an_escaped_quarto_callout(tmp_path, monkeypatch):
     Page("topic", "leicester").note(f"Missing for {EVIL}", kind="warning", title="Data *missing*", collapse=True)
     text = displayed[0].data
     assert text.startswith('::: {.callout-warning collapse="true"}\n## Data \\*missing\\*\n')
-    assert "<p>Missing for &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons</p>" in text
+    assert "<p>Missing for &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Sons</p>" in text
     with pytest.raises(ValueError, match="callout kind"):
         Page("topic", "leicester").note("x", kind="red")
 

@@ -245,7 +245,7 @@ def test_no_interval_or_verdict_on_a_figure_without_sampling_error(processed_pro
 
 
 def test_rutland_with_no_deprived_lsoa_is_none_not_similar(processed_project, monkeypatch):
-    from llr_analysis.report.overview import plain_versus
+    from llr_analysis.report.figures import plain_versus
 
     monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
     loc = prof.get_locality("ward", "E05012632", processed_project)  # Barleythorpe, Rutland

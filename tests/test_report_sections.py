@@ -1,17 +1,17 @@
-"""Sentences of the overview and cancer screening pages (report/overview.py, report/cancer_screening_data.py)."""
+"""Sentences of the overview and cancer screening pages (report/overview/, report/figures.py, report/cancer_screening_data.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from llr_analysis.report import cancer_screening_data as scr_data
-from llr_analysis.report import overview as overview_report
-from llr_analysis.report import words
+from llr_analysis.report import figures, words
+from llr_analysis.report.overview import tables
 
 
 def test_missing_sentence():
-    assert overview_report.missing_sentence([]) == ""
-    assert overview_report.missing_sentence([("Cancer screening", "no data in this build")]) == (
+    assert tables.missing_sentence([]) == ""
+    assert tables.missing_sentence([("Cancer screening", "no data in this build")]) == (
         "**Not in this build:** Cancer screening: no data in this build."
     )
 
@@ -64,7 +64,7 @@ def test_old_figures_are_marked_as_older_data():
     assert words.is_older_data("2016-18", today) and words.is_older_data("mid-2020", today)
     assert not words.is_older_data("2023-25", today) and not words.is_older_data("IoD2025", today)
     assert not words.is_older_data("2023", today)  # three years back is not yet "older"
-    assert overview_report.period_cell("31 December 2017", today) == (
+    assert figures.period_cell("31 December 2017", today) == (
         '31 December 2017 <span class="older-data">older data</span>'
     )
-    assert overview_report.period_cell("<b>2025</b>", today) == "&lt;b&gt;2025&lt;/b&gt;"
+    assert figures.period_cell("<b>2025</b>", today) == "&lt;b&gt;2025&lt;/b&gt;"

@@ -40,33 +40,121 @@ def _package_copy(tmp_path: Path) -> Path:
     return dest
 
 
-def _notebook_keys(monkeypatch, package: Path) -> dict[str, str]:
-    monkeypatch.setattr(hashing, "PACKAGE", package)
-    hashing._units.cache_clear()
-    return {nb.stem: hashing.notebook_code_hash(nb) for nb in NOTEBOOKS}
+#: A topic package in the target shape (RESTRUCTURE.md): a loader, the overview's ``headlines`` module, pure
+#: figures, and locality tables only the topic's report uses; a report package of sections and charts.
+TOY_TOPIC = {
+    "analysis/toyt/__init__.py": '"""A toy topic."""\n',
+    "analysis/toyt/load.py": (
+        "from llr_analysis.process import read_table\n\n\n"
+        "def load(paths):\n    return read_table('toyt/scores', paths)\n"
+    ),
+    "analysis/toyt/figures.py": "def headline_rows(df):\n    return df\n",
+    "analysis/toyt/headlines.py": (
+        "from llr_analysis.analysis.toyt.figures import headline_rows\n"
+        "from llr_analysis.analysis.toyt.load import load\n\n\n"
+        "def headlines(paths):\n    return headline_rows(load(paths))\n"
+    ),
+    "analysis/toyt/localities.py": "def by_ward(df):\n    return df\n",
+    "report/toyt/__init__.py": '"""The toy topic\'s page."""\n',
+    "report/toyt/charts.py": "def bars(df):\n    return df\n",
+    "report/templates/toyt/wards.html": "<p>{{ ward }}</p>\n",
+    "report/toyt/sections.py": (
+        "from llr_analysis.analysis.toyt.localities import by_ward\n"
+        "from llr_analysis.report.toyt.charts import bars\n\n\n"
+        "def wards_section(page, data):\n    page.chart(bars(by_ward(data)))\n"
+    ),
+}
+
+TOY_NOTEBOOK = (
+    "from llr_analysis.analysis.toyt.load import load\n"
+    "from llr_analysis.paths import project_paths\n"
+    "from llr_analysis.report.page import Page\n"
+    "from llr_analysis.report.toyt.sections import wards_section\n"
+    "data = load(project_paths())\n"
+    "wards_section(Page('toyt', place), data)\n"
+)
 
 
-def test_editing_a_cancer_screening_module_changes_only_the_keys_of_pages_that_import_it(tmp_path, monkeypatch):
+def _with_toy_topic(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """A package copy with the toy topic packages, and the notebooks with the toy topic's."""
     package = _package_copy(tmp_path)
-    before = _notebook_keys(monkeypatch, package)
-    target = package / "analysis" / "cancer_screening.py"
-    target.write_text(target.read_text() + "\n# an analyst's comment\n")
-    after = _notebook_keys(monkeypatch, package)
-    changed = sorted(k for k in before if before[k] != after[k])
-    # the screening page, and the pages that really call into it: the overview and place summaries
-    # (headlines of every topic) and the locality profiles (their screening figures)
-    assert changed == ["cancer_screening", "locality", "overview", "summary"]
-    for unchanged in ("population", "deprivation", "life_expectancy"):
-        assert before[unchanged] == after[unchanged]
+    for rel, text in TOY_TOPIC.items():
+        (package / rel).parent.mkdir(parents=True, exist_ok=True)
+        (package / rel).write_text(text)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["llr"] = {"title": "Toy", "inputs": ["toyt/*"]}
+    nb.cells = [nbformat.v4.new_code_cell('place = "rutland"'), nbformat.v4.new_code_cell(TOY_NOTEBOOK)]
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(nb, tmp_path / "notebooks" / "toyt.ipynb")
+    return package, [*NOTEBOOKS, tmp_path / "notebooks" / "toyt.ipynb"]
+
+
+def _keys(monkeypatch, package: Path, notebooks: list[Path]) -> dict[str, str]:
+    # the parsed modules stay cached (keyed by module name and mtime): a copy keeps the files' mtimes and
+    # content, and an edited or new file has a new mtime
+    monkeypatch.setattr(hashing, "PACKAGE", package)
+    return {nb.stem: hashing.notebook_code_hash(nb) for nb in notebooks}
+
+
+def _changes(monkeypatch, package: Path, notebooks: list[Path], edits: list[str]) -> list[list[str]]:
+    """For each file of ``edits`` in turn, the notebooks whose code key the edit changes."""
+    keys = _keys(monkeypatch, package, notebooks)
+    out = []
+    for rel in edits:
+        target = package / rel
+        target.write_text(target.read_text() + "\n# an analyst's comment\n")
+        new = _keys(monkeypatch, package, notebooks)
+        out.append(sorted(k for k in keys if keys[k] != new[k]))
+        keys = new
+    return out
+
+
+def test_the_overview_imports_each_topic_packages_headlines_module_and_what_it_imports(tmp_path, monkeypatch):
+    package, _ = _with_toy_topic(tmp_path)
+    monkeypatch.setattr(hashing, "PACKAGE", package)
+    mods = hashing.notebook_modules(REPO / "notebooks" / "overview.ipynb")
+    toy = {m for m in mods if ".toyt" in m}
+    assert toy == {
+        "llr_analysis.analysis.toyt",
+        "llr_analysis.analysis.toyt.headlines",
+        "llr_analysis.analysis.toyt.load",
+        "llr_analysis.analysis.toyt.figures",
+    }
+
+
+def test_editing_a_module_only_a_topics_report_imports_reruns_only_that_topic(tmp_path, monkeypatch):
+    """Issue 21 item 1: the topic's page re-runs; the overview, the place summaries and population do not."""
+    package, notebooks = _with_toy_topic(tmp_path)
+    edits = [
+        "report/toyt/charts.py",
+        "report/toyt/sections.py",
+        "analysis/toyt/localities.py",
+        "report/templates/toyt/wards.html",  # the topic's own templates count for its pages only
+    ]
+    assert _changes(monkeypatch, package, notebooks, edits) == [["toyt"]] * 4
+    # a shared template counts for every page that renders templates
+    assert set(_changes(monkeypatch, package, notebooks, ["report/templates/period.html"])[0]) >= {
+        "overview",
+        "population",
+        "toyt",
+    }
+
+
+def test_editing_what_a_topics_headlines_import_reruns_the_overview_never_another_topic(tmp_path, monkeypatch):
+    package, notebooks = _with_toy_topic(tmp_path)
+    others = {"population", "deprivation", "life_expectancy", "cancer_screening"}
+    figures, load = _changes(monkeypatch, package, notebooks, ["analysis/toyt/figures.py", "analysis/toyt/load.py"])
+    assert {"overview", "summary"} <= set(figures) and not set(figures) & (others | {"toyt"})
+    assert {"overview", "summary", "toyt"} <= set(load) and not set(load) & others
 
 
 def test_editing_a_population_report_module_reruns_only_the_population_pages(tmp_path, monkeypatch):
     package = _package_copy(tmp_path)
-    before = _notebook_keys(monkeypatch, package)
-    target = package / "report" / "population" / "sections.py"
-    target.write_text(target.read_text() + "\n# a comment\n")
-    after = _notebook_keys(monkeypatch, package)
-    assert sorted(k for k in before if before[k] != after[k]) == ["population"]
+    # each module of the population report package: an edit re-runs the population pages only
+    targets = sorted(package.glob("report/population/*.py"))
+    assert targets
+    edits = [str(t.relative_to(package)) for t in targets]
+    assert _changes(monkeypatch, package, NOTEBOOKS, edits) == [["population"]] * len(edits)
 
 
 def test_a_module_only_a_function_that_never_runs_would_import_does_not_count():
@@ -84,7 +172,7 @@ def test_a_module_only_a_function_that_never_runs_would_import_does_not_count():
     )
     units = hashing.units_of(src, "llr_analysis.fake")
     assert units[""].names == {"llr_analysis", "llr_analysis.places"}
-    assert units["used"].prefixes == {"llr_analysis.report."}
+    assert units["used"].patterns == {"llr_analysis.report.*"}
     assert "llr_analysis.analysis.cancer_screening" in units["unused"].names
 
 
@@ -101,11 +189,30 @@ def test_dynamic_imports_by_name_are_followed():
     assert prefixes == set()
 
 
-def test_the_overview_follows_its_import_of_every_topic_module():
+def test_the_overview_follows_its_import_of_every_topic_headlines_module():
     mods = hashing.notebook_modules(REPO / "notebooks" / "overview.ipynb")
-    for topic in ("population", "deprivation", "life_expectancy", "cancer_screening"):
-        assert f"llr_analysis.analysis.{topic}" in mods
-    assert "llr_analysis.report.population" not in mods  # it does not import the topic pages' report code
+    headlines = sorted(hashing.matching(hashing.all_modules(), ["llr_analysis.analysis.*.headlines"]))
+    assert set(headlines) <= mods
+    # it does not import the topic pages' report code, nor the topics' other analysis modules
+    assert not any(m.startswith(("llr_analysis.report.population", "llr_analysis.report.deprivation")) for m in mods)
+    assert "llr_analysis.analysis.population.localities" not in mods
+
+
+def test_an_f_string_import_stands_for_the_modules_that_fit_it():
+    _, patterns = hashing.imports_in(
+        'import importlib\nm = importlib.import_module(f"llr_analysis.analysis.{topic.id}.headlines")\n'
+    )
+    assert patterns == {"llr_analysis.analysis.*.headlines"}
+    modules = [
+        "llr_analysis.analysis.population",
+        "llr_analysis.analysis.population.headlines",
+        "llr_analysis.analysis.population.localities",
+        "llr_analysis.analysis.headlines",
+        "llr_analysis.report.population.headlines",
+    ]
+    assert hashing.matching(modules, patterns) == ["llr_analysis.analysis.population.headlines"]
+    # a computed part at the end stands for every module below the literal start
+    assert hashing.matching(modules, ["llr_analysis.analysis.*"]) == modules[:4]
 
 
 def test_a_processing_step_key_covers_its_module_and_imports_only():

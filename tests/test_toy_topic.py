@@ -2,8 +2,10 @@
 
 In a temporary project, a toy topic gets its data (a file in data/raw; a real topic registers its
 datasets in config/sources.yml, the first place), a processing step (``process/toy.py``), an analysis
-module (``analysis/toy.py``) and a notebook (``notebooks/toy.ipynb``). Building just that topic puts
-its page in the navigation and runs only its step; no list of topics, steps or pages was edited.
+package (``analysis/toy/``: ``load.py`` reads its table once, ``scores.py`` computes from the data,
+``headlines.py`` gives the overview its figures) and a notebook (``notebooks/toy.ipynb``) that loads
+the data at the edge. Building just that topic puts its page in the navigation and runs only its step;
+no list of topics, steps or pages was edited.
 """
 
 from __future__ import annotations
@@ -34,14 +36,47 @@ def toy(paths):
     return {"toy/scores": df}
 """
 
-ANALYSIS = """
+ANALYSIS = {
+    "__init__.py": '"""The toy topic: one score per place."""\n',
+    "load.py": """
+from dataclasses import dataclass
+
+import pandas as pd
+
+from llr_analysis.paths import ProjectPaths
 from llr_analysis.process import read_table
 
 
-def score(place):
-    df = read_table("toy/scores")
+@dataclass(frozen=True)
+class ToyData:
+    scores: pd.DataFrame
+
+
+def load(paths: ProjectPaths) -> ToyData:
+    return ToyData(scores=read_table("toy/scores", paths))
+""",
+    "scores.py": """
+from llr_analysis.analysis.toy.load import ToyData
+
+
+def score(data: ToyData, place: str) -> float:
+    df = data.scores
     return float(df.loc[df["place"] == place, "score"].iloc[0])
-"""
+""",
+    "headlines.py": """
+import pandas as pd
+
+from llr_analysis.analysis.overview import HEADLINE_COLUMNS
+from llr_analysis.analysis.toy.load import load
+from llr_analysis.paths import ProjectPaths
+
+
+def headlines(paths: ProjectPaths) -> pd.DataFrame:
+    df = load(paths).scores
+    out = pd.DataFrame({"topic": "toy", "indicator": "Toy score", "area_id": df["place"], "value": df["score"]})
+    return out.reindex(columns=HEADLINE_COLUMNS)
+""",
+}
 
 
 def _notebook(path: Path) -> None:
@@ -54,10 +89,13 @@ def _notebook(path: Path) -> None:
         nbformat.v4.new_markdown_cell("## Toy score"),
         params,
         nbformat.v4.new_code_cell(
-            "from llr_analysis.analysis import toy\n"
+            "from llr_analysis.analysis.toy.load import load\n"
+            "from llr_analysis.analysis.toy.scores import score\n"
+            "from llr_analysis.paths import project_paths\n"
             "from llr_analysis.report.page import Page\n"
+            "data = load(project_paths())\n"
             "page = Page('toy', place)\n"
-            "page.markdown(f'The toy score is **{toy.score(place):.1f}**.')"
+            "page.markdown(f'The toy score is **{score(data, place):.1f}**.')"
         ),
     ]
     nbformat.write(nb, path)
@@ -77,9 +115,10 @@ def toy_project(tmp_path, monkeypatch):
     (root / "data" / "sources.lock.json").write_text(json.dumps({"datasets": {}}))
     code = tmp_path / "code"
     (code / "process").mkdir(parents=True)
-    (code / "analysis").mkdir()
+    (code / "analysis" / "toy").mkdir(parents=True)
     (code / "process" / "toy.py").write_text(STEP)
-    (code / "analysis" / "toy.py").write_text(ANALYSIS)
+    for name, text in ANALYSIS.items():
+        (code / "analysis" / "toy" / name).write_text(text)
     # The toy modules live outside the installed package: their folders join the packages' paths, in
     # this process and (through a sitecustomize on PYTHONPATH) in the notebook kernels.
     monkeypatch.setattr(process_pkg, "__path__", [*process_pkg.__path__, str(code / "process")])
@@ -94,7 +133,10 @@ def toy_project(tmp_path, monkeypatch):
     yield root
     process_pkg.STEPS.pop("toy", None)
     sys.modules.pop("llr_analysis.process.toy", None)
-    sys.modules.pop("llr_analysis.analysis.toy", None)
+    for name in [
+        m for m in sys.modules if m == "llr_analysis.analysis.toy" or m.startswith("llr_analysis.analysis.toy.")
+    ]:
+        sys.modules.pop(name)
 
 
 @pytest.mark.slow
@@ -115,3 +157,10 @@ def test_a_toy_topic_builds_into_the_navigation(toy_project, monkeypatch):
     assert (paths.processed / "toy" / "scores.parquet").exists()
     # only the toy step ran: no other topic's tables were made
     assert sorted(p.name for p in paths.processed.iterdir() if not p.name.startswith(".")) == ["quality", "toy"]
+    # the overview's contract: the topic package's headlines module gives the overview its figures
+    from llr_analysis.analysis.overview.load import collect_headlines
+    from llr_analysis.topics import topic_pages
+
+    headlines, missing = collect_headlines(paths, topic_pages(paths))
+    assert missing == []
+    assert headlines.set_index("area_id")["value"].to_dict() == {"leicester": 1.5, "rutland": 7.3}

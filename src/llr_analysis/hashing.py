@@ -11,8 +11,10 @@ Imports are found in the source with :mod:`ast`, so a module's key does not depe
   that function can run (:func:`import_closure`: its name is used by code that can run);
 - dynamic imports with a literal name (``importlib.import_module("llr_analysis.report.x")``,
   ``__import__("...")``) and module names written as strings (``"llr_analysis.analysis.population"``);
-- dynamic imports with a computed name that starts with a literal package
-  (``importlib.import_module(f"llr_analysis.analysis.{topic.id}")``): every module of that package.
+- dynamic imports with a computed name written as an f-string that starts with a literal package: every
+  module whose name fits the f-string, each ``{...}`` standing for one or more name parts
+  (``import_module(f"llr_analysis.analysis.{topic.id}.headlines")``: the ``headlines`` module of every
+  topic package, and what it imports, never the topic's other modules).
 
 One kind of dynamic import is left out on purpose: a package discovering its own modules
 (``import_module(f"{__name__}.{name}")`` in ``process/__init__.py``, which registers the processing
@@ -20,7 +22,8 @@ steps). A step module imports its package, but the package's loop over its sibli
 the build, not the step: counting it would make every step depend on every other step's code.
 
 Configuration files in ``config/`` (``places.yml``, ``sources.yml``, ...) count for a module whose
-source names them.
+source names them; page templates for the notebooks that render them (the shared ones, and a topic's
+folder ``report/templates/<topic>/`` for the notebooks that import its report code).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -63,16 +67,32 @@ def all_modules() -> list[str]:
     return out
 
 
-def _literal_prefix(node: ast.expr) -> tuple[str, bool] | None:
-    """``(name, exact)`` for a module-name expression: a literal, or the literal start of an f-string
-    (``exact`` False). ``None`` when nothing literal is known, or for a package's own-module discovery."""
+def _literal_name(node: ast.expr) -> tuple[str, bool] | None:
+    """``(name, exact)`` for a module-name expression: a literal (``exact`` True), or an f-string that
+    starts with a literal, as a pattern with ``*`` for each computed part (``exact`` False:
+    ``f"llr_analysis.analysis.{topic.id}.headlines"`` -> ``"llr_analysis.analysis.*.headlines"``).
+    ``None`` when nothing literal is known, or for a package's own-module discovery."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value, True
     if isinstance(node, ast.JoinedStr) and node.values:
         first = node.values[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            return first.value, False
+            parts = [v.value if isinstance(v, ast.Constant) else "*" for v in node.values]
+            return "".join(str(p) for p in parts), False
     return None  # f"{__name__}.{name}": a package discovering its own modules (see the module docstring)
+
+
+@cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    """A module-name pattern of :func:`_literal_name` as a regular expression: ``*`` is one or more name
+    parts (a computed part may hold dots: the key errs towards re-running, never towards reuse)."""
+    return re.compile(r"[\w.]+".join(re.escape(p) for p in pattern.split("*")))
+
+
+def matching(modules: Iterable[str], patterns: Iterable[str]) -> list[str]:
+    """The ``modules`` whose whole name fits one of ``patterns`` (see :func:`_literal_name`)."""
+    regexes = [_pattern(p) for p in patterns]
+    return [m for m in modules if any(r.fullmatch(m) for r in regexes)]
 
 
 def _resolve_from(node: ast.ImportFrom, current: str, is_package: bool) -> str:
@@ -93,13 +113,13 @@ class _Unit:
     and which names it uses."""
 
     names: frozenset[str]  # modules imported by name (static, or dynamic with a literal name)
-    prefixes: frozenset[str]  # computed-name imports: every module starting with these
+    patterns: frozenset[str]  # computed-name imports: every module fitting these (see _literal_name)
     uses: frozenset[str]  # identifiers it refers to (names and attributes)
 
 
 def _unit(nodes: list[ast.AST], current: str, is_package: bool) -> _Unit:
     names: set[str] = set()
-    prefixes: set[str] = set()
+    patterns: set[str] = set()
     uses: set[str] = set()
     for top in nodes:
         for node in ast.walk(top):
@@ -118,15 +138,17 @@ def _unit(nodes: list[ast.AST], current: str, is_package: bool) -> _Unit:
                 func = node.func
                 fname = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
                 if fname in ("import_module", "__import__") and node.args:
-                    found = _literal_prefix(node.args[0])
+                    found = _literal_name(node.args[0])
                     if found:
-                        (names.add if found[1] else prefixes.add)(found[0])
+                        (names.add if found[1] else patterns.add)(found[0])
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value.strip()
                 if text.startswith(NAME + ".") and " " not in text and "/" not in text and "\n" not in text:
                     names.add(text.split(":")[0])  # "llr_analysis.x.y", or an entry point "llr_analysis.x:func"
     return _Unit(
-        frozenset(n for n in names if _ours(n)), frozenset(p for p in prefixes if _ours(p + "x")), frozenset(uses)
+        frozenset(n for n in names if _ours(n)),
+        frozenset(p for p in patterns if _ours(p.split("*")[0] + "x")),
+        frozenset(uses),
     )
 
 
@@ -142,10 +164,11 @@ def units_of(source: str, current: str = "", is_package: bool = False) -> dict[s
 
 
 def imports_in(source: str, current: str = "", is_package: bool = False) -> tuple[set[str], set[str]]:
-    """Modules of this package that ``source`` imports anywhere: ``(names, prefixes)``; a prefix stands for
-    every module whose name starts with it (a computed name such as ``f"llr_analysis.analysis.{id}"``)."""
+    """Modules of this package that ``source`` imports anywhere: ``(names, patterns)``; a pattern stands for
+    every module whose name fits it (a computed name such as ``f"llr_analysis.analysis.{id}.headlines"``,
+    pattern ``llr_analysis.analysis.*.headlines``: see :func:`matching`)."""
     units = units_of(source, current, is_package).values()
-    return {n for u in units for n in u.names}, {p for u in units for p in u.prefixes}
+    return {n for u in units for n in u.names}, {p for u in units for p in u.patterns}
 
 
 @cache
@@ -165,7 +188,7 @@ def _walk(roots: Iterable[str], entry: _Unit | None = None) -> tuple[set[str], s
     cells) can import, transitively, with the packages above each one (their ``__init__`` runs first).
 
     A module's module-level imports count as soon as it is imported. An import inside a function or
-    class (static, or dynamic such as ``import_module(f"llr_analysis.analysis.{id}")``) counts when
+    class (static, or dynamic such as ``import_module(f"llr_analysis.analysis.{id}.headlines")``) counts when
     that function can run: when its name is used by the entry, by module-level code of a module in
     the closure, or by a function that can run itself. Names are matched, not resolved, so a name
     shared by two functions counts for both (the key errs towards re-running, never towards reuse),
@@ -178,7 +201,7 @@ def _walk(roots: Iterable[str], entry: _Unit | None = None) -> tuple[set[str], s
     used: set[str] = set(entry.uses) if entry else set()
     if entry:
         todo.extend(entry.names)
-        todo.extend(m for m in every for p in entry.prefixes if m.startswith(p))
+        todo.extend(matching(every, entry.patterns))
     while True:
         while todo:  # the static closure
             mod = todo.pop()
@@ -199,7 +222,7 @@ def _walk(roots: Iterable[str], entry: _Unit | None = None) -> tuple[set[str], s
                 grew = True
                 used |= unit.uses
                 todo.extend(unit.names)
-                todo.extend(m for m in every for p in unit.prefixes if m.startswith(p))
+                todo.extend(matching(every, unit.patterns))
         if not grew and not todo:
             return modules, live
 
@@ -259,7 +282,7 @@ def notebook_entry(notebook: Path) -> _Unit:
 
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     names: set[str] = set()
-    prefixes: set[str] = set()
+    patterns: set[str] = set()
     uses: set[str] = set()
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
@@ -273,9 +296,9 @@ def notebook_entry(notebook: Path) -> _Unit:
             continue  # the notebook fails when it runs, with the cell named
         u = _unit([tree], "", False)
         names |= u.names
-        prefixes |= u.prefixes
+        patterns |= u.patterns
         uses |= u.uses
-    return _Unit(frozenset(names), frozenset(prefixes), frozenset(uses))
+    return _Unit(frozenset(names), frozenset(patterns), frozenset(uses))
 
 
 def notebook_modules(notebook: Path) -> set[str]:

@@ -2,8 +2,10 @@
 
 A notebook in ``notebooks/`` declares itself in ``metadata.llr``: ``title``, ``per_place``,
 ``role`` (``home``, ``place-summary`` or, by default, ``topic``), ``order`` and ``inputs``. Its
-file name is the topic id used in every layer: ``process/<id>.py``, ``analysis/<id>.py``,
-``report/<id>.py``, ``data/processed/<id>/``, and the pages ``<id>/<place>.html``.
+file name is the topic id used in every layer: ``process/<id>.py``, the packages ``analysis/<id>/``
+(``load.py``: the topic's data, read once; ``headlines.py``: its figures for the overview) and
+``report/<id>/``, the templates ``report/templates/<id>/``, ``data/processed/<id>/``, and the pages
+``<id>/<place>.html``.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any, cast
 
 import altair as alt
 import geopandas as gpd
@@ -19,6 +20,8 @@ import pandas as pd
 from shapely import orient_polygons
 
 from llr_analysis.report.colours import place_colours
+from llr_analysis.report.stage import stage_folder
+from llr_analysis.report.templating import render
 from llr_analysis.stats.benchmark import COMPARISON_COLOURS
 
 DECILE_SCHEME = "viridis"
@@ -42,7 +45,7 @@ SIMPLIFY_TOLERANCE = 0.0005
 QUANTIZATION = 10_000
 
 
-def geo_data(gdf: gpd.GeoDataFrame) -> alt.InlineData:
+def geo_data(gdf: gpd.GeoDataFrame) -> alt.InlineData | alt.NamedData:
     """Polygons (with their attributes) for a Vega-Lite map, as simplified, quantised TopoJSON.
 
     Boundaries are simplified topologically (shared edges stay shared, so neighbours keep no gaps
@@ -63,7 +66,7 @@ def geo_data(gdf: gpd.GeoDataFrame) -> alt.InlineData:
         if pd.api.types.is_float_dtype(attrs[c]):
             attrs[c] = attrs[c].round(4)
     records = json.loads(attrs.to_json(orient="records")) if len(attrs.columns) else [{} for _ in range(len(gdf))]
-    if os.environ.get("LLR_STAGE"):
+    if stage_folder():
         # in a build the chart only names its map (Altair never walks the shapes, which cost a quarter
         # of a second a map); the page writes the shapes to their shared file (externalise_geometry)
         import hashlib
@@ -153,9 +156,7 @@ def externalise_geometry(spec: dict, datasets: dict, stage: str | os.PathLike, a
             tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
             tmp.write_text(f"(window.LLR_DATA=window.LLR_DATA||{{}})[{json.dumps(geo_name)}]={text};\n")
             os.replace(tmp, target)
-        scripts.append(
-            (geo_name, f'<script src="{asset_prefix}assets/{geo_name}.js" data-llr-geo="{geo_name}"></script>')
-        )
+        scripts.append((geo_name, render("geo_script.html", prefix=asset_prefix, name=geo_name)))
     return scripts
 
 
@@ -228,9 +229,10 @@ def _rename_data(node, old: str, new: str, attrs: str) -> None:
 def _tooltip(t) -> alt.Tooltip:
     """A tooltip on a GeoJSON property: ``(field, title)`` or ``field``; numbers are shown as numbers."""
     field, title = (t, t) if isinstance(t, str) else t
-    fmt = {"format": ",.3~f"} if field in ("score", "value") else {}
     kind = "Q" if field in ("score", "rank", "decile", "value", "population") else "N"
-    return alt.Tooltip(f"properties.{field}:{kind}", title=title, **fmt)
+    if field in ("score", "value"):
+        return alt.Tooltip(f"properties.{field}:{kind}", title=title, format=",.3~f")
+    return alt.Tooltip(f"properties.{field}:{kind}", title=title)
 
 
 def choropleth(
@@ -248,7 +250,7 @@ def choropleth(
     domain: list | None = None,
     colours: list[str] | None = None,
     outlines: gpd.GeoDataFrame | None = None,
-) -> alt.Chart:
+) -> alt.Chart | alt.LayerChart:
     """A map of polygons coloured by ``field`` with tooltips (``tooltip`` = altair tooltip fields).
 
     ``colours`` gives the range for ``domain`` (instead of ``scheme``); ``outlines`` (columns
@@ -257,10 +259,13 @@ def choropleth(
     """
     data = geo_data(gdf)
     enc_type = "O" if ordinal else "Q"
+    scheme_name: Any = scheme  # one of Vega's scheme names (altair types them as a Literal)
     if colours:
-        scale = alt.Scale(domain=domain, range=colours)
+        scale = alt.Scale(domain=cast(Any, domain), range=colours)  # None: an explicit null domain, as before
+    elif domain:
+        scale = alt.Scale(scheme=scheme_name, reverse=reverse, domain=domain)
     else:
-        scale = alt.Scale(scheme=scheme, reverse=reverse, **({"domain": domain} if domain else {}))
+        scale = alt.Scale(scheme=scheme_name, reverse=reverse)
     tips = [_tooltip(t) for t in tooltip]
     base = (
         alt.Chart(data)
@@ -283,7 +288,7 @@ def decile_map(
     tooltip: list,
     legend_title: str,
     outlines: gpd.GeoDataFrame | None = None,
-) -> alt.Chart:
+) -> alt.Chart | alt.LayerChart:
     """LSOAs coloured by national decile, 1 = most deprived (dark red) to 10 = least deprived (dark blue)."""
     return choropleth(
         gdf,
@@ -318,7 +323,7 @@ def with_outlines(base: alt.Chart, outlines: gpd.GeoDataFrame, label: bool | Non
     layers: list[alt.Chart] = [base, lines]
     if label if label is not None else len(shapes) <= MAX_MAP_LABELS:
         layers += label_layers(shapes, width, height)
-    return alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
+    return cast(alt.LayerChart, alt.layer(*layers).project(type="mercator").properties(width=width, height=height))
 
 
 #: Map labels: never smaller than this (px), and never overlapping (colliding names are left to tooltips).

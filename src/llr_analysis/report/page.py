@@ -21,7 +21,6 @@ Outside a build (an analyst in Jupyter) outputs display the normal Jupyter/Altai
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -32,6 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from llr_analysis.report.csv_safety import FORMULA_NOTE, neutralise_formulas
+from llr_analysis.report.stage import disclosure_threshold, stage_folder
+from llr_analysis.report.templating import render, safe
 
 #: Column order of every CSV download (extra columns follow).
 DOWNLOAD_COLUMNS = [
@@ -47,12 +48,6 @@ DOWNLOAD_COLUMNS = [
     "comparison",
     "source_id",
 ]
-
-#: Counts below this are suppressed in downloads (statistical disclosure control), and the page
-#: says how many rows were. Off (0) by default because every source here is already published
-#: open data with the publisher's own suppression; set $LLR_DISCLOSURE_THRESHOLD (e.g. 5) when
-#: adding locally derived counts.
-DEFAULT_DISCLOSURE_THRESHOLD = 0
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -76,7 +71,7 @@ def raw_html_markdown(text: str) -> str:
 
 def _html(text: str) -> None:
     """Show HTML: as a raw HTML block in a ``text/markdown`` output during a build, else as HTML."""
-    if os.environ.get("LLR_STAGE"):
+    if stage_folder():
         from IPython.display import Markdown
 
         _display(Markdown(raw_html_markdown(text)))
@@ -84,10 +79,6 @@ def _html(text: str) -> None:
         from IPython.display import HTML
 
         _display(HTML(text))
-
-
-def disclosure_threshold() -> int:
-    return int(os.environ.get("LLR_DISCLOSURE_THRESHOLD", DEFAULT_DISCLOSURE_THRESHOLD))
 
 
 def apply_disclosure_control(
@@ -249,10 +240,10 @@ class Page:
     def __init__(self, topic: str, place: str | None = None, name: str | None = None):
         self.topic = topic
         self.place = place
-        self.stage = os.environ.get("LLR_STAGE")
+        self.stage = stage_folder()
         self.in_build = bool(self.stage)
         here = Path.cwd()
-        self.asset_prefix = (os.path.relpath(self.stage, here) + "/") if self.in_build else ""
+        self.asset_prefix = (os.path.relpath(self.stage, here) + "/") if self.stage else ""
         if self.asset_prefix == "./":
             self.asset_prefix = ""
         stem = name or place or topic
@@ -331,16 +322,8 @@ class Page:
 
     def _download_link(self, link: tuple[str, int], what: str) -> str:
         href, suppressed = link
-        note = (
-            (
-                f' <span class="disclosure">({suppressed} rows with counts below {disclosure_threshold()} are '
-                f"suppressed in the download to protect confidentiality.)</span>"
-            )
-            if suppressed
-            else ""
-        )
-        return (
-            f'<a class="download" href="{html.escape(href)}" download>Download the data for this {what} (CSV)</a>{note}'
+        return render(
+            "page_download_link.html", href=href, what=what, suppressed=suppressed, threshold=disclosure_threshold()
         )
 
     # ------------------------------------------------------------------ outputs
@@ -352,8 +335,6 @@ class Page:
     def word_link(self, what: str) -> None:
         """A link to this page's Word version (``<page>.docx`` beside it, made by the build:
         :mod:`llr_analysis.website.documents`)."""
-        from llr_analysis.report.templating import render
-
         self._emit_html(
             render("docx_link.html", href=f"{self.download_dir_name.removesuffix('-data')}.docx", what=what)
         )
@@ -370,14 +351,19 @@ class Page:
         """
         if kind not in CALLOUT_KINDS:
             raise ValueError(f"callout kind must be one of {CALLOUT_KINDS}; got {kind!r}")
-        body = f"<p>{html.escape(text)}</p>"
         if not self.in_build:
-            _html(f'<div class="callout callout-{kind}" role="note">{body}</div>')
+            _html(render("callout.html", kind=kind, text=text))
             return
-        attrs = f".callout-{kind}" + (' collapse="true"' if collapse else "")
-        if title and self._capture is not None:
-            # inside a tabset a heading would start a new tab: the title goes in an attribute
-            attrs += ' title="' + html.escape(title).replace("\\", "") + '"'
+        body = render("callout_body.html", text=text)
+        # inside a tabset a heading would start a new tab: the title goes in an attribute
+        in_attribute = bool(title) and self._capture is not None
+        attrs = render(
+            "callout_attrs.html",
+            kind=kind,
+            collapse=collapse,
+            title=str(title).replace("\\", "") if in_attribute else "",
+        )
+        if in_attribute:
             title = None
         heading = f"## {_md_escape(title)}\n\n" if title else ""
         self._emit_markdown(f"::: {{{attrs}}}\n{heading}{raw_html_markdown(body)}:::")
@@ -398,22 +384,22 @@ class Page:
                 shown[c] = shown[c].map(lambda v: "–" if pd.isna(v) else float_format.format(v))
             elif pd.api.types.is_integer_dtype(shown[c]):
                 shown[c] = shown[c].map(lambda v: "–" if pd.isna(v) else f"{v:,}")
+        # pandas writes the escaped head and body; the template adds the table's caption and frame
         body = shown.to_html(index=False, escape=True, na_rep="–", border=0, classes="data-table")
-        body = re.sub(
-            r"<table[^>]*>",
-            lambda _: f'<table class="data-table"><caption>{html.escape(caption)}</caption>',
-            body,
-            count=1,
-        )
+        body = body[body.index(">") + 1 :]  # after pandas' own <table ...> opening tag
         self._emit_html(
-            f'<div class="table-wrap" id="{slug(name)}" tabindex="0" role="region" '
-            f'aria-label="{html.escape(caption)}">{body}</div>'
-            f'<p class="download-line">{self._download_link(link, "table")}</p>'
+            render(
+                "page_table.html",
+                id=slug(name),
+                caption=caption,
+                body=safe(body),
+                download=safe(self._download_link(link, "table")),
+            )
         )
 
     def chart(self, chart, name: str, title: str, description: str, data: pd.DataFrame | None = None) -> None:
         """Show an Altair chart with its text alternative and a CSV of its data."""
-        if not self.in_build:
+        if not self.in_build or self.stage is None:
             _display(chart.properties(title=title))
             return
         link = self.write_csv(data if data is not None else pd.DataFrame(), name)
@@ -434,23 +420,22 @@ class Page:
                 parts.append(tag)
                 self._datasets_written.add(geo_name)
         if not self._bundle_included:
-            parts.append(
-                f'<script src="{self.asset_prefix}assets/vega-bundle.js"></script>'
-                f'<script src="{self.asset_prefix}assets/llr-charts.js"></script>'
-            )
+            parts.append(render("chart_scripts.html", prefix=self.asset_prefix))
             self._bundle_included = True
         for ds_name, values in datasets.items():
             if ds_name not in self._datasets_written:
                 parts.append(_json_block(values, **{"data-llr-dataset": ds_name}))
                 self._datasets_written.add(ds_name)
-        alt_text = html.escape(f"{title}. {description}")
         parts.append(
-            f'<figure class="chart" aria-labelledby="{div_id}-caption">'
-            f'<div id="{div_id}" class="vega-chart" role="img" tabindex="0" aria-label="{alt_text}" '
-            f'data-llr-datasets="{html.escape(" ".join(datasets))}"></div>'
-            f"{_json_block(spec, **{'data-llr-spec': div_id})}"
-            f'<figcaption id="{div_id}-caption"><strong>{html.escape(title)}.</strong> {html.escape(description)} '
-            f"{self._download_link(link, 'chart')}</figcaption></figure>"
+            render(
+                "page_chart.html",
+                id=div_id,
+                title=title,
+                description=description,
+                datasets=list(datasets),
+                spec=safe(_json_block(spec, **{"data-llr-spec": div_id})),
+                download=safe(self._download_link(link, "chart")),
+            )
         )
         self._emit_html("".join(parts))
 
@@ -469,7 +454,7 @@ class Tabset:
         if self.page._capture is not None:
             self.page._capture.append(f"### {_md_escape(title)}\n")
         else:
-            _html(f"<h3>{html.escape(title)}</h3>")
+            _html(render("tab_heading.html", title=title))
         yield
 
 
@@ -479,8 +464,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^$])")
 
 
 def escape_markup(text: str) -> str:
-    """``&``, ``<`` and ``>`` as entities: Markdown text that cannot carry raw HTML."""
-    return html.escape(str(text), quote=False)
+    """``&``, ``<`` and ``>`` as entities: Markdown text that cannot carry raw HTML (quotes stay, so
+    Pandoc still makes them typographic)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _md_escape(text: str) -> str:
@@ -491,8 +477,7 @@ def _md_escape(text: str) -> str:
 def _json_block(value, **attrs) -> str:
     """A JSON data block for the page. Every ``<`` is escaped, so data cannot close or confuse the element."""
     text = json.dumps(value, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
-    attr = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
-    return f'<script type="application/json"{attr}>{text}</script>'
+    return render("json_block.html", attrs=attrs, json=safe(text))
 
 
 def _round(value, digits: int = 6):

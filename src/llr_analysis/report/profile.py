@@ -16,14 +16,9 @@ from llr_analysis.paths import project_paths
 from llr_analysis.places import get_locality_level, load_places
 from llr_analysis.report import charts
 from llr_analysis.report import colours as site_colours
+from llr_analysis.report.figures import comparison_cell_parts, format_value, period_parts, plain_versus
 from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
-from llr_analysis.report.overview import (
-    comparison_cell_parts,
-    format_value,
-    key_messages_html,
-    period_parts,
-    plain_versus,
-)
+from llr_analysis.report.overview.key_messages import key_messages_html
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.templating import render
 from llr_analysis.report.words import is_older_data

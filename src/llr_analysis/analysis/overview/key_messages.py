@@ -1,108 +1,17 @@
-"""The overview's numbers: headline figures of every topic that has data, for each place and LLR.
+"""The figures behind the three to five sentences that open the overview and each place summary.
 
-Each topic's analysis module (``llr_analysis.analysis.<topic id>``) may expose
-``headlines(paths=None) -> DataFrame`` with the columns in :data:`HEADLINE_COLUMNS`. Topics come from
-the notebooks' metadata (:mod:`llr_analysis.topics`). A topic without data in this build is listed as
-missing with the reason, never silently left out and never filled with made-up numbers.
+The words are :mod:`llr_analysis.report.overview.key_messages`'. Everything comes from the headline
+tables (:class:`~llr_analysis.analysis.overview.load.OverviewData`); a message whose figures are not in
+this build is left out, never filled in.
 """
 
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 import pandas as pd
 
-from llr_analysis.errors import LLRError
-from llr_analysis.places import load_places
-from llr_analysis.stats.benchmark import NOT_TESTED
-
-HEADLINE_COLUMNS = [
-    "topic",
-    "indicator",
-    "area_id",
-    "area_name",
-    "period",
-    "value",
-    "lower_95",
-    "upper_95",
-    "unit",
-    "england_value",
-    "comparison",
-    "note",
-    "href",
-]
-
-COMPARISON_TEXT = {
-    "better": "Better than England",
-    "similar": "Similar to England",
-    "worse": "Worse than England",
-    "higher": "Higher than England",
-    "lower": "Lower than England",
-    "not compared": "Not compared",
-    NOT_TESTED: "Not tested (no sampling error)",
-}
-
-
-def collect_headlines(paths=None) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """All topics' headlines, and (topic title, reason) for each topic that has none in this build."""
-    from llr_analysis.paths import project_paths
-    from llr_analysis.topics import topic_pages
-
-    frames, missing = [], []
-    for topic in topic_pages(paths if paths is not None else project_paths()):
-        title = topic.title
-        try:
-            mod = importlib.import_module(f"llr_analysis.analysis.{topic.id}")
-        except ModuleNotFoundError:
-            missing.append((title, "this topic is not part of the build yet"))
-            continue
-        if not hasattr(mod, "headlines"):
-            missing.append((title, "this topic does not publish headline figures yet"))
-            continue
-        try:
-            df = mod.headlines(paths)
-        except LLRError as exc:
-            missing.append((title, f"no data in this build ({exc})"))
-            continue
-        if df is None or df.empty:
-            missing.append((title, "no data in this build"))
-            continue
-        frames.append(df.reindex(columns=HEADLINE_COLUMNS))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=HEADLINE_COLUMNS)
-    return out, missing
-
-
-def areas() -> list[tuple[str, str]]:
-    cfg = load_places()
-    return [(cfg.ics_id, cfg.ics_name)] + [(p.id, p.name) for p in cfg.places.values()]
-
-
-def topic_titles(paths=None) -> dict[str, str]:
-    """Topic id -> title, from the notebooks' metadata."""
-    from llr_analysis.topics import topic_pages
-
-    return {t.id: t.title for t in topic_pages(paths)}
-
-
-def page_headlines(topics: str = "all", area_id: str | None = None, paths=None) -> tuple[pd.DataFrame, list]:
-    """Headlines for a page: of the topics named (``"all"`` or a comma-separated list of topic ids), of
-    one area (``area_id``) or all, with each topic's title; and the topics missing from this build."""
-    headlines, missing = collect_headlines(paths)
-    if topics != "all":
-        wanted = {t.strip() for t in topics.split(",")}
-        headlines = headlines[headlines["topic"].isin(wanted)]
-    if area_id is not None:
-        headlines = headlines[headlines["area_id"] == area_id]
-    headlines = headlines.copy()
-    headlines["topic_title"] = headlines["topic"].map(topic_titles(paths)).fillna(headlines["topic"])
-    return headlines, missing
-
-
-# ------------------------------------------------------------------------------ key messages
-# The numbers behind the three to five sentences that open the overview and each place summary
-# (the words are :mod:`llr_analysis.report.overview`'s). Everything comes from the headline tables
-# above; a message whose figures are not in this build is left out, never filled in.
+from llr_analysis.analysis.overview.load import OverviewData
+from llr_analysis.places import Place
 
 #: Share of LSOAs in England's most deprived decile, for England: 10% by definition of a decile.
 ENGLAND_DEPRIVED_DECILE_SHARE = 10.0
@@ -117,10 +26,6 @@ def _matching(headlines: pd.DataFrame, pattern: str) -> pd.DataFrame:
     if headlines.empty:
         return headlines
     return headlines[headlines["indicator"].astype(str).str.match(pattern.replace("(?P<sex>", "(?:"))]
-
-
-def _place_ids() -> list[str]:
-    return list(load_places().places)
 
 
 def deprivation_figures(headlines: pd.DataFrame) -> pd.DataFrame:
@@ -144,21 +49,19 @@ def life_expectancy_figures(headlines: pd.DataFrame) -> pd.DataFrame:
     return le.sort_values(["area_id", "sex"], ascending=[True, False])[cols].reset_index(drop=True)
 
 
-def screening_figures(headlines: pd.DataFrame) -> pd.DataFrame:
+def screening_figures(headlines: pd.DataFrame, standards: pd.DataFrame) -> pd.DataFrame:
     """Screening coverage by programme, age group and area, against the programme's standards
-    (compared at the one decimal place shown, so a figure shown as 75.0% meets a 75% standard)."""
-    from llr_analysis.analysis import cancer_screening as screening
-
+    (``standards``: :attr:`OverviewData.screening_standards`; compared at the one decimal place shown, so
+    a figure shown as 75.0% meets a 75% standard)."""
     s = headlines[headlines["topic"] == "cancer_screening"] if len(headlines) else headlines
     out = []
-    for programme in screening.programmes("all"):
-        label = screening.programme_label(programme)
+    for std in standards.to_dict("records"):
+        label = str(std["label"])
         rows = s[s["indicator"].astype(str).str.startswith(label)].dropna(subset=["value"])
         if rows.empty:
             continue
-        std = screening.standard(programme)
         rows = rows.assign(
-            programme=programme,
+            programme=std["programme"],
             label=label,
             who=rows["indicator"].str.split(", ", n=1).str[1].fillna(""),
             acceptable=float(std["acceptable"]),
@@ -197,19 +100,47 @@ def population_figures(headlines: pd.DataFrame) -> pd.DataFrame:
     return pop.merge(old, on="area_id", how="left")
 
 
-def _lacking(rows: pd.DataFrame, period: str, paths=None) -> list[dict]:
-    """Places without a life expectancy figure for ``period``: their latest period and their districts'
-    range in ``period`` by sex (from :func:`llr_analysis.analysis.life_expectancy.district_range`)."""
-    from llr_analysis.analysis.life_expectancy_periods import district_range
+def district_range(le_la: pd.DataFrame, place: Place, sex: str, period: str) -> dict | None:
+    """Life expectancy at birth of the place's districts in ``period`` (OHID Fingertips 90366, from
+    ``le_la``, the ``life_expectancy/le_la`` table): the lowest and highest value (1 dp) with every
+    district at it (ties named), and how many districts; None if no district has a figure for that period.
 
+    The same rule as the life expectancy topic's note on an older headline (its ``district_range``).
+    """
+    d = le_la[
+        (le_la["series"] == "fingertips_90366")
+        & (le_la["age"] == "birth")
+        & (le_la["sex"] == sex)
+        & (le_la["period"] == period)
+        & le_la["area_code"].isin([c for c in place.district_codes if c != place.code])
+    ].dropna(subset=["value"])
+    if d.empty:
+        return None
+    shown = d["value"].round(1)
+    names = {
+        k: " and ".join(sorted(d.loc[shown == v, "area_name"]))
+        for k, v in (("low", shown.min()), ("high", shown.max()))
+    }
+    return {
+        "n": len(d),
+        "low": float(shown.min()),
+        "low_names": names["low"],
+        "high": float(shown.max()),
+        "high_names": names["high"],
+        "period": period,
+    }
+
+
+def _lacking(data: OverviewData, rows: pd.DataFrame, period: str) -> list[dict]:
+    """Places without a life expectancy figure for ``period``: their latest period and their districts'
+    range in ``period`` by sex (:func:`district_range`)."""
     out = []
     for area_id, g in rows.groupby("area_id", sort=False):
-        ranges = {}
-        for sex in ("males", "females"):
-            try:
-                ranges[sex] = district_range(str(area_id), sex[:-1].capitalize(), period, paths)
-            except LLRError:
-                ranges[sex] = None
+        place = data.places.places[str(area_id)]
+        ranges = {
+            sex: district_range(data.district_life_expectancy, place, sex[:-1].capitalize(), period)
+            for sex in ("males", "females")
+        }
         out.append({"area_name": g["area_name"].iloc[0], "period": str(g["period"].iloc[0]), "districts": ranges})
     return out
 
@@ -223,28 +154,30 @@ def _records(df: pd.DataFrame) -> list[dict]:
 MAX_KEY_MESSAGES = 5
 
 
-def key_messages(headlines: pd.DataFrame, area_id: str | None = None, paths=None) -> list[dict]:
+def key_messages(data: OverviewData, area_id: str | None = None) -> list[dict]:
     """The figures of a page's key messages, in order, at most :data:`MAX_KEY_MESSAGES`.
 
-    ``headlines`` are :func:`collect_headlines`' (every area). With ``area_id`` (a place summary), the
+    The headlines are ``data.headlines`` (every area). With ``area_id`` (a place summary), the
     messages are that area's: ``deprivation``, ``life_expectancy``, one ``screening`` per programme,
     ``population``. Without (the overview), they compare the places: ``deprivation_places`` (the most
     deprived place first, with the others and LLR), ``life_expectancy_places`` (the places with the
     lowest and the highest life expectancy), one ``screening`` per programme for LLR naming the places
     below the standard, and LLR's ``population``. Each message is a dict with ``kind`` and its figures
-    (records with area, period, value, comparator and comparison). ``paths``: the project whose processed
-    tables give a place's districts when it lacks the latest life expectancy period.
+    (records with area, period, value, comparator and comparison). A place without the latest life
+    expectancy period is named with its districts' range (``data.district_life_expectancy``).
     """
-    places = _place_ids()
+    headlines = data.headlines
+    ics_id = data.places.ics_id
+    places = list(data.places.places)
     out: list[dict] = []
     dep = deprivation_figures(headlines)
     le = life_expectancy_figures(headlines)
-    scr = screening_figures(headlines)
+    scr = screening_figures(headlines, data.screening_standards)
     pop = population_figures(headlines)
     if area_id is not None:
         d = dep[dep["area_id"] == area_id]
         if len(d):
-            llr = dep[dep["area_id"] == load_places().ics_id]
+            llr = dep[dep["area_id"] == ics_id]
             out.append({"kind": "deprivation", **_records(d)[0], "llr": _records(llr)[0] if len(llr) else None})
         e = le[le["area_id"] == area_id]
         if len(e):
@@ -253,7 +186,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None, paths=None
     else:
         d = dep[dep["area_id"].isin(places)].sort_values("value", ascending=False)
         if len(d):
-            llr = dep[dep["area_id"] == load_places().ics_id]
+            llr = dep[dep["area_id"] == ics_id]
             out.append(
                 {
                     "kind": "deprivation_places",
@@ -276,7 +209,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None, paths=None
                 {
                     "kind": "life_expectancy_places",
                     "period": str(e["period"].iloc[0]),
-                    "lacking": _lacking(lacking, str(e["period"].iloc[0]), paths),
+                    "lacking": _lacking(data, lacking, str(e["period"].iloc[0])),
                     "low": {
                         "area_name": e.loc[e["area_id"] == low, "area_name"].iloc[0],
                         "rows": _records(e[e["area_id"] == low]),
@@ -287,7 +220,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None, paths=None
                     },
                 }
             )
-        scr_area = scr[scr["area_id"] == load_places().ics_id]
+        scr_area = scr[scr["area_id"] == ics_id]
     for programme, g in scr_area.groupby("programme", sort=False):
         below = (
             scr[(scr["programme"] == programme) & scr["area_id"].isin(places) & (scr["band"] == "below")]
@@ -306,7 +239,7 @@ def key_messages(headlines: pd.DataFrame, area_id: str | None = None, paths=None
                 "below": _records(below),
             }
         )
-    p = pop[pop["area_id"] == (area_id or load_places().ics_id)]
+    p = pop[pop["area_id"] == (area_id or ics_id)]
     if len(p):
         out.append({"kind": "population", **_records(p)[0]})
     return out[:MAX_KEY_MESSAGES]
