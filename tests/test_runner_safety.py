@@ -49,7 +49,7 @@ def _notebook_keys(monkeypatch, package: Path) -> dict[str, str]:
 def test_editing_a_cancer_screening_module_changes_only_the_keys_of_pages_that_import_it(tmp_path, monkeypatch):
     package = _package_copy(tmp_path)
     before = _notebook_keys(monkeypatch, package)
-    target = package / "analysis" / "cancer_screening.py"
+    target = package / "analysis" / "cancer_screening" / "coverage.py"
     target.write_text(target.read_text() + "\n# an analyst's comment\n")
     after = _notebook_keys(monkeypatch, package)
     changed = sorted(k for k in before if before[k] != after[k])

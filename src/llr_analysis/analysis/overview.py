@@ -147,7 +147,7 @@ def life_expectancy_figures(headlines: pd.DataFrame) -> pd.DataFrame:
 def screening_figures(headlines: pd.DataFrame) -> pd.DataFrame:
     """Screening coverage by programme, age group and area, against the programme's standards
     (compared at the one decimal place shown, so a figure shown as 75.0% meets a 75% standard)."""
-    from llr_analysis.analysis import cancer_screening as screening
+    from llr_analysis.analysis.cancer_screening import programmes as screening
 
     s = headlines[headlines["topic"] == "cancer_screening"] if len(headlines) else headlines
     out = []
