@@ -13,7 +13,10 @@ import pandas as pd
 import pytest
 
 from llr_analysis import settings
-from llr_analysis.analysis import cancer_screening as screening
+from llr_analysis.analysis.cancer_screening import coverage as screening
+from llr_analysis.analysis.cancer_screening import local_authority, periods, practices, programmes
+from llr_analysis.analysis.cancer_screening.areas import area_table, no_pcn_rows
+from llr_analysis.analysis.cancer_screening.load import load
 from llr_analysis.errors import DataValidationError, FetchError
 from llr_analysis.fetch import fingertips
 from llr_analysis.paths import ProjectPaths
@@ -118,7 +121,7 @@ def test_gap_to_standard_and_band():
 
 def test_standards_are_configured_with_a_source():
     for prog, (acc, ach) in {"breast": (70, 80), "cervical": (75, 80), "bowel": (55, 60)}.items():
-        s = screening.standard(prog)
+        s = programmes.standard(prog)
         assert (s["acceptable"], s["achievable"]) == (acc, ach)
         assert "National Audit Office" in s["source"] or "NAO" in s["source"]
 
@@ -349,7 +352,8 @@ def screening_project(processed_project):
 
 
 def test_every_llr_practice_in_2017_is_placed(screening_project, mirror):
-    pc = screening.practice_coverage(screening_project)
+    data = load(screening_project)
+    pc = data.practice_coverage
     llr = pc[pc["in_llr"] & (pc["source_id"] == "cervical_coverage_gp_2017_12")]
     assert llr["practice_code"].nunique() == 141
     per_place = llr[llr["age_group"] == "25-49"].groupby("place_id")["practice_code"].nunique().to_dict()
@@ -357,10 +361,10 @@ def test_every_llr_practice_in_2017_is_placed(screening_project, mirror):
     rutland = set(llr.loc[llr["place_id"] == "rutland", "practice_code"])
     assert rutland == {"C82010", "C82044", "C82077", "C82649"}
     # Every practice without a PCN, closed, or placed by postcode is on the page's list.
-    lk = screening.practices(screening_project).set_index("practice_code")
+    lk = data.practices.set_index("practice_code")
     codes = set(llr["practice_code"])
     flagged = {c for c in codes if pd.isna(lk.loc[c, "pcn_code"]) or lk.loc[c, "status"] != "active"}
-    listed = set(screening.unmapped_practices(screening_project)["practice_code"])
+    listed = set(practices.unmapped_practices(data.practice_coverage, data.practices)["practice_code"])
     assert flagged and flagged <= listed
     assert {"C82015", "C82023", "Y00280", "C82036", "C82108", "Y02725", "C82657", "C82663"} <= listed
 
@@ -368,8 +372,9 @@ def test_every_llr_practice_in_2017_is_placed(screening_project, mirror):
 def test_leicester_cervical_2017_matches_the_raw_file(screening_project, mirror):
     raw = _raw_counts(mirror, "NHS Leicester City")
     eng = _raw_counts(mirror)
-    rows = screening.practice_rows("cervical", "2017-12-31", "25-49", screening_project)
-    t = screening.area_table(rows, "leicester", "cervical", "2017-12-31", "25-49", screening_project)
+    data = load(screening_project)
+    rows = practices.practice_rows(data.practice_coverage, data.practices, "cervical", "2017-12-31", "25-49")
+    t = area_table(rows, "leicester", "cervical", "2017-12-31", "25-49", data.pcns, data.area_coverage)
     place = t[t["level"] == "place"].iloc[0]
     assert (place["count"], place["denominator"]) == (raw["25-49"][0], raw["25-49"][1]) == (42595, 71127)
     assert place["excluded"] == raw["25-49"][2] == 2
@@ -388,8 +393,9 @@ def test_leicester_cervical_2017_matches_the_raw_file(screening_project, mirror)
 
 
 def test_rutland_pcn_is_the_place(screening_project):
-    rows = screening.practice_rows("cervical", "2017-12-31", "50-64", screening_project)
-    t = screening.area_table(rows, "rutland", "cervical", "2017-12-31", "50-64", screening_project)
+    data = load(screening_project)
+    rows = practices.practice_rows(data.practice_coverage, data.practices, "cervical", "2017-12-31", "50-64")
+    t = area_table(rows, "rutland", "cervical", "2017-12-31", "50-64", data.pcns, data.area_coverage)
     assert list(t["level"]) == ["place", "pcn", "llr", "england"]
     place, pcn = t.iloc[0], t.iloc[1]
     assert pcn["area_name"] == "Rutland Health PCN"
@@ -397,7 +403,7 @@ def test_rutland_pcn_is_the_place(screening_project):
 
 
 def test_health_index_composite(screening_project):
-    hi = screening.health_index_summary(screening_project)
+    hi = local_authority.health_index_summary(load(screening_project).health_index)
     leic = hi[(hi["area_code"] == "E06000016") & (hi["year"] == 2018)].iloc[0]
     assert round(leic["value"], 2) == 62.39 and leic["rank"] == 136 and leic["areas"] == 149
     rut = hi[(hi["area_code"] == "E06000017") & (hi["year"] == 2015)].iloc[0]
@@ -405,10 +411,11 @@ def test_health_index_composite(screening_project):
 
 
 def test_offline_build_has_only_cervical_2017(screening_project):
-    avail = screening.availability(screening_project)
+    data = load(screening_project)
+    avail = periods.availability(data.practice_coverage, data.area_coverage)
     assert set(avail["programme"]) == {"cervical"}
     assert set(avail["period"]) == {"2017-12-31"} and set(avail["age_group"]) == {"25-49", "50-64"}
-    assert screening.resolve_period(avail, "breast") is None
+    assert periods.resolve_period(avail, "breast") is None
 
 
 def test_processing_with_recorded_fingertips_extracts(screening_project, tmp_path):
@@ -420,16 +427,19 @@ def test_processing_with_recorded_fingertips_extracts(screening_project, tmp_pat
     shutil.copyfile(
         screening_project.lock_file, root / "data" / "sources.lock.json"
     )  # processing checks raw files against it
+    # the loader also reads the shared locality tables (geography/lsoa21), processed once for the session
+    shutil.copytree(screening_project.processed / "geography", root / "data" / "processed" / "geography")
     paths = ProjectPaths(root)
     fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=lambda *_: None)
     process.run(paths, ["cancer_screening"], log=lambda *_: None)
-    avail = screening.availability(paths)
+    data = load(paths)
+    avail = periods.availability(data.practice_coverage, data.area_coverage)
     assert set(avail["programme"]) == {"cervical", "breast", "bowel"}
-    assert screening.resolve_period(avail, "breast") == "2024"  # the latest of 2023, 2024
-    assert screening.resolve_period(avail, "cervical", level="gp_practice") == "2024"
-    assert screening.resolve_period(avail, "cervical", "2017-12-31", level="gp_practice") == "2017-12-31"
+    assert periods.resolve_period(avail, "breast") == "2024"  # the latest of 2023, 2024
+    assert periods.resolve_period(avail, "cervical", level="gp_practice") == "2024"
+    assert periods.resolve_period(avail, "cervical", "2017-12-31", level="gp_practice") == "2017-12-31"
 
-    pc = screening.practice_coverage(paths)
+    pc = data.practice_coverage
     ft = pc[(pc["source_id"] == "fingertips") & (pc["programme"] == "bowel")].set_index("practice_code")
     assert ft.loc["C82005", "place_id"] == "leicester"
     assert ft.loc["C82009", "place_id"] == "leicestershire"
@@ -437,15 +447,15 @@ def test_processing_with_recorded_fingertips_extracts(screening_project, tmp_pat
     assert not ft.loc["A81001", "in_llr"]
     assert ft.loc["C82649", "suppressed"] and np.isnan(ft.loc["C82649", "numerator"])
 
-    rows = screening.practice_rows("bowel", "2024", "60-74", paths)
-    t = screening.area_table(rows, "rutland", "bowel", "2024", "60-74", paths).set_index("level")
+    rows = practices.practice_rows(data.practice_coverage, data.practices, "bowel", "2024", "60-74")
+    t = area_table(rows, "rutland", "bowel", "2024", "60-74", data.pcns, data.area_coverage).set_index("level")
     v, lo, _ = wilson_by_hand(720, 960)  # C82010 only; C82649 suppressed and left out
     assert (t.loc["place", "count"], t.loc["place", "denominator"]) == (720, 960)
     assert t.loc["place", "included"] == 1 and t.loc["place", "excluded"] == 1
     assert t.loc["place", "value"] == pytest.approx(v) and t.loc["place", "lower_95"] == pytest.approx(lo)
     assert t.loc["england", "value"] == pytest.approx(100 * 9_000_000 / 13_500_000)
     assert t.loc["place", "comparison"] == "better"
-    la = screening.local_authority_rows("breast", "2024", paths=paths).set_index("area_code")
+    la = local_authority.local_authority_rows(data.area_coverage, "breast", "2024").set_index("area_code")
     assert la.loc["E06000016", "comparison"] == "worse"  # 61.0% vs England 73.2%
     assert la.loc["E06000017", "comparison"] == "better"
     assert la.loc["E06000016", "value"] == pytest.approx(100 * 25000 / 41000, abs=1e-5)
@@ -504,9 +514,7 @@ def _membership(*extra):
 
 
 def test_a_pcn_and_a_place_shown_as_75_0_get_the_same_band():
-    t = screening.area_table(_rows(), "rutland", "cervical", "2017-12-31", "25-49", membership=_membership()).set_index(
-        "level"
-    )
+    t = area_table(_rows(), "rutland", "cervical", "2017-12-31", "25-49", membership=_membership()).set_index("level")
     pcn, place = t.loc["pcn"], t.loc["place"]
     assert pcn["value"] == pytest.approx(74.99) and place["value"] == pytest.approx(75.0)
     assert f"{pcn['value']:.1f}" == f"{place['value']:.1f}" == "75.0"
@@ -521,20 +529,19 @@ def test_a_pcn_and_a_place_shown_as_75_0_get_the_same_band():
 
 
 def test_practices_with_no_pcn_are_apart_and_pcns_are_sorted():
-    from llr_analysis.report import cancer_screening as report
-    from llr_analysis.report import cancer_screening_localities as loc
+    from llr_analysis.report.cancer_screening import localities as loc
 
     rows = _rows()
     rows = pd.concat(
         [rows, rows.iloc[[0]].assign(practice_code="P4", pcn_code="A1", pcn_name="ALPHA PCN", numerator=1000.0)]
     )
     membership = _membership(("A1", "Alpha PCN", "rutland", "Rutland")).sort_values("locality_name")
-    t = screening.area_table(rows, "rutland", "cervical", "2017-12-31", "25-49", membership=membership)
+    t = area_table(rows, "rutland", "cervical", "2017-12-31", "25-49", membership=membership)
     assert list(t["level"]) == ["place", "pcn", "pcn", "no_pcn", "llr", "england"]
     assert list(t.loc[t["level"] == "pcn", "area_name"]) == ["Alpha PCN", "Zed PCN"]  # alphabetical
     ranked = loc.pcn_ranking(t)
     assert list(ranked["area_name"]) == ["Alpha PCN", "Zed PCN"]  # lowest coverage first: 20.0% then 75.0%
-    assert "no_pcn" not in set(ranked["level"]) and "no_pcn" not in set(report.no_pcn_rows(t)["level"])
+    assert "no_pcn" not in set(ranked["level"]) and "no_pcn" not in set(no_pcn_rows(t)["level"])
     t2 = t.assign(value=t["value"].where(t["area_name"] != "Alpha PCN", 90.0))
     assert list(loc.pcn_ranking(t2)["area_name"]) == ["Zed PCN", "Alpha PCN"]
     pts, _ = screening.funnel(rows[rows["place_id"] == "rutland"].assign(status="closed"), 70.0)
@@ -545,7 +552,7 @@ def test_practices_with_no_pcn_are_apart_and_pcns_are_sorted():
 
 
 def test_funnel_axis_ticks_do_not_crowd():
-    from llr_analysis.report.cancer_screening_charts import log_ticks
+    from llr_analysis.report.cancer_screening.charts import log_ticks
 
     assert log_ticks(80, 5000) == [100, 500, 1000, 5000]
     assert log_ticks(150, 40000) == [500, 1000, 5000, 10000]
@@ -555,7 +562,7 @@ def test_funnel_axis_ticks_do_not_crowd():
 
 def test_area_tabs_say_screening_is_by_practice():
     from llr_analysis.places import get_locality_level
-    from llr_analysis.report import cancer_screening_localities as loc
+    from llr_analysis.report.cancer_screening import localities as loc
 
     text = loc.area_tab_text(get_locality_level("ward"), "rutland")
     assert text.startswith("**No screening figures by wards.** Screening coverage is published by GP practice")
@@ -615,7 +622,7 @@ def test_closed_practices_and_other_places_pcns_are_apart_and_counts_say_what_wa
     """Issue 20 item 5 and issue 25 item 5: a closed practice is never counted in its last PCN; a
     practice in a PCN listed under another place is shown apart; every row says how many practices'
     counts were used and how many were left out (suppressed), and the two add up."""
-    from llr_analysis.report.cancer_screening_localities import apart_text
+    from llr_analysis.report.cancer_screening.localities import apart_text
 
     rows = _rows()
     extra = rows.iloc[[0, 0, 0]].assign(
@@ -628,7 +635,7 @@ def test_closed_practices_and_other_places_pcns_are_apart_and_counts_say_what_wa
     )
     rows = pd.concat([rows, extra], ignore_index=True)
     membership = _membership(("U9", "Nine PCN", "leicestershire", "Leicestershire, Rutland"))
-    t = screening.area_table(rows, "rutland", "cervical", "2017-12-31", "25-49", membership=membership)
+    t = area_table(rows, "rutland", "cervical", "2017-12-31", "25-49", membership=membership)
     t = t.set_index(["level", "area_code"])
     zed = t.loc[("pcn", "U1")]
     assert (zed["practices"], zed["practices_missing"], zed["practices_all"]) == (2, 1, 3)  # P1, P2 used; P6 blank
@@ -641,3 +648,107 @@ def test_closed_practices_and_other_places_pcns_are_apart_and_counts_say_what_wa
     text = apart_text(t.reset_index(), "Rutland")
     assert text.startswith("**Practices not counted in any of Rutland's 1 PCN.**")
     assert "Practices closed since (counted in no PCN) (1 practice)" in text and "listed under Leicestershire" in text
+
+
+# ------------------------------------------------------------------------------ a page section from small frames
+
+
+def _small_data():
+    """Six Leicester practices in two PCNs (one with suppressed counts) and two practices elsewhere in
+    England, cervical 25-49 only: a :class:`CancerScreeningData` built in the test, no files read."""
+    from llr_analysis.analysis.cancer_screening.load import CancerScreeningData
+    from llr_analysis.analysis.localities.load import LocalitiesData
+
+    codes = ["P1", "P2", "P3", "P4", "P5", "P6", "E1", "E2"]
+    num = [700.0, 720.0, 650.0, 600.0, 550.0, np.nan, 7000.0, 7500.0]
+    den = [1000.0, 1000.0, 1000.0, 1000.0, 1000.0, np.nan, 10000.0, 10000.0]
+    coverage = pd.DataFrame(
+        {
+            "practice_code": codes,
+            "practice_name": [f"PRACTICE {c}" for c in codes],
+            "programme": "cervical",
+            "age_group": "25-49",
+            "period": "2017-12-31",
+            "period_label": "31 December 2017",
+            "period_sort": 20171231,
+            "source_id": "test",
+            "numerator": num,
+            "denominator": den,
+            "place_id": ["leicester"] * 6 + [None, None],
+            "in_llr": [True] * 6 + [False, False],
+            "place_basis": "sub-ICB location",
+        }
+    )
+    practices = pd.DataFrame(
+        {
+            "practice_code": codes[:6],
+            "practice_name": [f"PRACTICE {c}" for c in codes[:6]],
+            "pcn_code": ["U1", "U1", "U1", "U2", "U2", "U2"],
+            "pcn_name": ["ALPHA PCN"] * 3 + ["BETA PCN"] * 3,
+            "pcn_basis": "ePCN",
+            "status": "active",
+            "close_date": None,
+            "imd_score": [10.0, 5.0, 20.0, 30.0, 40.0, 50.0],
+            "imd_decile": [8, 9, 6, 4, 2, 1],
+            "current_ccg_code": "04C",
+            "postcode": "LE1 1AA",
+        }
+    )
+    empty_area = pd.DataFrame(
+        columns=[
+            "programme",
+            "age_group",
+            "period",
+            "period_sort",
+            "source_id",
+            "area_level",
+            "area_code",
+            "indicator_id",
+        ]
+    )
+    return CancerScreeningData(
+        practice_coverage=coverage,
+        area_coverage=empty_area,
+        health_index=pd.DataFrame(),
+        localities=LocalitiesData(lsoa21=pd.DataFrame(), practices=practices),
+    )
+
+
+def test_a_programme_section_from_small_frames():
+    """The figures computed once (analysis) and drawn (report): the sums, intervals and names reach the page."""
+    from llr_analysis.analysis.cancer_screening.programme import programme_figures
+    from llr_analysis.report.cancer_screening.programme import render_programme
+    from recording_page import RecordingPage
+
+    data = _small_data()
+    figures = programme_figures(data, "leicester", "cervical")
+    assert figures.practice is not None and figures.practice.ages == ["25-49"]
+    t = figures.practice.table.set_index(["level", "area_code"])
+    place = t.loc[("place", "E06000016")]
+    assert (place["count"], place["denominator"], place["practices"], place["practices_missing"]) == (3220, 5000, 5, 1)
+    v, lo, hi = wilson_by_hand(3220, 5000)
+    assert place["value"] == pytest.approx(v) and place["lower_95"] == pytest.approx(lo)
+    assert place["upper_95"] == pytest.approx(hi)
+    assert t.loc[("pcn", "U1"), "count"] == 2070 and t.loc[("pcn", "U2"), "count"] == 1150
+    england = t.loc[("england", "E92000001")]
+    assert (england["count"], england["denominator"]) == (3220 + 14500, 25000)
+    assert place["comparison"] == "worse"  # 64.4% (63.1-65.7) against England 70.9%
+    assert figures.practice.by_age["25-49"].assoc["n"] == 5  # P6 suppressed: left out
+    page = RecordingPage()
+    out = render_programme(page, data, "leicester", "cervical")
+    assert out is not None and out.practice is not None
+    names = [n for k, n, _ in page.outputs if k in ("chart", "table")]
+    assert names == [
+        "cervical-coverage",
+        "cervical-coverage-table",
+        "cervical-gap-to-standard",
+        "cervical-funnel",
+        "cervical-deprivation",
+        "cervical-practices",
+    ]
+    text = page.texts("markdown")[0]
+    assert "In Leicester, 64.4% (95% CI 63.1–65.7%)" in text and "England (70.9%)" in text
+    assert "1 practice had suppressed counts and is left out." in text
+    practices = page.named("cervical-practices")["frame"]
+    assert list(practices["Code"]) == ["P1", "P2", "P3", "P4", "P5", "P6"]
+    assert pd.isna(practices.set_index("Code").loc["P6", "Coverage (%)"])  # suppressed: missing, never zero

@@ -365,22 +365,28 @@ def test_the_life_expectancy_step_makes_its_table_from_the_fetched_files(tmp_pat
 def test_screening_processing_places_the_breast_practices(processed_project, tmp_path):
     """End to end on the mirror's project: fetch (recorded) -> process -> the screening analysis."""
     from llr_analysis import process
-    from llr_analysis.analysis import cancer_screening as screening
+    from llr_analysis.analysis.cancer_screening.areas import area_table
+    from llr_analysis.analysis.cancer_screening.load import load
+    from llr_analysis.analysis.cancer_screening.periods import availability, resolve_period
+    from llr_analysis.analysis.cancer_screening.practices import practice_rows
 
     root = tmp_path / "proj"
     shutil.copytree(processed_project.raw, root / "data" / "raw")
     shutil.copyfile(processed_project.lock_file, root / "data" / "sources.lock.json")
+    # the loader also reads the shared locality tables (geography/lsoa21), processed once for the session
+    shutil.copytree(processed_project.processed / "geography", root / "data" / "processed" / "geography")
     paths = ProjectPaths(root)
     fingertips.fetch_fingertips(paths, base_url=str(RECORDED), log=quiet)
     process.run(paths, ["cancer_screening", "life_expectancy_fingertips_le"], log=quiet)
-    avail = screening.availability(paths)
-    assert screening.resolve_period(avail, "breast", level="gp_practice") == "2024"
-    rows = screening.practice_rows("breast", "2024", "53-70", paths)
-    t = screening.area_table(rows, "rutland", "breast", "2024", "53-70", paths).set_index("level")
+    data = load(paths)
+    avail = availability(data.practice_coverage, data.area_coverage)
+    assert resolve_period(avail, "breast", level="gp_practice") == "2024"
+    rows = practice_rows(data.practice_coverage, data.practices, "breast", "2024", "53-70")
+    t = area_table(rows, "rutland", "breast", "2024", "53-70", data.pcns, data.area_coverage).set_index("level")
     # C82010 (800 of 1,000) and C82649 (410 of 500), both Rutland Health PCN
     assert (t.loc["place", "count"], t.loc["place", "denominator"]) == (1210, 1500)
     assert t.loc["england", "value"] == pytest.approx(72.0)  # the England row of the practice file
-    ac = screening.area_coverage(paths)
+    ac = data.area_coverage
     pcn = ac[(ac["area_level"] == "pcn") & (ac["area_code"] == "U67590")].iloc[0]
     assert (pcn["value"], pcn["lower_95"], pcn["upper_95"]) == (80.666667, 78.590854, 82.585807)
     assert set(ac.loc[ac["area_level"] == "icb", "area_code"]) == {"E54000015", "E54000050"}

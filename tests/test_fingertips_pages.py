@@ -23,13 +23,17 @@ import pytest
 
 from llr_analysis import process, settings
 from llr_analysis.analysis import life_expectancy_fingertips as le_ft
+from llr_analysis.analysis.cancer_screening.fingertips import place_nhs_table
+from llr_analysis.analysis.cancer_screening.load import CancerScreeningData
+from llr_analysis.analysis.cancer_screening.load import load as load_screening
+from llr_analysis.analysis.localities.load import LocalitiesData
 from llr_analysis.fetch import fingertips
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.process import fingertips as reader
-from llr_analysis.report import cancer_screening as scr_report
-from llr_analysis.report import cancer_screening_fingertips as scr_ft
 from llr_analysis.report import life_expectancy as le_report
 from llr_analysis.report import life_expectancy_fingertips as le_ft_report
+from llr_analysis.report.cancer_screening import fingertips as scr_ft
+from llr_analysis.report.cancer_screening.programme import render_programme
 from llr_analysis.stats import compare_by_ci_overlap
 from recording_page import RecordingPage
 
@@ -106,6 +110,11 @@ def offline(tmp_path) -> ProjectPaths:
 def extract_summary(monkeypatch):
     """The extract's summary sentence stands in for the real one (which needs the mirror's tables)."""
     monkeypatch.setattr(le_report, "place_summary_text", lambda place, measure="birth", paths=None: SUMMARY)
+
+
+def nhs_areas(paths: ProjectPaths, place: str, programme: str) -> pd.DataFrame:
+    """Fingertips' NHS-area figures serving ``place``, from the project's processed area table."""
+    return place_nhs_table(process.read_table("cancer_screening/area_coverage", paths), programme, place)
 
 
 def row_of(frame: pd.DataFrame, **match) -> pd.Series:
@@ -237,7 +246,7 @@ def test_without_fingertips_the_life_expectancy_page_is_unchanged(state, offline
 
 def test_breast_coverage_for_nhs_areas_with_comparisons_from_the_recorded_rows(fetched):
     page = RecordingPage()
-    t = scr_ft.render_nhs_areas(page, "rutland", "breast", paths=fetched)
+    t = scr_ft.render_nhs_areas(page, nhs_areas(fetched, "rutland", "breast"), "rutland", "breast")
     assert [k for k, _, _ in page.outputs] == ["markdown", "table", "note"]
     table = page.named("breast-nhs-areas")
     frame = table["frame"].set_index("Area")
@@ -293,13 +302,13 @@ def test_each_place_gets_its_own_pcns_and_sub_icb_locations(fetched):
     codes = {}
     for place in ("leicester", "leicestershire"):
         page = RecordingPage()
-        t = scr_ft.render_nhs_areas(page, place, "breast", paths=fetched)
+        t = scr_ft.render_nhs_areas(page, nhs_areas(fetched, place, "breast"), place, "breast")
         codes[place] = set(t["area_code"])
     assert codes["leicester"] == {"U00001", "E38000097", "E54000015", "E92000001"}
     assert codes["leicestershire"] == {"E38000051", "E38000201", "E54000015", "E92000001"}
     raw, eng = recorded(BREAST_PCN, "U00001"), recorded(BREAST_PCN, "E92000001")
     page = RecordingPage()
-    scr_ft.render_nhs_areas(page, "leicester", "breast", paths=fetched)
+    scr_ft.render_nhs_areas(page, nhs_areas(fetched, "leicester", "breast"), "leicester", "breast")
     assert (
         page.named("breast-nhs-areas")["frame"].set_index("Area").loc["Constructed City PCN", "vs England"]
         == (ci_comparison(raw, eng))
@@ -310,36 +319,40 @@ def test_each_place_gets_its_own_pcns_and_sub_icb_locations(fetched):
 def test_programmes_without_nhs_area_figures_write_nothing(fetched):
     for programme in ("bowel", "cervical"):
         page = RecordingPage()
-        assert scr_ft.render_nhs_areas(page, "rutland", programme, paths=fetched) is None
+        assert scr_ft.render_nhs_areas(page, nhs_areas(fetched, "rutland", programme), "rutland", programme) is None
         assert page.outputs == []
 
 
 def test_without_fingertips_the_screening_sections_write_nothing_new(offline, tmp_path):
     for place in ("leicester", "leicestershire", "rutland"):
         page = RecordingPage()
-        assert scr_ft.render_nhs_areas(page, place, "breast", paths=offline) is None
+        assert scr_ft.render_nhs_areas(page, nhs_areas(offline, place, "breast"), place, "breast") is None
         assert page.outputs == []
 
 
-def test_the_missing_practice_figures_note_names_91339_too(monkeypatch):
+def test_the_missing_practice_figures_note_names_91339_too():
     """Breast with local-authority figures but no GP practice figures: the analysts' note names both IDs."""
-    avail = pd.DataFrame(
+    keys = ["programme", "age_group", "period", "period_label", "period_sort", "source_id"]
+    area = pd.DataFrame(
         {
             "programme": ["breast"],
             "age_group": ["53-70"],
             "period": ["2024"],
-            "period_label": ["2024"],
             "period_sort": [20240000],
             "source_id": ["fingertips"],
-            "rows": [4],
-            "level": ["local_authority"],
+            "area_level": ["utla"],
+            "area_code": ["E06999999"],  # no LLR place: no local authority rows for the page
+            "indicator_id": [22001],
         }
     )
-    monkeypatch.setattr(scr_report, "availability", lambda paths=None: avail)
-    monkeypatch.setattr(scr_report, "local_authority_rows", lambda *a, **k: pd.DataFrame())
-    monkeypatch.setattr(scr_ft, "place_nhs_table", lambda *a, **k: pd.DataFrame())
+    data = CancerScreeningData(
+        practice_coverage=pd.DataFrame(columns=keys),
+        area_coverage=area,
+        health_index=pd.DataFrame(),
+        localities=LocalitiesData(lsoa21=pd.DataFrame()),
+    )
     page = RecordingPage()
-    scr_report.render_programme(page, "leicester", "breast")
+    render_programme(page, data, "leicester", "breast")
     notes = [o for k, _, o in page.outputs if k == "note"]
     assert notes[0]["text"].startswith("Breast screening: no GP practice figures on this site yet")
     assert notes[1]["title"] == "For analysts" and "indicator 94063 or 91339" in notes[1]["text"]
@@ -361,7 +374,7 @@ def test_pages_on_the_mirrors_project_offline_and_after_fetching(processed_proje
             ("markdown", "", {"text": le_report.place_summary_text(place, "birth", processed_project)})
         ]
         page = RecordingPage()
-        scr_report.render_programme(page, place, "breast", paths=processed_project)
+        render_programme(page, load_screening(processed_project), place, "breast")
         assert not [n for k, n, _ in page.outputs if k == "table" and n == "breast-nhs-areas"]
         assert "no figures on this site yet" in page.texts("note")[0]
     offline_headline = le.headlines(processed_project).set_index(["area_id", "indicator"])
@@ -376,11 +389,11 @@ def test_pages_on_the_mirrors_project_offline_and_after_fetching(processed_proje
     process.run(paths, ["cancer_screening", "life_expectancy_fingertips_le"], log=quiet)
 
     page = RecordingPage()
-    out = scr_report.render_programme(page, "rutland", "breast", paths=paths)
+    out = render_programme(page, load_screening(paths), "rutland", "breast")
     frame = page.named("breast-nhs-areas")["frame"].set_index("Area")
     assert frame.loc["Rutland Health PCN", "Coverage (%)"] == float(recorded(BREAST_PCN, "U67590")["Value"])
     assert frame.loc["Rutland Health PCN", "vs England"] == "better"
-    assert set(out["nhs_areas"]["area_code"]) == {"U67590", "E38000051", "E54000015", "E92000001"}
+    assert out is not None and set(out.nhs_areas["area_code"]) == {"U67590", "E38000051", "E54000015", "E92000001"}
 
     h = le.headlines(paths).set_index(["area_id", "indicator"])
     county = h.loc[("leicestershire", "Life expectancy at birth, males")]

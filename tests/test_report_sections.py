@@ -1,11 +1,11 @@
-"""Sentences of the overview and cancer screening pages (report/overview/, report/figures.py, report/cancer_screening_data.py)."""
+"""Sentences of the overview and cancer screening pages (report/overview/, report/figures.py, report/cancer_screening/text.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.report import cancer_screening_data as scr_data
 from llr_analysis.report import figures, words
+from llr_analysis.report.cancer_screening import text as scr_text
 from llr_analysis.report.overview import tables
 
 
@@ -26,7 +26,7 @@ def test_availability_sentence_names_what_is_there_and_what_is_missing():
             "age_group": ["25-49", "50-64"],
         }
     )
-    text = scr_data.availability_sentence(avail)
+    text = scr_text.availability_sentence(avail)
     assert text.startswith(
         "**Data on this page.** cervical screening: GP practice counts for 31 December 2017 (older data) "
         "(ages 25-49 and 50-64)."
@@ -47,7 +47,7 @@ def test_health_index_sentence():
             "rank_text": ["20th of 150 (1 = highest)", "12th of 149 (1 = highest)", ""],
         }
     )
-    assert scr_data.health_index_sentence(hi, "E06000017", "Rutland") == (
+    assert scr_text.health_index_sentence(hi, "E06000017", "Rutland") == (
         "In 2018 Rutland's composite was 82.3% (12th of 149 upper-tier authorities, 1 = highest), against a median "
         "of 79.0% across England's upper-tier authorities; in 2015 it was 80.0% (rank 20)."
     )

@@ -148,6 +148,22 @@ def test_editing_what_a_topics_headlines_import_reruns_the_overview_never_anothe
     assert {"overview", "summary", "toyt"} <= set(load) and not set(load) & others
 
 
+def test_editing_a_cancer_screening_module_reruns_no_population_deprivation_or_overview_page(tmp_path, monkeypatch):
+    """Issue 21 "done when": after editing one cancer-screening module, no population, deprivation or
+    life expectancy page re-runs; nor the overview and place summaries unless the module is one the
+    topic's headlines import."""
+    package = _package_copy(tmp_path)
+    others = {"population", "deprivation", "life_expectancy"}
+    report = sorted(str(f.relative_to(package)) for f in (package / "report" / "cancer_screening").glob("*.py"))
+    analysis = sorted(str(f.relative_to(package)) for f in (package / "analysis" / "cancer_screening").glob("*.py"))
+    assert len(report) >= 5 and len(analysis) >= 5
+    for rel, changed in zip(report, _changes(monkeypatch, package, NOTEBOOKS, report), strict=True):
+        assert "cancer_screening" in changed or rel.endswith("__init__.py"), rel
+        assert not set(changed) & (others | {"overview", "summary"}), (rel, changed)
+    for rel, changed in zip(analysis, _changes(monkeypatch, package, NOTEBOOKS, analysis), strict=True):
+        assert not set(changed) & others, (rel, changed)
+
+
 def test_editing_a_population_report_module_reruns_only_the_population_pages(tmp_path, monkeypatch):
     package = _package_copy(tmp_path)
     # each module of the population report package: an edit re-runs the population pages only

@@ -4,8 +4,9 @@
 an unknown key, a value of the wrong kind or a name that refers to nothing (a programme in
 ``programme_order`` that is not in ``programmes``, an area type an indicator asks for that is not in
 ``fingertips.area_types``) is a :class:`~llr_analysis.errors.ConfigError` naming the file, the key and
-what is allowed. :func:`cancer_screening` returns the validated document as the dict callers index
-by key; :func:`cancer_screening_config` the model, for attribute access.
+what is allowed. :func:`cancer_screening_config` returns the model (attribute access): the analysis and
+report layers use it (:mod:`llr_analysis.analysis.cancer_screening.programmes`). :func:`cancer_screening`
+returns the validated document as a dict, for the fetch and processing steps that still index it by key.
 """
 
 from __future__ import annotations

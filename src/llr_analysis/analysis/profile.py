@@ -37,7 +37,7 @@ from llr_analysis.analysis.localities import targets
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place, load_places
 from llr_analysis.process import read_table, table_path
-from llr_analysis.settings import cancer_screening as screening_config
+from llr_analysis.settings import cancer_screening_config
 from llr_analysis.stats.benchmark import NOT_TESTED, compare_by_ci_overlap
 from llr_analysis.stats.proportions import wilson_ci
 
@@ -572,7 +572,7 @@ def screening_figures(loc: Locality, paths=None) -> tuple[list[dict], str]:
         def pct(x: pd.DataFrame) -> float:
             return 100 * x["numerator"].sum() / x["denominator"].sum()
 
-        standard = screening_config()["programmes"][programme]["standard"]
+        standard = cancer_screening_config().programmes[str(programme)].standard
         row = figure_row(
             "cancer_screening",
             f"{str(programme).capitalize()} screening coverage, ages {age_group} (%)",
@@ -586,7 +586,7 @@ def screening_figures(loc: Locality, paths=None) -> tuple[list[dict], str]:
             f"sum of the PCN's {len(here)} open practices with counts"
             + (f" ({n_missing} with suppressed counts left out)" if n_missing else "")
             + "; closed practices not counted; 2023 PCN membership; standards "
-            + f"{standard['acceptable']}% acceptable, {standard['achievable']}% achievable",
+            + f"{standard.acceptable:g}% acceptable, {standard.achievable:g}% achievable",
             str(g["source_id"].iloc[0]),
         )
         rows.append(row)

@@ -2,7 +2,7 @@
 
 ``pages/*.qmd`` name no place, code or count: they write ``{ics_name}``, ``{ics_short_name}`` and a few
 ``{...}`` blocks that :func:`fill` replaces at staging time from the places file (and, for the practice
-rule, :func:`llr_analysis.report.cancer_screening_data.place_rule_text`).
+rule, :func:`llr_analysis.report.cancer_screening.text.place_rule_text`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def counts_sentence() -> str:
 
 
 def practice_rule() -> str:
-    from llr_analysis.report.cancer_screening_data import place_rule_text
+    from llr_analysis.report.cancer_screening.text import place_rule_text
 
     return place_rule_text().replace("**The practice place rule.** ", "")
 

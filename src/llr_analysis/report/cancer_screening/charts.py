@@ -1,25 +1,15 @@
-"""Charts of the cancer screening pages (Altair) and the small formatting helpers they share with the page sections: coverage against the standard, funnel plots, deprivation, the Health Index, trends. Page sections are in :mod:`llr_analysis.report.cancer_screening`."""
+"""Charts of the cancer screening pages (Altair): coverage against the standard, funnel plots,
+deprivation, the Health Index, trends. Page sections are in :mod:`llr_analysis.report.cancer_screening.programme`."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.cancer_screening import (
-    age_group_label,
-    standard,
-)
+from llr_analysis.analysis.cancer_screening.programmes import age_group_label, standard
 from llr_analysis.places import load_places
 from llr_analysis.report import colours
-
-
-def fmt_pct(v: float) -> str:
-    return "–" if pd.isna(v) else f"{v:.1f}%"
-
-
-def fmt_ci(lo: float, hi: float) -> str:
-    return "–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.1f}–{hi:.1f}%"
-
+from llr_analysis.report.cancer_screening.text import fmt_ci
 
 FUNNEL_COLOURS = {
     "above 99.8%": "#0072B2",
@@ -92,7 +82,7 @@ def coverage_chart(table: pd.DataFrame, programme: str):
         )
         panels.append(
             (bars + pts + _standard_rules(programme)).properties(
-                width=330, height=max(120, 22 * len(g)), title=age_group_label(programme, ag)
+                width=330, height=max(120, 22 * len(g)), title=age_group_label(programme, str(ag))
             )
         )
     return alt.hconcat(*panels).resolve_scale(y="shared")

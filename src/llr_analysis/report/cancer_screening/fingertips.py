@@ -1,6 +1,6 @@
 """The screening page's table of coverage Fingertips publishes for NHS areas: the place's primary care
 networks (PCNs), its sub-ICB locations (the former CCGs) and the LLR integrated care board (ICB), with
-England. Numbers from :mod:`llr_analysis.analysis.cancer_screening_fingertips`.
+England. Numbers from :mod:`llr_analysis.analysis.cancer_screening.fingertips`.
 
 These figures come only with ``llr fetch-fingertips`` (online; breast screening, indicator 94063 or 91339).
 Without them :func:`render_nhs_areas` writes nothing: the programme's section already says what is missing.
@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis.cancer_screening import age_group_label, programme_label, standard
-from llr_analysis.analysis.cancer_screening_fingertips import LEVEL_LABELS, former_ccg_names, place_nhs_table
+from llr_analysis.analysis.cancer_screening.fingertips import LEVEL_LABELS, former_ccg_names
+from llr_analysis.analysis.cancer_screening.programmes import age_group_label, programme_label, standard
 from llr_analysis.analysis.localities.pcns import pcn_name
 from llr_analysis.places import get_place, load_places
-from llr_analysis.report.cancer_screening import COMPARISON_WORDS, older_words
-from llr_analysis.report.cancer_screening_charts import fmt_ci, fmt_pct
+from llr_analysis.report.cancer_screening.text import COMPARISON_WORDS, fmt_ci, fmt_pct, older_words
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.words import at_extreme
 
@@ -84,11 +83,11 @@ def nhs_text(t: pd.DataFrame, programme: str, place: str) -> str:
     return " ".join(parts)
 
 
-def render_nhs_areas(page: Page, place: str, programme: str, paths=None) -> pd.DataFrame | None:
+def render_nhs_areas(page: Page, t: pd.DataFrame, place: str, programme: str) -> pd.DataFrame | None:
     """Fingertips' own coverage for the NHS areas serving the place (PCNs, sub-ICB locations, the ICB) and
-    England: a sentence, a table and a folded note for analysts. Writes nothing, and returns None, when
-    Fingertips gave no such figures for the programme."""
-    t = place_nhs_table(programme, place, paths)
+    England (``t``: :func:`llr_analysis.analysis.cancer_screening.fingertips.place_nhs_table`): a sentence, a
+    table and a folded note for analysts. Writes nothing, and returns None, when Fingertips gave no such
+    figures for the programme."""
     if t.empty:
         return None
     label, name = programme_label(programme), get_place(place).name

@@ -6,7 +6,7 @@ or 91339 when 94063 has no data); processing keeps them in ``cancer_screening/ar
 ``area_level`` ``pcn``, ``sub_icb`` or ``icb`` (:mod:`llr_analysis.process.fingertips`). Nothing is
 recomputed: values and 95% confidence limits are Fingertips'. Each area is compared with England's value
 of the same indicator, period and age group by CI overlap
-(:func:`llr_analysis.analysis.cancer_screening.compare_with_england`, higher is better).
+(:func:`llr_analysis.analysis.cancer_screening.coverage.compare_with_england`, higher is better).
 
 Which areas belong to a place: the ICB is LLR's (``places.yml``); the sub-ICB locations are those of
 ``place_rule.ccg_ons_codes`` whose CCG serves the place (East Leicestershire and Rutland, 03W, serves both
@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis.cancer_screening import ENGLAND_CODE, area_coverage, compare_with_england, standard_band
+from llr_analysis.analysis.cancer_screening.coverage import compare_with_england, standard_band
+from llr_analysis.analysis.cancer_screening.programmes import ENGLAND_CODE
 from llr_analysis.places import get_place, load_places
 from llr_analysis.process.gp_practices import assign_place, practice_rule, sub_icb_places
 
@@ -52,13 +53,13 @@ def former_ccg_names() -> dict[str, str]:
     return {ons: names[ccg] for ons, ccg in rule.get("ons_codes", {}).items() if ccg in names}
 
 
-def nhs_area_rows(programme: str, paths=None) -> pd.DataFrame:
+def nhs_area_rows(area_coverage: pd.DataFrame, programme: str) -> pd.DataFrame:
     """Fingertips' own coverage for LLR's PCNs, sub-ICB locations and ICB, each level at its latest period,
     with England's value for the same indicator, period and age group and the CI-overlap comparison.
 
     Columns :data:`COLUMNS` plus ``places`` (the place ids an area serves). Empty when none was fetched.
     """
-    ac = area_coverage(paths)
+    ac = area_coverage
     ac = ac[(ac["programme"] == programme) & ac["area_level"].isin([*LEVELS, "england"])]
     if not ac["area_level"].isin(LEVELS).any():
         return pd.DataFrame(columns=[*COLUMNS, "places"])
@@ -97,18 +98,18 @@ def nhs_area_rows(programme: str, paths=None) -> pd.DataFrame:
     return df[[*COLUMNS, "places"]]
 
 
-def place_nhs_table(programme: str, place: str, paths=None) -> pd.DataFrame:
+def place_nhs_table(area_coverage: pd.DataFrame, programme: str, place: str) -> pd.DataFrame:
     """:func:`nhs_area_rows` for the areas that serve ``place`` (its PCNs, its sub-ICB locations, the ICB),
     followed by England's row for each indicator, period and age group shown (``level`` ``england``,
     comparison ``comparator``). Empty when Fingertips gave none of these levels."""
     the_place = get_place(place)
-    rows = nhs_area_rows(programme, paths)
+    rows = nhs_area_rows(area_coverage, programme)
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     rows = rows[rows["places"].map(lambda ps: the_place.id in ps).astype(bool)].drop(columns="places")
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
-    ac = area_coverage(paths)
+    ac = area_coverage
     eng = ac[(ac["programme"] == programme) & (ac["area_code"] == ENGLAND_CODE)]
     keys = rows[["indicator_id", "period", "age_group"]].drop_duplicates()
     eng = eng.merge(keys, on=["indicator_id", "period", "age_group"]).drop_duplicates(

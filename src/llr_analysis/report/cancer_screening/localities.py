@@ -1,7 +1,7 @@
 """The cancer screening pages' localities section: one tabset with a tab per locality level of the place.
 
 Screening coverage is published by GP practice (registered patients), so the primary care network (PCN)
-tab has figures (practices' counts summed per PCN, by :func:`llr_analysis.analysis.cancer_screening.area_table`)
+tab has figures (practices' counts summed per PCN, by :func:`llr_analysis.analysis.cancer_screening.areas.area_table`)
 and the area tabs (districts, wards, MSOAs) say plainly that no area figure exists. Practices with no PCN
 on record are shown apart, never ranked among the PCNs.
 """
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis.cancer_screening import age_group_label, programme_label, standard
+from llr_analysis.analysis.cancer_screening.areas import APART_LEVELS
+from llr_analysis.analysis.cancer_screening.programme import ProgrammeFigures
+from llr_analysis.analysis.cancer_screening.programmes import age_group_label, programme_label, standard
 from llr_analysis.places import LocalityLevel, get_place
 from llr_analysis.report import localities as loc_report
-from llr_analysis.report.cancer_screening import APART_LEVELS, older_words
-from llr_analysis.report.cancer_screening_charts import fmt_ci, fmt_pct
+from llr_analysis.report.cancer_screening.text import fmt_ci, fmt_pct, older_words
 from llr_analysis.report.page import Page, tidy_download
 
 
@@ -47,10 +48,10 @@ def pcn_display(ranked: pd.DataFrame, programme: str) -> pd.DataFrame:
 
 def no_pcn_text(points: dict[str, pd.DataFrame], place_name: str, programme: str) -> str:
     """A sentence on the place's practices with no PCN on record (''), each with its coverage by age group."""
-    rows = []
+    rows: list[tuple[str, str, str, str, float]] = []
     for ag, pts in points.items():
-        for r in pts[pts["pcn_code"].isna()].itertuples():
-            rows.append((str(r.practice_name).title(), r.practice_code, str(r.status), ag, r.value))
+        for r in pts[pts["pcn_code"].isna()].to_dict("records"):
+            rows.append((str(r["practice_name"]).title(), str(r["practice_code"]), str(r["status"]), ag, r["value"]))
     if not rows:
         return ""
     names = list(dict.fromkeys((n, c, st) for n, c, st, _, _ in rows))
@@ -79,8 +80,8 @@ def apart_text(table: pd.DataFrame, place_name: str) -> str:
         return ""
     n_pcns = table.loc[table["level"] == "pcn", "area_code"].nunique()
     bits = [
-        f"{r.area_name} ({int(r.practices_all)} practice{'' if r.practices_all == 1 else 's'})"
-        for r in apart.itertuples()
+        f"{r['area_name']} ({int(r['practices_all'])} practice{'' if r['practices_all'] == 1 else 's'})"
+        for r in apart.to_dict("records")
     ]
     return (
         f"**Practices not counted in any of {place_name}'s {n_pcns} PCN{'' if n_pcns == 1 else 's'}.** They are counted in {place_name}'s "
@@ -88,16 +89,17 @@ def apart_text(table: pd.DataFrame, place_name: str) -> str:
     )
 
 
-def _pcn_tab(page: Page, place: str, results: dict[str, dict]) -> None:
+def _pcn_tab(page: Page, place: str, results: dict[str, ProgrammeFigures | None]) -> None:
     the_place = get_place(place)
     page.markdown(loc_report.pcn_basis_text())
     shown = False
-    for programme, out in results.items():
-        if not out or "table" not in out:
+    for programme, figures in results.items():
+        practice = figures.practice if figures is not None else None
+        if practice is None:
             continue
         shown = True
-        label, std, plabel = programme_label(programme), standard(programme), out.get("period_label", "")
-        ranked = pcn_ranking(out["table"])
+        label, std, plabel = programme_label(programme), standard(programme), practice.period_label
+        ranked = pcn_ranking(practice.table)
         page.table(
             pcn_display(ranked, programme),
             f"{programme}-pcn-ranking",
@@ -112,10 +114,10 @@ def _pcn_tab(page: Page, place: str, results: dict[str, dict]) -> None:
                 period=plabel,
             ),
         )
-        apart = apart_text(out["table"], the_place.name)
+        apart = apart_text(practice.table, the_place.name)
         if apart:
             page.markdown(apart)
-        points = {ag: o["points"] for ag, o in out.items() if isinstance(o, dict) and "points" in o}
+        points = {ag: a.points for ag, a in practice.by_age.items()}
         text = no_pcn_text(points, the_place.name, programme)
         if text:
             page.markdown(text)
@@ -139,8 +141,9 @@ def area_tab_text(level: LocalityLevel, place: str) -> str:
     )
 
 
-def locality_section(page: Page, place: str, results: dict[str, dict]) -> list[str]:
-    """The localities tabset: PCN figures, and for each area level why there are none. Returns the tab titles."""
+def locality_section(page: Page, place: str, results: dict[str, ProgrammeFigures | None]) -> list[str]:
+    """The localities tabset: PCN figures (``results``: each programme's figures, None when not shown), and
+    for each area level why there are none. Returns the tab titles."""
 
     def section(level: LocalityLevel) -> None:
         if level.is_area:
