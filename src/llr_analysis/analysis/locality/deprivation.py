@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.analysis.locality.figure import estimate_share, figure_row
-from llr_analysis.analysis.locality.load import IOD_EDITION, LocalityData
+from llr_analysis.analysis.locality.load import IOD_EDITION, LocalityData, shared
 from llr_analysis.analysis.locality.localities import Locality, area_sets
 from llr_analysis.places import load_places
 
@@ -32,6 +32,21 @@ def iod_subset(iod: pd.DataFrame, codes: list[str] | None) -> pd.DataFrame:
     return iod if codes is None else iod[iod.index.isin(codes)]
 
 
+def subsets(data: LocalityData, loc: Locality) -> dict[str, pd.DataFrame]:
+    """The IoD rows of the locality, its place, the ICS and England (the last three worked out once)."""
+    sets = area_sets(data.lsoa21, loc)
+
+    def of(key: str) -> pd.DataFrame:
+        return iod_subset(data.iod, sets[key])
+
+    return {
+        "here": of("here"),
+        "place": shared(data, ("iod", loc.place_id), lambda: of("place")),
+        "llr": shared(data, ("iod", "llr"), lambda: of("llr")),
+        "england": shared(data, ("iod", "england"), lambda: of("england")),
+    }
+
+
 def weighted_share(s: pd.DataFrame, value_col: str, weight_col: str) -> float:
     """Weighted mean of ``value_col`` by ``weight_col``; NaN when any weight is unknown (never a
     mean over the part of England whose denominators happen to be present: offline, IoD2025's
@@ -48,11 +63,11 @@ def deprivation_figures(data: LocalityData, loc: Locality) -> list[dict[str, Any
     IMD 2019."""
     if not loc.is_area:
         return pcn_deprivation(data, loc)
-    subsets = {k: iod_subset(data.iod, v) for k, v in area_sets(data.lsoa21, loc).items()}
+    subset = subsets(data, loc)
     src = "iod2025_england; iod2025_file7_llr"
     rows = []
-    share = {k: 100 * (s["imd_decile"] == 1).mean() for k, s in subsets.items()}
-    here = subsets["here"]
+    share = {k: 100 * (s["imd_decile"] == 1).mean() for k, s in subset.items()}
+    here = subset["here"]
     rows.append(
         figure_row(
             "deprivation",
@@ -68,7 +83,7 @@ def deprivation_figures(data: LocalityData, loc: Locality) -> list[dict[str, Any
             src,
         )
     )
-    score = {k: weighted_share(s, "imd_score", "population") for k, s in subsets.items()}
+    score = {k: weighted_share(s, "imd_score", "population") for k, s in subset.items()}
     rows.append(
         figure_row(
             "deprivation",
@@ -88,7 +103,7 @@ def deprivation_figures(data: LocalityData, loc: Locality) -> list[dict[str, Any
         ("idaci", "children_0_15", "Children aged 0-15 in income-deprived families (IDACI, %)"),
         ("idaopi", "older_60_plus", "People aged 60+ who are income deprived (IDAOPI, %)"),
     ):
-        rate = {k: 100 * weighted_share(s, f"{idx}_score", weight) for k, s in subsets.items()}
+        rate = {k: 100 * weighted_share(s, f"{idx}_score", weight) for k, s in subset.items()}
         count = float((here[f"{idx}_score"] * here[weight]).sum())
         rows.append(
             figure_row(
@@ -113,11 +128,11 @@ def decile_mix(data: LocalityData, loc: Locality) -> pd.DataFrame:
 
     England is not a row: 10% of its LSOAs are in each decile by definition, and its people by
     decile need the full denominators."""
-    sets = area_sets(data.lsoa21, loc)
+    subset = subsets(data, loc)
     names = {"here": loc.name, "place": loc.place_name}
     frames = []
     for key, name in names.items():
-        s = iod_subset(data.iod, sets[key])
+        s = subset[key]
         pct = s.groupby("imd_decile")["population"].sum().reindex(range(1, 11), fill_value=0)
         frames.append(pd.DataFrame({"area": name, "decile": range(1, 11), "percent": (100 * pct / pct.sum()).values}))
     return pd.concat(frames, ignore_index=True)
@@ -126,14 +141,13 @@ def decile_mix(data: LocalityData, loc: Locality) -> pd.DataFrame:
 def domain_table(data: LocalityData, loc: Locality) -> pd.DataFrame:
     """For each IMD domain: % of the locality's LSOAs in England's most deprived 10% on that domain,
     with its place and the ICS (England 10% by definition)."""
-    sets = area_sets(data.lsoa21, loc)
+    subset = subsets(data, loc)
     columns = {loc.name: "here", loc.place_name: "place", load_places().llr_short_name: "llr", "England": "england"}
-    subsets = {col: iod_subset(data.iod, sets[key]) for col, key in columns.items()}
     rows = []
     for idx, label in DOMAINS.items():
         rec: dict[str, str | float] = {"domain": label}
-        for col, s in subsets.items():
-            rec[col] = 100 * float((s[f"{idx}_decile"] == 1).mean())
+        for col, key in columns.items():
+            rec[col] = 100 * float((subset[key][f"{idx}_decile"] == 1).mean())
         rows.append(rec)
     return pd.DataFrame(rows)
 

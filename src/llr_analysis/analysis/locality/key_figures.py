@@ -16,5 +16,7 @@ from llr_analysis.analysis.locality.screening import screening_figures
 def key_figures(data: LocalityData, loc: Locality) -> pd.DataFrame:
     """Every key figure of the locality: population, deprivation, life expectancy, cancer screening."""
     rows = population_figures(data, loc) + deprivation_figures(data, loc)
-    rows += life_expectancy_figures(data, loc)[0] + screening_figures(data, loc)[0]
+    rows += (
+        life_expectancy_figures(data, loc)[0] + screening_figures(data, loc)[0]
+    )  # new lists: the shared rows stay as they are
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)

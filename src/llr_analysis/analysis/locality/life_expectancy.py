@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.analysis.locality.figure import compare, figure_row
-from llr_analysis.analysis.locality.load import LocalityData
+from llr_analysis.analysis.locality.load import LocalityData, shared
 from llr_analysis.analysis.locality.localities import Locality, lsoa21_codes
 from llr_analysis.places import get_place, load_places
 
@@ -54,7 +54,12 @@ def district_life_expectancy(data: LocalityData, loc: Locality) -> list[dict[str
 
 
 def life_expectancy_figures(data: LocalityData, loc: Locality) -> tuple[list[dict[str, Any]], pd.DataFrame, str]:
-    """Key figures, a detail table, and a sentence on the geography the figures come from."""
+    """Key figures, a detail table, and a sentence on the geography the figures come from (worked out
+    once per locality: the key figures and the page's section both use them)."""
+    return shared(data, ("life_expectancy", loc), lambda: _life_expectancy_figures(data, loc))
+
+
+def _life_expectancy_figures(data: LocalityData, loc: Locality) -> tuple[list[dict[str, Any]], pd.DataFrame, str]:
     if loc.level == "district":
         return district_life_expectancy(data, loc), pd.DataFrame(), "These are the district's own published figures."
     if loc.level == "pcn":

@@ -9,9 +9,10 @@ profile run only selects its rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
@@ -81,10 +82,24 @@ class LocalityData:
     coverage: pd.DataFrame
     screening_standards: dict[str, dict[str, Any]]
     topics: tuple[Topic, ...] = ()
+    #: Figures every profile of a kernel shares (a place's, the ICS's, England's), worked out once
+    #: per :class:`LocalityData` by :func:`shared` (the data are never changed, so neither are they).
+    memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     @property
     def lsoa21(self) -> pd.DataFrame:
         return self.localities.lsoa21
+
+
+T = TypeVar("T")
+
+
+def shared(data: LocalityData, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per ``data`` and ``key``: a comparator's figure (e.g. a place's population by
+    age), the same for every locality of a build. The result must not be changed by the caller."""
+    if key not in data.memo:
+        data.memo[key] = compute()
+    return cast(T, data.memo[key])
 
 
 def iod_wide(iod_lsoa: pd.DataFrame, iod_population: pd.DataFrame, edition: str = IOD_EDITION) -> pd.DataFrame:

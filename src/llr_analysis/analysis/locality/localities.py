@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 
-from llr_analysis.analysis.localities import targets
+from llr_analysis.analysis.localities import areas, targets
+from llr_analysis.analysis.locality.load import LocalityData, shared
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_locality_level, get_place
 
@@ -70,3 +72,10 @@ def area_sets(lsoa21: pd.DataFrame, loc: Locality) -> dict[str, list[str] | None
         "llr": sorted(lsoa21["lsoa21_code"]),
         "england": None,
     }
+
+
+def place_outlines(data: LocalityData, loc: Locality) -> gpd.GeoDataFrame:
+    """The outlines of every locality of the locality's level in its place (a copy, worked out once per
+    place and level): ``locality_code``, ``locality_name``, ``place_id``, ``geometry``."""
+    key = ("outlines", loc.place_id, loc.level)
+    return shared(data, key, lambda: areas.outlines(data.localities, loc.place_id, loc.level)).copy()

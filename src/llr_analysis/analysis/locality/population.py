@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.analysis.locality.figure import estimate_share, figure_row
-from llr_analysis.analysis.locality.load import IOD_EDITION, LocalityData
+from llr_analysis.analysis.locality.load import IOD_EDITION, LocalityData, shared
 from llr_analysis.analysis.locality.localities import Locality, area_sets
 
 #: The year of the single-year-of-age estimates (the latest for small areas here).
@@ -20,24 +20,41 @@ TOTALS_PERIOD = "mid-2022"
 TOTALS_SOURCE = "ONS mid-2022 small-area estimates (based on Census 2021), as published with IoD2025"
 
 
+def mid2022(iod_population: pd.DataFrame) -> pd.Series:
+    """The mid-2022 population of each LSOA 2021 (IoD2025 denominators), by ``lsoa_code``."""
+    return iod_population[iod_population["edition"] == IOD_EDITION].set_index("lsoa_code")["population"]
+
+
 def latest_total(iod_population: pd.DataFrame, lsoa21_codes: list[str]) -> float:
     """The mid-2022 population of a set of LSOAs 2021 (IoD2025 denominators); NaN when any is missing
     (never a partial total)."""
-    den = iod_population[iod_population["edition"] == IOD_EDITION].set_index("lsoa_code")["population"]
-    vals = den.reindex(pd.Index(lsoa21_codes))
+    return total_of(mid2022(iod_population), lsoa21_codes)
+
+
+def total_of(population: pd.Series, lsoa21_codes: list[str]) -> float:
+    """The sum of ``population`` (by LSOA) over a set of LSOAs; NaN when any is missing."""
+    vals = population.reindex(pd.Index(lsoa21_codes))
     return float(vals.sum()) if len(vals) and vals.notna().all() else float("nan")
 
 
 def population_by_age(data: LocalityData, loc: Locality, year: int = POPULATION_YEAR) -> pd.DataFrame:
     """Population by single year of age of the locality, its place, the ICS and England (columns)."""
-    t = data.population[data.population["year"] == year]
+    t = shared(data, ("population", year), lambda: data.population[data.population["year"] == year])
     sets = area_sets(data.lsoa21, loc)
-    cols = {}
-    for key in ("here", "place", "llr"):
-        sub = t[t["lsoa21_code"].isin(sets[key] or [])]
-        cols[key] = sub.groupby("age")["population"].sum()
+
+    def by_age(key: str) -> pd.Series:
+        return t[t["lsoa21_code"].isin(sets[key] or [])].groupby("age")["population"].sum()
+
+    cols = {
+        "here": by_age("here"),
+        # the same for every locality of the place (of the ICS): worked out once
+        "place": shared(data, ("by_age", year, loc.place_id), lambda: by_age("place")),
+        "llr": shared(data, ("by_age", year, "llr"), lambda: by_age("llr")),
+    }
     eng = data.england_population
-    cols["england"] = eng[eng["year"] == year].groupby("age")["population"].sum()
+    cols["england"] = shared(
+        data, ("by_age", year, "england"), lambda: eng[eng["year"] == year].groupby("age")["population"].sum()
+    )
     return pd.DataFrame(cols).fillna(0.0)
 
 
@@ -50,8 +67,10 @@ def population_figures(data: LocalityData, loc: Locality, year: int = POPULATION
     src = "sape_lsoa11_mid2020; lsoa11_lsoa21_lookup"
     sets = area_sets(data.lsoa21, loc)
 
+    population = shared(data, "mid2022", lambda: mid2022(data.iod_population))
+
     def total(key: str) -> float:
-        return latest_total(data.iod_population, sets[key] or [])
+        return total_of(population, sets[key] or [])
 
     # the total is the most recent count (mid-2022, the deprivation pages' denominators): one
     # population per area on every page; the age shares below need single years of age (mid-2020)

@@ -8,12 +8,17 @@ from typing import Any
 import pandas as pd
 
 from llr_analysis.analysis.locality.figure import figure_row, proportion
-from llr_analysis.analysis.locality.load import LocalityData
+from llr_analysis.analysis.locality.load import LocalityData, shared
 from llr_analysis.analysis.locality.localities import Locality
 
 
 def screening_figures(data: LocalityData, loc: Locality) -> tuple[list[dict[str, Any]], str]:
-    """Cervical screening coverage of the PCN's practices (Wilson CI) beside place, ICS and England."""
+    """Cervical screening coverage of the PCN's practices (Wilson CI) beside place, ICS and England
+    (worked out once per locality: the key figures and the page's section both use them)."""
+    return shared(data, ("screening", loc), lambda: _screening_figures(data, loc))
+
+
+def _screening_figures(data: LocalityData, loc: Locality) -> tuple[list[dict[str, Any]], str]:
     if loc.is_area:
         return [], (
             "Cancer screening coverage is published for GP practices (their registered patients), not for "

@@ -8,14 +8,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from llr_analysis.analysis.localities import areas
 from llr_analysis.analysis.localities.load import OUTLINES
 from llr_analysis.analysis.locality import pcn_practices
 from llr_analysis.analysis.locality.deprivation import decile_mix, domain_table
 from llr_analysis.analysis.locality.key_figures import key_figures
 from llr_analysis.analysis.locality.life_expectancy import life_expectancy_figures
 from llr_analysis.analysis.locality.load import LocalityData
-from llr_analysis.analysis.locality.localities import Locality
+from llr_analysis.analysis.locality.localities import Locality, place_outlines
 from llr_analysis.analysis.locality.population import age_profile
 from llr_analysis.analysis.locality.screening import screening_figures
 from llr_analysis.places import get_locality_level, load_places
@@ -161,7 +160,7 @@ def locator_map(page: Page, data: LocalityData, loc: Locality) -> None:
         return
     if loc.level not in OUTLINES:
         return
-    shapes = areas.outlines(data.localities, loc.place_id, loc.level)
+    shapes = place_outlines(data, loc)
     shapes["this"] = (shapes["locality_code"] == loc.code).map({True: loc.name, False: "other"})
     colours = site_colours.focus_colours(loc.name)
     chart = charts.choropleth_categories(
