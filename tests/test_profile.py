@@ -366,3 +366,22 @@ def test_the_profile_words_match_the_topic_pages():
 
     assert {k: SHORT_LABELS[k] for k in DOMAINS} == DOMAINS and len(DOMAINS) == 8
     assert (TOTALS_PERIOD, TOTALS_SOURCE) == (POP_PERIOD, POP_SOURCE)
+
+
+def test_figures_shared_by_the_profiles_of_a_kernel_stay_those_of_each_place(processed_project):
+    """Issue 22: a place's, the ICS's and England's figures are worked out once per loaded data and
+    kept per place: profiles of three places in a row each get their own place's total."""
+    data = locality_load.load(processed_project)
+    den = read_table("deprivation/iod_population", processed_project)
+    den = den[den["edition"] == "IoD2025"].set_index("lsoa_code")["population"]
+    geo = read_table("geography/lsoa21", processed_project)
+    expected = {"rutland": 41225, "leicester": 372495}
+    for level, code in (("ward", "E05012632"), ("ward", ABBEY), ("district", "E07000130"), ("ward", "E05012633")):
+        loc = get_locality(data.targets, level, code)
+        people = key_figures(data, loc).set_index("indicator").loc["People"]
+        place = geo.loc[geo["place_id"] == loc.place_id, "lsoa21_code"]
+        assert people["place_value"] == pytest.approx(den.reindex(place).sum())
+        if loc.place_id in expected:
+            assert people["place_value"] == expected[loc.place_id]
+        assert people["llr_value"] == 1136660 == pytest.approx(den.reindex(geo["lsoa21_code"]).sum())
+    assert key_figures(data, loc).equals(key_figures(data, loc))  # a second run of a profile: the same figures
