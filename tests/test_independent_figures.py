@@ -170,10 +170,13 @@ def test_population_shares_and_mid_2020(raw, headlines, processed_project):
 
 
 def test_a_ward_total_on_its_profile(raw, processed_project):
-    from llr_analysis.analysis import profile
+    from llr_analysis.analysis.locality.key_figures import key_figures
+    from llr_analysis.analysis.locality.load import load
+    from llr_analysis.analysis.locality.localities import get_locality
 
     code = pd.read_csv(raw / WARDS).query("WD24NM == 'Spinney Hills'")["WD24CD"].iloc[0]
-    fig = profile.key_figures(profile.get_locality("ward", code, processed_project), processed_project)
+    data = load(processed_project)
+    fig = key_figures(data, get_locality(data.targets, "ward", code))
     people = fig.set_index("indicator").loc["People", "value"]
     assert people == pytest.approx(ward_mid2022(raw, "Spinney Hills", DISTRICTS["leicester"][0])) == 12194
 
@@ -202,7 +205,9 @@ def test_life_expectancy(raw, headlines):
 
 
 def test_cervical_coverage(raw, headlines, processed_project):
-    from llr_analysis.analysis import profile
+    from llr_analysis.analysis.locality.key_figures import key_figures
+    from llr_analysis.analysis.locality.load import load
+    from llr_analysis.analysis.locality.localities import get_locality
 
     c = cervical(raw)
     leic = c[c["ccg"] == "NHS Leicester City CCG"]
@@ -218,24 +223,24 @@ def test_cervical_coverage(raw, headlines, processed_project):
     members = current_pcns(raw).merge(practices(raw), on="code")
     open_ = members[(members["pcn"] == "U05642") & (members["status"] == "A")]["code"]
     assert "Y03587" not in set(open_)
-    loc = profile.get_locality("pcn", "U05642", processed_project)
-    row = (
-        profile.key_figures(loc, processed_project)
-        .set_index("indicator")
-        .loc["Cervical screening coverage, ages 25-49 (%)"]
-    )
+    data = load(processed_project)
+    loc = get_locality(data.targets, "pcn", "U05642")
+    row = key_figures(data, loc).set_index("indicator").loc["Cervical screening coverage, ages 25-49 (%)"]
     assert row["value"] == pytest.approx(coverage(c[c["code"].isin(open_)]))
 
 
 def test_pcn_deprivation_medians(raw, processed_project):
-    from llr_analysis.analysis import profile
     from llr_analysis.analysis.localities import load as localities_load
     from llr_analysis.analysis.localities import targets as locality_targets
+    from llr_analysis.analysis.locality.key_figures import key_figures
+    from llr_analysis.analysis.locality.load import load
+    from llr_analysis.analysis.locality.localities import get_locality
 
     medians = pcn_medians(raw)
     assert round(medians["leicester"], 1) == 29.5 and round(medians["leicestershire"], 1) == 13.8
     targets = locality_targets.profile_targets(localities_load.load(processed_project))
     for pid, median in medians.items():
         code = targets[(targets["level"] == "pcn") & (targets["place_id"] == pid)]["code"].iloc[0]
-        fig = profile.key_figures(profile.get_locality("pcn", code, processed_project), processed_project)
+        data = load(processed_project)
+        fig = key_figures(data, get_locality(data.targets, "pcn", code))
         assert fig.query("topic == 'deprivation'")["place_value"].iloc[0] == pytest.approx(median)

@@ -1,6 +1,7 @@
-"""Locality profiles (analysis/profile.py, analysis/localities.py, the locality notebook's runs):
+"""Locality profiles (analysis/locality/, analysis/localities/, the locality notebook's runs):
 which localities get a page, and that each figure is the sum or share of its real parts, compared
-by the shared CI-overlap function. Uses the ``processed_project`` fixture (the mirror)."""
+by the shared CI-overlap function. Tests of pure functions build small frames; the others use the
+``processed_project`` fixture (the mirror) through :func:`llr_analysis.analysis.locality.load.load`."""
 
 from __future__ import annotations
 
@@ -10,12 +11,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import profile as prof
 from llr_analysis.analysis.localities import load as localities_load
 from llr_analysis.analysis.localities import pcns as localities
 from llr_analysis.analysis.localities import targets as locality_targets
+from llr_analysis.analysis.locality import load as locality_load
+from llr_analysis.analysis.locality.deprivation import DOMAINS, weighted_share
+from llr_analysis.analysis.locality.figure import FIGURE_COLUMNS, estimate_share, figure_row, proportion
+from llr_analysis.analysis.locality.key_figures import key_figures
+from llr_analysis.analysis.locality.life_expectancy import life_expectancy_figures
+from llr_analysis.analysis.locality.localities import Locality, area_sets, get_locality
+from llr_analysis.analysis.locality.population import TOTALS_PERIOD, TOTALS_SOURCE, latest_total
+from llr_analysis.analysis.locality.screening import screening_figures
 from llr_analysis.errors import ParameterError
 from llr_analysis.process import read_table
+from llr_analysis.stats.benchmark import NOT_TESTED
 from llr_analysis.website.notebooks import BUILD_PARAMETERS, Run, front_matter, plan
 from llr_analysis.website.sitepages import locality_pages
 
@@ -49,15 +58,15 @@ def test_a_pcn_belongs_to_the_place_of_most_of_its_open_practices(processed_proj
 
 def test_unknown_locality_is_refused_with_the_valid_codes(processed_project):
     with pytest.raises(ParameterError, match=r"no locality profile for ward 'E05999999'; valid codes: E05"):
-        prof.get_locality("ward", "E05999999", processed_project)
+        get_locality(locality_load.load(processed_project).targets, "ward", "E05999999")
     with pytest.raises(ParameterError, match="unknown locality level"):
-        prof.get_locality("parish", ABBEY, processed_project)
+        get_locality(locality_load.load(processed_project).targets, "parish", ABBEY)
 
 
 def test_ward_population_is_the_sum_of_its_best_fit_lsoas(processed_project):
-    loc = prof.get_locality("ward", ABBEY, processed_project)
+    loc = get_locality(locality_load.load(processed_project).targets, "ward", ABBEY)
     assert (loc.title, loc.place_id) == ("Abbey ward", "leicester")
-    fig = prof.key_figures(loc, processed_project).set_index("indicator")
+    fig = key_figures(locality_load.load(processed_project), loc).set_index("indicator")
     geo = read_table("geography/lsoa21", processed_project)
     age = read_table("population/lsoa21_age", processed_project)
     age = age[age["year"] == 2020]
@@ -74,13 +83,13 @@ def test_ward_population_is_the_sum_of_its_best_fit_lsoas(processed_project):
     old = fig.loc["Aged 65 and over (% of people)"]
     n65, n = mine.loc[mine["age"] >= 65, "population"].sum(), mine["population"].sum()
     assert old["value"] == pytest.approx(100 * n65 / n) and pd.isna(old["lower_95"]) and pd.isna(old["upper_95"])
-    assert (old["vs_england"], old["vs_place"], old["vs_llr"]) == (prof.NOT_TESTED,) * 3
+    assert (old["vs_england"], old["vs_place"], old["vs_llr"]) == (NOT_TESTED,) * 3
     assert round(old["value"], 1) == 12.8 and round(old["england_value"], 1) == 18.5  # Abbey, mid-2020
 
 
 def test_ward_deprivation_against_england_and_never_a_partial_england(processed_project):
-    loc = prof.get_locality("ward", ABBEY, processed_project)
-    fig = prof.key_figures(loc, processed_project).set_index("indicator")
+    loc = get_locality(locality_load.load(processed_project).targets, "ward", ABBEY)
+    fig = key_figures(locality_load.load(processed_project), loc).set_index("indicator")
     d1 = fig.loc["Small areas in England's most deprived 10% (% of LSOAs)"]
     iod = read_table("deprivation/iod_lsoa", processed_project)
     imd = iod[(iod["edition"] == "IoD2025") & (iod["index_id"] == "imd")]
@@ -96,12 +105,12 @@ def test_ward_deprivation_against_england_and_never_a_partial_england(processed_
         assert math.isnan(idaci["england_value"])
     assert idaci["llr_value"] == pytest.approx(34.63, abs=0.01)
     # IDACI is a share of population estimates: described, never tested (Abbey 57.9%)
-    assert idaci["vs_llr"] == prof.NOT_TESTED and pd.isna(idaci["lower_95"])
+    assert idaci["vs_llr"] == NOT_TESTED and pd.isna(idaci["lower_95"])
 
 
 def test_ward_life_expectancy_comes_from_overlapping_msoas_and_says_so(processed_project):
-    loc = prof.get_locality("ward", ABBEY, processed_project)
-    rows, detail, text = prof.life_expectancy_figures(loc, processed_project)
+    loc = get_locality(locality_load.load(processed_project).targets, "ward", ABBEY)
+    rows, detail, text = life_expectancy_figures(locality_load.load(processed_project), loc)
     assert rows == []  # no ward figure is presented as the ward's own
     assert "overlapping geography, not the ward itself" in text and "2009-13" in text
     assert set(detail["msoa11_code"]) == {"E02002829", "E02002834"}
@@ -110,9 +119,9 @@ def test_ward_life_expectancy_comes_from_overlapping_msoas_and_says_so(processed
 
 
 def test_pcn_profile_sums_its_practices_and_has_no_population(processed_project):
-    loc = prof.get_locality("pcn", ORION, processed_project)
+    loc = get_locality(locality_load.load(processed_project).targets, "pcn", ORION)
     assert (loc.title, loc.place_id, loc.is_area) == ("Orion PCN", "leicester", False)
-    fig = prof.key_figures(loc, processed_project)
+    fig = key_figures(locality_load.load(processed_project), loc)
     assert not (fig["topic"] == "population").any()
     cov = read_table("cancer_screening/practice_coverage", processed_project)
     practices = read_table("cancer_screening/practices", processed_project)
@@ -128,8 +137,8 @@ def test_pcn_profile_sums_its_practices_and_has_no_population(processed_project)
 
 
 def test_area_profiles_say_screening_is_by_practice(processed_project):
-    loc = prof.get_locality("district", "E07000130", processed_project)
-    rows, text = prof.screening_figures(loc, processed_project)
+    loc = get_locality(locality_load.load(processed_project).targets, "district", "E07000130")
+    rows, text = screening_figures(locality_load.load(processed_project), loc)
     assert rows == [] and "published for GP practices" in text
 
 
@@ -174,19 +183,18 @@ def test_each_place_gets_an_index_of_its_profiles():
 
 
 def test_key_figures_download_layout(processed_project):
-    loc = prof.get_locality("ward", "E05012632", processed_project)  # Barleythorpe, Rutland
-    fig = prof.key_figures(loc, processed_project)
-    assert list(fig.columns) == prof.FIGURE_COLUMNS
+    loc = get_locality(locality_load.load(processed_project).targets, "ward", "E05012632")  # Barleythorpe, Rutland
+    fig = key_figures(locality_load.load(processed_project), loc)
+    assert list(fig.columns) == FIGURE_COLUMNS
     assert set(fig["vs_england"]) <= {"better", "similar", "worse", "higher", "lower", "not compared", "not tested"}
     assert pd.notna(fig.loc[fig["indicator"] == "People", "value"]).all()
 
 
-def test_key_messages_name_the_comparison_and_period_and_skip_a_missing_place_value(processed_project, monkeypatch):
-    from llr_analysis.report.profile import key_messages
+def test_key_messages_name_the_comparison_and_period_and_skip_a_missing_place_value(processed_project):
+    from llr_analysis.report.locality.text import key_messages
 
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
-    loc = prof.get_locality("district", "E07000130", processed_project)  # Charnwood
-    messages = key_messages(loc, prof.key_figures(loc, processed_project))
+    loc = get_locality(locality_load.load(processed_project).targets, "district", "E07000130")  # Charnwood
+    messages = key_messages(loc, key_figures(locality_load.load(processed_project), loc))
     assert 2 <= len(messages) <= 4
     # a share of a population estimate is described, never given a verdict
     assert (
@@ -212,12 +220,12 @@ def test_pcn_place_median_uses_the_pcns_each_place_lists(processed_project):
     targets = locality_targets.profile_targets(localities_load.load(processed_project))
     for place, median in expected.items():
         code = targets[(targets["level"] == "pcn") & (targets["place_id"] == place)]["code"].iloc[0]
-        loc = prof.get_locality("pcn", code, processed_project)
-        row = prof.key_figures(loc, processed_project).query("topic == 'deprivation'").iloc[0]
+        loc = get_locality(locality_load.load(processed_project).targets, "pcn", code)
+        row = key_figures(locality_load.load(processed_project), loc).query("topic == 'deprivation'").iloc[0]
         assert row["place_value"] == pytest.approx(median)
         n = len(locality_targets.locality_list(localities_load.load(processed_project), place, "pcn"))
         assert f"{loc.place_name}: {n} PCN{'' if n == 1 else 's'} used" in row["basis"]
-        assert row["vs_place"] == prof.NOT_TESTED  # an index score, not a sample
+        assert row["vs_place"] == NOT_TESTED  # an index score, not a sample
     # LLR: every PCN once
     all_pcns = localities.pcns(localities_load.load(processed_project).practice_table())["locality_code"]
     assert row["llr_value"] == pytest.approx(float(score.reindex(all_pcns).median()))
@@ -236,21 +244,20 @@ NO_SAMPLING_ERROR = (
 def test_no_interval_or_verdict_on_a_figure_without_sampling_error(processed_project, level, code):
     """Issue 20 item 2: counts of areas and shares of population estimates get no interval and no
     better/similar/worse; screening and life expectancy keep theirs."""
-    loc = prof.get_locality(level, code, processed_project)
-    fig = prof.key_figures(loc, processed_project).set_index("indicator")
+    loc = get_locality(locality_load.load(processed_project).targets, level, code)
+    fig = key_figures(locality_load.load(processed_project), loc).set_index("indicator")
     for indicator in NO_SAMPLING_ERROR:
         r = fig.loc[indicator]
         assert pd.isna(r["lower_95"]) and pd.isna(r["upper_95"]), indicator
-        assert {r["vs_england"], r["vs_place"], r["vs_llr"]} == {prof.NOT_TESTED}, indicator
+        assert {r["vs_england"], r["vs_place"], r["vs_llr"]} == {NOT_TESTED}, indicator
 
 
-def test_rutland_with_no_deprived_lsoa_is_none_not_similar(processed_project, monkeypatch):
+def test_rutland_with_no_deprived_lsoa_is_none_not_similar(processed_project):
     from llr_analysis.report.figures import plain_versus
 
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
-    loc = prof.get_locality("ward", "E05012632", processed_project)  # Barleythorpe, Rutland
-    r = prof.key_figures(loc, processed_project).set_index("indicator").loc[NO_SAMPLING_ERROR[0]]
-    assert r["value"] == 0 and r["vs_england"] == prof.NOT_TESTED
+    loc = get_locality(locality_load.load(processed_project).targets, "ward", "E05012632")  # Barleythorpe, Rutland
+    r = key_figures(locality_load.load(processed_project), loc).set_index("indicator").loc[NO_SAMPLING_ERROR[0]]
+    assert r["value"] == 0 and r["vs_england"] == NOT_TESTED
     assert plain_versus(0.0, 10.0, "%") == "none (England 10.0%)"
     assert plain_versus(20.0, 10.0, "%") == "twice England's 10.0%"
     assert plain_versus(12.8, 18.5, "%") == "5.7 points below England's 18.5%"
@@ -262,11 +269,13 @@ def test_pcn_screening_counts_no_closed_practice(processed_project):
     practices = read_table("cancer_screening/practices", processed_project).set_index("practice_code")
     assert practices.loc["Y03587", "status"] == "closed"
     millennium = practices.loc["Y03587", "pcn_code"]
-    loc = prof.get_locality("pcn", millennium, processed_project)
+    loc = get_locality(locality_load.load(processed_project).targets, "pcn", millennium)
     cov = read_table("cancer_screening/practice_coverage", processed_project)
     open_ = practices.index[(practices["pcn_code"] == millennium) & (practices["status"] == "active")]
     mine = cov[cov["practice_code"].isin(open_) & (cov["age_group"] == "25-49") & ~cov["suppressed"].astype(bool)]
-    row = prof.key_figures(loc, processed_project).query("indicator == 'Cervical screening coverage, ages 25-49 (%)'")
+    row = key_figures(locality_load.load(processed_project), loc).query(
+        "indicator == 'Cervical screening coverage, ages 25-49 (%)'"
+    )
     assert (row["count"].iloc[0], row["denominator"].iloc[0]) == (mine["numerator"].sum(), mine["denominator"].sum())
 
 
@@ -275,10 +284,104 @@ def test_a_ward_has_one_total_on_every_page(processed_project):
     deprivation page; the total is now the mid-2022 count on both."""
     geo = read_table("geography/lsoa21", processed_project)
     code = geo.loc[geo["ward_name"] == "Spinney Hills", "ward_code"].iloc[0]
-    loc = prof.get_locality("ward", code, processed_project)
-    people = prof.key_figures(loc, processed_project).set_index("indicator").loc["People"]
+    loc = get_locality(locality_load.load(processed_project).targets, "ward", code)
+    people = key_figures(locality_load.load(processed_project), loc).set_index("indicator").loc["People"]
     assert (people["value"], people["period"]) == (12194, "mid-2022")
-    assert people["vs_england"] == prof.NOT_TESTED
+    assert people["vs_england"] == NOT_TESTED
     dep = read_table("deprivation/iod_population", processed_project)
     dep = dep[(dep["edition"] == "IoD2025") & dep["lsoa_code"].isin(geo.loc[geo["ward_code"] == code, "lsoa21_code"])]
     assert dep["population"].sum() == 12194
+
+
+# ------------------------------------------------------------------ pure functions, small frames
+
+
+def _targets() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "level": ["ward", "ward", "pcn"],
+            "code": ["E05000001", "E05000002", "U00001"],
+            "name": ["North", "South", "Hill PCN"],
+            "place_id": ["rutland", "rutland", "leicester"],
+            "slug": ["ward-e05000001", "ward-e05000002", "pcn-u00001"],
+        }
+    )
+
+
+def test_a_locality_is_found_by_level_and_code_in_any_case():
+    loc = get_locality(_targets(), "ward", " e05000002 ")
+    assert loc == Locality("ward", "E05000002", "South", "rutland")
+    assert (loc.title, loc.slug, loc.is_area, loc.place_name) == ("South ward", "ward-e05000002", True, "Rutland")
+    with pytest.raises(ParameterError, match=r"no locality profile for pcn 'U9'; valid codes: U00001$"):
+        get_locality(_targets(), "pcn", "U9")
+
+
+def test_area_sets_are_the_localitys_place_and_ics_lsoas():
+    lsoa21 = pd.DataFrame(
+        {
+            "lsoa21_code": ["A1", "A2", "A3", "B1"],
+            "ward_code": ["E05000001", "E05000001", "E05000002", "E05000009"],
+            "place_id": ["rutland", "rutland", "rutland", "leicester"],
+        }
+    )
+    sets = area_sets(lsoa21, Locality("ward", "E05000001", "North", "rutland"))
+    assert sets == {"here": ["A1", "A2"], "place": ["A1", "A2", "A3"], "llr": ["A1", "A2", "A3", "B1"], "england": None}
+    assert area_sets(lsoa21, Locality("pcn", "U00001", "Hill PCN", "leicester"))["here"] == []
+
+
+def test_a_total_with_a_missing_area_is_missing_never_partial():
+    den = pd.DataFrame(
+        {"lsoa_code": ["A1", "A2", "A3"], "population": [100.0, 250.0, None], "edition": ["IoD2025"] * 3}
+    )
+    assert latest_total(den, ["A1", "A2"]) == 350
+    assert math.isnan(latest_total(den, ["A1", "A3"])) and math.isnan(latest_total(den, ["A1", "Z9"]))
+    assert math.isnan(latest_total(den, []))
+
+
+def test_weighted_share_is_missing_when_any_weight_is():
+    s = pd.DataFrame({"score": [0.2, 0.4], "children": [100.0, 300.0]})
+    assert weighted_share(s, "score", "children") == pytest.approx((0.2 * 100 + 0.4 * 300) / 400)
+    assert math.isnan(weighted_share(s.assign(children=[100.0, None]), "score", "children"))
+    assert math.isnan(weighted_share(s.iloc[:0], "score", "children"))
+
+
+def test_a_figure_row_compares_only_what_has_an_interval():
+    share = figure_row("t", "Share", "%", "2024", estimate_share(3, 12), 10.0, 20.0, 30.0, "lower_is_better", "b", "s")
+    assert (share["value"], share["lower_95"]) == (25.0, None)
+    assert (share["vs_place"], share["vs_llr"], share["vs_england"]) == (NOT_TESTED,) * 3
+    cov = proportion(700, 1000)  # 70.0%, Wilson 95% interval 67.09-72.76 (by hand)
+    assert (round(cov["lower_95"], 1), round(cov["upper_95"], 1)) == (67.1, 72.8)
+    row = figure_row("t", "Coverage", "%", "2024", cov, 60.0, 70.0, 80.0, "higher_is_better", "b", "s")
+    assert (row["vs_place"], row["vs_llr"], row["vs_england"]) == ("better", "similar", "worse")
+    assert list(row) == FIGURE_COLUMNS
+    assert math.isnan(proportion(0, 0)["value"])
+
+
+def test_the_profile_words_match_the_topic_pages():
+    """The domain labels and the population total's period and source are those of the deprivation and
+    population pages (kept in the locality package so that a profile does not import those topics)."""
+    from llr_analysis.analysis.deprivation import SHORT_LABELS
+    from llr_analysis.analysis.population import TOTALS_PERIOD as POP_PERIOD
+    from llr_analysis.analysis.population import TOTALS_SOURCE as POP_SOURCE
+
+    assert {k: SHORT_LABELS[k] for k in DOMAINS} == DOMAINS and len(DOMAINS) == 8
+    assert (TOTALS_PERIOD, TOTALS_SOURCE) == (POP_PERIOD, POP_SOURCE)
+
+
+def test_figures_shared_by_the_profiles_of_a_kernel_stay_those_of_each_place(processed_project):
+    """Issue 22: a place's, the ICS's and England's figures are worked out once per loaded data and
+    kept per place: profiles of three places in a row each get their own place's total."""
+    data = locality_load.load(processed_project)
+    den = read_table("deprivation/iod_population", processed_project)
+    den = den[den["edition"] == "IoD2025"].set_index("lsoa_code")["population"]
+    geo = read_table("geography/lsoa21", processed_project)
+    expected = {"rutland": 41225, "leicester": 372495}
+    for level, code in (("ward", "E05012632"), ("ward", ABBEY), ("district", "E07000130"), ("ward", "E05012633")):
+        loc = get_locality(data.targets, level, code)
+        people = key_figures(data, loc).set_index("indicator").loc["People"]
+        place = geo.loc[geo["place_id"] == loc.place_id, "lsoa21_code"]
+        assert people["place_value"] == pytest.approx(den.reindex(place).sum())
+        if loc.place_id in expected:
+            assert people["place_value"] == expected[loc.place_id]
+        assert people["llr_value"] == 1136660 == pytest.approx(den.reindex(geo["lsoa21_code"]).sum())
+    assert key_figures(data, loc).equals(key_figures(data, loc))  # a second run of a profile: the same figures

@@ -1,4 +1,4 @@
-"""The colour language (report/colours.py), the localities index (report/locality_index.py) and the
+"""The colour language (report/colours.py), the localities index (report/locality/index.py) and the
 templates (report/templating.py): small frames, no data files."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import pandas as pd
 from shapely.geometry import box
 
 from llr_analysis.places import load_places
-from llr_analysis.report import colours, locality_index
+from llr_analysis.report import colours
+from llr_analysis.report.locality import index as locality_index
 from llr_analysis.report.templating import render
 
 

@@ -72,10 +72,11 @@ def locality_pages(runs, paths: ProjectPaths | None = None) -> dict[str, str]:
     """
     from llr_analysis.analysis.localities import areas
     from llr_analysis.analysis.localities import load as localities_load
+    from llr_analysis.analysis.locality.load import profiles_key_figures
     from llr_analysis.paths import project_paths
     from llr_analysis.places import get_locality_level, load_places
-    from llr_analysis.report import locality_index
     from llr_analysis.report.csv_safety import neutralise_formulas
+    from llr_analysis.report.locality import index as locality_index
 
     paths = paths or project_paths()
     cfg = load_places()
@@ -113,7 +114,7 @@ def locality_pages(runs, paths: ProjectPaths | None = None) -> dict[str, str]:
             files = {
                 f"{place_id}/{r.output.stem}.html": paths.executed / r.downloads / "key-figures.csv" for r in level_runs
             }
-            long = locality_index.key_figures(files)
+            long = profiles_key_figures(files)
             wide, cols = locality_index.wide_table(long)
             blocks = []
             if level in localities_load.OUTLINES and not wide.empty:

@@ -1,6 +1,6 @@
-"""The words, tables and charts of a locality profile page (notebooks/locality.ipynb).
+"""The sections of a locality profile page (notebooks/locality.ipynb), each ``(page, data, loc)``.
 
-Every figure comes from :mod:`llr_analysis.analysis.profile`; this module only words and draws it.
+Every figure comes from :mod:`llr_analysis.analysis.locality`; this module only words and draws it.
 """
 
 from __future__ import annotations
@@ -8,68 +8,31 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from llr_analysis.analysis import pcn_practices
-from llr_analysis.analysis import profile as prof
-from llr_analysis.analysis.localities import areas
-from llr_analysis.analysis.localities import load as localities_load
-from llr_analysis.paths import project_paths
+from llr_analysis.analysis.localities.load import OUTLINES
+from llr_analysis.analysis.locality import pcn_practices
+from llr_analysis.analysis.locality.deprivation import decile_mix, domain_table
+from llr_analysis.analysis.locality.key_figures import key_figures
+from llr_analysis.analysis.locality.life_expectancy import life_expectancy_figures
+from llr_analysis.analysis.locality.load import LocalityData
+from llr_analysis.analysis.locality.localities import Locality, place_outlines
+from llr_analysis.analysis.locality.population import age_profile
+from llr_analysis.analysis.locality.screening import screening_figures
 from llr_analysis.places import get_locality_level, load_places
 from llr_analysis.report import charts
 from llr_analysis.report import colours as site_colours
-from llr_analysis.report.figures import comparison_cell_parts, format_value, period_parts, plain_versus
+from llr_analysis.report.figures import comparison_cell_parts, period_parts
 from llr_analysis.report.localities import pcn_basis_text, ward_basis_text
+from llr_analysis.report.locality.text import VERSUS, fmt, key_messages
 from llr_analysis.report.overview.key_messages import key_messages_html
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.templating import render
-from llr_analysis.report.words import is_older_data
-from llr_analysis.topics import topic_pages
-
-#: Comparison words in sentences ("higher than England").
-_VERSUS = {
-    "better": "better than",
-    "worse": "worse than",
-    "higher": "higher than",
-    "lower": "lower than",
-    "similar": "similar to",
-}
+from llr_analysis.stats.benchmark import NOT_TESTED
 
 
-def fmt(value, unit: str) -> str:
-    """A figure as shown (people whole, % and scores to one decimal): the headline tables' format."""
-    return format_value(pd.Series({"value": value, "unit": unit}))
-
-
-def key_messages(loc: prof.Locality, figures: pd.DataFrame) -> list[str]:
-    """Up to four sentences: first the figures that differ from England by the significance test, then
-    the others in table order (a figure without sampling error described in plain words), each with
-    its comparison and its period; older data said in words."""
-    differs = figures["vs_england"].isin(["better", "worse", "higher", "lower"])
-    picked = pd.concat([figures[differs], figures[~differs]])
-    out = []
-    for r in picked.head(4).itertuples():
-        period = f"{r.period}" + (", older data" if is_older_data(r.period) else "")
-        versus = _VERSUS.get(r.vs_england)
-        england = f", England {fmt(r.england_value, r.unit)}" if pd.notna(r.england_value) else ""
-        place = f", {loc.place_name} {fmt(r.place_value, r.unit)}" if pd.notna(r.place_value) else ""
-        if versus:
-            out.append(
-                f"{r.indicator}: {fmt(r.value, r.unit)}, {versus} England ({fmt(r.england_value, r.unit)})"
-                f"{place} ({period})."
-            )
-        elif r.vs_england == prof.NOT_TESTED and plain_versus(r.value, r.england_value, r.unit):
-            words = plain_versus(r.value, r.england_value, r.unit)
-            if r.value == 0 and pd.notna(r.denominator) and "LSOAs" in r.indicator:
-                words = f"none of its {r.denominator:,.0f} small areas (England {fmt(r.england_value, r.unit)})"
-            out.append(f"{r.indicator}: {fmt(r.value, r.unit)}, {words}{place} ({period}).")
-        else:
-            out.append(f"{r.indicator}: {fmt(r.value, r.unit)}{place}{england} ({period}).")
-    return out
-
-
-def intro(page: Page, loc: prof.Locality) -> None:
+def intro(page: Page, data: LocalityData, loc: Locality) -> None:
     """What the locality is, its key messages and the key-figures table."""
     level = get_locality_level(loc.level)
-    figures = prof.key_figures(loc)
+    figures = key_figures(data, loc)
     what = {
         "ward": f"{loc.title} is an electoral ward (2024) in {loc.place_name}.",
         "district": f"{loc.title} is one of the seven districts of {loc.place_name}.",
@@ -91,31 +54,31 @@ def intro(page: Page, loc: prof.Locality) -> None:
     key_table(page, loc, figures)
 
 
-def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
-    """The key figures as an accessible table (``templates/profile_key_table.html``), with its CSV."""
+def key_table(page: Page, loc: Locality, figures: pd.DataFrame) -> None:
+    """The key figures as an accessible table (``templates/locality/key_table.html``), with its CSV."""
     llr = load_places().llr_short_name
 
     def versus(comparison: str) -> str:
         # The locality compared with the column's area (said in the column header); none for a
         # figure without sampling error.
-        return "" if comparison == prof.NOT_TESTED else _VERSUS.get(comparison, comparison)
+        return "" if comparison == NOT_TESTED else VERSUS.get(comparison, comparison)
 
     rows = [
         {
-            "indicator": r.indicator,
-            "period": period_parts(r.period),
-            "value": fmt(r.value, r.unit),
-            "ci": f"{r.lower_95:.1f}–{r.upper_95:.1f}"
-            if pd.notna(r.lower_95) and pd.notna(r.upper_95) and r.unit != "people"
+            "indicator": r["indicator"],
+            "period": period_parts(r["period"]),
+            "value": fmt(r["value"], str(r["unit"])),
+            "ci": f"{r['lower_95']:.1f}–{r['upper_95']:.1f}"
+            if pd.notna(r["lower_95"]) and pd.notna(r["upper_95"]) and r["unit"] != "people"
             else "",
-            "vs_england": comparison_cell_parts(r.vs_england, r.value, r.england_value, r.unit),
-            "england": fmt(r.england_value, r.unit),
-            "place_value": fmt(r.place_value, r.unit),
-            "vs_place": versus(r.vs_place),
-            "llr_value": fmt(r.llr_value, r.unit),
-            "vs_llr": versus(r.vs_llr),
+            "vs_england": comparison_cell_parts(r["vs_england"], r["value"], r["england_value"], str(r["unit"])),
+            "england": fmt(r["england_value"], str(r["unit"])),
+            "place_value": fmt(r["place_value"], str(r["unit"])),
+            "vs_place": versus(str(r["vs_place"])),
+            "llr_value": fmt(r["llr_value"], str(r["unit"])),
+            "vs_llr": versus(str(r["vs_llr"])),
         }
-        for r in figures.itertuples()
+        for r in figures.to_dict("records")
     ]
     caption = (
         f"Key figures for {loc.title} (95% confidence intervals in brackets). In the {loc.place_name} and "
@@ -129,7 +92,7 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
     link, _ = page.write_csv(download, "key-figures")
     page.html(
         render(
-            "profile_key_table.html",
+            "locality/key_table.html",
             caption=caption,
             name=loc.name,
             place=loc.place_name,
@@ -148,9 +111,9 @@ def key_table(page: Page, loc: prof.Locality, figures: pd.DataFrame) -> None:
         )
 
 
-def pcn_where(page: Page, loc: prof.Locality) -> None:
+def pcn_where(page: Page, data: LocalityData, loc: Locality) -> None:
     """Where a PCN is, in words (its practices' postcode districts and places), and its member practices."""
-    m = pcn_practices.members(loc.code)
+    m = pcn_practices.members(data, loc.code)
     active = m[m["status"].eq("active")]
     districts = sorted(active["postcode_district"].dropna().unique())
     places = list(dict.fromkeys(active["place"].dropna()))
@@ -190,16 +153,15 @@ def pcn_where(page: Page, loc: prof.Locality) -> None:
     )
 
 
-def locator_map(page: Page, loc: prof.Locality) -> None:
+def locator_map(page: Page, data: LocalityData, loc: Locality) -> None:
     """Where the locality is: its place's localities of the same level, this one highlighted (a PCN,
     which has no boundary: its practices, in words and a table)."""
     if loc.level == "pcn":
-        pcn_where(page, loc)
+        pcn_where(page, data, loc)
         return
-    if loc.level not in localities_load.OUTLINES:
+    if loc.level not in OUTLINES:
         return
-    loc_data = localities_load.load(project_paths(), practices=False, outline_levels=[loc.level])
-    shapes = areas.outlines(loc_data, loc.place_id, loc.level)
+    shapes = place_outlines(data, loc)
     shapes["this"] = (shapes["locality_code"] == loc.code).map({True: loc.name, False: "other"})
     colours = site_colours.focus_colours(loc.name)
     chart = charts.choropleth_categories(
@@ -218,9 +180,9 @@ def locator_map(page: Page, loc: prof.Locality) -> None:
     labels = charts.label_layers(shapes, 360, 300, only=named)
     base = chart.copy()
     base.width = base.height = alt.Undefined
-    chart = alt.layer(base, *labels).project(type="mercator").properties(width=360, height=300)
+    layered = alt.layer(base, *labels).project(type="mercator").properties(width=360, height=300)
     page.chart(
-        chart,
+        layered,
         "locator-map",
         title=f"Where {loc.title} is in {loc.place_name}",
         description=f"Map of the {get_locality_level(loc.level).plural.lower()} of {loc.place_name}, "
@@ -232,23 +194,23 @@ def locator_map(page: Page, loc: prof.Locality) -> None:
     )
 
 
-def population_section(page: Page, loc: prof.Locality) -> None:
+def population_section(page: Page, data: LocalityData, loc: Locality) -> None:
     if not loc.is_area:
         page.markdown(
             "No population figures are shown for PCNs: the numbers of patients registered with each practice "
             "by age are not among the sources this site reads, so a PCN's age profile cannot be given here."
         )
         return
-    ap = prof.age_profile(loc)
-    areas = list(dict.fromkeys(ap["area"]))
+    ap = age_profile(data, loc)
+    areas_ = list(dict.fromkeys(ap["area"]))
     chart = (
         alt.Chart(ap)
         .mark_line(point=True)
         .encode(
             x=alt.X("age_band:N", sort=list(dict.fromkeys(ap["age_band"])), title="Age"),
             y=alt.Y("percent:Q", title="% of people"),
-            color=alt.Color("area:N", title="Area", scale=site_colours.series_scale(areas, focus=loc.name)),
-            strokeDash=alt.StrokeDash("area:N", title="Area", scale=site_colours.dash_scale(areas, focus=loc.name)),
+            color=alt.Color("area:N", title="Area", scale=site_colours.series_scale(areas_, focus=loc.name)),
+            strokeDash=alt.StrokeDash("area:N", title="Area", scale=site_colours.dash_scale(areas_, focus=loc.name)),
             tooltip=["area:N", "age_band:N", alt.Tooltip("percent:Q", format=".1f")],
         )
         .properties(width=520, height=260)
@@ -266,14 +228,10 @@ def population_section(page: Page, loc: prof.Locality) -> None:
         ),
     )
     if loc.level == "ward":
-        page.markdown(
-            ward_basis_text(
-                localities_load.load(project_paths(), practices=False, outline_levels=["ward"]), loc.place_id
-            )
-        )
+        page.markdown(ward_basis_text(data.localities, loc.place_id))
 
 
-def deprivation_section(page: Page, loc: prof.Locality) -> None:
+def deprivation_section(page: Page, data: LocalityData, loc: Locality) -> None:
     if not loc.is_area:
         page.markdown(
             "For a PCN, deprivation is the IMD 2019 score of the small areas its registered patients live "
@@ -283,7 +241,7 @@ def deprivation_section(page: Page, loc: prof.Locality) -> None:
             "PCN counted once, in the place it is listed under). " + pcn_basis_text()
         )
         return
-    mix = prof.decile_mix(loc)
+    mix = decile_mix(data, loc)
     chart = (
         alt.Chart(mix)
         .mark_bar()
@@ -313,7 +271,7 @@ def deprivation_section(page: Page, loc: prof.Locality) -> None:
             source_id="iod2025_england; iod2025_file7_llr",
         ),
     )
-    dom = prof.domain_table(loc)
+    dom = domain_table(data, loc)
     page.table(
         dom.rename(columns={"domain": "Domain"}),
         "domains",
@@ -322,8 +280,8 @@ def deprivation_section(page: Page, loc: prof.Locality) -> None:
     )
 
 
-def life_expectancy_section(page: Page, loc: prof.Locality) -> None:
-    _, detail, text = prof.life_expectancy_figures(loc)
+def life_expectancy_section(page: Page, data: LocalityData, loc: Locality) -> None:
+    _, detail, text = life_expectancy_figures(data, loc)
     page.markdown(text)
     if detail.empty:
         return
@@ -355,8 +313,8 @@ def life_expectancy_section(page: Page, loc: prof.Locality) -> None:
     page.table(shown, "life-expectancy", caption=caption)
 
 
-def screening_section(page: Page, loc: prof.Locality) -> None:
-    rows, text = prof.screening_figures(loc)
+def screening_section(page: Page, data: LocalityData, loc: Locality) -> None:
+    rows, text = screening_figures(data, loc)
     page.markdown(text)
     if rows:
         page.markdown(
@@ -365,12 +323,12 @@ def screening_section(page: Page, loc: prof.Locality) -> None:
             "coverage (all three programmes) is published by OHID Fingertips for GP practices and PCNs."
         )
     if loc.level == "pcn":
-        practice_screening(page, loc)
+        practice_screening(page, data, loc)
 
 
-def practice_screening(page: Page, loc: prof.Locality) -> None:
+def practice_screening(page: Page, data: LocalityData, loc: Locality) -> None:
     """Each open member practice's cervical screening coverage with its interval and comparison."""
-    sc = pcn_practices.screening(loc.code)
+    sc = pcn_practices.screening(data, loc.code)
     if sc.empty:
         return
     for (age, period), g in sc.groupby(["age_group", "period"], sort=True):
@@ -399,15 +357,15 @@ def practice_screening(page: Page, loc: prof.Locality) -> None:
         )
 
 
-def links(page: Page, loc: prof.Locality) -> None:
+def links(page: Page, data: LocalityData, loc: Locality) -> None:
     """Links to the place's topic pages (one folder up from localities/<place>/)."""
     links_ = [
-        {"href": f"../../{t.id}/{loc.place_id}.html", "text": f"{t.title}: {loc.place_name}"} for t in topic_pages()
+        {"href": f"../../{t.id}/{loc.place_id}.html", "text": f"{t.title}: {loc.place_name}"} for t in data.topics
     ]
     page.html(render("link_list.html", links=links_))
 
 
-def for_analysts(page: Page, loc: prof.Locality) -> None:
+def for_analysts(page: Page, loc: Locality) -> None:
     page.note(
         "Comparisons use OHID's confidence-interval overlap test: a figure is higher or lower than a comparator "
         "when its 95% interval lies wholly above or below the comparator's value; screening coverage has Wilson "

@@ -1,11 +1,12 @@
 """What a place's localities index page shows: a map of every locality of a level (each a link to its
 profile, shaded by deprivation) and one table of key figures for every locality (sortable, with a rank
-and a CSV). Figures are the profiles' own key figures (their ``key-figures.csv``), never recomputed.
+and a CSV). Figures are the profiles' own key figures (their ``key-figures.csv``, read by
+:func:`llr_analysis.analysis.locality.load.profiles_key_figures`), never recomputed.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -21,21 +22,11 @@ LABEL_SIZE = 11  # px at full width; labels are hidden on phones (site.css), nam
 MAX_LABELS = 25
 
 
-def key_figures(files: dict[str, Path]) -> pd.DataFrame:
-    """The key figures of every profile: ``{profile page href: its key-figures.csv}`` -> long table
-    with ``href``."""
-    frames = []
-    for href, f in files.items():
-        if f.exists():
-            frames.append(pd.read_csv(f).assign(href=href))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
 def _short(indicator: str) -> str:
     return str(indicator).split(" (")[0]
 
 
-def wide_table(long: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+def wide_table(long: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, str]]]:
     """One row per locality, one column per key figure (those that most localities have), in the
     profiles' order; and the columns' descriptions (name, unit, period)."""
     if long.empty:
@@ -53,17 +44,19 @@ def wide_table(long: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     return wide.reset_index(), cols
 
 
-def _fmt(value, unit: str) -> str:
+def _fmt(value: Any, unit: str) -> str:
     if pd.isna(value):
         return "–"
     return f"{value:,.0f}" if unit == "people" else f"{value:,.1f}"
 
 
 def rank_column(wide: pd.DataFrame) -> str | None:
-    return next((c for c in wide.columns if str(c).startswith(RANK_BY)), None)
+    return next((str(c) for c in wide.columns if str(c).startswith(RANK_BY)), None)
 
 
-def table_html(wide: pd.DataFrame, cols: list[dict], level_plural: str, place_name: str, csv_href: str) -> str:
+def table_html(
+    wide: pd.DataFrame, cols: list[dict[str, str]], level_plural: str, place_name: str, csv_href: str
+) -> str:
     """The sortable table of every locality's key figures (names link to the profiles)."""
     rank_by = rank_column(wide)
     if rank_by is not None:
@@ -94,7 +87,7 @@ def table_html(wide: pd.DataFrame, cols: list[dict], level_plural: str, place_na
         + ". Select a column heading to sort by it."
     )
     return render(
-        "locality_table.html",
+        "locality/index_table.html",
         caption=caption,
         columns=columns,
         rows=rows,
@@ -104,7 +97,7 @@ def table_html(wide: pd.DataFrame, cols: list[dict], level_plural: str, place_na
     )
 
 
-def _label_boxes_collide(a, b) -> bool:
+def _label_boxes_collide(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
@@ -124,7 +117,8 @@ def map_svg(shapes: gpd.GeoDataFrame, wide: pd.DataFrame, level_plural: str, pla
     if rank_by is not None and info[rank_by].notna().sum() >= 5:
         fifth = pd.qcut(info[rank_by].rank(method="first"), 5, labels=False)
 
-    def path(geom) -> str:
+    def path(geom: Any) -> str:
+        # SVG path data (not HTML): "M x,y L x,y ... Z" per ring, in pixels
         parts = []
         polys = getattr(geom, "geoms", [geom])
         for poly in polys:
@@ -143,16 +137,18 @@ def map_svg(shapes: gpd.GeoDataFrame, wide: pd.DataFrame, level_plural: str, pla
             if fifth is not None and code in fifth.index and pd.notna(fifth[code])
             else "#eeeeee"
         )
-        tip = r.locality_name + ("" if value is None or pd.isna(value) else f": {_short(rank_by)} {value:.1f}")
+        tip = str(r.locality_name) + (
+            "" if value is None or pd.isna(value) else f": {_short(str(rank_by))} {value:.1f}"
+        )
         areas.append({"d": path(r.geometry), "href": href, "title": tip, "fill": colour})
     labels = []
     if len(g) <= MAX_LABELS:
         pts = g.assign(area=g.area).sort_values("area", ascending=False)
-        boxes: list[tuple] = []
+        boxes: list[tuple[float, ...]] = []
         for r in pts.itertuples(index=False):
             p = r.geometry.representative_point()
             x, y = (p.x - minx) * scale, (maxy - p.y) * scale
-            w = 0.58 * LABEL_SIZE * len(r.locality_name)
+            w = 0.58 * LABEL_SIZE * len(str(r.locality_name))
             box = (x - w / 2, y - LABEL_SIZE, x + w / 2, y + 2)
             if box[0] < 0 or box[2] > MAP_WIDTH or any(_label_boxes_collide(box, b) for b in boxes):
                 continue  # a name that would overlap another (or leave the map) is left to the tooltip
@@ -167,7 +163,7 @@ def map_svg(shapes: gpd.GeoDataFrame, wide: pd.DataFrame, level_plural: str, pla
         else []
     )
     return render(
-        "locality_map.html",
+        "locality/index_map.html",
         width=MAP_WIDTH,
         height=height,
         areas=areas,
@@ -177,7 +173,7 @@ def map_svg(shapes: gpd.GeoDataFrame, wide: pd.DataFrame, level_plural: str, pla
         title=f"Map of the {len(areas)} {level_plural.lower()} of {place_name}",
         description=(
             f"Each of the {len(areas)} {level_plural.lower()} is a link to its profile"
-            + (f", shaded by fifths of {_short(rank_by)} (darker = more deprived)" if fifth is not None else "")
+            + (f", shaded by fifths of {_short(str(rank_by))} (darker = more deprived)" if fifth is not None else "")
             + ". Names that would overlap are left out of the map: point at an area or use the table below."
         ),
     )
