@@ -360,9 +360,9 @@ def test_a_figure_row_compares_only_what_has_an_interval():
 def test_the_profile_words_match_the_topic_pages():
     """The domain labels and the population total's period and source are those of the deprivation and
     population pages (kept in the locality package so that a profile does not import those topics)."""
-    from llr_analysis.analysis.deprivation import SHORT_LABELS
-    from llr_analysis.analysis.population import TOTALS_PERIOD as POP_PERIOD
-    from llr_analysis.analysis.population import TOTALS_SOURCE as POP_SOURCE
+    from llr_analysis.analysis.deprivation.domains import SHORT_LABELS
+    from llr_analysis.analysis.population.totals import TOTALS_PERIOD as POP_PERIOD
+    from llr_analysis.analysis.population.totals import TOTALS_SOURCE as POP_SOURCE
 
     assert {k: SHORT_LABELS[k] for k in DOMAINS} == DOMAINS and len(DOMAINS) == 8
     assert (TOTALS_PERIOD, TOTALS_SOURCE) == (POP_PERIOD, POP_SOURCE)
