@@ -22,14 +22,14 @@ import pandas as pd
 import pytest
 
 from llr_analysis import process, settings
-from llr_analysis.analysis import life_expectancy_fingertips as le_ft
+from llr_analysis.analysis.life_expectancy import fingertips as le_ft
 from llr_analysis.fetch import fingertips
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.process import fingertips as reader
 from llr_analysis.report import cancer_screening as scr_report
 from llr_analysis.report import cancer_screening_fingertips as scr_ft
-from llr_analysis.report import life_expectancy as le_report
-from llr_analysis.report import life_expectancy_fingertips as le_ft_report
+from llr_analysis.report.life_expectancy import fingertips as le_ft_report
+from llr_analysis.report.life_expectancy import sections as le_report
 from llr_analysis.stats import compare_by_ci_overlap
 from recording_page import RecordingPage
 
@@ -352,7 +352,7 @@ def test_pages_on_the_mirrors_project_offline_and_after_fetching(processed_proje
     """Offline (the mirror's project as built): nothing new on either page. After fetching the recorded
     responses and running the real steps: the NHS-area table on the Rutland breast section, and
     Leicestershire's county life expectancy with its interval replacing the 2016-18 headline."""
-    from llr_analysis.analysis import life_expectancy as le
+    from llr_analysis.analysis.life_expectancy import places as le
 
     for place in ("leicester", "leicestershire", "rutland"):
         page = RecordingPage()

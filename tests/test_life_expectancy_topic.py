@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import life_expectancy as le
+from llr_analysis.analysis.life_expectancy import places as le
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.process import read_table
@@ -27,7 +27,7 @@ from llr_analysis.process.life_expectancy import (
     read_msoa_workbook,
     read_ons_la,
 )
-from llr_analysis.report import life_expectancy as le_report
+from llr_analysis.report.life_expectancy import sections as le_report
 from llr_analysis.report.page import DOWNLOAD_COLUMNS, chart_specs
 from llr_analysis.stats import compare_by_ci_overlap
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import life_expectancy as le
-from llr_analysis.report import life_expectancy as le_report
+from llr_analysis.analysis.life_expectancy import places as le
+from llr_analysis.report.life_expectancy import sections as le_report
 from recording_page import RecordingPage
 
 
@@ -132,7 +132,7 @@ def write_page(place, paths, sex="Male", measure="birth"):
 
 
 def write_localities(place, paths, sex="Male"):
-    from llr_analysis.report import life_expectancy_localities as le_loc
+    from llr_analysis.report.life_expectancy import localities as le_loc
 
     page = RecordingPage()
     msoa = le.msoa_le(place, sex, paths)
@@ -187,7 +187,7 @@ def test_rutland_sections(processed_project):
 
 def test_trend_chart_highlights_the_place_against_grey_districts(processed_project):
     from llr_analysis.report import colours
-    from llr_analysis.report.life_expectancy_charts import DISTRICT_GREY, DISTRICTS_LABEL, line_chart
+    from llr_analysis.report.life_expectancy.charts import DISTRICT_GREY, DISTRICTS_LABEL, line_chart
 
     trend = le.le_series("leicestershire", "birth", processed_project)
     spec = line_chart(trend, "value", "Years", "Leicestershire", le.LE_SERIES).to_dict()
@@ -255,7 +255,7 @@ def test_leicester_and_leicestershire_localities(processed_project):
 
 
 def test_practices_apart_never_join_a_pcn():
-    from llr_analysis.analysis.life_expectancy_localities import pcn_le
+    from llr_analysis.analysis.life_expectancy.localities import pcn_le
 
     practices = pd.DataFrame(
         {

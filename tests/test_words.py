@@ -20,7 +20,7 @@ def test_every_area_at_a_tie_is_named_as_shown():
 
 
 def test_the_county_summary_names_both_districts_at_the_female_minimum(processed_project, monkeypatch):
-    from llr_analysis.report import life_expectancy as le_report
+    from llr_analysis.report.life_expectancy import sections as le_report
 
     monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
     text = le_report.place_summary_text("leicestershire", "birth", processed_project)

@@ -200,7 +200,7 @@ def population_figures(headlines: pd.DataFrame) -> pd.DataFrame:
 def _lacking(rows: pd.DataFrame, period: str, paths=None) -> list[dict]:
     """Places without a life expectancy figure for ``period``: their latest period and their districts'
     range in ``period`` by sex (from :func:`llr_analysis.analysis.life_expectancy.district_range`)."""
-    from llr_analysis.analysis.life_expectancy_periods import district_range
+    from llr_analysis.analysis.life_expectancy.periods import district_range
 
     out = []
     for area_id, g in rows.groupby("area_id", sort=False):

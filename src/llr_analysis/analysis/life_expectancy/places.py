@@ -25,7 +25,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.life_expectancy_fingertips import headline as official_headline
+from llr_analysis.analysis.life_expectancy.fingertips import headline as official_headline
 from llr_analysis.errors import ParameterError
 from llr_analysis.places import get_place, load_places
 from llr_analysis.process import read_table
@@ -552,6 +552,6 @@ def headlines(paths=None) -> pd.DataFrame:
             )
     out = pd.DataFrame(rows)
     out["topic"] = "life_expectancy"
-    from llr_analysis.analysis.life_expectancy_periods import note_older_periods
+    from llr_analysis.analysis.life_expectancy.periods import note_older_periods
 
     return note_older_periods(out, paths)

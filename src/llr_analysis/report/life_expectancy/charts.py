@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.life_expectancy import SERIES_SHORT, SEXES
+from llr_analysis.analysis.life_expectancy.places import SERIES_SHORT, SEXES
 from llr_analysis.report import colours
 from llr_analysis.report.charts import geo_data
 from llr_analysis.stats import COMPARISON_COLOURS

@@ -3,9 +3,16 @@ another place's). Split from :mod:`llr_analysis.report.life_expectancy`, which r
 
 from __future__ import annotations
 
-from llr_analysis.analysis.life_expectancy import LE_SERIES, SERIES_SHORT, place_gap
+from llr_analysis.analysis.life_expectancy.places import LE_SERIES, SERIES_SHORT, place_gap
 from llr_analysis.places import get_place
-from llr_analysis.report.life_expectancy import _gap_words
+
+
+def _gap_words(gap: float) -> str:
+    """'2.2 years below England' / '0.4 years above England' / 'the same as England' (1 dp)."""
+    r = round(float(gap), 1)
+    if r == 0:
+        return "the same as England"
+    return f"{abs(r):.1f} years {'below' if r < 0 else 'above'} England"
 
 
 def _gap_direction(gap: float) -> str:

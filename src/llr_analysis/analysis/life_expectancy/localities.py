@@ -24,7 +24,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.life_expectancy import SEXES, gap_to_england, gp_practice_le, latest_values, le_series
+from llr_analysis.analysis.life_expectancy.places import SEXES, gap_to_england, gp_practice_le, latest_values, le_series
 from llr_analysis.analysis.localities import load as localities_load
 from llr_analysis.analysis.localities import pcns as localities
 from llr_analysis.analysis.localities import targets

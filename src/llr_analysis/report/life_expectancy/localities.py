@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis import life_expectancy_localities as lel
+from llr_analysis.analysis.life_expectancy import localities as lel
 from llr_analysis.analysis.localities import areas
 from llr_analysis.analysis.localities import load as localities_load
 from llr_analysis.paths import project_paths
@@ -297,7 +297,7 @@ def pcn_tab(page: Page, place: str, paths=None) -> None:
         )
     else:
         page.markdown(f"Every practice of {name} in the file is open and belongs to a PCN.")
-    from llr_analysis.report.life_expectancy import gp_section
+    from llr_analysis.report.life_expectancy.sections import gp_section
 
     gp_section(page, paths)  # every LLR practice by deprivation quintile
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis import life_expectancy_fingertips as ft
-from llr_analysis.analysis.life_expectancy import SEXES, _versus, check_measure
+from llr_analysis.analysis.life_expectancy import fingertips as ft
+from llr_analysis.analysis.life_expectancy.places import SEXES, _versus, check_measure
 from llr_analysis.places import get_place
-from llr_analysis.report import life_expectancy as le_report
+from llr_analysis.report.life_expectancy import sections as le_report
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.words import at_extreme
 

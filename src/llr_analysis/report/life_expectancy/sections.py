@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis import life_expectancy as le
-from llr_analysis.analysis.life_expectancy import (
+from llr_analysis.analysis.life_expectancy import places as le
+from llr_analysis.analysis.life_expectancy.places import (
     LE_SERIES,
     MEASURES,
     MIN_MSOAS_FOR_GRADIENT,
@@ -34,7 +34,7 @@ from llr_analysis.places import get_place, load_places
 from llr_analysis.process import read_table
 from llr_analysis.process.life_expectancy import SERIES
 from llr_analysis.report import colours
-from llr_analysis.report.life_expectancy_charts import (
+from llr_analysis.report.life_expectancy.charts import (
     gp_chart,
     hle_chart,
     imd_scatter,
@@ -44,16 +44,9 @@ from llr_analysis.report.life_expectancy_charts import (
     poor_health_chart,
     series_break_display,
 )
+from llr_analysis.report.life_expectancy.text import _gap_words
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.words import at_extreme
-
-
-def _gap_words(gap: float) -> str:
-    """'2.2 years below England' / '0.4 years above England' / 'the same as England' (1 dp)."""
-    r = round(float(gap), 1)
-    if r == 0:
-        return "the same as England"
-    return f"{abs(r):.1f} years {'below' if r < 0 else 'above'} England"
 
 
 def _were(n: int) -> str:
@@ -66,13 +59,6 @@ def _change_words(first_gap: float, latest_gap: float) -> str:
     if round(d, 1) == 0:
         return "did not change"
     return f"{'widened' if d > 0 else 'narrowed'} by {abs(d):.1f} years"
-
-
-def place_gap_text(place: str, paths=None) -> str:
-    """The place's own gap to England at birth: see :func:`llr_analysis.report.life_expectancy_gap.place_gap_text`."""
-    from llr_analysis.report.life_expectancy_gap import place_gap_text as text
-
-    return text(place, paths)
 
 
 def place_summary_text(place: str, measure: str = "birth", paths=None) -> str:
