@@ -201,13 +201,15 @@ def _lacking(rows: pd.DataFrame, period: str, paths=None) -> list[dict]:
     """Places without a life expectancy figure for ``period``: their latest period and their districts'
     range in ``period`` by sex (from :func:`llr_analysis.analysis.life_expectancy.district_range`)."""
     from llr_analysis.analysis.life_expectancy.periods import district_range
+    from llr_analysis.process import read_table
 
     out = []
     for area_id, g in rows.groupby("area_id", sort=False):
         ranges = {}
         for sex in ("males", "females"):
             try:
-                ranges[sex] = district_range(str(area_id), sex[:-1].capitalize(), period, paths)
+                le_la = read_table("life_expectancy/le_la", paths)
+                ranges[sex] = district_range(le_la, str(area_id), sex[:-1].capitalize(), period)
             except LLRError:
                 ranges[sex] = None
         out.append({"area_name": g["area_name"].iloc[0], "period": str(g["period"].iloc[0]), "districts": ranges})
