@@ -52,11 +52,14 @@ def collect_headlines(paths=None) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     frames, missing = [], []
     for topic in topic_pages(paths if paths is not None else project_paths()):
         title = topic.title
-        try:
-            mod = importlib.import_module(f"llr_analysis.analysis.{topic.id}")
+        try:  # a topic package's headlines module (issue 21), else a topic module with headlines()
+            mod = importlib.import_module(f"llr_analysis.analysis.{topic.id}.headlines")
         except ModuleNotFoundError:
-            missing.append((title, "this topic is not part of the build yet"))
-            continue
+            try:
+                mod = importlib.import_module(f"llr_analysis.analysis.{topic.id}")
+            except ModuleNotFoundError:
+                missing.append((title, "this topic is not part of the build yet"))
+                continue
         if not hasattr(mod, "headlines"):
             missing.append((title, "this topic does not publish headline figures yet"))
             continue
