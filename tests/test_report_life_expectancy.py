@@ -287,3 +287,43 @@ def test_practices_apart_never_join_a_pcn():
     assert list(out["pcn_name"]) == ["Two PCN", "One PCN"]  # lowest median for males first
     assert out.set_index("pcn_name").loc["One PCN", "male_median"] == 78.0
     assert out["practices"].sum() == 3 and 60.0 not in set(out["male_low"])
+
+
+def test_district_range_and_the_note_on_an_older_headline():
+    from llr_analysis.analysis.life_expectancy.periods import district_range, note_older_periods
+
+    ft = "fingertips_90366"
+    le_la = le_rows(
+        ("E07000129", "Blaby", ft, "2023-25", 81.44),  # shown as 81.4: a tie with Charnwood at 1 dp
+        ("E07000130", "Charnwood", ft, "2023-25", 81.4),
+        ("E07000131", "Harborough", ft, "2023-25", 82.0),
+        ("E06000016", "Leicester", ft, "2023-25", 77.5),  # not a district of Leicestershire
+        ("E07000131", "Harborough", ft, "2022-24", 79.0),  # another period
+    )
+    r = district_range(le_la, "leicestershire", "Male", "2023-25")
+    assert r == {
+        "n": 3,
+        "low": 81.4,
+        "low_names": "Blaby and Charnwood",
+        "high": 82.0,
+        "high_names": "Harborough",
+        "period": "2023-25",
+    }
+    assert district_range(le_la, "leicestershire", "Female", "2023-25") is None
+    assert district_range(le_la, "rutland", "Male", "2023-25") is None  # a unitary authority: no districts
+    h = pd.DataFrame(
+        {
+            "indicator": ["Life expectancy at birth, males"] * 2 + ["Healthy life expectancy at birth, males"],
+            "area_id": ["leicester", "leicestershire", "leicestershire"],
+            "area_name": ["Leicester", "Leicestershire", "Leicestershire"],
+            "period": ["2023-25", "2016-18", "2022-24"],
+            "note": ["extract", "ONS 2019 edition", "ONS"],
+        }
+    )
+    notes = note_older_periods(h, le_la)["note"].tolist()
+    assert notes == [
+        "extract",
+        "ONS 2019 edition; no figure for Leicestershire as a whole after 2016-18; in 2023-25 its 3 districts "
+        "ranged from 81.4 (Blaby and Charnwood) to 82.0 years (Harborough)",
+        "ONS",  # healthy life expectancy is not a life expectancy headline
+    ]
