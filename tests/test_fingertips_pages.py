@@ -21,19 +21,23 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from life_expectancy_data import small_data
 from llr_analysis import process, settings
-from llr_analysis.analysis import life_expectancy_fingertips as le_ft
 from llr_analysis.analysis.cancer_screening.fingertips import place_nhs_table
 from llr_analysis.analysis.cancer_screening.load import CancerScreeningData
 from llr_analysis.analysis.cancer_screening.load import load as load_screening
+from llr_analysis.analysis.life_expectancy import fingertips as le_ft
+from llr_analysis.analysis.life_expectancy.headlines import headlines as le_headlines
+from llr_analysis.analysis.life_expectancy.load import LifeExpectancyData, load, load_fingertips
 from llr_analysis.analysis.localities.load import LocalitiesData
 from llr_analysis.fetch import fingertips
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.process import fingertips as reader
-from llr_analysis.report import life_expectancy as le_report
-from llr_analysis.report import life_expectancy_fingertips as le_ft_report
 from llr_analysis.report.cancer_screening import fingertips as scr_ft
 from llr_analysis.report.cancer_screening.programme import render_programme
+from llr_analysis.report.life_expectancy import fingertips as le_ft_report
+from llr_analysis.report.life_expectancy import sections as le_report
+from llr_analysis.report.life_expectancy import text as le_text
 from llr_analysis.stats import compare_by_ci_overlap
 from recording_page import RecordingPage
 
@@ -109,7 +113,13 @@ def offline(tmp_path) -> ProjectPaths:
 @pytest.fixture
 def extract_summary(monkeypatch):
     """The extract's summary sentence stands in for the real one (which needs the mirror's tables)."""
-    monkeypatch.setattr(le_report, "place_summary_text", lambda place, measure="birth", paths=None: SUMMARY)
+    monkeypatch.setattr(le_text, "place_summary_text", lambda data, place, measure="birth": SUMMARY)
+
+
+def le_data(paths: ProjectPaths, **frames: pd.DataFrame) -> LifeExpectancyData:
+    """The project's Fingertips API table as the loader reads it (empty when not made), with ``frames``;
+    every other table empty (no extract: the bare projects have none)."""
+    return small_data(fingertips_le=load_fingertips(paths), **frames)
 
 
 def nhs_areas(paths: ProjectPaths, place: str, programme: str) -> pd.DataFrame:
@@ -130,7 +140,7 @@ def row_of(frame: pd.DataFrame, **match) -> pd.Series:
 
 def test_county_and_districts_with_ci_and_comparison_from_the_recorded_rows(fetched, extract_summary):
     page = RecordingPage()
-    t = le_ft_report.summary_section(page, "leicestershire", "birth", paths=fetched)
+    t = le_ft_report.summary_section(page, le_data(fetched), "leicestershire", "birth")
     assert [k for k, _, _ in page.outputs] == ["markdown", "table", "note"]
     table = page.named("le-latest-with-ci")
     frame = table["frame"]
@@ -174,7 +184,7 @@ def test_county_and_districts_with_ci_and_comparison_from_the_recorded_rows(fetc
 
 def test_a_unitary_authority_has_its_own_row_and_no_districts(fetched, extract_summary):
     page = RecordingPage()
-    le_ft_report.summary_section(page, "leicester", "birth", paths=fetched)
+    le_ft_report.summary_section(page, le_data(fetched), "leicester", "birth")
     frame = page.named("le-latest-with-ci")["frame"]
     assert list(frame["Area"]) == ["Leicester", "Leicester", "England", "England"]
     raw, eng = recorded(LE_UTLA, "E06000016", Sex="Male"), recorded(LE_UTLA, "E92000001", Sex="Male")
@@ -184,7 +194,8 @@ def test_a_unitary_authority_has_its_own_row_and_no_districts(fetched, extract_s
 
 
 def test_the_headline_uses_the_figure_with_its_interval(fetched):
-    h = le_ft.headline("leicestershire", "Male", fetched)
+    data = le_data(fetched)
+    h = le_ft.headline(data.fingertips_le, data.le_la, "leicestershire", "Male")
     raw = recorded(LE_UTLA, "E10000018", Sex="Male")
     assert h["period"] == "2021-23"
     assert (
@@ -199,46 +210,46 @@ def test_the_headline_uses_the_figure_with_its_interval(fetched):
 def test_the_county_caveat_names_the_new_source(fetched):
     trend = pd.DataFrame({"role": ["place", "district", "England"]})
     before = le_report.caveat_notes("leicestershire", "birth", trend)
-    after = le_ft_report.caveat_notes("leicestershire", "birth", trend, fetched)
+    after = le_ft_report.caveat_notes(le_data(fetched), "leicestershire", "birth", trend)
     assert len(after) == len(before) == 2
     assert "come from OHID's Fingertips API with confidence intervals (2021-23)" in after[0]
     assert after[1] == before[1]
 
 
 def test_older_api_figures_do_not_replace_a_newer_extract(fetched, extract_summary):
-    write_table(
-        fetched,
-        "life_expectancy/le_la",
-        pd.DataFrame(
-            {
-                "area_code": ["E06000016"],
-                "age": ["birth"],
-                "value": [77.5],
-                "period": ["2023-25"],
-                "period_start": [2023],
-            }
-        ),
+    le_la = pd.DataFrame(
+        {
+            "area_code": ["E06000016"],
+            "age": ["birth"],
+            "value": [77.5],
+            "period": ["2023-25"],
+            "period_start": [2023],
+        }
     )
+    data = le_data(fetched, le_la=le_la)
     page = RecordingPage()
-    assert le_ft_report.summary_section(page, "leicester", "birth", paths=fetched) is None
+    assert le_ft_report.summary_section(page, data, "leicester", "birth") is None
     assert page.texts("markdown") == [SUMMARY]
     note = page.outputs[1][2]
     assert note["title"] == "For analysts" and "fetched for 2021-23" in note["text"] and "(2023-25)" in note["text"]
-    assert le_ft.headline("leicester", "Male", fetched) is None
+    assert le_ft.headline(data.fingertips_le, le_la, "leicester", "Male") is None
     # the county has no row in the extract: its 2021-23 figure is still used
-    assert le_ft.headline("leicestershire", "Male", fetched)["value"] == 80.1
+    county = le_ft.headline(data.fingertips_le, le_la, "leicestershire", "Male")
+    assert county is not None and county["value"] == 80.1
 
 
 @pytest.mark.parametrize("state", ["offline", "never processed"])
 def test_without_fingertips_the_life_expectancy_page_is_unchanged(state, offline, tmp_path, extract_summary):
     paths = offline if state == "offline" else bare_project(tmp_path / "bare")
+    data = le_data(paths)
+    assert data.fingertips_le.empty
     trend = pd.DataFrame({"role": ["place", "district", "England"]})
     for place in ("leicester", "leicestershire", "rutland"):
         page = RecordingPage()
-        assert le_ft_report.summary_section(page, place, "birth", paths=paths) is None
+        assert le_ft_report.summary_section(page, data, place, "birth") is None
         assert page.outputs == [("markdown", "", {"text": SUMMARY})]
-        assert le_ft_report.caveat_notes(place, "birth", trend, paths) == le_report.caveat_notes(place, "birth", trend)
-        assert le_ft.headline(place, "Female", paths) is None
+        assert le_ft_report.caveat_notes(data, place, "birth", trend) == le_report.caveat_notes(place, "birth", trend)
+        assert le_ft.headline(data.fingertips_le, data.le_la, place, "Female") is None
 
 
 # ------------------------------------------------------------------------------ screening: PCN, sub-ICB, ICB
@@ -365,19 +376,16 @@ def test_pages_on_the_mirrors_project_offline_and_after_fetching(processed_proje
     """Offline (the mirror's project as built): nothing new on either page. After fetching the recorded
     responses and running the real steps: the NHS-area table on the Rutland breast section, and
     Leicestershire's county life expectancy with its interval replacing the 2016-18 headline."""
-    from llr_analysis.analysis import life_expectancy as le
-
+    data = load(processed_project)
     for place in ("leicester", "leicestershire", "rutland"):
         page = RecordingPage()
-        le_ft_report.summary_section(page, place, "birth", paths=processed_project)
-        assert page.outputs == [
-            ("markdown", "", {"text": le_report.place_summary_text(place, "birth", processed_project)})
-        ]
+        le_ft_report.summary_section(page, data, place, "birth")
+        assert page.outputs == [("markdown", "", {"text": le_text.place_summary_text(data, place, "birth")})]
         page = RecordingPage()
         render_programme(page, load_screening(processed_project), place, "breast")
         assert not [n for k, n, _ in page.outputs if k == "table" and n == "breast-nhs-areas"]
         assert "no figures on this site yet" in page.texts("note")[0]
-    offline_headline = le.headlines(processed_project).set_index(["area_id", "indicator"])
+    offline_headline = le_headlines(processed_project).set_index(["area_id", "indicator"])
     assert offline_headline.loc[("leicestershire", "Life expectancy at birth, males"), "period"] == "2016-18"
 
     root = tmp_path / "proj"
@@ -395,12 +403,12 @@ def test_pages_on_the_mirrors_project_offline_and_after_fetching(processed_proje
     assert frame.loc["Rutland Health PCN", "vs England"] == "better"
     assert out is not None and set(out.nhs_areas["area_code"]) == {"U67590", "E38000051", "E54000015", "E92000001"}
 
-    h = le.headlines(paths).set_index(["area_id", "indicator"])
+    h = le_headlines(paths).set_index(["area_id", "indicator"])
     county = h.loc[("leicestershire", "Life expectancy at birth, males")]
     assert (county["period"], county["value"], county["lower_95"], county["upper_95"]) == ("2021-23", 80.1, 79.8, 80.4)
     assert county["comparison"] == "better"
     page = RecordingPage()
-    le_ft_report.summary_section(page, "leicestershire", "birth", paths=paths)
+    le_ft_report.summary_section(page, load(paths), "leicestershire", "birth")
     assert (
         row_of(page.named("le-latest-with-ci")["frame"], Area="Melton", Sex="Female")["Life expectancy, years (95% CI)"]
         == "83.3 (82.3 to 84.3)"

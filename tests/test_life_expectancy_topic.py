@@ -16,7 +16,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import life_expectancy as le
+from llr_analysis.analysis.life_expectancy import places as le
+from llr_analysis.analysis.life_expectancy import small_areas
+from llr_analysis.analysis.life_expectancy.load import LifeExpectancyData, load
+from llr_analysis.analysis.life_expectancy.localities import gp_practice_le
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.process import read_table
@@ -27,7 +30,7 @@ from llr_analysis.process.life_expectancy import (
     read_msoa_workbook,
     read_ons_la,
 )
-from llr_analysis.report import life_expectancy as le_report
+from llr_analysis.report.life_expectancy import text as le_text
 from llr_analysis.report.page import DOWNLOAD_COLUMNS, chart_specs
 from llr_analysis.stats import compare_by_ci_overlap
 
@@ -328,6 +331,12 @@ def test_gap_is_taken_within_a_series():
 # ------------------------------------------------------------------------------ real data (mirror)
 
 
+@pytest.fixture(scope="module")
+def data(processed_project) -> LifeExpectancyData:
+    """The life expectancy tables of the mirror's project, loaded once."""
+    return load(processed_project)
+
+
 def _ons_cell(path, sheet, code, period):
     ws = openpyxl.load_workbook(path, read_only=True, data_only=True)[sheet]
     rows = list(ws.iter_rows(values_only=True))
@@ -370,8 +379,8 @@ def test_processed_le_matches_the_raw_files(processed_project):
     assert llr.groupby("area_code").size().eq(64).all()
 
 
-def test_hle_real_values_and_benchmark_by_ci_overlap(processed_project):
-    h = le.hle_series("leicester", processed_project)
+def test_hle_real_values_and_benchmark_by_ci_overlap(data):
+    h = le.hle_series(data.hle, "leicester")
     new = h[(h.series == "ons_els_2026") & (h.period == "2022-24")].set_index(["area_code", "sex"])
     m = new.loc[("E06000016", "Male")]
     assert (m["value"], m["lower_95"], m["upper_95"], m["england_value"]) == (57.8, 54.7, 60.8, 60.9)
@@ -384,18 +393,18 @@ def test_hle_real_values_and_benchmark_by_ci_overlap(processed_project):
     old = h[(h.series == "fingertips_90362_2020") & (h.area_code == "E06000016") & (h.period == "2016-18")]
     assert old.set_index("sex").loc["Male", "value"] == 58.7 and set(old["comparison"]) == {"worse"}
     # OHID's current Fingertips HLE is the same ONS release as the ELS figures
-    agree = le.hle_fingertips_agreement("leicester", processed_project)
+    agree = le.hle_fingertips_agreement(data.hle, "leicester")
     assert agree["n"] == 32 and agree["max_abs_difference"] == 0
 
 
-def test_years_not_in_good_health(processed_project):
-    ph = le.poor_health_years("leicester", processed_project).set_index(["area_code", "sex", "period"])
+def test_years_not_in_good_health(data):
+    ph = le.poor_health_years(data.hle, data.le_la, "leicester").set_index(["area_code", "sex", "period"])
     r = ph.loc[("E06000016", "Male", "2022-24")]
     assert r["le"] == 77.0 and r["hle"] == 57.8 and r["le_series"] == "fingertips_90366"
     assert r["poor_health_years"] == pytest.approx(19.2)
     assert ph.loc[("E06000016", "Male", "2013-15"), "le_series"] == "ons_la_2019"
     # Leicestershire: no county LE after 2016-18, so no years in poor health after it
-    county = le.poor_health_years("leicestershire", processed_project)
+    county = le.poor_health_years(data.hle, data.le_la, "leicestershire")
     assert county[county.area_code == "E10000018"]["period_end"].max() == 2018
 
 
@@ -420,21 +429,21 @@ def test_msoa_table_and_2009_13_comparators(processed_project):
     assert len(b) == 125 and set(b.msoa11_code) == set(m.msoa11_code)
 
 
-def test_msoa_comparisons_leicester_male(processed_project):
-    m = le.msoa_le("leicester", "Male", processed_project).set_index("msoa11_code")
+def test_msoa_comparisons_leicester_male(data):
+    m = small_areas.msoa_le(data, "leicester", "Male").set_index("msoa11_code")
     assert len(m) == 37 and m["place_le"].iloc[0] == pytest.approx(76.6261)
     # Leicester City South: 68.7 (65.8 to 71.7) lies wholly below Leicester (76.6) and England (79.1)
     low = m.loc["E02006850"]
     assert low["le_upper_95"] < 76.6261 and low["vs_place"] == "worse" and low["vs_england"] == "worse"
     # Leicester 032: 79.1 (77.5 to 80.8) contains England's 79.13 and lies above Leicester's 76.6
     assert m.loc["E02002858", "vs_england"] == "similar" and m.loc["E02002858", "vs_place"] == "better"
-    c = le.msoa_counts(m.reset_index()).set_index("comparison")
+    c = small_areas.msoa_counts(m.reset_index()).set_index("comparison")
     assert c.loc["worse", "vs_england"] == 20 and c.loc["better", "vs_england"] == 2
     assert c.loc["worse", "vs_place"] == 10 and c.loc["better", "vs_place"] == 8
     assert c["vs_place"].sum() == 37
 
 
-def test_msoa_imd_score_is_population_weighted_from_the_raw_files(processed_project):
+def test_msoa_imd_score_is_population_weighted_from_the_raw_files(processed_project, data):
     paths = processed_project
     f7 = pd.read_csv(raw_path("iod2019_file7", paths), dtype=str)
     f7 = f7.rename(columns=lambda c: c.strip())
@@ -444,28 +453,32 @@ def test_msoa_imd_score_is_population_weighted_from_the_raw_files(processed_proj
     score = rows["Index of Multiple Deprivation (IMD) Score"].astype(float)
     pop = rows["Total population: mid 2015 (excluding prisoners)"].astype(float)
     expected = float((score * pop).sum() / pop.sum())
-    got = le.msoa_imd2019(paths).set_index("msoa11_code").loc["E02002858", "imd_score"]
+    got = (
+        small_areas.msoa_imd2019(data.iod_lsoa, data.iod_population, data.lsoa11)
+        .set_index("msoa11_code")
+        .loc["E02002858", "imd_score"]
+    )
     assert len(rows) >= 4 and got == pytest.approx(expected, rel=1e-12)
 
 
-def test_imd_gradient(processed_project):
-    fit = le.imd_gradient(le.msoa_le("leicestershire", "Male", processed_project))
+def test_imd_gradient(data):
+    fit = small_areas.imd_gradient(small_areas.msoa_le(data, "leicestershire", "Male"))
     assert fit["n"] == 83 and fit["slope"] < 0 and fit["upper_95"] < 0 < fit["r2"] < 1
-    small = le.imd_gradient(le.msoa_le("rutland", "Male", processed_project))
+    small = small_areas.imd_gradient(small_areas.msoa_le(data, "rutland", "Male"))
     assert small["n"] == 5 and np.isnan(small["slope"])
 
 
-def test_series_break_shows_both_values(processed_project):
-    b = le.series_break("leicester", "birth", processed_project).set_index(["area_code", "sex", "period"])
+def test_series_break_shows_both_values(data):
+    b = le.series_break(data.le_la, "leicester", "birth").set_index(["area_code", "sex", "period"])
     r = b.loc[("E06000016", "Male", "2016-18")]
     assert r["fingertips_90366"] == 77.3 and r["ons_la_2019"] == pytest.approx(77.153622, abs=1e-6)
     assert r["difference"] == pytest.approx(0.146378, abs=1e-6)
     assert sorted(b.index.get_level_values("period").unique()) == ["2015-17", "2016-18"]
-    assert le.series_break("leicester", "65", processed_project).empty  # no Fingertips LE at 65 here
+    assert le.series_break(data.le_la, "leicester", "65").empty  # no Fingertips LE at 65 here
 
 
-def test_narratives_are_computed_from_the_data(processed_project):
-    text = le_report.place_gap_text("leicester", processed_project)
+def test_narratives_are_computed_from_the_data(data):
+    text = le_text.place_gap_text(data, "leicester")
     assert text.startswith("**Leicester's gap to England.**")
     assert (
         "In 2023-25, life expectancy at birth in Leicester was 77.5 years for males and 81.7 years for "
@@ -475,29 +488,29 @@ def test_narratives_are_computed_from_the_data(processed_project):
     # 2015-17 Fingertips: Leicester 77.1 / 81.8, England 79.5 / 83.1 -> gaps 2.4 and 1.3
     assert "In 2015-17, the first period of that series, it was 2.4 years below for males and 1.3 years below" in text
     # Each place its own gap (issue 20 item 3): never Leicester's paragraph on another place's page.
-    shire = le_report.place_gap_text("leicestershire", processed_project)
+    shire = le_text.place_gap_text(data, "leicestershire")
     assert shire.startswith("**Leicestershire's gap to England.**") and "Leicester " not in shire
     assert "has no figure for Leicestershire as a whole" in shire and "In 2016-18" in shire
-    rutland = le_report.place_gap_text("rutland", processed_project)
+    rutland = le_text.place_gap_text(data, "rutland")
     assert rutland.startswith("**Rutland's gap to England.**") and "Leicester" not in rutland
     assert "In 2023-25, life expectancy at birth in Rutland was" in rutland
-    county = le_report.place_summary_text("leicestershire", "birth", processed_project)
+    county = le_text.place_summary_text(data, "leicestershire", "birth")
     assert "Leicestershire's latest published life expectancy at birth is for 2016-18" in county
     assert "males from 80.1 years in North West Leicestershire to 81.6 in Harborough (England 79.7)" in county
     assert "Rutland" not in county
-    rut = le_report.sii_text("rutland", processed_project)
+    rut = le_text.sii_text(data, "rutland")
     assert rut.startswith("The slope index of inequality is not published for Rutland")
-    hle = le_report.hle_text("leicester", processed_project)
+    hle = le_text.hle_text(data, "leicester")
     assert "57.8 years for males (95% CI 54.7 to 60.8)" in hle and "worse than England for males" in hle
 
 
-def test_gp_practice_table_follows_the_fetched_file(processed_project):
+def test_gp_practice_table_follows_the_fetched_file(processed_project, data):
     gp = read_table("life_expectancy/gp_practice", processed_project)
     f = raw_path("le_gp_practice_heec", processed_project)
     with open(f, encoding="utf-8-sig") as fh:
         header = next(csv.reader(fh))
     if "Practice.Code" in header:
-        llr = le.gp_practice_le(processed_project)
+        llr = gp_practice_le(data.gp_practice)
         assert llr[llr.year == 2010].practice_code.nunique() == 131
     else:  # the registry's file-name clash: the file is the Fingertips 90366 extract
         assert "inequality" in header and gp.empty

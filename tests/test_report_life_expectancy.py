@@ -1,6 +1,7 @@
-"""The life expectancy page's sentences and sections (report/life_expectancy.py) and the small
-numbers behind them (analysis/life_expectancy.py): hand-made inputs with hand-written expected
-values, and the real pages' sections written through a recording page (``processed_project``, slow)."""
+"""The life expectancy page's sentences and sections (report/life_expectancy/) and the small numbers
+behind them (analysis/life_expectancy/): hand-made inputs (small frames, or a LifeExpectancyData built
+from them) with hand-written expected values, and the real pages' sections written through a recording
+page from the mirror's project loaded once (``processed_project``, slow)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llr_analysis.analysis import life_expectancy as le
-from llr_analysis.report import life_expectancy as le_report
+from life_expectancy_data import le_rows, small_data
+from llr_analysis.analysis.life_expectancy import places as le
+from llr_analysis.analysis.life_expectancy import small_areas
+from llr_analysis.analysis.life_expectancy.load import LifeExpectancyData, load
+from llr_analysis.report.life_expectancy import fingertips as le_ft_report
+from llr_analysis.report.life_expectancy import sections as le_report
+from llr_analysis.report.life_expectancy import text as le_text
 from recording_page import RecordingPage
 
 
@@ -51,19 +57,24 @@ def test_caveat_notes_by_place_and_measure():
 
 def test_caveats_section_writes_each_note():
     page = RecordingPage()
-    le_report.caveats_section(page, "leicestershire", "birth", roles("district"))
+    data = small_data(le_la=le_rows(("E07000129", "Blaby", "fingertips_90366", "2021-23", 81.4)))
+    le_ft_report.caveats_section(page, data, "leicestershire", "birth")
     assert len(page.texts("note")) == 2
+    page = RecordingPage()
+    data = small_data(le_la=le_rows(("E06000016", "Leicester", "fingertips_90366", "2021-23", 76.5)))
+    le_ft_report.caveats_section(page, data, "leicester", "birth")
+    assert len(page.texts("note")) == 1  # no districts: only the note on LLR as a whole
 
 
 def test_hle_agreement_text():
-    assert le_report.hle_agreement_text({"n": 0, "max_abs_difference": np.nan, "areas": []}, "rutland") == ""
+    assert le_text.hle_agreement_text({"n": 0, "max_abs_difference": np.nan, "areas": []}, "rutland") == ""
     same = {"n": 12, "max_abs_difference": 0.0, "areas": ["E06000017", "E92000001"]}
-    assert le_report.hle_agreement_text(same, "rutland") == (
+    assert le_text.hle_agreement_text(same, "rutland") == (
         "OHID's Fingertips publishes the same ONS release (indicator 90362): for Rutland and England, its 12 "
         "values are identical to the ONS figures used here."
     )
     differ = {"n": 4, "max_abs_difference": 0.26, "areas": ["E92000001"]}
-    assert le_report.hle_agreement_text(differ, "rutland").endswith(
+    assert le_text.hle_agreement_text(differ, "rutland").endswith(
         "for England, its 4 values differ from the ONS figures used here by at most 0.3 years."
     )
 
@@ -113,40 +124,45 @@ def test_latest_poor_health_uses_the_places_latest_period():
 # ------------------------------------------------------------------------------ real data
 
 
-def write_page(place, paths, sex="Male", measure="birth"):
+@pytest.fixture(scope="module")
+def data(processed_project) -> LifeExpectancyData:
+    """The life expectancy tables of the mirror's project, loaded once."""
+    return load(processed_project)
+
+
+def write_page(data, place, sex="Male", measure="birth"):
     page = RecordingPage()
-    trend = le.le_series(place, measure, paths)
-    le_report.caveats_section(page, place, measure, trend)
-    le_report.trend_section(page, place, measure, trend)
-    le_report.gap_section(page, place, measure, trend, paths)
-    le_report.series_break_section(page, place, measure, trend, paths)
-    le_report.hle_section(page, place, trend, paths)
-    le_report.poor_health_section(page, place, paths)
-    le_report.sii_section(page, place, trend, paths)
-    msoa = le.msoa_le(place, sex, paths)
-    fit = le.imd_gradient(msoa)
-    le_report.msoa_section(page, msoa, fit, place, sex, paths)
+    le_ft_report.caveats_section(page, data, place, measure)
+    le_report.trend_section(page, data, place, measure)
+    le_report.gap_section(page, data, place, measure)
+    le_report.series_break_section(page, data, place, measure)
+    le_report.hle_section(page, data, place, measure)
+    le_report.poor_health_section(page, data, place)
+    le_report.sii_section(page, data, place, measure)
+    msoa = small_areas.msoa_le(data, place, sex)
+    fit = small_areas.imd_gradient(msoa)
+    le_report.msoa_section(page, data, msoa, fit, place, sex)
     le_report.imd_scatter_section(page, msoa, fit, place, sex)
-    le_report.gp_section(page, paths)
+    le_report.gp_section(page, data)
     return page
 
 
-def write_localities(place, paths, sex="Male"):
-    from llr_analysis.report import life_expectancy_localities as le_loc
+def write_localities(data, place, sex="Male"):
+    from llr_analysis.report.life_expectancy import localities as le_loc
 
     page = RecordingPage()
-    msoa = le.msoa_le(place, sex, paths)
-    fit = le.imd_gradient(msoa)
+    msoa = small_areas.msoa_le(data, place, sex)
+    fit = small_areas.imd_gradient(msoa)
 
     def msoa_tab():
-        le_report.msoa_section(page, msoa, fit, place, sex, paths)
+        le_report.msoa_section(page, data, msoa, fit, place, sex)
 
-    tabs = le_loc.locality_section(page, place, sex, msoa_tab, paths)
+    tabs = le_loc.locality_section(page, data, place, sex, msoa_tab)
     return page, tabs
 
 
-def test_leicestershire_sections(processed_project):
-    page = write_page("leicestershire", processed_project)
+def test_leicestershire_sections(data):
+    page = write_page(data, "leicestershire")
     names = [n for _, n, _ in page.outputs if n]
     assert names == [
         "le-trend",
@@ -176,8 +192,8 @@ def test_leicestershire_sections(processed_project):
     assert (lowest["download"]["comparison"] == lowest["frame"]["vs England"].to_numpy()).all()
 
 
-def test_rutland_sections(processed_project):
-    page = write_page("rutland", processed_project)
+def test_rutland_sections(data):
+    page = write_page(data, "rutland")
     assert "differ by up to 0.18 years" in page.texts("markdown")[0]
     assert "which differ by up to 3.1 years" in page.named("hle-trend")["description"]
     assert page.named("msoa-le-maps")["description"].startswith("Two maps of the 5 MSOAs.")
@@ -185,11 +201,11 @@ def test_rutland_sections(processed_project):
     assert len(page.named("msoa-lowest")["frame"]) == 5
 
 
-def test_trend_chart_highlights_the_place_against_grey_districts(processed_project):
+def test_trend_chart_highlights_the_place_against_grey_districts(data):
     from llr_analysis.report import colours
-    from llr_analysis.report.life_expectancy_charts import DISTRICT_GREY, DISTRICTS_LABEL, line_chart
+    from llr_analysis.report.life_expectancy.charts import DISTRICT_GREY, DISTRICTS_LABEL, line_chart
 
-    trend = le.le_series("leicestershire", "birth", processed_project)
+    trend = le.le_series(data.le_la, "leicestershire", "birth")
     spec = line_chart(trend, "value", "Years", "Leicestershire", le.LE_SERIES).to_dict()
     colour = spec["spec"]["layer"][0]["encoding"]["color"]
     assert colour["field"] == "shown_as"
@@ -197,12 +213,12 @@ def test_trend_chart_highlights_the_place_against_grey_districts(processed_proje
     # the place's own colour on every page (report/colours.py), England black
     assert colour["scale"]["range"] == [colours.place_colour("leicestershire"), DISTRICT_GREY, colours.ENGLAND]
     page = RecordingPage()
-    le_report.trend_section(page, "leicestershire", "birth", trend)
+    le_report.trend_section(page, data, "leicestershire", "birth")
     assert "each of its districts a thin grey line" in page.named("le-trend")["description"]
 
 
-def test_rutland_localities_name_every_ward(processed_project):
-    page, tabs = write_localities("rutland", processed_project)
+def test_rutland_localities_name_every_ward(data):
+    page, tabs = write_localities(data, "rutland")
     assert tabs == ["Wards", "MSOAs", "Primary care networks"] == page.tabs()
     wards = page.named("le-wards")
     assert len(wards["frame"]) == 15 and wards["frame"]["Ward"].is_monotonic_increasing
@@ -231,8 +247,8 @@ def test_rutland_localities_name_every_ward(processed_project):
     assert "Every practice of Rutland in the file is open and belongs to a PCN." in text
 
 
-def test_leicester_and_leicestershire_localities(processed_project):
-    page, tabs = write_localities("leicester", processed_project)
+def test_leicester_and_leicestershire_localities(data):
+    page, tabs = write_localities(data, "leicester")
     assert tabs == ["Wards", "MSOAs", "Primary care networks"]
     wards = page.named("le-wards")["frame"].set_index("Ward")
     assert len(wards) == 21
@@ -244,7 +260,7 @@ def test_leicester_and_leicestershire_localities(processed_project):
     assert pcn["PCN"].iloc[0] == "Leicester City & University PCN"
     assert len(page.named("le-pcn-practices")["frame"]) == 54
 
-    page, tabs = write_localities("leicestershire", processed_project)
+    page, tabs = write_localities(data, "leicestershire")
     assert tabs == ["Districts", "Wards", "MSOAs", "Primary care networks"]
     d = page.named("le-districts")["frame"]
     assert len(d) == 14 and set(d["District"]) >= {"Blaby", "Melton", "Oadby and Wigston"}
@@ -255,7 +271,7 @@ def test_leicester_and_leicestershire_localities(processed_project):
 
 
 def test_practices_apart_never_join_a_pcn():
-    from llr_analysis.analysis.life_expectancy_localities import pcn_le
+    from llr_analysis.analysis.life_expectancy.localities import pcn_le
 
     practices = pd.DataFrame(
         {
@@ -271,3 +287,43 @@ def test_practices_apart_never_join_a_pcn():
     assert list(out["pcn_name"]) == ["Two PCN", "One PCN"]  # lowest median for males first
     assert out.set_index("pcn_name").loc["One PCN", "male_median"] == 78.0
     assert out["practices"].sum() == 3 and 60.0 not in set(out["male_low"])
+
+
+def test_district_range_and_the_note_on_an_older_headline():
+    from llr_analysis.analysis.life_expectancy.periods import district_range, note_older_periods
+
+    ft = "fingertips_90366"
+    le_la = le_rows(
+        ("E07000129", "Blaby", ft, "2023-25", 81.44),  # shown as 81.4: a tie with Charnwood at 1 dp
+        ("E07000130", "Charnwood", ft, "2023-25", 81.4),
+        ("E07000131", "Harborough", ft, "2023-25", 82.0),
+        ("E06000016", "Leicester", ft, "2023-25", 77.5),  # not a district of Leicestershire
+        ("E07000131", "Harborough", ft, "2022-24", 79.0),  # another period
+    )
+    r = district_range(le_la, "leicestershire", "Male", "2023-25")
+    assert r == {
+        "n": 3,
+        "low": 81.4,
+        "low_names": "Blaby and Charnwood",
+        "high": 82.0,
+        "high_names": "Harborough",
+        "period": "2023-25",
+    }
+    assert district_range(le_la, "leicestershire", "Female", "2023-25") is None
+    assert district_range(le_la, "rutland", "Male", "2023-25") is None  # a unitary authority: no districts
+    h = pd.DataFrame(
+        {
+            "indicator": ["Life expectancy at birth, males"] * 2 + ["Healthy life expectancy at birth, males"],
+            "area_id": ["leicester", "leicestershire", "leicestershire"],
+            "area_name": ["Leicester", "Leicestershire", "Leicestershire"],
+            "period": ["2023-25", "2016-18", "2022-24"],
+            "note": ["extract", "ONS 2019 edition", "ONS"],
+        }
+    )
+    notes = note_older_periods(h, le_la)["note"].tolist()
+    assert notes == [
+        "extract",
+        "ONS 2019 edition; no figure for Leicestershire as a whole after 2016-18; in 2023-25 its 3 districts "
+        "ranged from 81.4 (Blaby and Charnwood) to 82.0 years (Harborough)",
+        "ONS",  # healthy life expectancy is not a life expectancy headline
+    ]

@@ -19,11 +19,11 @@ def test_every_area_at_a_tie_is_named_as_shown():
     assert join_names(["A", "B", "C"]) == "A, B and C" and join_names(["A"]) == "A"
 
 
-def test_the_county_summary_names_both_districts_at_the_female_minimum(processed_project, monkeypatch):
-    from llr_analysis.report import life_expectancy as le_report
+def test_the_county_summary_names_both_districts_at_the_female_minimum(processed_project):
+    from llr_analysis.analysis.life_expectancy.load import load
+    from llr_analysis.report.life_expectancy import text as le_text
 
-    monkeypatch.setenv("LLR_ROOT", str(processed_project.root))
-    text = le_report.place_summary_text("leicestershire", "birth", processed_project)
+    text = le_text.place_summary_text(load(processed_project), "leicestershire", "birth")
     assert "females from 83.8 years in North West Leicestershire and Oadby and Wigston to 85.4 in Harborough" in text
 
 

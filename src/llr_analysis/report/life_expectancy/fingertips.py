@@ -2,48 +2,52 @@
 Fingertips API (indicator 90366) when they were fetched, otherwise the summary of the extract.
 
 ``llr fetch-fingertips`` brings 90366 only with internet access. Without it, :func:`summary_section`
-and :func:`caveats_section` write exactly what :mod:`llr_analysis.report.life_expectancy` writes, so the
-page is unchanged. With it, the summary gives the place's (and its districts') latest life expectancy
+and :func:`caveats_section` write the extract's summary (:func:`.text.place_summary_text`) and notes
+(:func:`.sections.caveat_notes`), so the page is unchanged. With it, the summary gives the place's (and its districts') latest life expectancy
 with its interval, compared with England by CI overlap (numbers from
-:mod:`llr_analysis.analysis.life_expectancy_fingertips`), and a table of them.
+:mod:`llr_analysis.analysis.life_expectancy.fingertips`), and a table of them.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from llr_analysis.analysis import life_expectancy_fingertips as ft
-from llr_analysis.analysis.life_expectancy import SEXES, _versus, check_measure
+from llr_analysis.analysis.life_expectancy import fingertips as ft
+from llr_analysis.analysis.life_expectancy.load import LifeExpectancyData
+from llr_analysis.analysis.life_expectancy.places import SEXES, check_measure, le_series, versus
 from llr_analysis.places import get_place
-from llr_analysis.report import life_expectancy as le_report
+from llr_analysis.report.life_expectancy import text as le_text
+from llr_analysis.report.life_expectancy.sections import caveat_notes as extract_caveat_notes
+from llr_analysis.report.life_expectancy.text import by_key
 from llr_analysis.report.page import Page, tidy_download
 from llr_analysis.report.words import at_extreme
 
 INDICATOR = "Life expectancy at birth (years)"
 
 
-def _ci(lo, hi) -> str:
+def _ci(lo: float, hi: float) -> str:
     return f"{lo:.1f} to {hi:.1f}"
 
 
 def official_summary_text(t: pd.DataFrame, place: str) -> str:
-    """The summary sentences from :func:`~llr_analysis.analysis.life_expectancy_fingertips.place_table`."""
+    """The summary sentences from :func:`~llr_analysis.analysis.life_expectancy.fingertips.place_table`."""
     p = get_place(place)
-    own = t[t["role"] == "place"].set_index("sex")
-    period = own["period"].iloc[0]
+    own_rows = t[t["role"] == "place"]
+    own = by_key(own_rows, "sex")
+    period = own_rows["period"].iloc[0]
     by_sex = [
-        f"{own.loc[s, 'value']:.1f} years for {s.lower()}s (95% CI {_ci(own.loc[s, 'lower_95'], own.loc[s, 'upper_95'])})"
+        f"{own[s]['value']:.1f} years for {s.lower()}s (95% CI {_ci(own[s]['lower_95'], own[s]['upper_95'])})"
         for s in SEXES
-        if s in own.index
+        if s in own
     ]
-    eng = [f"{own.loc[s, 'england_value']:.1f}" for s in SEXES if s in own.index]
-    versus = [
-        f"{_versus(own.loc[s, 'comparison'], short=i > 0)} for {s.lower()}s"
-        for i, s in enumerate(s for s in SEXES if s in own.index)
+    eng = [f"{own[s]['england_value']:.1f}" for s in SEXES if s in own]
+    judged = [
+        f"{versus(own[s]['comparison'], short=i > 0)} for {s.lower()}s"
+        for i, s in enumerate(s for s in SEXES if s in own)
     ]
     text = (
         f"**In summary.** In {period}, life expectancy at birth in {p.name} was {' and '.join(by_sex)}, against "
-        f"{' and '.join(eng)} years in England: {' and '.join(versus)} (judged by the 95% confidence "
+        f"{' and '.join(eng)} years in England: {' and '.join(judged)} (judged by the 95% confidence "
         f"intervals). Source: {ft.SOURCE}."
     )
     dist = t[t["role"] == "district"]
@@ -79,6 +83,7 @@ def official_display(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def official_download(t: pd.DataFrame) -> pd.DataFrame:
+    """The table's CSV download: value, 95% limits, comparison and England's value, with the gap."""
     keep = ["area_code", "area_name", "period", "sex", "value", "lower_95", "upper_95", "comparison", "england_value"]
     return tidy_download(t[keep].assign(gap_to_england=t["gap"]), indicator=INDICATOR, source_id=ft.SOURCE_ID)
 
@@ -95,21 +100,21 @@ ANALYST_NOTE = (
 )
 
 
-def summary_section(page: Page, place: str, measure: str = "birth", paths=None) -> pd.DataFrame | None:
+def summary_section(page: Page, data: LifeExpectancyData, place: str, measure: str = "birth") -> pd.DataFrame | None:
     """The page's opening summary. With 90366 from the Fingertips API for the place (life expectancy at
     birth): sentences and a table with 95% CIs compared with England, and a folded note for analysts;
-    returns the table. Otherwise the extract's summary (:func:`~llr_analysis.report.life_expectancy.place_summary_text`),
+    returns the table. Otherwise the extract's summary (:func:`.text.place_summary_text`),
     exactly as before, and None."""
     birth = check_measure(measure) == "birth"
-    t = ft.preferred_table(place, paths) if birth else pd.DataFrame()
+    t = ft.preferred_table(data.fingertips_le, data.le_la, place) if birth else pd.DataFrame()
     if t.empty:
-        page.markdown(le_report.place_summary_text(place, measure, paths))
-        older = ft.place_table(place, paths) if birth else t
+        page.markdown(le_text.place_summary_text(data, place, measure))
+        older = ft.place_table(data.fingertips_le, place) if birth else t
         if len(older):  # fetched, but older than the extract's latest period: said for analysts only
             page.note(
                 f"Life expectancy with 95% confidence intervals from the OHID Fingertips API (indicator 90366) "
                 f"was fetched for {older['period'].iloc[0]}, but the extract of the same indicator has a later "
-                f"period for {get_place(place).name} ({ft.extract_latest(place, paths)}), so the summary uses "
+                f"period for {get_place(place).name} ({ft.extract_latest(data.le_la, place)}), so the summary uses "
                 "the extract (no intervals).",
                 title="For analysts",
                 collapse=True,
@@ -131,12 +136,13 @@ def summary_section(page: Page, place: str, measure: str = "birth", paths=None) 
     return t
 
 
-def caveat_notes(place: str, measure: str, trend: pd.DataFrame, paths=None) -> list[str]:
-    """:func:`~llr_analysis.report.life_expectancy.caveat_notes`, with the note on the extract's missing county
-    row reworded when the Fingertips API gave the county's own latest figure."""
-    notes = le_report.caveat_notes(place, measure, trend)
+def caveat_notes(data: LifeExpectancyData, place: str, measure: str, trend: pd.DataFrame) -> list[str]:
+    """:func:`.sections.caveat_notes`, with the note on the extract's missing county row reworded when the
+    Fingertips API gave the county's own latest figure."""
+    notes = extract_caveat_notes(place, measure, trend)
     p = get_place(place)
-    t = ft.preferred_table(place, paths) if check_measure(measure) == "birth" else pd.DataFrame()
+    birth = check_measure(measure) == "birth"
+    t = ft.preferred_table(data.fingertips_le, data.le_la, place) if birth else pd.DataFrame()
     if t.empty or not (trend["role"] == "district").any():
         return notes
     extract_note = f"no row for {p.name} county"
@@ -153,7 +159,7 @@ def caveat_notes(place: str, measure: str, trend: pd.DataFrame, paths=None) -> l
     ]
 
 
-def caveats_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths=None) -> None:
+def caveats_section(page: Page, data: LifeExpectancyData, place: str, measure: str = "birth") -> None:
     """The notes under the summary (:func:`caveat_notes`)."""
-    for note in caveat_notes(place, measure, trend, paths):
+    for note in caveat_notes(data, place, measure, le_series(data.le_la, place, measure)):
         page.note(note)

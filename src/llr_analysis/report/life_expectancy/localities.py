@@ -3,22 +3,24 @@
 Districts show their published figures; wards show the MSOA (2011) figures of the MSOAs their residents
 live in, always called MSOA figures; MSOAs show the 2009-13 small-area figures; primary care networks
 show GP-practice life expectancy grouped by PCN. The numbers come from
-:mod:`llr_analysis.analysis.life_expectancy_localities`.
+:mod:`llr_analysis.analysis.life_expectancy.localities`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
-from llr_analysis.analysis import life_expectancy_localities as lel
+from llr_analysis.analysis.life_expectancy import localities as lel
+from llr_analysis.analysis.life_expectancy.load import LifeExpectancyData
 from llr_analysis.analysis.localities import areas
-from llr_analysis.analysis.localities import load as localities_load
-from llr_analysis.paths import project_paths
 from llr_analysis.places import LocalityLevel, get_place
-from llr_analysis.process import read_table
 from llr_analysis.report import localities as loc_report
 from llr_analysis.report.charts import choropleth
+from llr_analysis.report.life_expectancy.sections import gp_section
 from llr_analysis.report.page import Page, tidy_download
+from llr_analysis.report.words import is_older_data
 
 MSOA_SOURCE = "le_hle_msoa_2009_13"
 GP_SOURCE = "le_gp_practice_heec"
@@ -27,14 +29,12 @@ GP_SOURCE = "le_gp_practice_heec"
 MAX_WARDS_MAPPED = 200
 
 
-def older(period) -> str:
+def older(period: str) -> str:
     """' (older data)' for a period that ended more than three years ago."""
-    from llr_analysis.report.words import is_older_data
-
     return " (older data)" if is_older_data(period) else ""
 
 
-def _range(lo, hi) -> str:
+def _range(lo: float, hi: float) -> str:
     if pd.isna(lo):
         return "no figure"
     return f"{lo:.1f}" if round(lo, 1) == round(hi, 1) else f"{lo:.1f} to {hi:.1f}"
@@ -43,8 +43,9 @@ def _range(lo, hi) -> str:
 # ------------------------------------------------------------------------------ districts
 
 
-def district_tab(page: Page, place: str, paths=None) -> None:
-    d = lel.district_le(place, paths)
+def district_tab(page: Page, data: LifeExpectancyData, place: str) -> None:
+    """The districts tab: each district's published life expectancy and the range of its MSOAs."""
+    d = lel.district_le(data, place)
     name = get_place(place).name
     if d.empty:
         page.markdown(f"{name} is a single local authority: its published figures are at the top of this page.")
@@ -107,6 +108,7 @@ def ward_display(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def ward_text(summary: pd.DataFrame, place: str, year: int) -> str:
+    """Why wards show MSOA figures, and how many wards lie within one MSOA."""
     name = get_place(place).name
     single = int((summary["n_msoas"] == 1).sum())
     return (
@@ -123,13 +125,13 @@ def ward_text(summary: pd.DataFrame, place: str, year: int) -> str:
     )
 
 
-def ward_tab(page: Page, place: str, sex: str, paths=None) -> None:
+def ward_tab(page: Page, data: LifeExpectancyData, place: str, sex: str) -> None:
+    """The wards tab: the MSOAs holding each ward's residents (table) and the MSOA map with wards outlined."""
     name = get_place(place).name
-    summary = lel.ward_summary(place, paths)
-    long = lel.ward_le_long(place, paths)
-    year = int(lel.ward_msoa_overlap(place, paths)["residents_year"].iloc[0])
-    loc_data = localities_load.load(paths or project_paths(), practices=False, outline_levels=["ward"])
-    page.markdown(loc_report.ward_basis_text(loc_data, place))
+    summary = lel.ward_summary(data, place)
+    long = lel.ward_le_long(data, place)
+    year = int(lel.ward_msoa_overlap(data, place)["residents_year"].iloc[0])
+    page.markdown(loc_report.ward_basis_text(data.localities, place))
     page.markdown(ward_text(summary, place, year))
     download = tidy_download(
         long.rename(
@@ -160,8 +162,8 @@ def ward_tab(page: Page, place: str, sex: str, paths=None) -> None:
             f"With {len(summary)} wards, no ward map is drawn here: the MSOA tab maps the MSOAs (2011) themselves."
         )
         return
-    geo = read_table("life_expectancy/msoa11_boundaries", paths)
-    m = lel.msoa_le_all(place, paths)
+    geo = data.msoa11_boundaries
+    m = lel.msoa_le_all(data.msoa11, place)
     geo = geo[["msoa11_code", "geometry"]].merge(m[m["sex"] == sex], on="msoa11_code")
     geo["value"] = geo["le"].round(1)
     geo["ci"] = [f"{a:.1f} to {b:.1f}" for a, b in zip(geo["le_lower_95"], geo["le_upper_95"], strict=True)]
@@ -176,7 +178,7 @@ def ward_tab(page: Page, place: str, sex: str, paths=None) -> None:
             legend_title="Years",
             width=330,
             height=330,
-            outlines=areas.outlines(loc_data, place, "ward"),
+            outlines=areas.outlines(data.localities, place, "ward"),
         ),
         "le-wards-map",
         title=f"{sex} life expectancy at birth by MSOA (2011), {lel.MSOA_PERIOD}, with {name}'s wards outlined",
@@ -194,6 +196,7 @@ def ward_tab(page: Page, place: str, sex: str, paths=None) -> None:
 
 
 def pcn_text(practices: pd.DataFrame, pcns: pd.DataFrame, place: str) -> str:
+    """What GP-practice life expectancy is and how a PCN is summarised."""
     name = get_place(place).name
     year = int(practices["year"].iloc[0])
     return (
@@ -208,6 +211,7 @@ def pcn_text(practices: pd.DataFrame, pcns: pd.DataFrame, place: str) -> str:
 
 
 def pcn_display(pcns: pd.DataFrame) -> pd.DataFrame:
+    """The PCN table as shown: practices used and missing, median and range by sex."""
     return pd.DataFrame(
         {
             "PCN": pcns["pcn_name"],
@@ -226,6 +230,7 @@ def pcn_display(pcns: pd.DataFrame) -> pd.DataFrame:
 
 
 def practice_display(practices: pd.DataFrame) -> pd.DataFrame:
+    """The practice table as shown."""
     return pd.DataFrame(
         {
             "Practice": practices["practice_name"].fillna("not in the practice list").str.title(),
@@ -239,10 +244,11 @@ def practice_display(practices: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def pcn_tab(page: Page, place: str, paths=None) -> None:
+def pcn_tab(page: Page, data: LifeExpectancyData, place: str) -> None:
+    """The PCN tab: GP-practice life expectancy grouped by PCN, the practices apart, and every LLR practice."""
     name = get_place(place).name
     page.markdown(loc_report.pcn_basis_text())
-    practices = lel.practice_le(place, paths)
+    practices = lel.practice_le(data, place)
     if practices.empty:
         page.markdown(
             "GP-practice life expectancy is not available on this site at present, so no PCN figures are shown."
@@ -297,23 +303,23 @@ def pcn_tab(page: Page, place: str, paths=None) -> None:
         )
     else:
         page.markdown(f"Every practice of {name} in the file is open and belongs to a PCN.")
-    from llr_analysis.report.life_expectancy import gp_section
-
-    gp_section(page, paths)  # every LLR practice by deprivation quintile
+    gp_section(page, data)  # every LLR practice by deprivation quintile
 
 
 # ------------------------------------------------------------------------------ the tabset
 
 
-def locality_section(page: Page, place: str, sex: str, msoa_section, paths=None) -> list[str]:
+def locality_section(
+    page: Page, data: LifeExpectancyData, place: str, sex: str, msoa_section: Callable[[], None]
+) -> list[str]:
     """The localities tabset of the life expectancy page. ``msoa_section()`` writes the MSOA tab (the page's
     MSOA map, counts, lowest ten and deprivation scatter). Returns the tab titles."""
 
     def section(level: LocalityLevel) -> None:
         if level.id == "district":
-            district_tab(page, place, paths)
+            district_tab(page, data, place)
         elif level.id == "ward":
-            ward_tab(page, place, sex, paths)
+            ward_tab(page, data, place, sex)
         elif level.id == "msoa":
             page.markdown(
                 f"These are ONS's small-area figures for {lel.MSOA_PERIOD}{older(lel.MSOA_PERIOD)}, published on the "
@@ -322,6 +328,6 @@ def locality_section(page: Page, place: str, sex: str, msoa_section, paths=None)
             )
             msoa_section()
         else:
-            pcn_tab(page, place, paths)
+            pcn_tab(page, data, place)
 
     return loc_report.locality_tabs(page, place, section)

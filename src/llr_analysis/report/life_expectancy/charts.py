@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis.life_expectancy import SERIES_SHORT, SEXES
+from llr_analysis.analysis.life_expectancy.places import SERIES_SHORT, SEXES
 from llr_analysis.report import colours
 from llr_analysis.report.charts import geo_data
 from llr_analysis.stats import COMPARISON_COLOURS
@@ -293,24 +293,25 @@ def llr_latest_display(latest: pd.DataFrame) -> pd.DataFrame:
     """:func:`llr_latest_table` as one row per area and series, males and females side by side."""
     rows = []
     for (series, _code), g in latest.groupby(["series", "area_code"], sort=False):
-        g = g.set_index("sex")
-        if not set(SEXES) <= set(g.index):
+        by_sex = {str(k): {str(c): v for c, v in row.items()} for k, row in g.set_index("sex").to_dict("index").items()}
+        if not set(SEXES) <= set(by_sex):
             continue
+        m, f = by_sex["Male"], by_sex["Female"]
         rows.append(
             {
                 "Area": g["area_name"].iloc[0],
                 "Type": g["area_type"].iloc[0],
                 "Period": g["period"].iloc[0],
-                "Males (years)": g.loc["Male", "value"],
-                "Males: difference from England": g.loc["Male", "gap"],
-                "Females (years)": g.loc["Female", "value"],
-                "Females: difference from England": g.loc["Female", "gap"],
+                "Males (years)": m["value"],
+                "Males: difference from England": m["gap"],
+                "Females (years)": f["value"],
+                "Females: difference from England": f["gap"],
                 "OHID comparison (males / females)": (
-                    f"{g.loc['Male', 'ohid_comparison']} / {g.loc['Female', 'ohid_comparison']}"
-                    if pd.notna(g.loc["Male", "ohid_comparison"])
+                    f"{m['ohid_comparison']} / {f['ohid_comparison']}"
+                    if pd.notna(m["ohid_comparison"])
                     else "not published"
                 ),
-                "Series": SERIES_SHORT[series],
+                "Series": SERIES_SHORT[str(series)],
             }
         )
     out = pd.DataFrame(rows)

@@ -1,9 +1,8 @@
-"""Sentences and page sections for the life expectancy pages.
+"""Page sections of the life expectancy pages, written through :class:`llr_analysis.report.page.Page`.
 
-The numbers come from :mod:`llr_analysis.analysis.life_expectancy`; everything here turns them into what a
-page shows: narrative sentences and sections written through :class:`llr_analysis.report.page.Page`. The
-charts and display tables are in :mod:`llr_analysis.report.life_expectancy_charts` (imported here, so
-``life_expectancy.line_chart`` etc. still work).
+Each section takes ``(page, data, ...)``: the loaded tables (:class:`~llr_analysis.analysis.life_expectancy.load.LifeExpectancyData`)
+and the page's parameters. The numbers come from :mod:`llr_analysis.analysis.life_expectancy`, the sentences
+from :mod:`.text`, the charts and display tables from :mod:`.charts`.
 """
 
 from __future__ import annotations
@@ -11,30 +10,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from llr_analysis.analysis import life_expectancy as le
-from llr_analysis.analysis.life_expectancy import (
+from llr_analysis.analysis.life_expectancy import places as le
+from llr_analysis.analysis.life_expectancy.load import LifeExpectancyData
+from llr_analysis.analysis.life_expectancy.localities import gp_practice_le
+from llr_analysis.analysis.life_expectancy.places import (
     LE_SERIES,
     MEASURES,
-    MIN_MSOAS_FOR_GRADIENT,
-    SERIES_SHORT,
     SEXES,
     SII_SERIES,
-    _versus,
     check_measure,
-    check_sex,
     gap_to_england,
     hle_series,
-    latest_values,
     le_series,
-    msoa_counts,
     poor_health_years,
     sii_series,
 )
+from llr_analysis.analysis.life_expectancy.small_areas import MIN_MSOAS_FOR_GRADIENT, msoa_counts
 from llr_analysis.places import get_place, load_places
-from llr_analysis.process import read_table
-from llr_analysis.process.life_expectancy import SERIES
 from llr_analysis.report import colours
-from llr_analysis.report.life_expectancy_charts import (
+from llr_analysis.report.life_expectancy.charts import (
     gp_chart,
     hle_chart,
     imd_scatter,
@@ -44,187 +38,8 @@ from llr_analysis.report.life_expectancy_charts import (
     poor_health_chart,
     series_break_display,
 )
+from llr_analysis.report.life_expectancy.text import hle_agreement_text, hle_text, msoa_text, sii_text
 from llr_analysis.report.page import Page, tidy_download
-from llr_analysis.report.words import at_extreme
-
-
-def _gap_words(gap: float) -> str:
-    """'2.2 years below England' / '0.4 years above England' / 'the same as England' (1 dp)."""
-    r = round(float(gap), 1)
-    if r == 0:
-        return "the same as England"
-    return f"{abs(r):.1f} years {'below' if r < 0 else 'above'} England"
-
-
-def _were(n: int) -> str:
-    return f"{n} {'was' if n == 1 else 'were'}"
-
-
-def _change_words(first_gap: float, latest_gap: float) -> str:
-    """How a gap below England moved: 'widened by 0.6 years', 'narrowed by ...', 'did not change'."""
-    d = round(abs(float(latest_gap)), 1) - round(abs(float(first_gap)), 1)
-    if round(d, 1) == 0:
-        return "did not change"
-    return f"{'widened' if d > 0 else 'narrowed'} by {abs(d):.1f} years"
-
-
-def place_gap_text(place: str, paths=None) -> str:
-    """The place's own gap to England at birth: see :func:`llr_analysis.report.life_expectancy_gap.place_gap_text`."""
-    from llr_analysis.report.life_expectancy_gap import place_gap_text as text
-
-    return text(place, paths)
-
-
-def place_summary_text(place: str, measure: str = "birth", paths=None) -> str:
-    """Latest life expectancy of the place (or its districts, where the place has no figure) against England."""
-    measure = check_measure(measure)
-    p = get_place(place)
-    df = gap_to_england(le_series(place, measure, paths))
-    latest = latest_values(df)
-    label = MEASURES[measure]
-    own = latest[latest["area_code"] == p.code]
-    newest_series = max((s for s in LE_SERIES if s in set(latest["series"])), key=LE_SERIES.index)
-    newest = latest[latest["series"] == newest_series]
-    own_new = own[own["series"] == newest_series]
-    parts = []
-    if len(own_new) == 2:
-        r = own_new.set_index("sex")
-        parts.append(
-            f"**In summary.** In {r.loc['Male', 'period']}, {label} in {p.name} was {r.loc['Male', 'value']:.1f} "
-            f"years for males and {r.loc['Female', 'value']:.1f} years for females: "
-            f"{_gap_words(r.loc['Male', 'gap'])} for males and {_gap_words(r.loc['Female', 'gap'])} for females "
-            f"({SERIES_SHORT[newest_series]})."
-        )
-        judged = r["ohid_comparison"].dropna()
-        if len(judged) == 2:
-            parts.append(
-                f"OHID's published comparison with England: {r.loc['Male', 'ohid_comparison'].lower()} "
-                f"for males, {r.loc['Female', 'ohid_comparison'].lower()} for females."
-            )
-    else:
-        old = own.set_index("sex") if len(own) == 2 else None
-        if old is not None:
-            parts.append(
-                f"**In summary.** {p.name}'s latest published {label} is for {old.loc['Male', 'period']} "
-                f"({SERIES_SHORT[old.loc['Male', 'series']]}): {old.loc['Male', 'value']:.1f} years for males and "
-                f"{old.loc['Female', 'value']:.1f} years for females, {_gap_words(old.loc['Male', 'gap'])} and "
-                f"{_gap_words(old.loc['Female', 'gap'])}."
-            )
-        dist = newest[newest["role"] == "district"]
-        if len(dist):
-            period = dist["period"].iloc[0]
-            bits = []
-            for sex in SEXES:
-                d = dist[dist["sex"] == sex].sort_values("value")
-                (lo, lo_names), (hi, hi_names) = (at_extreme(d, "value", "area_name", lowest=b) for b in (True, False))
-                bits.append(
-                    f"{sex.lower()}s from {lo:.1f} years in {lo_names} to "
-                    f"{hi:.1f} in {hi_names} (England {d['england_value'].iloc[0]:.1f})"
-                )
-            parts.append(
-                f"No county figure is published after that in these sources; in {period} its "
-                f"{len(dist) // 2} districts ranged: {'; '.join(bits)}."
-            )
-    return " ".join(parts)
-
-
-def hle_text(place: str, paths=None) -> str:
-    """Latest healthy life expectancy with 95% CIs, compared with England, and years not in good health."""
-    p = get_place(place)
-    h = hle_series(place, paths)
-    h = h[(h["series"] == "ons_els_2026") & (h["area_code"] == p.code)]
-    latest = h[h["period_start"] == h["period_start"].max()].set_index("sex")
-    per = latest["period"].iloc[0]
-    ph = poor_health_years(place, paths)
-    own = ph[ph["area_code"] == p.code]
-    ph_latest = own[own["period_start"] == own["period_start"].max()].set_index("sex")
-    s = (
-        f"In {per}, healthy life expectancy at birth in {p.name} was {latest.loc['Male', 'value']:.1f} years for "
-        f"males (95% CI {latest.loc['Male', 'lower_95']:.1f} to {latest.loc['Male', 'upper_95']:.1f}) and "
-        f"{latest.loc['Female', 'value']:.1f} years for females ({latest.loc['Female', 'lower_95']:.1f} to "
-        f"{latest.loc['Female', 'upper_95']:.1f}), against {latest.loc['Male', 'england_value']:.1f} and "
-        f"{latest.loc['Female', 'england_value']:.1f} in England: {_versus(latest.loc['Male', 'comparison'])} "
-        f"for males and {_versus(latest.loc['Female', 'comparison'], short=True)} for females "
-        f"(95% confidence intervals)."
-    )
-    if len(ph_latest) == 2:
-        pp = ph_latest["period"].iloc[0]
-        s += (
-            f" In {pp}, males in {p.name} could expect {ph_latest.loc['Male', 'poor_health_years']:.1f} years and "
-            f"females {ph_latest.loc['Female', 'poor_health_years']:.1f} years of life not in good health "
-            f"(life expectancy from {SERIES.get(ph_latest['le_series'].iloc[0], ph_latest['le_series'].iloc[0])} "
-            f"minus healthy life expectancy from the ONS Feb 2026 release: two releases, so the difference is "
-            f"approximate"
-            + ("" if pp == per else f"; {pp} is the latest period with a published life expectancy for {p.name}")
-            + ")."
-        )
-    return s
-
-
-def msoa_text(m: pd.DataFrame, fit: dict, place: str, sex: str) -> str:
-    """Spread of MSOA life expectancy within the place, CI comparisons and the IMD gradient."""
-    p = get_place(place)
-    sex = check_sex(sex)
-    d = m.dropna(subset=["le"]).sort_values("le")
-    (lo, lo_names), (hi, hi_names) = (at_extreme(d, "le", "msoa11_hcl_name", lowest=b) for b in (True, False))
-    c = msoa_counts(m).set_index("comparison")
-    s = (
-        f"Across the {len(m)} MSOAs (2011) in {p.name}, {sex.lower()} life expectancy at birth in 2009-13 ranged "
-        f"from {lo:.1f} years in {lo_names} to {hi:.1f} years in {hi_names}, "
-        f"a difference of {d['le'].max() - d['le'].min():.1f} years. {_were(c.loc['worse', 'vs_england'])} significantly "
-        f"below England ({m['england_le'].iloc[0]:.1f} years) and {c.loc['better', 'vs_england']} significantly "
-        f"above; compared with {p.name} as a whole ({m['place_le'].iloc[0]:.1f} years), "
-        f"{_were(c.loc['worse', 'vs_place'])} below and {c.loc['better', 'vs_place']} above (95% confidence "
-        f"intervals)."
-    )
-    if fit["n"] >= MIN_MSOAS_FOR_GRADIENT and not np.isnan(fit["slope"]):
-        s += (
-            f" Across these MSOAs, life expectancy changed by {10 * fit['slope']:+.1f} years for every 10 points "
-            f"of IMD 2019 score (95% CI {10 * fit['lower_95']:+.1f} to {10 * fit['upper_95']:+.1f}; "
-            f"R² {fit['r2']:.2f}; a negative value means shorter lives in more deprived MSOAs)."
-        )
-    else:
-        s += (
-            f" With {fit['n']} MSOAs, {p.name} has too few for a reliable line through life expectancy and "
-            f"deprivation (at least {MIN_MSOAS_FOR_GRADIENT} are needed here), so none is drawn."
-        )
-    return s
-
-
-def sii_text(place: str, paths=None) -> str:
-    """Latest slope index of inequality for the place (or its districts) and England."""
-    p = get_place(place)
-    s = sii_series(place, paths)
-    cur = s[s["series"] == "fingertips_92901"]
-    latest_period = cur.loc[cur["period_start"].idxmax(), "period"]
-    cur = cur[cur["period"] == latest_period]
-    eng = cur[cur["role"] == "England"].set_index("sex")["value"]
-    own = cur[cur["area_code"] == p.code].set_index("sex")["value"]
-    eng_words = f"England {eng['Male']:.1f} and {eng['Female']:.1f}"
-    if len(own) == 2 and own.notna().all():
-        return (
-            f"The slope index of inequality, the modelled gap in life expectancy at birth between the most and "
-            f"least deprived ends of {p.name}, was {own['Male']:.1f} years for males and {own['Female']:.1f} "
-            f"years for females in {latest_period} ({eng_words})."
-        )
-    if len(own) == 2:
-        return (
-            f"The slope index of inequality is not published for {p.name} (OHID does not calculate it for "
-            f"areas this small); for comparison, {eng_words} years in {latest_period}."
-        )
-    dist = cur[cur["role"] == "district"].dropna(subset=["value"])
-    bits = []
-    for sex in SEXES:
-        d = dist[dist["sex"] == sex].sort_values("value")
-        if len(d):
-            (lo, lo_names), (hi, hi_names) = (at_extreme(d, "value", "area_name", lowest=b) for b in (True, False))
-            bits.append(f"{sex.lower()}s from {lo:.1f} years in {lo_names} to {hi:.1f} in {hi_names}")
-    return (
-        f"The slope index of inequality (the modelled gap in life expectancy between the most and least deprived "
-        f"ends of an area) is published for {p.name}'s districts in {latest_period}: {'; '.join(bits)} "
-        f"({eng_words} years)."
-    )
-
 
 # ------------------------------------------------------------------------------ page sections
 
@@ -233,7 +48,7 @@ MSOA_COLUMNS = {"msoa11_code": "area_code", "msoa11_hcl_name": "area_name", "le"
 MSOA_CI = {"le_lower_95": "lower_95", "le_upper_95": "upper_95"}
 
 
-def le_download(df: pd.DataFrame, indicator: str, value: str = "value", comparison: str | None = None):
+def le_download(df: pd.DataFrame, indicator: str, value: str = "value", comparison: str | None = None) -> pd.DataFrame:
     """A CSV download of one of this topic's frames: ``value`` as the value, ``comparison`` as the comparison."""
     # When another column is the value (e.g. the gap to England), the area's own figure is kept as area_value.
     own = {"value": "area_value", "lower_95": "area_lower_95", "upper_95": "area_upper_95"} if value != "value" else {}
@@ -289,13 +104,10 @@ def caveat_notes(place: str, measure: str, trend: pd.DataFrame) -> list[str]:
     return notes
 
 
-def caveats_section(page: Page, place: str, measure: str, trend: pd.DataFrame) -> None:
-    for note in caveat_notes(place, measure, trend):
-        page.note(note)
-
-
-def trend_section(page: Page, place: str, measure: str, trend: pd.DataFrame) -> None:
+def trend_section(page: Page, data: LifeExpectancyData, place: str, measure: str) -> None:
     """Life expectancy over time by sex, both series."""
+    measure = check_measure(measure)
+    trend = le_series(data.le_la, place, measure)
     periods = sorted(trend["period"].unique(), key=lambda p: int(p[:4]))
     page.chart(
         line_chart(trend, "value", f"{_label(measure)} (years)", get_place(place).name, LE_SERIES),
@@ -311,8 +123,10 @@ def trend_section(page: Page, place: str, measure: str, trend: pd.DataFrame) -> 
     )
 
 
-def gap_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths=None) -> None:
+def gap_section(page: Page, data: LifeExpectancyData, place: str, measure: str) -> None:
     """The gap to England over time (chart) and the latest value of every LLR area (table)."""
+    measure = check_measure(measure)
+    trend = le_series(data.le_la, place, measure)
     gaps, label, name = gap_to_england(trend), MEASURES[measure], get_place(place).name
     districts = " and its districts" if (trend["role"] == "district").any() else ""
     page.chart(
@@ -326,7 +140,7 @@ def gap_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths
         ),
         data=le_download(gaps, f"Difference from England in {label} (years)", value="gap"),
     )
-    latest = le.llr_latest_table(measure, paths)
+    latest = le.llr_latest_table(data.le_la, measure)
     page.table(
         llr_latest_display(latest),
         "llr-latest",
@@ -335,9 +149,11 @@ def gap_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths
     )
 
 
-def series_break_section(page: Page, place: str, measure: str, trend: pd.DataFrame, paths=None) -> None:
+def series_break_section(page: Page, data: LifeExpectancyData, place: str, measure: str) -> None:
     """Where the ONS 2019 edition and Fingertips overlap: how far apart they are (text and table)."""
-    brk, label = le.series_break(place, measure, paths), MEASURES[measure]
+    measure = check_measure(measure)
+    trend = le_series(data.le_la, place, measure)
+    brk, label = le.series_break(data.le_la, place, measure), MEASURES[measure]
     if not len(brk):
         page.note(
             "The ONS 2019 edition and the Fingertips extract do not overlap for this measure, so there is no "
@@ -363,27 +179,12 @@ def series_break_section(page: Page, place: str, measure: str, trend: pd.DataFra
     )
 
 
-def hle_agreement_text(agree: dict, place: str) -> str:
-    """How OHID's Fingertips HLE agrees with the ONS figures (:func:`hle_fingertips_agreement`); '' if no overlap."""
-    if not agree["n"]:
-        return ""
-    p = get_place(place)
-    who = " and ".join(p.name if c == p.code else "England" for c in agree["areas"])
-    return (
-        f"OHID's Fingertips publishes the same ONS release (indicator 90362): for {who}, its {agree['n']} values "
-        + (
-            "are identical to the ONS figures used here."
-            if agree["max_abs_difference"] == 0
-            else f"differ from the ONS figures used here by at most {agree['max_abs_difference']:.1f} years."
-        )
-    )
-
-
-def hle_section(page: Page, place: str, trend: pd.DataFrame, paths=None) -> None:
+def hle_section(page: Page, data: LifeExpectancyData, place: str, measure: str = "birth") -> None:
     """Healthy life expectancy: the latest figures, how the sources agree, and the trend chart."""
-    name, hle = get_place(place).name, hle_series(place, paths)
-    page.markdown(hle_text(place, paths))
-    agreement = hle_agreement_text(le.hle_fingertips_agreement(place, paths), place)
+    trend = le_series(data.le_la, place, measure)
+    name, hle = get_place(place).name, hle_series(data.hle, place)
+    page.markdown(hle_text(data, place))
+    agreement = hle_agreement_text(le.hle_fingertips_agreement(data.hle, place), place)
     if agreement:
         page.markdown(agreement)
     if (trend["role"] == "district").any():
@@ -407,9 +208,9 @@ def hle_section(page: Page, place: str, trend: pd.DataFrame, paths=None) -> None
     )
 
 
-def poor_health_section(page: Page, place: str, paths=None) -> None:
+def poor_health_section(page: Page, data: LifeExpectancyData, place: str) -> None:
     """Years in and not in good health: the latest period (chart) and every period (table)."""
-    name, ph = get_place(place).name, poor_health_years(place, paths)
+    name, ph = get_place(place).name, poor_health_years(data.hle, data.le_la, place)
     latest, indicator = le.latest_poor_health(ph, place), "Years of life not in good health (LE minus HLE)"
     page.chart(
         poor_health_chart(latest, name),
@@ -429,10 +230,11 @@ def poor_health_section(page: Page, place: str, paths=None) -> None:
     )
 
 
-def sii_section(page: Page, place: str, trend: pd.DataFrame, paths=None) -> None:
+def sii_section(page: Page, data: LifeExpectancyData, place: str, measure: str = "birth") -> None:
     """The slope index of inequality: latest figures (text), trend (chart), districts without one (note)."""
-    sii = sii_series(place, paths)
-    page.markdown(sii_text(place, paths))
+    trend = le_series(data.le_la, place, measure)
+    sii = sii_series(data.sii, place)
+    page.markdown(sii_text(data, place))
     page.chart(
         line_chart(
             sii.dropna(subset=["value"]),
@@ -456,7 +258,7 @@ def sii_section(page: Page, place: str, trend: pd.DataFrame, paths=None) -> None
         page.note(f"No slope index of inequality is published for {', '.join(missing)} in these extracts.")
 
 
-def msoa_section(page: Page, msoa: pd.DataFrame, fit: dict, place: str, sex: str, paths=None) -> None:
+def msoa_section(page: Page, data: LifeExpectancyData, msoa: pd.DataFrame, fit: dict, place: str, sex: str) -> None:
     """MSOA life expectancy 2009-13: text, maps against England and the place, counts and the lowest ten."""
     name, indicator = get_place(place).name, f"{sex} life expectancy at birth (years)"
     page.markdown(msoa_text(msoa, fit, place, sex))
@@ -465,7 +267,7 @@ def msoa_section(page: Page, msoa: pd.DataFrame, fit: dict, place: str, sex: str
         "7,200 residents each), so they predate the later periods above and the 2021 MSOAs used elsewhere on this "
         "site."
     )
-    geo = read_table("life_expectancy/msoa11_boundaries", paths).merge(msoa, on="msoa11_code")
+    geo = data.msoa11_boundaries.merge(msoa, on="msoa11_code")
     keep = ["geometry", "msoa11_code", "msoa11_hcl_name", "lad_name", "le", "le_lower_95", "le_upper_95"]
     geo = geo[[*keep, "vs_england", "vs_place", "imd_score"]]
     tidy = {**MSOA_COLUMNS, **MSOA_CI, "vs_england": "comparison"}
@@ -541,9 +343,9 @@ def imd_scatter_section(page: Page, msoa: pd.DataFrame, fit: dict, place: str, s
     )
 
 
-def gp_section(page: Page, paths=None) -> None:
+def gp_section(page: Page, data: LifeExpectancyData) -> None:
     """GP-practice life expectancy by practice IMD quintile for the latest year in the file (or why there is none)."""
-    gp, llr_name = le.gp_practice_le(paths), load_places().llr_short_name
+    gp, llr_name = gp_practice_le(data.gp_practice), load_places().llr_short_name
     if gp.empty:
         page.markdown("GP-practice life expectancy is not available on this site at present.")
         page.note(

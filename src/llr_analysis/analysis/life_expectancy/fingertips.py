@@ -3,8 +3,10 @@
 ``llr fetch-fingertips`` (online only) brings indicator 90366 for the counties and unitary authorities
 (``area_level`` ``utla``) and for the districts and unitary authorities (``ltla``), with OHID's 95%
 confidence limits; processing makes them into ``life_expectancy/fingertips_le``
-(:mod:`llr_analysis.process.fingertips`). The table is empty, or absent, when nothing was fetched: every
-function here then returns an empty frame and the page keeps its other sources.
+(:mod:`llr_analysis.process.fingertips`). The table is empty, or absent, when nothing was fetched (the
+loader, :func:`.load.load_fingertips`, then gives an empty frame): every function here then returns an
+empty frame and the page keeps its other sources. Pure functions: ``ft`` is that table as loaded
+(``LifeExpectancyData.fingertips_le``), ``le_la`` the extract / ONS 2019 edition table.
 
 When present, these figures are preferred to the Trafford Data Lab extract of the same indicator (no
 intervals, no county row) for the latest period: each area is compared with England's value for the same
@@ -19,12 +21,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from llr_analysis.errors import LLRError
 from llr_analysis.places import get_place, load_places
-from llr_analysis.process import read_table
 from llr_analysis.stats import compare_by_ci_overlap
 
-TABLE = "life_expectancy/fingertips_le"
 INDICATOR_ID = 90366
 #: The source as the pages name it.
 SOURCE = "OHID Fingertips, indicator 90366 (life expectancy at birth, ONS three-year figures)"
@@ -50,18 +49,15 @@ COLUMNS = [
 ]
 
 
-def period_label(period) -> str:
+def period_label(period: object) -> str:
     """Fingertips' '2021 - 23' as the site writes periods: '2021-23'."""
     return re.sub(r"\s*-\s*", "-", str(period).strip())
 
 
-def fingertips_le(paths=None) -> pd.DataFrame:
-    """The processed 90366 table (life expectancy at birth), or an empty frame when it was not made."""
-    try:
-        df = read_table(TABLE, paths)
-    except LLRError:  # the table is made by a step added after some projects were processed
-        return pd.DataFrame(columns=["indicator_id", "area_code", "area_level", "sex", "period", "value"])
-    df = df[(df["indicator_id"] == INDICATOR_ID) & df["value"].notna()].copy()
+def fingertips_le(ft: pd.DataFrame) -> pd.DataFrame:
+    """The 90366 rows of the processed table (life expectancy at birth) with a value, periods as the site
+    writes them."""
+    df = ft[(ft["indicator_id"] == INDICATOR_ID) & ft["value"].notna()].copy()
     df["period"] = df["period"].map(period_label)
     return df.reset_index(drop=True)
 
@@ -79,7 +75,7 @@ def with_england(df: pd.DataFrame, england: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def place_table(place: str, paths=None) -> pd.DataFrame:
+def place_table(ft: pd.DataFrame, place: str) -> pd.DataFrame:
     """The latest 90366 figures for the place (county or unitary authority), its districts and England.
 
     The period is the latest in which the place itself has a value (its districts and England are shown
@@ -87,7 +83,7 @@ def place_table(place: str, paths=None) -> pd.DataFrame:
     Empty when the table has no row for the place.
     """
     p, cfg = get_place(place), load_places()
-    df = fingertips_le(paths)
+    df = fingertips_le(ft)
     own = df[(df["area_level"] == "utla") & (df["area_code"] == p.code)] if len(df) else df
     if own.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -111,34 +107,31 @@ def place_table(place: str, paths=None) -> pd.DataFrame:
     return out[COLUMNS]
 
 
-def extract_latest(place: str, paths=None) -> str | None:
+def extract_latest(le_la: pd.DataFrame, place: str) -> str | None:
     """The latest period of life expectancy at birth for the place in the extract / ONS 2019 edition
     (``life_expectancy/le_la``), or None when it has none."""
-    try:
-        la = read_table("life_expectancy/le_la", paths)
-    except LLRError:
-        return None
+    la = le_la
     la = la[(la["area_code"] == get_place(place).code) & (la["age"] == "birth") & la["value"].notna()]
     return None if la.empty else str(la.sort_values("period_start")["period"].iloc[-1])
 
 
-def preferred_table(place: str, paths=None) -> pd.DataFrame:
+def preferred_table(ft: pd.DataFrame, le_la: pd.DataFrame, place: str) -> pd.DataFrame:
     """:func:`place_table` when its period is at least as recent as the place's latest period in the
     extract (the usual case: the extract is a copy of the same indicator), else an empty frame, so that
     older figures never replace newer ones because they have intervals."""
-    t = place_table(place, paths)
+    t = place_table(ft, place)
     if t.empty:
         return t
-    other = extract_latest(place, paths)
+    other = extract_latest(le_la, place)
     if other is not None and int(t["period"].iloc[0][:4]) < int(other[:4]):
         return pd.DataFrame(columns=COLUMNS)
     return t
 
 
-def headline(place: str, sex: str, paths=None) -> dict | None:
+def headline(ft: pd.DataFrame, le_la: pd.DataFrame, place: str, sex: str) -> dict | None:
     """The place's latest 90366 figure for one sex in the overview's headline layout (when preferred,
     :func:`preferred_table`), or None."""
-    t = preferred_table(place, paths)
+    t = preferred_table(ft, le_la, place)
     rows = t[(t["role"] == "place") & (t["sex"] == sex)]
     if rows.empty:
         return None

@@ -6,14 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from llr_analysis.places import get_place
-from llr_analysis.process import read_table
 
 
-def district_range(place: str, sex: str, period: str, paths=None) -> dict | None:
+def district_range(le_la: pd.DataFrame, place: str, sex: str, period: str) -> dict | None:
     """Life expectancy at birth of the place's districts in ``period`` (OHID Fingertips 90366): the lowest
     and highest value (1 dp) with every district at it (ties named), and how many districts; None if the
     place has no districts with a figure for that period."""
-    le = read_table("life_expectancy/le_la", paths)
+    le = le_la
     p = get_place(place)
     d = le[
         (le["series"] == "fingertips_90366")
@@ -39,7 +38,7 @@ def district_range(place: str, sex: str, period: str, paths=None) -> dict | None
     }
 
 
-def note_older_periods(h: pd.DataFrame, paths=None) -> pd.DataFrame:
+def note_older_periods(h: pd.DataFrame, le_la: pd.DataFrame) -> pd.DataFrame:
     """A place whose life expectancy headline is older than the other places' says so in its note, with
     what its districts show for the latest period (periods are never mixed silently in one comparison)."""
     if h.empty:
@@ -54,7 +53,7 @@ def note_older_periods(h: pd.DataFrame, paths=None) -> pd.DataFrame:
     for i in h.index[le_rows & (h["period"].astype(str) != latest_period)]:
         # le_rows are the rows whose indicator starts with "Life expectancy at birth": str values
         sex = "Female" if "females" in str(h.at[i, "indicator"]) else "Male"
-        r = district_range(str(h.at[i, "area_id"]), sex, latest_period, paths)
+        r = district_range(le_la, str(h.at[i, "area_id"]), sex, latest_period)
         extra = f"no figure for {h.at[i, 'area_name']!s} as a whole after {h.at[i, 'period']!s}"
         if r is not None:
             extra += (
