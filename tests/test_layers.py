@@ -284,11 +284,6 @@ def _every_import(path: Path) -> set[str]:
     return {target for _, target in imports(path) if not target.startswith(".")}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 21 item 3: circles hidden by imports inside functions (topic modules and their split-off "
-    "pieces; website.build <-> website.notebooks) until the topic packages are merged",
-)
 def test_no_import_circles_inside_a_stage_even_through_imports_inside_functions():
     circles = import_circles(SOURCES, imports_of=_every_import)
     assert circles == [], "modules that import each other: " + "; ".join(" <-> ".join(c) for c in circles)
@@ -374,10 +369,6 @@ PURE_STAGES = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 21 item 2: the topic modules read their tables until the topic packages (load.py) are merged",
-)
 def test_analysis_and_report_read_no_files_outside_the_loaders():
     wrong = {str(p.relative_to(PKG)): reads for p in PURE_STAGES if (reads := file_reads(p))}
     assert wrong == {}, "\n".join(f"{f}: {'; '.join(r)}" for f, r in wrong.items())
@@ -422,9 +413,6 @@ def html_escapes(path: Path) -> list[int]:
 REPORT = [p for p in SOURCES if p.relative_to(PKG).parts[0] == "report"]
 
 
-@pytest.mark.xfail(
-    strict=False, reason="issue 21 item 5: topic report modules escape HTML by hand until their templates are merged"
-)
 def test_no_html_escape_in_report():
     wrong = {str(p.relative_to(PKG)): lines for p in REPORT if (lines := html_escapes(p))}
     assert wrong == {}, f"html.escape by line: {wrong} (use llr_analysis.report.templating.render)"
@@ -450,10 +438,6 @@ def fstring_html(path: Path) -> list[int]:
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 21 item 5: topic report modules build HTML in f-strings until their templates are merged",
-)
 def test_no_fstring_html_in_report():
     wrong = {str(p.relative_to(PKG)): lines for p in REPORT if (lines := fstring_html(p))}
     assert wrong == {}, f"f-string HTML by line: {wrong} (use a template in report/templates/)"

@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"llr {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # a file or folder the command cannot read or write: one line, no traceback
-        from llr_analysis.website.build import os_error_text
+        from llr_analysis.errors import os_error_text
 
         print(f"llr {args.command}: error: {os_error_text(exc)}", file=sys.stderr)
         return 1

@@ -72,3 +72,17 @@ class BuildError(LLRError):
 
     def __reduce__(self) -> tuple:  # picklable across worker processes
         return (type(self), (self.step, self.detail))
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OS error as one line naming the file or folder (e.g. disk full, read-only file system)."""
+    import errno
+
+    hint = {
+        errno.ENOSPC: " (the disk is full: free some space, then build again)",
+        errno.EROFS: " (the file system is read-only)",
+        errno.EACCES: " (permission denied: is the folder writable?)",
+        errno.EDQUOT: " (disk quota exceeded)",
+    }.get(exc.errno or 0, "")
+    where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+    return f"{where}{exc.strerror or exc}{hint}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llr_analysis import process
-from llr_analysis.errors import BuildError, LLRError
+from llr_analysis.errors import BuildError, LLRError, os_error_text
 from llr_analysis.fetch import sources
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.website.check import check_site
@@ -278,20 +278,6 @@ def recover(paths: ProjectPaths) -> list[str]:
             shutil.rmtree(leftover)
             done.append(f"removed {leftover.name} left by an interrupted build")
     return done
-
-
-def os_error_text(exc: OSError) -> str:
-    """An OS error as one line naming the file or folder (e.g. disk full, read-only file system)."""
-    import errno
-
-    hint = {
-        errno.ENOSPC: " (the disk is full: free some space, then build again)",
-        errno.EROFS: " (the file system is read-only)",
-        errno.EACCES: " (permission denied: is the folder writable?)",
-        errno.EDQUOT: " (disk quota exceeded)",
-    }.get(exc.errno or 0, "")
-    where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-    return f"{where}{exc.strerror or exc}{hint}"
 
 
 class BuildLock:

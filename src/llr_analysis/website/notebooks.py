@@ -491,7 +491,7 @@ def _execute(run: Run, stage: Path, root: Path, digest: str = "") -> Path:
         if digest:
             (stage / run.hash_file).write_text(f"{digest}\n{_sha(out)}\n")
     except OSError as exc:  # disk full, read-only: the run and the path
-        from llr_analysis.website.build import os_error_text
+        from llr_analysis.errors import os_error_text
 
         tmp.unlink(missing_ok=True)
         raise BuildError(
@@ -555,7 +555,7 @@ def _run_parallel(todo: list[Run], stage: Path, root: Path, digests: dict, worke
                 r = running.pop(fut)
                 exc = fut.exception()
                 if isinstance(exc, OSError):
-                    from llr_analysis.website.build import os_error_text
+                    from llr_analysis.errors import os_error_text
 
                     raise BuildError("notebooks", f"{r.label}: {os_error_text(exc)}") from None
                 if exc is not None:
