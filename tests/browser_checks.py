@@ -31,6 +31,11 @@ DRAWN_JS = (
     ".every(d => d.querySelector('svg .role-mark path, svg .role-mark line, svg .role-mark text'))"
 )
 
+UNDRAWN_JS = (
+    "() => [...document.querySelectorAll('.vega-chart')]"
+    ".filter(d => !d.querySelector('svg .role-mark path, svg .role-mark line, svg .role-mark text')).map(d => d.id)"
+)
+
 #: The smallest a name written on a map may be on screen (px), as issue 23 asks.
 MIN_LABEL_PX = 10
 
@@ -166,7 +171,11 @@ def page_problems(browser, base: str, rel: str, width: int, full: str, short: st
     try:
         problems = []
         if page.locator(".vega-chart").count():
-            page.wait_for_function(DRAWN_JS, timeout=30000)
+            try:
+                page.wait_for_function(DRAWN_JS, timeout=30000)
+            except Exception:  # noqa: BLE001 - named below with the page's own errors
+                undrawn = page.evaluate(UNDRAWN_JS)
+                return [f"{rel} at {width} px: charts not drawn: {undrawn}; {errors}"], 0
         maps: set[str] = set()
 
         def check_maps() -> None:

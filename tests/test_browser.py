@@ -640,4 +640,4 @@ def test_site_title_is_whole_and_every_map_names_are_legible(server, browser, wi
         maps += n
     print(f"{len(pages)} pages, {maps} maps checked at {width} px")
     assert maps >= 12
-    assert problems == []
+    assert problems == [], "\n".join(problems)

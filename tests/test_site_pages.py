@@ -76,4 +76,5 @@ def test_navbar_title_is_the_full_name_and_the_short_one_from_the_places_file():
     nav = quarto_config({"website": {"title": "{ics_short_name} public health"}}, [], {}, Path("."))
     assert nav["website"]["title"] == f"{cfg.ics_short_name} public health"  # browser tabs: the short name
     assert nav["website"]["navbar"]["title"] == title
-    assert navbar_title("Same <name>") == "Same &lt;name&gt;"  # one name, escaped: one span of text
+    same = '<span class="llr-title-full">Same &lt;name&gt;</span><span class="llr-title-short">Same &lt;name&gt;</span>'
+    assert navbar_title("Same <name>") == same  # escaped; both spans (each styled for its width)

@@ -154,8 +154,7 @@ def navbar_title(template: str) -> str:
     assets/a11y.html falls back to the short one when the full one would make the menus wrap)."""
     full = html.escape(fill_ics_names(template.replace("{ics_short_name}", "{ics_name}")), quote=False)
     short = html.escape(fill_ics_names(template), quote=False)
-    if full == short:
-        return full
+    # both spans even when the names are the same: each is styled for its width (two lines if long)
     return f'<span class="llr-title-full">{full}</span><span class="llr-title-short">{short}</span>'
 
 
