@@ -54,7 +54,8 @@
 
   function shrink(node, room, mapRoom) {
     if (!node || typeof node !== "object") { return; }
-    if (isMap(node)) { room = mapRoom; }   // a map has no axes: it takes the whole width
+    // a map (or a map with outlines and names layered on it) has no axes: it takes the whole width
+    if (isMap(node) || (node.layer || []).some(isMap)) { room = mapRoom; }
     if (typeof node.width === "number" && node.width > room) {
       if (typeof node.height === "number") { node.height = Math.max(120, Math.round(node.height * room / node.width)); }
       node.width = room;
