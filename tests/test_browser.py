@@ -3,8 +3,11 @@
 Needs Debian's chromium (installed by `make test`) driven by Playwright; skips with a reason if absent.
 Checks: no console errors, every chart drawn (SVG with marks), maps and tables present, every link
 inside the site resolves, no request leaves the machine, axe-core finds no serious or critical
-accessibility violations, site search finds a place, and pages fit a phone's width. Screenshots of
-the overview (desktop and 390 px) are saved in test-artifacts/.
+accessibility violations, site search finds a place, and pages fit a phone's width; the navbar's site
+title is whole (the ICS's full name at 1280 px, its short name at 390 px) and the names on every map of a
+sample of pages are at least 10 px and never overlap (tests/browser_checks.py, shared with the second ICS's
+browser test in test_any_ics.py). Screenshots of the overview (desktop and 390 px) are saved in
+test-artifacts/.
 """
 
 from __future__ import annotations
