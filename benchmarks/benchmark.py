@@ -9,9 +9,12 @@ In one run, on a temporary copy of the project fetched from the mirror, it measu
 3. one notebook changed `llr build` after editing one topic notebook (its three places rerun)
 4. profiles changed     `llr build` after editing the locality profile notebook (only its profile pages
                         rerun: the benchmark reads the build's own count of executed notebooks)
-5. national processing  processing the England-wide IoD files + MHCLG summary measures for every
+5. Word documents      every profile's and place summary's .docx remade (website/documents.py: charts as
+                        PNG by vl_convert, then Pandoc), in-process after the builds, with their count;
+                        the cold build's own line for them (build/executed/word-documents.log) is shown too
+6. national processing  processing the England-wide IoD files + MHCLG summary measures for every
                         English district and upper-tier authority, in-process
-6. naive path           the usual Quarto workflow: papermill for each notebook and place, one at a
+7. naive path           the usual Quarto workflow: papermill for each notebook and place, one at a
                         time, then one `quarto render` of the project (on processed data), on the
                         pages of ``--naive-place`` (default Rutland: its topic pages, summary and
                         locality profiles, and the overview), against `llr build --place` of the
@@ -55,6 +58,27 @@ def timed_subprocess(cmd: list[str], env: dict) -> tuple[float, float]:
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     LAST_SUMMARY[:] = re.findall(r"notebooks: \d+ executed, \d+ unchanged", done.stdout + done.stderr)
     return elapsed, peak_mb
+
+
+def word_documents_cost(root: Path) -> tuple[float, int]:
+    """Wall time (s) to remake every Word document of the site (all stamps removed), and their number."""
+    from llr_analysis.paths import project_paths
+    from llr_analysis.website.documents import word_documents
+    from llr_analysis.website.notebooks import plan
+
+    paths = project_paths(root)
+    for stamp in paths.executed.rglob("*.docx.hash"):
+        stamp.unlink()
+    t0 = time.perf_counter()
+    made = word_documents(paths, plan(paths))
+    return time.perf_counter() - t0, len(made)
+
+
+def last_word_line(root: Path) -> str:
+    """The last build's line for its Word documents ("word documents: N made, M unchanged, in T s")."""
+    log = root / "build" / "executed" / "word-documents.log"
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return lines[-1].split(" ", 2)[-1] if lines else "none made"
 
 
 def national_processing(root: Path) -> float:
@@ -180,7 +204,7 @@ def main() -> int:
     subprocess.run(llr + ["fetch"], check=True, env=env, stdout=subprocess.DEVNULL)
 
     naive_places = None if args.naive_place == ["all"] else (args.naive_place or ["rutland"])
-    keys = ("cold", "noop", "one_notebook", "profiles", "national", "subset_cold", "naive")
+    keys = ("cold", "noop", "one_notebook", "profiles", "word", "national", "subset_cold", "naive")
     results: dict[str, list[float]] = {k: [] for k in keys}
     executed: dict[str, str] = {}
     peaks: dict[str, float] = {}
@@ -189,7 +213,7 @@ def main() -> int:
     profile_nb = root / "notebooks" / "locality.ipynb"
     profile_original = profile_nb.read_text()
     loads: list[str] = []
-    pages = 0
+    pages = documents = 0
     for i in range(args.repeat):
         print(f"run {i + 1}/{args.repeat}", flush=True)
         loads.append(os.getloadavg()[0])
@@ -197,6 +221,7 @@ def main() -> int:
         shutil.rmtree(root / "data" / "processed", ignore_errors=True)
         t, peaks["cold"] = timed_subprocess(llr + ["build", "--force"], env)
         results["cold"].append(t)
+        executed["cold"] = last_word_line(root)
         pages = sum(1 for p in (root / "site").rglob("*.html") if "site_libs" not in p.parts)
         t, peaks["noop"] = timed_subprocess(llr + ["build"], env)
         results["noop"].append(t)
@@ -220,6 +245,8 @@ def main() -> int:
         executed["profiles"] = " ".join(LAST_SUMMARY)
         profile_nb.write_text(profile_original)
         subprocess.run(llr + ["build"], check=True, env=env, capture_output=True)  # back to the original
+        t, documents = word_documents_cost(root)
+        results["word"].append(t)
         results["national"].append(national_processing(root))
         if not args.skip_naive:
             results["subset_cold"].append(subset_cold(root, env, llr, naive_places or []))
@@ -239,6 +266,7 @@ def main() -> int:
         "noop": "no-op rebuild",
         "one_notebook": "rebuild, one notebook changed",
         "profiles": "rebuild, profile notebook changed",
+        "word": "Word documents, all remade",
         "national": "national processing (IoD + LA measures)",
         "subset_cold": "cold build of the naive path's pages",
         "naive": "naive papermill + quarto render",
@@ -247,6 +275,8 @@ def main() -> int:
         print(f"  {labels[k]:<42} {v:7.1f} s   (runs: {', '.join(f'{x:.1f}' for x in results[k])})")
     for k, text in executed.items():
         print(f"  {labels[k] + ':':<42} {text}")
+    if "word" in med and documents:
+        print(f"  Word documents: {documents}, {med['word'] / documents:.2f} s each (cold build's own line above)")
     if pages:
         print(f"  cold build per page:                      {med['cold'] / pages:.2f} s")
     if "naive" in med:
@@ -255,7 +285,17 @@ def main() -> int:
     print(f"  peak memory of the largest process:       {max(peaks.values()):.0f} MB")
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"median_s": med, "runs_s": results, "peak_mb": peaks, "load": loads, "pages": pages}, indent=2)
+            json.dumps(
+                {
+                    "median_s": med,
+                    "runs_s": results,
+                    "peak_mb": peaks,
+                    "load": loads,
+                    "pages": pages,
+                    "documents": documents,
+                },
+                indent=2,
+            )
         )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -127,7 +127,11 @@ def test_llr_rule_reproduces_llrs_assignment_of_every_practice_in_the_2017_ccgs(
 @pytest.fixture(scope="module")
 def derby_site(tmp_path_factory):
     """Derby and Derbyshire's whole site, built offline from the mirror in a temporary project copy
-    (``--workers 2``; every profile the configured file asks for: 18 Derby wards, 8 Derbyshire districts)."""
+    (``--workers 2``; every profile the configured file asks for: 18 Derby wards, 8 Derbyshire districts).
+    ``LLR_TEST_DERBY=DIR`` uses a project already built that way instead (``DIR/derby.yml``, ``DIR/site``)."""
+    given = os.environ.get("LLR_TEST_DERBY")
+    if given:
+        return Path(given).resolve()
     if not (MIRROR / "MANIFEST.csv").exists():
         pytest.skip("raw-data mirror not found")
     root = copy_project(tmp_path_factory.mktemp("derby-project"))
@@ -138,16 +142,26 @@ def derby_site(tmp_path_factory):
     return root
 
 
+#: The Derby tests share one build: with pytest-xdist they run in one worker.
+DERBY_GROUP = pytest.mark.xdist_group("derby")
+
+
 @pytest.mark.slow
 @pytest.mark.mirror
+@DERBY_GROUP
 def test_derby_site_builds_passes_check_and_names_no_llr(derby_site):
     r = llr("check", root=derby_site, env={"LLR_PLACES": str(derby_site / "derby.yml")})
     assert r.returncode == 0, r.stdout + r.stderr
-    pages = sorted((derby_site / "site").rglob("*.html"))
+    site = derby_site / "site"
+    pages = sorted(site.rglob("*.html"))
     assert len(pages) > 40
+    # every page, the search index, the downloads and the map files a reader gets
+    texts = [p for p in site.rglob("*") if p.suffix in (".html", ".json", ".csv", ".js") and "site_libs" not in p.parts]
+    texts = [p for p in texts if p.name != "vega-bundle.js"]
     hits = {}
-    for p in pages:
-        found = LLR_WORDS.findall(p.read_text(encoding="utf-8"))
+    for p in texts:
+        text = p.read_text(encoding="utf-8", errors="replace")
+        found = LLR_WORDS.findall(text)
         if found:
             hits[str(p.relative_to(derby_site))] = sorted(set(found))
     assert not hits, hits
@@ -157,6 +171,7 @@ def test_derby_site_builds_passes_check_and_names_no_llr(derby_site):
 
 @pytest.mark.slow
 @pytest.mark.mirror
+@DERBY_GROUP
 def test_derby_figures_match_the_raw_files(derby_site):
     """Derby's LSOA count and its share of LSOAs in England's most deprived 10% (IoD2025), computed here
     with pandas from the raw files, are what processing made (and the deprivation page states the share)."""
@@ -186,3 +201,75 @@ def test_derby_figures_match_the_raw_files(derby_site):
     # the places file written by configure names Derby and Derbyshire and 651 LSOAs
     doc = yaml.safe_load((derby_site / "derby.yml").read_text())
     assert doc["ics"]["name"] == "Derby and Derbyshire" and doc["expected"]["lsoa21_in_ics"] == 651
+
+
+# ------------------------------------------------------------------------- Derby's pages in a browser
+
+
+@pytest.fixture(scope="module")
+def derby_url(derby_site):
+    """Derby's built site served on a loopback port."""
+    import functools
+    import http.server
+    import threading
+
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(derby_site / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from browser_checks import ARGS, CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium not installed (make test installs it)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.mark.slow
+@pytest.mark.mirror
+@pytest.mark.browser
+@DERBY_GROUP
+@pytest.mark.parametrize("width", [1280, 390])
+def test_derby_pages_in_a_browser(derby_site, derby_url, chromium, use_places, width):
+    """LLR's page checks on Derby's site (tests/browser_checks.py): the overview, each place's summary, a
+    topic page of each place with every tab opened, each localities index and the first profile of each
+    level, at 1280 and 390 px: no console error or outside request, charts drawn, no sideways scroll on a
+    phone, the navbar's title whole (Derby and Derbyshire's full name, its short name on a phone), names on
+    maps legible and apart; and the words a reader sees there name no LLR place."""
+    from browser_checks import open_page, page_problems, site_titles
+
+    cfg = use_places(derby_site / "derby.yml")
+    full, short = site_titles()
+    assert cfg.ics_name in full
+    site = derby_site / "site"
+    pages = ["index.html"]
+    for place in cfg.places:
+        pages += [f"summary/{place}.html", f"deprivation/{place}.html", f"localities/{place}.html"]
+        for level in ("ward", "district", "pcn", "msoa"):
+            first = sorted((site / "localities" / place).glob(f"{level}-*.html"))[:1]
+            pages += [str(f.relative_to(site)) for f in first]
+    pages = [p for p in pages if (site / p).exists()]
+    assert {"index.html", "summary/derby.html", "deprivation/derbyshire.html"} <= set(pages)
+    assert any(p.startswith("localities/derby/ward-") for p in pages), pages
+    problems, maps = [], 0
+    for rel in pages:
+        found, n = page_problems(chromium, derby_url, rel, width, full, short)
+        problems += found
+        maps += n
+        page, _, _ = open_page(chromium, derby_url, rel, width=width)
+        words = LLR_WORDS.findall(page.locator("main").inner_text())
+        if words:
+            problems.append(f"{rel}: names {sorted(set(words))}")
+        page.context.close()
+    print(f"Derby: {len(pages)} pages, {maps} maps checked at {width} px")
+    assert maps >= 6
+    assert problems == [], "\n".join(problems)

@@ -3,8 +3,11 @@
 Needs Debian's chromium (installed by `make test`) driven by Playwright; skips with a reason if absent.
 Checks: no console errors, every chart drawn (SVG with marks), maps and tables present, every link
 inside the site resolves, no request leaves the machine, axe-core finds no serious or critical
-accessibility violations, site search finds a place, and pages fit a phone's width. Screenshots of
-the overview (desktop and 390 px) are saved in test-artifacts/.
+accessibility violations, site search finds a place, and pages fit a phone's width; the navbar's site
+title is whole (the ICS's full name at 1280 px, its short name at 390 px) and the names on every map of a
+sample of pages are at least 10 px and never overlap (tests/browser_checks.py, shared with the second ICS's
+browser test in test_any_ics.py). Screenshots of the overview (desktop and 390 px) are saved in
+test-artifacts/.
 """
 
 from __future__ import annotations
@@ -615,3 +618,29 @@ def test_every_profile_and_place_summary_links_a_word_document_that_opens(server
     assert len(pcn_doc.tables) >= 3  # key figures, member practices, practices' screening
     summary = docx.Document(str(site / "summary" / "leicester.docx"))
     assert "Key messages" in [p.text for p in summary.paragraphs if p.style.name.startswith("Heading")]
+
+
+# ------------------------------------------------ issue 23 item 6: the site title and the names on maps
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_site_title_is_whole_and_every_map_names_are_legible(server, browser, width):
+    """At 1280 px the navbar shows the ICS's full name whole with the menus on one line; at 390 px its short
+    name (both from the places file). On every map of a sample of pages (every topic page, summary, localities
+    index and first profile of each level of two places; every tab opened) no name written on the map is
+    below 10 px on screen or overlaps another."""
+    from browser_checks import page_problems, pages_with_maps, site_titles
+
+    base, site = server
+    full, short = site_titles()
+    assert full != short and "{" not in full + short
+    pages = ["index.html"] + pages_with_maps(site, "leicester") + pages_with_maps(site, "leicestershire")
+    assert len(pages) >= 14, pages
+    problems, maps = [], 0
+    for rel in pages:
+        found, n = page_problems(browser, base, rel, width, full, short)
+        problems += found
+        maps += n
+    print(f"{len(pages)} pages, {maps} maps checked at {width} px")
+    assert maps >= 12
+    assert problems == [], "\n".join(problems)

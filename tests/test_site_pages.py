@@ -8,6 +8,7 @@ resources, page size on every page), cover the profiles they do not open.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from llr_analysis.report.page import chart_specs
 
@@ -57,3 +58,23 @@ def test_every_chart_on_every_page_has_its_spec_and_data(built_site):
     ]
     assert len(profiles) > 200 and charts > len(profiles)
     assert problems == []
+
+
+def test_navbar_title_is_the_full_name_and_the_short_one_from_the_places_file():
+    """The navbar carries the ICS's full name (for a wide screen) and its short name (for a phone), both from
+    the places file through the title in ``_quarto.yml``; site.css shows one of them."""
+    from llr_analysis.places import load_places
+    from llr_analysis.website.navigation import navbar_title, quarto_config
+
+    load_places.cache_clear()
+    cfg = load_places()
+    title = navbar_title("{ics_short_name} public health")
+    assert title == (
+        f'<span class="llr-title-full">{cfg.ics_name} public health</span>'
+        f'<span class="llr-title-short">{cfg.ics_short_name} public health</span>'
+    )
+    nav = quarto_config({"website": {"title": "{ics_short_name} public health"}}, [], {}, Path("."))
+    assert nav["website"]["title"] == f"{cfg.ics_short_name} public health"  # browser tabs: the short name
+    assert nav["website"]["navbar"]["title"] == title
+    same = '<span class="llr-title-full">Same &lt;name&gt;</span><span class="llr-title-short">Same &lt;name&gt;</span>'
+    assert navbar_title("Same <name>") == same  # escaped; both spans (each styled for its width)

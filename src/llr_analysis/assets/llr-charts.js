@@ -9,6 +9,11 @@
  * On a narrow screen (a phone) each chart is redrawn to the width it has, never shrunk: panels side by
  * side are stacked, facets go one under another, legends move below the plot, long titles wrap and
  * plot widths shrink to fit (heights in proportion). Wider screens get the charts as designed.
+ *
+ * Names written on a map are placed for the map's designed size (report/charts.py label_positions); a
+ * map drawn smaller (a phone, a narrow column) has the same 10 px names closer together. Once a map is
+ * drawn, a name that would overlap another, leave the map or be shown below 10 px is hidden (its area
+ * still names itself in its tooltip): the fewest names are dropped, those that collide most first.
  */
 (function () {
   "use strict";
@@ -49,7 +54,8 @@
 
   function shrink(node, room, mapRoom) {
     if (!node || typeof node !== "object") { return; }
-    if (isMap(node)) { room = mapRoom; }   // a map has no axes: it takes the whole width
+    // a map (or a map with outlines and names layered on it) has no axes: it takes the whole width
+    if (isMap(node) || (node.layer || []).some(isMap)) { room = mapRoom; }
     if (typeof node.width === "number" && node.width > room) {
       if (typeof node.height === "number") { node.height = Math.max(120, Math.round(node.height * room / node.width)); }
       node.width = room;
@@ -99,6 +105,15 @@
     }) || hasMap(node.spec);
   }
 
+  function declutter(div) {
+    var svg = div.querySelector("svg");
+    if (!svg || !svg.getBoundingClientRect().width) { return; }
+    div.setAttribute("data-llr-labels", "checked");
+    if (typeof window.llrDeclutterLabels === "function") {   // assets/a11y.html, on every page
+      window.llrDeclutterLabels(svg, ".mark-text.role-mark text");
+    }
+  }
+
   function draw(div) {
     var block = document.querySelector('script[data-llr-spec="' + div.id + '"]');
     if (!block) { console.error("chart " + div.id + ": no spec on the page"); return; }
@@ -109,7 +124,10 @@
       names.forEach(function (n) { spec.datasets[n] = dataset(n); });
       fitToWidth(spec, div.clientWidth);
       div.setAttribute("data-llr-drawn-for", String(div.clientWidth));
+      var map = hasMap(spec);
+      if (map) { div.setAttribute("data-llr-map", "1"); }
       window.vegaEmbed(div, spec, { actions: false, renderer: "svg" })
+        .then(function () { if (map) { declutter(div); } })
         .catch(function (e) { console.error("chart " + div.id + ": " + e); });
     } catch (e) {
       console.error("chart " + div.id + ": " + e);
@@ -131,6 +149,7 @@
     if (!target) { return; }
     target.querySelectorAll(".vega-chart[data-llr-datasets]").forEach(function (div) {
       if (div.getAttribute("data-llr-drawn-for") === "0" && div.clientWidth && div.clientWidth < NARROW) { draw(div); }
+      else if (div.getAttribute("data-llr-map") && !div.getAttribute("data-llr-labels")) { declutter(div); }
     });
   });
 

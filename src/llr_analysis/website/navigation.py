@@ -55,9 +55,11 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
     inputs = sorted(staged_name(r.output) for r in runs) + sorted(str(p.relative_to(stage)) for p in pages)
     project["render"] = inputs
     website = cfg.setdefault("website", {})
+    template = website.get("title")
     for key in ("title", "description"):  # "{ics_short_name} public health": from the places file
         if isinstance(website.get(key), str):
             website[key] = fill_ics_names(website[key])
+    brand = navbar_title(template) if isinstance(template, str) else None
 
     home = [r for r in runs if r.role == "home"]
     summaries = {r.place: r for r in runs if r.role == "place-summary"}
@@ -118,6 +120,8 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
             {"text": _text(fm.get("nav-title") or fm.get("title") or page.stem), "href": _href(page.relative_to(stage))}
         )
     navbar = website.setdefault("navbar", {})
+    if brand and "title" not in navbar:
+        navbar["title"] = brand
     navbar["left"] = left
     navbar["right"] = [{"text": "About", "menu": about}] if about else []
 
@@ -142,6 +146,16 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
     if sidebars:
         website["sidebar"] = sidebars
     return cfg
+
+
+def navbar_title(template: str) -> str:
+    """The navbar's site title from the title in ``_quarto.yml`` (``"{ics_short_name} public health"``): the
+    full name of the ICS on a wide screen, its short name on a phone (site.css shows one of the two spans;
+    assets/a11y.html falls back to the short one when the full one would make the menus wrap)."""
+    full = html.escape(fill_ics_names(template.replace("{ics_short_name}", "{ics_name}")), quote=False)
+    short = html.escape(fill_ics_names(template), quote=False)
+    # both spans even when the names are the same: each is styled for its width (two lines if long)
+    return f'<span class="llr-title-full">{full}</span><span class="llr-title-short">{short}</span>'
 
 
 def _href(source) -> str:
