@@ -385,3 +385,18 @@ def test_figures_shared_by_the_profiles_of_a_kernel_stay_those_of_each_place(pro
             assert people["place_value"] == expected[loc.place_id]
         assert people["llr_value"] == 1136660 == pytest.approx(den.reindex(geo["lsoa21_code"]).sum())
     assert key_figures(data, loc).equals(key_figures(data, loc))  # a second run of a profile: the same figures
+
+
+def test_people_by_decile_is_missing_not_zero_when_a_population_is_missing(monkeypatch):
+    """Another ICS's profiles (Derby) had an empty decile chart: with the mid-2022 populations missing
+    the shares were 0/0 and the chart drew nothing. Missing populations give missing shares, never zero,
+    and a known population gives each decile its share (deciles with nobody are 0%)."""
+    from llr_analysis.analysis.locality import deprivation
+
+    here = pd.DataFrame({"imd_decile": [1, 1, 3], "population": [100.0, 300.0, 600.0]})
+    place = pd.DataFrame({"imd_decile": [2, 5], "population": [float("nan"), 50.0]})
+    monkeypatch.setattr(deprivation, "subsets", lambda data, loc: {"here": here, "place": place})
+    mix = deprivation.decile_mix(None, Locality("ward", "E05000001", "North", "rutland"))  # type: ignore[arg-type]
+    mine = mix[mix["area"] == "North"].set_index("decile")["percent"]
+    assert mine[1] == pytest.approx(40.0) and mine[3] == pytest.approx(60.0) and mine[2] == 0.0
+    assert mix[mix["area"] == "Rutland"]["percent"].isna().all()

@@ -127,14 +127,19 @@ def decile_mix(data: LocalityData, loc: Locality) -> pd.DataFrame:
     """% of people in each national IMD decile (IoD2025): the locality and its place (long).
 
     England is not a row: 10% of its LSOAs are in each decile by definition, and its people by
-    decile need the full denominators."""
+    decile need the full denominators. An area with any small area's population missing gets missing
+    percentages (never zero: a share of an incomplete total would be wrong)."""
     subset = subsets(data, loc)
     names = {"here": loc.name, "place": loc.place_name}
     frames = []
     for key, name in names.items():
         s = subset[key]
-        pct = s.groupby("imd_decile")["population"].sum().reindex(range(1, 11), fill_value=0)
-        frames.append(pd.DataFrame({"area": name, "decile": range(1, 11), "percent": (100 * pct / pct.sum()).values}))
+        if s.empty or s["population"].isna().any():
+            percent = np.full(10, np.nan)
+        else:
+            people = s.groupby("imd_decile")["population"].sum().reindex(range(1, 11), fill_value=0)
+            percent = (100 * people / people.sum()).to_numpy()
+        frames.append(pd.DataFrame({"area": name, "decile": range(1, 11), "percent": percent}))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -17,7 +17,7 @@ from llr_analysis.analysis.locality.load import LocalityData
 from llr_analysis.analysis.locality.localities import Locality, place_outlines
 from llr_analysis.analysis.locality.population import age_profile
 from llr_analysis.analysis.locality.screening import screening_figures
-from llr_analysis.places import get_locality_level, load_places
+from llr_analysis.places import count_words, get_locality_level, get_place, load_places
 from llr_analysis.report import charts
 from llr_analysis.report import colours as site_colours
 from llr_analysis.report.figures import comparison_cell_parts, period_parts
@@ -35,7 +35,8 @@ def intro(page: Page, data: LocalityData, loc: Locality) -> None:
     figures = key_figures(data, loc)
     what = {
         "ward": f"{loc.title} is an electoral ward (2024) in {loc.place_name}.",
-        "district": f"{loc.title} is one of the seven districts of {loc.place_name}.",
+        "district": f"{loc.title} is one of the {count_words(len(get_place(loc.place_id).districts), 'district')} of "
+        f"{loc.place_name}.",
         "pcn": f"{loc.name} is a primary care network (PCN) of GP practices in {loc.place_name}.",
     }.get(loc.level, f"{loc.name} is a {level.label.lower()} in {loc.place_name}.")
     people = figures.loc[figures["indicator"] == "People", "value"]
@@ -242,6 +243,24 @@ def deprivation_section(page: Page, data: LocalityData, loc: Locality) -> None:
         )
         return
     mix = decile_mix(data, loc)
+    if mix.groupby("area")["percent"].apply(lambda v: v.isna().all()).any():
+        page.markdown(
+            f"How many of {loc.name}'s people live in each national deprivation decile cannot be shown: the "
+            "number of people in some of its small areas (mid-2022) is not in the sources this site reads."
+        )
+    else:
+        decile_mix_chart(page, loc, mix)
+    dom = domain_table(data, loc)
+    page.table(
+        dom.rename(columns={"domain": "Domain"}),
+        "domains",
+        caption=f"Share of small areas (LSOAs) in England's most deprived 10% on each domain, IoD2025 (%): "
+        f"{loc.name}, {loc.place_name}, {load_places().llr_short_name} and England (10% by definition)",
+    )
+
+
+def decile_mix_chart(page: Page, loc: Locality, mix: pd.DataFrame) -> None:
+    """The locality's and its place's people by national IMD decile (bars side by side), with its download."""
     chart = (
         alt.Chart(mix)
         .mark_bar()
@@ -270,13 +289,6 @@ def deprivation_section(page: Page, data: LocalityData, loc: Locality) -> None:
             period="IoD2025",
             source_id="iod2025_england; iod2025_file7_llr",
         ),
-    )
-    dom = domain_table(data, loc)
-    page.table(
-        dom.rename(columns={"domain": "Domain"}),
-        "domains",
-        caption=f"Share of small areas (LSOAs) in England's most deprived 10% on each domain, IoD2025 (%): "
-        f"{loc.name}, {loc.place_name}, {load_places().llr_short_name} and England (10% by definition)",
     )
 
 
