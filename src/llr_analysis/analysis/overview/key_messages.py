@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from llr_analysis.analysis.life_expectancy.periods import district_range
 from llr_analysis.analysis.overview.load import OverviewData
-from llr_analysis.places import Place
 
 #: Share of LSOAs in England's most deprived decile, for England: 10% by definition of a decile.
 ENGLAND_DEPRIVED_DECILE_SHARE = 10.0
@@ -100,45 +100,16 @@ def population_figures(headlines: pd.DataFrame) -> pd.DataFrame:
     return pop.merge(old, on="area_id", how="left")
 
 
-def district_range(le_la: pd.DataFrame, place: Place, sex: str, period: str) -> dict | None:
-    """Life expectancy at birth of the place's districts in ``period`` (OHID Fingertips 90366, from
-    ``le_la``, the ``life_expectancy/le_la`` table): the lowest and highest value (1 dp) with every
-    district at it (ties named), and how many districts; None if no district has a figure for that period.
-
-    The same rule as the life expectancy topic's note on an older headline (its ``district_range``).
-    """
-    d = le_la[
-        (le_la["series"] == "fingertips_90366")
-        & (le_la["age"] == "birth")
-        & (le_la["sex"] == sex)
-        & (le_la["period"] == period)
-        & le_la["area_code"].isin([c for c in place.district_codes if c != place.code])
-    ].dropna(subset=["value"])
-    if d.empty:
-        return None
-    shown = d["value"].round(1)
-    names = {
-        k: " and ".join(sorted(d.loc[shown == v, "area_name"]))
-        for k, v in (("low", shown.min()), ("high", shown.max()))
-    }
-    return {
-        "n": len(d),
-        "low": float(shown.min()),
-        "low_names": names["low"],
-        "high": float(shown.max()),
-        "high_names": names["high"],
-        "period": period,
-    }
-
-
 def _lacking(data: OverviewData, rows: pd.DataFrame, period: str) -> list[dict]:
     """Places without a life expectancy figure for ``period``: their latest period and their districts'
-    range in ``period`` by sex (:func:`district_range`)."""
+    range in ``period`` by sex (the life expectancy topic's
+    :func:`~llr_analysis.analysis.life_expectancy.periods.district_range`, the rule of its note on an older
+    headline)."""
     out = []
     for area_id, g in rows.groupby("area_id", sort=False):
         place = data.places.places[str(area_id)]
         ranges = {
-            sex: district_range(data.district_life_expectancy, place, sex[:-1].capitalize(), period)
+            sex: district_range(data.district_life_expectancy, place.id, sex[:-1].capitalize(), period)
             for sex in ("males", "females")
         }
         out.append({"area_name": g["area_name"].iloc[0], "period": str(g["period"].iloc[0]), "districts": ranges})
