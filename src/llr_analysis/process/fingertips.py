@@ -347,6 +347,8 @@ def _register_other_steps() -> None:
             return {table: read_other_topic(paths.raw / folder, settings.cancer_screening(), topic)}
 
         step(name, inputs=[], outputs=[table], raw_folders=[folder])(build)
+        if topic in OTHER_CHECKS:
+            checks.register(table, checks.checks_only(OTHER_CHECKS[topic]))
 
 
 _register_other_steps()

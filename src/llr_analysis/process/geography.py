@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from llr_analysis.errors import ConfigError, DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places, place_id_check
-from llr_analysis.process import step
+from llr_analysis.process import checks, step
 from llr_analysis.process.checks import checks_only, expected_count, unique_rows, validate
 from llr_analysis.validate import (
     LAD_CODE,
@@ -50,6 +50,7 @@ LSOA21_SCHEMA = pa.DataFrameSchema(
     },
     strict=True,
 )
+checks.register("geography/lsoa21", LSOA21_SCHEMA)
 
 
 #: Coordinate reference systems the boundary files come in: British National Grid or WGS84 lon/lat.
