@@ -150,3 +150,66 @@ def test_completeness_missing_figure_for_an_llr_area_fails_unless_known():
         check("life_expectancy/sii", df, "step")
     assert e.value.area == "E06000016" and e.value.column == "value"
     assert e.value.file.endswith(".csv") and "1 figures missing for areas of the ICS" in str(e.value)
+
+
+def test_every_processed_table_with_rules_has_a_registered_schema():
+    """Each table that had plausibility or completeness rules keeps them, as checks of its schema."""
+    expected = {
+        "cancer_screening/area_coverage": 11,
+        "cancer_screening/practice_coverage": 3,
+        "cancer_screening/practices": 4,
+        "cancer_screening/health_index": 4,
+        "deprivation/iod_lsoa": 5,
+        "deprivation/iod_population": 7,
+        "deprivation/la_summaries": 9,
+        "life_expectancy/le_la": 6,
+        "life_expectancy/hle": 3,
+        "life_expectancy/sii": 2,
+        "life_expectancy/msoa11": 8,
+        "life_expectancy/areas_2009_13": 11,
+        "life_expectancy/gp_practice": 2,
+        "population/lsoa11_age": 2,
+        "population/lsoa21_age": 2,
+        "population/england_age": 2,
+        "population/lad_totals": 4,
+        "population/lsoa11_lsoa21_weights": 1,
+    }
+    found = {t: sum(bool((c.statistics or {}).get("llr")) for c in SCHEMAS[t].checks) for t in expected}
+    assert found == expected
+
+
+def test_expected_count_names_the_file_and_both_numbers():
+    df = pd.DataFrame({"lsoa21_code": ["E01000001", "E01000002", "E01000003"], "lad_code": "E06000016"})
+    schema = checks_only(
+        [
+            checks.expected_count(3, "LSOAs (2021)"),
+            checks.expected_count(2, "districts", of=lambda d: d["lad_code"].nunique(), where="in the ICS"),
+        ]
+    )
+    with pytest.raises(DataValidationError, match=r"^lookup.csv: expected 2 districts in the ICS, found 1$"):
+        checks.validate(df, schema, "lookup.csv")
+    checks.validate(df, checks_only([checks.expected_count(None, "wards")]), "lookup.csv")  # not given: not checked
+
+
+def test_gate_checks_every_returned_table_by_its_registered_schema():
+    df = pd.DataFrame(
+        {
+            "area_code": ["E06000016", "E92000001"],
+            "persons": [372495, None],
+            "female": [None, None],
+            "male": [None, None],
+            "source_id": "census2021_ts009_lad_totals",
+        }
+    )
+    with pytest.raises(DataValidationError) as e:  # England's total blank: a headline would be blank
+        checks.check_tables({"population/lad_totals": df, "other/table": df}, "step 'population'")
+    assert (e.value.column, e.value.area) == ("persons", "E92000001")
+    assert e.value.file.startswith("data/raw/") and "1 figures missing for areas of the ICS" in str(e.value)
+    df.loc[1, "persons"] = 56490048
+    df.loc[0, "female"] = 372496
+    with pytest.raises(
+        DataValidationError, match=r"area E06000016: 1 implausible values: 372496 is greater than persons"
+    ):
+        checks.check_tables({"population/lad_totals": df}, "step 'population'")
+    df.loc[0, "female"] = 186000
+    assert checks.check_tables({"population/lad_totals": df}, "step 'population'").empty  # no known gaps

@@ -325,8 +325,8 @@ def validate(
 ) -> pd.DataFrame:
     """Run ``schema`` on ``df``; the first failure is a DataValidationError naming file, column, line and area.
 
-    ``file`` is the raw file the rows were read from (used unless a row names its own in a ``file``
-    or ``source_id`` column). ``names`` maps the project's column names to the publisher's, for the
+    ``file`` is the raw file the rows were read from (a plausibility or completeness failure names
+    the row's own file instead when it has a ``file`` or ``source_id`` column). ``names`` maps the project's column names to the publisher's, for the
     message. Returns the validated frame.
     """
     try:
