@@ -11,16 +11,18 @@ import shutil
 
 import nbformat
 import pandas as pd
+import pandera.pandas as pa
 import pytest
 
 from llr_analysis import validate as v
 from llr_analysis.errors import BuildError, DataValidationError, ParameterError
+from llr_analysis.process import checks
 
 
 def test_duplicate_area_rows(tmp_path):
     df = pd.DataFrame({"area_code": ["E06000016", "E06000017", "E06000016"], "count": [1, 2, 3]})
     with pytest.raises(DataValidationError) as e:
-        v.check_unique(df, ["area_code"], tmp_path / "coverage.csv")
+        checks.validate(df, checks.checks_only([checks.unique_rows(["area_code"])]), tmp_path / "coverage.csv")
     assert "coverage.csv" in str(e.value) and "duplicate" in str(e.value) and "E06000016" in str(e.value)
 
 
@@ -31,13 +33,16 @@ def test_numerator_greater_than_denominator(tmp_path):
         match=r"coverage.csv: column 'screened': area C82002: 1 rows have screened greater "
         r"than eligible; e.g. data row 2: .*C82002",
     ):
-        v.check_not_greater(df, "screened", "eligible", tmp_path / "coverage.csv")
+        checks.validate(df, checks.checks_only([checks.not_greater("screened", "eligible")]), tmp_path / "coverage.csv")
 
 
 def test_negative_count(tmp_path):
     df = pd.DataFrame({"area_code": ["E06000016", "E06000017"], "deaths": [12, -3]})
-    with pytest.raises(DataValidationError, match=r"deaths.csv: column 'deaths': area E06000017: 1 negative counts"):
-        v.check_non_negative(df, ["deaths"], tmp_path / "deaths.csv")
+    with pytest.raises(
+        DataValidationError,
+        match=r"deaths.csv: column 'deaths': area E06000017: 1 implausible values: -3 is outside 0..inf for a count",
+    ):
+        checks.validate(df, checks.checks_only([checks.bounds("deaths", 0, None, "a count")]), tmp_path / "deaths.csv")
 
 
 @pytest.mark.parametrize("marker", ["<6", "*", "<under 6>", "..", "c", "x", ":"])
@@ -157,7 +162,7 @@ def test_duplicated_code_is_blamed_on_its_own_file_with_lines(tmp_path):
     f.write_text("area_code,count\nE06000016,1\nE06000017,2\nE06000016,3\n")
     df = v.read_csv(f, dtype=str)
     with pytest.raises(DataValidationError) as e:
-        v.check_unique(df, ["area_code"], f)
+        checks.validate(df, checks.checks_only([checks.unique_rows(["area_code"])]), f)
     assert "coverage.csv: column 'area_code': line 4: area E06000016" in str(e.value)
     assert "'E06000016' is on lines 2, 4" in str(e.value)
 
@@ -230,7 +235,7 @@ def test_a_row_with_missing_cells_is_still_found_by_the_completeness_check(tmp_p
         DataValidationError,
         match=r"lookup.csv: column 'LAD24CD': line 3: area E01000002: 1 rows have no value \(truncated",
     ):
-        v.check_complete_rows(df, ["LSOA21CD", "LAD24CD"], f)
+        checks.validate(df, pa.DataFrameSchema({c: pa.Column(str) for c in ("LSOA21CD", "LAD24CD")}), f)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Plausibility rules (llr_analysis.process.plausibility): bounds and consistency before anything is published."""
+"""Plausibility and completeness rules, as pandera checks in each table's schema (llr_analysis.process.checks):
+bounds and consistency before anything is published."""
 
 from __future__ import annotations
 
@@ -6,8 +7,17 @@ import pandas as pd
 import pytest
 
 from llr_analysis.errors import DataValidationError
-from llr_analysis.process import plausibility as pl
+from llr_analysis.process import checks, ordered_steps
+from llr_analysis.process.checks import SCHEMAS, checks_only, known_gaps
 from test_bad_input import ft_row, read_ft, write_ft
+
+ordered_steps()  # every topic module registers its tables' schemas
+
+
+def check(table, df, file):
+    """The plausibility and completeness checks of ``table``'s registered schema, on a few of its columns."""
+    rules = [c for c in SCHEMAS[table].checks if (c.statistics or {}).get("llr")]
+    checks.validate(df, checks_only(rules), file)
 
 
 def test_fingertips_screening_value_of_176_9_percent_fails_naming_file_column_line_area(tmp_path):
@@ -61,12 +71,12 @@ def test_processed_table_gate_uses_the_row_source(tmp_path):
         }
     )
     with pytest.raises(DataValidationError) as e:
-        pl.check("life_expectancy/le_la", df, "step")
+        check("life_expectancy/le_la", df, "step")
     assert e.value.area == "E06000017" and e.value.column == "value"
     assert e.value.file == "data/raw/life_expectancy/" + e.value.file.rsplit("/", 1)[-1]
     assert "45.0 is outside 5..40 for life expectancy at 65 (years)" in str(e.value)
     df.loc[1, "value"] = 18.2
-    pl.check("life_expectancy/le_la", df, "step")  # plausible: no error
+    check("life_expectancy/le_la", df, "step")  # plausible: no error
 
 
 @pytest.mark.parametrize(
@@ -102,7 +112,7 @@ def test_processed_table_gate_uses_the_row_source(tmp_path):
 def test_rules_by_table(table, row, message):
     df = pd.DataFrame([{"area_code": "E06000016", **row}])
     with pytest.raises(DataValidationError, match=message):
-        pl.check(table, df, "f.csv")
+        check(table, df, "f.csv")
 
 
 def test_missing_values_are_not_implausible():
@@ -116,7 +126,7 @@ def test_missing_values_are_not_implausible():
             "upper_95": [None],
         }
     )
-    pl.check("cancer_screening/area_coverage", df, "f.csv")
+    check("cancer_screening/area_coverage", df, "f.csv")
 
 
 def test_completeness_missing_figure_for_an_llr_area_fails_unless_known():
@@ -130,12 +140,76 @@ def test_completeness_missing_figure_for_an_llr_area_fails_unless_known():
             "source_id": "sii_lad_fingertips_2015_2024",
         }
     )
-    gaps = pl.completeness_gaps("life_expectancy/sii", df, "step")  # blank in the extract: recorded, by area
+    check("life_expectancy/sii", df, "step")  # blank in the extract: allowed,
+    gaps = known_gaps("life_expectancy/sii", df)  # and recorded, by area
     assert gaps[["area_code", "rows"]].values.tolist() == [["E06000017", 1]]
     assert "publishes no slope index" in gaps["reason"].iloc[0]
     df.loc[0, "value"] = None  # Leicester blank in a series with no recorded gap: not known
     df.loc[0, "series"] = "ons_other"
     with pytest.raises(DataValidationError) as e:
-        pl.completeness_gaps("life_expectancy/sii", df, "step")
+        check("life_expectancy/sii", df, "step")
     assert e.value.area == "E06000016" and e.value.column == "value"
     assert e.value.file.endswith(".csv") and "1 figures missing for areas of the ICS" in str(e.value)
+
+
+def test_every_processed_table_with_rules_has_a_registered_schema():
+    """Each table that had plausibility or completeness rules keeps them, as checks of its schema."""
+    expected = {
+        "cancer_screening/area_coverage": 11,
+        "cancer_screening/practice_coverage": 3,
+        "cancer_screening/practices": 4,
+        "cancer_screening/health_index": 4,
+        "deprivation/iod_lsoa": 5,
+        "deprivation/iod_population": 7,
+        "deprivation/la_summaries": 9,
+        "life_expectancy/le_la": 6,
+        "life_expectancy/hle": 3,
+        "life_expectancy/sii": 2,
+        "life_expectancy/msoa11": 8,
+        "life_expectancy/areas_2009_13": 11,
+        "life_expectancy/gp_practice": 2,
+        "population/lsoa11_age": 2,
+        "population/lsoa21_age": 2,
+        "population/england_age": 2,
+        "population/lad_totals": 4,
+        "population/lsoa11_lsoa21_weights": 1,
+    }
+    found = {t: sum(bool((c.statistics or {}).get("llr")) for c in SCHEMAS[t].checks) for t in expected}
+    assert found == expected
+
+
+def test_expected_count_names_the_file_and_both_numbers():
+    df = pd.DataFrame({"lsoa21_code": ["E01000001", "E01000002", "E01000003"], "lad_code": "E06000016"})
+    schema = checks_only(
+        [
+            checks.expected_count(3, "LSOAs (2021)"),
+            checks.expected_count(2, "districts", of=lambda d: d["lad_code"].nunique(), where="in the ICS"),
+        ]
+    )
+    with pytest.raises(DataValidationError, match=r"^lookup.csv: expected 2 districts in the ICS, found 1$"):
+        checks.validate(df, schema, "lookup.csv")
+    checks.validate(df, checks_only([checks.expected_count(None, "wards")]), "lookup.csv")  # not given: not checked
+
+
+def test_gate_checks_every_returned_table_by_its_registered_schema():
+    df = pd.DataFrame(
+        {
+            "area_code": ["E06000016", "E92000001"],
+            "persons": [372495, None],
+            "female": [None, None],
+            "male": [None, None],
+            "source_id": "census2021_ts009_lad_totals",
+        }
+    )
+    with pytest.raises(DataValidationError) as e:  # England's total blank: a headline would be blank
+        checks.check_tables({"population/lad_totals": df, "other/table": df}, "step 'population'")
+    assert (e.value.column, e.value.area) == ("persons", "E92000001")
+    assert e.value.file.startswith("data/raw/") and "1 figures missing for areas of the ICS" in str(e.value)
+    df.loc[1, "persons"] = 56490048
+    df.loc[0, "female"] = 372496
+    with pytest.raises(
+        DataValidationError, match=r"area E06000016: 1 implausible values: 372496 is greater than persons"
+    ):
+        checks.check_tables({"population/lad_totals": df}, "step 'population'")
+    df.loc[0, "female"] = 186000
+    assert checks.check_tables({"population/lad_totals": df}, "step 'population'").empty  # no known gaps

@@ -107,8 +107,8 @@ def test_file7_renamed_column_suggests_the_near_match(tmp_path):
 
 
 def test_malformed_code_is_reported_with_the_row(tmp_path):
+    from llr_analysis.process.checks import validate
     from llr_analysis.process.deprivation import TIDY_SCHEMA
-    from llr_analysis.validate import validate
 
     df = file7(
         [

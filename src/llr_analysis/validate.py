@@ -1,8 +1,9 @@
-"""Reading publishers' files by their own column names, and validating what was read.
+"""Reading publishers' files by their own column names, strictly.
 
 Every failure raises :class:`~llr_analysis.errors.DataValidationError` naming the file, the
-column and an example row. Schemas are pandera ``DataFrameSchema`` objects; :func:`validate`
-turns pandera's failure cases into that one clear message.
+column, the file's own line and the area, with an example row. What is read is then validated by
+pandera schemas (column patterns built with :func:`code_column`); running a schema and wording its
+failures is :func:`llr_analysis.process.checks.validate`, the one validation mechanism.
 """
 
 from __future__ import annotations
@@ -276,23 +277,6 @@ def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:
     return df
 
 
-def check_complete_rows(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
-    """Rows with a required value missing (e.g. the last row of a truncated file) are an error."""
-    bad = df[columns].isna().any(axis=1)
-    if bad.any():
-        col = next(c for c in columns if df.loc[bad, c].isna().any())
-        raise DataValidationError(
-            file, f"{int(bad.sum())} rows have no value (truncated file?)", column=col, **first_bad(df, bad)
-        )
-
-
-def check_non_negative(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
-    for c in columns:
-        bad = df[c] < 0
-        if bad.any():
-            raise DataValidationError(file, f"{int(bad.sum())} negative counts", column=c, **first_bad(df, bad))
-
-
 def select_columns(df: pd.DataFrame, columns: Mapping[str, str], file: str | Path) -> pd.DataFrame:
     """Pick the publisher's columns and rename them to the project's names.
 
@@ -389,72 +373,6 @@ def to_number(
         cleaned = cleaned.str.replace(",", "", regex=False)
     nums = pd.to_numeric(cleaned, errors="coerce")
     return nums.astype("float64"), int(suppressed.sum())
-
-
-def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path) -> pd.DataFrame:
-    """Validate ``df`` against a pandera schema; re-raise the first failure as a clear error."""
-    try:
-        return schema.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        first = fc.iloc[0]
-        column = first.get("column")
-        check = first.get("check")
-        n = len(fc)
-        idx = first.get("index")
-        where: dict = {"example": None}
-        if idx is not None and not (isinstance(idx, float) and np.isnan(idx)) and idx in df.index:
-            mask = pd.Series(df.index == idx, index=df.index)
-            where = first_bad(df, mask)
-        elif first.get("failure_case") is not None:
-            where["example"] = f"value {first.get('failure_case')!r}"
-        raise DataValidationError(
-            file,
-            f"failed check {check} ({n} failure(s))",
-            column=None if column is None or pd.isna(column) else str(column),
-            **where,
-        ) from None
-
-
-def check_unique(df: pd.DataFrame, columns: list[str], file: str | Path) -> None:
-    """No two rows of one file for the same area; the error names the lines of the first pair."""
-    dup = df.duplicated(subset=columns, keep=False)
-    if dup.any():
-        first = df.duplicated(subset=columns, keep="first")
-        second = first[first].index[0]
-        key = tuple(df.loc[[second], columns].iloc[0])
-        same = dup & (df[columns].apply(tuple, axis=1) == key)
-        lines = [row_line(df.index, i) for i in same[same].index]
-        where = f"lines {', '.join(map(str, lines[:5]))}" if None not in lines else f"{int(same.sum())} rows"
-        value = key[0] if len(key) == 1 else key
-        raise DataValidationError(
-            file,
-            f"{int(dup.sum())} rows share the same {columns} (duplicate areas): {value!r} is on {where}",
-            column=columns[0],
-            line=lines[1],
-            area=str(key[0]),
-            example=example_row(df, same),
-        )
-
-
-def check_not_greater(df: pd.DataFrame, numerator: str, denominator: str, file: str | Path) -> None:
-    bad = df[numerator] > df[denominator]
-    if bad.any():
-        raise DataValidationError(
-            file,
-            f"{int(bad.sum())} rows have {numerator} greater than {denominator}",
-            column=numerator,
-            **first_bad(df, bad),
-        )
-
-
-def check_count(
-    found: int, expected: int | None, what: str, file: str | Path, where: str = "in the configured areas"
-) -> None:
-    """An expected number of rows or areas (e.g. 634 LSOAs in LLR); ``where`` completes the sentence.
-    ``expected`` None (a places file that does not give the number) checks nothing."""
-    if expected is not None and found != expected:
-        raise DataValidationError(file, f"expected {expected} {what}{' ' + where if where else ''}, found {found}")
 
 
 def code_column(pattern: str, **kw) -> pa.Column:

@@ -309,7 +309,7 @@ def _run_step(st: Step, paths: ProjectPaths, digest: str) -> tuple[list[Path], l
     Returns the files written and the lines to log. Runs in the calling process or a worker.
     """
     from llr_analysis.fetch.sources import sha256_of
-    from llr_analysis.process import plausibility
+    from llr_analysis.process import checks
 
     stamp = _stamp(paths, st.name)
     stamp.unlink(missing_ok=True)
@@ -320,9 +320,8 @@ def _run_step(st: Step, paths: ProjectPaths, digest: str) -> tuple[list[Path], l
         missing = set(st.outputs) - set(tables)
         if missing:
             raise BuildError("process", f"step '{st.name}' did not produce {sorted(missing)}")
-        plausibility.check_tables(tables, f"step '{st.name}'")
         own = tables.pop(f"quality/known_gaps_{st.name}", None)  # gaps a step records itself
-        gaps = plausibility.check_complete(tables, f"step '{st.name}'")
+        gaps = checks.check_tables(tables, f"step '{st.name}'")  # each table's schema; its known gaps
         if own is not None and len(own):
             gaps = pd.concat([gaps, own], ignore_index=True) if len(gaps) else own.reset_index(drop=True)
         for g in gaps.itertuples():
@@ -360,8 +359,8 @@ def run(
     (:func:`verify_inputs`). A step whose inputs, code and upstream steps are unchanged since its
     last success, and whose tables are byte-for-byte what it wrote (sha256 recorded in its cache
     record), is skipped unless ``force``; a truncated or altered table is rebuilt, with a line
-    saying so. Every table a step returns is checked against :data:`llr_analysis.process.plausibility.RULES`
-    before it is written. With ``workers`` > 1, steps whose upstream steps are done run at the
+    saying so. Every table a step returns is validated against its registered pandera schema
+    (:data:`llr_analysis.process.checks.SCHEMAS`: columns, plausibility and completeness) before it is written. With ``workers`` > 1, steps whose upstream steps are done run at the
     same time, each in its own process.
     """
     from llr_analysis.errors import FetchError

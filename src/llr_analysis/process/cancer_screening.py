@@ -31,7 +31,8 @@ from llr_analysis import settings
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places, place_id_check
-from llr_analysis.process import fingertips, step
+from llr_analysis.process import checks, fingertips, plausibility, step
+from llr_analysis.process.checks import bounds, checks_only, complete, not_above, not_greater, unique_rows, validate
 from llr_analysis.process.gp_practices import (
     NOT_IN_ICS,
     PCN_CODE,
@@ -47,15 +48,11 @@ from llr_analysis.process.gp_practices import (
 from llr_analysis.validate import (
     PRACTICE_CODE,
     UTLA_CODE,
-    check_count,
-    check_not_greater,
-    check_unique,
     code_column,
     example_row,
     read_csv,
     select_columns,
     to_number,
-    validate,
 )
 
 PRACTICE_COVERAGE_SCHEMA = pa.DataFrameSchema(
@@ -88,6 +85,9 @@ PRACTICE_COVERAGE_SCHEMA = pa.DataFrameSchema(
             name="suppressed rows have a missing count",
         ),
         pa.Check(lambda d: d["in_llr"] == d["place_id"].notna(), name="every row of the ICS has a place"),
+        bounds("numerator", 0, None, "a count"),
+        bounds("denominator", 0, None, "a count"),
+        not_above("numerator", "denominator"),
     ],
 )
 
@@ -103,13 +103,29 @@ HEALTH_INDEX_SCHEMA = pa.DataFrameSchema(
         "source_id": pa.Column(str),
     },
     unique=["year", "area_code"],
+    checks=[
+        bounds("value", *plausibility.PERCENT, "a percentage (Health Index cancer screening)"),
+        bounds("rank", 1, None, "a rank"),
+        not_above("rank", "areas"),
+        *complete(("value",), areas="ics_utlas"),
+    ],
 )
+
+checks.register("cancer_screening/practice_coverage", PRACTICE_COVERAGE_SCHEMA)
+checks.register("cancer_screening/practices", PRACTICES_SCHEMA)
+checks.register("cancer_screening/health_index", HEALTH_INDEX_SCHEMA)
+#: Fingertips' screening rows of the areas (rows as read were checked by the same checks, naming their line).
+checks.register("cancer_screening/area_coverage", checks_only(fingertips.SCREENING_CHECKS))
 
 
 # ------------------------------------------------------------------------------ place rule
 
 
 # ------------------------------------------------------------------------------ readers
+
+
+#: A raw file's screened count never above its eligible count.
+NUMERATOR_NOT_GREATER = checks_only([not_greater("numerator", "denominator")])
 
 
 def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
@@ -122,8 +138,16 @@ def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
     base["practice_code"] = base["practice_code"].str.strip()
     base["practice_name"] = base["practice_name"].str.strip()
     base["ccg_name"] = base["ccg_name"].str.strip()
-    check_unique(base, ["practice_code"], path)
-    check_count(len(base), cfg["expected"]["england_practices_2017"], "practice rows", path, where="in England")
+    validate(
+        base,
+        checks_only(
+            [
+                unique_rows(["practice_code"]),
+                checks.expected_count(cfg["expected"]["england_practices_2017"], "practice rows", where="in England"),
+            ]
+        ),
+        path,
+    )
     parts = []
     for age, cols in c17["columns"].items():
         sel = select_columns(
@@ -148,7 +172,7 @@ def read_cervical_2017(path, cfg: dict) -> pd.DataFrame:
                 example=example_row(raw, mismatch),
             )
         part["suppression_note"] = note.where(flagged, None)
-        check_not_greater(part, "numerator", "denominator", path)
+        validate(part, NUMERATOR_NOT_GREATER, path)
         part["age_group"] = age
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
@@ -173,7 +197,7 @@ def read_imd(path, code_col: str) -> pd.DataFrame:
     out["code"] = out["code"].str.strip()
     out["imd_score"], _ = to_number(out["imd_score"], path, "imd_score", allow_suppressed=False, area=out["code"])
     out["imd_decile"], _ = to_number(out["imd_decile"], path, "imd_decile", allow_suppressed=False, area=out["code"])
-    check_unique(out, ["code"], path)
+    validate(out, checks_only([unique_rows(["code"])]), path)
     return out
 
 
@@ -354,14 +378,12 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
 
     f17 = raw_path("cervical_coverage_gp_2017_12", paths)
     cov = read_cervical_2017(f17, cfg)
-    llr17 = cov[cov["ccg_code"].notna()]["practice_code"].unique()
-    if rule.get("practices_2017") is not None:
-        check_count(
-            len(llr17),
-            rule["practices_2017"],
-            f"practices in the CCGs of {load_places().ics_short_name} (Dec 2017)",
-            f17,
-        )
+    in_ccgs = checks.expected_count(
+        rule.get("practices_2017"),
+        f"practices in the CCGs of {load_places().ics_short_name} (Dec 2017)",
+        of=lambda d: d.loc[d["ccg_code"].notna(), "practice_code"].nunique(),
+    )
+    validate(cov, checks_only([in_ccgs]), f17)
 
     # Fingertips extracts, if any were fetched (none offline).
     ft = fingertips.read_fetched(paths.raw / cfg["fingertips"]["raw_folder"], cfg)

@@ -19,6 +19,7 @@ editions, for the IMD, the seven domains, IDACI and IDAOPI (table ``deprivation/
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ import pandera.pandas as pa
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places
-from llr_analysis.process import plausibility, read_table, step
+from llr_analysis.process import checks, plausibility, read_table, step
+from llr_analysis.process.checks import bounds, checks_only, is_, not_above, validate
 from llr_analysis.stats.imd_measures import MEASURES, rank_areas, summary_measures
 from llr_analysis.validate import (
     LAD_CODE,
@@ -41,7 +43,6 @@ from llr_analysis.validate import (
     read_csv,
     select_columns,
     to_number,
-    validate,
 )
 
 # (index id, label, header prefix, required)
@@ -97,6 +98,41 @@ EDITIONS: dict[str, dict[str, Any]] = {
     },
 }
 
+#: Plausibility of the IoD figures (rows as read from File 7, and the ``deprivation/iod_lsoa`` table):
+#: ranks 1..number of LSOAs of the edition, deciles 1..10, IMD score 0..100, rates 0..1.
+IOD_LSOA_CHECKS = [
+    bounds(
+        "rank",
+        1,
+        plausibility.IOD_LSOAS["IoD2025"],
+        "an IoD2025 rank (1..number of LSOAs)",
+        is_("edition", "IoD2025"),
+    ),
+    bounds(
+        "rank",
+        1,
+        plausibility.IOD_LSOAS["IoD2019"],
+        "an IoD2019 rank (1..number of LSOAs)",
+        is_("edition", "IoD2019"),
+    ),
+    bounds("decile", 1, 10, "a decile"),
+    bounds("score", 0, 100, "an IMD score", is_("index_id", "imd")),
+    bounds("score", 0, 1, "a rate (income, employment, IDACI, IDAOPI)", is_("index_id", *plausibility.RATE_INDICES)),
+]
+
+#: Plausibility of the population denominators (rows as read, and the ``deprivation/iod_population`` table).
+IOD_POPULATION_CHECKS = [
+    bounds("population", 0, None, "a population"),
+    bounds("children_0_15", 0, None, "a population"),
+    bounds("older_60_plus", 0, None, "a population"),
+    bounds("working_age", 0, None, "a population"),
+    not_above("children_0_15", "population"),
+    not_above("older_60_plus", "population"),
+    # IoD2019's working-age denominator (18-59/64) exceeds its total population in 10 LSOAs of
+    # MHCLG's published File 7 (e.g. E01005128: 2,493 of 2,452), so the rule holds for IoD2025 only.
+    not_above("working_age", "population", when=is_("edition", "IoD2025")),
+]
+
 TIDY_SCHEMA = pa.DataFrameSchema(
     {
         "edition": pa.Column(str),
@@ -109,18 +145,21 @@ TIDY_SCHEMA = pa.DataFrameSchema(
         "rank": pa.Column(int, pa.Check.ge(1)),
         "decile": pa.Column(int, pa.Check.in_range(1, 10)),
     },
-    unique=["lsoa_code", "index_id"],
+    unique=["lsoa_code", "index_id"],  # one edition's file
     checks=[
-        pa.Check(
-            lambda d: ~d["index_id"].isin(["imd", "income", "employment", "idaci", "idaopi"]) | (d["score"] >= 0),
-            name="non-negative IMD score and income/employment rates",
-        ),
-        pa.Check(
-            lambda d: ~d["index_id"].isin(["income", "employment", "idaci", "idaopi"]) | (d["score"] <= 1),
-            name="rates at most 1",
-        ),
+        # IMD score 0..100 and the rates 0..1 (so never negative), with ranks and deciles
+        *IOD_LSOA_CHECKS,
     ],
 )
+#: The ``deprivation/iod_lsoa`` table: both editions.
+IOD_LSOA_SCHEMA = copy.deepcopy(TIDY_SCHEMA)
+IOD_LSOA_SCHEMA.unique = ["edition", "lsoa_code", "index_id"]
+checks.register("deprivation/iod_lsoa", IOD_LSOA_SCHEMA)
+checks.register("deprivation/iod_population", checks_only(IOD_POPULATION_CHECKS))
+
+
+IOD_LSOA_AS_READ = checks_only(IOD_LSOA_CHECKS)
+IOD_POPULATION_AS_READ = checks_only(IOD_POPULATION_CHECKS)
 
 
 def _find(columns: list[str], prefix: str, kind: str) -> str | None:
@@ -200,10 +239,10 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         part["edition"] = edition
         if "Decile" in columns and "Rank" in columns:  # here, the rows still carry the file's own lines
             _check_deciles(part, path, columns["Decile"])
-        # Ranks 1..number of LSOAs, deciles 1..10, IMD score 0..100, rates 0..1 (plausibility.RULES).
-        plausibility.check(
-            "deprivation/iod_lsoa",
+        # Ranks 1..number of LSOAs, deciles 1..10, IMD score 0..100, rates 0..1 (IOD_LSOA_CHECKS).
+        validate(
             part,
+            IOD_LSOA_AS_READ,
             path,
             area_column="lsoa_code",
             names={k.lower(): c for k, c in columns.items()},
@@ -230,9 +269,7 @@ def read_file7(path, edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         for c in sel.columns:
             pop[c] = _numbers(sel[c], path, header[c], area=base["lsoa_code"])
         pop["edition"] = edition
-        plausibility.check(
-            "deprivation/iod_population", pop, path, area_column="lsoa_code", names={v: k for k, v in pop_cols.items()}
-        )
+        validate(pop, IOD_POPULATION_AS_READ, path, area_column="lsoa_code", names={v: k for k, v in pop_cols.items()})
     pop["edition"] = edition
     return tidy, pop
 
@@ -423,12 +460,14 @@ SUMMARY_SCHEMA = pa.DataFrameSchema(
     },
     unique=["edition", "area_level", "area_code", "index_id"],
     checks=[
-        pa.Check(
-            lambda d: d[[f"rank_{m}" for m in MEASURES]].le(d["n_areas"], axis=0).fillna(True).all(axis=1),
-            name="ranks at most the number of areas",
-        ),
+        bounds("prop_lsoas_most_deprived_10", 0, 1, "a proportion"),
+        bounds("extent", 0, 1, "a proportion"),
+        bounds("average_rank", 1, plausibility.IOD_LSOAS["IoD2025"], "an average LSOA rank"),
+        bounds("population", 0, None, "a population"),
+        *(not_above(f"rank_{m}", "n_areas") for m in MEASURES),  # ranks at most the number of areas
     ],
 )
+checks.register("deprivation/la_summaries", SUMMARY_SCHEMA)
 
 
 def _geography_label(edition: str, level: str) -> str:

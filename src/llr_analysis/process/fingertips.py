@@ -26,7 +26,8 @@ from llr_analysis.fetch.fingertips import (
     name_words,
     parse_recorded_filename,
 )
-from llr_analysis.process import plausibility, step
+from llr_analysis.process import checks, plausibility, step
+from llr_analysis.process.checks import bounds, matches_ratio, not_above, within_interval
 
 #: The publisher's (Fingertips') column names of the tidy columns, for messages.
 PUBLISHER_NAMES = {
@@ -40,6 +41,23 @@ PUBLISHER_NAMES = {
     "area_code": "Area Code",
     "period": "Time period",
 }
+
+#: Plausibility checks of Fingertips screening rows (as read, and in ``cancer_screening/area_coverage``):
+#: percentages within 0-100, counts not negative, count <= denominator, the value inside its own
+#: intervals and equal to count/denominator x 100 (publisher rounding allowed).
+SCREENING_CHECKS = [
+    bounds("value", *plausibility.PERCENT, "a percentage (screening coverage)"),
+    bounds("lower_95", *plausibility.PERCENT, "a percentage (95% lower limit)"),
+    bounds("upper_95", *plausibility.PERCENT, "a percentage (95% upper limit)"),
+    bounds("lower_99_8", *plausibility.PERCENT, "a percentage (99.8% lower limit)"),
+    bounds("upper_99_8", *plausibility.PERCENT, "a percentage (99.8% upper limit)"),
+    bounds("count", 0, None, "a count"),
+    bounds("denominator", 0, None, "a count"),
+    not_above("count", "denominator"),
+    within_interval("value", "lower_95", "upper_95"),
+    within_interval("value", "lower_99_8", "upper_99_8"),
+    matches_ratio("value", "count", "denominator", scale=100, tolerance=plausibility.RATIO_TOLERANCE),
+]
 
 
 def read_all_data(path: Path) -> pd.DataFrame:
@@ -76,9 +94,9 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
     ``name_contains`` words all appear in its Indicator Name, otherwise processing stops naming
     the file, the column, the line and the area: a wrong ID in the configuration would put another
     indicator's numbers on the page. Screening rows are checked as percentages
-    (``cancer_screening/fingertips`` rules); rows of other topics by :data:`OTHER_RULES`.
+    (:data:`SCREENING_CHECKS`); rows of other topics by :data:`OTHER_CHECKS`.
     """
-    from llr_analysis.validate import check_unique, example_row, first_bad, to_number
+    from llr_analysis.validate import example_row, first_bad, to_number
 
     df = raw[raw["Category Type"].str.strip().eq("") & raw["Category"].str.strip().eq("")].copy()
     if df.empty:
@@ -168,19 +186,20 @@ def tidy_all_data(raw: pd.DataFrame, path: Path, indicators: dict[int, dict], le
             **first_bad(out, bad, "area_code"),
         )
     # One row per area, period, sex and age of an indicator in one response.
-    check_unique(out, ["area_code", "indicator_id", "period", "sex", "age_group"], path)
-    # Percentages within 0-100, inside their intervals, matching Count/Denominator (plausibility.RULES);
-    # other topics' rows by their own rules.
+    checks.validate(
+        out, checks.checks_only([checks.unique_rows(["area_code", "indicator_id", "period", "sex", "age_group"])]), path
+    )
+    # Percentages within 0-100, inside their intervals, matching Count/Denominator (SCREENING_CHECKS);
+    # other topics' rows by their own checks (OTHER_CHECKS).
     topics = {indicators[i].get("topic", "cancer_screening") for i in out["indicator_id"].unique()}
     other = sorted(topics - {"cancer_screening"})
     if other and len(topics) > 1:
         raise DataValidationError(path, f"one file mixes screening and {other} indicators", column="Indicator ID")
-    plausibility.check(
-        "cancer_screening/fingertips",
+    checks.validate(
         out.drop(columns="file"),
+        checks.checks_only(OTHER_CHECKS[other[0]] if other else SCREENING_CHECKS),
         path,
         area_column="area_code",
-        rules=OTHER_RULES[other[0]] if other else None,
         names=PUBLISHER_NAMES,
     )
     return out.reset_index(drop=True)[TIDY_COLUMNS]
@@ -285,15 +304,15 @@ NUMERIC = {
 
 # ------------------------------------------------------------------------- other topics' indicators
 
-#: Plausibility rules for the rows of indicators of other topics (``topic`` in ``other_indicators``).
-OTHER_RULES = {
-    "life_expectancy": (
-        plausibility.Bounds("value", *plausibility.LE_BIRTH, "life expectancy at birth (years)"),
-        plausibility.Bounds("lower_95", *plausibility.LE_BIRTH, "life expectancy at birth (years), 95% lower limit"),
-        plausibility.Bounds("upper_95", *plausibility.LE_BIRTH, "life expectancy at birth (years), 95% upper limit"),
-        plausibility.WithinInterval("value", "lower_95", "upper_95"),
-        plausibility.WithinInterval("value", "lower_99_8", "upper_99_8"),
-    ),
+#: Plausibility checks of the rows of indicators of other topics (``topic`` in ``other_indicators``).
+OTHER_CHECKS = {
+    "life_expectancy": [
+        bounds("value", *plausibility.LE_BIRTH, "life expectancy at birth (years)"),
+        bounds("lower_95", *plausibility.LE_BIRTH, "life expectancy at birth (years), 95% lower limit"),
+        bounds("upper_95", *plausibility.LE_BIRTH, "life expectancy at birth (years), 95% upper limit"),
+        within_interval("value", "lower_95", "upper_95"),
+        within_interval("value", "lower_99_8", "upper_99_8"),
+    ],
 }
 
 #: Columns of an other topic's table (the screening columns without programme, count and denominator).
@@ -328,6 +347,8 @@ def _register_other_steps() -> None:
             return {table: read_other_topic(paths.raw / folder, settings.cancer_screening(), topic)}
 
         step(name, inputs=[], outputs=[table], raw_folders=[folder])(build)
+        if topic in OTHER_CHECKS:
+            checks.register(table, checks.checks_only(OTHER_CHECKS[topic]))
 
 
 _register_other_steps()

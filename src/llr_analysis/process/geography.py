@@ -20,19 +20,17 @@ import pandera.pandas as pa
 from llr_analysis.errors import ConfigError, DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places, place_id_check
-from llr_analysis.process import step
+from llr_analysis.process import checks, step
+from llr_analysis.process.checks import checks_only, expected_count, unique_rows, validate
 from llr_analysis.validate import (
     LAD_CODE,
     LSOA_CODE,
     MSOA_CODE,
     UTLA_CODE,
     WARD_CODE,
-    check_count,
-    check_unique,
     code_column,
     read_csv,
     select_columns,
-    validate,
 )
 
 LSOA21_SCHEMA = pa.DataFrameSchema(
@@ -52,6 +50,7 @@ LSOA21_SCHEMA = pa.DataFrameSchema(
     },
     strict=True,
 )
+checks.register("geography/lsoa21", LSOA21_SCHEMA)
 
 
 #: Coordinate reference systems the boundary files come in: British National Grid or WGS84 lon/lat.
@@ -304,12 +303,16 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     )
     check_config_codes(cfg, "districts", set(lk["lad_code"]), f, "LAD24CD")
     lk = lk[lk["lad_code"].isin(llr_lads)].copy()
-    check_unique(lk, ["lsoa21_code"], f)
+    validate(lk, checks_only([unique_rows(["lsoa21_code"])]), f)
     if len(lk) < (cfg.expected["lsoa21_in_ics"] or 0):
         _name_missing_lsoas(lk, paths, llr_lads, f)
-    check_count(len(lk), cfg.expected["lsoa21_in_ics"], "LSOAs (2021)", f)
-    check_count(lk["lad_code"].nunique(), cfg.expected["districts_in_ics"], "districts", f)
-    check_count(lk["ward_code"].nunique(), cfg.expected["wards_in_ics"], "wards (2024)", f)
+    # Every expected area present: the numbers of the places file.
+    counts = [
+        expected_count(cfg.expected["lsoa21_in_ics"], "LSOAs (2021)"),
+        expected_count(cfg.expected["districts_in_ics"], "districts", of=lambda d: d["lad_code"].nunique()),
+        expected_count(cfg.expected["wards_in_ics"], "wards (2024)", of=lambda d: d["ward_code"].nunique()),
+    ]
+    validate(lk, checks_only(counts), f)
 
     fn = raw_path("msoa21_names", paths)
     names = select_columns(
@@ -327,7 +330,8 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
             column="msoa21nm",
             example=lk.loc[unmatched].iloc[0].to_dict(),
         )
-    check_count(lk["msoa21_code"].nunique(), cfg.expected["msoa21_in_ics"], "MSOAs (2021)", fn)
+    msoas = expected_count(cfg.expected["msoa21_in_ics"], "MSOAs (2021)", of=lambda d: d["msoa21_code"].nunique())
+    validate(lk, checks_only([msoas]), fn)
     lk["msoa21_label"] = lk["msoa21_hcl_name"].fillna(lk["msoa21_name"])
     lk = _place_columns(lk)
     lsoa21 = validate(
@@ -355,11 +359,13 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
                 "lsoa11_code": code_column(LSOA_CODE),
                 "lsoa21_code": code_column(LSOA_CODE),
                 "change": pa.Column(str, pa.Check.isin(list("USMX"))),
-            }
+            },
+            checks=[
+                expected_count(cfg.expected["lsoa11_in_ics"], "LSOAs (2011)", of=lambda d: d["lsoa11_code"].nunique())
+            ],
         ),
         f11,
     )
-    check_count(m["lsoa11_code"].nunique(), cfg.expected["lsoa11_in_ics"], "LSOAs (2011)", f11)
 
     fm = raw_path("lsoa11_msoa11_lookup", paths)
     msoa11 = select_columns(

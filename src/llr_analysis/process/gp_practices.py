@@ -10,9 +10,9 @@ import pandera.pandas as pa
 
 from llr_analysis.errors import DataValidationError
 from llr_analysis.places import load_places
+from llr_analysis.process.checks import bounds, checks_only, unique_rows, validate
 from llr_analysis.validate import (
     PRACTICE_CODE,
-    check_unique,
     code_column,
     example_row,
     read_csv,
@@ -77,7 +77,17 @@ PRACTICES_SCHEMA = pa.DataFrameSchema(
         "pcn_imd_decile": pa.Column(float, pa.Check.in_range(1, 10), nullable=True),
     },
     strict=True,
+    checks=[
+        bounds("imd_score", 0, 100, "an IMD score"),
+        bounds("imd_decile", 1, 10, "an IMD decile"),
+        bounds("pcn_imd_score", 0, 100, "an IMD score"),
+        bounds("pcn_imd_decile", 1, 10, "an IMD decile"),
+    ],
 )
+
+
+#: One row per practice in a practice file.
+UNIQUE_PRACTICE = checks_only([unique_rows(["practice_code"])])
 
 
 def postcode_district(postcode) -> str | None:
@@ -217,7 +227,7 @@ def read_epraccur(path) -> pd.DataFrame:
             column="Organisation Code",
             example=example_row(out, bad | out["practice_code"].eq("Organisation Code")),
         )
-    check_unique(out, ["practice_code"], path)
+    validate(out, UNIQUE_PRACTICE, path)
     out["open_date"], out["close_date"] = _date(out["open_date"]), _date(out["close_date"])
     unknown = ~out["status"].isin(list(STATUS))
     if unknown.any():
@@ -295,7 +305,7 @@ def read_gp_mapping_2022(path) -> pd.DataFrame:
     )
     for c in out.columns:
         out[c] = out[c].str.strip()
-    check_unique(out, ["practice_code"], path)
+    validate(out, UNIQUE_PRACTICE, path)
     return out
 
 
@@ -314,5 +324,5 @@ def read_qof_mapping(path) -> pd.DataFrame:
     )
     for c in out.columns:
         out[c] = out[c].str.strip()
-    check_unique(out, ["practice_code"], path)
+    validate(out, UNIQUE_PRACTICE, path)
     return out

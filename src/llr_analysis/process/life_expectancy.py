@@ -38,7 +38,8 @@ import pandera.pandas as pa
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places, place_id_check
-from llr_analysis.process import read_table, step
+from llr_analysis.process import checks, plausibility, read_table, step
+from llr_analysis.process.checks import bounds, checks_only, complete, is_, not_above, validate, within_interval
 from llr_analysis.process.geography import read_boundaries, require_boundaries
 from llr_analysis.process.life_expectancy_local import (
     _header_row,
@@ -53,7 +54,6 @@ from llr_analysis.validate import (
     read_csv,
     select_columns,
     to_number,
-    validate,
 )
 
 #: Every series, with the words the page uses for it.
@@ -98,14 +98,13 @@ LE_SCHEMA = pa.DataFrameSchema(
         ohid_comparison=pa.Column(str, nullable=True),
     ),
     checks=[
-        pa.Check(
-            lambda d: d["value"].isna() | (d["age"] != "birth") | d["value"].between(60, 95),
-            name="life expectancy at birth between 60 and 95 years",
-        ),
-        pa.Check(
-            lambda d: d["value"].isna() | (d["age"] != "65") | d["value"].between(10, 35),
-            name="life expectancy at 65 between 10 and 35 years",
-        ),
+        bounds("value", *plausibility.LE_BIRTH, "life expectancy at birth (years)", is_("age", "birth")),
+        bounds("value", *plausibility.LE_65, "life expectancy at 65 (years)", is_("age", "65")),
+        within_interval("value", "lower_95", "upper_95"),
+        *complete(("value",)),
+        # narrower: the range of England's local areas
+        bounds("value", 60, 95, "life expectancy at birth in a local area (years)", is_("age", "birth")),
+        bounds("value", 10, 35, "life expectancy at 65 in a local area (years)", is_("age", "65")),
     ],
     unique=["area_code", "period", "sex", "age", "series"],
 )
@@ -118,6 +117,10 @@ HLE_SCHEMA = pa.DataFrameSchema(
         ohid_comparison=pa.Column(str, nullable=True),
     ),
     checks=[
+        bounds("value", *plausibility.HLE_BIRTH, "healthy life expectancy at birth (years)"),
+        within_interval("value", "lower_95", "upper_95"),
+        *complete(("value",)),
+        # stricter than within_interval: a value missing beside a given interval fails too
         pa.Check(
             lambda d: d["lower_95"].isna() | ((d["lower_95"] <= d["value"]) & (d["value"] <= d["upper_95"])),
             name="value within its 95% interval",
@@ -130,8 +133,42 @@ SII_SCHEMA = pa.DataFrameSchema(
     _area_period_columns(
         value=pa.Column(float, pa.Check.in_range(-15, 30), nullable=True),
     ),
+    checks=[
+        bounds("value", *plausibility.SII, "a slope index of inequality in life expectancy (years)"),
+        # the slope index of inequality is not published for some areas (blank in the extract): recorded
+        # for whichever area of the ICS has the blank ("*": any area), never silently
+        *complete(
+            ("value",),
+            known_gaps=(
+                (
+                    "*",
+                    "fingertips_92901",
+                    "OHID Fingertips 92901 publishes no slope index of inequality for this area (the value is "
+                    "blank in the extract)",
+                ),
+                (
+                    "*",
+                    "fingertips_92901_2020",
+                    "OHID Fingertips 92901 (2020 extract) publishes no slope index of inequality for this area "
+                    "(the value is blank)",
+                ),
+            ),
+        ),
+    ],
     unique=["area_code", "period", "sex", "series"],
 )
+
+#: Plausibility of LE, HLE and DFLE 2009-13 (MSOAs, and the upper-tier and England rows).
+LE_HLE_DFLE_CHECKS = [
+    bounds("le", *plausibility.LE_BIRTH, "life expectancy at birth (years)"),
+    bounds("hle", *plausibility.HLE_BIRTH, "healthy life expectancy at birth (years)"),
+    bounds("dfle", *plausibility.HLE_BIRTH, "disability-free life expectancy at birth (years)"),
+    within_interval("le", "le_lower_95", "le_upper_95"),
+    within_interval("hle", "hle_lower_95", "hle_upper_95"),
+    within_interval("dfle", "dfle_lower_95", "dfle_upper_95"),
+    not_above("hle", "le"),
+    not_above("dfle", "le"),
+]
 
 MSOA_SCHEMA = pa.DataFrameSchema(
     {
@@ -149,6 +186,8 @@ MSOA_SCHEMA = pa.DataFrameSchema(
         },
     },
     checks=[
+        *LE_HLE_DFLE_CHECKS,
+        # stricter than LE_HLE_DFLE_CHECKS: a missing LE beside a given interval or HLE fails too
         pa.Check(
             lambda d: d["le"].isna() | ((d["le_lower_95"] <= d["le"]) & (d["le"] <= d["le_upper_95"])),
             name="LE within its 95% interval",
@@ -156,6 +195,24 @@ MSOA_SCHEMA = pa.DataFrameSchema(
         pa.Check(lambda d: d["hle"].isna() | (d["hle"] <= d["le"]), name="HLE not above LE"),
     ],
     unique=["msoa11_code", "sex"],
+)
+
+checks.register("life_expectancy/le_la", LE_SCHEMA)
+checks.register("life_expectancy/hle", HLE_SCHEMA)
+checks.register("life_expectancy/sii", SII_SCHEMA)
+checks.register("life_expectancy/msoa11", MSOA_SCHEMA)
+checks.register(
+    "life_expectancy/areas_2009_13",
+    checks_only([*LE_HLE_DFLE_CHECKS, *complete(("le", "hle", "dfle"), areas="ics_utlas")]),
+)
+checks.register(
+    "life_expectancy/gp_practice",
+    checks_only(
+        [
+            bounds("value", *plausibility.LE_BIRTH, "life expectancy at birth (years)"),
+            bounds("imd_quintile", 1, 5, "an IMD quintile"),
+        ]
+    ),
 )
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 
 from llr_analysis.errors import DataValidationError
 from llr_analysis.places import load_places
+from llr_analysis.process.checks import checks_only, unique_rows, validate
 from llr_analysis.validate import (
-    check_unique,
     first_bad,
     read_csv,
     select_columns,
@@ -135,7 +135,7 @@ def read_msoa_workbook(path, measure: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     msoa: pd.DataFrame = pd.concat(msoa_parts, ignore_index=True)
     areas = pd.concat(area_parts, ignore_index=True)
     for df, _what in ((msoa, "MSOA"), (areas, "area")):
-        check_unique(df, ["code", "sex"], path)
+        validate(df, checks_only([unique_rows(["code", "sex"])]), path)
     return msoa, areas
 
 

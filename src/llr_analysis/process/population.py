@@ -36,19 +36,17 @@ import pandera.pandas as pa
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places
-from llr_analysis.process import read_table, step
+from llr_analysis.process import checks, plausibility, read_table, step
+from llr_analysis.process.checks import bounds, checks_only, complete, expected_count, not_above, unique_rows, validate
 from llr_analysis.validate import (
     LAD_CODE,
     LSOA_CODE,
-    check_count,
-    check_unique,
     code_column,
     example_row,
     first_bad,
     read_csv,
     select_columns,
     to_number,
-    validate,
 )
 
 #: Oldest single year in the files: age 90 stands for "90 and over".
@@ -93,6 +91,7 @@ LSOA_AGE_SCHEMA = pa.DataFrameSchema(
     },
     unique=["year", "lsoa11_code", "age"],
     strict=True,
+    checks=[bounds("population", 0, None, "a population"), bounds("age", *plausibility.AGE, "an age")],
 )
 
 LSOA21_AGE_SCHEMA = pa.DataFrameSchema(
@@ -104,7 +103,27 @@ LSOA21_AGE_SCHEMA = pa.DataFrameSchema(
     },
     unique=["year", "lsoa21_code", "age"],
     strict=True,
+    checks=[bounds("population", 0, None, "a population"), bounds("age", *plausibility.AGE, "an age")],
 )
+
+checks.register("population/lsoa11_age", LSOA_AGE_SCHEMA)
+checks.register("population/lsoa21_age", LSOA21_AGE_SCHEMA)
+checks.register(
+    "population/england_age",
+    checks_only([bounds("population", 0, None, "a population"), bounds("age", *plausibility.AGE, "an age")]),
+)
+checks.register(
+    "population/lad_totals",
+    checks_only(
+        [
+            bounds("persons", 0, None, "a population"),
+            not_above("female", "persons"),
+            not_above("male", "persons"),
+            *complete(("persons",), areas="ics_lads"),
+        ]
+    ),
+)
+checks.register("population/lsoa11_lsoa21_weights", checks_only([bounds("weight", 0, 1, "a share")]))
 
 
 def read_single_year_of_age(path, id_columns: dict[str, str], total_column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -171,8 +190,14 @@ def read_sape(path, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         },
         "All Ages",
     )
-    validate(ids, pa.DataFrameSchema({"lsoa11_code": code_column(LSOA_CODE), "lad_code": code_column(LAD_CODE)}), path)
-    check_unique(ids, ["lsoa11_code"], path)
+    validate(
+        ids,
+        pa.DataFrameSchema(
+            {"lsoa11_code": code_column(LSOA_CODE), "lad_code": code_column(LAD_CODE)},
+            checks=[unique_rows(["lsoa11_code"])],
+        ),
+        path,
+    )
     if len(ids) != ENGLAND_LSOA11:
         raise DataValidationError(
             path, f"expected the {ENGLAND_LSOA11:,} LSOAs (2011) of England, found {len(ids):,}", column="LSOA Code"
@@ -183,8 +208,11 @@ def read_sape(path, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 def read_mye2(path) -> pd.DataFrame:
     """ONS MYE2 persons by single year of age for local authorities -> long (area_code, area_name, age, population)."""
     ids, ages = read_single_year_of_age(path, {"Code": "area_code", "Name": "area_name"}, "All ages")
-    validate(ids, pa.DataFrameSchema({"area_code": code_column(r"^[EWSN]\d{8}$")}), path)
-    check_unique(ids, ["area_code"], path)
+    validate(
+        ids,
+        pa.DataFrameSchema({"area_code": code_column(r"^[EWSN]\d{8}$")}, checks=[unique_rows(["area_code"])]),
+        path,
+    )
     return _long(ids, ages, ["area_code", "area_name"])
 
 
@@ -204,8 +232,11 @@ def read_census_sex_totals(path) -> pd.DataFrame:
                 **first_bad(df, bad, "area_code"),
             )
         df[c] = df[c].astype("int64")
-    validate(df, pa.DataFrameSchema({"area_code": code_column(r"^[EW]0[6-9]\d{6}$")}), path)
-    check_unique(df, ["area_code"], path)
+    validate(
+        df,
+        pa.DataFrameSchema({"area_code": code_column(r"^[EW]0[6-9]\d{6}$")}, checks=[unique_rows(["area_code"])]),
+        path,
+    )
     bad = df["persons"] != df["female"] + df["male"]
     if bad.any():
         raise DataValidationError(
@@ -327,7 +358,12 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
                 column="LSOA Code",
                 area=absent[0],
             )
-        check_count(int(in_llr.sum()), cfg.expected["lsoa11_in_ics"], "LSOAs (2011)", f)
+        in_ics = expected_count(
+            cfg.expected["lsoa11_in_ics"],
+            "LSOAs (2011)",
+            of=lambda d: int(d["lsoa11_code"].isin(geo11["lsoa11_code"]).sum()),
+        )
+        validate(ids, checks_only([in_ics]), f)
         wrong_lad = in_llr & ~ids["lad_code"].isin(llr_lads)
         if wrong_lad.any():
             raise DataValidationError(
