@@ -25,7 +25,7 @@ from llr_analysis.analysis.deprivation.load import DeprivationData, load
 from llr_analysis.analysis.localities.load import LocalitiesData
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.places import load_places
-from llr_analysis.process.deprivation import COUNTIES_2019, upper_tier
+from llr_analysis.process.deprivation_summaries import COUNTIES_2019, upper_tier
 from llr_analysis.report.deprivation import text as dep_text
 from llr_analysis.stats.benchmark import NOT_TESTED
 from llr_analysis.stats.imd_measures import MEASURES
