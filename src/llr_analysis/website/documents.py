@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -23,28 +24,41 @@ from llr_analysis.errors import BuildError
 #: Page roles that get a Word version.
 ROLES = ("place-summary", "locality-profile")
 #: Bump to remake every document (a change in how they are made).
-VERSION = "1"
+VERSION = "2"
 _FIGURE = re.compile(r'<figure class="chart"[^>]*>.*?</figure>', re.S)
 _DIV_ID = re.compile(r'<div id="([^"]+)" class="vega-chart"')
 _CAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.S)
 
 
 def pandoc_command(root: Path | None = None) -> list[str]:
-    """Quarto's bundled Pandoc (``quarto pandoc`` when its binary is not where Quarto keeps it)."""
+    """Quarto's bundled Pandoc binary, found beside Quarto (its link in .venv/bin followed to the real
+    folder); ``quarto pandoc`` only when there is none (that wrapper lost part of Pandoc's output now
+    and then, so a chart or a section went missing from some documents: 54 of 174 in one build)."""
     from llr_analysis.website.render import find_quarto
 
     quarto = find_quarto(root)
-    for arch in ("x86_64", "aarch64"):
-        exe = quarto.parent / "tools" / arch / "pandoc"
-        if exe.is_file():
-            return [str(exe)]
+    for folder in dict.fromkeys([quarto.parent, quarto.resolve().parent]):
+        for arch in ("x86_64", "aarch64"):
+            exe = folder / "tools" / arch / "pandoc"
+            if exe.is_file():
+                return [str(exe)]
     return [str(quarto), "pandoc"]
+
+
+#: vl_convert is called by one thread at a time (two documents are made at once; its JavaScript engine
+#: is shared by the threads of the process).
+_VL_CONVERT = threading.Lock()
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _chart_png(spec: dict, out: Path) -> None:
     import vl_convert as vlc
 
-    out.write_bytes(vlc.vegalite_to_png(spec, scale=2))
+    with _VL_CONVERT:
+        png = vlc.vegalite_to_png(spec, scale=2)
+    if not png.startswith(_PNG_SIGNATURE):
+        raise ValueError(f"the chart's PNG is not an image ({len(png)} bytes)")
+    out.write_bytes(png)
 
 
 def page_html(body_html: str, folder: Path, workdir: Path, specs: dict[str, dict] | None = None) -> str:
@@ -80,9 +94,12 @@ def make_docx(title: str, body_markdown: str, folder: Path, target: Path, pandoc
     """Write ``target`` (.docx) from a staged page body (Markdown with raw HTML) whose page is in ``folder``."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        # the Markdown goes in a file, not on standard input: `quarto pandoc` (Quarto's wrapper, used when
+        # its Pandoc binary is not beside it) passed long input on only in part, now and then, so a chart
+        # or section went missing from some documents (54 of 174 ward documents in one build)
+        (work / "page.md").write_text(body_markdown, encoding="utf-8")
         step1 = subprocess.run(
-            [*pandoc, "-f", "markdown", "-t", "html5", "--wrap=none"],
-            input=body_markdown,
+            [*pandoc, "-f", "markdown", "-t", "html5", "--wrap=none", str(work / "page.md")],
             capture_output=True,
             text=True,
             check=True,
