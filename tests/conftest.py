@@ -106,7 +106,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.mirror)
         if used & SLOW_FIXTURES or item.get_closest_marker("quarto"):
             item.add_marker(pytest.mark.slow)
-        if used & SLOW_FIXTURES:
+        # the browser tests reach the built site through `server`, which asks for `built_site` at run time
+        # (request.getfixturevalue): not in `fixturenames`, so name their file, or a second worker builds a
+        # second whole site for them
+        if used & SLOW_FIXTURES or item.path.name in BROWSER_FILES:
             item.add_marker(pytest.mark.xdist_group(SITE_GROUP))
         if used & BROWSER_FIXTURES or item.path.name in BROWSER_FILES:
             item.add_marker(pytest.mark.browser)
