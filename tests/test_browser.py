@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from browser_checks import open_page
 from llr_analysis.report.colours import ENGLAND, FOCUS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -78,27 +79,6 @@ DRAWN_JS = (
     "() => [...document.querySelectorAll('.vega-chart')]"
     ".every(d => d.querySelector('svg .role-mark path, svg .role-mark line, svg .role-mark text'))"
 )
-
-
-def open_page(browser, base: str, rel: str, width: int = 1280):
-    """Open a page with every request outside the local server blocked; return (page, errors, blocked)."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    blocked: list[str] = []
-    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-
-    def route(r):
-        if r.request.url.startswith(base):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(urljoin(base, rel), wait_until="load")
-    return page, errors, blocked
 
 
 def all_pages(site: Path) -> list[str]:
