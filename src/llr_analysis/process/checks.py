@@ -212,7 +212,7 @@ def complete(
 
     ``areas`` names the codes that must be complete ("ics_lads": the ICS's districts/UAs and England;
     "ics_utlas": its upper-tier authorities and England; "ics_all": both). ``known_gaps`` gives
-    (area code or "*" for any area of the ICS, series or "", reason) of figures the source does not
+    (area code, "*" for any area of the ICS or :data:`PARTIAL_DISTRICTS`, series or "", reason) of figures the source does not
     publish: such rows pass, and :func:`known_gaps` records them in ``quality/known_gaps``.
     """
 
@@ -251,11 +251,26 @@ def _missing_in_ics(d: pd.DataFrame, col: str, areas: str, area_column: str) -> 
     return d[area_column].isin(_ics_codes(areas)) & d[col].isna()
 
 
+#: a known gap's area code meaning "any district of the ICS that lies partly in another ICB"
+PARTIAL_DISTRICTS = "partial districts"
+
+
+def _partial_districts() -> set[str]:
+    from llr_analysis.places import load_places
+
+    return set(load_places().partial_district_codes)
+
+
 def _known(d: pd.DataFrame, missing: pd.Series, area_column: str, gaps) -> list[tuple[tuple[str, str, str], pd.Series]]:
     out = []
     for gap in gaps:
         code, series, _ = gap
-        hit = missing.copy() if code == "*" else missing & d[area_column].eq(code)
+        if code == "*":
+            hit = missing.copy()
+        elif code == PARTIAL_DISTRICTS:
+            hit = missing & d[area_column].isin(_partial_districts())
+        else:
+            hit = missing & d[area_column].eq(code)
         if series and "series" in d:
             hit &= d["series"].eq(series)
         out.append((gap, hit))
