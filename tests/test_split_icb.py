@@ -132,7 +132,7 @@ def test_a_retired_district_code_is_mapped_through_the_lsoa(places):
 def test_a_part_of_an_authority_is_said_in_plain_words(places):
     text = part_of_authority_text(places, "shire")
     assert text.startswith(
-        "Shire here means the part of Shire inside Test ICS (5 of 9 of its small areas, LSOAs 2021); the rest "
+        "Shire here means the part of Shire inside Test ICS (5 of its 9 small areas, LSOAs 2021); the rest "
         "is in another ICB. Two lies partly in another ICB."
     )
     assert "are for the whole authority" in text
@@ -170,3 +170,21 @@ def test_a_split_icb_selects_its_lsoas_from_the_ons_lookups(mirror, tmp_path):
         assert whole_districts(wards, out) == set(c.all_district_codes) - set(c.partial_district_codes)
     finally:
         load_places.cache_clear()
+
+
+def test_a_file_older_than_an_areas_code_records_a_named_gap_not_a_failure():
+    from llr_analysis.process.life_expectancy import _require_areas
+
+    # an old-vintage file: it has a retired district (E07000150) and lacks the newer unitary E06000961
+    old = pd.DataFrame({"area_code": ["E92000001", "E07000150", "E07000901"]})
+    gaps: list[dict] = []
+    current = {"E06000961", "E07000901"}
+    _require_areas(old, ["E92000001", "E06000961", "E07000901"], "le.xlsx", "Area Codes", "areas", current, gaps, "t")
+    assert [(g["table"], g["area_code"]) for g in gaps] == [("t", "E06000961")]
+    assert gaps[0]["reason"].startswith(
+        "le.xlsx predates this area's code (it has areas since retired, e.g. E07000150)"
+    )
+    # a file with no retired code that lacks an area: an error naming the file, column and area
+    with pytest.raises(DataValidationError) as e:
+        _require_areas(old.iloc[[0, 2]], ["E06000961"], "le.xlsx", "Area Codes", "areas", current, [], "t")
+    assert e.value.area == "E06000961" and e.value.column == "Area Codes"

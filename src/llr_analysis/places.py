@@ -151,26 +151,33 @@ _NUMBER_WORDS = [
 ]
 
 
-def part_of_authority_text(cfg: PlacesConfig, place_id: str) -> str:
+#: what the figures of a place that is only part of an authority cover (after :func:`part_of_authority_text`)
+PART_OF_AUTHORITY_FIGURES = (
+    "Figures built from small areas (population estimates, deprivation of wards and neighbourhoods) cover "
+    "the part inside this ICB. Figures published only for whole districts or authorities (such as life "
+    "expectancy) are for the whole authority, including the part outside this ICB."
+)
+
+
+def part_of_authority_text(cfg: PlacesConfig, place_id: str, figures: bool = True) -> str:
     """Plain words for a place that is only part of an authority (or has districts split between ICBs):
-    what its figures cover; "" for a whole authority. Everything comes from the places file."""
+    what its figures cover (``figures``: with :data:`PART_OF_AUTHORITY_FIGURES`); "" for a whole
+    authority. Everything comes from the places file."""
     p = cfg.places.get(place_id)
     if p is None or not (p.part_of_authority or p.partial_districts):
         return ""
     split = [p.districts[d] for d in (p.partial_districts or {}) if d in p.districts]
     if p.part_of_authority:
-        lsoas = f" ({p.lsoas_in_icb} of its small areas, LSOAs 2021)" if p.lsoas_in_icb else ""
+        part = re.fullmatch(r"\s*(\d+) of (\d+)\s*", p.lsoas_in_icb or "")
+        lsoas = f" ({part[1]} of its {part[2]} small areas, LSOAs 2021)" if part else ""
         text = f"{p.name} here means the part of {p.name} inside {cfg.ics_name}{lsoas}; the rest is in another ICB."
     else:
         text = ""
     if split:
         which = split[0] if len(split) == 1 else ", ".join(split[:-1]) + " and " + split[-1]
         text += f" {which} {'lies' if len(split) == 1 else 'lie'} partly in another ICB."
-    text += (
-        " Figures built from small areas (population estimates, deprivation of wards and neighbourhoods) cover "
-        "the part inside this ICB. Figures published only for whole districts or authorities (such as life "
-        "expectancy) are for the whole authority, including the part outside this ICB."
-    )
+    if figures:
+        text += " " + PART_OF_AUTHORITY_FIGURES
     return text.strip()
 
 

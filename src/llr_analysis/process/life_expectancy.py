@@ -30,6 +30,7 @@ Periods are written "2016-18" everywhere, with ``period_start`` and ``period_end
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -265,8 +266,41 @@ def _sex(s: pd.Series, file, column: str) -> pd.Series:
     return out.astype(str)
 
 
-def _require_areas(df: pd.DataFrame, codes: list[str], file, column: str, what: str) -> None:
+def _require_areas(
+    df: pd.DataFrame,
+    codes: list[str],
+    file,
+    column: str,
+    what: str,
+    current: set[str] | None = None,
+    gaps: list[dict] | None = None,
+    table: str = "",
+) -> None:
+    """Every area of ``codes`` has rows, else an error naming the file, the column and the areas.
+
+    With ``current`` (today's district and county codes) and ``gaps``: a file of an older vintage (it holds
+    district or county codes retired since) that lacks an area whose code is newer is not an error; the
+    gap is appended to ``gaps`` (dataset and vintage lack the area), and the page has no figure for it.
+    """
     missing = sorted(set(codes) - set(df["area_code"]))
+    if missing and current is not None and gaps is not None:
+        retired = sorted(
+            {c for c in df["area_code"].astype(str) if re.match(r"^E(0[6-9]|10)\d{6}$", c) and c not in current}
+        )
+        newer = [c for c in missing if c in current] if retired else []
+        for code in newer:
+            gaps.append(
+                {
+                    "table": table,
+                    "area_code": code,
+                    "column": "value",
+                    "series": "",
+                    "rows": 0,
+                    "reason": f"{Path(str(file)).name} predates this area's code (it has areas since retired, "
+                    f"e.g. {retired[0]}): the dataset's vintage lacks the area, so it has no figure here",
+                }
+            )
+        missing = [c for c in missing if c not in newer]
     if missing:
         raise DataValidationError(
             file,
@@ -480,10 +514,24 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     # Life expectancy by local authority: two series, kept apart.
     f_ons = raw_path("le_ons_la_2001_2018", paths)
     ons = read_ons_la(f_ons)
-    _require_areas(ons, llr_areas, f_ons, "Area Codes", "areas of the ICS (districts, counties, UAs) or England")
+    lad_utla = read_table("geography/lad_utla", paths)
+    current = set(lad_utla["lad_code"]) | set(lad_utla["utla_code"])
+    gaps: list[dict] = []
+    _require_areas(
+        ons,
+        llr_areas,
+        f_ons,
+        "Area Codes",
+        "areas of the ICS (districts, counties, UAs) or England",
+        current,
+        gaps,
+        "life_expectancy/le_la",
+    )
     f_ft = raw_path("le_lad_fingertips_2015_2025", paths)
     ft = read_fingertips_le(f_ft)
-    _require_areas(ft, lads, f_ft, "area_code", "districts/UAs of the ICS or England")
+    _require_areas(
+        ft, lads, f_ft, "area_code", "districts/UAs of the ICS or England", current, gaps, "life_expectancy/le_la"
+    )
     le = pd.concat([ons, ft], ignore_index=True)[list(LE_SCHEMA.columns)]
     le = validate(le.reset_index(drop=True), LE_SCHEMA, f_ft)
 
@@ -558,13 +606,16 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
         a_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="left"
     ).rename(columns={"code": "area_code", "name": "area_name"})
     areas = areas[areas["area_code"].str.startswith("E")].reset_index(drop=True)
-    if set(utlas) - set(areas["area_code"]):
-        raise DataValidationError(
-            f_hle,
-            "upper-tier authorities of the ICS or England missing from the UTLA/Region sheets",
-            column="UTLA Codes",
-            example=min(set(utlas) - set(areas["area_code"])),
-        )
+    _require_areas(
+        areas,
+        utlas,
+        f_hle,
+        "UTLA Codes",
+        "upper-tier authorities of the ICS or England (UTLA/Region sheets)",
+        current,
+        gaps,
+        "life_expectancy/areas_2009_13",
+    )
     areas["period"], areas["series"], areas["source_id"] = "2009-13", "ons_msoa_2015", "le_hle_msoa_2009_13"
 
     # MSOA 2011 boundaries (LLR), WGS84.
@@ -593,4 +644,5 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
         "life_expectancy/areas_2009_13": areas,
         "life_expectancy/msoa11_boundaries": bnd,
         "life_expectancy/gp_practice": gp.reset_index(drop=True),
+        "quality/known_gaps_life_expectancy": pd.DataFrame(gaps, columns=checks.GAP_COLUMNS),
     }

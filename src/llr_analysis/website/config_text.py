@@ -7,7 +7,7 @@ rule, :func:`llr_analysis.report.cancer_screening.text.place_rule_text`).
 
 from __future__ import annotations
 
-from llr_analysis.places import count_words, load_places, part_of_authority_text
+from llr_analysis.places import PART_OF_AUTHORITY_FIGURES, count_words, load_places, part_of_authority_text
 
 
 def _join(items: list[str]) -> str:
@@ -23,10 +23,9 @@ def places_sentence() -> str:
         districts = "" if own else ": " + ", ".join(p.districts.values())
         parts.append(f"{p.name} ({p.type.lower()}, {p.code}{districts})")
     text = f"The {count_words(len(cfg.places), 'place')} of {cfg.ics_name} are {_join(parts)}."
-    for pid in cfg.places:  # a place that is only part of an authority: what its figures cover
-        caveat = part_of_authority_text(cfg, pid)
-        if caveat:
-            text += " " + caveat
+    caveats = [c for c in (part_of_authority_text(cfg, pid, figures=False) for pid in cfg.places) if c]
+    if caveats:  # places that are only part of an authority: which, and (once) what their figures cover
+        text += " " + " ".join(caveats) + " " + PART_OF_AUTHORITY_FIGURES
     return text
 
 
