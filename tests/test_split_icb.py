@@ -173,18 +173,18 @@ def test_a_split_icb_selects_its_lsoas_from_the_ons_lookups(mirror, tmp_path):
 
 
 def test_a_file_older_than_an_areas_code_records_a_named_gap_not_a_failure():
-    from llr_analysis.process.life_expectancy import _require_areas
+    from llr_analysis.process.checks import require_areas
 
     # an old-vintage file: it has a retired district (E07000150) and lacks the newer unitary E06000961
     old = pd.DataFrame({"area_code": ["E92000001", "E07000150", "E07000901"]})
     gaps: list[dict] = []
     current = {"E06000961", "E07000901"}
-    _require_areas(old, ["E92000001", "E06000961", "E07000901"], "le.xlsx", "Area Codes", "areas", current, gaps, "t")
+    require_areas(old, ["E92000001", "E06000961", "E07000901"], "le.xlsx", "Area Codes", "areas", current, gaps, "t")
     assert [(g["table"], g["area_code"]) for g in gaps] == [("t", "E06000961")]
     assert gaps[0]["reason"].startswith(
         "le.xlsx predates this area's code (it has areas since retired, e.g. E07000150)"
     )
     # a file with no retired code that lacks an area: an error naming the file, column and area
     with pytest.raises(DataValidationError) as e:
-        _require_areas(old.iloc[[0, 2]], ["E06000961"], "le.xlsx", "Area Codes", "areas", current, [], "t")
+        require_areas(old.iloc[[0, 2]], ["E06000961"], "le.xlsx", "Area Codes", "areas", current, [], "t")
     assert e.value.area == "E06000961" and e.value.column == "Area Codes"

@@ -30,7 +30,6 @@ Periods are written "2016-18" everywhere, with ``period_start`` and ``period_end
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -266,51 +265,6 @@ def _sex(s: pd.Series, file, column: str) -> pd.Series:
     return out.astype(str)
 
 
-def _require_areas(
-    df: pd.DataFrame,
-    codes: list[str],
-    file,
-    column: str,
-    what: str,
-    current: set[str] | None = None,
-    gaps: list[dict] | None = None,
-    table: str = "",
-) -> None:
-    """Every area of ``codes`` has rows, else an error naming the file, the column and the areas.
-
-    With ``current`` (today's district and county codes) and ``gaps``: a file of an older vintage (it holds
-    district or county codes retired since) that lacks an area whose code is newer is not an error; the
-    gap is appended to ``gaps`` (dataset and vintage lack the area), and the page has no figure for it.
-    """
-    missing = sorted(set(codes) - set(df["area_code"]))
-    if missing and current is not None and gaps is not None:
-        retired = sorted(
-            {c for c in df["area_code"].astype(str) if re.match(r"^E(0[6-9]|10)\d{6}$", c) and c not in current}
-        )
-        newer = [c for c in missing if c in current] if retired else []
-        for code in newer:
-            gaps.append(
-                {
-                    "table": table,
-                    "area_code": code,
-                    "column": "value",
-                    "series": "",
-                    "rows": 0,
-                    "reason": f"{Path(str(file)).name} predates this area's code (it has areas since retired, "
-                    f"e.g. {retired[0]}): the dataset's vintage lacks the area, so it has no figure here",
-                }
-            )
-        missing = [c for c in missing if c not in newer]
-    if missing:
-        raise DataValidationError(
-            file,
-            f"{len(missing)} {what} missing (the file no longer covers these areas?): {', '.join(missing[:5])}"
-            + (" …" if len(missing) > 5 else ""),
-            column=column,
-            area=missing[0],
-        )
-
-
 # ------------------------------------------------------------------------------ readers
 
 ONS_LA_SHEETS = {
@@ -517,19 +471,11 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     lad_utla = read_table("geography/lad_utla", paths)
     current = set(lad_utla["lad_code"]) | set(lad_utla["utla_code"])
     gaps: list[dict] = []
-    _require_areas(
-        ons,
-        llr_areas,
-        f_ons,
-        "Area Codes",
-        "areas of the ICS (districts, counties, UAs) or England",
-        current,
-        gaps,
-        "life_expectancy/le_la",
-    )
+    what = "areas of the ICS (districts, counties, UAs) or England"
+    checks.require_areas(ons, llr_areas, f_ons, "Area Codes", what, current, gaps, "life_expectancy/le_la")
     f_ft = raw_path("le_lad_fingertips_2015_2025", paths)
     ft = read_fingertips_le(f_ft)
-    _require_areas(
+    checks.require_areas(
         ft, lads, f_ft, "area_code", "districts/UAs of the ICS or England", current, gaps, "life_expectancy/le_la"
     )
     le = pd.concat([ons, ft], ignore_index=True)[list(LE_SCHEMA.columns)]
@@ -540,7 +486,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     hle = read_hle(
         f_els, raw_path("hle_utla_fingertips_2009_2018", paths), raw_path("hle_lad_fingertips_2015_2024", paths)
     )
-    _require_areas(
+    checks.require_areas(
         hle[hle["series"] == "ons_els_2026"], utlas, f_els, "areacd", "upper-tier authorities of the ICS or England"
     )
     hle = validate(hle[list(HLE_SCHEMA.columns)].reset_index(drop=True), HLE_SCHEMA, f_els)
@@ -548,7 +494,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     # Slope index of inequality.
     f_sii = raw_path("sii_lad_fingertips_2015_2024", paths)
     sii = read_sii(f_sii, raw_path("sii_utla_fingertips_2010_2017", paths))
-    _require_areas(
+    checks.require_areas(
         sii[sii["series"] == "fingertips_92901"], lads, f_sii, "area_code", "districts/UAs of the ICS or England"
     )
     sii = validate(sii.reset_index(drop=True), SII_SCHEMA, f_sii)
@@ -606,7 +552,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
         a_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="left"
     ).rename(columns={"code": "area_code", "name": "area_name"})
     areas = areas[areas["area_code"].str.startswith("E")].reset_index(drop=True)
-    _require_areas(
+    checks.require_areas(
         areas,
         utlas,
         f_hle,
