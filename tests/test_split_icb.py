@@ -188,3 +188,21 @@ def test_a_file_older_than_an_areas_code_records_a_named_gap_not_a_failure():
     with pytest.raises(DataValidationError) as e:
         require_areas(old.iloc[[0, 2]], ["E06000961"], "le.xlsx", "Area Codes", "areas", current, [], "t")
     assert e.value.area == "E06000961" and e.value.column == "Area Codes"
+
+
+def test_no_census_sentence_for_a_place_whose_census_total_is_blank(places, monkeypatch, tmp_path):
+    from llr_analysis.report.population.text import census_text
+
+    monkeypatch.setenv("LLR_PLACES", str(tmp_path / "places.yml"))
+    table = pd.DataFrame(
+        {
+            "Area": ["Shire"],
+            "Census 2021": pd.array([pd.NA], dtype="Int64"),
+            "Census vs mid-2020 estimate (%)": [float("nan")],
+            "% female (Census 2021)": [float("nan")],
+        }
+    )
+    assert census_text(table, "shire") == (
+        "Census 2021 is published by district, and part of Shire's districts lies in another ICB, so no "
+        "Census 2021 total is shown for Shire (see the note at the top of this page)."
+    )
