@@ -414,7 +414,7 @@ def test_a_missing_lsoa_is_named(mirror, tmp_path):
     root.mkdir()
     (root / "pyproject.toml").write_text("[project]\nname='x'\n")
     paths = project_paths(root)
-    sources.fetch(paths, ["lsoa21_wd24_lad24_lookup", "lsoa11_lsoa21_lookup"], mirror=mirror)
+    sources.fetch(paths, ["lsoa21_wd24_lad24_lookup", "lsoa21_icb24_lookup"], mirror=mirror)
     f = sources.raw_path("lsoa21_wd24_lad24_lookup", paths)
     lines = f.read_text().splitlines(True)
     gone = next(i for i, line in enumerate(lines) if ",E06000017," in line or line.rstrip().endswith(",Rutland"))
@@ -424,8 +424,8 @@ def test_a_missing_lsoa_is_named(mirror, tmp_path):
         build_geography(paths)
     assert e.value.area == code and e.value.column == "LSOA21CD"
     assert str(e.value).startswith(
-        f"LSOA21_WD24_LAD24_EW_LU.csv: column 'LSOA21CD': area {code}: 1 LSOAs (2021) of the configured districts have no row "
-        f"(they are in those districts in LSOA11_LSOA21_LAD22_EW_LU.csv): {code}"
+        f"LSOA21_WD24_LAD24_EW_LU.csv: column 'LSOA21CD': area {code}: 1 LSOAs (2021) of the ICB have no row "
+        f"(they are in E54000015 in LSOA21_SICBL24_ICB24_EN_LU.csv): {code}"
     )
 
 

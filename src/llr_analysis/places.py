@@ -34,6 +34,14 @@ class Place:
     localities: tuple[str, ...] = ()
     #: locality levels that get a profile page each
     profiles: tuple[str, ...] = ()
+    #: the authority lies partly in another ICB: this place is its part in this one (``llr configure``)
+    part_of_authority: bool = False
+    #: "N of M": LSOAs (2021) of the authority inside the ICB
+    lsoas_in_icb: str | None = None
+    #: districts partly in another ICB -> "N of M" LSOAs inside
+    partial_districts: dict[str, str] | None = None
+    #: district (or the place, if unitary) -> {2022 district code: name}: codes newer than LAD 2022
+    lad22_codes: dict[str, dict[str, str]] | None = None
 
     @property
     def district_codes(self) -> list[str]:
@@ -103,6 +111,28 @@ class PlacesConfig:
     def all_district_codes(self) -> list[str]:
         return list(self.district_to_place)
 
+    @property
+    def partial_district_codes(self) -> list[str]:
+        """Districts only partly inside the ICS (``partial_districts`` of the places file, and a unitary
+        place that is ``part_of_authority``): a figure published for one of them is for the whole district."""
+        out: list[str] = []
+        for p in self.places.values():
+            out += [d for d in (p.partial_districts or {}) if d in p.districts]
+            if p.part_of_authority and p.code in p.districts and p.code not in out:
+                out.append(p.code)
+        return out
+
+    @property
+    def lad22_to_district(self) -> dict[str, str]:
+        """2022 district code -> configured district, for districts whose code is newer than LAD 2022
+        (``lad22_codes`` of the places file: keyed by the district, or by the place for a unitary place)."""
+        out: dict[str, str] = {}
+        for p in self.places.values():
+            for key, old in (p.lad22_codes or {}).items():
+                district = key if key in p.districts else p.code
+                out.update({str(code): district for code in (old or {})})
+        return out
+
 
 _NUMBER_WORDS = [
     "zero",
@@ -119,6 +149,36 @@ _NUMBER_WORDS = [
     "eleven",
     "twelve",
 ]
+
+
+#: what the figures of a place that is only part of an authority cover (after :func:`part_of_authority_text`)
+PART_OF_AUTHORITY_FIGURES = (
+    "Figures built from small areas (population estimates, deprivation of wards and neighbourhoods) cover "
+    "the part inside this ICB. Figures published only for whole districts or authorities (such as life "
+    "expectancy) are for the whole authority, including the part outside this ICB."
+)
+
+
+def part_of_authority_text(cfg: PlacesConfig, place_id: str, figures: bool = True) -> str:
+    """Plain words for a place that is only part of an authority (or has districts split between ICBs):
+    what its figures cover (``figures``: with :data:`PART_OF_AUTHORITY_FIGURES`); "" for a whole
+    authority. Everything comes from the places file."""
+    p = cfg.places.get(place_id)
+    if p is None or not (p.part_of_authority or p.partial_districts):
+        return ""
+    split = [p.districts[d] for d in (p.partial_districts or {}) if d in p.districts]
+    if p.part_of_authority:
+        part = re.fullmatch(r"\s*(\d+) of (\d+)\s*", p.lsoas_in_icb or "")
+        lsoas = f" ({part[1]} of its {part[2]} small areas, LSOAs 2021)" if part else ""
+        text = f"{p.name} here means the part of {p.name} inside {cfg.ics_name}{lsoas}; the rest is in another ICB."
+    else:
+        text = ""
+    if split:
+        which = split[0] if len(split) == 1 else ", ".join(split[:-1]) + " and " + split[-1]
+        text += f" {which} {'lies' if len(split) == 1 else 'lie'} partly in another ICB."
+    if figures:
+        text += " " + PART_OF_AUTHORITY_FIGURES
+    return text.strip()
 
 
 def count_words(n: int, noun: str) -> str:
@@ -153,7 +213,7 @@ class _Place(Strict):
     districts: dict[Annotated[str, StringConstraints(pattern=_DISTRICT_CODE)], str]
     localities: list[str] = Field(default_factory=list)
     profiles: list[str] = Field(default_factory=list)
-    # written by `llr configure` for places that differ from a whole authority (read by nothing yet)
+    # written by `llr configure` for places that differ from a whole authority (read by processing)
     part_of_authority: bool = False
     lsoas_in_icb: Any = None
     partial_districts: dict[str, Any] | None = None
@@ -296,6 +356,12 @@ def _load_places(path: str | None) -> PlacesConfig:
             districts=dict(p.districts),
             localities=tuple(p.localities),
             profiles=tuple(p.profiles),
+            part_of_authority=bool(p.part_of_authority),
+            lsoas_in_icb=None if p.lsoas_in_icb is None else str(p.lsoas_in_icb),
+            partial_districts={str(k): str(v) for k, v in p.partial_districts.items()} if p.partial_districts else None,
+            lad22_codes={str(k): {str(c): str(n) for c, n in (v or {}).items()} for k, v in p.lad22_codes.items()}
+            if isinstance(p.lad22_codes, dict)
+            else None,
         )
         for pid, p in doc.places.items()
     }

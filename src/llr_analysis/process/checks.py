@@ -22,6 +22,7 @@ column is declared not nullable or a :func:`complete` check asks for the figure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -212,7 +213,7 @@ def complete(
 
     ``areas`` names the codes that must be complete ("ics_lads": the ICS's districts/UAs and England;
     "ics_utlas": its upper-tier authorities and England; "ics_all": both). ``known_gaps`` gives
-    (area code or "*" for any area of the ICS, series or "", reason) of figures the source does not
+    (area code, "*" for any area of the ICS or :data:`PARTIAL_DISTRICTS`, series or "", reason) of figures the source does not
     publish: such rows pass, and :func:`known_gaps` records them in ``quality/known_gaps``.
     """
 
@@ -251,11 +252,26 @@ def _missing_in_ics(d: pd.DataFrame, col: str, areas: str, area_column: str) -> 
     return d[area_column].isin(_ics_codes(areas)) & d[col].isna()
 
 
+#: a known gap's area code meaning "any district of the ICS that lies partly in another ICB"
+PARTIAL_DISTRICTS = "partial districts"
+
+
+def _partial_districts() -> set[str]:
+    from llr_analysis.places import load_places
+
+    return set(load_places().partial_district_codes)
+
+
 def _known(d: pd.DataFrame, missing: pd.Series, area_column: str, gaps) -> list[tuple[tuple[str, str, str], pd.Series]]:
     out = []
     for gap in gaps:
         code, series, _ = gap
-        hit = missing.copy() if code == "*" else missing & d[area_column].eq(code)
+        if code == "*":
+            hit = missing.copy()
+        elif code == PARTIAL_DISTRICTS:
+            hit = missing & d[area_column].isin(_partial_districts())
+        else:
+            hit = missing & d[area_column].eq(code)
         if series and "series" in d:
             hit &= d["series"].eq(series)
         out.append((gap, hit))
@@ -444,3 +460,48 @@ def check_tables(tables: dict[str, pd.DataFrame], default_file: str) -> pd.DataF
         if len(gaps):
             parts.append(gaps)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=GAP_COLUMNS)
+
+
+def require_areas(
+    df: pd.DataFrame,
+    codes: list[str],
+    file,
+    column: str,
+    what: str,
+    current: set[str] | None = None,
+    gaps: list[dict] | None = None,
+    table: str = "",
+) -> None:
+    """Every area of ``codes`` has rows, else an error naming the file, the column and the areas.
+
+    With ``current`` (today's district and county codes) and ``gaps``: a file of an older vintage (it holds
+    district or county codes retired since) that lacks an area whose code is newer is not an error; the
+    gap is appended to ``gaps`` (dataset and vintage lack the area), and the page has no figure for it.
+    """
+    missing = sorted(set(codes) - set(df["area_code"]))
+    if missing and current is not None and gaps is not None:
+        retired = sorted(
+            {c for c in df["area_code"].astype(str) if re.match(r"^E(0[6-9]|10)\d{6}$", c) and c not in current}
+        )
+        newer = [c for c in missing if c in current] if retired else []
+        for code in newer:
+            gaps.append(
+                {
+                    "table": table,
+                    "area_code": code,
+                    "column": "value",
+                    "series": "",
+                    "rows": 0,
+                    "reason": f"{Path(str(file)).name} predates this area's code (it has areas since retired, "
+                    f"e.g. {retired[0]}): the dataset's vintage lacks the area, so it has no figure here",
+                }
+            )
+        missing = [c for c in missing if c not in newer]
+    if missing:
+        raise DataValidationError(
+            file,
+            f"{len(missing)} {what} missing (the file no longer covers these areas?): {', '.join(missing[:5])}"
+            + (" …" if len(missing) > 5 else ""),
+            column=column,
+            area=missing[0],
+        )

@@ -250,6 +250,56 @@ def check_config_codes(cfg, key: str, known: set, file, column: str) -> None:
                 )
 
 
+def select_icb_lsoas(wards: pd.DataFrame, icb: pd.DataFrame, cfg, wards_file, icb_file) -> pd.DataFrame:
+    """The rows of ``wards`` (LSOA 2021 -> ward -> district) of the LSOAs inside the ICS's ICB.
+
+    ``icb`` is the LSOA (2021) -> sub-ICB -> ICB lookup (``lsoa21_code``, ``icb_code``). An ICB is made of
+    whole LSOAs, not whole districts: a district split between ICBs (the places file's
+    ``partial_districts``, or a unitary place with ``part_of_authority``) contributes only its LSOAs inside
+    this ICB. Errors name the file, the column and the area: the ICB code of the places file is in no row
+    of the lookup; an LSOA of the ICB has no row in ``wards``; or it lies in a district no place lists.
+    """
+    mine = set(icb.loc[icb["icb_code"] == cfg.ics_code, "lsoa21_code"])
+    if not mine:
+        raise ConfigError(
+            f"{cfg.source}: key 'ics.code': {cfg.ics_code} matches no ICB of {Path(str(icb_file)).name} "
+            "(column ICB24CD); correct the code in the places file"
+        )
+    missing = sorted(mine - set(wards["lsoa21_code"]))
+    if missing:
+        raise DataValidationError(
+            wards_file,
+            f"{len(missing)} LSOAs (2021) of the ICB have no row (they are in {cfg.ics_code} in "
+            f"{Path(str(icb_file)).name}): " + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else ""),
+            column="LSOA21CD",
+            area=missing[0],
+        )
+    out = wards[wards["lsoa21_code"].isin(mine)].copy()
+    stray = ~out["lad_code"].isin(cfg.all_district_codes)
+    if stray.any():
+        first = out.loc[stray].sort_values("lsoa21_code").iloc[0]
+        raise ConfigError(
+            f"{cfg.source}: key 'places': {int(stray.sum())} LSOAs (2021) of the ICB {cfg.ics_code} lie in districts "
+            f"no place lists (first: {first['lsoa21_code']} in {first['lad_code']} {first['lad_name']}, "
+            f"{Path(str(wards_file)).name}); add the district to its place"
+        )
+    return out
+
+
+def whole_districts(wards: pd.DataFrame, selected: pd.DataFrame) -> set[str]:
+    """Districts of ``selected`` with every one of their LSOAs (2021) in ``selected``."""
+    inside = selected.groupby("lad_code")["lsoa21_code"].size()
+    total = wards[wards["lad_code"].isin(inside.index)].groupby("lad_code")["lsoa21_code"].size()
+    return {str(d) for d in inside.index if inside[d] == total[d]}
+
+
+def lad22_to_configured(codes: pd.Series, cfg) -> pd.Series:
+    """2022 district codes as the places file's districts: a code newer than LAD 2022 is reached through
+    the places file's ``lad22_codes`` (e.g. the 2023 unitary authorities); other codes stay as they are."""
+    older = cfg.lad22_to_district
+    return codes.map(lambda c: older.get(c, c))
+
+
 def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
     cfg = load_places()
     df["place_id"] = df[lad_col].map(cfg.district_to_place)
@@ -262,6 +312,7 @@ def _place_columns(df: pd.DataFrame, lad_col: str = "lad_code") -> pd.DataFrame:
     "geography",
     inputs=[
         "lsoa21_wd24_lad24_lookup",
+        "lsoa21_icb24_lookup",
         "msoa21_names",
         "lsoa11_lsoa21_lookup",
         "lsoa11_msoa11_lookup",
@@ -302,10 +353,15 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         f,
     )
     check_config_codes(cfg, "districts", set(lk["lad_code"]), f, "LAD24CD")
-    lk = lk[lk["lad_code"].isin(llr_lads)].copy()
     validate(lk, checks_only([unique_rows(["lsoa21_code"])]), f)
+    # the ICB's LSOAs, by ICB (an authority split between ICBs brings only its LSOAs inside this one)
+    fi = raw_path("lsoa21_icb24_lookup", paths)
+    icb = select_columns(read_csv(fi, dtype=str), {"LSOA21CD": "lsoa21_code", "ICB24CD": "icb_code"}, fi)
+    all_wards = lk
+    lk = select_icb_lsoas(lk, icb, cfg, f, fi)
+    whole = whole_districts(all_wards, lk)
     if len(lk) < (cfg.expected["lsoa21_in_ics"] or 0):
-        _name_missing_lsoas(lk, paths, llr_lads, f)
+        _name_missing_lsoas(lk, paths, sorted(whole), f)
     # Every expected area present: the numbers of the places file.
     counts = [
         expected_count(cfg.expected["lsoa21_in_ics"], "LSOAs (2021)"),
@@ -351,7 +407,10 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         },
         f11,
     )
-    m = m[m["lsoa21_code"].isin(lsoa21["lsoa21_code"]) | m["lad_code"].isin(llr_lads)].copy()
+    # LSOAs (2011) of the ICB's LSOAs (2021), and of its whole districts (a code newer than LAD 2022 is
+    # mapped to the configured district through the places file's lad22_codes)
+    m["lad_code"] = lad22_to_configured(m["lad_code"], cfg)
+    m = m[m["lsoa21_code"].isin(lsoa21["lsoa21_code"]) | m["lad_code"].isin(whole)].copy()
     validate(
         m,
         pa.DataFrameSchema(

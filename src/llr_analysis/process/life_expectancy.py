@@ -265,18 +265,6 @@ def _sex(s: pd.Series, file, column: str) -> pd.Series:
     return out.astype(str)
 
 
-def _require_areas(df: pd.DataFrame, codes: list[str], file, column: str, what: str) -> None:
-    missing = sorted(set(codes) - set(df["area_code"]))
-    if missing:
-        raise DataValidationError(
-            file,
-            f"{len(missing)} {what} missing (the file no longer covers these areas?): {', '.join(missing[:5])}"
-            + (" …" if len(missing) > 5 else ""),
-            column=column,
-            area=missing[0],
-        )
-
-
 # ------------------------------------------------------------------------------ readers
 
 ONS_LA_SHEETS = {
@@ -480,10 +468,16 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     # Life expectancy by local authority: two series, kept apart.
     f_ons = raw_path("le_ons_la_2001_2018", paths)
     ons = read_ons_la(f_ons)
-    _require_areas(ons, llr_areas, f_ons, "Area Codes", "areas of the ICS (districts, counties, UAs) or England")
+    lad_utla = read_table("geography/lad_utla", paths)
+    current = set(lad_utla["lad_code"]) | set(lad_utla["utla_code"])
+    gaps: list[dict] = []
+    what = "areas of the ICS (districts, counties, UAs) or England"
+    checks.require_areas(ons, llr_areas, f_ons, "Area Codes", what, current, gaps, "life_expectancy/le_la")
     f_ft = raw_path("le_lad_fingertips_2015_2025", paths)
     ft = read_fingertips_le(f_ft)
-    _require_areas(ft, lads, f_ft, "area_code", "districts/UAs of the ICS or England")
+    checks.require_areas(
+        ft, lads, f_ft, "area_code", "districts/UAs of the ICS or England", current, gaps, "life_expectancy/le_la"
+    )
     le = pd.concat([ons, ft], ignore_index=True)[list(LE_SCHEMA.columns)]
     le = validate(le.reset_index(drop=True), LE_SCHEMA, f_ft)
 
@@ -492,7 +486,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     hle = read_hle(
         f_els, raw_path("hle_utla_fingertips_2009_2018", paths), raw_path("hle_lad_fingertips_2015_2024", paths)
     )
-    _require_areas(
+    checks.require_areas(
         hle[hle["series"] == "ons_els_2026"], utlas, f_els, "areacd", "upper-tier authorities of the ICS or England"
     )
     hle = validate(hle[list(HLE_SCHEMA.columns)].reset_index(drop=True), HLE_SCHEMA, f_els)
@@ -500,7 +494,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     # Slope index of inequality.
     f_sii = raw_path("sii_lad_fingertips_2015_2024", paths)
     sii = read_sii(f_sii, raw_path("sii_utla_fingertips_2010_2017", paths))
-    _require_areas(
+    checks.require_areas(
         sii[sii["series"] == "fingertips_92901"], lads, f_sii, "area_code", "districts/UAs of the ICS or England"
     )
     sii = validate(sii.reset_index(drop=True), SII_SCHEMA, f_sii)
@@ -558,13 +552,16 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
         a_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="left"
     ).rename(columns={"code": "area_code", "name": "area_name"})
     areas = areas[areas["area_code"].str.startswith("E")].reset_index(drop=True)
-    if set(utlas) - set(areas["area_code"]):
-        raise DataValidationError(
-            f_hle,
-            "upper-tier authorities of the ICS or England missing from the UTLA/Region sheets",
-            column="UTLA Codes",
-            example=min(set(utlas) - set(areas["area_code"])),
-        )
+    checks.require_areas(
+        areas,
+        utlas,
+        f_hle,
+        "UTLA Codes",
+        "upper-tier authorities of the ICS or England (UTLA/Region sheets)",
+        current,
+        gaps,
+        "life_expectancy/areas_2009_13",
+    )
     areas["period"], areas["series"], areas["source_id"] = "2009-13", "ons_msoa_2015", "le_hle_msoa_2009_13"
 
     # MSOA 2011 boundaries (LLR), WGS84.
@@ -593,4 +590,5 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
         "life_expectancy/areas_2009_13": areas,
         "life_expectancy/msoa11_boundaries": bnd,
         "life_expectancy/gp_practice": gp.reset_index(drop=True),
+        "quality/known_gaps_life_expectancy": pd.DataFrame(gaps, columns=checks.GAP_COLUMNS),
     }

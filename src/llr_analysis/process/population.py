@@ -119,7 +119,19 @@ checks.register(
             bounds("persons", 0, None, "a population"),
             not_above("female", "persons"),
             not_above("male", "persons"),
-            *complete(("persons",), areas="ics_lads"),
+            *complete(
+                ("persons",),
+                areas="ics_lads",
+                known_gaps=(
+                    (
+                        checks.PARTIAL_DISTRICTS,
+                        "",
+                        "Census 2021 TS009 is published by district; this district lies partly in another ICB, so "
+                        "its Census 2021 total (for the whole district) is left blank beside the estimates of its "
+                        "LSOAs inside this ICB",
+                    ),
+                ),
+            ),
         ]
     ),
 )
@@ -343,11 +355,13 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
     llr_lads = cfg.all_district_codes
     geo11 = read_table("geography/lsoa11", paths)
     geo21 = read_table("geography/lsoa21", paths)
+    current = set(read_table("geography/lad_utla", paths)["lad_code"])
 
     lsoa_parts, england_parts, totals = [], [], []
     for year, spec in SAPE.items():
         f = raw_path(spec["dataset"], paths)
         ids, ages = read_sape(f, year)
+        ids["lad_code"] = _configured_districts(ids, geo11, cfg, current)
         in_llr = ids["lsoa11_code"].isin(geo11["lsoa11_code"])
         absent = sorted(set(geo11["lsoa11_code"]) - set(ids["lsoa11_code"]))
         if absent:
@@ -414,7 +428,7 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
 
     # District sums equal the published district totals (mid-2020 MYE2), age by age.
     fm = raw_path("mye2_lad21_mid2020", paths)
-    mye = read_mye2(fm)
+    mye = _newer_codes(read_mye2(fm), ["area_code", "age"], cfg)
     sape20 = lsoa11_age[lsoa11_age["year"] == 2020].groupby(["lad_code", "age"])["population"].sum()
     pub = mye[mye["area_code"].isin(llr_lads)].set_index(["area_code", "age"])["population"]
     pub.index.names = ["lad_code", "age"]
@@ -425,6 +439,10 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
             column="Code",
             example=sorted(set(llr_lads) - set(mye["area_code"]))[:1],
         )
+    # a district partly in another ICB has only its LSOAs inside this one: its published total is for the
+    # whole district, so the check is on whole districts
+    partial = set(cfg.partial_district_codes)
+    pub = pub[~pub.index.get_level_values("lad_code").isin(partial)]
     diff = sape20.reindex(pub.index) != pub
     if diff.any():
         lad, age = diff[diff].index[0]
@@ -442,7 +460,7 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         )
 
     fc = raw_path("census2021_ts009_lad_totals", paths)
-    census = read_census_sex_totals(fc)
+    census = _newer_codes(read_census_sex_totals(fc), ["area_code"], cfg)
     missing = sorted(set(llr_lads) - set(census["area_code"]))
     if missing:
         raise DataValidationError(
@@ -456,6 +474,12 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         ],
         ignore_index=True,
     )
+    # a district partly in another ICB: the estimates are sums of its LSOAs inside this ICB, the census
+    # total (by district) is for the whole district; it is left blank (missing), a known gap (schema above)
+    blank = census["area_code"].isin(cfg.partial_district_codes)
+    if blank.any():
+        census[["persons", "female", "male"]] = census[["persons", "female", "male"]].astype("Int64")
+        census.loc[blank, ["persons", "female", "male"]] = pd.NA
     census["period"] = "Census 2021"
     census["source_id"] = "census2021_ts009_lad_totals"
     lad_totals = pd.concat(totals + [census], ignore_index=True)
@@ -492,6 +516,15 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         .sum()
     )
     b = lsoa11_age.groupby(["year", "lad_code"])["population"].sum()
+    # an LSOA (2011) whose LSOA (2021) is assigned to another district (best fit, at a district boundary
+    # redrawn since) moves people between those districts: they are checked together, with the ICS total
+    lad11 = lsoa11_age.drop_duplicates("lsoa11_code").set_index("lsoa11_code")["lad_code"]
+    pairs = weights.assign(lad11=weights["lsoa11_code"].map(lad11), lad21=weights["lsoa21_code"].map(lad21))
+    crossing = pairs[pairs["lad11"] != pairs["lad21"]]
+    if len(crossing):
+        moved = set(crossing["lad11"]) | set(crossing["lad21"])
+        a = a.groupby([a.index.get_level_values("year"), a.index.get_level_values("lad_code").isin(moved)]).sum()
+        b = b.groupby([b.index.get_level_values("year"), b.index.get_level_values("lad_code").isin(moved)]).sum()
     if not np.allclose(a.reindex(b.index), b, rtol=0, atol=1e-6):
         raise DataValidationError(
             "population/lsoa21_age", "district totals changed when mapping LSOA 2011 -> 2021", column="population"
@@ -503,3 +536,28 @@ def build_population(paths) -> dict[str, pd.DataFrame]:
         "population/england_age": england_age,
         "population/lad_totals": lad_totals,
     }
+
+
+def _configured_districts(ids: pd.DataFrame, geo11: pd.DataFrame, cfg, current: set) -> pd.Series:
+    """The district of each LSOA (2011) row as the places file names it: a code newer than the file's
+    vintage is reached through the places file's ``lad22_codes``; a retired code (not a current district:
+    e.g. a LAD 2019 code of an authority merged since) through the LSOA's district in ``geo11``."""
+    codes = ids["lad_code"].map(lambda c: cfg.lad22_to_district.get(c, c))
+    retired = ~codes.isin(current) & ids["lsoa11_code"].isin(geo11["lsoa11_code"])
+    if retired.any():
+        codes = codes.where(~retired, ids["lsoa11_code"].map(geo11.set_index("lsoa11_code")["lad_code"]))
+    return codes
+
+
+def _newer_codes(df: pd.DataFrame, keys: list[str], cfg) -> pd.DataFrame:
+    """District rows of a file on LAD 2021/2022 codes summed to the places file's districts whose code is
+    newer (``lad22_codes``); unchanged when the places file has none."""
+    older = cfg.lad22_to_district
+    if not older or not df["area_code"].isin(list(older)).any():
+        return df
+    df = df.assign(area_code=df["area_code"].map(lambda c: older.get(c, c)))
+    names = df.drop_duplicates("area_code").set_index("area_code").get("area_name")
+    out = df.groupby(keys, as_index=False, sort=False).sum(numeric_only=True)
+    if names is not None:
+        out["area_name"] = out["area_code"].map(names)
+    return out[list(df.columns)]

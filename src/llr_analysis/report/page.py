@@ -258,6 +258,12 @@ class Page:
         # because a Quarto tabset must be one block: it cannot span several notebook outputs.
         self._capture: list[str] | None = None
         self.profiles_linked = False  # set once a topic page has linked its place's locality profiles
+        if place is not None:
+            from llr_analysis.places import load_places, part_of_authority_text
+
+            caveat = part_of_authority_text(load_places(), place)
+            if caveat:  # a place that is only part of an authority: said at the top of each of its pages
+                self.note(caveat)
 
     # ------------------------------------------------------------------ output plumbing
     def _emit_html(self, text: str) -> None:

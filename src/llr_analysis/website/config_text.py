@@ -7,7 +7,7 @@ rule, :func:`llr_analysis.report.cancer_screening.text.place_rule_text`).
 
 from __future__ import annotations
 
-from llr_analysis.places import count_words, load_places
+from llr_analysis.places import PART_OF_AUTHORITY_FIGURES, count_words, load_places, part_of_authority_text
 
 
 def _join(items: list[str]) -> str:
@@ -22,7 +22,11 @@ def places_sentence() -> str:
         own = list(p.districts) == [p.code]
         districts = "" if own else ": " + ", ".join(p.districts.values())
         parts.append(f"{p.name} ({p.type.lower()}, {p.code}{districts})")
-    return f"The {count_words(len(cfg.places), 'place')} of {cfg.ics_name} are {_join(parts)}."
+    text = f"The {count_words(len(cfg.places), 'place')} of {cfg.ics_name} are {_join(parts)}."
+    caveats = [c for c in (part_of_authority_text(cfg, pid, figures=False) for pid in cfg.places) if c]
+    if caveats:  # places that are only part of an authority: which, and (once) what their figures cover
+        text += " " + " ".join(caveats) + " " + PART_OF_AUTHORITY_FIGURES
+    return text
 
 
 def localities_sentence() -> str:

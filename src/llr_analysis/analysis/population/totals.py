@@ -52,7 +52,12 @@ def district_totals(data: PopulationData, place: str) -> pd.DataFrame:
     lads = t[t["area_code"].isin(cfg.all_district_codes)]
 
     def total(rows: pd.DataFrame, code: str, name: str, kind: str) -> pd.DataFrame:
-        g = rows.groupby(["period", "source_id"], sort=False)[["persons", "female", "male"]].sum(min_count=1)
+        cols = ["persons", "female", "male"]
+        keys = [rows["period"], rows["source_id"]]
+        g = rows.groupby(keys, sort=False)[cols].sum(min_count=1)
+        # a total with some districts' figure missing (a known gap) is missing, never a partial sum
+        some = rows[cols].notna().groupby(keys, sort=False).any() & rows[cols].isna().groupby(keys, sort=False).any()
+        g = g.mask(some)
         return g.reset_index().assign(area_code=code, area_name=name, area_type=kind)
 
     out = [

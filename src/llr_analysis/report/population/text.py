@@ -88,6 +88,11 @@ def census_text(table: pd.DataFrame, place: str) -> str:
     name = get_place(place).name
     c = cast(pd.Series, table.set_index("Area").loc[name])
     diff = c["Census vs mid-2020 estimate (%)"]
+    if pd.isna(c["Census 2021"]):  # a district partly in another ICB: its census total is for the whole district
+        return (
+            f"Census 2021 is published by district, and part of {name}'s districts lies in another ICB, so no "
+            f"Census 2021 total is shown for {name} (see the note at the top of this page)."
+        )
     return (
         f"Census 2021 (21 March 2021) counted **{int(c['Census 2021']):,}** usual residents in {name}, "
         f"{abs(diff):.1f}% {'more' if diff > 0 else 'fewer'} "
