@@ -1,4 +1,4 @@
-"""llr_analysis: public-health analytics for Leicester, Leicestershire and Rutland.
+"""llr_analysis: public-health analytics for the places of an English integrated care system (ICS).
 
 Data flows one way: sources -> data/raw (locked) -> validated tables in
 data/processed -> parameterised notebooks executed per place -> static site.

@@ -78,7 +78,7 @@ AUTHORITY_TYPES = {
     "E10": "County",
 }
 
-#: topic-page tabs and profile levels by authority kind, as LLR's places.yml has them
+#: topic-page tabs and profile levels by authority kind, as the default places.yml has them
 LOCALITIES = {"county": ["district", "ward", "msoa", "pcn"], "single": ["ward", "msoa", "pcn"]}
 PROFILES = {"county": ["district", "pcn"], "single": ["ward", "pcn"]}
 
@@ -183,7 +183,7 @@ def icb_display_name(name: str) -> str:
 
 
 def short_name(name: str) -> str:
-    """Initials for names of three or more words (``LLR``, ``BNSSG``), else the name itself."""
+    """Initials for names of three or more words (e.g. ``BNSSG``), else the name itself."""
     words = [w for w in re.split(r"[\s,]+", name) if w and w.lower() not in SMALL_WORDS]
     return "".join(w[0].upper() for w in words) if len(words) >= 3 else name
 

@@ -64,7 +64,7 @@ class Cervical2017(Strict):
 
 
 class PlaceRule(Strict):
-    # extra keys allowed: the practice-to-place rule is being generalised beyond LLR (issue 24)
+    # extra keys allowed: the practice-to-place rule is being generalised beyond the default places (issue 24)
     model_config = ConfigDict(extra="allow", frozen=True)
     ccg_names: dict[str, str]
     ccg_ons_codes: dict[Annotated[str, StringConstraints(pattern=r"^E38\d{6}$")], str]

@@ -241,7 +241,7 @@ def build_practice_lookup(
     imd: pd.DataFrame,
     pcn_imd: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per LLR practice: current details, PCN (and how it was found), deprivation.
+    """One row per practice of the ICS: current details, PCN (and how it was found), deprivation.
 
     PCN, in order of preference: the practice's current relationship in ePCN (Jan 2023); its
     most recent ended ePCN relationship (a practice that closed or left keeps the PCN it was
@@ -408,7 +408,7 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
                 column="PCN Code",
             )
 
-    # Every practice that is, or was, in LLR by any source.
+    # Every practice that is, or was, in the ICS by any source.
     codes = set(cov.loc[cov["ccg_code"].notna(), "practice_code"])
     codes |= set(epr.loc[epr["current_ccg_code"].isin(llr_ccgs) & epr["prescribing_setting"].eq("4"), "practice_code"])
     codes |= set(m22.loc[m22["ccg_code"].isin(llr_ccgs), "practice_code"])
@@ -418,8 +418,8 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
     lookup = build_practice_lookup(codes, epr, epcn, m22, qof, imd, pcn_imd)
     lookup = validate(lookup, PRACTICES_SCHEMA, epr_path)
 
-    # A source row without a CCG (Fingertips rows whose parent is not an LLR sub-ICB) takes the
-    # practice's current commissioner only if the practice is an LLR practice.
+    # A source row without a CCG (Fingertips rows whose parent is not one of the ICS's sub-ICBs) takes the
+    # practice's current commissioner only if the practice is one of the ICS's practices.
     cur = lookup.set_index("practice_code")["current_ccg_code"]
     no_ccg = cov["ccg_code"].isna() & cov["source_id"].ne("cervical_coverage_gp_2017_12")
     if "_parent_is_sub_icb" in cov:

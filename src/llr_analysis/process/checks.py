@@ -193,7 +193,7 @@ def unique_rows(columns: list[str]) -> pa.Check:
 def expected_count(
     expected: int | None, what: str, of: Callable[[pd.DataFrame], int] = len, where: str = "in the configured areas"
 ) -> pa.Check:
-    """An expected number of rows or areas (e.g. 634 LSOAs (2021) in the ICS), as the places file gives it;
+    """An expected number of rows or areas (e.g. the number of LSOAs (2021) in the ICS), as the places file gives it;
     ``where`` completes the sentence. ``expected`` None (the places file does not give it) checks nothing."""
 
     def fn(d: pd.DataFrame) -> bool:

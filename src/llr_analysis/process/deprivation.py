@@ -7,7 +7,7 @@ truncated by the publisher. Output is tidy: one row per LSOA and index, all of E
 the population denominators where the file has them.
 
 IoD2025 in the offline mirror comes as two files: the official File 7 layout holding the
-634 LLR rows only (with IDACI, IDAOPI and the mid-2022 denominators), and an England-wide
+rows of the default places only (with IDACI, IDAOPI and the mid-2022 denominators), and an England-wide
 rebuild with the IMD, domains and sub-domains but no IDACI/IDAOPI and no denominators.
 Official File 7 rows take precedence; LSOAs it lacks are filled from the England file.
 Online, File 7 is the complete official file and the England file adds nothing.

@@ -167,11 +167,11 @@ def la_summaries(tidy: pd.DataFrame, pop: pd.DataFrame, lad_utla: pd.DataFrame, 
     from the LSOA scores and national ranks with the denominator of
     :data:`SUMMARY_DENOMINATORS`; areas are ranked among themselves, separately for each index,
     by :func:`llr_analysis.stats.imd_measures.rank_areas`. Only areas whose every LSOA is in the data
-    are kept (IoD2025 IDACI/IDAOPI offline: the LLR areas only).
+    are kept (IoD2025 IDACI/IDAOPI offline: the default places' areas only).
 
     A rank is **national** or missing: it is given only when every LSOA in England and every
     area of that level has a value. So for IoD2025 offline, where population denominators
-    exist for the LLR LSOAs only, the population-weighted measures have values for the LLR
+    exist for some LSOAs only, the population-weighted measures have values for those
     areas but no ranks, and the proportion of LSOAs in the most deprived 10% (which needs no
     population) is ranked among all districts / upper-tier authorities. ``n_areas`` is the
     number of areas of that level in England.

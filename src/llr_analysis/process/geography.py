@@ -1,8 +1,8 @@
-"""Geography: the LLR LSOA building blocks (2021 and 2011) and boundaries.
+"""Geography: the ICS's LSOA building blocks (2021 and 2011) and boundaries.
 
 LSOA 2021 -> ward 2024 -> district 2024 comes from the ONS best-fit lookup. MSOA 2021 comes
-from the LSOA name: ONS names every LSOA "<MSOA name><letter>" (e.g. "Leicester 001A" is in
-MSOA "Leicester 001"), so the MSOA is found by dropping the last character and matching the
+from the LSOA name: ONS names every LSOA "<MSOA name><letter>" (e.g. "<name> 001A" is in
+MSOA "<name> 001"), so the MSOA is found by dropping the last character and matching the
 House of Commons Library MSOA names file (which also gives the readable MSOA name).
 LSOA 2011 keeps its own MSOA 2011 (ONS lookup) and maps to 2021 through the ONS exact-fit
 LSOA11 -> LSOA21 lookup (CHGIND: U unchanged, S split, M merged, X redrawn).
@@ -61,7 +61,7 @@ ENGLAND_BOUNDS = {"lon": (-6.5, 2.0), "lat": (49.8, 55.9)}
 
 def require_boundaries(path, column: str, expected: set, present: set, what: str) -> None:
     """Every expected area has a boundary, else an error naming the file, the column and the first area
-    missing (``what``: e.g. "LLR LSOAs have no boundary")."""
+    missing (``what``: e.g. "the ICS's LSOAs have no boundary")."""
     missing = expected - present
     if missing:
         first = sorted(missing)[0]
@@ -219,8 +219,8 @@ def read_boundaries(
 
 
 def _name_missing_lsoas(lk: pd.DataFrame, paths, llr_lads, f) -> None:
-    """Fewer LLR LSOAs than expected in the best-fit lookup: name those the exact-fit LSOA 2011 -> 2021
-    lookup places in LLR's districts but this lookup lacks."""
+    """Fewer of the ICS's LSOAs than expected in the best-fit lookup: name those the exact-fit LSOA 2011 -> 2021
+    lookup places in the ICS's districts but this lookup lacks."""
     f11 = raw_path("lsoa11_lsoa21_lookup", paths)
     other = select_columns(read_csv(f11, dtype=str), {"LSOA21CD": "lsoa21_code", "LAD22CD": "lad_code"}, f11)
     missing = sorted(set(other.loc[other["lad_code"].isin(llr_lads), "lsoa21_code"]) - set(lk["lsoa21_code"]))

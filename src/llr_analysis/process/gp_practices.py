@@ -91,7 +91,7 @@ UNIQUE_PRACTICE = checks_only([unique_rows(["practice_code"])])
 
 
 def postcode_district(postcode) -> str | None:
-    """'LE15 6NT' -> 'LE15' (the outward code); None when missing."""
+    """'AB12 3CD' -> 'AB12' (the outward code); None when missing."""
     if postcode is None or (isinstance(postcode, float) and math.isnan(postcode)) or postcode is pd.NA:
         return None
     text = str(postcode).strip().upper()

@@ -499,7 +499,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     )
     sii = validate(sii.reset_index(drop=True), SII_SCHEMA, f_sii)
 
-    # MSOA (2011) LE, HLE and DFLE 2009-13, LLR only; upper-tier and England comparators.
+    # MSOA (2011) LE, HLE and DFLE 2009-13, the ICS only; upper-tier and England comparators.
     f_hle = raw_path("le_hle_msoa_2009_13", paths)
     f_dfle = raw_path("le_dfle_msoa_2009_13", paths)
     m_hle, a_hle = read_msoa_workbook(f_hle, "HLE")
@@ -564,7 +564,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     )
     areas["period"], areas["series"], areas["source_id"] = "2009-13", "ons_msoa_2015", "le_hle_msoa_2009_13"
 
-    # MSOA 2011 boundaries (LLR), WGS84.
+    # MSOA 2011 boundaries (the ICS), WGS84.
     fb = raw_path("msoa11_boundaries", paths)
     # Every feature has a known MSOA 2011 code, once; CRS, lon/lat inside England, no null/empty/invalid
     # polygons (geography.read_boundaries).
@@ -579,7 +579,7 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     )
     bnd = bnd[bnd["msoa11_code"].isin(msoas["msoa11_code"])].reset_index(drop=True)
 
-    # GP practices (all England; the page uses LLR's).
+    # GP practices (all England; the page uses the ICS's).
     gp = read_gp_practice_if_present(raw_path("le_gp_practice_heec", paths))
 
     return {

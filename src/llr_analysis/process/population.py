@@ -13,7 +13,7 @@ Sources (all in ``config/sources.yml``), read by the publishers' column names:
 Checks: every age column 0..89 and 90+ is present; counts are whole, non-negative numbers
 (population estimates are never suppressed, so any text is an error); each LSOA's "All Ages"
 equals the sum of its ages; the LSOA file covers the 32,844 LSOAs (2011) of England, with
-the 611 of LLR; for mid-2020 the LSOA estimates summed to each LLR district equal the
+those of the ICS; for mid-2020 the LSOA estimates summed to each of the ICS's districts equal the
 published MYE2 district figures age by age, and the England totals agree; Census persons
 equal female plus male.
 
@@ -22,9 +22,9 @@ mapped to LSOA 2021 through the ONS exact-fit lookup (CHGIND): unchanged LSOAs (
 over; merged LSOAs (M) are summed; a split LSOA 2011 (S) is shared among its 2021 parts in
 proportion to their mid-2022 populations published with IoD2025 (MHCLG File 7
 denominators), separately for ages 0-15, 16-59 and 60+ so each part keeps its own age mix.
-Shares sum to one, so district, place and LLR totals are unchanged by the mapping. Where a
+Shares sum to one, so district, place and ICS totals are unchanged by the mapping. Where a
 part has no denominator the split is equal (recorded in ``weight_basis``). Redrawn LSOAs (X)
-would need a population-weighted best fit and are rejected (LLR has none).
+would need a population-weighted best fit and are rejected (the default places have none).
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 #: How far a simplified boundary may move from the published one, in degrees (~35-55 m here),
 #: and the quantisation grid of the TopoJSON (10,000 steps across the map's extent, ~10 m for
-#: LLR). A map of a county drawn 560 px wide shows ~150 m per pixel, so neither is visible, and
+#: an ICS). A map of a county drawn 560 px wide shows ~150 m per pixel, so neither is visible, and
 #: the geometry of a page's maps shrinks 3-5 times (pages stay under 500 KB).
 SIMPLIFY_TOLERANCE = 0.0005
 QUANTIZATION = 10_000

@@ -4,7 +4,7 @@ Roles, the same on every page (the Methods page says so in words):
 
 * the locality in focus (a profile's ward, district or PCN): :data:`FOCUS`, a strong reddish purple;
 * each place: its own fixed colour (:func:`place_colour`, in ``places.yml`` order), whichever page shows it;
-* the integrated care system (the three places together): :data:`ICS`, dark grey, a solid line;
+* the integrated care system (the places together): :data:`ICS`, dark grey, a solid line;
 * England: :data:`ENGLAND`, black, a dashed line (:data:`ENGLAND_DASH`);
 * other localities drawn for context (locator maps): :data:`CONTEXT`, light grey;
 * any other series (e.g. a place's districts): :data:`SERIES`, in the order the chart lists them.
@@ -40,7 +40,7 @@ CONTEXT = "#e0e0e0"
 SERIES = ["#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#882255", "#DDCC77", "#AA4499", "#999999"]
 
 
-#: Plain names of the colours, for chart descriptions ("Leicester is the green line").
+#: Plain names of the colours, for chart descriptions ("<place> is the green line").
 COLOUR_NAMES = {
     FOCUS: "purple",
     "#117733": "green",

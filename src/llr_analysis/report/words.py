@@ -27,9 +27,9 @@ def join_names(names: list[str]) -> str:
 def at_extreme(df: pd.DataFrame, value: str, name: str, lowest: bool, decimals: int = 1) -> tuple[float, str]:
     """The lowest (or highest) value of ``df[value]`` and every name at it, as shown to ``decimals``.
 
-    >>> d = pd.DataFrame({"v": [83.8, 83.84, 85.0], "n": ["Oadby and Wigston", "North West Leicestershire", "X"]})
+    >>> d = pd.DataFrame({"v": [83.8, 83.84, 85.0], "n": ["South Town", "North Town", "X"]})
     >>> at_extreme(d, "v", "n", lowest=True)
-    (83.8, 'North West Leicestershire and Oadby and Wigston')
+    (83.8, 'North Town and South Town')
     """
     d = df.dropna(subset=[value])
     shown = d[value].round(decimals)

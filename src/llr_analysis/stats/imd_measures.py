@@ -36,8 +36,8 @@ One row per LSOA, with
   "Total population" for the IMD and most domains, the working-age population for Employment,
   dependent children aged 0-15 for IDACI and people aged 60+ for IDAOPI).
 * ``N`` (``n_lsoas_national``): 32,844 for IoD2019 (LSOA 2011), 33,755 for IoD2025
-  (LSOA 2021). When the input holds only some LSOAs (e.g. Leicester, Leicestershire and
-  Rutland) ``N`` **must** be given, because the 10% and 30% thresholds are national.
+  (LSOA 2021). When the input holds only some LSOAs (e.g. the LSOAs of one
+  ICS) ``N`` **must** be given, because the 10% and 30% thresholds are national.
 
 The measures (direction as published: for every measure a **higher value means more
 deprived**, and the rank among areas gives 1 to the most deprived):

@@ -12,7 +12,7 @@ from ``places.yml`` and the notebooks' metadata (``metadata.llr`` in each notebo
 Locality profiles (role ``locality-profile``, one page per ward, district or PCN; over 200) are
 reached from the Localities menu (one index page per place, ``localities/<place>.qmd``, a section
 per level) and from search. The place's sidebar lists that index, not the profiles: every page
-carries the sidebar, so a list of 138 wards would make every page slower to render and to use.
+carries the sidebar, so a list of a county's hundred-odd wards would make every page slower to render and to use.
 Profiles show their place's sidebar and breadcrumbs written by the staging
 (:mod:`llr_analysis.website.staging`). Hand-written pages (``pages/*.qmd``, and the generated Data
 sources page) go in the About menu on the right of the navbar, ordered by their front matter
@@ -131,7 +131,7 @@ def quarto_config(base: dict, runs, pages: dict[Path, str], stage: Path) -> dict
             {"text": _text(rs[0].title), "href": _href(r.output)} for rs in ordered for r in rs if r.place == p
         ]
         if p in locality_index:
-            # the place's localities index only, never a link per profile: a sidebar of 138 wards is
+            # the place's localities index only, never a link per profile: a sidebar of a hundred wards is
             # unusable and every page carries it (profiles choose this sidebar in their front matter)
             entries.append({"text": "Localities", "href": locality_index[p]})
         if p in summaries:

@@ -1,5 +1,5 @@
 """The area table of a screening programme: coverage for a place, its PCNs (one 2023 membership for
-every page), the practices shown apart (closed, no PCN, in another place's PCN), LLR and England."""
+every page), the practices shown apart (closed, no PCN, in another place's PCN), the ICS and England."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def area_table(
     membership: pd.DataFrame,
     area_coverage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Coverage for the place, each of its PCNs, the practices counted in no PCN, LLR and England.
+    """Coverage for the place, each of its PCNs, the practices counted in no PCN, the ICS and England.
 
     ``rows``: :func:`~llr_analysis.analysis.cancer_screening.practices.practice_rows`. ``membership``: the
     PCN list every page uses (``locality_code``, ``locality_name``, ``place_id``, ``places``;

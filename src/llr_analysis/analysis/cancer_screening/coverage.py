@@ -7,7 +7,7 @@
 * **Comparison with England** (:func:`compare_with_england`): OHID/Fingertips CI-overlap
   benchmarking (:func:`llr_analysis.stats.compare_by_ci_overlap`, higher is better).
 * **Funnel plot** (:func:`funnel`): OHID Wilson-score control limits at 95% and 99.8% around the
-  England (or LLR) value (:func:`llr_analysis.stats.proportion_funnel_limits`,
+  England (or ICS) value (:func:`llr_analysis.stats.proportion_funnel_limits`,
   :func:`llr_analysis.stats.funnel_position`).
 * **Gap to the programme standard** (:func:`gap_to_standard`, :func:`screens_needed`): percentage
   points below the acceptable and achievable thresholds, and how many more people would need to
@@ -138,7 +138,7 @@ def funnel(practices: pd.DataFrame, target_pct: float, n_points: int = 120) -> t
     """Funnel plot data: each practice's position and the control-limit curves.
 
     Method: OHID Wilson-score funnel limits for a proportion at 95% and 99.8% around
-    ``target_pct`` (England's or LLR's coverage), :func:`llr_analysis.stats.proportion_funnel_limits`;
+    ``target_pct`` (England's or the ICS's coverage), :func:`llr_analysis.stats.proportion_funnel_limits`;
     each practice's position from :func:`llr_analysis.stats.funnel_position`. Practices with
     suppressed counts are "not compared". Returns (points, limits) where limits has one row
     per denominator on a log-spaced grid covering the practices.

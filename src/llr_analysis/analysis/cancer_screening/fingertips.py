@@ -8,11 +8,10 @@ recomputed: values and 95% confidence limits are Fingertips'. Each area is compa
 of the same indicator, period and age group by CI overlap
 (:func:`llr_analysis.analysis.cancer_screening.coverage.compare_with_england`, higher is better).
 
-Which areas belong to a place: the ICB is LLR's (``places.yml``); the sub-ICB locations are those of
-``place_rule.ccg_ons_codes`` whose CCG serves the place (East Leicestershire and Rutland, 03W, serves both
-Leicestershire and Rutland); a PCN belongs to the place the practice place rule gives it from its parent
-sub-ICB location and its code (:func:`llr_analysis.process.gp_practices.assign_place`: a Rutland PCN in
-03W is Rutland's).
+Which areas belong to a place: the ICB is the configured ICS's (``places.yml``); the sub-ICB locations are
+those of ``place_rule.ccg_ons_codes`` whose CCG serves the place (a CCG may serve more than one place); a PCN
+belongs to the place the practice place rule gives it from its parent sub-ICB location and its code
+(:func:`llr_analysis.process.gp_practices.assign_place`).
 """
 
 from __future__ import annotations
@@ -47,14 +46,14 @@ COLUMNS = [
 
 
 def former_ccg_names() -> dict[str, str]:
-    """ONS code of each LLR sub-ICB location -> the name of the CCG it was ("NHS West Leicestershire CCG")."""
+    """ONS code of each of the ICS's sub-ICB locations -> the name of the CCG it was ("NHS ... CCG")."""
     rule = practice_rule()
     names = {code: name for name, code in rule.get("names", {}).items()}  # the last spelling of a code wins
     return {ons: names[ccg] for ons, ccg in rule.get("ons_codes", {}).items() if ccg in names}
 
 
 def nhs_area_rows(area_coverage: pd.DataFrame, programme: str) -> pd.DataFrame:
-    """Fingertips' own coverage for LLR's PCNs, sub-ICB locations and ICB, each level at its latest period,
+    """Fingertips' own coverage for the ICS's PCNs, sub-ICB locations and ICB, each level at its latest period,
     with England's value for the same indicator, period and age group and the CI-overlap comparison.
 
     Columns :data:`COLUMNS` plus ``places`` (the place ids an area serves). Empty when none was fetched.

@@ -20,7 +20,7 @@ def headline_rows(data: CancerScreeningData) -> pd.DataFrame:
     """Headline figures for the overview page.
 
     For each programme with practice data in this build, its latest period and each age group:
-    coverage for each place and for LLR (registered population, counts summed over practices,
+    coverage for each place and for the ICS (registered population, counts summed over practices,
     Wilson 95% CI), compared with England by CI overlap (higher is better).
     """
     avail = availability(data.practice_coverage, data.area_coverage)
@@ -40,7 +40,7 @@ def headline_rows(data: CancerScreeningData) -> pd.DataFrame:
                 t = t.set_index("level")
                 areas = [("place", place.id, place.id)]
                 if place.id == next(iter(places)):
-                    areas.append(("llr", "llr", place.id))  # LLR is the same in every place's table
+                    areas.append(("llr", "llr", place.id))  # the ICS is the same in every place's table
                 for level, area_id, page_place in areas:
                     r = t.loc[level]
                     out.append(

@@ -21,7 +21,7 @@ class CancerScreeningData:
     """The processed screening tables (:mod:`llr_analysis.process.cancer_screening`) and the localities.
 
     ``practice_coverage``: counts by GP practice, programme, age group and period (every practice in
-    England; LLR practices with their place); ``area_coverage``: Fingertips values for local
+    England; the ICS's practices with their place); ``area_coverage``: Fingertips values for local
     authorities, NHS areas and England; ``health_index``: the ONS Health Index screening composite by
     upper-tier authority and year; ``localities``: the shared locality tables, with the GP practices
     (PCN, status, deprivation).

@@ -1,5 +1,5 @@
 """Screening coverage of residents by upper-tier local authority (Fingertips), and the ONS Health Index
-screening composite: the three places against England."""
+screening composite: the places against England."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _local_authority_coverage(area_coverage: pd.DataFrame, programme: str) -> pd
 
 
 def local_authority_rows(area_coverage: pd.DataFrame, programme: str, period: str) -> pd.DataFrame:
-    """Fingertips upper-tier local authority coverage (resident population) for the three LLR
+    """Fingertips upper-tier local authority coverage (resident population) for the ICS's
     places and England, with the CI-overlap comparison with England."""
     ac = _local_authority_coverage(area_coverage, programme)
     ac = ac[ac["period"] == period]
@@ -41,7 +41,7 @@ def local_authority_rows(area_coverage: pd.DataFrame, programme: str, period: st
 
 
 def la_table(la: pd.DataFrame, place: str, programme: str) -> pd.DataFrame:
-    """Fingertips local authority rows in the area-table layout (this place, the other LLR places,
+    """Fingertips local authority rows in the area-table layout (this place, the ICS's other places,
     England), with the standard band and gap to the standard."""
     the_place = get_place(place)
     t = la.copy()
@@ -78,7 +78,7 @@ def la_trend(area_coverage: pd.DataFrame, programme: str, place: str) -> pd.Data
 
 
 def health_index_summary(health_index: pd.DataFrame) -> pd.DataFrame:
-    """The three places' Health Index screening composite by year, each with its national rank,
+    """The places' Health Index screening composite by year, each with its national rank,
     plus the England median of the upper-tier local authorities (the file has no England row)."""
     hi = health_index
     codes = {p.code: p for p in load_places().places.values()}

@@ -12,7 +12,7 @@ AVAILABILITY_COLUMNS = ["programme", "age_group", "period", "period_label", "per
 def availability(practice_coverage: pd.DataFrame, area_coverage: pd.DataFrame) -> pd.DataFrame:
     """What this build has: one row per programme, age group, period and level, with its source.
 
-    Levels: ``gp_practice`` (practice counts, aggregated here to PCN, place, LLR and England)
+    Levels: ``gp_practice`` (practice counts, aggregated here to PCN, place, ICS and England)
     and ``local_authority`` (Fingertips upper-tier local authority values, resident population).
     """
     keys = ["programme", "age_group", "period", "period_label", "period_sort", "source_id"]

@@ -1,5 +1,5 @@
-"""GP practices' coverage: every practice in England for one programme, period and age group (LLR
-practices with their place, PCN and deprivation), England's figure, and the LLR practices a page lists
+"""GP practices' coverage: every practice in England for one programme, period and age group (the
+ICS's practices with their place, PCN and deprivation), England's figure, and the ICS's practices a page lists
 because they closed, have no PCN or were placed approximately."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from llr_analysis.stats import wilson_ci
 def practice_rows(
     practice_coverage: pd.DataFrame, practices: pd.DataFrame, programme: str, period: str, age_group: str
 ) -> pd.DataFrame:
-    """Every practice in England for one programme, period and age group, with LLR practices'
+    """Every practice in England for one programme, period and age group, with the ICS's practices'
     place, PCN and deprivation attached (from ``practices``) and each one's coverage with its Wilson CI."""
     pc = practice_coverage
     pc = pc[(pc["programme"] == programme) & (pc["period"] == period) & (pc["age_group"] == age_group)].copy()
@@ -56,7 +56,7 @@ def england_row(
 
 
 def unmapped_practices(practice_coverage: pd.DataFrame, practices: pd.DataFrame) -> pd.DataFrame:
-    """LLR practices in the coverage data with no PCN, or placed approximately, or closed since:
+    """The ICS's practices in the coverage data with no PCN, or placed approximately, or closed since:
     the list the page shows so that no practice is dropped silently."""
     pc = practice_coverage[practice_coverage["in_llr"]]
     df = pc.drop_duplicates(subset=["practice_code", "source_id", "period"]).merge(

@@ -28,7 +28,7 @@ from llr_analysis.places import get_place, load_places
 
 @dataclass(frozen=True)
 class AgeFigures:
-    """One age group's GP practice figures: the area table (place, PCNs, LLR, England), the place's
+    """One age group's GP practice figures: the area table (place, PCNs, ICS, England), the place's
     practices with their funnel position (``points``), the funnel's control limits, the rank correlation
     with deprivation and the funnel's centre line (``target``, percent)."""
 
@@ -73,7 +73,7 @@ class ProgrammeFigures:
 
 
 def funnel_target(table: pd.DataFrame, target: str = "england") -> tuple[float, str]:
-    """The funnel plot's centre line: England's or LLR's coverage (percent) in the area table, and its label."""
+    """The funnel plot's centre line: England's or the ICS's coverage (percent) in the area table, and its label."""
     key = str(target).strip().lower()
     if key not in ("england", "llr"):
         raise ParameterError(f"unknown funnel target {target!r}; expected 'england' or 'llr'")

@@ -45,7 +45,7 @@ def decile_movement(old: pd.DataFrame, new: pd.DataFrame, lookup: pd.DataFrame) 
 
 
 def valid_change(data: DeprivationData, place: str | None = None, index_id: str = "imd") -> tuple[pd.DataFrame, int]:
-    """:func:`decile_movement` IoD2019 -> IoD2025 for the place's (or all LLR's) LSOAs, with names.
+    """:func:`decile_movement` IoD2019 -> IoD2025 for the place's (or the whole ICS's) LSOAs, with names.
 
     Returns the movement table (with ``lsoa_name``, ``msoa_name``) and the number of the place's
     LSOAs (2021) in all, so the page can say how many were left out.

@@ -113,7 +113,7 @@ def supplementary_summary(
 def england_supplementary(data: DeprivationData, edition: str) -> dict[str, float]:
     """England's IDACI and IDAOPI as % of children / people aged 60+: every LSOA's score weighted by
     its own denominator (MHCLG's average score), from the edition's LSOA data. NaN for an index whose
-    scores or denominators do not cover every LSOA in England (IoD2025 offline: LLR only)."""
+    scores or denominators do not cover every LSOA in England (IoD2025 offline: the default places only)."""
     edition = check_edition(edition)
     n = EDITIONS[edition]["n_lsoas"]
     iod = data.iod

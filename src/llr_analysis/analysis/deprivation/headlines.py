@@ -28,10 +28,10 @@ def headlines(paths: ProjectPaths) -> pd.DataFrame:
 
 
 def headline_figures(data: DeprivationData) -> pd.DataFrame:
-    """Headline deprivation figures for Leicester, Leicestershire, Rutland and LLR (overview page).
+    """Headline deprivation figures for each place and the ICS (overview page).
 
     Per area: % of LSOAs and % of people in England's most deprived 10% (IoD2025), the
-    population-weighted IMD score (IoD2025), and for the three places the national rank among
+    population-weighted IMD score (IoD2025), and for the places the national rank among
     upper-tier authorities on the proportion of LSOAs in the most deprived 10% (IoD2025) and on
     the average score (the latest edition whose population denominators cover all of England:
     IoD2019 offline). None has sampling error (counts of areas, shares of population estimates,

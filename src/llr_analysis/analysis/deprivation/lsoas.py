@@ -1,4 +1,4 @@
-"""An edition's LSOA table and the statistics of a set of LSOAs (a place, LLR, each locality).
+"""An edition's LSOA table and the statistics of a set of LSOAs (a place, the ICS, each locality).
 
 * :func:`lsoa_frame`: one row per LSOA with names, locality codes, score, rank, decile and population;
 * :func:`summarise_lsoas` / :func:`locality_summary`: population-weighted IMD score and the shares of
@@ -39,7 +39,7 @@ def check_edition(edition: str) -> str:
 
 
 def lsoa_frame(data: DeprivationData, edition: str, place: str | None = None, index_id: str = "imd") -> pd.DataFrame:
-    """One row per LLR LSOA of the edition's geography: names, locality codes, score, rank, decile and the
+    """One row per ICS LSOA of the edition's geography: names, locality codes, score, rank, decile and the
     population denominators (``population``, ``children_0_15``, ``older_60_plus``, ``working_age``)."""
     edition = check_edition(edition)
     iod = data.iod[(data.iod["edition"] == edition) & (data.iod["index_id"] == index_id)]

@@ -31,7 +31,7 @@ class PlaceDeprivation:
     edition: str
     locality_level: str
     lsoas: pd.DataFrame  # the place's LSOAs with score, rank, decile, population
-    llr: pd.DataFrame  # the same for all of LLR
+    llr: pd.DataFrame  # the same for the whole ICS
     place_row: pd.Series  # summarise_lsoas of the place
     llr_row: pd.Series
     localities: pd.DataFrame  # locality_summary of the first area level, most deprived first
@@ -110,7 +110,7 @@ def upper_tier_rank(d: PlaceDeprivation, edition: str, measure: str) -> tuple[in
 
 
 def unranked_indices(d: PlaceDeprivation) -> list[str]:
-    """Indices with no upper-tier ranks in this build (their data covers LLR only)."""
+    """Indices with no upper-tier ranks in this build (their data covers only some areas)."""
     s = d.summaries
     ut = s[(s["edition"] == d.edition) & (s["area_level"] == "upper_tier")]
     return [

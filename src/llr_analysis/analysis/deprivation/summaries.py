@@ -2,7 +2,7 @@
 :attr:`~.load.DeprivationData.summaries`).
 
 * :func:`national_ranks_available`: which measures an edition ranks nationally;
-* :func:`place_summary_ranks`, :func:`llr_authority_ranks`: a place's / every LLR authority's measures and ranks;
+* :func:`place_summary_ranks`, :func:`llr_authority_ranks`: a place's / every ICS authority's measures and ranks;
 * :func:`summary_download`: summary-measure rows in the long CSV layout.
 """
 
@@ -41,7 +41,7 @@ def full_edition(summaries: pd.DataFrame) -> str:
 def place_summary_ranks(summaries: pd.DataFrame, place: str, edition: str) -> pd.DataFrame:
     """The place's five summary measures and national ranks among upper-tier authorities, per index.
 
-    Leicester, Leicestershire and Rutland are each an upper-tier authority (unitary authority or
+    Each place is an upper-tier authority (unitary authority or
     county), so they are ranked among the counties and unitary authorities of the edition's
     structure (IoD2019: 151, 2019; IoD2025: 153, April 2023). One row per index in
     :data:`PROFILE_INDICES` order.
@@ -60,11 +60,11 @@ def place_summary_ranks(summaries: pd.DataFrame, place: str, edition: str) -> pd
 def llr_authority_ranks(
     summaries: pd.DataFrame, places: PlacesConfig, edition: str, index_id: str = "imd"
 ) -> pd.DataFrame:
-    """Every LLR authority's summary measures and national ranks for one index.
+    """Every ICS authority's summary measures and national ranks for one index.
 
-    The nine districts are ranked among England's districts (IoD2019: 317 on 2019 boundaries;
-    IoD2025: 296, 2024), the three places among upper-tier authorities (151 / 153): Leicester
-    and Rutland, as unitary authorities, appear at both levels.
+    The districts are ranked among England's districts (IoD2019: 317 on 2019 boundaries;
+    IoD2025: 296, 2024), the places among upper-tier authorities (151 / 153): a unitary
+    authority appears at both levels.
     """
     edition = check_edition(edition)
     s = summaries[(summaries["edition"] == edition) & (summaries["index_id"] == index_id)]

@@ -23,10 +23,10 @@ def headline_table(data: LifeExpectancyData) -> pd.DataFrame:
     Life expectancy at birth by sex: the latest figures with 95% CIs from the Fingertips API (90366,
     online builds; compared with England by CI overlap) when they were fetched; else the latest
     period of the Fingertips extract for each place that has one, otherwise the ONS 2019 edition
-    (Leicestershire county, to 2016-18), labelled with its series, with OHID's published comparison
+    (e.g. a county, to 2016-18), labelled with its series, with OHID's published comparison
     (neither has intervals). Healthy life
     expectancy by sex (ONS Feb 2026, with 95% CIs) is compared by CI overlap.
-    No LLR-wide figure is published, so none is shown.
+    No ICS-wide figure is published, so none is shown.
     """
     rows: list[dict[str, object]] = []
     latest = llr_latest_table(data.le_la, "birth")

@@ -34,13 +34,13 @@ MSOA_PERIOD = "2009-13"
 
 
 def gp_practice_le(gp_practice: pd.DataFrame) -> pd.DataFrame:
-    """GP-practice life expectancy (Fingertips 650) for practices in the LLR ICB, every year in the file."""
+    """GP-practice life expectancy (Fingertips 650) for practices in the configured ICB, every year in the file."""
     gp = gp_practice[gp_practice["icb_name"] == load_places().llr_name]  # the ICB, named as in places.yml
     return gp.dropna(subset=["value"]).reset_index(drop=True)
 
 
 def lsoa21_residents(population: pd.DataFrame) -> pd.DataFrame:
-    """Residents of each LLR LSOA 2021 in the latest year of the population table: lsoa21_code, residents, year."""
+    """Residents of each ICS LSOA 2021 in the latest year of the population table: lsoa21_code, residents, year."""
     pop = population
     year = int(pop["year"].max())
     # as_index=False: the sum is a DataFrame (pandas-stubs type it as a Series)

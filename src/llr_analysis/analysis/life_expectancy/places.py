@@ -12,9 +12,9 @@ What the sources allow (and what the page says when they do not):
   CIs) are compared here with :func:`llr_analysis.stats.compare_by_ci_overlap`;
 * only males and females are published (no persons figure);
 * life expectancy at 65 is in the ONS 2019 edition only (to 2016-18);
-* the Fingertips 90366 extract has districts and unitary authorities but **no Leicestershire
-  county row**: for 2017-19 onwards the county is shown through its seven districts only;
-* there is no LLR-wide life expectancy in these sources, and no deaths by age to compute one.
+* the Fingertips 90366 extract has districts and unitary authorities but **no county
+  rows**: for 2017-19 onwards a county is shown through its districts only;
+* there is no ICS-wide life expectancy in these sources, and no deaths by age to compute one.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def latest_values(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def llr_latest_table(le_la: pd.DataFrame, measure: str = "birth") -> pd.DataFrame:
-    """Latest life expectancy for every LLR area and England, per series: value and gap to England.
+    """Latest life expectancy for every area of the ICS and England, per series: value and gap to England.
 
     Tidy rows (area, sex, series, period, value, england_value, gap, ohid_comparison). The
     county appears only where a series has it (ONS 2019 edition, to 2016-18).

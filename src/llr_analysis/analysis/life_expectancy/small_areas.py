@@ -20,7 +20,7 @@ MIN_MSOAS_FOR_GRADIENT = 10
 
 
 def msoa_imd2019(iod_lsoa: pd.DataFrame, iod_population: pd.DataFrame, lsoa11: pd.DataFrame) -> pd.DataFrame:
-    """IMD 2019 score of each LLR MSOA (2011): population-weighted mean of its LSOAs' scores.
+    """IMD 2019 score of each ICS MSOA (2011): population-weighted mean of its LSOAs' scores.
 
     Weights are the mid-2015 populations published with IoD2019 (the usual way MSOA-level
     IMD scores are made, e.g. by the House of Commons Library). NaN if a population is missing.

@@ -29,7 +29,7 @@ def lsoas(
     optionally within one locality.
 
     ``level`` is a locality level from places.yml (district, msoa, ward, lsoa) and ``locality`` its
-    code, e.g. ``lsoas(data.lsoa21, "leicestershire", "district", "E07000130")``.
+    code, e.g. ``lsoas(data.lsoa21, place_id, "district", district_code)``.
     """
     vintage21 = "lsoa21_code" in table.columns
     code_col = "lsoa21_code" if vintage21 else "lsoa11_code"

@@ -14,7 +14,7 @@ from llr_analysis.process.gp_practices import NOT_PLACED, assign_place
 
 
 def pcn_name(name: str) -> str:
-    """A PCN's name as shown: ODS upper case made readable ("ORION PCN" -> "Orion PCN")."""
+    """A PCN's name as shown: ODS upper case made readable ("NORTH CITY PCN" -> "North City PCN")."""
     text = str(name).title().replace("Pcn", "PCN").replace(" And ", " and ")
     return text
 
@@ -48,7 +48,7 @@ def pcns(practices: pd.DataFrame) -> pd.DataFrame:
     """Every PCN of the ICS: code, name, home place (most of its open practices), practices by place.
 
     Columns ``locality_code``, ``locality_name``, ``place_id``, ``n_practices``, ``places``
-    (the places its practices are in, e.g. "Leicestershire, Rutland").
+    (the places its practices are in, comma-separated when there are several).
     """
     cfg = load_places()
     order = {pid: i for i, pid in enumerate(cfg.places)}

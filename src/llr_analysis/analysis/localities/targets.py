@@ -33,7 +33,7 @@ def locality_list(data: LocalitiesData, place: str, level: str) -> pd.DataFrame:
 
 
 def locality_title(level: str, name: str) -> str:
-    """A locality named with its kind: "Abbey ward", "Blaby district", "Orion PCN" (PCN names say it)."""
+    """A locality named with its kind: "<name> ward", "<name> district", "<name> PCN" (PCN names say it)."""
     if level == "ward":
         return f"{name} ward"
     if level == "district":

@@ -50,7 +50,7 @@ def subsets(data: LocalityData, loc: Locality) -> dict[str, pd.DataFrame]:
 def weighted_share(s: pd.DataFrame, value_col: str, weight_col: str) -> float:
     """Weighted mean of ``value_col`` by ``weight_col``; NaN when any weight is unknown (never a
     mean over the part of England whose denominators happen to be present: offline, IoD2025's
-    denominators cover only LLR, so England's weighted figures are missing, not LLR's)."""
+    denominators cover only the default places, so England's weighted figures are missing, not theirs)."""
     if s.empty or s[weight_col].isna().any() or s[weight_col].sum() <= 0:
         return float("nan")
     return float((s[value_col] * s[weight_col]).sum() / s[weight_col].sum())

@@ -34,7 +34,7 @@ class Locality:
 
     @property
     def title(self) -> str:
-        """The page's h1: the locality named with its kind ("Abbey ward", "Orion PCN", "Blaby district")."""
+        """The page's h1: the locality named with its kind ("<name> ward", "<name> PCN", "<name> district")."""
         return targets.locality_title(self.level, self.name)
 
     @property

@@ -131,9 +131,9 @@ def key_messages(data: OverviewData, area_id: str | None = None) -> list[dict]:
     The headlines are ``data.headlines`` (every area). With ``area_id`` (a place summary), the
     messages are that area's: ``deprivation``, ``life_expectancy``, one ``screening`` per programme,
     ``population``. Without (the overview), they compare the places: ``deprivation_places`` (the most
-    deprived place first, with the others and LLR), ``life_expectancy_places`` (the places with the
-    lowest and the highest life expectancy), one ``screening`` per programme for LLR naming the places
-    below the standard, and LLR's ``population``. Each message is a dict with ``kind`` and its figures
+    deprived place first, with the others and the ICS), ``life_expectancy_places`` (the places with the
+    lowest and the highest life expectancy), one ``screening`` per programme for the ICS naming the places
+    below the standard, and the ICS's ``population``. Each message is a dict with ``kind`` and its figures
     (records with area, period, value, comparator and comparison). A place without the latest life
     expectancy period is named with its districts' range (``data.district_life_expectancy``).
     """

@@ -1,9 +1,9 @@
-"""Population by single year of age of a place, LLR, England and the place's localities, and the
+"""Population by single year of age of a place, the ICS, England and the place's localities, and the
 age-structure tables built from it. Pure functions of :class:`~.load.PopulationData`.
 
 * :func:`place_by_age` / :func:`england_by_age` / :func:`locality_by_age`: counts by single year of age;
-* :func:`structure_table`: age structure of the place, LLR, England and each locality;
-* :func:`age_profile`: % in each five-year band of the place, LLR and England;
+* :func:`structure_table`: age structure of the place, the ICS, England and each locality;
+* :func:`age_profile`: % in each five-year band of the place, the ICS and England;
 * :func:`tidy_structure`: :func:`structure_table` as a tidy download.
 """
 
@@ -25,7 +25,7 @@ def _by_age(df: pd.DataFrame) -> pd.Series:
 
 
 def place_by_age(data: PopulationData, year: int, place: str | None = None) -> pd.Series:
-    """Population by single year of age of a place (``None`` = LLR): the published LSOA (2011) estimates summed."""
+    """Population by single year of age of a place (``None`` = the ICS): the published LSOA (2011) estimates summed."""
     year = check_year(year)
     t = data.lsoa11_age
     t = t[t["year"] == year]
@@ -62,10 +62,10 @@ def locality_by_age(data: PopulationData, year: int, place: str, level: str) -> 
 
 
 def structure_table(data: PopulationData, year: int, place: str, level: str) -> pd.DataFrame:
-    """Age structure of the place, LLR and England, then of each locality (by name).
+    """Age structure of the place, the ICS and England, then of each locality (by name).
 
-    Columns: area_code, area_name, area_type (locality | place | LLR | England), population,
-    share (locality: % of the place; place: % of LLR), pct_0_15, pct_16_64, pct_65_plus,
+    Columns: area_code, area_name, area_type (locality | place | ICB | England), population,
+    share (locality: % of the place; place: % of the ICS), pct_0_15, pct_16_64, pct_65_plus,
     pct_85_plus, count_65_plus, count_85_plus, oadr (65+ per 1,000 aged 16-64).
     """
     cfg = load_places()
@@ -93,7 +93,7 @@ def structure_table(data: PopulationData, year: int, place: str, level: str) -> 
             **structure(england_by_age(data, year)),
         }
     )
-    out = pd.DataFrame(rows[-3:] + rows[:-3])  # place, LLR, England, then localities by name
+    out = pd.DataFrame(rows[-3:] + rows[:-3])  # place, ICS, England, then localities by name
     out.insert(4, "share", np.nan)
     is_loc = out["area_type"] == "locality"
     out.loc[is_loc, "share"] = 100 * out.loc[is_loc, "population"] / float(place_age.sum())
@@ -103,7 +103,7 @@ def structure_table(data: PopulationData, year: int, place: str, level: str) -> 
 
 
 def age_profile(data: PopulationData, year: int, place: str) -> pd.DataFrame:
-    """Percentage of each area's population in each five-year band: the place, LLR and England.
+    """Percentage of each area's population in each five-year band: the place, the ICS and England.
 
     Columns: area_code, area_name, band, band_order (0 = youngest), count, denominator, percent.
     """

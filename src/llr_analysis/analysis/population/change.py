@@ -1,4 +1,4 @@
-"""Change between the two mid-year estimates (all ages, 65+, 85+) by locality, place, LLR and England,
+"""Change between the two mid-year estimates (all ages, 65+, 85+) by locality, place, ICS and England,
 and its display and download forms. Pure functions."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ SMALL_BASE = 100
 def change_table(
     data: PopulationData, place: str, level: str, start: int = YEARS[0], end: int = YEARS[-1]
 ) -> pd.DataFrame:
-    """Change from mid-``start`` to mid-``end`` in all ages, 65+ and 85+, by locality, place, LLR and England.
+    """Change from mid-``start`` to mid-``end`` in all ages, 65+ and 85+, by locality, place, ICS and England.
 
     One row per area and measure: area_code, area_name, area_type, measure (All ages |
     Aged 65+ | Aged 85+), count_start, count_end, change, pct_change.

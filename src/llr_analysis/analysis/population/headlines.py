@@ -22,7 +22,7 @@ def headlines(paths: ProjectPaths) -> pd.DataFrame:
 
 
 def population_headlines(data: PopulationData, year: int = YEARS[-1]) -> pd.DataFrame:
-    """Headline figures for the overview page: population, % aged 65+ and % aged 85+ for LLR and each place,
+    """Headline figures for the overview page: population, % aged 65+ and % aged 85+ for the ICS and each place,
     with England's value (the columns of :data:`llr_analysis.analysis.overview.HEADLINE_COLUMNS`).
 
     The total is the most recent count (:data:`TOTALS_PERIOD`, :data:`TOTALS_SOURCE`; England's is not

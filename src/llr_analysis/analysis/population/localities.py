@@ -40,7 +40,7 @@ def tab_levels(place: str, locality_level: str = "all") -> list[str]:
 
 
 def first_area_level(levels: list[str]) -> str:
-    """The first area level of the tabs (the page's main breakdown: wards, or Leicestershire's districts)."""
+    """The first area level of the tabs (the page's main breakdown: wards, or a county's districts)."""
     areas = [lv for lv in levels if get_locality_level(lv).is_area]
     if not areas:
         raise ParameterError("the population page needs at least one area locality level")

@@ -19,7 +19,7 @@ from llr_analysis.process.population import YEARS
 
 #: The population series for totals ("how many people live here") on every page: ONS mid-2022 LSOA
 #: estimates (based on Census 2021), as published with the English Indices of Deprivation 2025. It is
-#: the most recent count in the data, exists for every LSOA 2021 (so wards, districts, places and LLR
+#: the most recent count in the data, exists for every LSOA 2021 (so wards, districts, places and the ICS
 #: add up), and is the denominator of the deprivation figures, so an area has one total everywhere.
 #: The mid-2020 estimates (2011-Census-based) are used only where single years of age are needed.
 TOTALS_PERIOD = "mid-2022"
@@ -41,7 +41,7 @@ def place_lsoa21_codes(data: PopulationData, place: str) -> pd.Series:
 
 
 def district_totals(data: PopulationData, place: str) -> pd.DataFrame:
-    """Published totals for the place, LLR, England and the place's districts: mid-2019, mid-2020, Census 2021.
+    """Published totals for the place, the ICS, England and the place's districts: mid-2019, mid-2020, Census 2021.
 
     Columns: area_code, area_name, area_type, period, source_id, persons, female, male
     (female/male only for Census 2021; missing for the estimates, which have no sex split).

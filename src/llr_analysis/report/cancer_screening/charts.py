@@ -46,7 +46,7 @@ def _standard_rules(programme: str):
 
 
 def coverage_chart(table: pd.DataFrame, programme: str):
-    """Coverage with 95% CIs for the place, its PCNs, LLR and England, one panel per age group,
+    """Coverage with 95% CIs for the place, its PCNs, the ICS and England, one panel per age group,
     with the programme's acceptable and achievable thresholds as dashed lines."""
     import altair as alt
 
@@ -186,7 +186,7 @@ def deprivation_chart(pts: pd.DataFrame, title: str):
 
 
 def health_index_chart(hi: pd.DataFrame):
-    """ONS Health Index screening composite 2015-2018: the three places and the England UTLA median."""
+    """ONS Health Index screening composite 2015-2018: the places and the England UTLA median."""
     import altair as alt
 
     names = [n for n in hi.loc[hi["series"] == "place", "area_name"].drop_duplicates()]

@@ -1,5 +1,5 @@
 """The screening page's table of coverage Fingertips publishes for NHS areas: the place's primary care
-networks (PCNs), its sub-ICB locations (the former CCGs) and the LLR integrated care board (ICB), with
+networks (PCNs), its sub-ICB locations (the former CCGs) and the ICS's integrated care board (ICB), with
 England. Numbers from :mod:`llr_analysis.analysis.cancer_screening.fingertips`.
 
 These figures come only with ``llr fetch-fingertips`` (online; breast screening, indicator 94063 or 91339).
@@ -20,7 +20,7 @@ from llr_analysis.report.words import at_extreme
 
 
 def shown_names(t: pd.DataFrame) -> list[str]:
-    """Area names as shown: PCNs readable ("Rutland Health PCN"), sub-ICB locations with the CCG they were."""
+    """Area names as shown: PCNs readable ("<Name> Health PCN"), sub-ICB locations with the CCG they were."""
     ccgs = former_ccg_names()
     out = []
     for level, code, name in zip(t["level"], t["area_code"], t["area_name"], strict=True):

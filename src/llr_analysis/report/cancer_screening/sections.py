@@ -89,7 +89,7 @@ def availability_section(page: Page, data: CancerScreeningData) -> None:
 
 
 def health_index_section(page: Page, data: CancerScreeningData, place: str) -> None:
-    """The ONS Health Index cancer screening composite: a sentence, a chart of the three places and a table."""
+    """The ONS Health Index cancer screening composite: a sentence, a chart of the places and a table."""
     the_place = get_place(place)
     hi = health_index_summary(data.health_index)
     page.markdown(health_index_sentence(hi, the_place.code, the_place.name))

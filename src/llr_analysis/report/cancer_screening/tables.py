@@ -23,7 +23,7 @@ COUNT_COLUMNS = (
 
 
 def pcn_display_name(name: Any) -> str:
-    """'LEICESTER CITY & UNIVERSITY PCN' -> 'Leicester City & University PCN'."""
+    """'NORTH CITY & UNIVERSITY PCN' -> 'North City & University PCN'."""
     if name is None or name is pd.NA or (isinstance(name, float) and math.isnan(name)):
         return "no PCN on record"
     return str(name).title().replace("Pcn", "PCN")

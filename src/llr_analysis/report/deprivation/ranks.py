@@ -1,4 +1,4 @@
-"""How the place and every LLR authority rank nationally on MHCLG's summary measures (tables)."""
+"""How the place and every ICS authority rank nationally on MHCLG's summary measures (tables)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def national_ranks(page: Page, d: PlaceDeprivation) -> None:
 
 
 def authority_ranks(page: Page, d: PlaceDeprivation) -> None:
-    """National ranks of every LLR authority (this edition, and the complete one if different)."""
+    """National ranks of every ICS authority (this edition, and the complete one if different)."""
     cfg = d.data.places
     for ed in dict.fromkeys([d.edition, d.full_edition]):
         t = llr_authority_ranks(d.summaries, cfg, ed)

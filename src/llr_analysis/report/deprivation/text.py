@@ -39,7 +39,7 @@ def noun(level: LocalityLevel, edition: str = "IoD2025") -> str:
 
 def summary_sentence(d: PlaceDeprivation) -> str:
     """The page's opening paragraph: the place's share of LSOAs in England's most deprived 10% and 20%,
-    against LLR and England, its national ranks, and its most deprived locality."""
+    against the ICS and England, its national ranks, and its most deprived locality."""
     p, llr, place, ed = d.place_row, d.llr_row, d.the_place, d.edition
     cfg = d.data.places
     rank = (

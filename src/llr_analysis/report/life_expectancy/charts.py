@@ -223,8 +223,8 @@ def imd_scatter(m: pd.DataFrame, fit: dict, place_name: str) -> alt.LayerChart:
 
 
 def gp_chart(gp: pd.DataFrame) -> alt.FacetChart:
-    """Practice life expectancy by practice IMD quintile (5 = most deprived in this file: Leicester's practices are
-    mostly in quintiles 4 and 5, Rutland's in 1), one dot per practice."""
+    """Practice life expectancy by practice IMD quintile (5 = most deprived in this file: a city's practices may
+    be mostly in quintiles 4 and 5, a rural county's in 1), one dot per practice."""
     d = gp.copy()
     d["imd_quintile"] = d["imd_quintile"].astype("Int64").astype(str)
     base = alt.Chart().encode(

@@ -25,7 +25,7 @@ from llr_analysis.report.words import is_older_data
 MSOA_SOURCE = "le_hle_msoa_2009_13"
 GP_SOURCE = "le_gp_practice_heec"
 #: Ward maps (MSOA colours with ward outlines) are drawn for places with at most this many wards. Map shapes are
-#: in files shared by the pages (report/charts.py), so Leicestershire's 138 ward outlines no longer weigh on its page.
+#: in files shared by the pages (report/charts.py), so a county's hundred-odd ward outlines no longer weigh on its page.
 MAX_WARDS_MAPPED = 200
 
 
@@ -245,7 +245,7 @@ def practice_display(practices: pd.DataFrame) -> pd.DataFrame:
 
 
 def pcn_tab(page: Page, data: LifeExpectancyData, place: str) -> None:
-    """The PCN tab: GP-practice life expectancy grouped by PCN, the practices apart, and every LLR practice."""
+    """The PCN tab: GP-practice life expectancy grouped by PCN, the practices apart, and every practice of the ICS."""
     name = get_place(place).name
     page.markdown(loc_report.pcn_basis_text())
     practices = lel.practice_le(data, place)
@@ -303,7 +303,7 @@ def pcn_tab(page: Page, data: LifeExpectancyData, place: str) -> None:
         )
     else:
         page.markdown(f"Every practice of {name} in the file is open and belongs to a PCN.")
-    gp_section(page, data)  # every LLR practice by deprivation quintile
+    gp_section(page, data)  # every practice of the ICS by deprivation quintile
 
 
 # ------------------------------------------------------------------------------ the tabset

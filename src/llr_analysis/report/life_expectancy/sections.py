@@ -61,7 +61,7 @@ def le_download(df: pd.DataFrame, indicator: str, value: str = "value", comparis
 
 
 def _where(place: str, trend: pd.DataFrame) -> str:
-    """'Leicester and England' / 'Leicestershire, its districts and England'."""
+    """'<place> and England' / '<place>, its districts and England'."""
     return f"{get_place(place).name}{', its districts' if (trend['role'] == 'district').any() else ''} and England"
 
 
@@ -124,7 +124,7 @@ def trend_section(page: Page, data: LifeExpectancyData, place: str, measure: str
 
 
 def gap_section(page: Page, data: LifeExpectancyData, place: str, measure: str) -> None:
-    """The gap to England over time (chart) and the latest value of every LLR area (table)."""
+    """The gap to England over time (chart) and the latest value of every area of the ICS (table)."""
     measure = check_measure(measure)
     trend = le_series(data.le_la, place, measure)
     gaps, label, name = gap_to_england(trend), MEASURES[measure], get_place(place).name

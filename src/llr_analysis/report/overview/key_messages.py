@@ -92,8 +92,8 @@ def _life_expectancy_clause(rows: list[dict], today: date | None) -> str:
 
 
 def _lacking_sentence(x: dict, period: str) -> str:
-    """' Leicestershire is not compared: its latest figure is for 2016-18; in 2023-25 its 7 districts ranged
-    from 80.1 (North West Leicestershire) to 81.6 years (Harborough) for men and ...'."""
+    """' <place> is not in this comparison: it has no figure for 2023-25, its latest is for 2016-18; in 2023-25
+    its 7 districts ranged from 80.1 (<district>) to 81.6 years (<district>) for men and ...'."""
     text = (
         f" {x['area_name']} is not in this comparison: it has no figure for {period}, its latest is for {x['period']}"
     )
@@ -117,7 +117,7 @@ def _band_words(band: str, acceptable: float, achievable: float) -> str:
 
 
 def _screening_clause(r: dict, acceptable: float, achievable: float, where: str) -> str:
-    """'59.9% of women aged 25 to 49 in Leicester were screened, below the 75% minimum standard and
+    """'59.9% of women aged 25 to 49 in <place> were screened, below the 75% minimum standard and
     statistically worse than England (68.6%)'."""
     band = _band_words(r["band"], acceptable, achievable)
     text = f"{_pct(r['value'])} of {r['who']} {where} were screened, {band}"

@@ -45,7 +45,7 @@ def headline_table_html(df: pd.DataFrame, caption: str, link_prefix: str = "") -
 
 
 def headlines_download(df: pd.DataFrame, cfg: PlacesConfig) -> pd.DataFrame:
-    """Headlines in the standard download layout, with GSS area codes (LLR: the ICB code)."""
+    """Headlines in the standard download layout, with GSS area codes (the ICS: its ICB code)."""
     codes = {cfg.ics_id: cfg.ics_code} | {p.id: p.code for p in cfg.places.values()}
     out = df.drop(columns=["topic_title"], errors="ignore").assign(area_code=df["area_id"].map(codes))
     return tidy_download(out)

@@ -156,7 +156,7 @@ def older_people_map_section(page: Page, data: PopulationData, place: str, year:
 
 
 def district_totals_section(page: Page, data: PopulationData, place: str) -> None:
-    """Published totals (estimates and Census 2021) of the place, its districts, LLR and England,
+    """Published totals (estimates and Census 2021) of the place, its districts, the ICS and England,
     and the sentence comparing the census with the mid-2020 estimate."""
     p, llr_name = get_place(place), load_places().llr_short_name
     totals = pop_totals.district_totals(data, place)

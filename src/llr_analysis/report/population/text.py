@@ -47,7 +47,7 @@ def totals_text(data: PopulationData, place: str) -> str:
 
 
 def summary_text(st: pd.DataFrame, change: pd.DataFrame, place: str, level: str, year: int) -> str:
-    """The page's summary: size, age shares and ratio against LLR and England, the year's change,
+    """The page's summary: size, age shares and ratio against the ICS and England, the year's change,
     and (with several localities) the oldest and youngest locality by share aged 65+."""
     name, llr_name = get_place(place).name, load_places().llr_short_name
     nouns = LEVEL_NOUNS[level][1]
