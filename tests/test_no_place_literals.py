@@ -5,6 +5,9 @@ expectancy paragraph on Rutland's page) starts with a name written into code. Th
 string literal of src/llr_analysis/analysis and src/llr_analysis/report (docstrings excepted: they
 document, they are never shown) and every cell of notebooks/ (markdown and code) for the names and
 codes of places.yml (places, their districts, the LLR entry) and the literals "LLR" and "Leicester".
+
+A second scan reads the whole text, comments and docstrings included, of every .py under src/, every notebook
+cell and every file under pages/ (issue 24, item 2: no LLR in code, notebooks or pages).
 """
 
 from __future__ import annotations
@@ -112,3 +115,109 @@ def test_the_scan_finds_a_planted_literal(source):
 def test_the_scan_ignores_docstrings_and_config_lookups():
     source = 'def f():\n    """About Leicester and LLR."""\n    return load_places().llr_short_name\n'
     assert literals_in_code(source, "ok.py", pattern(forbidden_words())) == []
+
+
+# --- The whole text: comments, docstrings, notebook cells and pages too (issue 24, item 2) ---------------------------
+#
+# Code that documents itself with LLR's places ("the three LLR places", "e.g. Rutland") reads as if it only works for
+# them. This scan reads every line of every .py under src/, every cell of notebooks/ (markdown and code, comments
+# included) and every file under pages/ for LLR's names and codes: the fixed list below, and the names and codes of
+# the packaged places.yml (places, districts, the ICS's names and codes). Identifiers (LLR_ROOT, LLRError,
+# llr_analysis, leicester_gap) do not match: names are matched case-sensitively and whole (no letter, digit or
+# underscore either side, except "Leicester", which also finds "Leicestershire").
+
+EVERYWHERE = re.compile(
+    r"Leicester|Rutland|(?<![A-Za-z0-9_])LLR(?![A-Za-z0-9_])|E06000016|E06000017|E10000018|E54000015"
+)
+#: whole files not scanned, each with its reason
+ALLOWED_WHOLE_FILES = {
+    "src/llr_analysis/website/preview.py": "being edited by another change; swept next",
+    "src/llr_analysis/website/config_text.py": "being edited by another change; swept next",
+    "src/llr_analysis/report/page.py": "being edited by another change; swept next",
+    "pages/methods.qmd": "being edited by another change; swept next",
+}
+#: single lines allowed, as (file, a fragment of the line) -> reason; each must still match a line (no stale entry)
+ALLOWED_LINES = {
+    (
+        "src/llr_analysis/configure.py",
+        "(LLR's, the default)",
+    ): "an output string: the header `llr configure` writes into every places file names the packaged default",
+}
+
+
+def text_hits(text: str, where: str, pats: list[re.Pattern]) -> list[str]:
+    """``where:line: text`` for every line of ``text`` that names a place of LLR."""
+    return [
+        f"{where}:{i}: {line.strip()}"
+        for i, line in enumerate(text.splitlines(), 1)
+        if any(p.search(line) for p in pats)
+    ]
+
+
+def whole_text_files(root: Path = REPO) -> list[tuple[str, str]]:
+    """(where, text) of every .py under src/, every notebook cell and every file under pages/."""
+    out = [(str(f.relative_to(root)), f.read_text(encoding="utf-8")) for f in sorted((root / "src").rglob("*.py"))]
+    for nb in sorted((root / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        out += [(f"{nb.relative_to(root)} cell {i}", "".join(c["source"])) for i, c in enumerate(cells)]
+    for f in sorted(p for p in (root / "pages").rglob("*") if p.is_file()):
+        out.append((str(f.relative_to(root)), f.read_bytes().decode("utf-8", errors="replace")))
+    return out
+
+
+def _file_of(where: str) -> str:
+    return where.split(" cell ")[0]
+
+
+def _allowed(hit: str) -> bool:
+    path = hit.split(":", 1)[0].split(" cell ")[0]
+    return any(path == f and fragment in hit for f, fragment in ALLOWED_LINES)
+
+
+def whole_text_hits(root: Path = REPO) -> list[str]:
+    pats = [EVERYWHERE, pattern(forbidden_words())]
+    return [
+        hit
+        for where, text in whole_text_files(root)
+        if _file_of(where) not in ALLOWED_WHOLE_FILES
+        for hit in text_hits(text, where, pats)
+    ]
+
+
+def test_no_place_of_llr_in_comments_docstrings_notebooks_or_pages():
+    found = [h for h in whole_text_hits() if not _allowed(h)]
+    assert not found, (
+        "LLR's places named in code, comments, docstrings, notebooks or pages (say 'the ICS', 'the places', or "
+        "give a general example; or add the line to ALLOWED_LINES with its reason):\n" + "\n".join(found)
+    )
+
+
+def test_every_allowed_line_is_still_there():
+    hits = whole_text_hits()
+    stale = [key for key in ALLOWED_LINES if not any(h.split(":", 1)[0] == key[0] and key[1] in h for h in hits)]
+    assert not stale, f"allowed lines that no longer name LLR (remove them from ALLOWED_LINES): {stale}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# the three LLR places",
+        '"""Headline figures for Leicester, and the ICS."""',
+        "x = 1  # e.g. Rutland",
+        "See E10000018 for the county.",
+        "Leicestershire's districts",
+        "a district such as Blaby",
+    ],
+)
+def test_the_whole_text_scan_finds_a_planted_name(text):
+    assert text_hits(f"ok line\n{text}\n", "planted.py", [EVERYWHERE, pattern(forbidden_words())]) == [
+        f"planted.py:2: {text.strip()}"
+    ]
+
+
+def test_the_whole_text_scan_ignores_identifiers_and_general_words():
+    text = (
+        "import llr_analysis\nos.environ['LLR_ROOT']\nraise LLRError('x')\nleicester_gap(d)\n"
+        "# the ICS's places, e.g. a county and its districts\n"
+    )
+    assert text_hits(text, "ok.py", [EVERYWHERE, pattern(forbidden_words())]) == []
