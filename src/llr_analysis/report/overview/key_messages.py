@@ -173,7 +173,8 @@ def key_message_sentences(messages: list[dict], today: date | None = None) -> li
                 f"{o['area_name']} {'none' if o['value'] == 0 else _pct(o['value'])}" for o in m["others"]
             )
             text = (
-                f"{lead['area_name']} is the most deprived of the three places: {_pct(lead['value'])} of its "
+                f"{lead['area_name']} is the {'more' if len(load_places().places) == 2 else 'most'} deprived of the "
+                f"{load_places().place_count_words}: {_pct(lead['value'])} of its "
                 f"neighbourhoods are among the 10% most deprived in England "
                 f"({period_words(lead['period'], today)}), {_versus_ten(lead['value'])}"
             )
