@@ -137,7 +137,7 @@ def test_the_methods_part_lists_every_gap_or_says_there_is_none():
         "Leicester, Leicestershire and Rutland."
     )
     assert known_gaps_text(RUTLAND_SII) == (
-        "Processing recorded two known gaps for the areas of Leicester, Leicestershire and Rutland: figures that "
+        "Processing recorded these known gaps for the areas of Leicester, Leicestershire and Rutland: figures that "
         "the open data used here does not give for an area. The build goes on without them, and the topic page of "
         "the place concerned says so near its top:\n\n"
         "- Rutland: the slope index of inequality in life expectancy is missing (16 values), because OHID "
@@ -150,3 +150,40 @@ def test_the_methods_part_lists_every_gap_or_says_there_is_none():
         "- Blaby (Leicestershire): the Census 2021 total population is missing (1 value), because a \\*starred\\* "
         "\\[file\\].",
     )
+
+
+#: What processing recorded for Derby and Derbyshire (E54000058, `llr configure`), offline: the stored
+#: IoD2025 File 7 has no denominators for its LSOAs (deprivation.py, 152 of Derby's and 499 of Derbyshire's).
+F7 = "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"
+F7_TAIL = (
+    " (the offline File 7 holds one ICS's rows; the England-wide IoD2025 file has no denominators): figures "
+    "weighted by this population cannot be made for IoD2025"
+)
+HEADERS = {
+    "population": "Total population: mid 2022",
+    "children_0_15": "Dependent Children aged 0-15: mid 2022",
+    "older_60_plus": "Older population aged 60 and over: mid 2022",
+    "working_age": "Working age population 18-66 (for use with Employment Deprivation Domain): mid 2022",
+}
+
+
+def test_the_denominators_a_place_lacks_make_one_line_naming_every_header():
+    """Four columns lacking for one reason (bar the header) read as one line, in the words' order; the
+    area is the LLR place with Derby's real counts (the line depends only on the row's code and values)."""
+    rows = [
+        ("deprivation/iod_population", "E06000016", col, "IoD2025", 152,
+         f"{F7} has no '{header}' for 152 of the place's LSOAs{F7_TAIL}")
+        for col, header in sorted(HEADERS.items())
+    ]  # fmt: skip
+    assert gap_lines(gaps(*rows), load_places()) == [
+        "Leicester: the IoD2025 population denominators of its small areas (total, aged 0 to 15, aged 60 and over "
+        f"and working age) are missing (152 values each), because {F7} has no 'Total population: mid 2022', "
+        "'Dependent Children aged 0-15: mid 2022', 'Older population aged 60 and over: mid 2022' and 'Working age "
+        "population 18-66 (for use with Employment Deprivation Domain): mid 2022' for 152 of the place's "
+        f"LSOAs{F7_TAIL}."
+    ]
+    # one column alone keeps its own words
+    assert gap_lines(gaps(rows[0]), load_places()) == [
+        "Leicester: the IoD2025 population aged 0 to 15 of its small areas is missing (152 values), because "
+        f"{F7} has no 'Dependent Children aged 0-15: mid 2022' for 152 of the place's LSOAs{F7_TAIL}."
+    ]

@@ -10,6 +10,8 @@ page lists them all (:mod:`llr_analysis.website.config_text`). Pure: the table c
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from llr_analysis.places import PlacesConfig, load_places
@@ -86,15 +88,64 @@ def gap_lines(gaps: pd.DataFrame, cfg: PlacesConfig, topic: str | None = None, p
         g = g[g["area_code"].isin(place_area_codes(cfg, place))]
     g = g[g["area_code"].isin(names)]
     g = g.assign(_order=g["area_code"].map(order)).sort_values(["_order", "table", "column", "series"], kind="stable")
-    return [
-        gap_line(
-            names[str(r["area_code"])],
-            figure_words(str(r["table"]), str(r["column"])),
-            int(r["rows"]),
-            str(r["reason"]),
-        )
-        for r in g.to_dict("records")
-    ]
+    lines = []
+    # one line per gap; several columns of a table in GROUPS lacking for one reason (bar a header) make one line
+    keys = ["area_code", "table", "series", "rows", g["reason"].map(_reason_pattern)]
+    for key, group in g.groupby(keys, sort=False):
+        code, table, rows = str(key[0]), str(key[1]), int(group["rows"].to_numpy()[0])
+        group = _in_group_order(table, group)
+        columns, reasons = [str(c) for c in group["column"]], [str(r) for r in group["reason"]]
+        if table in GROUPS and len(columns) > 1:
+            lines.append(_group_line(names[code], table, columns, rows, reasons))
+        else:
+            lines += [
+                gap_line(names[code], figure_words(table, c), rows, r) for c, r in zip(columns, reasons, strict=True)
+            ]
+    return lines
+
+
+#: Figures recorded one column at a time that read better as one line per area: table -> (what they
+#: are together, column -> its words in that list).
+GROUPS: dict[str, tuple[str, dict[str, str]]] = {
+    "deprivation/iod_population": (
+        "IoD2025 population denominators of its small areas",
+        {
+            "population": "total",
+            "children_0_15": "aged 0 to 15",
+            "older_60_plus": "aged 60 and over",
+            "working_age": "working age",
+        },
+    ),
+}
+
+
+def _in_group_order(table: str, group: pd.DataFrame) -> pd.DataFrame:
+    """A table's gaps in the order of its words in :data:`GROUPS` (others after, as they come)."""
+    words = list(GROUPS[table][1]) if table in GROUPS else []
+    rank = group["column"].map(lambda v: words.index(v) if v in words else len(words))
+    return group.assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank")
+
+
+_QUOTED = re.compile(r"'[^']*'")
+
+
+def _reason_pattern(reason: str) -> str:
+    """A reason with its quoted part (a column header) blanked: gaps whose reasons differ only there group."""
+    return _QUOTED.sub("''", str(reason))
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _group_line(area: str, table: str, columns: list[str], rows: int, reasons: list[str]) -> str:
+    """One line for several figures of one table an area lacks for the same reason (bar the header named)."""
+    what, words = GROUPS[table]
+    parts = _join([words.get(c, c) for c in columns])
+    headers = [m.group(0) for r in reasons if (m := _QUOTED.search(r))]
+    reason = _QUOTED.sub(_join(headers), reasons[0], count=1) if len(headers) == len(reasons) else reasons[0]
+    count = f" ({rows:,} {'value' if rows == 1 else 'values'} each)" if rows > 0 else ""
+    return f"{area}: the {what} ({parts}) are missing{count}, because {reason.strip().rstrip('.')}."
 
 
 def known_gaps_note(page: Page, gaps: pd.DataFrame, place: str, topic: str | None = None) -> None:

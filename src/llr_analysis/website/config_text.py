@@ -86,7 +86,7 @@ def known_gaps_text(gaps: pd.DataFrame) -> str:
     if not lines:
         return f"Processing recorded no known gaps: no figure checked for completeness is missing for any area of {cfg.ics_name}."
     intro = (
-        f"Processing recorded {count_words(len(lines), 'known gap')} for the areas of {cfg.ics_name}: figures that the "
+        f"Processing recorded these known gaps for the areas of {cfg.ics_name}: figures that the "
         "open data used here does not give for an area. The build goes on without them, and the topic page of the "
         "place concerned says so near its top:"
     )
