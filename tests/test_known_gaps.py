@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import MIRROR, needs_mirror
 from llr_analysis.places import load_places
 from llr_analysis.process import checks
 from llr_analysis.report import page as page_mod
@@ -187,3 +188,32 @@ def test_the_denominators_a_place_lacks_make_one_line_naming_every_header():
         "Leicester: the IoD2025 population aged 0 to 15 of its small areas is missing (152 values), because "
         f"{F7} has no 'Dependent Children aged 0-15: mid 2022' for 152 of the place's LSOAs{F7_TAIL}."
     ]
+
+
+@needs_mirror
+def test_another_ics_names_its_own_places(tmp_path, monkeypatch):
+    """Derby and Derbyshire's places file (`llr configure`) with the gaps its processing records offline."""
+    from llr_analysis import configure as cf
+    from llr_analysis.paths import project_paths
+    from llr_analysis.website.config_text import known_gaps_text
+
+    out = tmp_path / "derby.yml"
+    doc = cf.configure_icb(cf.load_lookups(cf.locate_lookups(project_paths(tmp_path / "p"), str(MIRROR))), "E54000058")
+    cf.write_places(doc, out)
+    monkeypatch.setenv("LLR_PLACES", str(out))
+    load_places.cache_clear()
+    recorded = gaps(
+        *[
+            ("deprivation/iod_population", code, col, "IoD2025", n, f"{F7} has no '{header}' for {n} of the place's LSOAs{F7_TAIL}")
+            for code, n in (("E10000007", 499), ("E06000015", 152))
+            for col, header in HEADERS.items()
+        ]
+    )  # fmt: skip
+    text = known_gaps_text(recorded)
+    assert text.startswith("Processing recorded these known gaps for the areas of Derby and Derbyshire: ")
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert [b.split(":")[0] for b in bullets] == ["- Derby", "- Derbyshire"]  # the places file's order
+    assert "are missing (152 values each), because File\\_7\\_IoD2025" in bullets[0]
+    assert "are missing (499 values each)" in bullets[1]
+    assert gap_lines(recorded, load_places(), topic="population", place="derby") == []
+    assert len(gap_lines(recorded, load_places(), topic="deprivation", place="derbyshire")) == 1
