@@ -355,12 +355,15 @@ class Page:
         ``text`` is escaped, so names from data cannot inject markup. ``collapse=True`` folds the
         body behind its title (for details an analyst may want and a stakeholder can skip).
         """
+        self.note_html(render("callout_body.html", text=text), kind, title, collapse)
+
+    def note_html(self, body: str, kind: str = "note", title: str | None = None, collapse: bool = False) -> None:
+        """A Quarto callout holding ``body``: HTML rendered from a template (which escaped every value)."""
         if kind not in CALLOUT_KINDS:
             raise ValueError(f"callout kind must be one of {CALLOUT_KINDS}; got {kind!r}")
         if not self.in_build:
-            _html(render("callout.html", kind=kind, text=text))
+            _html(render("callout.html", kind=kind, body=safe(body)))
             return
-        body = render("callout_body.html", text=text)
         # inside a tabset a heading would start a new tab: the title goes in an attribute
         in_attribute = bool(title) and self._capture is not None
         attrs = render(

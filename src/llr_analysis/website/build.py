@@ -85,7 +85,9 @@ def stage_files(paths: ProjectPaths, runs=(), stage: Path | None = None) -> dict
     # hand-written pages name no place: {ics_name} etc. are filled from the places file
     for f in sorted(paths.pages.rglob("*")) if paths.pages.exists() else []:
         if f.is_file():
-            files[str(f.relative_to(paths.pages))] = fill(f.read_text("utf-8")).encode() if f.suffix == ".qmd" else f
+            files[str(f.relative_to(paths.pages))] = (
+                fill(f.read_text("utf-8"), paths).encode() if f.suffix == ".qmd" else f
+            )
     files["sources.qmd"] = sources_page(paths).encode()
     for rel, text in locality_pages(runs, paths).items():
         files[rel] = text.encode()

@@ -7,6 +7,11 @@ rule, :func:`llr_analysis.report.cancer_screening.text.place_rule_text`).
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
+
+from llr_analysis.paths import ProjectPaths
 from llr_analysis.places import PART_OF_AUTHORITY_FIGURES, count_words, load_places, part_of_authority_text
 
 
@@ -71,6 +76,38 @@ def practice_rule() -> str:
     return place_rule_text().replace("**The practice place rule.** ", "")
 
 
+def known_gaps_text(gaps: pd.DataFrame) -> str:
+    """The Methods page's list of every known gap of the build (``quality/known_gaps_<step>``), one line per
+    gap naming the area, what is missing and why; one sentence when processing recorded none."""
+    from llr_analysis.report.known_gaps import gap_lines
+
+    cfg = load_places()
+    lines = gap_lines(gaps, cfg)
+    if not lines:
+        return f"Processing recorded no known gaps: no figure checked for completeness is missing for any area of {cfg.ics_name}."
+    intro = (
+        f"Processing recorded these known gaps for the areas of {cfg.ics_name}: figures that the "
+        "open data used here does not give for an area. The build goes on without them, and the topic page of the "
+        "place concerned says so near its top:"
+    )
+    return intro + "\n\n" + "\n".join(f"- {_md(line)}" for line in lines)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@])")
+
+
+def _md(text: str) -> str:
+    """Plain text for Markdown (every character Pandoc could read as markup escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _known_gaps(paths: ProjectPaths | None) -> str:
+    from llr_analysis.analysis.localities.load import load_known_gaps
+    from llr_analysis.paths import project_paths
+
+    return known_gaps_text(load_known_gaps(paths or project_paths()))
+
+
 BLOCKS = {
     "{places_sentence}": places_sentence,
     "{localities_sentence}": localities_sentence,
@@ -80,10 +117,13 @@ BLOCKS = {
 }
 
 
-def fill(text: str) -> str:
-    """``text`` with the ICS's names and the blocks above filled in (blocks not present cost nothing)."""
+def fill(text: str, paths: ProjectPaths | None = None) -> str:
+    """``text`` with the ICS's names and the blocks above filled in (blocks not present cost nothing);
+    ``{known_gaps}`` from the processed tables of ``paths`` (default: the project's)."""
     cfg = load_places()
     for key, make in BLOCKS.items():
         if key in text:
             text = text.replace(key, make())
+    if "{known_gaps}" in text:
+        text = text.replace("{known_gaps}", _known_gaps(paths))
     return text.replace("{ics_name}", cfg.ics_name).replace("{ics_short_name}", cfg.ics_short_name)

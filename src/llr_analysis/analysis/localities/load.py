@@ -15,6 +15,7 @@ import pandas as pd
 from llr_analysis.errors import ParameterError
 from llr_analysis.paths import ProjectPaths
 from llr_analysis.process import read_table
+from llr_analysis.process.checks import GAP_COLUMNS
 
 #: The processed table holding each area level's outlines, and its code column.
 OUTLINES = {
@@ -68,3 +69,20 @@ def load(paths: ProjectPaths, *, practices: bool = True, outline_levels: Iterabl
 def load_lsoa11(paths: ProjectPaths) -> pd.DataFrame:
     """The LSOA 2011 lookup (for sources still on LSOA 2011; see :func:`.areas.lsoas`)."""
     return read_table("geography/lsoa11", paths)
+
+
+#: The processed tables of the known gaps (one per processing step; see :func:`load_known_gaps`).
+KNOWN_GAPS_TABLES = "quality/known_gaps_*"
+
+
+def load_known_gaps(paths: ProjectPaths) -> pd.DataFrame:
+    """Every known gap processing recorded (``quality/known_gaps_<step>``, one row per table, area, column
+    and series: ``table``, ``area_code``, ``column``, ``series``, ``rows``, ``reason``), in one frame; empty
+    when none was recorded. A notebook that calls this declares :data:`KNOWN_GAPS_TABLES` in its inputs."""
+    found = sorted(paths.processed.glob(f"{KNOWN_GAPS_TABLES}.parquet"))
+    frames = [read_table(f"quality/{f.stem}", paths) for f in found]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    gaps = pd.concat(frames, ignore_index=True)[GAP_COLUMNS]
+    return gaps.astype({"rows": "int64"}).reset_index(drop=True)
