@@ -33,6 +33,7 @@ resident memory of the largest process in each.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -282,6 +283,8 @@ def preview_loop(root: Path, env: dict, llr: list[str], notebook: str, tag: str,
     out: dict[str, float] = {}
     preview = PreviewProcess(llr, env)
     try:
+        with contextlib.suppress(TimeoutError):  # an analyst opens the page, then edits
+            preview.wait_line("Quarto ready", 0, 120)
         assert marker not in preview.get(page)  # the browser has the page open: the preview renders it first
         cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]

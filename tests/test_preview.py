@@ -6,8 +6,14 @@ import http.server
 import threading
 import time
 import urllib.request
+from pathlib import Path
+
+import pytest
 
 from llr_analysis.website import preview
+from llr_analysis.website.render import render
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_a_markdown_edit_is_text_only_and_a_code_edit_is_not():
@@ -97,8 +103,6 @@ def test_warm_quarto_publishes_a_page_once_its_output_is_replaced(tmp_path):
 
 
 def test_warm_quarto_times_out_when_nothing_is_rendered(tmp_path):
-    import pytest
-
     stage, warm = _warm_project(tmp_path)
     t0 = time.monotonic()
     with pytest.raises(TimeoutError, match="pop/a.md"):
@@ -106,3 +110,28 @@ def test_warm_quarto_times_out_when_nothing_is_rendered(tmp_path):
     assert 0.3 <= time.monotonic() - t0 < 3
     assert (stage / "_site" / "pop" / "a.html").read_text() == "<p>old a</p>"  # the last good page stays
     assert not warm.usable()  # never started: the cold path renders
+
+
+@pytest.mark.quarto  # a real Quarto kept running (slow: tests/conftest.py)
+def test_warm_quarto_renders_a_saved_page_with_the_site_around_it(tmp_path):
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    (stage / "_quarto.yml").write_text(
+        "project:\n  type: website\n  render: [a.md, b.md]\n"
+        "website:\n  title: Site\n  navbar:\n    left: [a.md, b.md]\n"
+    )
+    (stage / "a.md").write_text("---\ntitle: Page A\n---\n\nFirst text.\n")
+    (stage / "b.md").write_text("---\ntitle: Page B\n---\n\nOther page.\n")
+    render(stage, root=REPO)
+    warm = preview.WarmQuarto(stage, REPO, log=lambda *_: None)
+    warm.start()
+    try:
+        assert warm.usable(wait=120)
+        warm.render({"a.md": "---\ntitle: Page A\n---\n\nSecond *text*.\n"}, timeout=120)
+        page = (stage / "_site" / "a.html").read_text()
+        assert "Second <em>text</em>." in page and "First text" not in page
+        assert 'href="./b.html"' in page  # the site's navigation, as a build renders it
+        assert (stage / "_site" / "b.html").exists()
+    finally:
+        warm.stop()
+    assert not warm.dir.exists() and warm.proc is None

@@ -238,9 +238,11 @@ class WarmQuarto:
         threading.Thread(target=self._read, args=(proc,), daemon=True).start()
 
     def _read(self, proc) -> None:
+        t0 = time.perf_counter()
         for line in proc.stdout:
-            if self.READY in line:
+            if self.READY in line and not self.ready.is_set():
                 self.ready.set()
+                self.log(f"preview: Quarto ready for text edits ({time.perf_counter() - t0:.1f} s)")
         if proc is self.proc:  # ended while in use: the cold path takes over
             self.failed = True
             self.ready.clear()
