@@ -28,6 +28,7 @@ next ``llr build`` runs those notebooks for real and renders them again.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import http.server
@@ -192,6 +193,20 @@ def render_pages(stage: Path, pages: list[str], root: Path, steps: Steps | None 
         threading.Thread(target=shutil.rmtree, args=(copy,), kwargs={"ignore_errors": True}).start()
 
 
+def _copy_site(site: Path, dest: Path) -> None:
+    """A copy of the rendered ``site`` without its downloads (CSV, Word) and map files, modification times
+    kept: ``quarto preview --render none`` renders at start only the pages whose output is older than
+    their input (all of them when there is no output). Copies, not links: Quarto rewrites some files of
+    its output folder in place (``search.json``), which must not reach the stage's site."""
+    import shutil
+
+    for f in site.rglob("*"):
+        if f.is_file() and f.suffix not in (".csv", ".docx") and not f.name.startswith("geo-"):
+            target = dest / f.relative_to(site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, target)
+
+
 class WarmQuarto:
     """A Quarto kept running for text edits: ``quarto preview --no-serve --render none`` of a page project
     (a hard-linked copy of the stage's pages and assets, as :func:`render_pages` makes, listing every
@@ -202,6 +217,8 @@ class WarmQuarto:
     taken as soon as its output changes."""
 
     READY = "Watching files for changes"
+    SETTLE = 1.0  # seconds after an update before the next is written
+    NUDGE = 3.0  # seconds after which a page whose render has not begun is written again
 
     def __init__(self, stage: Path, root: Path, log=print):
         self.stage = stage
@@ -212,16 +229,20 @@ class WarmQuarto:
         self.watchdog: subprocess.Popen | None = None
         self.ready = threading.Event()
         self.failed = False
+        self.output: collections.deque[str] = collections.deque(maxlen=40)  # Quarto's last lines
+        self.started: collections.Counter[str] = collections.Counter()  # renders begun, by output file name
+        self.last_done = 0.0
 
     def start(self) -> None:
         """Make the page project and start Quarto (returns at once; :attr:`ready` is set when it watches)."""
         from llr_analysis.website import lifetime
-        from llr_analysis.website.render import _pages, find_quarto
+        from llr_analysis.website.render import OUTPUT_DIR, _pages, find_quarto
 
         self.stop()
         self.ready.clear()
         self.failed = False
         _page_project(self.stage, self.dir, _pages(self.stage))
+        _copy_site(self.stage / OUTPUT_DIR, self.dir / OUTPUT_DIR)
         env = {**os.environ, "QUARTO_LOG_LEVEL": "INFO"}
         cmd = [str(find_quarto(self.root)), "preview", ".", "--no-serve", "--no-browser", "--render", "none"]
         proc = self.proc = subprocess.Popen(
@@ -240,6 +261,9 @@ class WarmQuarto:
     def _read(self, proc) -> None:
         t0 = time.perf_counter()
         for line in proc.stdout:
+            self.output.append(line.rstrip())
+            if line.strip().startswith("output-file:"):  # Quarto starts a page (its pandoc options)
+                self.started[line.split(":", 1)[1].strip()] += 1
             if self.READY in line and not self.ready.is_set():
                 self.ready.set()
                 self.log(f"preview: Quarto ready for text edits ({time.perf_counter() - t0:.1f} s)")
@@ -265,11 +289,21 @@ class WarmQuarto:
                 return (st.st_ino, st.st_mtime_ns, st.st_size)
             return None
 
-        before = {page: stamp(page) for page in pages}
-        for page, text in pages.items():
+        def write(page: str, text: str) -> None:
             tmp = self.dir.parent / f".{self.dir.name}.{Path(page).name}.tmp"
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.dir / page)  # one step: Quarto never reads half a page
+
+        # Quarto records a page's content as rendered once its render is over, a moment after the page
+        # is out: a page saved in that moment would be taken as rendered (and skipped). Hence a pause
+        # after the last update, and a page whose render has not begun after NUDGE s is written again
+        # with one more blank line at its end (the same HTML).
+        time.sleep(max(0.0, self.last_done + self.SETTLE - time.monotonic()))
+        before = {page: stamp(page) for page in pages}
+        begun = {page: self.started[Path(_output(page)).name] for page in pages}
+        for page, text in pages.items():
+            write(page, text)
+        nudge = time.monotonic() + self.NUDGE
         end = time.monotonic() + timeout
         waiting = set(pages)
         while waiting:
@@ -280,7 +314,12 @@ class WarmQuarto:
                 break
             if self.failed or time.monotonic() > end:
                 raise TimeoutError(f"Quarto did not re-render {', '.join(sorted(waiting))} within {timeout:g} s")
+            if time.monotonic() > nudge:
+                for page in [p for p in waiting if self.started[Path(_output(p)).name] == begun[p]]:
+                    write(page, pages[page] + "\n")
+                nudge = end
             time.sleep(0.05)
+        self.last_done = time.monotonic()
 
     def stop(self) -> None:
         import shutil
