@@ -193,17 +193,29 @@ def render_pages(stage: Path, pages: list[str], root: Path, steps: Steps | None 
         threading.Thread(target=shutil.rmtree, args=(copy,), kwargs={"ignore_errors": True}).start()
 
 
+PLACEHOLDER = "<!DOCTYPE html><html><body></body></html>\n"
+
+
 def _copy_site(site: Path, dest: Path) -> None:
-    """A copy of the rendered ``site`` without its downloads (CSV, Word) and map files, modification times
-    kept: ``quarto preview --render none`` renders at start only the pages whose output is older than
-    their input (all of them when there is no output). Copies, not links: Quarto rewrites some files of
-    its output folder in place (``search.json``), which must not reach the stage's site."""
+    """The rendered ``site`` as a warm Quarto needs it: ``quarto preview --render none`` renders at start
+    the pages whose output is older than their input (all of them when there is none), and watches
+    every file the others' outputs refer to, polling them every N ms for N files. So each page is a
+    placeholder with its output's modification time (nothing rendered at start, nothing more to watch,
+    and a placeholder is never published: only pages Quarto has rendered again are); the other files
+    (``site_libs``, ``search.json``) are copied, not linked, as Quarto rewrites some in place.
+    Downloads (CSV, Word) and map files are left out."""
     import shutil
 
     for f in site.rglob("*"):
-        if f.is_file() and f.suffix not in (".csv", ".docx") and not f.name.startswith("geo-"):
-            target = dest / f.relative_to(site)
-            target.parent.mkdir(parents=True, exist_ok=True)
+        if not f.is_file() or f.suffix in (".csv", ".docx") or f.name.startswith("geo-"):
+            continue
+        target = dest / f.relative_to(site)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if f.suffix == ".html" and "site_libs" not in f.relative_to(site).parts:
+            target.write_text(PLACEHOLDER, encoding="utf-8")
+            st = f.stat()
+            os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+        else:
             shutil.copy2(f, target)
 
 
@@ -219,6 +231,7 @@ class WarmQuarto:
     READY = "Watching files for changes"
     SETTLE = 1.0  # seconds after an update before the next is written
     NUDGE = 3.0  # seconds after which a page whose render has not begun is written again
+    MAX_PAGES = 6  # more pages at once are rendered by a Quarto of their own (a profile notebook's 207)
 
     def __init__(self, stage: Path, root: Path, log=print):
         self.stage = stage
@@ -276,7 +289,11 @@ class WarmQuarto:
 
     def render(self, pages: dict[str, str], timeout: float) -> None:
         """Write the staged ``pages`` ({page: text}) into the page project and wait until Quarto has
-        rendered each of them, then publish them into the stage's ``_site``."""
+        rendered each of them, then publish them into the stage's ``_site``.
+
+        Give one page at a time: Quarto 1.7.34's preview renders several changed pages as a project, and
+        the second such render fails ("BadResource: Bad resource ID" from its Sass cache, closed by the
+        first); one page at a time it renders again and again."""
         import shutil
 
         from llr_analysis.website.render import OUTPUT_DIR, _output
@@ -390,13 +407,16 @@ def apply_text_edit(
             if batch:
                 t0 = time.perf_counter()
                 how = "cold Quarto"
-                if warm is not None and warm.usable():
+                if warm is not None and warm.usable() and len(batch) <= warm.MAX_PAGES:
                     try:
-                        warm.render({p: changed[p] for p in batch}, timeout=30 + 2 * len(batch))
+                        for page in batch:  # one at a time (see WarmQuarto.render)
+                            warm.render({page: changed[page]}, timeout=30)
                         how = "warm Quarto"
                         steps.done("warm quarto")
                     except TimeoutError as exc:
-                        log(f"preview: {exc}; rendering them with a Quarto of their own")
+                        steps.done("warm quarto (timed out)")
+                        last = " | ".join(line for line in list(warm.output)[-8:] if line.strip())
+                        log(f"preview: {exc}; rendering them with a Quarto of their own (Quarto said: {last})")
                         warm.failed = True
                 if how == "cold Quarto":
                     render_pages(stage, batch, paths.root, steps)
@@ -438,7 +458,12 @@ def rebuild(
     t0 = time.perf_counter()
     if warm is not None:  # its page project holds the old stage: made again after the build
         warm.stop()
-    report = build(paths, fetch=False, log=lambda *_: None)
+    try:
+        report = build(paths, fetch=False, log=lambda *_: None)
+    except Exception:
+        if warm is not None:  # the stage is the last good one
+            warm.start()
+        raise
     for nb in paths.notebooks.glob("*.ipynb"):
         last[nb] = _cells(nb)
     if state is not None:
