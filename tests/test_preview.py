@@ -80,6 +80,7 @@ def _warm_project(tmp_path):
     os.link(stage / "pop" / "a.md", warm.dir / "pop" / "a.md")
     (warm.dir / "_site" / "pop").mkdir(parents=True)
     (warm.dir / "_site" / "pop" / "a.html").write_text("<p>old a</p>")
+    warm.primed.set()  # as after its first render
     return stage, warm
 
 

@@ -240,7 +240,8 @@ class WarmQuarto:
         self.dir = stage.parent / f"{stage.name}.preview-warm"
         self.proc: subprocess.Popen | None = None
         self.watchdog: subprocess.Popen | None = None
-        self.ready = threading.Event()
+        self.ready = threading.Event()  # Quarto watches its pages
+        self.primed = threading.Event()  # and has rendered its first one
         self.failed = False
         self.output: collections.deque[str] = collections.deque(maxlen=40)  # Quarto's last lines
         self.started: collections.Counter[str] = collections.Counter()  # renders begun, by output file name
@@ -253,6 +254,7 @@ class WarmQuarto:
 
         self.stop()
         self.ready.clear()
+        self.primed.clear()
         self.failed = False
         _page_project(self.stage, self.dir, _pages(self.stage))
         _copy_site(self.stage / OUTPUT_DIR, self.dir / OUTPUT_DIR)
@@ -279,10 +281,31 @@ class WarmQuarto:
                 self.started[line.split(":", 1)[1].strip()] += 1
             if self.READY in line and not self.ready.is_set():
                 self.ready.set()
-                self.log(f"preview: Quarto ready for text edits ({time.perf_counter() - t0:.1f} s)")
+                threading.Thread(target=self._prime, args=(t0,), daemon=True).start()
         if proc is self.proc:  # ended while in use: the cold path takes over
             self.failed = True
             self.ready.clear()
+
+    def _prime(self, t0: float) -> None:
+        """Have Quarto render one page (the first listed, not published) at once: its first render in
+        a process costs about twice the next ones, and should not be the analyst's."""
+        from llr_analysis.website.render import OUTPUT_DIR, _output, _pages
+
+        with contextlib.suppress(OSError, IndexError):
+            page = _pages(self.dir)[0]
+            out = self.dir / OUTPUT_DIR / _output(page)
+            before = out.stat().st_mtime_ns if out.exists() else None
+            tmp = self.dir.parent / f".{self.dir.name}.prime.tmp"
+            tmp.write_text((self.dir / page).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            os.replace(tmp, self.dir / page)
+            end = time.monotonic() + 120
+            while time.monotonic() < end and not self.failed:
+                if out.exists() and out.stat().st_mtime_ns != before:
+                    break
+                time.sleep(0.1)
+            self.last_done = time.monotonic()
+        self.primed.set()
+        self.log(f"preview: Quarto ready for text edits ({time.perf_counter() - t0:.1f} s)")
 
     def usable(self, wait: float = 0.0) -> bool:
         return self.proc is not None and not self.failed and self.ready.wait(wait)
@@ -315,6 +338,7 @@ class WarmQuarto:
         # is out: a page saved in that moment would be taken as rendered (and skipped). Hence a pause
         # after the last update, and a page whose render has not begun after NUDGE s is written again
         # with one more blank line at its end (the same HTML).
+        self.primed.wait(30)
         time.sleep(max(0.0, self.last_done + self.SETTLE - time.monotonic()))
         before = {page: stamp(page) for page in pages}
         begun = {page: self.started[Path(_output(page)).name] for page in pages}
