@@ -246,6 +246,7 @@ class WarmQuarto:
         self.output: collections.deque[str] = collections.deque(maxlen=40)  # Quarto's last lines
         self.started: collections.Counter[str] = collections.Counter()  # renders begun, by output file name
         self.last_done = 0.0
+        self.last_pages: set[str] = set()  # written by the last update
 
     def start(self) -> None:
         """Make the page project and start Quarto (returns at once; :attr:`ready` is set when it watches)."""
@@ -335,11 +336,12 @@ class WarmQuarto:
             os.replace(tmp, self.dir / page)  # one step: Quarto never reads half a page
 
         # Quarto records a page's content as rendered once its render is over, a moment after the page
-        # is out: a page saved in that moment would be taken as rendered (and skipped). Hence a pause
-        # after the last update, and a page whose render has not begun after NUDGE s is written again
-        # with one more blank line at its end (the same HTML).
+        # is out: the page saved again in that moment would be taken as rendered (and skipped). Hence a
+        # pause after the last update of the same page, and a page whose render has not begun after
+        # NUDGE s is written again with one more blank line at its end (the same HTML).
         self.primed.wait(30)
-        time.sleep(max(0.0, self.last_done + self.SETTLE - time.monotonic()))
+        if set(pages) & self.last_pages:
+            time.sleep(max(0.0, self.last_done + self.SETTLE - time.monotonic()))
         before = {page: stamp(page) for page in pages}
         begun = {page: self.started[Path(_output(page)).name] for page in pages}
         for page, text in pages.items():
@@ -361,6 +363,7 @@ class WarmQuarto:
                 nudge = end
             time.sleep(0.05)
         self.last_done = time.monotonic()
+        self.last_pages = set(pages)
 
     def stop(self) -> None:
         import shutil
