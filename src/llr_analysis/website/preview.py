@@ -14,7 +14,10 @@ Like ``quarto preview`` for this project::
 
    * a notebook whose code cells are unchanged (a text edit in its Markdown cells): its executed
      pages get the new text and only those pages are re-rendered by Quarto, without running any
-     code (a second or two);
+     code, the page open in the browser first. A Quarto kept running for this (:class:`WarmQuarto`,
+     ``quarto preview --no-serve`` of a copy of the stage) renders them one by one without Quarto's
+     start-up (about 1 s of CPU a page instead of 4-5 s); more than a few pages, or if it fails, a
+     Quarto of their own does (:func:`render_pages`);
    * anything else (a code cell, a page of ``pages/``, the package's code): an incremental
      ``llr build``, which re-runs only the notebooks whose inputs changed and re-renders only their
      pages.
