@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from shapely.geometry import Polygon
 
 from llr_analysis.errors import DataValidationError
 from llr_analysis.process.geography import read_boundaries
@@ -157,6 +158,28 @@ def test_duplicate_wrong_layer_and_unknown_codes_are_refused_in_every_layer(tmp_
         "with a wrong or outdated code?); e.g. feature 2 of 2"
     )
     assert list(read_boundaries(layer(tmp_path, prop, ok, name), prop, known={code1, code2})[prop]) == [code1, code2]
+
+
+@pytest.mark.parametrize("prop, code1, code2, name", LAYERS)
+def test_one_area_drawn_twice_under_its_code_and_name_is_one_area(tmp_path, prop, code1, code2, name):
+    """The England ward file of December 2022 has one ward as two near-identical features (same code, same
+    name): they are one area, merged (their union) and listed; the same code under two names is refused."""
+    nm = prop.replace("CD", "NM")
+    twice = [({prop: code1, nm: "Hill & Dale"}, SQUARE), ({prop: code2, nm: "Vale"}, shift(SQUARE, 0.02))]
+    twice.append(({prop: code1, nm: "Hill & Dale"}, shift(SQUARE, 0.001)))
+    got = read_boundaries(layer(tmp_path, prop, twice, name), prop)
+    assert list(got[prop]) == [code1, code2]
+    assert got.attrs["merged"] == [f"{code1} (Hill & Dale): 2 features (rows 1, 3)"]
+    one = Polygon(SQUARE).union(Polygon(shift(SQUARE, 0.001)))
+    assert got.geometry.iloc[0].area == pytest.approx(one.area) and got.geometry.iloc[0].area > Polygon(SQUARE).area
+    assert read_boundaries(layer(tmp_path, prop, twice[:2], name), prop).attrs["merged"] == []
+    clash = [({prop: code1, nm: "Hill"}, SQUARE), ({prop: code1, nm: "Dale"}, shift(SQUARE, 0.02))]
+    with pytest.raises(DataValidationError) as e:
+        read_boundaries(layer(tmp_path, prop, clash, name), prop)
+    assert str(e.value) == (
+        f"{name}: column {prop!r}: area {code1}: 1 area codes have boundaries under different names ({nm}): two "
+        "areas cannot share a code; e.g. feature 2 of 2"
+    )
 
 
 def test_a_ward_without_its_code_no_longer_reads_as_a_new_ward(tmp_path):

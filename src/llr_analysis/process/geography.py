@@ -155,9 +155,9 @@ def read_boundaries(
         wrong = ~code.str.match(pattern).fillna(False).astype(bool)
         if wrong.any():
             fail(wrong, f"{int(wrong.sum())} area codes are not codes of this layer (expected {pattern})")
-    dup = code.duplicated(keep="first")
+    dup = code.duplicated(keep=False)
     if dup.any():
-        fail(dup, f"{int(dup.sum())} areas have more than one boundary (duplicate codes)")
+        shapes, code = _merge_same_area(shapes, code, dup, code_column, fail)
     if known is not None:
         unknown = ~code.isin(list(known))
         if unknown.any():
@@ -202,6 +202,7 @@ def read_boundaries(
             "geometry",
         )
     wgs = shapes.to_crs(4326)
+    wgs.attrs["merged"] = shapes.attrs.get("merged", [])
     b = wgs.geometry.bounds
     (x0, x1), (y0, y1) = ENGLAND_BOUNDS["lon"], ENGLAND_BOUNDS["lat"]
     outside = (b["minx"] < x0) | (b["maxx"] > x1) | (b["miny"] < y0) | (b["maxy"] > y1)
@@ -215,7 +216,39 @@ def read_boundaries(
             f"{r['miny']:.3f}..{r['maxy']:.3f} (wrong CRS declared, or swapped coordinates?)",
             "geometry",
         )
-    return wgs.reset_index(drop=True)
+    out = wgs.reset_index(drop=True)
+    out.attrs["merged"] = wgs.attrs["merged"]
+    return out
+
+
+def _merge_same_area(shapes, code, dup, code_column: str, fail):
+    """Features that share a code: parts of one area when they also share its name (one publisher's file
+    has a ward drawn twice, two near-identical polygons of the same code and name), merged into one
+    (their union) and listed in ``shapes.attrs["merged"]``; different names under one code are an error."""
+    names = [c for c in shapes.columns if str(c).upper().endswith("NM")]
+    if not names:
+        fail(
+            dup & code.duplicated(keep="first"),
+            f"{int(code.duplicated().sum())} areas have more than one boundary (duplicate codes)",
+        )
+    named = shapes[names[0]].astype("string").str.strip()
+    differ = named[dup].groupby(code[dup]).transform("nunique").gt(1).reindex(code.index, fill_value=False)
+    if differ.any():
+        fail(
+            differ & code.duplicated(keep="first"),
+            f"{int(code[differ].nunique())} area codes have boundaries under different names ({names[0]}): "
+            "two areas cannot share a code",
+        )
+    merged = []
+    for c, parts in shapes[dup].groupby(code[dup], sort=True):
+        merged.append(f"{c} ({named[parts.index[0]]}): {len(parts)} features (rows {', '.join(map(str, parts.index))})")
+    first = ~code.duplicated(keep="first")
+    unions = shapes[dup].geometry.groupby(code[dup]).agg(lambda g: g.union_all())
+    out = shapes[first].copy()
+    is_dup = out[code_column].astype("string").isin(unions.index)
+    out.loc[is_dup, "geometry"] = list(unions.loc[out.loc[is_dup, code_column].astype("string")])
+    out.attrs["merged"] = merged
+    return out, out[code_column].astype("string")
 
 
 def _name_missing_lsoas(lk: pd.DataFrame, paths, llr_lads, f) -> None:
@@ -495,8 +528,24 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         fl, "LAD24CD", expected=set(llr_lads), present=set(bl["lad_code"]), what="configured districts have no boundary"
     )
     bl = _place_columns(bl.reset_index(drop=True))
-    wards = ward_outlines(lsoa21, b21, raw_path("wards22_boundaries", paths))
+    wards, merged = ward_outlines(lsoa21, b21, raw_path("wards22_boundaries", paths))
+    gaps = pd.DataFrame(
+        [
+            {
+                "table": "geography/ward_boundaries",
+                "area_code": note.split(" ", 1)[0],
+                "column": "published_boundary",
+                "series": "wards22_boundaries",
+                "rows": int(note.split(": ", 1)[1].split(" ", 1)[0]),
+                "reason": f"the December 2022 ward boundary file draws this ward more than once ({note}); the "
+                "features are taken as one ward (only whether a ward has a published boundary is read from it)",
+            }
+            for note in merged
+        ],
+        columns=["table", "area_code", "column", "series", "rows", "reason"],
+    )
     return {
+        "quality/known_gaps_geography": gaps,
         "geography/lsoa21": lsoa21,
         "geography/lsoa11": lsoa11,
         "geography/lsoa11_lsoa21": m[["lsoa11_code", "lsoa21_code", "change"]].reset_index(drop=True),
@@ -509,8 +558,11 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     }
 
 
-def ward_outlines(lsoa21: pd.DataFrame, lsoa_shapes: gpd.GeoDataFrame, wards22_file) -> gpd.GeoDataFrame:
-    """Ward (2024) outlines as the union of each ward's best-fit LSOAs (2021), with their vintage stated.
+def ward_outlines(
+    lsoa21: pd.DataFrame, lsoa_shapes: gpd.GeoDataFrame, wards22_file
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Ward (2024) outlines as the union of each ward's best-fit LSOAs (2021), with their vintage stated, and
+    the published wards drawn more than once (see :func:`read_boundaries`).
 
     Ward figures on the site are sums of LSOAs assigned to wards by the ONS best-fit lookup (LSOA 2021
     to ward 2024), so the area a ward's figure describes is exactly the union of its LSOAs; that union
@@ -521,6 +573,7 @@ def ward_outlines(lsoa21: pd.DataFrame, lsoa_shapes: gpd.GeoDataFrame, wards22_f
     matched by name and no 2022 shape stands in for a 2024 ward.
     """
     published = read_boundaries(wards22_file, "WD22CD", codes=set(lsoa21["ward_code"]))
+    merged = list(published.attrs.get("merged", []))
     codes22 = set(published["WD22CD"])
     keys = ["ward_code", "ward_name", "lad_code", "lad_name", "place_id", "place_name"]
     shapes = lsoa_shapes.merge(lsoa21[["lsoa21_code", *keys]], on="lsoa21_code", how="inner")
@@ -530,5 +583,6 @@ def ward_outlines(lsoa21: pd.DataFrame, lsoa_shapes: gpd.GeoDataFrame, wards22_f
         "December 2022" if c in codes22 else "none: ward created after December 2022" for c in out["ward_code"]
     ]
     return (
-        gpd.GeoDataFrame(out, geometry="geometry", crs=lsoa_shapes.crs).sort_values("ward_code").reset_index(drop=True)
+        gpd.GeoDataFrame(out, geometry="geometry", crs=lsoa_shapes.crs).sort_values("ward_code").reset_index(drop=True),
+        merged,
     )
