@@ -413,7 +413,7 @@ def render_places_yaml(doc: dict) -> str:
     lines = [
         f"# Places and localities of {ics['name']} ({ics['code']}, ODS {ics['ods_code']}),",
         "# written by `llr configure` from the ONS lookups: " + ", ".join(src.values()) + ".",
-        "# Same schema as the packaged config/places.yml (LLR's, the default). Codes are ONS GSS codes;",
+        "# Same schema as the packaged config/places.yml (the default places file). Codes are ONS GSS codes;",
         "# LSOA 2021 is the building block; localities are sets of LSOAs. Edit freely: e.g. add `ward`",
         "# to a county's profiles for a page per ward.",
         "",
