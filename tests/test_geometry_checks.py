@@ -169,7 +169,7 @@ def test_one_area_drawn_twice_under_its_code_and_name_is_one_area(tmp_path, prop
     twice.append(({prop: code1, nm: "Hill & Dale"}, shift(SQUARE, 0.001)))
     got = read_boundaries(layer(tmp_path, prop, twice, name), prop)
     assert list(got[prop]) == [code1, code2]
-    assert got.attrs["merged"] == [f"{code1} (Hill & Dale): 2 features (rows 1, 3)"]
+    assert got.attrs["merged"] == [{"code": code1, "name": "Hill & Dale", "features": [1, 3]}]
     one = Polygon(SQUARE).union(Polygon(shift(SQUARE, 0.001)))
     assert got.geometry.iloc[0].area == pytest.approx(one.area) and got.geometry.iloc[0].area > Polygon(SQUARE).area
     assert read_boundaries(layer(tmp_path, prop, twice[:2], name), prop).attrs["merged"] == []

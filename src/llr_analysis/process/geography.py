@@ -224,7 +224,8 @@ def read_boundaries(
 def _merge_same_area(shapes, code, dup, code_column: str, fail):
     """Features that share a code: parts of one area when they also share its name (one publisher's file
     has a ward drawn twice, two near-identical polygons of the same code and name), merged into one
-    (their union) and listed in ``shapes.attrs["merged"]``; different names under one code are an error."""
+    (their union) and listed in ``shapes.attrs["merged"]`` (code, name, the features' 1-based rows); different
+    names under one code are an error."""
     names = [c for c in shapes.columns if str(c).upper().endswith("NM")]
     if not names:
         fail(
@@ -241,7 +242,7 @@ def _merge_same_area(shapes, code, dup, code_column: str, fail):
         )
     merged = []
     for c, parts in shapes[dup].groupby(code[dup], sort=True):
-        merged.append(f"{c} ({named[parts.index[0]]}): {len(parts)} features (rows {', '.join(map(str, parts.index))})")
+        merged.append({"code": str(c), "name": str(named[parts.index[0]]), "features": list(parts.index)})
     first = ~code.duplicated(keep="first")
     unions = shapes[dup].geometry.groupby(code[dup]).agg(lambda g: g.union_all())
     out = shapes[first].copy()
@@ -533,14 +534,15 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
         [
             {
                 "table": "geography/ward_boundaries",
-                "area_code": note.split(" ", 1)[0],
+                "area_code": m["code"],
                 "column": "published_boundary",
                 "series": "wards22_boundaries",
-                "rows": int(note.split(": ", 1)[1].split(" ", 1)[0]),
-                "reason": f"the December 2022 ward boundary file draws this ward more than once ({note}); the "
-                "features are taken as one ward (only whether a ward has a published boundary is read from it)",
+                "rows": len(m["features"]),
+                "reason": f"the December 2022 ward boundary file draws this ward ({m['name']}) as "
+                f"{len(m['features'])} features (rows {', '.join(map(str, m['features']))}); they are taken as one ward "
+                "(only whether a ward has a published boundary is read from it)",
             }
-            for note in merged
+            for m in merged
         ],
         columns=["table", "area_code", "column", "series", "rows", "reason"],
     )
@@ -560,7 +562,7 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
 
 def ward_outlines(
     lsoa21: pd.DataFrame, lsoa_shapes: gpd.GeoDataFrame, wards22_file
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[dict]]:
     """Ward (2024) outlines as the union of each ward's best-fit LSOAs (2021), with their vintage stated, and
     the published wards drawn more than once (see :func:`read_boundaries`).
 
