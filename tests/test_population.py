@@ -20,9 +20,14 @@ from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.places import load_places
 from llr_analysis.process.population import (
     AGE_HEADERS,
+    REDRAWN_BASIS,
+    SAPE,
     YEARS,
+    best_fit_gaps,
+    moved_lsoas,
     read_census_sex_totals,
     read_single_year_of_age,
+    redrawn_gaps,
     split_weights,
     to_lsoa21,
 )
@@ -362,12 +367,66 @@ def test_split_without_denominator_is_equal_and_says_so():
     assert (part["weight"] == 0.5).all() and part["weight_basis"].str.startswith("equal").all()
 
 
-def test_redrawn_lsoas_are_rejected():
-    bad = pd.concat(
-        [MAPPING, pd.DataFrame({"lsoa11_code": ["E01000005"], "lsoa21_code": ["E01100010"], "change": ["X"]})]
+def test_redrawn_lsoas_are_shared_by_the_2021_areas_populations_and_recorded():
+    """CHGIND X: E01000005 overlaps E01100001 and E01100010; shared like a split, weight_basis says so, and the
+    district of each 2021 area it reaches gets a known gap."""
+    redrawn = pd.DataFrame(
+        {"lsoa11_code": ["E01000005", "E01000005"], "lsoa21_code": ["E01100001", "E01100010"], "change": ["X", "X"]}
     )
-    with pytest.raises(DataValidationError, match="CHGIND"):
-        split_weights(bad, DENOMINATORS)
+    den = pd.concat(
+        [
+            DENOMINATORS,
+            pd.DataFrame(
+                {"lsoa21_code": ["E01100010"], "population": [900.0], "children_0_15": [300.0], "older_60_plus": [0.0]}
+            ),
+        ]
+    )
+    w = split_weights(pd.concat([MAPPING, redrawn], ignore_index=True), den)
+    x = w[w["lsoa11_code"] == "E01000005"].set_index(["lsoa21_code", "age_group"])
+    # 0-15: 100 (E01100001) to 300 (E01100010); 60+: 50 to 0; 16-59: 150 to 600
+    assert x.loc[("E01100001", "0-15"), "weight"] == 0.25 and x.loc[("E01100010", "0-15"), "weight"] == 0.75
+    assert x.loc[("E01100001", "60+"), "weight"] == 1.0 and x.loc[("E01100010", "60+"), "weight"] == 0.0
+    assert x.loc[("E01100001", "16-59"), "weight"] == 0.2
+    assert (x["weight_basis"] == REDRAWN_BASIS).all()
+    assert w.groupby(["lsoa11_code", "age_group"])["weight"].sum().eq(1.0).all()
+    lad21 = pd.Series({"E01100001": "E07000129", "E01100010": "E07000130", "E01000001": "E07000129"})
+    gaps = redrawn_gaps(w, lad21)
+    assert list(gaps["area_code"]) == ["E07000129", "E07000130"]
+    assert gaps["reason"].str.startswith("one of its small areas (LSOA 2021) was redrawn").all()
+
+
+def _sape_with_older_codes(path, rows):
+    cols = ["LSOA Code", "LA Code (2018 boundaries)", "LA Code (2021 boundaries)"]
+    pd.DataFrame(rows, columns=cols).to_csv(path, index=False)
+
+
+def test_a_district_redrawn_through_an_lsoa_is_checked_on_its_total_and_recorded(tmp_path):
+    """E01000003 moved from E07000130 to E07000129 (both current codes): those two districts are best fits;
+    E01000009's old code is retired (a merger, whole LSOAs), so not a redrawn boundary."""
+    f = tmp_path / "sape.csv"
+    _sape_with_older_codes(
+        f,
+        [
+            ["E01000001", "E07000129", "E07000129"],
+            ["E01000003", "E07000130", "E07000129"],
+            ["E01000004", "E07000130", "E07000130"],
+            ["E01000009", "E07000036", "E07000130"],
+        ],
+    )
+    current = {"E07000129", "E07000130"}
+    moved = moved_lsoas(f, SAPE[2020], current)
+    assert moved.to_dict("records") == [{"lsoa11_code": "E01000003", "older": "E07000130", "newer": "E07000129"}]
+    ages = pd.DataFrame({"lsoa11_code": ["E01000001", "E01000003", "E01000004"], "population": [500, 40, 300]})
+    idx = pd.MultiIndex.from_tuples([("E07000129", 0), ("E07000130", 0)], names=["lad_code", "age"])
+    sums = pd.Series([540, 300], index=idx)
+    published = pd.Series([510, 330], index=idx)  # the boundary cuts E01000003: 30 of its 40 people are in E07000130
+    gaps = best_fit_gaps(sums, published, moved, ages, f)
+    assert list(gaps["area_code"]) == ["E07000129", "E07000130"]
+    assert "30 people (5.9%) more than ONS's estimate" in gaps["reason"][0]
+    assert "30 people (9.1%) fewer" in gaps["reason"][1]
+    with pytest.raises(DataValidationError, match="by \\+50, more than the 5 people of the LSOAs") as e:
+        best_fit_gaps(sums, pd.Series([490, 350], index=idx), moved, ages.assign(population=[500, 5, 300]), f)
+    assert e.value.area == "E07000129"
 
 
 # ----------------------------------------------------------------- processed data (mirror)

@@ -213,8 +213,10 @@ def complete(
 
     ``areas`` names the codes that must be complete ("ics_lads": the ICS's districts/UAs and England;
     "ics_utlas": its upper-tier authorities and England; "ics_all": both). ``known_gaps`` gives
-    (area code, "*" for any area of the ICS or :data:`PARTIAL_DISTRICTS`, series or "", reason) of figures the source does not
-    publish: such rows pass, and :func:`known_gaps` records them in ``quality/known_gaps``.
+    (area code, series or "", reason) of figures the source does not publish; the area code may be "*"
+    (any area of the ICS), :data:`PARTIAL_DISTRICTS` or :data:`WHOLLY_BLANK` (an area every figure of
+    whose series is blank: a figure blank in some rows only still fails). Such rows pass, and
+    :func:`known_gaps` records them in ``quality/known_gaps``.
     """
 
     def one(col: str) -> pa.Check:
@@ -222,7 +224,7 @@ def complete(
             if area_column not in d or col not in d:
                 return _ok(d)
             missing = _missing_in_ics(d, col, areas, area_column)
-            for _, hit in _known(d, missing, area_column, known_gaps):
+            for _, hit in _known(d, missing, area_column, known_gaps, col):
                 missing &= ~hit
             return ~missing
 
@@ -256,18 +258,34 @@ def _missing_in_ics(d: pd.DataFrame, col: str, areas: str, area_column: str) -> 
 PARTIAL_DISTRICTS = "partial districts"
 
 
+#: a known gap's area code meaning "any area of the ICS whose every figure of the series is blank in the source":
+#: the publisher does not publish for the area (e.g. too few deaths); a figure blank in some rows only is an error
+WHOLLY_BLANK = "areas left wholly blank"
+
+
+def _wholly_blank(d: pd.DataFrame, missing: pd.Series, area_column: str, col: str) -> pd.Series:
+    """Rows of an area (within a series, when the frame has one) whose every ``col`` value is blank."""
+    keys = [d[area_column]] + ([d["series"]] if "series" in d else [])
+    blank = d[col].isna().groupby(keys).transform("all")
+    return missing & blank.astype(bool)
+
+
 def _partial_districts() -> set[str]:
     from llr_analysis.places import load_places
 
     return set(load_places().partial_district_codes)
 
 
-def _known(d: pd.DataFrame, missing: pd.Series, area_column: str, gaps) -> list[tuple[tuple[str, str, str], pd.Series]]:
+def _known(
+    d: pd.DataFrame, missing: pd.Series, area_column: str, gaps, col: str
+) -> list[tuple[tuple[str, str, str], pd.Series]]:
     out = []
     for gap in gaps:
         code, series, _ = gap
         if code == "*":
             hit = missing.copy()
+        elif code == WHOLLY_BLANK:
+            hit = _wholly_blank(d, missing, area_column, col)
         elif code == PARTIAL_DISTRICTS:
             hit = missing & d[area_column].isin(_partial_districts())
         else:
@@ -291,7 +309,7 @@ def known_gaps(table: str, df: pd.DataFrame, schema: pa.DataFrameSchema | None =
         if meta.get("kind") != "complete" or meta["area_column"] not in df or meta["column"] not in df:
             continue
         missing = _missing_in_ics(df, meta["column"], meta["areas"], meta["area_column"])
-        for (_, series, reason), hit in _known(df, missing, meta["area_column"], meta["known_gaps"]):
+        for (_, series, reason), hit in _known(df, missing, meta["area_column"], meta["known_gaps"], meta["column"]):
             for area, n in df.loc[hit, meta["area_column"]].value_counts().sort_index().items():
                 rows.append(
                     {
@@ -462,6 +480,11 @@ def check_tables(tables: dict[str, pd.DataFrame], default_file: str) -> pd.DataF
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=GAP_COLUMNS)
 
 
+#: the share of England's areas a file must cover for a few missing ones to be the publisher's gaps, not a
+#: truncated file (:func:`require_areas`)
+NEARLY_ALL = 0.95
+
+
 def require_areas(
     df: pd.DataFrame,
     codes: list[str],
@@ -471,14 +494,36 @@ def require_areas(
     current: set[str] | None = None,
     gaps: list[dict] | None = None,
     table: str = "",
+    england: set[str] | None = None,
 ) -> None:
     """Every area of ``codes`` has rows, else an error naming the file, the column and the areas.
 
     With ``current`` (today's district and county codes) and ``gaps``: a file of an older vintage (it holds
     district or county codes retired since) that lacks an area whose code is newer is not an error; the
     gap is appended to ``gaps`` (dataset and vintage lack the area), and the page has no figure for it.
+
+    With ``england`` (every area of England of the kind ``codes`` lists) and ``gaps``: a file covering at
+    least :data:`NEARLY_ALL` of them that lacks a few areas (never England itself) does not publish for
+    those areas; each is appended to ``gaps``. A file covering fewer is truncated or of another
+    geography: an error, as before.
     """
     missing = sorted(set(codes) - set(df["area_code"]))
+    if missing and england and gaps is not None:
+        covered = len(england & set(df["area_code"])) / len(england)
+        unpublished = [c for c in missing if c in england] if covered >= NEARLY_ALL else []
+        for code in unpublished:
+            gaps.append(
+                {
+                    "table": table,
+                    "area_code": code,
+                    "column": "value",
+                    "series": "",
+                    "rows": 0,
+                    "reason": f"{Path(str(file)).name} has no rows for this area, though it covers "
+                    f"{covered:.0%} of England's areas of this kind",
+                }
+            )
+        missing = [c for c in missing if c not in unpublished]
     if missing and current is not None and gaps is not None:
         retired = sorted(
             {c for c in df["area_code"].astype(str) if re.match(r"^E(0[6-9]|10)\d{6}$", c) and c not in current}
