@@ -53,6 +53,47 @@ def test_health_index_sentence():
     )
 
 
+def test_health_index_sentence_for_a_place_without_a_row_says_so():
+    hi = pd.DataFrame(
+        {
+            "series": ["place", "median"],
+            "area_code": ["E06000052", ""],
+            "year": [2018, 2018],
+            "value": [82.26, 79.0],
+            "rank": [12, None],
+            "rank_text": ["12th of 149 (1 = highest)", ""],
+        }
+    )
+    assert scr_text.health_index_sentence(hi, "E06000053", "Isles of Scilly") == (
+        "The ONS Health Index has no cancer screening composite for Isles of Scilly: its inputs have no row for "
+        "the area (see the known gaps on the Methods page)."
+    )
+
+
+def test_health_index_gaps_name_the_places_and_years_without_a_row():
+    from llr_analysis.process.cancer_screening import health_index_gaps
+
+    hi = pd.DataFrame(
+        {
+            "year": [2015, 2016, 2017, 2018, 2015, 2016, 2015, 2016, 2017, 2018],
+            "area_code": ["E06000052"] * 4 + ["E06000053"] * 2 + ["E06000001"] * 4,
+        }
+    )
+    gaps = health_index_gaps(hi, ["E06000052", "E06000053", "E06000099"])
+    assert gaps[["area_code", "reason"]].to_dict("records") == [
+        {
+            "area_code": "E06000053",
+            "reason": "the ONS Health Index (beta) inputs have no row for this area in 2017 to 2018 (they hold 2 "
+            "upper-tier authorities of England, on the boundaries of their time)",
+        },
+        {
+            "area_code": "E06000099",
+            "reason": "the ONS Health Index (beta) inputs have no row for this area in 2015 to 2018 (they hold 2 "
+            "upper-tier authorities of England, on the boundaries of their time)",
+        },
+    ]
+
+
 def test_old_figures_are_marked_as_older_data():
     from datetime import date
 

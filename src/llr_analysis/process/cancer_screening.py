@@ -449,4 +449,37 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
         "cancer_screening/practices": lookup,
         "cancer_screening/area_coverage": area,
         "cancer_screening/health_index": hi,
+        "quality/known_gaps_cancer_screening": health_index_gaps(hi, [p.code for p in load_places().places.values()]),
     }
+
+
+def health_index_gaps(hi: pd.DataFrame, place_codes: list[str]) -> pd.DataFrame:
+    """A known gap for each place with no row in a year of the ONS Health Index inputs (they hold the upper-tier
+    authorities of their time, with the smallest joined to a neighbour: no row for such an area, or for an
+    authority made since)."""
+    rows = []
+    for code in place_codes:
+        years = sorted(set(hi["year"]) - set(hi.loc[hi["area_code"] == code, "year"]))
+        if years:
+            held = int(hi.loc[hi["year"] == years[-1], "area_code"].nunique())
+            rows.append(
+                {
+                    "table": "cancer_screening/health_index",
+                    "area_code": code,
+                    "column": "value",
+                    "series": "",
+                    "rows": 0,
+                    "reason": f"the ONS Health Index (beta) inputs have no row for this area in {_years(years)} (they "
+                    f"hold {held} upper-tier authorities of England, on the boundaries of their time)",
+                }
+            )
+    return pd.DataFrame(rows, columns=checks.GAP_COLUMNS)
+
+
+def _years(years: list[int]) -> str:
+    """Years in words: "2018", "2015 to 2018", or "2015, 2017"."""
+    if len(years) == 1:
+        return str(years[0])
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]} to {years[-1]}"
+    return ", ".join(map(str, years))

@@ -180,10 +180,17 @@ def availability_sentence(avail: pd.DataFrame) -> str:
 
 
 def health_index_sentence(hi: pd.DataFrame, place_code: str, place_name: str) -> str:
-    """The place's composite in the first and latest year, with its rank, against England's median."""
+    """The place's composite in the first and latest year, with its rank, against England's median; when the
+    Health Index has no row for the place (a known gap), that, in plain words."""
     own = hi[hi["series"] == "place"]
-    latest = own[own["year"] == own["year"].max()].set_index("area_code").loc[place_code]
-    first = own[own["year"] == own["year"].min()].set_index("area_code").loc[place_code]
+    if place_code not in set(own["area_code"]):
+        return (
+            f"The ONS Health Index has no cancer screening composite for {place_name}: its inputs have no row for "
+            "the area (see the known gaps on the Methods page)."
+        )
+    own = own[own["area_code"] == place_code]
+    latest = own.loc[own["year"].idxmax()]
+    first = own.loc[own["year"].idxmin()]
     median = hi[(hi["series"] != "place") & (hi["year"] == hi["year"].max())]["value"].iloc[0]
     rank = latest["rank_text"].replace("(1 = highest)", "upper-tier authorities, 1 = highest")
     return (
