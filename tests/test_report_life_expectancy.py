@@ -201,6 +201,38 @@ def test_rutland_sections(data):
     assert len(page.named("msoa-lowest")["frame"]) == 5
 
 
+def test_a_place_the_sources_give_no_figure_says_so_instead_of_charts(data):
+    """As for the Isles of Scilly (ONS calculates none: too few deaths): every life expectancy and healthy life
+    expectancy value of the place blank or absent. The sections say so in plain words and draw no chart of
+    England alone."""
+    import dataclasses
+
+    from llr_analysis.places import get_place
+    from llr_analysis.report.life_expectancy import text as le_text
+
+    code = get_place("rutland").code
+    le_la = data.le_la.copy()
+    le_la.loc[le_la["area_code"] == code, ["value", "lower_95", "upper_95"]] = float("nan")
+    blank = dataclasses.replace(data, le_la=le_la, hle=data.hle[data.hle["area_code"] != code])
+    page = RecordingPage()
+    for section in (le_report.trend_section, le_report.gap_section, le_report.hle_section):
+        section(page, blank, "rutland", "birth")
+    le_report.poor_health_section(page, blank, "rutland")
+    assert [n for _, n, _ in page.outputs if n] == []
+    assert page.texts("markdown") == [
+        le_text.no_figure_text(what, "Rutland")
+        for what in (
+            "life expectancy at birth",
+            "gap to England in life expectancy at birth",
+            "healthy life expectancy",
+            "figure for the years lived in and not in good health",
+        )
+    ]
+    assert le_text.place_summary_text(blank, "rutland").startswith(
+        "**In summary.** The sources used give no life expectancy at birth for Rutland, so none is shown here"
+    )
+
+
 def test_trend_chart_highlights_the_place_against_grey_districts(data):
     from llr_analysis.report import colours
     from llr_analysis.report.life_expectancy.charts import DISTRICT_GREY, DISTRICTS_LABEL, line_chart

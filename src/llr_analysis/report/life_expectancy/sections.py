@@ -38,7 +38,7 @@ from llr_analysis.report.life_expectancy.charts import (
     poor_health_chart,
     series_break_display,
 )
-from llr_analysis.report.life_expectancy.text import hle_agreement_text, hle_text, msoa_text, sii_text
+from llr_analysis.report.life_expectancy.text import hle_agreement_text, hle_text, msoa_text, no_figure_text, sii_text
 from llr_analysis.report.page import Page, tidy_download
 
 # ------------------------------------------------------------------------------ page sections
@@ -104,10 +104,21 @@ def caveat_notes(place: str, measure: str, trend: pd.DataFrame) -> list[str]:
     return notes
 
 
+def _none_here(page: Page, df: pd.DataFrame, what: str, place: str) -> bool:
+    """True (and says so on the page) when ``df`` has no value for the place or its districts: the sources give
+    none (a recorded known gap), so a chart would show England alone."""
+    if df.loc[df["role"].isin(["place", "district"]), "value"].notna().any():
+        return False
+    page.markdown(no_figure_text(what, get_place(place).name))
+    return True
+
+
 def trend_section(page: Page, data: LifeExpectancyData, place: str, measure: str) -> None:
     """Life expectancy over time by sex, both series."""
     measure = check_measure(measure)
     trend = le_series(data.le_la, place, measure)
+    if _none_here(page, trend, MEASURES[measure], place):
+        return
     periods = sorted(trend["period"].unique(), key=lambda p: int(p[:4]))
     page.chart(
         line_chart(trend, "value", f"{_label(measure)} (years)", get_place(place).name, LE_SERIES),
@@ -127,6 +138,8 @@ def gap_section(page: Page, data: LifeExpectancyData, place: str, measure: str) 
     """The gap to England over time (chart) and the latest value of every area of the ICS (table)."""
     measure = check_measure(measure)
     trend = le_series(data.le_la, place, measure)
+    if _none_here(page, trend, f"gap to England in {MEASURES[measure]}", place):
+        return
     gaps, label, name = gap_to_england(trend), MEASURES[measure], get_place(place).name
     districts = " and its districts" if (trend["role"] == "district").any() else ""
     page.chart(
@@ -183,6 +196,9 @@ def hle_section(page: Page, data: LifeExpectancyData, place: str, measure: str =
     """Healthy life expectancy: the latest figures, how the sources agree, and the trend chart."""
     trend = le_series(data.le_la, place, measure)
     name, hle = get_place(place).name, hle_series(data.hle, place)
+    if hle.loc[hle["area_code"] == get_place(place).code, "value"].isna().all():
+        page.markdown(no_figure_text("healthy life expectancy", name))
+        return
     page.markdown(hle_text(data, place))
     agreement = hle_agreement_text(le.hle_fingertips_agreement(data.hle, place), place)
     if agreement:
@@ -211,6 +227,9 @@ def hle_section(page: Page, data: LifeExpectancyData, place: str, measure: str =
 def poor_health_section(page: Page, data: LifeExpectancyData, place: str) -> None:
     """Years in and not in good health: the latest period (chart) and every period (table)."""
     name, ph = get_place(place).name, poor_health_years(data.hle, data.le_la, place)
+    if not (ph["area_code"] == get_place(place).code).any():
+        page.markdown(no_figure_text("figure for the years lived in and not in good health", name))
+        return
     latest, indicator = le.latest_poor_health(ph, place), "Years of life not in good health (LE minus HLE)"
     page.chart(
         poor_health_chart(latest, name),

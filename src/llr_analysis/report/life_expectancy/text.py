@@ -93,13 +93,24 @@ def _were(n: int) -> str:
     return f"{n} {'was' if n == 1 else 'were'}"
 
 
+def no_figure_text(what: str, name: str) -> str:
+    """A section's words when the sources give the place no figure at all (a recorded known gap)."""
+    return (
+        f"The sources used give no {what} for {name}, so none is shown here; the known gaps note above and the "
+        "Methods page say why."
+    )
+
+
 def place_summary_text(data: LifeExpectancyData, place: str, measure: str = "birth") -> str:
-    """Latest life expectancy of the place (or its districts, where the place has no figure) against England."""
+    """Latest life expectancy of the place (or its districts, where the place has no figure) against England;
+    when neither has one, that, in plain words."""
     measure = check_measure(measure)
     p = get_place(place)
     df = gap_to_england(le_series(data.le_la, place, measure))
     latest = latest_values(df)
     label = MEASURES[measure]
+    if not latest["role"].isin(["place", "district"]).any():
+        return f"**In summary.** {no_figure_text(label, p.name)}"
     own = latest[latest["area_code"] == p.code]
     newest_series = max((s for s in LE_SERIES if s in set(latest["series"])), key=LE_SERIES.index)
     newest = latest[latest["series"] == newest_series]
