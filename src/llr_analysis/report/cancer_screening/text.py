@@ -188,9 +188,8 @@ def health_index_sentence(hi: pd.DataFrame, place_code: str, place_name: str) ->
             f"The ONS Health Index has no cancer screening composite for {place_name}: its inputs have no row for "
             "the area (see the known gaps on the Methods page)."
         )
-    own = own[own["area_code"] == place_code]
-    latest = own.loc[own["year"].idxmax()]
-    first = own.loc[own["year"].idxmin()]
+    own = own[own["area_code"] == place_code].sort_values("year")
+    first, latest = own.iloc[0], own.iloc[-1]
     median = hi[(hi["series"] != "place") & (hi["year"] == hi["year"].max())]["value"].iloc[0]
     rank = latest["rank_text"].replace("(1 = highest)", "upper-tier authorities, 1 = highest")
     return (
