@@ -81,7 +81,7 @@ def gap_lines(gaps: pd.DataFrame, cfg: PlacesConfig, topic: str | None = None, p
 
 def gap_summary(gaps: pd.DataFrame, cfg: PlacesConfig, place: str, topic: str | None = None) -> list[str]:
     """What ``place``'s topic page lacks, once per figure in the order of :func:`gap_lines`: the figure's words,
-    followed by the areas concerned when they are not the place alone (``"... (for Blaby and Melton)"``)."""
+    followed by the areas concerned when they are not the place alone (``"... (for district A and district B)"``)."""
     p = cfg.places[place]
     figures: dict[str, list[str]] = {}
     for _, item in _figure_gaps(gaps, cfg, topic, place):
@@ -136,8 +136,8 @@ def _figure_gaps(
         group = _in_group_order(table, group)
         columns, reasons = [str(c) for c in group["column"]], [str(r) for r in group["reason"]]
         if table in GROUPS and len(columns) > 1:
-            what, words = GROUPS[table]
-            figure = f"{what} ({_join([words.get(c, c) for c in columns])})"
+            what, parts = GROUPS[table]
+            figure = f"{what} ({_join([parts.get(c, c) for c in columns])})"
             item(code, figure, what, True).add(rows, _group_reason(reasons))
         else:
             for c, r in zip(columns, reasons, strict=True):
