@@ -56,6 +56,15 @@ def test_two_gaps_of_one_figure_for_one_area_are_one_summary_item_and_one_line()
     assert gap_lines(same, cfg, place=place) == [
         f"{name}: the slope index of inequality in life expectancy is missing (28 values), because no value published."
     ]
+    # two reasons within one dataset (two of its columns): no count of datasets
+    one = gaps(
+        (SII, code, "value", "extract_a", 16, "no value published"),
+        (SII, code, "lower_ci", "extract_a", 4, "no interval published"),
+    )
+    assert gap_lines(one, cfg, place=place) == [
+        f"{name}: the slope index of inequality in life expectancy is missing: 4 values, because no interval "
+        "published; 16 values, because no value published."
+    ]
 
 
 def test_the_summary_names_each_figure_once_in_order_and_the_districts_concerned():

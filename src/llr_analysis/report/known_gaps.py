@@ -94,13 +94,15 @@ def gap_summary(gaps: pd.DataFrame, cfg: PlacesConfig, place: str, topic: str | 
 
 class _FigureGap:
     """One figure one area lacks: its words (``summary`` without the list of columns), whether they are
-    plural, and each (rows, reason) of the datasets that lack it."""
+    plural, each (rows, reason) of the gaps recorded for it and the datasets (series) they come from."""
 
     def __init__(self, code: str, figure: str, summary: str, plural: bool):
         self.code, self.figure, self.summary, self.plural = code, figure, summary, plural
         self.causes: list[tuple[int, str]] = []
+        self.series: set[str] = set()
 
-    def add(self, rows: int, reason: str) -> None:
+    def add(self, rows: int, reason: str, series: str) -> None:
+        self.series.add(series)
         reason = reason.strip().rstrip(".")
         for i, (n, r) in enumerate(self.causes):
             if r == reason:  # the same reason in another dataset: said once, the values added up
@@ -138,11 +140,11 @@ def _figure_gaps(
         if table in GROUPS and len(columns) > 1:
             what, parts = GROUPS[table]
             figure = f"{what} ({_join([parts.get(c, c) for c in columns])})"
-            item(code, figure, what, True).add(rows, _group_reason(reasons))
+            item(code, figure, what, True).add(rows, _group_reason(reasons), str(key[2]))
         else:
             for c, r in zip(columns, reasons, strict=True):
                 words = figure_words(table, c)
-                item(code, words, words, False).add(rows, r)
+                item(code, words, words, False).add(rows, r, str(key[2]))
     return [(names, it) for it in items.values()]
 
 
@@ -161,7 +163,8 @@ def _figure_line(names: dict[str, str], item: _FigureGap) -> str:
     parts = [
         (f"{_values(rows, item.plural)}, because " if rows > 0 else "because ") + reason for rows, reason in item.causes
     ]
-    return f"{head} in {len(parts)} datasets: " + "; ".join(parts) + "."
+    datasets = f" in {len(item.series)} datasets" if len(item.series) > 1 else ""
+    return f"{head}{datasets}: " + "; ".join(parts) + "."
 
 
 #: Figures recorded one column at a time that read better as one line per area: table -> (what they
