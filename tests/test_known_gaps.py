@@ -39,11 +39,17 @@ def llr_places(monkeypatch):
 
 
 def test_the_recorded_sii_gaps_are_rutlands_in_plain_words():
+    """Two extracts lacking one figure for one area: one line, each extract's count and reason once."""
     assert gap_lines(RUTLAND_SII, load_places()) == [
+        "Rutland: the slope index of inequality in life expectancy is missing in 2 datasets: 16 values, because OHID "
+        "Fingertips 92901 publishes no slope index of inequality for this area (the value is blank in the extract); "
+        "12 values, because OHID Fingertips 92901 (2020 extract) publishes no slope index of inequality for this area "
+        "(the value is blank)."
+    ]
+    # one extract alone: its count in brackets
+    assert gap_lines(RUTLAND_SII.iloc[1:], load_places()) == [
         "Rutland: the slope index of inequality in life expectancy is missing (16 values), because OHID "
-        "Fingertips 92901 publishes no slope index of inequality for this area (the value is blank in the extract).",
-        "Rutland: the slope index of inequality in life expectancy is missing (12 values), because OHID "
-        "Fingertips 92901 (2020 extract) publishes no slope index of inequality for this area (the value is blank).",
+        "Fingertips 92901 publishes no slope index of inequality for this area (the value is blank in the extract)."
     ]
 
 
@@ -82,12 +88,12 @@ def test_lines_follow_the_places_file_and_keep_only_the_topic_and_place_asked_fo
         ignore_index=True,
     )
     lines = gap_lines(both, cfg)
-    assert [line.split(":")[0] for line in lines] == ["Leicestershire", "Rutland", "Rutland"]
+    assert [line.split(":")[0] for line in lines] == ["Leicestershire", "Rutland"]
     assert lines[0] == (
         "Leicestershire: the IoD2025 population aged 0 to 15 of its small areas is missing (301 values), because "
         "File_7_IoD2025.xlsx has no 'Dependent Children aged 0-15: mid 2022' for 301 of the place's LSOAs."
     )
-    assert len(gap_lines(both, cfg, topic="life_expectancy", place="rutland")) == 2
+    assert len(gap_lines(both, cfg, topic="life_expectancy", place="rutland")) == 1
     assert gap_lines(both, cfg, topic="deprivation", place="rutland") == []
     assert gap_lines(both, cfg, topic="life_expectancy", place="leicester") == []
     assert gap_lines(both, cfg, topic="deprivation", place="leicestershire") == lines[:1]
@@ -119,11 +125,21 @@ def test_the_note_is_an_escaped_callout_linking_the_methods_part(tmp_path, monke
     known_gaps_note(page_mod.Page("life_expectancy", "rutland"), pd.concat([RUTLAND_SII, evil]), "rutland")
     (shown,) = displayed
     text = shown.data
-    assert text.startswith("::: {.callout-note}\n")
-    assert "<p>Some figures of this page cannot be made for Rutland from the open data used:</p>" in text
-    assert "<li>Rutland: the slope index of inequality in life expectancy is missing (16 values), because" in text
-    assert "missing (1 value), because &lt;b&gt;blank&lt;/b&gt; &amp; gone.</li>" in text
-    assert '<a href="../methods.html#known-gaps">Methods, known gaps by area</a>' in text
+    assert text.startswith("::: {.callout-note}\n## Missing figures\n")
+    # visible: one sentence naming the figure once (three gaps of it), and the link to the Methods part
+    summary, details = text.split("<details", 1)
+    assert (
+        '<p class="known-gaps-summary">Some figures on this page cannot be made for Rutland from the open data '
+        "used: the slope index of inequality in life expectancy. See "
+        '<a href="../methods.html#known-gaps">every known gap, by area (Methods)</a>.</p>'
+    ) in summary
+    assert "<li>" not in summary
+    # folded away: one line for the figure, each dataset's count and reason once, escaped
+    assert details.count("<li>") == 1
+    assert (
+        "<li>Rutland: the slope index of inequality in life expectancy is missing in 3 datasets: 1 value, " in details
+    )
+    assert "because &lt;b&gt;blank&lt;/b&gt; &amp; gone; 16 values, because OHID Fingertips 92901 publishes" in details
     # no gap for the place or the topic: nothing shown
     known_gaps_note(page_mod.Page("life_expectancy", "leicester"), RUTLAND_SII, "leicester")
     known_gaps_note(page_mod.Page("population", "rutland"), RUTLAND_SII, "rutland")
@@ -140,11 +156,11 @@ def test_the_methods_part_lists_every_gap_or_says_there_is_none():
     assert known_gaps_text(RUTLAND_SII) == (
         "Processing recorded these known gaps for the areas of Leicester, Leicestershire and Rutland: figures that "
         "the open data used here does not give for an area. The build goes on without them, and the topic page of "
-        "the place concerned says so near its top:\n\n"
-        "- Rutland: the slope index of inequality in life expectancy is missing (16 values), because OHID "
-        "Fingertips 92901 publishes no slope index of inequality for this area (the value is blank in the extract).\n"
-        "- Rutland: the slope index of inequality in life expectancy is missing (12 values), because OHID "
-        "Fingertips 92901 (2020 extract) publishes no slope index of inequality for this area (the value is blank)."
+        "the place concerned says so under its summary:\n\n"
+        "- Rutland: the slope index of inequality in life expectancy is missing in 2 datasets: 16 values, because "
+        "OHID Fingertips 92901 publishes no slope index of inequality for this area (the value is blank in the "
+        "extract); 12 values, because OHID Fingertips 92901 (2020 extract) publishes no slope index of inequality "
+        "for this area (the value is blank)."
     )
     escaped = known_gaps_text(gaps(("population/lad_totals", "E07000129", "persons", "", 1, "a *starred* [file]")))
     assert escaped.endswith(

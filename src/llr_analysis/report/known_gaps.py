@@ -2,9 +2,9 @@
 
 Processing records them (``quality/known_gaps_<step>``: table, area_code, column, series, rows, reason;
 see :func:`llr_analysis.process.checks.complete` and :func:`~llr_analysis.process.checks.require_areas`)
-instead of failing the build. :func:`gap_lines` words them, one line per gap, naming the area from the
-places file; :func:`known_gaps_note` shows those of one place's topic page near its top, and the Methods
-page lists them all (:mod:`llr_analysis.website.config_text`). Pure: the table comes from
+instead of failing the build. :func:`gap_lines` words them, one line per area and figure, naming the area from
+the places file; :func:`known_gaps_note` shows those of one place's topic page under its summary (one
+sentence naming the figures, the lines folded away), and the Methods page lists them all (:mod:`llr_analysis.website.config_text`). Pure: the table comes from
 :func:`llr_analysis.analysis.localities.load.load_known_gaps`.
 """
 
@@ -37,6 +37,9 @@ FIGURES: dict[tuple[str, str] | str, str] = {
 #: The Methods page's part listing every known gap (its heading's id).
 METHODS_ANCHOR = "known-gaps"
 
+#: The title of the note on a topic page.
+NOTE_TITLE = "Missing figures"
+
 
 def figure_words(table: str, column: str) -> str:
     """What the gap lacks, in words (the table and column when no words are given for them)."""
@@ -64,19 +67,54 @@ def place_area_codes(cfg: PlacesConfig, place: str) -> set[str]:
     return {p.code, *p.districts}
 
 
-def gap_line(area: str, figure: str, rows: int, reason: str) -> str:
-    """One gap in plain words: the area, what is missing (how many values, when some rows are blank) and why."""
-    count = f" ({rows:,} {'value' if rows == 1 else 'values'})" if rows > 0 else ""
-    return f"{area}: the {figure} is missing{count}, because {reason.strip().rstrip('.')}."
-
-
 def gap_lines(gaps: pd.DataFrame, cfg: PlacesConfig, topic: str | None = None, place: str | None = None) -> list[str]:
-    """The recorded gaps in plain words, one line each, by area (in the places file's order).
+    """The recorded gaps in plain words, one line per area and figure, by area (in the places file's order).
 
     ``topic`` keeps the gaps of that topic's tables; ``place`` those of the place and its districts.
     Processing records gaps of the configured areas only (:func:`~llr_analysis.process.checks.complete`),
     so a code the places file does not name is from tables processed for another places file: left out.
+    One figure an area lacks in several datasets (e.g. two extracts of one indicator) is one line giving
+    each dataset's count and reason once.
     """
+    return [_figure_line(names, item) for names, item in _figure_gaps(gaps, cfg, topic, place)]
+
+
+def gap_summary(gaps: pd.DataFrame, cfg: PlacesConfig, place: str, topic: str | None = None) -> list[str]:
+    """What ``place``'s topic page lacks, once per figure in the order of :func:`gap_lines`: the figure's words,
+    followed by the areas concerned when they are not the place alone (``"... (for district A and district B)"``)."""
+    p = cfg.places[place]
+    figures: dict[str, list[str]] = {}
+    for _, item in _figure_gaps(gaps, cfg, topic, place):
+        areas = figures.setdefault(item.summary, [])
+        name = p.name if item.code == p.code else p.districts.get(item.code, item.code)
+        if name not in areas:
+            areas.append(name)
+    return [figure if areas == [p.name] else f"{figure} (for {_join(areas)})" for figure, areas in figures.items()]
+
+
+class _FigureGap:
+    """One figure one area lacks: its words (``summary`` without the list of columns), whether they are
+    plural, each (rows, reason) of the gaps recorded for it and the datasets (series) they come from."""
+
+    def __init__(self, code: str, figure: str, summary: str, plural: bool):
+        self.code, self.figure, self.summary, self.plural = code, figure, summary, plural
+        self.causes: list[tuple[int, str]] = []
+        self.series: set[str] = set()
+
+    def add(self, rows: int, reason: str, series: str) -> None:
+        self.series.add(series)
+        reason = reason.strip().rstrip(".")
+        for i, (n, r) in enumerate(self.causes):
+            if r == reason:  # the same reason in another dataset: said once, the values added up
+                self.causes[i] = (n + rows, r)
+                return
+        self.causes.append((rows, reason))
+
+
+def _figure_gaps(
+    gaps: pd.DataFrame, cfg: PlacesConfig, topic: str | None, place: str | None
+) -> list[tuple[dict[str, str], _FigureGap]]:
+    """The gaps kept (see :func:`gap_lines`) as one :class:`_FigureGap` per area and figure, in order."""
     if gaps is None or gaps.empty:
         return []
     names = area_names(cfg)
@@ -88,20 +126,45 @@ def gap_lines(gaps: pd.DataFrame, cfg: PlacesConfig, topic: str | None = None, p
         g = g[g["area_code"].isin(place_area_codes(cfg, place))]
     g = g[g["area_code"].isin(names)]
     g = g.assign(_order=g["area_code"].map(order)).sort_values(["_order", "table", "column", "series"], kind="stable")
-    lines = []
-    # one line per gap; several columns of a table in GROUPS lacking for one reason (bar a header) make one line
+    items: dict[tuple[str, str], _FigureGap] = {}
+
+    def item(code: str, figure: str, summary: str, plural: bool) -> _FigureGap:
+        return items.setdefault((code, figure), _FigureGap(code, figure, summary, plural))
+
+    # several columns of a table in GROUPS lacking for one reason (bar a header) make one figure
     keys = ["area_code", "table", "series", "rows", g["reason"].map(_reason_pattern)]
     for key, group in g.groupby(keys, sort=False):
         code, table, rows = str(key[0]), str(key[1]), int(group["rows"].to_numpy()[0])
         group = _in_group_order(table, group)
         columns, reasons = [str(c) for c in group["column"]], [str(r) for r in group["reason"]]
         if table in GROUPS and len(columns) > 1:
-            lines.append(_group_line(names[code], table, columns, rows, reasons))
+            what, parts = GROUPS[table]
+            figure = f"{what} ({_join([parts.get(c, c) for c in columns])})"
+            item(code, figure, what, True).add(rows, _group_reason(reasons), str(key[2]))
         else:
-            lines += [
-                gap_line(names[code], figure_words(table, c), rows, r) for c, r in zip(columns, reasons, strict=True)
-            ]
-    return lines
+            for c, r in zip(columns, reasons, strict=True):
+                words = figure_words(table, c)
+                item(code, words, words, False).add(rows, r, str(key[2]))
+    return [(names, it) for it in items.values()]
+
+
+def _values(rows: int, each: bool = False) -> str:
+    return f"{rows:,} {'value' if rows == 1 else 'values'}{' each' if each else ''}"
+
+
+def _figure_line(names: dict[str, str], item: _FigureGap) -> str:
+    """One figure an area lacks, in words: how many values (when some rows are blank) and why, per dataset."""
+    verb = "are" if item.plural else "is"
+    head = f"{names[item.code]}: the {item.figure} {verb} missing"
+    if len(item.causes) == 1:
+        rows, reason = item.causes[0]
+        count = f" ({_values(rows, item.plural)})" if rows > 0 else ""
+        return f"{head}{count}, because {reason}."
+    parts = [
+        (f"{_values(rows, item.plural)}, because " if rows > 0 else "because ") + reason for rows, reason in item.causes
+    ]
+    datasets = f" in {len(item.series)} datasets" if len(item.series) > 1 else ""
+    return f"{head}{datasets}: " + "; ".join(parts) + "."
 
 
 #: Figures recorded one column at a time that read better as one line per area: table -> (what they
@@ -138,28 +201,30 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _group_line(area: str, table: str, columns: list[str], rows: int, reasons: list[str]) -> str:
-    """One line for several figures of one table an area lacks for the same reason (bar the header named)."""
-    what, words = GROUPS[table]
-    parts = _join([words.get(c, c) for c in columns])
+def _group_reason(reasons: list[str]) -> str:
+    """The reason several columns of one table lack for an area, naming every header the reasons quote."""
     headers = [m.group(0) for r in reasons if (m := _QUOTED.search(r))]
-    reason = _QUOTED.sub(_join(headers), reasons[0], count=1) if len(headers) == len(reasons) else reasons[0]
-    count = f" ({rows:,} {'value' if rows == 1 else 'values'} each)" if rows > 0 else ""
-    return f"{area}: the {what} ({parts}) are missing{count}, because {reason.strip().rstrip('.')}."
+    return _QUOTED.sub(_join(headers), reasons[0], count=1) if len(headers) == len(reasons) else reasons[0]
 
 
 def known_gaps_note(page: Page, gaps: pd.DataFrame, place: str, topic: str | None = None) -> None:
-    """Near the top of a place's topic page: the figures of this topic the data lacks for the place or
-    its districts, in plain words, with a link to every gap on the Methods page; nothing when none."""
+    """Under the summary of a place's topic page: one sentence naming the figures of this topic the data
+    lacks for the place or its districts, each once; the line per area and figure (which dataset, why)
+    folded away beneath it; a link to every gap on the Methods page. Nothing when there is none."""
     cfg = load_places()
-    lines = gap_lines(gaps, cfg, topic or page.topic, place)
-    if not lines:
+    topic = topic or page.topic
+    figures = gap_summary(gaps, cfg, place, topic)
+    if not figures:
         return
     body = render(
         "known_gaps_note.html",
-        intro=f"Some figures of this page cannot be made for {cfg.places[place].name} from the open data used:",
-        lines=lines,
+        summary=(
+            "Some figures on this page cannot be made for "
+            f"{cfg.places[place].name} from the open data used: " + _join([f"the {f}" for f in figures]) + "."
+        ),
+        lines=gap_lines(gaps, cfg, topic, place),
+        details_label="Which areas and datasets, and why",
         href=f"../methods.html#{METHODS_ANCHOR}",
-        link_text="Methods, known gaps by area",
+        link_text="every known gap, by area (Methods)",
     )
-    page.note_html(body)
+    page.note_html(body, title=NOTE_TITLE)

@@ -88,7 +88,7 @@ def known_gaps_text(gaps: pd.DataFrame) -> str:
     intro = (
         f"Processing recorded these known gaps for the areas of {cfg.ics_name}: figures that the "
         "open data used here does not give for an area. The build goes on without them, and the topic page of the "
-        "place concerned says so near its top:"
+        "place concerned says so under its summary:"
     )
     return intro + "\n\n" + "\n".join(f"- {_md(line)}" for line in lines)
 
