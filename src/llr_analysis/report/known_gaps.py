@@ -31,6 +31,10 @@ FIGURES: dict[tuple[str, str] | str, str] = {
     ("deprivation/iod_population", "older_60_plus"): "IoD2025 population aged 60 and over of its small areas",
     ("deprivation/iod_population", "working_age"): "IoD2025 working-age population of its small areas",
     ("population/lad_totals", "persons"): "Census 2021 total population",
+    ("population/lsoa11_age", "population"): "mid-2020 population on the district's own boundary",
+    ("population/lsoa21_age", "population"): "exact population of some of its small areas (LSOA 2021)",
+    "life_expectancy/msoa11": "small-area (MSOA 2011) life expectancy for 2009-13",
+    "cancer_screening/health_index": "ONS Health Index cancer screening composite",
     "cancer_screening": "screening coverage",
 }
 
@@ -161,7 +165,8 @@ def _figure_line(names: dict[str, str], item: _FigureGap) -> str:
         count = f" ({_values(rows, item.plural)})" if rows > 0 else ""
         return f"{head}{count}, because {reason}."
     parts = [
-        (f"{_values(rows, item.plural)}, because " if rows > 0 else "because ") + reason for rows, reason in item.causes
+        (f"{_values(rows, item.plural)}, because " if rows > 0 else "every value, because ") + reason
+        for rows, reason in item.causes
     ]
     datasets = f" in {len(item.series)} datasets" if len(item.series) > 1 else ""
     return f"{head}{datasets}: " + "; ".join(parts) + "."

@@ -96,8 +96,8 @@ def _were(n: int) -> str:
 def no_figure_text(what: str, name: str) -> str:
     """A section's words when the sources give the place no figure at all (a recorded known gap)."""
     return (
-        f"The sources used give no {what} for {name}, so none is shown here; the known gaps note above and the "
-        "Methods page say why."
+        f"The sources used give no {what} for {name}, so none is shown here; the note on missing figures on this "
+        "page and the Methods page say why."
     )
 
 
