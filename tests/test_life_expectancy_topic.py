@@ -27,9 +27,9 @@ from llr_analysis.process.life_expectancy import (
     parse_period,
     read_fingertips_le,
     read_gp_practice_if_present,
-    read_msoa_workbook,
     read_ons_la,
 )
+from llr_analysis.process.life_expectancy_local import read_msoa_workbook
 from llr_analysis.report.life_expectancy import text as le_text
 from llr_analysis.report.page import DOWNLOAD_COLUMNS, chart_specs
 from llr_analysis.stats import compare_by_ci_overlap

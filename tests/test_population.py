@@ -18,18 +18,20 @@ from llr_analysis.analysis.population.headlines import headlines
 from llr_analysis.analysis.population.load import PopulationData, load
 from llr_analysis.errors import DataValidationError, ParameterError
 from llr_analysis.places import load_places
-from llr_analysis.process.population import (
-    AGE_HEADERS,
+from llr_analysis.process.boundary_changes import (
     REDRAWN_BASIS,
-    SAPE,
-    YEARS,
     best_fit_gaps,
     moved_lsoas,
-    read_census_sex_totals,
-    read_single_year_of_age,
     redrawn_gaps,
     split_weights,
     to_lsoa21,
+)
+from llr_analysis.process.population import (
+    AGE_HEADERS,
+    SAPE,
+    YEARS,
+    read_census_sex_totals,
+    read_single_year_of_age,
 )
 
 # ----------------------------------------------------------------------------------- measures

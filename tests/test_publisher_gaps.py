@@ -14,7 +14,7 @@ import pytest
 from llr_analysis.errors import DataValidationError
 from llr_analysis.places import load_places
 from llr_analysis.process import checks
-from llr_analysis.process.life_expectancy import one_sex_msoa_gaps
+from llr_analysis.process.life_expectancy_local import one_sex_msoa_gaps
 
 
 @pytest.fixture(autouse=True)

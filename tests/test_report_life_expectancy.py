@@ -233,6 +233,30 @@ def test_a_place_the_sources_give_no_figure_says_so_instead_of_charts(data):
     )
 
 
+def test_a_place_without_the_latest_hle_release_shows_the_earlier_figures(data):
+    """As for Barnsley and Sheffield (no rows in ONS's February 2026 file): the text says so and points to the
+    chart of OHID's earlier figures; the years-in-poor-health section (which needs that release) says none."""
+    import dataclasses
+
+    from llr_analysis.places import get_place
+    from llr_analysis.report.life_expectancy import text as le_text
+
+    code = get_place("rutland").code
+    hle = data.hle[~((data.hle["area_code"] == code) & (data.hle["series"] == "ons_els_2026"))]
+    older = dataclasses.replace(data, hle=hle)
+    assert le_text.hle_text(older, "rutland") == (
+        "ONS's February 2026 release of healthy life expectancy has no figure for Rutland (see the note on missing "
+        "figures); the chart below shows the figures OHID published earlier, to 2016-18."
+    )
+    page = RecordingPage()
+    le_report.hle_section(page, older, "rutland", "birth")
+    le_report.poor_health_section(page, older, "rutland")
+    assert [n for _, n, _ in page.outputs if n] == ["hle-trend"]
+    assert page.texts("markdown")[-1] == le_text.no_figure_text(
+        "figure for the years lived in and not in good health", "Rutland"
+    )
+
+
 def test_trend_chart_highlights_the_place_against_grey_districts(data):
     from llr_analysis.report import colours
     from llr_analysis.report.life_expectancy.charts import DISTRICT_GREY, DISTRICTS_LABEL, line_chart

@@ -44,8 +44,8 @@ from llr_analysis.process.geography import read_boundaries, require_boundaries
 from llr_analysis.process.life_expectancy_local import (
     _header_row,
     _read_excel,
+    msoa_2009_13,
     read_gp_practice_if_present,
-    read_msoa_workbook,
 )
 from llr_analysis.validate import (
     MSOA_CODE,
@@ -460,40 +460,6 @@ def read_sii(lad_path, utla_path) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ the step
 
 
-def one_sex_msoa_gaps(llr: pd.DataFrame, file) -> list[dict]:
-    """MSOAs (2011) of the ICS that ONS's 2009-13 release gives for one sex only (it publishes no figure for
-    the other, e.g. too few people of that sex): a known gap each, under the MSOA's district. ``llr``: the
-    ICS's MSOAs merged with the release (msoa11_code, msoa11_name, lad_code, sex); an MSOA with neither sex
-    was refused before. If fewer than :data:`~llr_analysis.process.checks.NEARLY_ALL` of the MSOAs have both
-    sexes, a sheet is truncated: an error."""
-    sexes = llr.dropna(subset=["sex"]).groupby("msoa11_code")["sex"].agg(set)
-    one = sexes[sexes.map(len) == 1]
-    if len(one) > (1 - checks.NEARLY_ALL) * len(sexes):
-        raise DataValidationError(
-            file,
-            f"{len(one)} of the {len(sexes)} MSOAs of the ICS have figures for one sex only (truncated sheet?)",
-            column="MSOA Codes",
-            example=f"{one.index[0]}: only {next(iter(one.iloc[0])).lower()}s",
-        )
-    rows = llr.drop_duplicates("msoa11_code").set_index("msoa11_code")
-    gaps = []
-    for code, have in one.items():
-        name = str(rows.at[code, "msoa11_name"])
-        (other,) = {"Male", "Female"} - set(have)
-        gaps.append(
-            {
-                "table": "life_expectancy/msoa11",
-                "area_code": rows.at[code, "lad_code"],
-                "column": "le",
-                "series": "ons_msoa_2015",
-                "rows": 0,
-                "reason": f"ONS's 2009-13 small-area release has no figures for {other.lower()}s in "
-                f"{name} ({code}), only for {next(iter(have)).lower()}s",
-            }
-        )
-    return gaps
-
-
 @step(
     "life_expectancy",
     inputs=[
@@ -571,19 +537,6 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     # MSOA (2011) LE, HLE and DFLE 2009-13, the ICS only; upper-tier and England comparators.
     f_hle = raw_path("le_hle_msoa_2009_13", paths)
     f_dfle = raw_path("le_dfle_msoa_2009_13", paths)
-    m_hle, a_hle = read_msoa_workbook(f_hle, "HLE")
-    m_dfle, a_dfle = read_msoa_workbook(f_dfle, "DFLE")
-    for x, y, what in ((m_hle, m_dfle, "MSOA"), (a_hle, a_dfle, "area")):
-        both = x.merge(y[["code", "sex", "le"]], on=["code", "sex"], suffixes=("", "_dfle_table"))
-        differ = (both["le"] - both["le_dfle_table"]).abs() > 1e-6
-        if differ.any():
-            raise DataValidationError(
-                f_dfle,
-                f"{int(differ.sum())} {what} life expectancies differ from the HLE "
-                "table (the two tables should share LE)",
-                column="LE (Years)",
-                example=example_row(both, differ),
-            )
     geo11 = read_table("geography/lsoa11", paths)
     msoas = geo11.drop_duplicates("msoa11_code")[["msoa11_code", "msoa11_name", "lad_code", "lad_name", "place_id"]]
     fn = raw_path("msoa11_names", paths)
@@ -592,28 +545,11 @@ def build_life_expectancy(paths) -> dict[str, pd.DataFrame]:
     )
     msoas = msoas.merge(names, on="msoa11_code", how="left")
     msoas["msoa11_hcl_name"] = msoas["msoa11_hcl_name"].fillna(msoas["msoa11_name"])
-    msoa = (
-        m_hle.drop(columns="name")
-        .merge(m_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="outer")
-        .rename(columns={"code": "msoa11_code"})
-    )
-    llr = msoas.merge(msoa, on="msoa11_code", how="left")
-    missing = llr["le"].isna() & llr["sex"].isna()
-    if missing.any():
-        raise DataValidationError(
-            f_hle,
-            f"{int(missing.sum())} MSOAs (2011) of the ICS are missing from the MSOA sheets",
-            column="MSOA Codes",
-            example=llr.loc[missing, "msoa11_code"].iloc[0],
-        )
-    gaps += one_sex_msoa_gaps(llr, f_hle)
+    llr, areas, msoa_gaps = msoa_2009_13(f_hle, f_dfle, msoas)
+    gaps += msoa_gaps
     msoa_llr = validate(
         llr[list(MSOA_SCHEMA.columns)].sort_values(["msoa11_code", "sex"]).reset_index(drop=True), MSOA_SCHEMA, f_hle
     )
-    areas = a_hle.merge(
-        a_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="left"
-    ).rename(columns={"code": "area_code", "name": "area_name"})
-    areas = areas[areas["area_code"].str.startswith("E")].reset_index(drop=True)
     checks.require_areas(
         areas,
         utlas,

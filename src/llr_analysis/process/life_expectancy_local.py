@@ -8,8 +8,9 @@ import pandas as pd
 
 from llr_analysis.errors import DataValidationError
 from llr_analysis.places import load_places
-from llr_analysis.process.checks import checks_only, unique_rows, validate
+from llr_analysis.process.checks import NEARLY_ALL, checks_only, unique_rows, validate
 from llr_analysis.validate import (
+    example_row,
     first_bad,
     read_csv,
     select_columns,
@@ -200,3 +201,76 @@ def read_gp_practice_if_present(path) -> pd.DataFrame:
     if "Practice.Code" not in header and {"area_code", "inequality", "compared_to_England"} <= set(header):
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "object") for c in GP_COLUMNS})
     return read_gp_practice(path)[GP_COLUMNS]
+
+
+def msoa_2009_13(f_hle, f_dfle, msoas: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """ONS's 2009-13 MSOA (2011) LE, HLE and DFLE for the ICS's ``msoas`` (msoa11_code, msoa11_name, lad_code,
+    ...), and the upper-tier and England rows (area_code, area_name) of the same workbooks, with the known gaps
+    of MSOAs given for one sex only (:func:`one_sex_msoa_gaps`). The two workbooks must share LE; every MSOA of
+    the ICS must have a row."""
+    m_hle, a_hle = read_msoa_workbook(f_hle, "HLE")
+    m_dfle, a_dfle = read_msoa_workbook(f_dfle, "DFLE")
+    for x, y, what in ((m_hle, m_dfle, "MSOA"), (a_hle, a_dfle, "area")):
+        both = x.merge(y[["code", "sex", "le"]], on=["code", "sex"], suffixes=("", "_dfle_table"))
+        differ = (both["le"] - both["le_dfle_table"]).abs() > 1e-6
+        if differ.any():
+            raise DataValidationError(
+                f_dfle,
+                f"{int(differ.sum())} {what} life expectancies differ from the HLE "
+                "table (the two tables should share LE)",
+                column="LE (Years)",
+                example=example_row(both, differ),
+            )
+    msoa = (
+        m_hle.drop(columns="name")
+        .merge(m_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="outer")
+        .rename(columns={"code": "msoa11_code"})
+    )
+    llr = msoas.merge(msoa, on="msoa11_code", how="left")
+    missing = llr["le"].isna() & llr["sex"].isna()
+    if missing.any():
+        raise DataValidationError(
+            f_hle,
+            f"{int(missing.sum())} MSOAs (2011) of the ICS are missing from the MSOA sheets",
+            column="MSOA Codes",
+            example=llr.loc[missing, "msoa11_code"].iloc[0],
+        )
+    areas = a_hle.merge(
+        a_dfle[["code", "sex", "dfle", "dfle_lower_95", "dfle_upper_95"]], on=["code", "sex"], how="left"
+    ).rename(columns={"code": "area_code", "name": "area_name"})
+    areas = areas[areas["area_code"].str.startswith("E")].reset_index(drop=True)
+    return llr, areas, one_sex_msoa_gaps(llr, f_hle)
+
+
+def one_sex_msoa_gaps(llr: pd.DataFrame, file) -> list[dict]:
+    """MSOAs (2011) of the ICS that ONS's 2009-13 release gives for one sex only (it publishes no figure for
+    the other, e.g. too few people of that sex): a known gap each, under the MSOA's district. ``llr``: the
+    ICS's MSOAs merged with the release (msoa11_code, msoa11_name, lad_code, sex); an MSOA with neither sex
+    was refused before. If fewer than :data:`~llr_analysis.process.checks.NEARLY_ALL` of the MSOAs have both
+    sexes, a sheet is truncated: an error."""
+    sexes = llr.dropna(subset=["sex"]).groupby("msoa11_code")["sex"].agg(set)
+    one = sexes[sexes.map(len) == 1]
+    if len(one) > (1 - NEARLY_ALL) * len(sexes):
+        raise DataValidationError(
+            file,
+            f"{len(one)} of the {len(sexes)} MSOAs of the ICS have figures for one sex only (truncated sheet?)",
+            column="MSOA Codes",
+            example=f"{one.index[0]}: only {next(iter(one.iloc[0])).lower()}s",
+        )
+    rows = llr.drop_duplicates("msoa11_code").set_index("msoa11_code")
+    gaps = []
+    for code, have in one.items():
+        name = str(rows.at[code, "msoa11_name"])
+        (other,) = {"Male", "Female"} - set(have)
+        gaps.append(
+            {
+                "table": "life_expectancy/msoa11",
+                "area_code": rows.at[code, "lad_code"],
+                "column": "le",
+                "series": "ons_msoa_2015",
+                "rows": 0,
+                "reason": f"ONS's 2009-13 small-area release has no figures for {other.lower()}s in "
+                f"{name} ({code}), only for {next(iter(have)).lower()}s",
+            }
+        )
+    return gaps

@@ -160,7 +160,14 @@ def hle_text(data: LifeExpectancyData, place: str) -> str:
     """Latest healthy life expectancy with 95% CIs, compared with England, and years not in good health."""
     p = get_place(place)
     h = hle_series(data.hle, place)
+    earlier = h[(h["area_code"] == p.code) & h["value"].notna()]
     h = h[(h["series"] == "ons_els_2026") & (h["area_code"] == p.code)]
+    if h.empty:  # a recorded known gap: the ONS file has no rows for the place
+        last = earlier.loc[earlier["period_start"].idxmax(), "period"]
+        return (
+            f"ONS's February 2026 release of healthy life expectancy has no figure for {p.name} (see the note on "
+            f"missing figures); the chart below shows the figures OHID published earlier, to {last}."
+        )
     latest_rows = h[h["period_start"] == h["period_start"].max()]
     latest = by_key(latest_rows, "sex")
     per = latest_rows["period"].iloc[0]
