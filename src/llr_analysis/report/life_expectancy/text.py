@@ -163,7 +163,7 @@ def hle_text(data: LifeExpectancyData, place: str) -> str:
     earlier = h[(h["area_code"] == p.code) & h["value"].notna()]
     h = h[(h["series"] == "ons_els_2026") & (h["area_code"] == p.code)]
     if h.empty:  # a recorded known gap: the ONS file has no rows for the place
-        last = earlier.loc[earlier["period_start"].idxmax(), "period"]
+        last = earlier.sort_values("period_start")["period"].iloc[-1]
         return (
             f"ONS's February 2026 release of healthy life expectancy has no figure for {p.name} (see the note on "
             f"missing figures); the chart below shows the figures OHID published earlier, to {last}."
