@@ -244,9 +244,15 @@ def test_a_place_without_the_latest_hle_release_shows_the_earlier_figures(data):
     code = get_place("rutland").code
     hle = data.hle[~((data.hle["area_code"] == code) & (data.hle["series"] == "ons_els_2026"))]
     older = dataclasses.replace(data, hle=hle)
+    ft = data.hle[(data.hle["series"] == "fingertips_90362") & (data.hle["period"] == "2022-24")]
+    v = ft.set_index(["area_code", "sex"])["value"]
+    eng = "E92000001"
     assert le_text.hle_text(older, "rutland") == (
         "ONS's February 2026 release of healthy life expectancy has no figure for Rutland (see the note on missing "
-        "figures); the chart below shows the figures OHID published earlier, to 2016-18."
+        "figures). OHID's Fingertips indicator 90362, which republishes the ONS figures, gives 2022-24: "
+        f"{v[(code, 'Male')]:.1f} years for males and {v[(code, 'Female')]:.1f} for females, against "
+        f"{v[(eng, 'Male')]:.1f} and {v[(eng, 'Female')]:.1f} in England; its extract has no confidence intervals, "
+        "so no comparison with England is made. The chart below shows the figures OHID published earlier, to 2016-18."
     )
     page = RecordingPage()
     le_report.hle_section(page, older, "rutland", "birth")

@@ -27,7 +27,7 @@ from llr_analysis.analysis.life_expectancy.places import (
     versus,
 )
 from llr_analysis.analysis.life_expectancy.small_areas import MIN_MSOAS_FOR_GRADIENT, msoa_counts
-from llr_analysis.places import get_place
+from llr_analysis.places import get_place, load_places
 from llr_analysis.process.life_expectancy import SERIES
 from llr_analysis.report.words import at_extreme
 
@@ -156,6 +156,27 @@ def place_summary_text(data: LifeExpectancyData, place: str, measure: str = "bir
     return " ".join(parts)
 
 
+def _republished_hle(data: LifeExpectancyData, code: str) -> str:
+    """The place's latest healthy life expectancy in OHID's Fingertips 90362 (which republishes the ONS figures)
+    beside England's, without a comparison (the extract has no intervals); "" when it has none for both sexes."""
+    ft = data.hle[(data.hle["series"] == "fingertips_90362") & data.hle["value"].notna()]
+    own = ft[ft["area_code"] == code]
+    if own.empty:
+        return ""
+    per = own.sort_values("period_start")["period"].iloc[-1]
+    at = ft[ft["period"] == per].set_index(["area_code", "sex"])["value"]
+    eng = load_places().england_code
+    keys = [(code, "Male"), (code, "Female"), (eng, "Male"), (eng, "Female")]
+    if not all(k in at.index for k in keys):
+        return ""
+    m, f, em, ef = (float(at[k]) for k in keys)
+    return (
+        f"OHID's Fingertips indicator 90362, which republishes the ONS figures, gives {per}: {m:.1f} years for "
+        f"males and {f:.1f} for females, against {em:.1f} and {ef:.1f} in England; its extract has no confidence "
+        "intervals, so no comparison with England is made. "
+    )
+
+
 def hle_text(data: LifeExpectancyData, place: str) -> str:
     """Latest healthy life expectancy with 95% CIs, compared with England, and years not in good health."""
     p = get_place(place)
@@ -166,7 +187,8 @@ def hle_text(data: LifeExpectancyData, place: str) -> str:
         last = earlier.sort_values("period_start")["period"].iloc[-1]
         return (
             f"ONS's February 2026 release of healthy life expectancy has no figure for {p.name} (see the note on "
-            f"missing figures); the chart below shows the figures OHID published earlier, to {last}."
+            f"missing figures). {_republished_hle(data, p.code)}The chart below shows the figures OHID published "
+            f"earlier, to {last}."
         )
     latest_rows = h[h["period_start"] == h["period_start"].max()]
     latest = by_key(latest_rows, "sex")
