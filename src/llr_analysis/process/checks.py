@@ -503,9 +503,9 @@ def require_areas(
     gap is appended to ``gaps`` (dataset and vintage lack the area), and the page has no figure for it.
 
     With ``england`` (every area of England of the kind ``codes`` lists) and ``gaps``: a file covering at
-    least :data:`NEARLY_ALL` of them that lacks a few areas (never England itself) does not publish for
-    those areas; each is appended to ``gaps``. A file covering fewer is truncated or of another
-    geography: an error, as before.
+    least :data:`NEARLY_ALL` of them that has no rows for a few areas (never England itself) is taken as
+    the publisher's omission: each is appended to ``gaps``. A file covering fewer is more likely truncated
+    or of another geography: an error, as before.
     """
     missing = sorted(set(codes) - set(df["area_code"]))
     if missing and england and gaps is not None:
