@@ -135,5 +135,10 @@ def programme_figures(
         la_period=la_period,
         local_authority=table,
         trend=trend,
-        nhs_areas=place_nhs_table(data.area_coverage, programme, place),
+        nhs_areas=place_nhs_table(
+            data.area_coverage,
+            programme,
+            place,
+            dict(zip(data.pcns["locality_code"], data.pcns["place_id"], strict=True)),
+        ),
     )
