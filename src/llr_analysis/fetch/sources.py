@@ -411,17 +411,18 @@ def fetch_one(
             return FetchResult(ds.id, target, locked["sha256"], "unchanged", "mirror")
 
     check_mirror(mirror)
+    if mirror is not None and ds.optional and not (mirror / ds.mirror_path).exists() and not target.exists():
+        # online only (see config/sources.yml): nothing to copy, nothing recorded, the build goes on
+        return FetchResult(
+            ds.id, target, "", "skipped", "none", [f"not in the mirror: skipped (online only; {ds.url})"]
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=STAGING_PREFIX) as tmpdir:
         tmp = Path(tmpdir) / ds.filename
         if mirror is not None:
             src = mirror / ds.mirror_path
-            if not src.exists() and ds.optional and target.exists():
+            if not src.exists() and ds.optional:
                 src, origin = target, "data/raw"  # an online-only file saved by hand: used and recorded
-            elif not src.exists() and ds.optional:
-                return FetchResult(
-                    ds.id, target, "", "skipped", "none", [f"not in the mirror: skipped (online only; {ds.url})"]
-                )
             elif not src.exists():
                 raise FetchError(f"{ds.id}: {ds.mirror_path} is not in the mirror folder {mirror}")
             else:
