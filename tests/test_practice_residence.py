@@ -258,3 +258,34 @@ def test_online_the_csv_is_taken_from_nhs_englands_zip(project, tmp_path):  # no
     r = sources.fetch_one(ds, project, lock, mirror=None)
     assert r.status == "new" and r.path.read_text() == body
     assert gp.read_patients_lsoa(r.path)["patients"].tolist() == [12]
+
+
+# ------------------------------------------------------------------------------------------ the step
+
+
+def test_the_step_reads_the_file_when_there_and_gives_no_rows_without_it(project):  # noqa: F811
+    """The registered step on a project whose geography tables hold three LSOAs of LLR's places file."""
+    from llr_analysis import process
+
+    process.ordered_steps(["gp_practices"])
+    st = process.STEPS["gp_practices"]
+    assert st.optional_inputs == ("gp_registered_patients_lsoa",) and st.inputs == () and "geography" in st.after
+    geo = project.processed / "geography"
+    geo.mkdir(parents=True)
+    pd.DataFrame({"lsoa11_code": ["E01025000", "E01013300"], "place_id": ["leicester", "rutland"]}).to_parquet(
+        geo / "lsoa11.parquet"
+    )
+    pd.DataFrame({"lsoa21_code": ["E01025000", "E01013300"], "place_id": ["leicester", "rutland"]}).to_parquet(
+        geo / "lsoa21.parquet"
+    )
+    empty = st.func(project)[gp.RESIDENCE_TABLE]
+    assert empty.empty
+    before = process.step_hash(st, project, {})
+    f = project.raw / "gp_practices" / "gp-reg-pat-prac-lsoa-all.csv"
+    f.parent.mkdir(parents=True)
+    patients_csv(f.parent, [("C82001", "E01013300", 9), ("C82001", "E01025000", 4)], name=f.name)
+    assert process.step_hash(st, project, {}) != before  # the file's arrival reruns the step
+    got = st.func(project)[gp.RESIDENCE_TABLE]
+    assert got[["practice_code", "place_id", "patients_in_place", "patients_in_ics"]].values.tolist() == [
+        ["C82001", "rutland", 9, 13]
+    ]
