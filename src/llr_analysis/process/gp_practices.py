@@ -156,7 +156,7 @@ def assign_place(
     return place, basis
 
 
-def _listed_place(code: str, pcn_code, postcode, rule: dict) -> tuple[str | None, str]:
+def _listed_place(code: str | None, pcn_code, postcode, rule: dict) -> tuple[str | None, str]:
     """Steps 2 to 4 and 6 of :func:`assign_place` (what the places file lists) for a sub-ICB location that
     covers more than one place."""
     pcns = rule.get("pcns", {})
