@@ -242,6 +242,9 @@ def test_an_optional_file_saved_by_hand_is_used_and_recorded(project, tmp_path, 
     entry = json.loads(project.lock_file.read_text())["datasets"]["online"]
     assert entry["origin"] == "data/raw" and entry["sha256"] == sources.sha256_of(project.raw / "gp" / "online.csv")
     assert sources.fetch(project, mirror=mirror)[0].status == "unchanged"
+    (project.raw / "gp" / "online.csv").unlink()  # deleted again: skipped, and the lock forgets it
+    assert sources.fetch(project, mirror=mirror)[0].status == "skipped"
+    assert json.loads(project.lock_file.read_text())["datasets"] == {}
 
 
 def test_online_the_csv_is_taken_from_nhs_englands_zip(project, tmp_path):  # noqa: F811

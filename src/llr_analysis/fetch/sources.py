@@ -413,9 +413,10 @@ def fetch_one(
     check_mirror(mirror)
     if mirror is not None and ds.optional and not (mirror / ds.mirror_path).exists() and not target.exists():
         # online only (see config/sources.yml): nothing to copy, nothing recorded, the build goes on
-        return FetchResult(
-            ds.id, target, "", "skipped", "none", [f"not in the mirror: skipped (online only; {ds.url})"]
-        )
+        changes = [f"not in the mirror: skipped (online only; {ds.url})"]
+        if lock["datasets"].pop(ds.id, None) is not None:  # a file saved by hand earlier, since deleted
+            changes.append("its lock entry was removed (the file is no longer in data/raw)")
+        return FetchResult(ds.id, target, "", "skipped", "none", changes)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=STAGING_PREFIX) as tmpdir:
         tmp = Path(tmpdir) / ds.filename
@@ -522,7 +523,8 @@ def fetch(
     for r in results:
         if r.status == "skipped" and log is not None:
             log(f"fetch {r.dataset_id}: {'; '.join(r.changes)}")
-    if any(r.status not in ("unchanged", "skipped") for r in results) or not paths.lock_file.exists():
+    dropped = any(r.status == "skipped" and len(r.changes) > 1 for r in results)
+    if dropped or any(r.status not in ("unchanged", "skipped") for r in results) or not paths.lock_file.exists():
         write_lock(paths, lock)
     return results
 
