@@ -139,6 +139,9 @@ def programme_figures(
             data.area_coverage,
             programme,
             place,
-            dict(zip(data.pcns["locality_code"], data.pcns["place_id"], strict=True)),
+            # a PCN the places file does not place: the place of most of its open practices (when loaded)
+            dict(zip(data.pcns["locality_code"], data.pcns["place_id"], strict=True))
+            if data.localities.practices is not None
+            else None,
         ),
     )
