@@ -432,9 +432,12 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
     lookup = validate(lookup, PRACTICES_SCHEMA, epr_path)
 
     # A source row without a CCG (Fingertips rows whose parent is not one of the ICS's sub-ICBs) takes the
-    # practice's current commissioner only if the practice is one of the ICS's practices.
+    # practice's current commissioner only if the practice is one of the ICS's practices. The Dec 2017 workbook
+    # names each practice's CCG of the time, read by the places file's CCG names; a places file with none (one
+    # `llr configure` wrote: it knows today's sub-ICB locations only) gives its rows the current commissioner too.
     cur = lookup.set_index("practice_code")["current_ccg_code"]
-    no_ccg = cov["ccg_code"].isna() & cov["source_id"].ne("cervical_coverage_gp_2017_12")
+    dated = cov["source_id"].eq("cervical_coverage_gp_2017_12") & bool(rule.get("names"))
+    no_ccg = cov["ccg_code"].isna() & ~dated
     if "_parent_is_sub_icb" in cov:
         no_ccg &= ~cov.pop("_parent_is_sub_icb").fillna(False).astype(bool)
     cov.loc[no_ccg, "ccg_code"] = cov.loc[no_ccg, "practice_code"].map(cur).where(lambda s: s.isin(llr_ccgs))
