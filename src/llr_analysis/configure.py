@@ -469,7 +469,8 @@ def render_places_yaml(doc: dict) -> str:
         "",
         "# GP practices -> places (the rule is on the Methods page): a practice of a sub-ICB location that lies",
         "# in one place belongs to that place. null: the sub-ICB location covers more than one place, and its",
-        "# practices are listed as not placed unless you add `pcns: {PCN code: place}`,",
+        "# practices go where most of their registered patients live (NHS England's patients-by-LSOA file,",
+        "# online only) or, without it, are listed as not placed, unless you add `pcns: {PCN code: place}`,",
         "# `postcode_districts: {district: place}` (approximate) or `rest: {sub-ICB code: place}` here.",
         *_mapping({"practices": doc.get("practices", {"sub_icbs": {}})}, 0),
     ]

@@ -56,6 +56,8 @@ class Dataset:
     extract: dict = field(default_factory=dict)
     derived_from: str = ""
     status: str = "official"
+    #: online only: a mirror without it skips it (see the header of config/sources.yml)
+    optional: bool = False
 
     def raw_path(self, paths: ProjectPaths) -> Path:
         return paths.raw / self.topic / self.filename
@@ -142,6 +144,7 @@ class _DatasetModel(Strict):
     extract: _Extract | None = None
     derived_from: str = ""
     status: str | None = None
+    optional: bool = False
 
     @field_validator("mirror_path")
     @classmethod
@@ -408,15 +411,24 @@ def fetch_one(
             return FetchResult(ds.id, target, locked["sha256"], "unchanged", "mirror")
 
     check_mirror(mirror)
+    if mirror is not None and ds.optional and not (mirror / ds.mirror_path).exists() and not target.exists():
+        # online only (see config/sources.yml): nothing to copy, nothing recorded, the build goes on
+        changes = [f"not in the mirror: skipped (online only; {ds.url})"]
+        if lock["datasets"].pop(ds.id, None) is not None:  # a file saved by hand earlier, since deleted
+            changes.append("its lock entry was removed (the file is no longer in data/raw)")
+        return FetchResult(ds.id, target, "", "skipped", "none", changes)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=STAGING_PREFIX) as tmpdir:
         tmp = Path(tmpdir) / ds.filename
         if mirror is not None:
             src = mirror / ds.mirror_path
-            if not src.exists():
+            if not src.exists() and ds.optional:
+                src, origin = target, "data/raw"  # an online-only file saved by hand: used and recorded
+            elif not src.exists():
                 raise FetchError(f"{ds.id}: {ds.mirror_path} is not in the mirror folder {mirror}")
+            else:
+                origin = "mirror"
             shutil.copyfile(src, tmp)
-            origin = "mirror"
         else:
             if not ds.download_url:
                 raise FetchError(
@@ -459,7 +471,7 @@ def fetch_one(
             "file": f"data/raw/{ds.relative_raw_path}",
             "url": ds.url,
             "download_url": ds.download_url,
-            "origin": origin if origin == "mirror" else "download",
+            "origin": origin if origin in ("mirror", "data/raw") else "download",
             "sha256": digest,
             "bytes": size,
             "retrieved": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -477,8 +489,12 @@ def fetch(
     mirror: Path | None = None,
     refresh: bool = False,
     use_configured_mirror: bool = True,
+    log=None,
 ) -> list[FetchResult]:
     """Fetch datasets (all registered ones by default) and update the lock.
+
+    An ``optional`` (online-only) dataset the mirror lacks is skipped (``log`` is told), with nothing
+    in the lock; every other dataset missing from the mirror is an error.
 
     All-or-nothing: every file is fetched and checked into a hidden staging file first; only when
     every dataset succeeded are they renamed into data/raw and the lock rewritten. If any dataset
@@ -504,7 +520,11 @@ def fetch(
         raise
     for pending, target in staged:
         pending.replace(target)
-    if any(r.status != "unchanged" for r in results) or not paths.lock_file.exists():
+    for r in results:
+        if r.status == "skipped" and log is not None:
+            log(f"fetch {r.dataset_id}: {'; '.join(r.changes)}")
+    dropped = any(r.status == "skipped" and len(r.changes) > 1 for r in results)
+    if dropped or any(r.status not in ("unchanged", "skipped") for r in results) or not paths.lock_file.exists():
         write_lock(paths, lock)
     return results
 

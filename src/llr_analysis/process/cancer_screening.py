@@ -31,12 +31,13 @@ from llr_analysis import settings
 from llr_analysis.errors import DataValidationError
 from llr_analysis.fetch.sources import raw_path
 from llr_analysis.places import load_places, place_id_check
-from llr_analysis.process import checks, fingertips, plausibility, step
+from llr_analysis.process import checks, fingertips, plausibility, read_table, step
 from llr_analysis.process.checks import bounds, checks_only, complete, not_above, not_greater, unique_rows, validate
 from llr_analysis.process.gp_practices import (
     NOT_IN_ICS,
     PCN_CODE,
     PRACTICES_SCHEMA,
+    RESIDENCE_TABLE,
     assign_place,
     ccg_code_from_name,
     practice_rule,
@@ -44,6 +45,7 @@ from llr_analysis.process.gp_practices import (
     read_epraccur,
     read_gp_mapping_2022,
     read_qof_mapping,
+    residences,
 )
 from llr_analysis.validate import (
     PRACTICE_CODE,
@@ -240,8 +242,11 @@ def build_practice_lookup(
     qof: pd.DataFrame,
     imd: pd.DataFrame,
     pcn_imd: pd.DataFrame,
+    residence: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per practice of the ICS: current details, PCN (and how it was found), deprivation.
+    """One row per practice of the ICS: current details, PCN (and how it was found), deprivation, and the
+    place where most of its registered patients live (``residence``:
+    :func:`llr_analysis.process.gp_practices.resident_places`; missing without it).
 
     PCN, in order of preference: the practice's current relationship in ePCN (Jan 2023); its
     most recent ended ePCN relationship (a practice that closed or left keeps the PCN it was
@@ -295,6 +300,10 @@ def build_practice_lookup(
     p = pcn_imd.set_index("code")
     df["pcn_imd_score"] = df["pcn_code"].map(p["imd_score"])
     df["pcn_imd_decile"] = df["pcn_code"].map(p["imd_decile"])
+    r = residence if residence is not None else pd.DataFrame(columns=["practice_code", "place_id", "place_basis"])
+    r = r.set_index("practice_code")
+    df["resident_place_id"] = df["practice_code"].map(r["place_id"])
+    df["resident_basis"] = df["practice_code"].map(r["place_basis"])
     for c in (
         "practice_name",
         "postcode",
@@ -306,6 +315,8 @@ def build_practice_lookup(
         "pcn_code",
         "pcn_name",
         "pcn_basis",
+        "resident_place_id",
+        "resident_basis",
     ):
         df[c] = df[c].astype(object).where(df[c].notna(), None)
     for c in ("imd_score", "imd_decile", "pcn_imd_score", "pcn_imd_decile"):
@@ -370,6 +381,7 @@ def _fingertips_practice_rows(ft: pd.DataFrame, cfg: dict) -> pd.DataFrame:
         "cancer_screening/health_index",
     ],
     raw_folders=["cancer_screening/fingertips"],
+    after=["gp_practices"],
 )
 def build_screening(paths) -> dict[str, pd.DataFrame]:
     cfg = settings.cancer_screening()
@@ -415,19 +427,26 @@ def build_screening(paths) -> dict[str, pd.DataFrame]:
     codes |= set(qof.loc[qof["ccg_code"].isin(llr_ccgs), "practice_code"])
     llr_pcns = set(epcn.loc[epcn["practice_code"].isin(codes), "pcn_code"])
     codes |= set(epcn.loc[epcn["pcn_code"].isin(llr_pcns), "practice_code"])
-    lookup = build_practice_lookup(codes, epr, epcn, m22, qof, imd, pcn_imd)
+    residence = read_table(RESIDENCE_TABLE, paths)  # empty unless NHS England's patients-by-LSOA file was fetched
+    lookup = build_practice_lookup(codes, epr, epcn, m22, qof, imd, pcn_imd, residence)
     lookup = validate(lookup, PRACTICES_SCHEMA, epr_path)
 
     # A source row without a CCG (Fingertips rows whose parent is not one of the ICS's sub-ICBs) takes the
-    # practice's current commissioner only if the practice is one of the ICS's practices.
+    # practice's current commissioner only if the practice is one of the ICS's practices. The Dec 2017 workbook
+    # names each practice's CCG of the time, read by the places file's CCG names; a places file with none (one
+    # `llr configure` wrote: it knows today's sub-ICB locations only) gives its rows the current commissioner too.
     cur = lookup.set_index("practice_code")["current_ccg_code"]
-    no_ccg = cov["ccg_code"].isna() & cov["source_id"].ne("cervical_coverage_gp_2017_12")
+    dated = cov["source_id"].eq("cervical_coverage_gp_2017_12") & bool(rule.get("names"))
+    no_ccg = cov["ccg_code"].isna() & ~dated
     if "_parent_is_sub_icb" in cov:
         no_ccg &= ~cov.pop("_parent_is_sub_icb").fillna(False).astype(bool)
     cov.loc[no_ccg, "ccg_code"] = cov.loc[no_ccg, "practice_code"].map(cur).where(lambda s: s.isin(llr_ccgs))
     lk = lookup.set_index("practice_code")
+    home = dict(zip(lookup["practice_code"], residences(lookup), strict=True))
     places = [
-        assign_place(c, lk["pcn_code"].get(p), lk["postcode"].get(p), rule) if pd.notna(c) else (None, NOT_IN_ICS)
+        assign_place(c, lk["pcn_code"].get(p), lk["postcode"].get(p), rule, home.get(p))
+        if pd.notna(c)
+        else (None, NOT_IN_ICS)
         for c, p in zip(cov["ccg_code"], cov["practice_code"], strict=True)
     ]
     cov["place_id"] = [p for p, _ in places]

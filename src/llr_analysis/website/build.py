@@ -543,7 +543,7 @@ def _build(paths, report, timed, *, mirror, fetch, places, topics, workers, forc
     # processing, because which localities exist is read from the processed tables
     first = plan(paths, places=places, topics=topics, parameters=parameters, with_profiles=False)
     if fetch:
-        timed("fetch", lambda: sources.fetch(paths, mirror=mirror))
+        timed("fetch", lambda: sources.fetch(paths, mirror=mirror, log=log))
     workers = workers or os.cpu_count() or 1
     steps = None
     if topics:  # only the steps that make the tables these notebooks read (metadata.llr.inputs)

@@ -34,7 +34,7 @@ def sources_page(paths: ProjectPaths) -> str:
         entry = lock.get(ds_id)
         url = ds.url if ds.url.startswith("http") else ""
         link = f"[{_cell(ds.url[:60])}{'…' if len(ds.url) > 60 else ''}]({url})" if url else _cell(ds.url)
-        retrieved = entry["retrieved"] if entry else "not fetched"
+        retrieved = entry["retrieved"] if entry else ("not fetched (online only)" if ds.optional else "not fetched")
         sha = f"`{entry['sha256'][:16]}…`" if entry else ""
         lines.append(
             f"| **{_cell(ds.title)}** (`{ds_id}`) | {_cell(ds.status)} | {_cell(ds.publisher)} | "

@@ -16,12 +16,14 @@ belongs to the place the practice place rule gives it from its parent sub-ICB lo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from llr_analysis.analysis.cancer_screening.coverage import compare_with_england, standard_band
 from llr_analysis.analysis.cancer_screening.programmes import ENGLAND_CODE
 from llr_analysis.places import get_place, load_places
-from llr_analysis.process.gp_practices import assign_place, practice_rule, sub_icb_places
+from llr_analysis.process.gp_practices import NOT_PLACED, assign_place, practice_rule, sub_icb_places
 
 #: The NHS levels Fingertips publishes, in the order a table shows them.
 LEVELS = ("pcn", "sub_icb", "icb")
@@ -52,9 +54,15 @@ def former_ccg_names() -> dict[str, str]:
     return {ons: names[ccg] for ons, ccg in rule.get("ons_codes", {}).items() if ccg in names}
 
 
-def nhs_area_rows(area_coverage: pd.DataFrame, programme: str) -> pd.DataFrame:
+def nhs_area_rows(
+    area_coverage: pd.DataFrame, programme: str, pcn_places: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Fingertips' own coverage for the ICS's PCNs, sub-ICB locations and ICB, each level at its latest period,
     with England's value for the same indicator, period and age group and the CI-overlap comparison.
+
+    A PCN the places file does not place (its sub-ICB location covers more than one place and nothing is
+    listed for it) goes to its place in ``pcn_places`` (PCN code -> place id: the place where most of its open
+    practices are, :func:`llr_analysis.analysis.localities.pcns.pcns`), when given.
 
     Columns :data:`COLUMNS` plus ``places`` (the place ids an area serves). Empty when none was fetched.
     """
@@ -71,7 +79,7 @@ def nhs_area_rows(area_coverage: pd.DataFrame, programme: str) -> pd.DataFrame:
         if level == "pcn":
             ons = rule.get("ons_codes", {})
             placed = [
-                assign_place(ons.get(pc), c, None, rule)[0]
+                _pcn_place(assign_place(ons.get(pc), c, None, rule), c, pcn_places)
                 for pc, c in zip(rows["parent_code"], rows["area_code"], strict=True)
             ]
             rows["places"] = [[p] if p else [] for p in placed]
@@ -97,12 +105,22 @@ def nhs_area_rows(area_coverage: pd.DataFrame, programme: str) -> pd.DataFrame:
     return df[[*COLUMNS, "places"]]
 
 
-def place_nhs_table(area_coverage: pd.DataFrame, programme: str, place: str) -> pd.DataFrame:
+def _pcn_place(placed: tuple[str | None, str], pcn: str, pcn_places: Mapping[str, str] | None) -> str | None:
+    """A PCN's place: the practice place rule's, else (not placed by it) its place in ``pcn_places``."""
+    place, basis = placed
+    if place is None and basis.startswith(NOT_PLACED):
+        return (pcn_places or {}).get(pcn)
+    return place
+
+
+def place_nhs_table(
+    area_coverage: pd.DataFrame, programme: str, place: str, pcn_places: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """:func:`nhs_area_rows` for the areas that serve ``place`` (its PCNs, its sub-ICB locations, the ICB),
     followed by England's row for each indicator, period and age group shown (``level`` ``england``,
     comparison ``comparator``). Empty when Fingertips gave none of these levels."""
     the_place = get_place(place)
-    rows = nhs_area_rows(area_coverage, programme)
+    rows = nhs_area_rows(area_coverage, programme, pcn_places)
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     rows = rows[rows["places"].map(lambda ps: the_place.id in ps).astype(bool)].drop(columns="places")

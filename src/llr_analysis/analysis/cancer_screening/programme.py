@@ -135,5 +135,13 @@ def programme_figures(
         la_period=la_period,
         local_authority=table,
         trend=trend,
-        nhs_areas=place_nhs_table(data.area_coverage, programme, place),
+        nhs_areas=place_nhs_table(
+            data.area_coverage,
+            programme,
+            place,
+            # a PCN the places file does not place: the place of most of its open practices (when loaded)
+            dict(zip(data.pcns["locality_code"], data.pcns["place_id"], strict=True))
+            if data.localities.practices is not None
+            else None,
+        ),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from llr_analysis.places import load_places
-from llr_analysis.process.gp_practices import NOT_PLACED, assign_place
+from llr_analysis.process.gp_practices import NOT_PLACED, assign_place, residences
 
 
 def pcn_name(name: str) -> str:
@@ -22,13 +22,21 @@ def pcn_name(name: str) -> str:
 def practice_places(practices: pd.DataFrame) -> pd.DataFrame:
     """The ICS's GP practices with their PCN, status and place (by the practice place rule)."""
     p = practices.copy()
-    placed = [
-        assign_place(r.current_ccg_code, r.pcn_code, r.postcode)
-        for r in p[["current_ccg_code", "pcn_code", "postcode"]].itertuples(index=False)
-    ]
+    placed = _placed(p)
     p["place_id"] = [pl for pl, _ in placed]
     p["place_basis"] = [b for _, b in placed]
     return p[p["place_id"].notna()].reset_index(drop=True)
+
+
+def _placed(p: pd.DataFrame) -> list[tuple[str | None, str]]:
+    """``(place_id, place_basis)`` of each practice by the practice place rule, with where most of its
+    registered patients live when the table has it (``resident_place_id``, ``resident_basis``)."""
+    return [
+        assign_place(ccg, pcn, postcode, residence=home)
+        for ccg, pcn, postcode, home in zip(
+            p["current_ccg_code"], p["pcn_code"], p["postcode"], residences(p), strict=True
+        )
+    ]
 
 
 def unplaced_practices(practices: pd.DataFrame) -> pd.DataFrame:
@@ -37,8 +45,7 @@ def unplaced_practices(practices: pd.DataFrame) -> pd.DataFrame:
     Columns ``practice_code``, ``practice_name``, ``pcn_code``, ``pcn_name``, ``postcode``, ``place_basis``.
     """
     p = practices
-    basis = [assign_place(r.current_ccg_code, r.pcn_code, r.postcode)[1] for r in p.itertuples(index=False)]
-    p = p.assign(place_basis=basis)
+    p = p.assign(place_basis=[b for _, b in _placed(p)])
     p = p[p["place_basis"].str.startswith(NOT_PLACED) & p["status"].eq("active")]
     cols = ["practice_code", "practice_name", "pcn_code", "pcn_name", "postcode", "place_basis"]
     return p[cols].sort_values(["practice_name", "practice_code"]).reset_index(drop=True)

@@ -245,6 +245,10 @@ def place_rule_text() -> str:
         text += (
             f"; its other practices belong to {places[rest].name}."
             if rest
-            else "; a practice the rule cannot place is listed as not placed, and its figures are in no place's tables."
+            else f"; any other practice goes to the place where most of its registered patients living in "
+            f'{load_places().ics_short_name} live (NHS England\'s "Patients Registered at a GP Practice" by small '
+            "area, LSOA; a tie goes to the place listed first). That file is online only: in a build without it "
+            "(offline, from the data mirror) these practices cannot be placed, so they are listed as not placed and "
+            "their figures are in no place's tables; `llr fetch` run online gets it."
         )
     return text
