@@ -48,7 +48,7 @@ def test_deprivation_page_content(built_site):
     assert html.count('src="../assets/vega-bundle.js"') == 1
     assert "jquery" not in html.lower() and "require.min.js" not in html
     # narrative numbers are computed: 3 of Leicestershire's 408 LSOAs are in the most deprived decile
-    assert "Of the 408 LSOAs in Leicestershire, 0.7% are among the most deprived 10% in England" in html
+    assert "Of the 408 LSOAs in Leicestershire, 3 (0.7%) are among the most deprived 10% in England" in html
 
 
 def test_downloads_are_tidy_csvs(built_site):

@@ -61,8 +61,9 @@ def test_place_figures_and_rank(leicester):
 def test_summary_sentence(leicester):
     sentence = text.summary_sentence(leicester)
     p = leicester.place_row
+    pct = p["pct_lsoas_most_deprived_10"]
     assert sentence.startswith(
-        f"**In summary.** Of the 200 LSOAs in Leicester, {p['pct_lsoas_most_deprived_10']:.1f}% "
+        f"**In summary.** Of the 200 LSOAs in Leicester, {round(pct * 2)} ({pct:.1f}%) "
         "are among the most deprived 10% in England"
     )
     assert "in England they are 10% and 20% by definition" in sentence
@@ -162,3 +163,17 @@ def test_idaci_idaopi_with_england_computed(processed_project, data):
     page = RecordingPage()
     sections.supplementary_indices(page, d)
     assert "in IoD2019 England's were 17.1% and 14.2%" in page.texts("markdown")[0]
+
+
+def test_shares_of_lsoas_are_said_as_counts_and_none():
+    assert text._of_lsoas(0.0, 26) == "none"
+    assert text._of_lsoas(3 / 408 * 100, 408) == "3 (0.7%)"
+    assert text._of_lsoas(50.0, 2) == "1 (50.0%)"
+
+
+def test_a_place_with_no_lsoa_in_the_most_deprived_tenth_says_none(data):
+    """Rutland (IoD2025): none of its 26 LSOAs is in England's most deprived 10%, so none of its residents
+    live in one; said in words, not "0.0%"."""
+    sentence = text.summary_sentence(place_deprivation(data, "rutland", "IoD2025", "all"))
+    assert sentence.startswith("**In summary.** Of the 26 LSOAs in Rutland, none is among the most deprived 10%")
+    assert "None of Rutland's residents (mid-2022) live in England's most deprived 10% of LSOAs." in sentence

@@ -54,9 +54,14 @@ def summary_sentence(d: PlaceDeprivation) -> str:
             f"; on average IMD score it was {rank_text(d, d.full_edition, 'average_score')} in {d.full_edition} "
             f"(a national {ed} rank needs population for every LSOA in England, see below)."
         )
+    share = p["pct_pop_most_deprived_10"]
     residents = (
-        f"{p['pct_pop_most_deprived_10']:.1f}% of {place.name}'s residents ({d.pop_year}) live in "
-        "England's most deprived 10% of LSOAs. "
+        (
+            f"None of {place.name}'s residents ({d.pop_year}) live"
+            if share == 0
+            else f"{share:.1f}% of {place.name}'s residents ({d.pop_year}) live"
+        )
+        + " in England's most deprived 10% of LSOAs. "
         if d.has_population
         else ""
     )
@@ -72,10 +77,12 @@ def summary_sentence(d: PlaceDeprivation) -> str:
         if d.has_population
         else (" (population denominators are not available for this edition, so shares are of LSOAs)")
     )
+    n = int(p["lsoas"])
+    ten, twenty = (_of_lsoas(p[f"pct_lsoas_most_deprived_{k}"], n) for k in (10, 20))
     return (
-        f"**In summary.** Of the {int(p['lsoas']):,} LSOAs in {place.name}, "
-        f"{p['pct_lsoas_most_deprived_10']:.1f}% are among the most deprived 10% in England and "
-        f"{p['pct_lsoas_most_deprived_20']:.1f}% among the most deprived 20% ({ed}). "
+        f"**In summary.** Of the {n:,} LSOAs in {place.name}, "
+        f"{ten} {'is' if ten.startswith(('none', '1 ')) else 'are'} among the most deprived 10% in England and "
+        f"{twenty} among the most deprived 20% ({ed}). "
         f"Across {cfg.llr_short_name} the figures are {llr['pct_lsoas_most_deprived_10']:.1f}% and "
         f"{llr['pct_lsoas_most_deprived_20']:.1f}%; in England they are 10% and 20% by definition. "
         + residents
@@ -84,6 +91,12 @@ def summary_sentence(d: PlaceDeprivation) -> str:
         + locality
         + no_pop
     )
+
+
+def _of_lsoas(pct: float, n: int) -> str:
+    """A share of a place's ``n`` LSOAs in words: "none", or the count and the percentage ("3 (0.7%)")."""
+    count = round(pct * n / 100)
+    return "none" if count == 0 else f"{count:,} ({pct:.1f}%)"
 
 
 def data_notes(d: PlaceDeprivation) -> list[str]:
