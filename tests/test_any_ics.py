@@ -190,7 +190,8 @@ def test_derby_figures_match_the_raw_files(derby_site):
     core = tidy[(tidy["edition"] == "IoD2025") & (tidy["index_id"] == "imd") & tidy["lsoa_code"].isin(derby)]
     assert int((core["decile"] == 1).sum()) == n10
     page = re.sub(r"<[^>]+>", "", (derby_site / "site/deprivation/derby.html").read_text(encoding="utf-8"))
-    assert f"Of the {len(derby)} LSOAs in Derby, {100 * n10 / len(derby):.1f}% are among the most deprived 10%" in page
+    share = f"{n10} ({100 * n10 / len(derby):.1f}%)"
+    assert f"Of the {len(derby)} LSOAs in Derby, {share} are among the most deprived 10%" in page
     # Derby's mid-2020 population: the ONS LSOA (2011) estimates of its 151 LSOAs summed (256,814)
     est = pd.read_csv(next(raw.rglob("*Mid-2020_Persons__England.csv")), dtype=str)
     est = est[est["LA Code (2021 boundaries)"] == "E06000015"]
