@@ -29,6 +29,17 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+@pytest.fixture
+def default_places(monkeypatch):
+    """The packaged places file (LLR), whatever LLR_PLACES says, with load_places' cache cleared before and after."""
+    from llr_analysis.places import load_places
+
+    monkeypatch.delenv("LLR_PLACES", raising=False)
+    load_places.cache_clear()
+    yield
+    load_places.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     if not HAVE_MIRROR:

@@ -30,12 +30,7 @@ RUTLAND_SII = gaps(
 )
 
 
-@pytest.fixture(autouse=True)
-def llr_places(monkeypatch):
-    monkeypatch.delenv("LLR_PLACES", raising=False)
-    load_places.cache_clear()
-    yield
-    load_places.cache_clear()
+pytestmark = pytest.mark.usefixtures("default_places")  # the packaged places file (conftest)
 
 
 def test_the_recorded_sii_gaps_are_rutlands_in_plain_words():

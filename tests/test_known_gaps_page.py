@@ -22,12 +22,7 @@ SII = "life_expectancy/sii"
 F7 = "deprivation/iod_population"
 
 
-@pytest.fixture(autouse=True)
-def llr_places(monkeypatch):
-    monkeypatch.delenv("LLR_PLACES", raising=False)
-    load_places.cache_clear()
-    yield
-    load_places.cache_clear()
+pytestmark = pytest.mark.usefixtures("default_places")  # the packaged places file (conftest)
 
 
 def gaps(*rows) -> pd.DataFrame:

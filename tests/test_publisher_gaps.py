@@ -16,13 +16,7 @@ from llr_analysis.places import load_places
 from llr_analysis.process import checks
 from llr_analysis.process.life_expectancy_local import one_sex_msoa_gaps
 
-
-@pytest.fixture(autouse=True)
-def default_places(monkeypatch):
-    monkeypatch.delenv("LLR_PLACES", raising=False)
-    load_places.cache_clear()
-    yield
-    load_places.cache_clear()
+pytestmark = pytest.mark.usefixtures("default_places")  # the packaged places file (conftest)
 
 
 def _schema(reason="not published"):

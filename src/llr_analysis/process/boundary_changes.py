@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from llr_analysis.errors import DataValidationError
-from llr_analysis.process.checks import GAP_COLUMNS
+from llr_analysis.process.checks import GAP_COLUMNS, gap
 from llr_analysis.validate import read_csv, select_columns
 
 #: ``weight_basis`` of a redrawn LSOA (CHGIND X) shared among the 2021 LSOAs it overlaps.
@@ -117,17 +117,14 @@ def redrawn_gaps(weights: pd.DataFrame, lad21: pd.Series) -> pd.DataFrame:
     figures are approximate shares (:data:`REDRAWN_BASIS`)."""
     x = weights.loc[weights["change"] == "X", "lsoa21_code"].drop_duplicates()
     rows = [
-        {
-            "table": "population/lsoa21_age",
-            "area_code": lad,
-            "column": "population",
-            "series": "",
-            "rows": 0,
-            "reason": f"{_count(len(codes), 'of its small areas (LSOA 2021) was', 'of its small areas (LSOA 2021) were')} "
-            "redrawn from the 2011 ones, and "
-            "the people in each overlap are not published: their estimates share out the 2011 figures, an "
-            "approximation",
-        }
+        gap(
+            "population/lsoa21_age",
+            str(lad),
+            f"{_count(len(codes), 'of its small areas (LSOA 2021) was', 'of its small areas (LSOA 2021) were')} "
+            "redrawn from the 2011 ones, and the people in each overlap are not published: their estimates share "
+            "out the 2011 figures, an approximation",
+            column="population",
+        )
         for lad, codes in x.groupby(x.map(lad21)).groups.items()
     ]
     return pd.DataFrame(rows, columns=GAP_COLUMNS)
@@ -169,16 +166,11 @@ def best_fit_gaps(
                 example=f"{lad}: district file {theirs:,}, LSOA sum {ours:,}",
             )
         more = "more" if ours >= theirs else "fewer"
-        rows.append(
-            {
-                "table": "population/lsoa11_age",
-                "area_code": lad,
-                "column": "population",
-                "series": "sape_lsoa11_mid2020",
-                "rows": 0,
-                "reason": f"its boundary was redrawn through {_count(len(lsoas), 'small area (LSOA 2011)', 'small areas (LSOA 2011)')}, so this site's "
-                f"mid-2020 figures sum the small areas that best fit it: {abs(ours - theirs):,} people "
-                f"({abs(ours - theirs) / theirs:.1%}) {more} than ONS's estimate for the district (MYE2, mid-2020)",
-            }
+        through = _count(len(lsoas), "small area (LSOA 2011)", "small areas (LSOA 2011)")
+        reason = (
+            f"its boundary was redrawn through {through}, so this site's mid-2020 figures sum the small areas that "
+            f"best fit it: {abs(ours - theirs):,} people ({abs(ours - theirs) / theirs:.1%}) {more} than ONS's "
+            "estimate for the district (MYE2, mid-2020)"
         )
+        rows.append(gap("population/lsoa11_age", lad, reason, column="population", series="sape_lsoa11_mid2020"))
     return pd.DataFrame(rows, columns=GAP_COLUMNS)

@@ -481,17 +481,11 @@ def health_index_gaps(hi: pd.DataFrame, place_codes: list[str]) -> pd.DataFrame:
         years = sorted(set(hi["year"]) - set(hi.loc[hi["area_code"] == code, "year"]))
         if years:
             held = int(hi.loc[hi["year"] == years[-1], "area_code"].nunique())
-            rows.append(
-                {
-                    "table": "cancer_screening/health_index",
-                    "area_code": code,
-                    "column": "value",
-                    "series": "",
-                    "rows": 0,
-                    "reason": f"the ONS Health Index (beta) inputs have no row for this area in {_years(years)} (they "
-                    f"hold {held} upper-tier authorities of England, on the boundaries of their time)",
-                }
+            reason = (
+                f"the ONS Health Index (beta) inputs have no row for this area in {_years(years)} (they hold {held} "
+                "upper-tier authorities of England, on the boundaries of their time)"
             )
+            rows.append(checks.gap("cancer_screening/health_index", code, reason))
     return pd.DataFrame(rows, columns=checks.GAP_COLUMNS)
 
 

@@ -299,6 +299,19 @@ def _known(
 GAP_COLUMNS = ["table", "area_code", "column", "series", "rows", "reason"]
 
 
+def gap(table: str, area_code: str, reason: str, column: str = "value", series: str = "", rows: int = 0) -> dict:
+    """One known gap (a row of ``quality/known_gaps``, :data:`GAP_COLUMNS`): ``rows`` blank rows of ``column``
+    of ``table`` for the area (0: the source has no row for it), and why."""
+    return {
+        "table": table,
+        "area_code": str(area_code),
+        "column": column,
+        "series": series,
+        "rows": int(rows),
+        "reason": reason,
+    }
+
+
 def known_gaps(table: str, df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pd.DataFrame:
     """The known gaps of ``table`` (rows of the ICS's areas whose figure the source does not publish), by
     area, from the :func:`complete` checks of its schema (registered, unless given)."""
@@ -311,16 +324,7 @@ def known_gaps(table: str, df: pd.DataFrame, schema: pa.DataFrameSchema | None =
         missing = _missing_in_ics(df, meta["column"], meta["areas"], meta["area_column"])
         for (_, series, reason), hit in _known(df, missing, meta["area_column"], meta["known_gaps"], meta["column"]):
             for area, n in df.loc[hit, meta["area_column"]].value_counts().sort_index().items():
-                rows.append(
-                    {
-                        "table": table,
-                        "area_code": str(area),
-                        "column": meta["column"],
-                        "series": series,
-                        "rows": int(n),
-                        "reason": reason,
-                    }
-                )
+                rows.append(gap(table, str(area), reason, meta["column"], series, int(n)))
     return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
 
@@ -512,17 +516,8 @@ def require_areas(
         covered = len(england & set(df["area_code"])) / len(england)
         unpublished = [c for c in missing if c in england] if covered >= NEARLY_ALL else []
         for code in unpublished:
-            gaps.append(
-                {
-                    "table": table,
-                    "area_code": code,
-                    "column": "value",
-                    "series": "",
-                    "rows": 0,
-                    "reason": f"{Path(str(file)).name} has no rows for this area, though it covers "
-                    f"{covered:.0%} of England's areas of this kind",
-                }
-            )
+            reason = f"{Path(str(file)).name} has no rows for this area, though it covers {covered:.0%} of England's "
+            gaps.append(gap(table, code, reason + "areas of this kind"))
         missing = [c for c in missing if c not in unpublished]
     if missing and current is not None and gaps is not None:
         retired = sorted(
@@ -530,17 +525,11 @@ def require_areas(
         )
         newer = [c for c in missing if c in current] if retired else []
         for code in newer:
-            gaps.append(
-                {
-                    "table": table,
-                    "area_code": code,
-                    "column": "value",
-                    "series": "",
-                    "rows": 0,
-                    "reason": f"{Path(str(file)).name} predates this area's code (it has areas since retired, "
-                    f"e.g. {retired[0]}): the dataset's vintage lacks the area, so it has no figure here",
-                }
+            reason = (
+                f"{Path(str(file)).name} predates this area's code (it has areas since retired, e.g. {retired[0]}): "
+                "the dataset's vintage lacks the area, so it has no figure here"
             )
+            gaps.append(gap(table, code, reason))
         missing = [c for c in missing if c not in newer]
     if missing:
         raise DataValidationError(

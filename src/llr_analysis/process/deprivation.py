@@ -369,18 +369,12 @@ def build_deprivation(paths) -> dict[str, pd.DataFrame]:
                 )
             by_place = geo21[geo21["lsoa21_code"].isin(lacking)].groupby("place_code")["lsoa21_code"].size()
             for place_code, n in by_place.items():
-                gaps.append(
-                    {
-                        "table": "deprivation/iod_population",
-                        "area_code": str(place_code),
-                        "column": col,
-                        "series": "IoD2025",
-                        "rows": int(n),
-                        "reason": f"{path.name} has no '{header}' for {n} of the place's LSOAs (the offline "
-                        "File 7 holds one ICS's rows; the England-wide IoD2025 file has no denominators): "
-                        "figures weighted by this population cannot be made for IoD2025",
-                    }
+                reason = (
+                    f"{path.name} has no '{header}' for {n} of the place's LSOAs (the offline File 7 holds one ICS's "
+                    "rows; the England-wide IoD2025 file has no denominators): figures weighted by this population "
+                    "cannot be made for IoD2025"
                 )
+                gaps.append(checks.gap("deprivation/iod_population", str(place_code), reason, col, "IoD2025", int(n)))
     tidy = pd.concat([t25, t19], ignore_index=True)[list(TIDY_SCHEMA.columns)]
     pop = pd.concat([p25, p19], ignore_index=True)
     gap_table = pd.DataFrame(gaps, columns=["table", "area_code", "column", "series", "rows", "reason"])

@@ -532,19 +532,19 @@ def build_geography(paths) -> dict[str, pd.DataFrame]:
     wards, merged = ward_outlines(lsoa21, b21, raw_path("wards22_boundaries", paths))
     gaps = pd.DataFrame(
         [
-            {
-                "table": "geography/ward_boundaries",
-                "area_code": m["code"],
-                "column": "published_boundary",
-                "series": "wards22_boundaries",
-                "rows": len(m["features"]),
-                "reason": f"the December 2022 ward boundary file draws this ward ({m['name']}) as "
-                f"{len(m['features'])} features (rows {', '.join(map(str, m['features']))}); they are taken as one ward "
-                "(only whether a ward has a published boundary is read from it)",
-            }
+            checks.gap(
+                "geography/ward_boundaries",
+                m["code"],
+                f"the December 2022 ward boundary file draws this ward ({m['name']}) as {len(m['features'])} "
+                f"features (rows {', '.join(map(str, m['features']))}); they are taken as one ward (only whether a "
+                "ward has a published boundary is read from it)",
+                column="published_boundary",
+                series="wards22_boundaries",
+                rows=len(m["features"]),
+            )
             for m in merged
         ],
-        columns=["table", "area_code", "column", "series", "rows", "reason"],
+        columns=checks.GAP_COLUMNS,
     )
     return {
         "quality/known_gaps_geography": gaps,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from llr_analysis.errors import DataValidationError
 from llr_analysis.places import load_places
-from llr_analysis.process.checks import NEARLY_ALL, checks_only, unique_rows, validate
+from llr_analysis.process.checks import NEARLY_ALL, checks_only, gap, unique_rows, validate
 from llr_analysis.validate import (
     example_row,
     first_bad,
@@ -262,15 +262,9 @@ def one_sex_msoa_gaps(llr: pd.DataFrame, file) -> list[dict]:
     for code, have in one.items():
         name = str(rows.at[code, "msoa11_name"])
         (other,) = {"Male", "Female"} - set(have)
-        gaps.append(
-            {
-                "table": "life_expectancy/msoa11",
-                "area_code": rows.at[code, "lad_code"],
-                "column": "le",
-                "series": "ons_msoa_2015",
-                "rows": 0,
-                "reason": f"ONS's 2009-13 small-area release has no figures for {other.lower()}s in "
-                f"{name} ({code}), only for {next(iter(have)).lower()}s",
-            }
+        reason = (
+            f"ONS's 2009-13 small-area release has no figures for {other.lower()}s in {name} ({code}), only for "
+            f"{next(iter(have)).lower()}s"
         )
+        gaps.append(gap("life_expectancy/msoa11", str(rows.at[code, "lad_code"]), reason, "le", "ons_msoa_2015"))
     return gaps
